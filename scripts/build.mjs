@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Builds everything the lab runs from: the CPU cores (AssemblyScript → wasm,
+// embedded as generated TypeScript so the engine stays free of file I/O),
+// the CLI and the engine worker (esbuild), and the Electron main/preload and
+// renderer bundles (electron-vite). Steps whose outputs are newer than their
+// inputs are skipped; `--force` rebuilds all.
+import { buildCores } from './build/cores.mjs'
+import { buildNode } from './build/node.mjs'
+import { buildRenderer } from './build/renderer.mjs'
+
+const force = process.argv.includes('--force')
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7)
+const steps = { cores: buildCores, node: buildNode, renderer: buildRenderer }
+
+const t0 = performance.now()
+for (const [name, step] of Object.entries(steps)) {
+  if (only && !only.split(',').includes(name)) continue
+  const t = performance.now()
+  const did = await step({ force })
+  console.log(`build: ${name} ${did ? 'built' : 'up to date'} (${((performance.now() - t) / 1000).toFixed(1)} s)`)
+}
+console.log(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
