@@ -1,0 +1,48 @@
+/**
+ * The l4lab command line: the same engine as the desktop app, driven
+ * headless for scripting and tests. See ../../docs/cli.md and DESIGN.md's
+ * "Command line".
+ */
+import { webCommand } from './web'
+import { labVersion } from './paths'
+
+const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
+
+Usage:
+  l4lab web [--port N]        serve the lab to a browser on 127.0.0.1 (prints the URL with its token)
+  l4lab --version             print the version
+  l4lab --help                print this help
+
+Coming with their issues: run SCENARIO.lua, exec ELF, bench NAME.
+`
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(HELP)
+      return 0
+    case '-V':
+    case '--version':
+      process.stdout.write(`${labVersion()}\n`)
+      return 0
+    case 'web':
+      return webCommand(rest)
+    default:
+      process.stderr.write(`l4lab: unknown command '${command}'\n\n${HELP}`)
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code
+  },
+  (e: unknown) => {
+    process.stderr.write(`l4lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exitCode = 1
+  },
+)

@@ -1,0 +1,73 @@
+/**
+ * The console loopback device: a test device with no guest behind it. It
+ * echoes what is typed, edits the line (backspace, ^U), and on Enter answers
+ * with the line it received, so the whole path UI → transport → engine worker
+ * → UI can be exercised before any guest runs. Kept as a plumbing test device.
+ */
+const enc = new TextEncoder()
+const dec = new TextDecoder()
+
+export const LOOPBACK_PROMPT = 'loopback> '
+
+export class LoopbackConsole {
+  private line: number[] = []
+  /** 0: text; 1: after ESC; 2: inside a CSI sequence (ESC [ … final byte). */
+  private escape = 0
+  private cols = 80
+  private rows = 24
+
+  constructor(
+    readonly name: string,
+    private readonly out: (data: Uint8Array) => void,
+  ) {}
+
+  /** The greeting printed when the device starts. */
+  greet(): void {
+    this.emit(`\x1b[1m${this.name}\x1b[0m: console loopback device (a test device that echoes lines)\r\n${LOOPBACK_PROMPT}`)
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols
+    this.rows = rows
+  }
+
+  input(data: Uint8Array): void {
+    for (const b of data) {
+      if (this.escape === 1) {
+        this.escape = b === 0x5b ? 2 : 0
+        continue
+      }
+      if (this.escape === 2) {
+        // Cursor keys and the like are not line editing here: skip to the final byte.
+        if (b >= 0x40 && b <= 0x7e) this.escape = 0
+        continue
+      }
+      if (b === 0x0d || b === 0x0a) {
+        const text = dec.decode(new Uint8Array(this.line))
+        this.line = []
+        if (text === 'size') this.emit(`\r\nterminal ${this.cols}x${this.rows}\r\n${LOOPBACK_PROMPT}`)
+        else this.emit(`\r\nloopback: ${text}\r\n${LOOPBACK_PROMPT}`)
+      } else if (b === 0x7f || b === 0x08) {
+        if (this.line.length > 0) {
+          // Drop a whole UTF-8 sequence: continuation bytes are 10xxxxxx.
+          while (this.line.length > 0 && (this.line[this.line.length - 1] & 0xc0) === 0x80) this.line.pop()
+          this.line.pop()
+          this.emit('\b \b')
+        }
+      } else if (b === 0x15) {
+        // ^U: kill the line, as a tty in canonical mode does.
+        this.emit('\b \b'.repeat(dec.decode(new Uint8Array(this.line)).length))
+        this.line = []
+      } else if (b === 0x1b) {
+        this.escape = 1
+      } else if (b >= 0x20 || b === 0x09) {
+        this.line.push(b)
+        this.out(Uint8Array.of(b))
+      }
+    }
+  }
+
+  private emit(text: string): void {
+    this.out(enc.encode(text))
+  }
+}

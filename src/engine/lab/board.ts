@@ -1,0 +1,52 @@
+/**
+ * The engine's face towards its host: one Board per engine worker. The host
+ * (src/host) drives it with `run`, feeds it console input and forwards what
+ * it reports. Nothing here knows about workers, Electron or the DOM.
+ */
+
+export type VmRunState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
+
+export interface VmDescriptor {
+  name: string
+  color: string
+  state: VmRunState
+  detail?: string
+}
+
+export interface VmFigures {
+  name: string
+  /** Virtual milliseconds since the VM was (re)started. */
+  uptimeMs: number
+  /** Guest instructions retired since the VM started; null when it runs no emulated code. */
+  instructions: number | null
+  /** Virtual nanoseconds of CPU time consumed since start; null when not known. */
+  cpuTimeNs: number | null
+  memoryBytes: number | null
+}
+
+/** What a board tells its host. */
+export interface BoardSink {
+  consoleOutput(vm: string, data: Uint8Array): void
+  vmsChanged(vms: readonly VmDescriptor[]): void
+}
+
+export type VmAction = 'start' | 'stop' | 'restart'
+
+/** An error a board returns to the UI instead of throwing. */
+export type BoardResult = { ok: true } | { ok: false; error: string }
+
+export interface Board {
+  readonly kind: string
+  vms(): readonly VmDescriptor[]
+  /**
+   * Runs the board for at most `sliceMs` of wall time. Returns the number of
+   * milliseconds after which it wants to run again: 0 when it has work now,
+   * Infinity when it waits for input only.
+   */
+  run(sliceMs: number): number
+  input(vm: string, data: Uint8Array): BoardResult
+  resize(vm: string, cols: number, rows: number): BoardResult
+  control(vm: string, action: VmAction): BoardResult
+  history(vm: string): Uint8Array
+  figures(): VmFigures[]
+}

@@ -1,0 +1,118 @@
+/**
+ * The engine worker: one board per worker thread. It owns the board, runs it
+ * in slices so that messages from the host are never kept waiting, coalesces
+ * console output, and reports figures twice a second. An exception out of the
+ * engine ends the worker; the host reports the board as crashed.
+ */
+import { parentPort } from 'node:worker_threads'
+import { createBoard, type Board } from '../engine'
+import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
+
+const port = parentPort
+if (!port) throw new Error('engine-worker must run in a worker thread')
+
+const SLICE_MS = 10
+const FLUSH_MS = 8
+const FIGURES_MS = 500
+
+let board: Board | null = null
+const pending = new Map<string, Uint8Array[]>()
+let flushTimer: ReturnType<typeof setTimeout> | null = null
+let runTimer: ReturnType<typeof setTimeout> | null = null
+
+function post(msg: FromWorker): void {
+  port!.postMessage(msg)
+}
+
+function flush(): void {
+  flushTimer = null
+  for (const [vm, chunks] of pending) {
+    let data: Uint8Array
+    if (chunks.length === 1) data = chunks[0]
+    else {
+      data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+      let o = 0
+      for (const c of chunks) {
+        data.set(c, o)
+        o += c.length
+      }
+    }
+    post({ type: 'console', vm, data })
+  }
+  pending.clear()
+}
+
+function schedule(delayMs: number): void {
+  if (runTimer !== null || !Number.isFinite(delayMs)) return
+  runTimer = setTimeout(runSlice, Math.max(0, delayMs))
+}
+
+function runSlice(): void {
+  runTimer = null
+  if (!board) return
+  schedule(board.run(SLICE_MS))
+}
+
+function handle(req: WorkerRequest): unknown {
+  if (!board) throw new Error('board not started')
+  switch (req.op) {
+    case 'control': {
+      const r = board.control(req.vm, req.action)
+      if (!r.ok) throw new Error(r.error)
+      schedule(0)
+      return null
+    }
+    case 'resize': {
+      const r = board.resize(req.vm, req.cols, req.rows)
+      if (!r.ok) throw new Error(r.error)
+      return null
+    }
+    case 'history':
+      flush()
+      return board.history(req.vm)
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'start': {
+      board = createBoard(
+        msg.spec,
+        {
+          consoleOutput(vm, data) {
+            let list = pending.get(vm)
+            if (!list) pending.set(vm, (list = []))
+            // The board may reuse its buffer; the copy is what travels.
+            list.push(data.slice())
+            if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS)
+          },
+          vmsChanged(vms) {
+            if (board) post({ type: 'vms', vms: [...vms] })
+          },
+        },
+        { now: () => performance.now() },
+      )
+      post({ type: 'ready', kind: board.kind, vms: [...board.vms()] })
+      setInterval(() => {
+        if (board) post({ type: 'figures', figures: board.figures(), at: performance.now() })
+      }, FIGURES_MS).unref()
+      schedule(0)
+      break
+    }
+    case 'input': {
+      if (!board) return
+      const r = board.input(msg.vm, msg.data)
+      if (!r.ok) post({ type: 'console', vm: msg.vm, data: new TextEncoder().encode(`\r\n[l4lab: ${r.error}]\r\n`) })
+      schedule(0)
+      break
+    }
+    case 'request': {
+      try {
+        post({ type: 'reply', id: msg.id, ok: true, value: handle(msg.request) })
+      } catch (e) {
+        post({ type: 'reply', id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) })
+      }
+      break
+    }
+  }
+})

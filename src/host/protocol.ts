@@ -1,0 +1,25 @@
+/**
+ * The typed message protocol between the engine host (main thread) and one
+ * engine worker (one board). Console bytes travel as Uint8Array (structured
+ * clone, no JSON); everything else is plain data.
+ */
+import type { BoardSpec, VmAction, VmDescriptor, VmFigures } from '../engine'
+
+export type ToWorker =
+  | { type: 'start'; spec: BoardSpec }
+  | { type: 'input'; vm: string; data: Uint8Array }
+  | { type: 'request'; id: number; request: WorkerRequest }
+
+export type WorkerRequest =
+  | { op: 'control'; vm: string; action: VmAction }
+  | { op: 'resize'; vm: string; cols: number; rows: number }
+  | { op: 'history'; vm: string }
+
+export type FromWorker =
+  | { type: 'ready'; kind: string; vms: VmDescriptor[] }
+  | { type: 'vms'; vms: VmDescriptor[] }
+  | { type: 'console'; vm: string; data: Uint8Array }
+  | { type: 'figures'; figures: VmFigures[]; at: number }
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: string }
+  | { type: 'fatal'; error: string }

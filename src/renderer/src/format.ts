@@ -1,0 +1,30 @@
+/** Display formats for the status bar and lists. */
+
+export function formatUptime(ms: number): string {
+  const s = Math.floor(ms / 1000)
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = s % 60
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`
+  if (m > 0) return `${m}m ${String(sec).padStart(2, '0')}s`
+  return `${sec}s`
+}
+
+export function formatRate(perSecond: number | null, unit: string): string {
+  if (perSecond === null) return `— ${unit}`
+  const steps: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ]
+  for (const [f, p] of steps) if (perSecond >= f) return `${(perSecond / f).toFixed(perSecond >= f * 100 ? 0 : 1)} ${p}${unit}`
+  return `${Math.round(perSecond)} ${unit}`
+}
+
+export function formatBytes(n: number | null): string {
+  if (n === null) return '—'
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`
+  return `${n} B`
+}

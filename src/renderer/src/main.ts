@@ -1,0 +1,22 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import '@xterm/xterm/css/xterm.css'
+import './styles.css'
+import App from './App.vue'
+import { connect } from './transport'
+import { useLab } from './stores/lab'
+import { ConsoleHub } from './consoles/console-hub'
+import { CONSOLE_HUB } from './consoles/inject'
+
+const transport = connect()
+const app = createApp(App)
+app.use(createPinia())
+app.provide(CONSOLE_HUB, new ConsoleHub(transport.bridge))
+const lab = useLab()
+transport.onConnection((connected) => {
+  lab.connected = connected
+  // After a reconnect the back end may have moved on: take a fresh snapshot.
+  if (connected) void transport.bridge.call('lab.snapshot', {}).then((s) => lab.apply(s), () => {})
+})
+void lab.attach(transport.bridge).then(() => (lab.connected = true))
+app.mount('#app')

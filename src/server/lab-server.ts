@@ -1,0 +1,241 @@
+/**
+ * The lab server: the browser transport of the UI contract. It serves the
+ * built renderer and one WebSocket, on 127.0.0.1 only. A random token, made
+ * anew for every run and printed in the URL, must accompany every request
+ * (in the query or in the cookie the first request sets); the Host header
+ * must name this server (no DNS rebinding) and a WebSocket's Origin must be
+ * this server's own. Anything else gets 403.
+ *
+ * Wire format (see ./wire.ts): JSON text frames for calls, replies and
+ * events; binary frames for console output and byte results.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket, type RawData } from 'ws'
+import { checkArgs, isCommandName, EVENT_NAMES } from '../shared/contract'
+import type { EngineHost } from '../host/engine-host'
+import { encodeBytesFrame, FRAME_CONSOLE, FRAME_RESULT_BYTES, type ClientMessage, type ServerMessage } from './wire'
+
+export interface LabServerOptions {
+  host: EngineHost
+  /** Directory of the built renderer (out/renderer). */
+  rendererDir: string
+  /** 0 picks a free port. */
+  port: number
+  /** For tests: a fixed token instead of a random one. */
+  token?: string
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+}
+
+const COOKIE = 'l4lab_token'
+
+export class LabServer {
+  readonly token: string
+  private server: Server | null = null
+  private wss: WebSocketServer | null = null
+  private port = 0
+  private readonly rendererDir: string
+
+  constructor(private readonly options: LabServerOptions) {
+    this.token = options.token ?? randomBytes(24).toString('base64url')
+    this.rendererDir = resolve(options.rendererDir)
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/?token=${this.token}`
+  }
+
+  get listeningPort(): number {
+    return this.port
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.onRequest(req, res).catch((e) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
+        res.end(`internal error: ${e instanceof Error ? e.message : String(e)}\n`)
+      })
+    })
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))
+    wss.on('connection', (ws) => this.onConnection(ws))
+    this.server = server
+    this.wss = wss
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject)
+      server.listen(this.options.port, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolvePromise()
+      })
+    })
+    const addr = server.address()
+    this.port = typeof addr === 'object' && addr ? addr.port : this.options.port
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss?.clients ?? []) ws.terminate()
+    this.wss?.close()
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
+    this.server?.closeAllConnections()
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const given = url.searchParams.get('token') ?? cookie(req, COOKIE)
+    return given !== null && sameSecret(given, this.token)
+  }
+
+  private hostAllowed(req: IncomingMessage): boolean {
+    const h = req.headers.host
+    return h === `127.0.0.1:${this.port}` || h === `localhost:${this.port}`
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const o = req.headers.origin
+    return o === `http://127.0.0.1:${this.port}` || o === `http://localhost:${this.port}`
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.hostAllowed(req) || !this.authorized(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('403 forbidden: this lab needs the token printed by `l4lab web`\n')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' })
+      res.end()
+      return
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let rel = decodeURIComponent(url.pathname)
+    if (rel === '/' || rel === '') rel = '/index.html'
+    const file = normalize(join(this.rendererDir, rel))
+    if (!file.startsWith(this.rendererDir + sep)) {
+      res.writeHead(404)
+      res.end()
+      return
+    }
+    const st = await stat(file).catch(() => null)
+    if (!st?.isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' })
+      res.end(`not found: ${rel}\n`)
+      return
+    }
+    const headers: Record<string, string> = {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    }
+    if (extname(file) === '.html') {
+      headers['content-security-policy'] = contentSecurityPolicy(this.port)
+      headers['set-cookie'] = `${COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`
+      headers['x-frame-options'] = 'DENY'
+    }
+    res.writeHead(200, headers)
+    res.end(req.method === 'HEAD' ? undefined : await readFile(file))
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname !== '/ws' || !this.hostAllowed(req) || !this.originAllowed(req) || !this.authorized(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    this.wss!.handleUpgrade(req, socket, head, (ws) => this.wss!.emit('connection', ws, req))
+  }
+
+  private onConnection(ws: WebSocket): void {
+    const host = this.options.host
+    const send = (msg: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
+    }
+    const unsubscribe = EVENT_NAMES.map((name) =>
+      host.on(name, (payload) => {
+        if (ws.readyState !== ws.OPEN) return
+        if (name === 'console.output') {
+          const p = payload as { vm: string; data: Uint8Array }
+          ws.send(encodeBytesFrame(FRAME_CONSOLE, 0, p.vm, p.data))
+        } else {
+          send({ t: 'event', name, payload } as ServerMessage)
+        }
+      }),
+    )
+    ws.on('close', () => unsubscribe.forEach((u) => u()))
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      if (isBinary) return
+      let msg: ClientMessage
+      try {
+        msg = JSON.parse(raw.toString()) as ClientMessage
+      } catch {
+        return
+      }
+      if (msg?.t !== 'call' || !Number.isInteger(msg.id)) return
+      const id = msg.id
+      if (!isCommandName(msg.name)) {
+        send({ t: 'reply', id, ok: false, error: `unknown command ${JSON.stringify(msg.name)}` })
+        return
+      }
+      const problem = checkArgs(msg.name, msg.args)
+      if (problem) {
+        send({ t: 'reply', id, ok: false, error: problem })
+        return
+      }
+      host.command(msg.name, msg.args as never).then(
+        (value) => {
+          if (value instanceof Uint8Array) {
+            if (ws.readyState === ws.OPEN) ws.send(encodeBytesFrame(FRAME_RESULT_BYTES, id, '', value))
+          } else send({ t: 'reply', id, ok: true, value })
+        },
+        (e: unknown) => send({ t: 'reply', id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+      )
+    })
+  }
+}
+
+export function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // xterm.js and Vue's transitions set inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+function cookie(req: IncomingMessage, name: string): string | null {
+  const header = req.headers.cookie
+  if (!header) return null
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return null
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}

@@ -1,0 +1,159 @@
+/**
+ * The one contract between the lab's UI and its back end (the Electron main
+ * process or the lab server). Both transports carry exactly these commands
+ * (request → result) and events (back end → UI); nothing else crosses.
+ *
+ * Terms: a *board* is one emulated machine running in its own engine worker;
+ * a *VM* is a guest on a board (a µApp client of the board's console
+ * multiplexer), addressed as "board/vm".
+ */
+
+export type BoardState = 'starting' | 'running' | 'stopped' | 'crashed'
+export type VmState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
+
+export interface VmInfo {
+  /** "board/vm", unique in the lab. */
+  id: string
+  board: string
+  name: string
+  state: VmState
+  /** Console colour as ned's log option gives it (n r g y b m c w; upper case = bright). */
+  color: string
+  /** A line saying why the VM stopped or crashed, if it did. */
+  detail?: string
+}
+
+export interface BoardInfo {
+  id: string
+  name: string
+  /** The board description it runs, e.g. "loopback" or "arm-virt". */
+  kind: string
+  /** The scenario the board was started with, if any. */
+  scenario?: string
+  state: BoardState
+  /** Why the board crashed: the worker's error message. */
+  error?: string
+  vms: VmInfo[]
+}
+
+export interface LabSnapshot {
+  version: string
+  boards: BoardInfo[]
+}
+
+export interface VmStats {
+  vm: string
+  /** Milliseconds since the VM was (re)started, in the board's virtual time. */
+  uptimeMs: number
+  /** Retired guest instructions per second of wall time; null until the VM runs emulated code. */
+  instructionsPerSecond: number | null
+  /** Share of the board's CPU time this VM received in the last period (0..1); null when not known. */
+  cpuShare: number | null
+  /** Guest memory in use, in bytes; null when not known. */
+  memoryBytes: number | null
+}
+
+/** Commands: the UI asks, the back end answers with the result or an error message. */
+export interface Commands {
+  'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
+  'board.restart': { args: { board: string }; result: null }
+  'vm.start': { args: { vm: string }; result: null }
+  'vm.stop': { args: { vm: string }; result: null }
+  'vm.restart': { args: { vm: string }; result: null }
+  /** Keyboard input for one VM's console, as the terminal produced it (UTF-8 text, escape sequences included). */
+  'console.input': { args: { vm: string; data: string }; result: null }
+  /** The terminal's size changed; the guest's tty follows it (TIOCGWINSZ). */
+  'console.resize': { args: { vm: string; cols: number; rows: number }; result: null }
+  /** The console's scroll-back so far, for a terminal that attaches late. */
+  'console.history': { args: { vm: string }; result: Uint8Array }
+}
+
+/** Events: the back end tells, the UI listens. */
+export interface Events {
+  'lab.changed': LabSnapshot
+  /** Console output of one VM, as raw bytes (the terminal decodes UTF-8). */
+  'console.output': { vm: string; data: Uint8Array }
+  'stats': { stats: VmStats[] }
+}
+
+export type CommandName = keyof Commands
+export type EventName = keyof Events
+export type CommandArgs<K extends CommandName> = Commands[K]['args']
+export type CommandResult<K extends CommandName> = Commands[K]['result']
+
+/**
+ * Every command name, as a value: transports check incoming names against
+ * it. Typed as a record so that adding a command to `Commands` without
+ * listing it here is a compile error.
+ */
+const commandTable: Record<CommandName, true> = {
+  'lab.snapshot': true,
+  'board.restart': true,
+  'vm.start': true,
+  'vm.stop': true,
+  'vm.restart': true,
+  'console.input': true,
+  'console.resize': true,
+  'console.history': true,
+}
+const eventTable: Record<EventName, true> = {
+  'lab.changed': true,
+  'console.output': true,
+  stats: true,
+}
+
+export const COMMAND_NAMES: readonly CommandName[] = Object.keys(commandTable) as CommandName[]
+export const EVENT_NAMES: readonly EventName[] = Object.keys(eventTable) as EventName[]
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandTable, name)
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventTable, name)
+}
+
+/** The result of a command as it travels: a value or a readable error. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string }
+
+/**
+ * Validation of command arguments at the trust boundary (a browser tab or a
+ * renderer process may send anything). Returns a message saying what is wrong,
+ * or null when the arguments have the contract's shape.
+ */
+export function checkArgs(name: CommandName, args: unknown): string | null {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return `${name}: arguments must be an object`
+  const a = args as Record<string, unknown>
+  const str = (k: string) => (typeof a[k] === 'string' && (a[k] as string).length <= 256 ? null : `${name}: '${k}' must be a string`)
+  const int = (k: string, lo: number, hi: number) =>
+    Number.isInteger(a[k]) && (a[k] as number) >= lo && (a[k] as number) <= hi ? null : `${name}: '${k}' must be an integer in ${lo}..${hi}`
+  switch (name) {
+    case 'lab.snapshot':
+      return null
+    case 'board.restart':
+      return str('board')
+    case 'vm.start':
+    case 'vm.stop':
+    case 'vm.restart':
+    case 'console.history':
+      return str('vm')
+    case 'console.input':
+      if (typeof a.data !== 'string' || a.data.length > 65536) return `${name}: 'data' must be a string of at most 64 KiB`
+      return str('vm')
+    case 'console.resize':
+      return str('vm') ?? int('cols', 1, 1000) ?? int('rows', 1, 1000)
+  }
+}
+
+/** The application's channel names on Electron's IPC. */
+export const IPC_COMMAND_CHANNEL = 'l4lab:command'
+export const IPC_EVENT_CHANNEL = 'l4lab:event'
+
+/**
+ * The surface the Electron preload exposes as `window.l4lab`; the browser
+ * transport implements the same interface over a WebSocket.
+ */
+export interface LabBridge {
+  call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void
+}
