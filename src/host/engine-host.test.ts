@@ -1,0 +1,133 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { EngineHost, type BoardConfig } from './engine-host'
+import { loopbackLab } from './lab-config'
+import { requireBuilt, workerUrl } from '../../test/support/built'
+import type { LabSnapshot } from '../shared/contract'
+
+const dec = new TextDecoder()
+let host: EngineHost | null = null
+
+async function startHost(boards: BoardConfig[] = loopbackLab()): Promise<EngineHost> {
+  host = new EngineHost({ workerUrl, boards, version: 'test', statsIntervalMs: 50 })
+  await host.start()
+  return host
+}
+
+/** Collects each VM's console output and waits for text to appear in it. */
+function consoles(h: EngineHost) {
+  const text = new Map<string, string>()
+  h.on('console.output', ({ vm, data }) => text.set(vm, (text.get(vm) ?? '') + dec.decode(data)))
+  return {
+    text: (vm: string) => text.get(vm) ?? '',
+    async waitFor(vm: string, needle: string, ms = 5000) {
+      const t0 = Date.now()
+      while (!(text.get(vm) ?? '').includes(needle)) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${JSON.stringify(needle)} on ${vm}; got ${JSON.stringify(text.get(vm))}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    },
+  }
+}
+
+function waitForState(h: EngineHost, board: string, state: string): Promise<LabSnapshot> {
+  return new Promise((resolve) => {
+    const check = (s: LabSnapshot) => {
+      if (s.boards.find((b) => b.id === board)?.state === state) {
+        off()
+        resolve(s)
+      }
+    }
+    const off = h.on('lab.changed', check)
+    check(h.snapshot())
+  })
+}
+
+beforeAll(() => requireBuilt())
+afterEach(async () => {
+  await host?.dispose()
+  host = null
+})
+
+describe('EngineHost', () => {
+  it('runs one worker per board and reports their VMs', async () => {
+    const h = await startHost()
+    const s = h.snapshot()
+    expect(s.boards.map((b) => [b.id, b.state, b.vms.map((v) => v.id)])).toEqual([
+      ['board0', 'running', ['board0/loop0']],
+      ['board1', 'running', ['board1/loop1']],
+    ])
+  })
+
+  it('routes console input to one VM and its output back', async () => {
+    const h = await startHost()
+    const c = consoles(h)
+    await h.command('console.input', { vm: 'board0/loop0', data: 'hello worker\r' })
+    await c.waitFor('board0/loop0', 'loopback: hello worker')
+    expect(c.text('board1/loop1')).not.toContain('hello worker')
+  })
+
+  it('gives late terminals the scroll-back', async () => {
+    const h = await startHost()
+    await h.command('console.input', { vm: 'board1/loop1', data: 'early\r' })
+    const history = dec.decode(await h.command('console.history', { vm: 'board1/loop1' }))
+    expect(history).toContain('console loopback device')
+    expect(history).toContain('loopback: early')
+  })
+
+  it('reports a killed worker as a crashed board; the others run on; restart brings it back', async () => {
+    const h = await startHost()
+    const c = consoles(h)
+    const crashed = waitForState(h, 'board0', 'crashed')
+    await h.kill('board0')
+    const s = await crashed
+    const b0 = s.boards.find((b) => b.id === 'board0')!
+    expect(b0.error).toMatch(/exited/)
+    expect(b0.vms.every((v) => v.state === 'crashed')).toBe(true)
+    await expect(h.command('console.input', { vm: 'board0/loop0', data: 'x' })).rejects.toThrow(/crashed/)
+
+    await h.command('console.input', { vm: 'board1/loop1', data: 'still here\r' })
+    await c.waitFor('board1/loop1', 'loopback: still here')
+
+    await h.command('board.restart', { board: 'board0' })
+    expect(h.snapshot().boards[0].state).toBe('running')
+    await h.command('console.input', { vm: 'board0/loop0', data: 'back\r' })
+    await c.waitFor('board0/loop0', 'loopback: back')
+  })
+
+  it('reports an engine exception with its message and keeps the other boards', async () => {
+    const h = await startHost([
+      { id: 'bad', name: 'bad', spec: { kind: 'loopback', vms: [{ name: 'has space' }] } },
+      ...loopbackLab().slice(0, 1),
+    ])
+    const s = h.snapshot()
+    expect(s.boards[0].state).toBe('crashed')
+    expect(s.boards[0].error).toMatch(/bad VM name "has space"/)
+    expect(s.boards[1].state).toBe('running')
+  })
+
+  it('stops and starts VMs, and answers bad requests with readable errors', async () => {
+    const h = await startHost()
+    await h.command('vm.stop', { vm: 'board0/loop0' })
+    expect(h.snapshot().boards[0].vms[0].state).toBe('stopped')
+    await h.command('vm.start', { vm: 'board0/loop0' })
+    expect(h.snapshot().boards[0].vms[0].state).toBe('running')
+    await expect(h.command('vm.start', { vm: 'board0/loop0' })).rejects.toThrow(/already running/)
+    await expect(h.command('vm.stop', { vm: 'nope/loop0' })).rejects.toThrow(/no board named nope/)
+    await expect(h.command('vm.stop', { vm: 'board0' })).rejects.toThrow(/board\/vm/)
+    await expect(h.command('board.restart', { board: 'zzz' })).rejects.toThrow(/no board/)
+  })
+
+  it('emits per-VM figures with uptime', async () => {
+    const h = await startHost()
+    const stats = await new Promise<{ vm: string; uptimeMs: number }[]>((resolve) => {
+      const off = h.on('stats', ({ stats }) => {
+        if (stats.length === 2) {
+          off()
+          resolve(stats)
+        }
+      })
+    })
+    expect(stats.map((s) => s.vm).sort()).toEqual(['board0/loop0', 'board1/loop1'])
+    expect(stats.every((s) => s.uptimeMs >= 0)).toBe(true)
+  })
+})

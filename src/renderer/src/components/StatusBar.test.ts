@@ -1,0 +1,37 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { mount, flushPromises } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import StatusBar from './StatusBar.vue'
+import { useLab } from '../stores/lab'
+import { FakeBridge, twoBoards } from '../testing/fake-bridge'
+
+let bridge: FakeBridge
+beforeEach(async () => {
+  setActivePinia(createPinia())
+  bridge = new FakeBridge(twoBoards())
+  await useLab().attach(bridge)
+})
+
+describe('StatusBar', () => {
+  it('shows uptime and instruction rate per VM from stats events', async () => {
+    const w = mount(StatusBar)
+    bridge.emit('stats', {
+      stats: [{ vm: 'b0/vm1', uptimeMs: 83_000, instructionsPerSecond: 123_400_000, cpuShare: 0.5, memoryBytes: 3 << 20 }],
+    })
+    await flushPromises()
+    const f = w.get('[data-testid="figures-b0/vm1"]').text()
+    expect(f).toContain('up 1m 23s')
+    expect(f).toContain('123 MIPS')
+    expect(f).toContain('50% CPU')
+    expect(f).toContain('3.0 MiB')
+    // a VM without figures shows its state
+    expect(w.get('[data-testid="figures-b1/vm2"]').text()).toContain('crashed')
+  })
+
+  it('says when a VM runs no emulated code yet', async () => {
+    const w = mount(StatusBar)
+    bridge.emit('stats', { stats: [{ vm: 'b0/vm1', uptimeMs: 5_000, instructionsPerSecond: null, cpuShare: null, memoryBytes: null }] })
+    await flushPromises()
+    expect(w.get('[data-testid="figures-b0/vm1"]').text()).toContain('— IPS')
+  })
+})

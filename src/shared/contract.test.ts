@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { checkArgs, COMMAND_NAMES, EVENT_NAMES, isCommandName, isEventName } from './contract'
+
+describe('contract', () => {
+  it('lists every command and event once', () => {
+    expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length)
+    expect(COMMAND_NAMES).toContain('console.input')
+    expect(EVENT_NAMES).toEqual(['lab.changed', 'console.output', 'stats'])
+  })
+
+  it('recognizes only contract names, not inherited properties', () => {
+    expect(isCommandName('vm.start')).toBe(true)
+    expect(isCommandName('toString')).toBe(false)
+    expect(isCommandName('__proto__')).toBe(false)
+    expect(isCommandName(42)).toBe(false)
+    expect(isEventName('stats')).toBe(true)
+    expect(isEventName('hasOwnProperty')).toBe(false)
+  })
+
+  it('accepts well-formed arguments', () => {
+    expect(checkArgs('lab.snapshot', {})).toBeNull()
+    expect(checkArgs('console.input', { vm: 'b/v', data: 'ls\r' })).toBeNull()
+    expect(checkArgs('console.resize', { vm: 'b/v', cols: 80, rows: 24 })).toBeNull()
+  })
+
+  it('rejects malformed arguments with a message naming the field', () => {
+    expect(checkArgs('vm.start', null)).toMatch(/object/)
+    expect(checkArgs('vm.start', [])).toMatch(/object/)
+    expect(checkArgs('vm.start', { vm: 3 })).toMatch(/'vm'/)
+    expect(checkArgs('console.input', { vm: 'a/b', data: 'x'.repeat(70000) })).toMatch(/'data'/)
+    expect(checkArgs('console.resize', { vm: 'a/b', cols: 0, rows: 24 })).toMatch(/'cols'/)
+    expect(checkArgs('console.resize', { vm: 'a/b', cols: 80, rows: 1.5 })).toMatch(/'rows'/)
+    expect(checkArgs('board.restart', { board: 'x'.repeat(300) })).toMatch(/'board'/)
+  })
+})

@@ -1,0 +1,121 @@
+/**
+ * End to end: Debian's Chromium (headless, via playwright-core) against the
+ * lab server, as a user would open it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from './browser'
+import { cliPath, rendererDir, requireBuilt, root, workerUrl } from '../support/built'
+import { EngineHost } from '../../src/host/engine-host'
+import { loopbackLab } from '../../src/host/lab-config'
+import { LabServer } from '../../src/server/lab-server'
+
+let browser: Browser
+
+beforeAll(async () => {
+  requireBuilt()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+function terminalText(page: Page, vm: string): Promise<string> {
+  return page.locator(`[data-testid="console-${vm}"] .xterm-rows`).innerText()
+}
+
+async function typeInto(page: Page, vm: string, text: string): Promise<void> {
+  await page.locator(`[data-testid="console-${vm}"] .terminal-host`).click()
+  await page.keyboard.type(text, { delay: 2 })
+}
+
+describe('l4lab web in Chromium', () => {
+  let lab: ChildProcess
+  let url: string
+
+  beforeAll(async () => {
+    lab = spawn(process.execPath, [cliPath, 'web', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      lab.stdout!.on('data', (d) => {
+        out += d
+        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
+        if (m) resolve(m[0])
+      })
+      lab.stderr!.on('data', (d) => (out += d))
+      lab.once('exit', (code) => reject(new Error(`l4lab web exited with ${code}: ${out}`)))
+    })
+  })
+  afterAll(() => {
+    lab?.kill('SIGTERM')
+  })
+
+  it('prints a URL at which Chromium shows the lab', async () => {
+    const page = await browser.newPage()
+    const res = await page.goto(url)
+    expect(res?.status()).toBe(200)
+    await expect.poll(() => page.locator('[data-testid="connection"]').innerText()).toContain('connected')
+    expect(await page.locator('.console-pane').count()).toBe(2)
+    await expect.poll(() => terminalText(page, 'board0/loop0')).toContain('console loopback device')
+    await page.close()
+  })
+
+  it('refuses the same URL with a wrong token (403)', async () => {
+    const page = await browser.newPage()
+    const res = await page.goto(url.replace(/token=[\w-]+/, 'token=wrong'))
+    expect(res?.status()).toBe(403)
+    await page.close()
+  })
+
+  it('sends a typed line to one VM and shows what the worker answers, in that console only', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await expect.poll(() => terminalText(page, 'board0/loop0')).toContain('loopback>')
+    await typeInto(page, 'board0/loop0', 'ping through the worker\r')
+    await expect.poll(() => terminalText(page, 'board0/loop0')).toContain('loopback: ping through the worker')
+    expect(await terminalText(page, 'board1/loop1')).not.toContain('ping through the worker')
+    // A second tab attaching late sees the scroll-back.
+    const late = await browser.newPage()
+    await late.goto(url)
+    await expect.poll(() => terminalText(late, 'board0/loop0')).toContain('loopback: ping through the worker')
+    await late.close()
+    await page.close()
+  })
+})
+
+describe('a crashed board in the UI', () => {
+  let host: EngineHost
+  let server: LabServer
+
+  beforeAll(async () => {
+    host = new EngineHost({ workerUrl, boards: loopbackLab(), version: 'e2e' })
+    await host.start()
+    server = new LabServer({ host, rendererDir, port: 0 })
+    await server.listen()
+  })
+  afterAll(async () => {
+    await server?.close()
+    await host?.dispose()
+  })
+
+  it('shows the killed board as crashed with a restart action; the other board and the server run on', async () => {
+    const page = await browser.newPage()
+    await page.goto(server.url)
+    await expect.poll(() => terminalText(page, 'board1/loop1')).toContain('loopback>')
+
+    await host.kill('board0')
+    const board0 = page.locator('[data-testid="board-board0"]')
+    await expect.poll(() => board0.getAttribute('data-state')).toBe('crashed')
+    await expect.poll(() => page.locator('[data-testid="crashed-board0/loop0"]').innerText()).toContain('crashed')
+
+    await typeInto(page, 'board1/loop1', 'other board alive\r')
+    await expect.poll(() => terminalText(page, 'board1/loop1')).toContain('loopback: other board alive')
+
+    await page.locator('[data-testid="restart-board-board0"]').click()
+    await expect.poll(() => board0.getAttribute('data-state')).toBe('running')
+    await typeInto(page, 'board0/loop0', 'restarted\r')
+    await expect.poll(() => terminalText(page, 'board0/loop0')).toContain('loopback: restarted')
+    await page.close()
+  })
+})
