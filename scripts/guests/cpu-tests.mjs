@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Builds the freestanding AArch64 CPU test corpus (guests/cpu-tests/*.c|*.S,
+// each linked with start.S and lib.c) into build/guests/cpu-tests/ with
+// Debian's clang 14 and lld. A source may ask for extra flags with a first
+// line `// cflags: ...`. Up-to-date outputs are skipped.
+//   node scripts/guests/cpu-tests.mjs [--force] [names...]
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, basename, extname } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = join(fileURLToPath(import.meta.url), '../../..')
+const src = join(root, 'guests/cpu-tests')
+const out = join(root, 'build/guests/cpu-tests')
+const common = ['start.S', 'lib.c', 'lib.h']
+
+function clang() {
+  for (const c of ['clang-14', 'clang']) if (spawnSync(c, ['--version']).status === 0) return c
+  throw new Error('cpu-tests: clang not found')
+}
+
+export function corpusSources() {
+  return readdirSync(src).filter((f) => (f.endsWith('.c') || f.endsWith('.S')) && !common.includes(f)).sort()
+}
+
+export function buildCorpus({ force = false, only = [] } = {}) {
+  mkdirSync(out, { recursive: true })
+  const cc = clang()
+  const commonTime = Math.max(...common.map((f) => statSync(join(src, f)).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs)
+  const built = []
+  for (const f of corpusSources()) {
+    const name = basename(f, extname(f))
+    if (only.length && !only.includes(name)) continue
+    const exe = join(out, name)
+    const srcTime = Math.max(statSync(join(src, f)).mtimeMs, commonTime)
+    if (!force && existsSync(exe) && statSync(exe).mtimeMs >= srcTime) continue
+    const first = readFileSync(join(src, f), 'utf8').split('\n')[0]
+    const extra = first.match(/^\/\/ cflags:(.*)$/)?.[1].trim().split(/\s+/) ?? []
+    const args = ['--target=aarch64-linux-gnu', '-static', '-nostdlib', '-ffreestanding', '-fuse-ld=lld', '-O2',
+      '-fno-stack-protector', '-fno-pic', '-no-pie', ...extra, '-o', exe, join(src, 'start.S'), join(src, 'lib.c'), join(src, f)]
+    const r = spawnSync(cc, args, { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`cpu-tests: building ${f} failed:\n${r.stderr}`)
+    built.push(name)
+  }
+  return built
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2)
+  const built = buildCorpus({ force: args.includes('--force'), only: args.filter((a) => !a.startsWith('--')) })
+  console.log(`cpu-tests: built ${built.length} program(s) into build/guests/cpu-tests`)
+}

@@ -1,0 +1,861 @@
+// The run loop. Instructions execute from decoded-code slots: one slot per
+// 4 KiB RAM page that has been executed, one 16-byte entry per instruction
+// word ([insn u32][op u16][aux u16][imm u64]). An entry whose op is 0 is
+// decoded on first execution; entry 1024 of every slot is a REFETCH sentinel,
+// so straight-line code needs no page-end check. Branches that stay in the
+// page jump within the slot; anything else goes through REFETCH, which
+// translates the PC through the execute TLB. Slots are keyed by RAM page, so
+// remapping a virtual page simply leads to another slot, and stores into a
+// slot's page clear the entries they overwrite (mmu.ts).
+//
+// Seam for a later wasm JIT: REFETCH is where a hot page (or block) would be
+// looked up in a table of compiled functions and called instead of being
+// interpreted.
+import {
+  ACC_EXEC, ACC_READ, ACC_WRITE, C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC,
+  C_REASON, C_RETIRED, C_SYNDROME, ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_BRK, EXIT_BUDGET, EXIT_SVC, EXIT_UNDEFINED,
+  RAM_BASE, R_CF, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
+} from './layout'
+import {
+  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbX,
+} from './mmu'
+import { decAux, decImm, decodeOne } from './decode'
+import { Op } from './ops'
+import { ld16, ld32, ld64, ld8, ldN, st16, st32, st64, st8, stN } from './mem'
+import { readSys, sysOk, writeSys, K_NZCV } from './sysreg'
+import { execSimd, simdExit } from './simd'
+
+export const REFETCH_ENTRY: u32 = 4 << 20
+
+// ---- registers -------------------------------------------------------------------
+
+@inline function X(c: u32, r: u32): u64 { return load<u64>(c + (r << 3)) }
+@inline function W(c: u32, r: u32): u64 { return load<u32>(c + (r << 3)) }
+/** Write Xr; a write to XZR lands in the zero slot and is undone at once. */
+@inline function setX(c: u32, r: u32, v: u64): void { store<u64>(c + (r << 3), v); store<u64>(c + R_XZR, 0) }
+@inline function setW(c: u32, r: u32, v: u64): void { setX(c, r, v & 0xFFFFFFFF) }
+/** Register 31 as SP (address bases, ADD/SUB immediate, extended register). */
+@inline function XS(c: u32, r: u32): u64 { return load<u64>(c + select<u32>(R_SP, r << 3, r == 31)) }
+@inline function setXS(c: u32, r: u32, v: u64): void { store<u64>(c + select<u32>(R_SP, r << 3, r == 31), v) }
+
+@inline function sx32(v: u64): u64 { return <u64><i64><i32><u32>v }
+
+// ---- flags -------------------------------------------------------------------------
+
+@inline function setNZ64(c: u32, r: u64): void {
+  store<u64>(c + R_NF, r); store<u64>(c + R_ZF, r); store<u64>(c + R_CF, 0); store<u64>(c + R_VF, 0)
+}
+@inline function setNZ32(c: u32, r: u64): void { setNZ64(c, sx32(r)) }
+
+function addc64(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
+  const r = a + b + cin
+  if (flags) {
+    store<u64>(c + R_NF, r)
+    store<u64>(c + R_ZF, r)
+    store<u64>(c + R_CF, (r < a || (cin != 0 && r == a)) ? 1 : 0)
+    store<u64>(c + R_VF, (a ^ r) & (b ^ r))
+  }
+  return r
+}
+function addc32(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
+  const a32 = a & 0xFFFFFFFF
+  const b32 = b & 0xFFFFFFFF
+  const w = a32 + b32 + cin
+  const r = w & 0xFFFFFFFF
+  if (flags) {
+    store<u64>(c + R_NF, sx32(r))
+    store<u64>(c + R_ZF, r)
+    store<u64>(c + R_CF, w >>> 32)
+    store<u64>(c + R_VF, sx32((a32 ^ r) & (b32 ^ r)))
+  }
+  return r
+}
+
+function nzcvValue(c: u32): u64 {
+  let v: u64 = 0
+  if (load<i64>(c + R_NF) < 0) v |= 1 << 31
+  if (load<u64>(c + R_ZF) == 0) v |= 1 << 30
+  if (load<u64>(c + R_CF) != 0) v |= 1 << 29
+  if (load<i64>(c + R_VF) < 0) v |= 1 << 28
+  return v
+}
+function setNzcvBits(c: u32, nzcv: u32): void {
+  store<u64>(c + R_NF, (nzcv & 8) != 0 ? <u64>-1 : 0)
+  store<u64>(c + R_ZF, (nzcv & 4) != 0 ? 0 : 1)
+  store<u64>(c + R_CF, (nzcv >>> 1) & 1)
+  store<u64>(c + R_VF, (nzcv & 1) != 0 ? <u64>-1 : 0)
+}
+
+export function condHolds(c: u32, cc: u32): bool {
+  let r: bool
+  switch (cc >>> 1) {
+    case 0: r = load<u64>(c + R_ZF) == 0; break
+    case 1: r = load<u64>(c + R_CF) != 0; break
+    case 2: r = load<i64>(c + R_NF) < 0; break
+    case 3: r = load<i64>(c + R_VF) < 0; break
+    case 4: r = load<u64>(c + R_CF) != 0 && load<u64>(c + R_ZF) != 0; break
+    case 5: r = (load<i64>(c + R_NF) ^ load<i64>(c + R_VF)) >= 0; break
+    case 6: r = load<u64>(c + R_ZF) != 0 && (load<i64>(c + R_NF) ^ load<i64>(c + R_VF)) >= 0; break
+    default: return true // AL, NV
+  }
+  return (cc & 1) != 0 ? !r : r
+}
+
+// ---- operand helpers ------------------------------------------------------------------
+
+function shiftReg(v: u64, type: u32, amt: u64, sf: u32): u64 {
+  if (sf) {
+    switch (type) {
+      case 0: return v << amt
+      case 1: return v >>> amt
+      case 2: return <u64>(<i64>v >> amt)
+      default: return rotr<u64>(v, amt)
+    }
+  }
+  const w = <u32>v
+  const a = <u32>amt
+  switch (type) {
+    case 0: return <u64>(w << a)
+    case 1: return <u64>(w >>> a)
+    case 2: return <u64><u32>(<i32>w >> a)
+    default: return <u64>rotr<u32>(w, a)
+  }
+}
+
+function extendReg(v: u64, option: u32, sh: u32): u64 {
+  let r: u64
+  switch (option) {
+    case 0: r = v & 0xFF; break
+    case 1: r = v & 0xFFFF; break
+    case 2: r = v & 0xFFFFFFFF; break
+    case 4: r = <u64><i64><i8>v; break
+    case 5: r = <u64><i64><i16>v; break
+    case 6: r = <u64><i64><i32>v; break
+    default: r = v
+  }
+  return r << sh
+}
+
+@inline function ones(n: u32): u64 { return n >= 64 ? <u64>-1 : (<u64>1 << n) - 1 }
+
+function bitfield(op: Op, sf: u32, dst: u64, src: u64, immr: u32, imms: u32): u64 {
+  const size: u32 = sf ? 64 : 32
+  let r: u64
+  if (imms >= immr) {
+    const w = imms - immr + 1
+    let f = (src >>> immr) & ones(w)
+    if (op == Op.SBFM) { if (w < 64 && ((f >>> (w - 1)) & 1) != 0) f |= ~ones(w) }
+    else if (op == Op.BFM) f = (dst & ~ones(w)) | f
+    r = f
+  } else {
+    const w = imms + 1
+    const pos = size - immr
+    let f = src & ones(w)
+    if (op == Op.SBFM) { if (((f >>> (w - 1)) & 1) != 0) f |= ~ones(w) }
+    f = f << pos
+    if (op == Op.BFM) f = (dst & ~(ones(w) << pos)) | f
+    r = f
+  }
+  return sf ? r : r & 0xFFFFFFFF
+}
+
+function umulh(a: u64, b: u64): u64 {
+  const al = a & 0xFFFFFFFF, ah = a >>> 32, bl = b & 0xFFFFFFFF, bh = b >>> 32
+  const t = al * bl
+  const m1 = ah * bl + (t >>> 32)
+  const m2 = al * bh + (m1 & 0xFFFFFFFF)
+  return ah * bh + (m1 >>> 32) + (m2 >>> 32)
+}
+function smulh(a: u64, b: u64): u64 {
+  let h = umulh(a, b)
+  if (<i64>a < 0) h -= b
+  if (<i64>b < 0) h -= a
+  return h
+}
+
+function rbit64(v: u64): u64 {
+  v = ((v >>> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1)
+  v = ((v >>> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2)
+  v = ((v >>> 4) & 0x0F0F0F0F0F0F0F0F) | ((v & 0x0F0F0F0F0F0F0F0F) << 4)
+  return bswap<u64>(v)
+}
+
+function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
+  for (let i: u32 = 0; i < bytes; i++) {
+    acc ^= <u32>(data >>> (<u64>i * 8)) & 0xFF
+    for (let k = 0; k < 8; k++) acc = (acc >>> 1) ^ (poly & (0 - (acc & 1)))
+  }
+  return acc
+}
+
+// ---- loads and stores --------------------------------------------------------------------
+
+/** One register transfer of kind V:size:opc at va. */
+function transfer(c: u32, kind: u32, rt: u32, va: u64): void {
+  const size = (kind >>> 2) & 3
+  const opc = kind & 3
+  if ((kind & 16) == 0) {
+    if (opc == 0) { stN(va, size, X(c, rt)); return }
+    if (opc == 1) { const v = ldN(va, size); if (gFault == 0) setX(c, rt, v); return }
+    if (size == 3) return // PRFM / PRFUM: no access, no fault
+    const v = ldN(va, size)
+    if (gFault != 0) return
+    const s = 64 - (8 << size)
+    const x = <u64>(<i64>(v << s) >> s)
+    setX(c, rt, opc == 2 ? x : x & 0xFFFFFFFF)
+    return
+  }
+  const vr = c + R_V + (rt << 4)
+  if (size == 0 && opc >= 2) { // Q
+    if (opc == 2) { st64(va, load<u64>(vr)); if (gFault == 0) st64(va + 8, load<u64>(vr, 8)); return }
+    const lo = ld64(va)
+    if (gFault != 0) return
+    const hi = ld64(va + 8)
+    if (gFault != 0) return
+    store<u64>(vr, lo); store<u64>(vr, hi, 8)
+    return
+  }
+  if (opc == 0) { stN(va, size, load<u64>(vr)); return }
+  const v = ldN(va, size)
+  if (gFault != 0) return
+  store<u64>(vr, v); store<u64>(vr, 0, 8)
+}
+
+function exclusiveFail(c: u32): void {
+  store<u32>(coreBase(curCore) + C_EX_VALID, 0)
+}
+
+// ---- exits -----------------------------------------------------------------------------
+
+function leave(c: u32, pc: u64, reason: i32, retired: i32): i32 {
+  const cb = coreBase(curCore)
+  store<u64>(c + R_PC, pc)
+  store<u32>(cb + C_REASON, reason)
+  store<u64>(cb + C_PC, pc)
+  store<f64>(cb + C_RETIRED, <f64>retired)
+  store<f64>(cb + C_INSTRET, load<f64>(cb + C_INSTRET) + <f64>retired)
+  return reason
+}
+
+function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syndrome: u32): i32 {
+  const cb = coreBase(curCore)
+  store<u32>(cb + C_IMM, imm)
+  store<u32>(cb + C_SYNDROME, syndrome)
+  return leave(c, pc, reason, retired)
+}
+
+@inline function jumpTo(pc: u64, pageVa: u64, slotPtr: u32): u32 {
+  return ((pc & ~<u64>0xFFF) == pageVa && (<u32>pc & 3) == 0) ? slotPtr + ((<u32>pc & 0xFFF) << 2) : REFETCH_ENTRY
+}
+
+// ---- the loop -----------------------------------------------------------------------------
+
+export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
+  enterCore(core, asid)
+  let pc = load<u64>(c + R_PC)
+  let left = budget
+  let ip = REFETCH_ENTRY
+  let pageVa: u64 = 1 // never equal to a page address
+  let slotPtr: u32 = 0
+  let hostPage: u32 = 0
+  while (true) {
+    if (left <= 0) return leave(c, pc, EXIT_BUDGET, budget - left)
+    const insn = load<u32>(ip)
+    switch (<Op>load<u16>(ip, 4)) {
+      case Op.REFETCH: {
+        if ((<u32>pc & 3) != 0) {
+          raiseAlignment(pc, ACC_EXEC)
+          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+        }
+        const e = tlbX + ((<u32>(pc >>> 12) & TLB_MASK) << 4)
+        let ramOff: i32
+        if (load<u64>(e) == ((pc & ~<u64>0xFFF) | asidLow)) ramOff = load<i32>(e, 12)
+        else {
+          ramOff = fillTlb(pc, ACC_EXEC)
+          if (ramOff < 0) return leave(c, pc, gFault, budget - left)
+        }
+        const ppn = <u32>ramOff >>> 12
+        let slot = load<i32>(SLOTMAP_BASE + (ppn << 2))
+        if (slot < 0) slot = allocSlot(ppn, <u16>Op.REFETCH)
+        slotPtr = slotAddr(slot)
+        pageVa = pc & ~<u64>0xFFF
+        hostPage = RAM_BASE + <u32>ramOff
+        ip = slotPtr + ((<u32>pc & 0xFFF) << 2)
+        continue
+      }
+      case Op.UNDECODED: {
+        const word = load<u32>(hostPage + ((ip - slotPtr) >>> 2))
+        const op = decodeOne(word)
+        store<u32>(ip, word)
+        store<u16>(ip, <u16>op, 4)
+        store<u16>(ip, <u16>decAux, 6)
+        store<u64>(ip, decImm, 8)
+        continue
+      }
+      case Op.UNDEF:
+        return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+
+      // ---- data processing, immediate ----
+      case Op.ADR: setX(c, insn & 31, pc + load<u64>(ip, 8)); break
+      case Op.ADRP: setX(c, insn & 31, (pc & ~<u64>0xFFF) + load<u64>(ip, 8)); break
+      case Op.ADD_I: {
+        const r = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        setXS(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.SUB_I: {
+        const r = XS(c, (insn >>> 5) & 31) - load<u64>(ip, 8)
+        setXS(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.ADDS_I: case Op.SUBS_I: {
+        const a = XS(c, (insn >>> 5) & 31)
+        let b = load<u64>(ip, 8)
+        const sub = (insn >>> 30) & 1
+        if (sub) b = ~b
+        const r = (insn >>> 31) != 0 ? addc64(c, a, b, sub, true) : addc32(c, a, b, sub, true)
+        setX(c, insn & 31, r)
+        break
+      }
+      case Op.LOGIC_I: {
+        const a = X(c, (insn >>> 5) & 31)
+        const m = load<u64>(ip, 8)
+        const opc = (insn >>> 29) & 3
+        const sf = insn >>> 31
+        let r: u64
+        if (opc == 0) r = a & m
+        else if (opc == 1) r = a | m
+        else if (opc == 2) r = a ^ m
+        else {
+          r = a & m
+          if (sf) setNZ64(c, r); else setNZ32(c, r)
+          setX(c, insn & 31, sf ? r : r & 0xFFFFFFFF)
+          break
+        }
+        setXS(c, insn & 31, sf ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.MOVN: {
+        const r = ~load<u64>(ip, 8)
+        setX(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.MOVZ: setX(c, insn & 31, load<u64>(ip, 8)); break
+      case Op.MOVK: {
+        const rd = insn & 31
+        const sh = <u64>load<u16>(ip, 6)
+        let r = (X(c, rd) & ~(<u64>0xFFFF << sh)) | load<u64>(ip, 8)
+        setX(c, rd, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.SBFM: case Op.BFM: case Op.UBFM: {
+        const rd = insn & 31
+        setX(c, rd, bitfield(<Op>load<u16>(ip, 4), insn >>> 31, X(c, rd), X(c, (insn >>> 5) & 31), (insn >>> 16) & 63, (insn >>> 10) & 63))
+        break
+      }
+      case Op.EXTR: {
+        const lsb = <u64>((insn >>> 10) & 63)
+        const n = X(c, (insn >>> 5) & 31), m = X(c, (insn >>> 16) & 31)
+        let r: u64
+        if ((insn >>> 31) != 0) r = lsb == 0 ? m : (m >>> lsb) | (n << (64 - lsb))
+        else r = (((n << 32) | (m & 0xFFFFFFFF)) >>> lsb) & 0xFFFFFFFF
+        setX(c, insn & 31, r)
+        break
+      }
+
+      // ---- branches, exceptions, system ----
+      case Op.B: {
+        left--
+        pc += load<u64>(ip, 8)
+        ip = jumpTo(pc, pageVa, slotPtr)
+        continue
+      }
+      case Op.BL: {
+        left--
+        setX(c, 30, pc + 4)
+        pc += load<u64>(ip, 8)
+        ip = jumpTo(pc, pageVa, slotPtr)
+        continue
+      }
+      case Op.CBZ: case Op.CBNZ: {
+        let v = X(c, insn & 31)
+        if ((insn >>> 31) == 0) v &= 0xFFFFFFFF
+        if ((v == 0) == ((insn & (1 << 24)) == 0)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.TBZ: case Op.TBNZ: {
+        const bit = ((insn >>> 26) & 32) | ((insn >>> 19) & 31)
+        const set = ((X(c, insn & 31) >>> bit) & 1) != 0
+        if (set == ((insn & (1 << 24)) != 0)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.B_COND: {
+        if (condHolds(c, insn & 15)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BR: case Op.BLR: case Op.RET: {
+        left--
+        const target = X(c, (insn >>> 5) & 31)
+        if (((insn >>> 21) & 3) == 1) setX(c, 30, pc + 4)
+        pc = target
+        ip = jumpTo(pc, pageVa, slotPtr)
+        continue
+      }
+      case Op.SVC: {
+        const imm = (insn >>> 5) & 0xFFFF
+        return leaveSyndrome(c, pc + 4, EXIT_SVC, budget - left + 1, imm, (0x15 << 26) | (1 << 25) | imm)
+      }
+      case Op.BRK: {
+        const imm = (insn >>> 5) & 0xFFFF
+        return leaveSyndrome(c, pc, EXIT_BRK, budget - left, imm, (0x3C << 26) | (1 << 25) | imm)
+      }
+      case Op.HINT: case Op.BARRIER: break
+      case Op.CLREX: store<u32>(coreBase(curCore) + C_EX_VALID, 0); break
+      case Op.MRS: {
+        const k = (insn >>> 5) & 0x7FFF
+        const v = readSys(c, k, nzcvValue(c))
+        if (!sysOk) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+        setX(c, insn & 31, v)
+        break
+      }
+      case Op.MSR_R: {
+        const k = (insn >>> 5) & 0x7FFF
+        const v = X(c, insn & 31)
+        if (k == K_NZCV) setNzcvBits(c, <u32>(v >>> 28) & 15)
+        else if (!writeSys(c, k, v)) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+        break
+      }
+      case Op.SYS: {
+        // op1:CRn:CRm:op2 of the cache-maintenance operations EL0 may use.
+        const k = (insn >>> 5) & 0x3FFF
+        const rt = insn & 31
+        if (k == ((3 << 11) | (7 << 7) | (4 << 3) | 1)) { // DC ZVA
+          const va = X(c, rt) & ~<u64>63
+          for (let i: u64 = 0; i < 64; i += 8) {
+            st64(va + i, 0)
+            if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          }
+          break
+        }
+        if (k == ((3 << 11) | (7 << 7) | (5 << 3) | 1) // IC IVAU: our decoded code is always coherent
+          || k == ((3 << 11) | (7 << 7) | (11 << 3) | 1) // DC CVAU
+          || k == ((3 << 11) | (7 << 7) | (10 << 3) | 1) // DC CVAC
+          || k == ((3 << 11) | (7 << 7) | (14 << 3) | 1)) break // DC CIVAC
+        return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+      }
+
+      // ---- loads and stores ----
+      case Op.LDR_X_UIMM: {
+        const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        const v = ld64(va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        setX(c, insn & 31, v)
+        break
+      }
+      case Op.LDR_W_UIMM: {
+        const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        const v = ld32(va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        setX(c, insn & 31, v)
+        break
+      }
+      case Op.LDRB_UIMM: {
+        const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        const v = ld8(va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        setX(c, insn & 31, v)
+        break
+      }
+      case Op.STR_X_UIMM: {
+        st64(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+      case Op.STR_W_UIMM: {
+        st32(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+      case Op.STRB_UIMM: {
+        st8(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+      case Op.LDST_UIMM: {
+        transfer(c, load<u16>(ip, 6), insn & 31, XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+      case Op.LDST_IMM9: {
+        const rn = (insn >>> 5) & 31
+        const base = XS(c, rn)
+        const idx = (insn >>> 10) & 3
+        const off = load<u64>(ip, 8)
+        const va = idx == 1 ? base : base + off
+        transfer(c, load<u16>(ip, 6), insn & 31, va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (idx == 1) setXS(c, rn, base + off)
+        else if (idx == 3) setXS(c, rn, va)
+        break
+      }
+      case Op.LDST_REG: {
+        const kind = <u32>load<u16>(ip, 6)
+        const size = (kind & 16) != 0 && (kind & 3) >= 2 ? 4 : (kind >>> 2) & 3
+        const sh = ((insn >>> 12) & 1) != 0 ? size : 0
+        const va = XS(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
+        transfer(c, kind, insn & 31, va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+      case Op.LDR_LIT: {
+        const va = pc + load<u64>(ip, 8)
+        const v = (insn & (1 << 30)) != 0 ? ld64(va) : ld32(va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        setX(c, insn & 31, v)
+        break
+      }
+      case Op.LDRSW_LIT: {
+        const v = ld32(pc + load<u64>(ip, 8))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        setX(c, insn & 31, sx32(v))
+        break
+      }
+      case Op.PRFM_LIT: break
+      case Op.LDR_LIT_V: {
+        const opc = insn >>> 30
+        transfer(c, 16 | (opc == 2 ? 3 : (opc + 2) << 2 | 1), insn & 31, pc + load<u64>(ip, 8))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+      case Op.LDP: case Op.LDPSW: {
+        const rn = (insn >>> 5) & 31
+        const base = XS(c, rn)
+        const idx = <u32>load<u16>(ip, 6)
+        const off = load<u64>(ip, 8)
+        const va = idx == 1 ? base : base + off
+        let a: u64, b: u64
+        if ((insn >>> 31) != 0) { a = ld64(va); b = ld64(va + 8) }
+        else {
+          a = ld32(va); b = ld32(va + 4)
+          if ((insn & (1 << 30)) != 0) { a = sx32(a); b = sx32(b) }
+        }
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        setX(c, insn & 31, a)
+        setX(c, (insn >>> 10) & 31, b)
+        if (idx == 1) setXS(c, rn, base + off)
+        else if (idx == 3) setXS(c, rn, va)
+        break
+      }
+      case Op.STP: {
+        const rn = (insn >>> 5) & 31
+        const base = XS(c, rn)
+        const idx = <u32>load<u16>(ip, 6)
+        const off = load<u64>(ip, 8)
+        const va = idx == 1 ? base : base + off
+        const a = X(c, insn & 31), b = X(c, (insn >>> 10) & 31)
+        if ((insn >>> 31) != 0) { st64(va, a); if (gFault == 0) st64(va + 8, b) }
+        else { st32(va, a); if (gFault == 0) st32(va + 4, b) }
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (idx == 1) setXS(c, rn, base + off)
+        else if (idx == 3) setXS(c, rn, va)
+        break
+      }
+      case Op.LDP_V: case Op.STP_V: {
+        const rn = (insn >>> 5) & 31
+        const base = XS(c, rn)
+        const idx = <u32>load<u16>(ip, 6)
+        const off = load<u64>(ip, 8)
+        const va = idx == 1 ? base : base + off
+        const opc = insn >>> 30
+        const kind: u32 = 16 | (opc == 2 ? 2 : (opc + 2) << 2) | ((insn >>> 22) & 1)
+        const step: u64 = <u64>4 << opc
+        const rt = insn & 31, rt2 = (insn >>> 10) & 31
+        if ((insn & (1 << 22)) != 0) {
+          // load both before writing either register (rt may equal rt2 or overlap nothing else)
+          const v0 = c + R_V + (rt << 4), v1 = c + R_V + (rt2 << 4)
+          const lg = opc == 2 ? 3 : 2 + opc
+          const lo0 = ldN(va, lg), hi0 = opc == 2 ? ld64(va + 8) : 0
+          const lo1 = ldN(va + step, lg), hi1 = opc == 2 ? ld64(va + step + 8) : 0
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          store<u64>(v0, lo0); store<u64>(v0, hi0, 8)
+          store<u64>(v1, lo1); store<u64>(v1, hi1, 8)
+        } else {
+          transfer(c, kind, rt, va)
+          if (gFault == 0) transfer(c, kind, rt2, va + step)
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        }
+        if (idx == 1) setXS(c, rn, base + off)
+        else if (idx == 3) setXS(c, rn, va)
+        break
+      }
+      case Op.LDXR: case Op.LDAR: {
+        const size = insn >>> 30
+        const va = XS(c, (insn >>> 5) & 31)
+        if ((va & ((<u64>1 << size) - 1)) != 0) {
+          raiseAlignment(va, ACC_READ)
+          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+        }
+        const v = ldN(va, size)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (<Op>load<u16>(ip, 4) == Op.LDXR) {
+          const cb = coreBase(curCore)
+          store<u32>(cb + C_EX_VALID, 1)
+          store<u32>(cb + C_EX_SIZE, 1 << size)
+          store<u64>(cb + C_EX_ADDR, va)
+          store<u64>(cb + C_EX_LO, v)
+        }
+        setX(c, insn & 31, v)
+        break
+      }
+      case Op.LDXP: {
+        const is64 = (insn >>> 30) & 1
+        const va = XS(c, (insn >>> 5) & 31)
+        if ((va & (is64 ? 15 : 7)) != 0) {
+          raiseAlignment(va, ACC_READ)
+          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+        }
+        const lo = ld64(va)
+        const hi = is64 ? ld64(va + 8) : 0
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        const cb = coreBase(curCore)
+        store<u32>(cb + C_EX_VALID, 1)
+        store<u32>(cb + C_EX_SIZE, is64 ? 16 : 8)
+        store<u64>(cb + C_EX_ADDR, va)
+        store<u64>(cb + C_EX_LO, lo)
+        store<u64>(cb + C_EX_HI, hi)
+        if (is64) { setX(c, insn & 31, lo); setX(c, (insn >>> 10) & 31, hi) }
+        else { setX(c, insn & 31, lo & 0xFFFFFFFF); setX(c, (insn >>> 10) & 31, lo >>> 32) }
+        break
+      }
+      case Op.STXR: case Op.STXP: {
+        // The monitor holds (address, size, value seen). The store succeeds
+        // when the address and size match and memory still holds the value
+        // the load-exclusive saw, which also catches stores by other cores.
+        const pair = <Op>load<u16>(ip, 4) == Op.STXP
+        const is64 = (insn >>> 30) & 1
+        const size: u32 = pair ? (is64 ? 16 : 8) : <u32>1 << (insn >>> 30)
+        const va = XS(c, (insn >>> 5) & 31)
+        const cb = coreBase(curCore)
+        const rs = (insn >>> 16) & 31
+        let status: u64 = 1
+        if (load<u32>(cb + C_EX_VALID) != 0 && load<u64>(cb + C_EX_ADDR) == va && load<u32>(cb + C_EX_SIZE) == size) {
+          const rt = insn & 31, rt2 = (insn >>> 10) & 31
+          if (size == 16) {
+            const lo = ld64(va), hi = ld64(va + 8)
+            if (gFault != 0) return leave(c, pc, gFault, budget - left)
+            if (lo == load<u64>(cb + C_EX_LO) && hi == load<u64>(cb + C_EX_HI)) {
+              st64(va, X(c, rt)); if (gFault == 0) st64(va + 8, X(c, rt2))
+              status = 0
+            }
+          } else {
+            const lg = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0
+            const cur = ldN(va, lg)
+            if (gFault != 0) return leave(c, pc, gFault, budget - left)
+            if (cur == load<u64>(cb + C_EX_LO)) {
+              const v = pair ? (X(c, rt) & 0xFFFFFFFF) | (X(c, rt2) << 32) : X(c, rt)
+              stN(va, lg, v)
+              status = 0
+            }
+          }
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        }
+        store<u32>(cb + C_EX_VALID, 0)
+        setX(c, rs, status)
+        break
+      }
+      case Op.STLR: {
+        const size = insn >>> 30
+        const va = XS(c, (insn >>> 5) & 31)
+        if ((va & ((<u64>1 << size) - 1)) != 0) {
+          raiseAlignment(va, ACC_WRITE)
+          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+        }
+        stN(va, size, X(c, insn & 31))
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        break
+      }
+
+      // ---- data processing, register ----
+      case Op.ADD_SR: case Op.SUB_SR: case Op.ADDS_SR: case Op.SUBS_SR: {
+        const sf = insn >>> 31
+        const a = X(c, (insn >>> 5) & 31)
+        let b = shiftReg(X(c, (insn >>> 16) & 31), (insn >>> 22) & 3, <u64>((insn >>> 10) & 63), sf)
+        const sub = (insn >>> 30) & 1
+        if (sub) b = ~b
+        const fl = ((insn >>> 29) & 1) != 0
+        setX(c, insn & 31, sf ? addc64(c, a, b, sub, fl) : addc32(c, a, b, sub, fl))
+        break
+      }
+      case Op.ADD_ER: case Op.SUB_ER: case Op.ADDS_ER: case Op.SUBS_ER: {
+        const sf = insn >>> 31
+        const a = XS(c, (insn >>> 5) & 31)
+        let b = extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, (insn >>> 10) & 7)
+        const sub = (insn >>> 30) & 1
+        if (sub) b = ~b
+        const fl = ((insn >>> 29) & 1) != 0
+        const r = sf ? addc64(c, a, b, sub, fl) : addc32(c, a, b, sub, fl)
+        if (fl) setX(c, insn & 31, r); else setXS(c, insn & 31, r)
+        break
+      }
+      case Op.ADC: case Op.ADCS: case Op.SBC: case Op.SBCS: {
+        const sf = insn >>> 31
+        const a = X(c, (insn >>> 5) & 31)
+        let b = X(c, (insn >>> 16) & 31)
+        if ((insn >>> 30) & 1) b = ~b
+        const fl = ((insn >>> 29) & 1) != 0
+        const cin = load<u64>(c + R_CF)
+        setX(c, insn & 31, sf ? addc64(c, a, b, cin, fl) : addc32(c, a, b, cin, fl))
+        break
+      }
+      case Op.LOGIC_SR: {
+        const sf = insn >>> 31
+        const a = X(c, (insn >>> 5) & 31)
+        let b = shiftReg(X(c, (insn >>> 16) & 31), (insn >>> 22) & 3, <u64>((insn >>> 10) & 63), sf)
+        if ((insn >>> 21) & 1) b = ~b
+        const opc = (insn >>> 29) & 3
+        let r: u64
+        if (opc == 1) r = a | b
+        else if (opc == 2) r = a ^ b
+        else r = a & b
+        if (!sf) r &= 0xFFFFFFFF
+        if (opc == 3) { if (sf) setNZ64(c, r); else setNZ32(c, r) }
+        setX(c, insn & 31, r)
+        break
+      }
+      case Op.UDIV: case Op.SDIV: {
+        const sf = insn >>> 31
+        const signed = (insn >>> 10) & 1
+        let r: u64
+        if (sf) {
+          const a = X(c, (insn >>> 5) & 31), b = X(c, (insn >>> 16) & 31)
+          if (b == 0) r = 0
+          else if (signed) r = (<i64>b == -1) ? 0 - a : <u64>(<i64>a / <i64>b) // INT_MIN / -1 wraps to INT_MIN
+          else r = a / b
+        } else {
+          const a = W(c, (insn >>> 5) & 31), b = W(c, (insn >>> 16) & 31)
+          if (b == 0) r = 0
+          else if (signed) r = <u64><u32>(<i32><u32>b == -1 ? 0 - <u32>a : <u32>(<i32><u32>a / <i32><u32>b))
+          else r = a / b
+        }
+        setX(c, insn & 31, r)
+        break
+      }
+      case Op.LSLV: case Op.LSRV: case Op.ASRV: case Op.RORV: {
+        const sf = insn >>> 31
+        const amt = X(c, (insn >>> 16) & 31) & (sf ? 63 : 31)
+        setX(c, insn & 31, shiftReg(X(c, (insn >>> 5) & 31), (insn >>> 10) & 3, amt, sf))
+        break
+      }
+      case Op.CRC32: {
+        const sz = (insn >>> 10) & 3
+        const poly: u32 = (insn & (1 << 12)) != 0 ? 0x82F63B78 : 0xEDB88320
+        const r = crc32(<u32>X(c, (insn >>> 5) & 31), X(c, (insn >>> 16) & 31), 1 << sz, poly)
+        setX(c, insn & 31, <u64>r)
+        break
+      }
+      case Op.RBIT: {
+        const v = X(c, (insn >>> 5) & 31)
+        setX(c, insn & 31, (insn >>> 31) != 0 ? rbit64(v) : rbit64(v) >>> 32)
+        break
+      }
+      case Op.REV16: {
+        const v = X(c, (insn >>> 5) & 31)
+        const r = ((v & 0x00FF00FF00FF00FF) << 8) | ((v >>> 8) & 0x00FF00FF00FF00FF)
+        setX(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.REV32: setX(c, insn & 31, rotr<u64>(bswap<u64>(X(c, (insn >>> 5) & 31)), 32)); break
+      case Op.REV: {
+        const v = X(c, (insn >>> 5) & 31)
+        setX(c, insn & 31, (insn >>> 31) != 0 ? bswap<u64>(v) : <u64>bswap<u32>(<u32>v))
+        break
+      }
+      case Op.CLZ: {
+        const v = X(c, (insn >>> 5) & 31)
+        setX(c, insn & 31, (insn >>> 31) != 0 ? clz<u64>(v) : <u64>clz<u32>(<u32>v))
+        break
+      }
+      case Op.CLS: {
+        const v = X(c, (insn >>> 5) & 31)
+        let r: u64
+        if ((insn >>> 31) != 0) r = clz<u64>(v ^ <u64>(<i64>v >> 1)) - 1
+        else { const w = <u32>v; r = <u64>(clz<u32>(w ^ <u32>(<i32>w >> 1)) - 1) }
+        setX(c, insn & 31, r)
+        break
+      }
+      case Op.CCMN: case Op.CCMP: {
+        if (condHolds(c, (insn >>> 12) & 15)) {
+          const sf = insn >>> 31
+          const a = X(c, (insn >>> 5) & 31)
+          const m = (insn >>> 16) & 31
+          let b: u64 = (insn & (1 << 11)) != 0 ? <u64>m : X(c, m)
+          const sub = (insn >>> 30) & 1
+          if (sub) b = ~b
+          if (sf) addc64(c, a, b, sub, true); else addc32(c, a, b, sub, true)
+        } else setNzcvBits(c, insn & 15)
+        break
+      }
+      case Op.CSEL: case Op.CSINC: case Op.CSINV: case Op.CSNEG: {
+        let r: u64
+        if (condHolds(c, (insn >>> 12) & 15)) r = X(c, (insn >>> 5) & 31)
+        else {
+          r = X(c, (insn >>> 16) & 31)
+          if ((insn >>> 30) & 1) r = ~r
+          if ((insn >>> 10) & 1) r += 1
+        }
+        setX(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.MADD: case Op.MSUB: {
+        const p = X(c, (insn >>> 5) & 31) * X(c, (insn >>> 16) & 31)
+        const a = X(c, (insn >>> 10) & 31)
+        const r = (insn & (1 << 15)) != 0 ? a - p : a + p
+        setX(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.SMADDL: case Op.SMSUBL: {
+        const p = sx32(X(c, (insn >>> 5) & 31)) * sx32(X(c, (insn >>> 16) & 31))
+        const a = X(c, (insn >>> 10) & 31)
+        setX(c, insn & 31, (insn & (1 << 15)) != 0 ? a - p : a + p)
+        break
+      }
+      case Op.UMADDL: case Op.UMSUBL: {
+        const p = W(c, (insn >>> 5) & 31) * W(c, (insn >>> 16) & 31)
+        const a = X(c, (insn >>> 10) & 31)
+        setX(c, insn & 31, (insn & (1 << 15)) != 0 ? a - p : a + p)
+        break
+      }
+      case Op.SMULH: setX(c, insn & 31, smulh(X(c, (insn >>> 5) & 31), X(c, (insn >>> 16) & 31))); break
+      case Op.UMULH: setX(c, insn & 31, umulh(X(c, (insn >>> 5) & 31), X(c, (insn >>> 16) & 31))); break
+
+      default: {
+        // SIMD & FP, AdvSIMD loads/stores.
+        const r = execSimd(c, <Op>load<u16>(ip, 4), insn, <u32>load<u16>(ip, 6), load<u64>(ip, 8))
+        if (r != 0) {
+          if (r == EXIT_UNDEFINED) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+          return leave(c, pc, r, budget - left)
+        }
+      }
+    }
+    pc += 4
+    ip += ENTRY_BYTES
+    left--
+  }
+}
+
+export { simdExit }

@@ -1,0 +1,54 @@
+// Exports of the AArch64 core module (see ../machine.ts for the TypeScript
+// side and docs/cpu-aarch64.md for the design).
+import {
+  CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, MAX_CORES, MAX_CTX, NSLOTS,
+  RAM_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES,
+} from './layout'
+import { Op } from './ops'
+import * as mmu from './mmu'
+import { buildTable, decodeOne, decodeRowMask, decodeRowOp, decodeRowValue, decodeRows, decodeTableError } from './decode'
+import { REFETCH_ENTRY, run as runLoop } from './exec'
+
+export { decodeRows, decodeRowMask, decodeRowValue, decodeRowOp, decodeTableError }
+
+/** Grows memory for `ramBytes` of RAM and resets all state. Returns the RAM
+ *  base offset, or -1 when the request is out of range. */
+export function init(ramBytes: u32, cores: u32): i32 {
+  if (cores == 0 || cores > MAX_CORES || (ramBytes & 0xFFFF) != 0 || ramBytes == 0 || ramBytes > 0x80000000) return -1
+  const needPages = (RAM_BASE + ramBytes) >>> 16
+  const have = <u32>memory.size()
+  if (have < needPages && memory.grow(<i32>(needPages - have)) < 0) return -1
+  mmu.ramBytes = ramBytes
+  mmu.ramPages = ramBytes >>> 12
+  mmu.nCores = cores
+  memory.fill(mmu.coreBase(0), 0, CORE_BYTES * MAX_CORES)
+  for (let c: u32 = 0; c < cores; c++) mmu.flushCoreTlb(c)
+  memory.fill(SLOTMAP_BASE, 0xFF, mmu.ramPages * 4)
+  memory.fill(SLOTPPN_BASE, 0, NSLOTS * 4)
+  memory.fill(REFETCH_ENTRY, 0, 16)
+  store<u16>(REFETCH_ENTRY, <u16>Op.REFETCH, 4)
+  buildTable()
+  return <i32>RAM_BASE
+}
+
+export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
+  return runLoop(core, ctx, asid, budget)
+}
+
+export function ctxBase(): u32 { return CTX_BASE }
+export function ctxBytes(): u32 { return CTX_BYTES }
+export function maxCtx(): u32 { return MAX_CTX }
+export function coreBase(core: u32): u32 { return mmu.coreBase(core) }
+
+export function flushTlb(): void { mmu.flushAll() }
+export function flushTlbAsid(asid: i32): void { mmu.flushAsid(asid) }
+export function flushTlbPage(asid: i32, va: f64): void { mmu.flushPage(asid, <u64>va) }
+export function invalidateCode(ramOff: u32, n: u32): void { mmu.invalidateCode(ramOff, n) }
+export function clearExclusive(core: u32): void { store<u32>(mmu.coreBase(core) + C_EX_VALID, 0) }
+export function setCounterOffset(core: u32, off: f64): void { store<f64>(mmu.coreBase(core) + C_CNTVOFF, off) }
+export function instret(core: u32): f64 { return load<f64>(mmu.coreBase(core) + C_INSTRET) }
+
+/** Decoder probe for tests and the random-program generator: the op the
+ *  decoder assigns to an instruction word (2 = undefined). */
+export function decodeOp(insn: u32): u32 { return <u32>decodeOne(insn) }
+export function codeBytes(): u32 { return CODE_BASE + NSLOTS * SLOT_BYTES }

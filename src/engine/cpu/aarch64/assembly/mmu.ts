@@ -1,0 +1,251 @@
+// Memory: the soft TLB, the translation regime behind it, and the tracking of
+// RAM pages that hold decoded code.
+//
+// Translation regime. Today every context runs in an "EL0 task space": the
+// host (the kernel's memory space of the running task) translates a virtual
+// page on a TLB miss through the imported `translate` callback. The VM issue
+// adds guest stage-1 (walked by the core) composed with stage-2 (the host
+// callback); `Regime` names the choice so fillTlb is the one place to change.
+//
+// TLB. Per core, three direct-mapped tables (read, write, execute) of
+// TLB_ENTRIES entries: [tag u64][host u32][ramOff u32]. The tag is the page
+// address with the low 12 bits holding asid & 0xFFF; when a core runs under an
+// asid whose upper bits differ from those it filled the TLB under, its TLB is
+// flushed, so the tag stays one compare.
+//
+// Code pages. slotMap[ppn] >= 0 means the RAM page holds decoded code.
+// INVARIANT: no write-TLB entry of any core points at such a page, so every
+// guest store to code goes through writeSlow, which drops the decoded entries
+// it overwrites. allocSlot enforces this when a page becomes code.
+import {
+  ACC_EXEC, ACC_READ, ACC_WRITE, CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB,
+  ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_DATA_ABORT, EXIT_INSN_ABORT, MAX_CORES, NSLOTS, RAM_BASE, SLOTMAP_BASE,
+  SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES, TLB_MASK,
+} from './layout'
+
+@external('env', 'translate')
+declare function hostTranslate(asid: i32, vaddr: f64, access: i32): i32
+
+export const enum Regime { El0Task = 0 }
+
+export let ramBytes: u32 = 0
+export let ramPages: u32 = 0
+export let nCores: u32 = 1
+
+// State of the core that is running now (set by enterCore).
+export let curCore: u32 = 0
+export let curAsid: i32 = 0
+export let asidLow: u64 = 0
+export let tlbR: u32 = 0
+export let tlbW: u32 = 0
+export let tlbX: u32 = 0
+export let regime: Regime = Regime.El0Task
+
+// Fault raised by a slow path: 0 or an exit reason. The run loop checks it
+// after every access that may have taken the slow path.
+export let gFault: i32 = 0
+
+export function coreBase(core: u32): u32 { return CORE_BASE + core * CORE_BYTES }
+
+export function enterCore(core: u32, asid: i32): void {
+  const cb = coreBase(core)
+  curCore = core
+  curAsid = asid
+  asidLow = <u64>(asid & 0xFFF)
+  tlbR = cb + C_TLB
+  tlbW = tlbR + TLB_BYTES
+  tlbX = tlbW + TLB_BYTES
+  const hi = <u32>asid >>> 12
+  if (load<u32>(cb + C_ASID_HI) != hi) {
+    flushCoreTlb(core)
+    store<u32>(cb + C_ASID_HI, hi)
+  }
+  gFault = 0
+}
+
+export function flushCoreTlb(core: u32): void {
+  const t = coreBase(core) + C_TLB
+  for (let i: u32 = 0; i < 3 * TLB_ENTRIES; i++) store<u64>(t + (i << 4), -1)
+}
+
+export function flushAll(): void {
+  for (let c: u32 = 0; c < nCores; c++) flushCoreTlb(c)
+}
+
+export function flushAsid(asid: i32): void {
+  const low = <u64>(asid & 0xFFF)
+  for (let c: u32 = 0; c < nCores; c++) {
+    const t = coreBase(c) + C_TLB
+    for (let i: u32 = 0; i < 3 * TLB_ENTRIES; i++) {
+      const e = t + (i << 4)
+      const tag = load<u64>(e)
+      if (tag != <u64>-1 && (tag & 0xFFF) == low) store<u64>(e, -1)
+    }
+  }
+}
+
+export function flushPage(asid: i32, va: u64): void {
+  const tag = (va & ~<u64>0xFFF) | <u64>(asid & 0xFFF)
+  const idx = (<u32>(va >>> 12) & TLB_MASK) << 4
+  for (let c: u32 = 0; c < nCores; c++) {
+    const t = coreBase(c) + C_TLB
+    for (let k: u32 = 0; k < 3; k++) {
+      const e = t + k * TLB_BYTES + idx
+      if (load<u64>(e) == tag) store<u64>(e, -1)
+    }
+  }
+}
+
+function raise(reason: i32, va: u64, access: i32, fsc: u32): void {
+  gFault = reason
+  const cb = coreBase(curCore)
+  store<u64>(cb + C_FAULT, va)
+  store<u32>(cb + C_ACCESS, access)
+  // ESR_ELx-shaped syndrome: EC (0x24 data abort / 0x20 instruction abort
+  // from a lower EL), IL, WnR, and the fault status code.
+  const ec: u32 = access == ACC_EXEC ? 0x20 : 0x24
+  const wnr: u32 = access == ACC_WRITE ? 1 << 6 : 0
+  store<u32>(cb + C_SYNDROME, (ec << 26) | (1 << 25) | wnr | fsc)
+}
+
+export function raiseAlignment(va: u64, access: i32): void {
+  raise(EXIT_ALIGNMENT, va, access, 0x21)
+}
+
+/** Looks the page up through the regime and fills the TLB of `kind`. Returns
+ *  the RAM offset of the page, or -1 after raising a fault. */
+export function fillTlb(va: u64, access: i32): i32 {
+  let r: i32 = -1
+  if ((va >>> 48) == 0) r = hostTranslate(curAsid, <f64>va, access)
+  if (r < 0 || <u32>r >= ramBytes) {
+    const reason = access == ACC_EXEC ? EXIT_INSN_ABORT : EXIT_DATA_ABORT
+    // Level-3 translation fault (0b000111) or permission fault (0b001111).
+    raise(reason, va, access, r == -2 ? 0x0F : 0x07)
+    return -1
+  }
+  const ramOff = <u32>r & ~<u32>0xFFF
+  const tbl = access == ACC_READ ? tlbR : access == ACC_WRITE ? tlbW : tlbX
+  // INVARIANT (see header): a code page gets no write-TLB entry.
+  if (access == ACC_WRITE && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
+  const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
+  store<u64>(e, (va & ~<u64>0xFFF) | asidLow)
+  store<u32>(e, RAM_BASE + ramOff, 8)
+  store<u32>(e, ramOff, 12)
+  return <i32>ramOff
+}
+
+// ---- decoded-code slots ----------------------------------------------------
+
+let nextSlot: u32 = 0
+
+export function slotAddr(slot: i32): u32 { return CODE_BASE + <u32>slot * SLOT_BYTES }
+
+/** Dedicates a slot to RAM page `ppn`, dropping every write-TLB entry that
+ *  points at it. When the pool is exhausted every slot is recycled. */
+export function allocSlot(ppn: u32, refetchOp: u16): i32 {
+  if (nextSlot >= NSLOTS) {
+    for (let s: u32 = 0; s < NSLOTS; s++) store<i32>(SLOTMAP_BASE + (load<u32>(SLOTPPN_BASE + (s << 2)) << 2), -1)
+    nextSlot = 0
+  }
+  const slot = nextSlot++
+  const a = slotAddr(<i32>slot)
+  memory.fill(a, 0, SLOT_BYTES)
+  store<u16>(a + (SLOT_ENTRIES - 1) * ENTRY_BYTES, refetchOp, 4) // page-end sentinel
+  store<u32>(SLOTPPN_BASE + (slot << 2), ppn)
+  store<i32>(SLOTMAP_BASE + (ppn << 2), <i32>slot)
+  const host = RAM_BASE + (ppn << 12)
+  for (let c: u32 = 0; c < nCores; c++) {
+    const t = coreBase(c) + C_TLB + TLB_BYTES
+    for (let i: u32 = 0; i < TLB_ENTRIES; i++) {
+      const e = t + (i << 4)
+      if (load<u32>(e, 8) == host) store<u64>(e, -1)
+    }
+  }
+  return <i32>slot
+}
+
+/** Drops the decoded entries covering RAM bytes [ramOff, ramOff + n). */
+export function invalidateCode(ramOff: u32, n: u32): void {
+  if (n == 0) return
+  let p = ramOff >>> 12
+  const last = (ramOff + n - 1) >>> 12
+  for (; p <= last && p < ramPages; p++) {
+    const slot = load<i32>(SLOTMAP_BASE + (p << 2))
+    if (slot < 0) continue
+    const pageStart = p << 12
+    const lo = max(ramOff, pageStart) - pageStart
+    const hi = min(ramOff + n, pageStart + 4096) - pageStart
+    const a = slotAddr(slot)
+    for (let w = lo >>> 2; w < ((hi + 3) >>> 2); w++) store<u32>(a + w * ENTRY_BYTES, 0, 4)
+  }
+}
+
+// ---- slow paths --------------------------------------------------------------
+
+function byteHost(va: u64, access: i32): u32 {
+  const tbl = access == ACC_READ ? tlbR : tlbW
+  const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
+  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow)) return load<u32>(e, 8) + (<u32>va & 0xFFF)
+  const r = fillTlb(va, access)
+  if (r < 0) return 0
+  return RAM_BASE + <u32>r + (<u32>va & 0xFFF)
+}
+
+/** A read the TLB fast path could not serve: a miss or a page-crossing access. */
+export function readSlow(va: u64, size: u32): u64 {
+  if ((<u32>va & 0xFFF) + size <= 4096) {
+    const h = byteHost(va, ACC_READ)
+    if (h == 0) return 0
+    if (size == 8) return load<u64>(h)
+    if (size == 4) return load<u32>(h)
+    if (size == 2) return load<u16>(h)
+    return load<u8>(h)
+  }
+  // Crossing a page: translate both pages before reading anything.
+  const h0 = byteHost(va, ACC_READ)
+  if (h0 == 0) return 0
+  const va1 = (va + 4096) & ~<u64>0xFFF
+  const h1 = byteHost(va1, ACC_READ)
+  if (h1 == 0) return 0
+  const n0: u32 = 4096 - (<u32>va & 0xFFF)
+  let v: u64 = 0
+  for (let i: u32 = 0; i < size; i++) {
+    const b: u64 = i < n0 ? load<u8>(h0 + i) : load<u8>(h1 + i - n0)
+    v |= b << (<u64>i * 8)
+  }
+  return v
+}
+
+function writeHost(h: u32, size: u32, v: u64): void {
+  if (size == 8) store<u64>(h, v)
+  else if (size == 4) store<u32>(h, <u32>v)
+  else if (size == 2) store<u16>(h, <u16>v)
+  else store<u8>(h, <u8>v)
+  invalidateCode(h - RAM_BASE, size)
+}
+
+export function writeSlow(va: u64, size: u32, v: u64): void {
+  if ((<u32>va & 0xFFF) + size <= 4096) {
+    const h = byteHost(va, ACC_WRITE)
+    if (h != 0) writeHost(h, size, v)
+    return
+  }
+  const h0 = byteHost(va, ACC_WRITE)
+  if (h0 == 0) return
+  const va1 = (va + 4096) & ~<u64>0xFFF
+  const h1 = byteHost(va1, ACC_WRITE)
+  if (h1 == 0) return
+  const n0: u32 = 4096 - (<u32>va & 0xFFF)
+  for (let i: u32 = 0; i < size; i++) {
+    const b = <u8>(v >>> (<u64>i * 8))
+    if (i < n0) writeHost(h0 + i, 1, b)
+    else writeHost(h1 + i - n0, 1, b)
+  }
+}
+
+/** Host address for a whole aligned block (exclusives, DC ZVA); 0 on fault. */
+export function hostFor(va: u64, access: i32): u32 {
+  return byteHost(va, access)
+}
+
+export { ACC_EXEC }

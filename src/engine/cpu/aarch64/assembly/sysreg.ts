@@ -1,0 +1,82 @@
+// The system-register file: what MRS/MSR reach at EL0. Keys are
+// op0:op1:CRn:CRm:op2 packed as in the instruction (bits 20..5), so a register
+// is named S<op0>_<op1>_C<n>_C<m>_<op2> below. Registers the kernel owns
+// (EL1 state for the VM issue) will join this table with an EL check.
+import { C_CNTVOFF, C_INSTRET, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO } from './layout'
+import { coreBase, curCore } from './mmu'
+
+@inline function key(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
+  return ((op0 & 1) << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2
+}
+
+export const K_NZCV = key(3, 3, 4, 2, 0)
+export const K_FPCR = key(3, 3, 4, 4, 0)
+export const K_FPSR = key(3, 3, 4, 4, 1)
+export const K_TPIDR = key(3, 3, 13, 0, 2)
+export const K_TPIDRRO = key(3, 3, 13, 0, 3)
+export const K_CNTVCT = key(3, 3, 14, 0, 2)
+export const K_CNTFRQ = key(3, 3, 14, 0, 0)
+export const K_CTR = key(3, 3, 0, 0, 1)
+export const K_DCZID = key(3, 3, 0, 0, 7)
+export const K_MIDR = key(3, 0, 0, 0, 0)
+export const K_MPIDR = key(3, 0, 0, 0, 5)
+export const K_REVIDR = key(3, 0, 0, 0, 6)
+
+/** Virtual counter frequency: one tick per retired instruction, i.e. the
+ *  counter reads as if the core ran at 100 MIPS (DESIGN.md decision 5). */
+export const CNTFRQ: u64 = 100000000
+
+// ID register values: exactly what is implemented.
+export const MIDR: u64 = 0x000000004c0f0010 // implementer 'L' (0x4c), arch 0xf, part 0x001 rev 0
+export const CTR: u64 = 0x0000000084448004 // IminLine 16 words, DminLine 16 words, ERG/CWG 16, VIPT L1I
+export const DCZID: u64 = 4 // DC ZVA zeroes 64 bytes
+// ISAR0: nothing beyond v8.0 (CRC32 at [19:16] = 1).
+export const ISAR0: u64 = 0x0000000000010000
+export const ISAR1: u64 = 0
+// PFR0: EL0/EL1 AArch64 only (1), FP (0 = implemented), AdvSIMD (0), GIC sysregs none.
+export const PFR0: u64 = 0x0000000000000011
+// MMFR0: 48-bit PA (5), 16-bit ASID (2 at [7:4]), 4 KiB granule only (TGran64 and TGran16 not supported).
+export const MMFR0: u64 = 0x00000000ff000025
+
+/** Reads an ID register in the S3_0_C0_Cm_op2 space; 0 for the reserved ones (as Linux reports). */
+function idReg(crm: u32, op2: u32): u64 {
+  if (crm == 4 && op2 == 0) return PFR0
+  if (crm == 6 && op2 == 0) return ISAR0
+  if (crm == 6 && op2 == 1) return ISAR1
+  if (crm == 7 && op2 == 0) return MMFR0
+  return 0
+}
+
+export let sysOk: bool = true
+
+/** MRS at EL0. sysOk = false when the register is not accessible (→ undefined). */
+export function readSys(ctx: u32, k: u32, nzcv: u64): u64 {
+  sysOk = true
+  if (k == K_NZCV) return nzcv
+  if (k == K_FPCR) return load<u32>(ctx + R_FPCR)
+  if (k == K_FPSR) return load<u32>(ctx + R_FPSR)
+  if (k == K_TPIDR) return load<u64>(ctx + R_TPIDR)
+  if (k == K_TPIDRRO) return load<u64>(ctx + R_TPIDRRO)
+  if (k == K_CNTVCT) {
+    const cb = coreBase(curCore)
+    return <u64>(load<f64>(cb + C_INSTRET) + load<f64>(cb + C_CNTVOFF))
+  }
+  if (k == K_CNTFRQ) return CNTFRQ
+  if (k == K_CTR) return CTR
+  if (k == K_DCZID) return DCZID
+  if (k == K_MIDR) return MIDR
+  if (k == K_MPIDR) return 0x80000000 | <u64>curCore
+  if (k == K_REVIDR) return 0
+  // Linux emulates EL0 reads of the ID space S3_0_C0_C[0-7]_[0-7].
+  if ((k >>> 7) == (key(3, 0, 0, 0, 0) >>> 7) && ((k >>> 3) & 0xF) <= 7) return idReg((k >>> 3) & 0xF, k & 7)
+  sysOk = false
+  return 0
+}
+
+/** MSR at EL0: returns false when the register is not writable (→ undefined). NZCV is handled by the caller. */
+export function writeSys(ctx: u32, k: u32, v: u64): bool {
+  if (k == K_FPCR) { store<u32>(ctx + R_FPCR, <u32>v & 0x07C00000); return true } // AHP DN FZ RMode; trap enables are RAZ/WI
+  if (k == K_FPSR) { store<u32>(ctx + R_FPSR, <u32>v & 0xF800009F); return true }
+  if (k == K_TPIDR) { store<u64>(ctx + R_TPIDR, v); return true }
+  return false
+}
