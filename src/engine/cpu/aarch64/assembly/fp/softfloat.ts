@@ -754,7 +754,8 @@ export function fpRSqrtEstimate(x: u64, fmt: i32): u64 {
     while (((fraction >> 51) & 1) == 0) { fraction = (fraction << 1) & M52; exp-- }
     fraction = (fraction << 1) & M52
   }
-  const scaled = (exp & 1) == 0 ? i32(128 | (fraction >> 45)) : i32(256 | (fraction >> 44))
+  // an even exponent keeps the value in [0.5, 1), an odd one in [0.25, 0.5)
+  const scaled = (exp & 1) == 0 ? i32(256 | (fraction >> 44)) : i32(128 | (fraction >> 45))
   const rexp = (3 * B - 1 - exp) >> 1
   const est = recipSqrtEstimate(scaled)
   return (u64(rexp) << u64(F)) | (u64(est & 0xff) << u64(F - 8))

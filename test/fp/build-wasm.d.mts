@@ -1,0 +1,2 @@
+/** Builds build/fp-test.wasm if stale and returns its path. */
+export function buildWasm(): string

@@ -1,0 +1,56 @@
+// Differential test of the scalar FP library against qemu-aarch64: the same
+// seeded operation list (special classes x FPCR settings, random operands)
+// runs through guests/fp-ref under QEMU and through the wasm test entry; the
+// result bits and FPSR must agree for every operation.
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { OPS } from './ops.mjs'
+import { generate, REC_IN, REC_OUT } from './gen'
+import { runQemu, runWasm } from './harness'
+
+const SEED = Number(process.env.FP_SEED ?? 0x5eed)
+
+describe('scalar FP library vs qemu-aarch64', () => {
+  it('test entry dispatches the ids of ops.mjs', () => {
+    const src = readFileSync('src/engine/cpu/aarch64/assembly/fp/test/entry.ts', 'utf8')
+    const cases = [...src.matchAll(/case (\d+): .* \/\/ (\w+)$/gm)].map((m) => `${m[1]}:${m[2]}`)
+    expect(cases).toEqual(OPS.map((o) => `${o.id}:${o.name}`))
+  })
+
+  it('matches bit for bit and flag for flag', () => {
+    const t0 = performance.now()
+    const batch = generate(SEED)
+    const t1 = performance.now()
+    const ref = runQemu(batch)
+    const t2 = performance.now()
+    const got = runWasm(batch)
+    const t3 = performance.now()
+    const perOp = new Map<string, { n: number, bad: number, first: string[] }>()
+    let bad = 0
+    for (let i = 0; i < batch.count; i++) {
+      const name = OPS[batch.records.readUInt32LE(i * REC_IN)].name
+      let s = perOp.get(name)
+      if (!s) perOp.set(name, s = { n: 0, bad: 0, first: [] })
+      s.n++
+      const o = i * REC_OUT
+      const rq = ref.readBigUInt64LE(o), fq = ref.readUInt32LE(o + 8)
+      const rw = got.readBigUInt64LE(o), fw = got.readUInt32LE(o + 8)
+      if (rq === rw && fq === fw) continue
+      bad++
+      s.bad++
+      if (s.first.length < 3) {
+        const ri = i * REC_IN
+        const h = (x: bigint) => '0x' + x.toString(16)
+        s.first.push(`fpcr=${h(BigInt(batch.records.readUInt32LE(ri + 4)))} a=${h(batch.records.readBigUInt64LE(ri + 8))} ` +
+          `b=${h(batch.records.readBigUInt64LE(ri + 16))} c=${h(batch.records.readBigUInt64LE(ri + 24))}: ` +
+          `qemu ${h(rq)}/${h(BigInt(fq))} ours ${h(rw)}/${h(BigInt(fw))}`)
+      }
+    }
+    console.log(`fp: ${batch.count} checks over ${OPS.length} operations, ${bad} mismatches; ` +
+      `generate ${(t1 - t0).toFixed(0)} ms, qemu ${(t2 - t1).toFixed(0)} ms, wasm ${(t3 - t2).toFixed(0)} ms`)
+    const report = [...perOp].filter(([, s]) => s.bad > 0)
+      .map(([name, s]) => `${name}: ${s.bad}/${s.n}\n    ${s.first.join('\n    ')}`)
+    expect(report.join('\n')).toBe('')
+    expect(batch.count).toBeGreaterThan(200_000)
+  })
+})
