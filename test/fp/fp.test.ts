@@ -27,6 +27,9 @@ describe('scalar FP library vs qemu-aarch64', () => {
     const t3 = performance.now()
     const perOp = new Map<string, { n: number, bad: number, first: string[] }>()
     let bad = 0
+    // coverage: how often the reference raised each FPSR flag
+    const FLAGS: [string, number][] = [['IOC', 0], ['DZC', 1], ['OFC', 2], ['UFC', 3], ['IXC', 4], ['IDC', 7]]
+    const flagCount = new Map<string, number>(FLAGS.map(([f]) => [f, 0]))
     for (let i = 0; i < batch.count; i++) {
       const name = OPS[batch.records.readUInt32LE(i * REC_IN)].name
       let s = perOp.get(name)
@@ -35,6 +38,7 @@ describe('scalar FP library vs qemu-aarch64', () => {
       const o = i * REC_OUT
       const rq = ref.readBigUInt64LE(o), fq = ref.readUInt32LE(o + 8)
       const rw = got.readBigUInt64LE(o), fw = got.readUInt32LE(o + 8)
+      for (const [f, bit] of FLAGS) if (fq & (1 << bit)) flagCount.set(f, flagCount.get(f)! + 1)
       if (rq === rw && fq === fw) continue
       bad++
       s.bad++
@@ -48,6 +52,8 @@ describe('scalar FP library vs qemu-aarch64', () => {
     }
     console.log(`fp: ${batch.count} checks over ${OPS.length} operations, ${bad} mismatches; ` +
       `generate ${(t1 - t0).toFixed(0)} ms, qemu ${(t2 - t1).toFixed(0)} ms, wasm ${(t3 - t2).toFixed(0)} ms`)
+    console.log('fp: reference flags raised: ' + [...flagCount].map(([f, n]) => `${f} ${n}`).join(', '))
+    for (const [f, n] of flagCount) expect(n, `${f} never raised by the reference`).toBeGreaterThan(1000)
     const report = [...perOp].filter(([, s]) => s.bad > 0)
       .map(([name, s]) => `${name}: ${s.bad}/${s.n}\n    ${s.first.join('\n    ')}`)
     expect(report.join('\n')).toBe('')

@@ -3,7 +3,7 @@
 // the FPCR state set by fpSetFPCR and OR their exceptions into FPSR (read
 // with fpGetFPSR). See docs/fp-softfloat.md.
 
-import { fpRMode, RM_ODD } from './state'
+import { fpRMode, fpsr, FPSR_IXC, RM_TIEEVEN, RM_ODD } from './state'
 import {
   FMT_H, FMT_S, FMT_D,
   fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpStepFused, fpCompare, fpMinMax,
@@ -22,22 +22,121 @@ export { C_ZERO, C_NORMAL, C_INF, C_QNAN, C_SNAN } from './softfloat'
 const S_SIGN: u32 = 0x80000000
 const D_SIGN: u64 = 0x8000000000000000
 
+// ---- fast paths --------------------------------------------------------------
+// wasm's f32/f64 arithmetic is IEEE round-to-nearest-even, so under RN, with
+// normal operands and a result whose exponent field is at least 2 (no
+// underflow, no FZ flushing, no overflow), the native result is the
+// architected one; only IXC has to be derived. For single precision the
+// operation is done in f64, where a double rounding to f32 is innocuous for
+// + - * / sqrt (53 >= 2*24 + 2). Anything else takes the soft-float path.
+
+/** Exponent field in [1, 254]: a normal single. */
+@inline function normalS(x: u32): bool { return ((x >> 23) & 0xff) - 1 < 0xfe }
+/** Exponent field in [2, 254]: a result clear of underflow and overflow. */
+@inline function safeS(x: u32): bool { return ((x >> 23) & 0xff) - 2 < 0xfd }
+@inline function normalD(x: u64): bool { return ((x >> 52) & 0x7ff) - 1 < 0x7fe }
+@inline function safeD(x: u64): bool { return ((x >> 52) & 0x7ff) - 2 < 0x7fd }
+@inline function fastS2(n: u32, m: u32): bool { return fpRMode == RM_TIEEVEN && normalS(n) && normalS(m) }
+@inline function fastD2(n: u64, m: u64): bool { return fpRMode == RM_TIEEVEN && normalD(n) && normalD(m) }
+@inline function f64of(x: u32): f64 { return f64(reinterpret<f32>(x)) }
+
+/** Error of the RN sum s = a + b is zero (Knuth's TwoSum, exact without overflow). */
+@inline function sumExact(a: f64, b: f64, s: f64): bool {
+  const bb = s - a
+  return (a - (s - bb)) + (b - bb) == 0
+}
+
+/** a + b (single) via f64, or 0 if the fast path does not apply. */
+@inline function addS(n: u32, m: u32): u32 {
+  const a = f64of(n), b = f64of(m)
+  const s = a + b
+  const r = reinterpret<u32>(f32(s))
+  if (!safeS(r)) return 0
+  if (!sumExact(a, b, s) || f64(reinterpret<f32>(r)) != s) fpsr |= FPSR_IXC
+  return r
+}
+
+@inline function addD(n: u64, m: u64): u64 {
+  const a = reinterpret<f64>(n), b = reinterpret<f64>(m)
+  const s = a + b
+  const r = reinterpret<u64>(s)
+  if (!safeD(r)) return 0
+  if (!sumExact(a, b, s)) fpsr |= FPSR_IXC
+  return r
+}
+
+/** n*m + a (single): the product is exact in f64 and the f64 sum is made
+ *  round-to-odd, which rounding to f32 turns into the single correct
+ *  rounding (53 >= 24 + 2). 0 if the fast path does not apply. */
+@inline function maddS(n: u32, m: u32, a: u32): u32 {
+  const p = f64of(n) * f64of(m)
+  const c = f64of(a)
+  const s = p + c
+  const bb = s - p
+  const err = (p - (s - bb)) + (c - bb) // exact: p + c = s + err
+  let sb = reinterpret<u64>(s)
+  if (err != 0 && (sb & 1) == 0) {
+    // round to odd in f64 (step to the odd neighbour on err's side); then
+    // rounding to f32 is the correctly rounded single result
+    sb = (err > 0) == (s > 0) ? sb + 1 : sb - 1
+  }
+  const r = reinterpret<u32>(f32(reinterpret<f64>(sb)))
+  if (!safeS(r)) return 0
+  if (err != 0 || f64(reinterpret<f32>(r)) != s) fpsr |= FPSR_IXC
+  return r
+}
+
 // ---- single precision ------------------------------------------------------
 
 /** FADD Sd, Sn, Sm */
-export function f32Add(n: u32, m: u32): u32 { return u32(fpAdd(n, m, FMT_S, false, fpRMode)) }
+export function f32Add(n: u32, m: u32): u32 {
+  if (fastS2(n, m)) { const r = addS(n, m); if (r != 0) return r }
+  return u32(fpAdd(n, m, FMT_S, false, fpRMode))
+}
 /** FSUB Sd, Sn, Sm: n - m */
-export function f32Sub(n: u32, m: u32): u32 { return u32(fpAdd(n, m, FMT_S, true, fpRMode)) }
+export function f32Sub(n: u32, m: u32): u32 {
+  if (fastS2(n, m)) { const r = addS(n, m ^ S_SIGN); if (r != 0) return r }
+  return u32(fpAdd(n, m, FMT_S, true, fpRMode))
+}
 /** FMUL */
-export function f32Mul(n: u32, m: u32): u32 { return u32(fpMul(n, m, FMT_S, false, fpRMode)) }
+export function f32Mul(n: u32, m: u32): u32 {
+  if (fastS2(n, m)) {
+    const p = f64of(n) * f64of(m) // exact: 48 significant bits
+    const r = reinterpret<u32>(f32(p))
+    if (safeS(r)) {
+      if (f64(reinterpret<f32>(r)) != p) fpsr |= FPSR_IXC
+      return r
+    }
+  }
+  return u32(fpMul(n, m, FMT_S, false, fpRMode))
+}
 /** FNMUL: -(n*m), the negation applies to NaN results too */
 export function f32Nmul(n: u32, m: u32): u32 { return u32(fpMul(n, m, FMT_S, false, fpRMode)) ^ S_SIGN }
 /** FMULX: like FMUL but 0 * inf = +-2.0 */
 export function f32Mulx(n: u32, m: u32): u32 { return u32(fpMul(n, m, FMT_S, true, fpRMode)) }
 /** FDIV: n / m */
-export function f32Div(n: u32, m: u32): u32 { return u32(fpDiv(n, m, FMT_S, fpRMode)) }
+export function f32Div(n: u32, m: u32): u32 {
+  if (fastS2(n, m)) {
+    const a = f64of(n), b = f64of(m)
+    const r = reinterpret<u32>(f32(a / b))
+    if (safeS(r)) {
+      if (f64(reinterpret<f32>(r)) * b != a) fpsr |= FPSR_IXC // product exact in f64
+      return r
+    }
+  }
+  return u32(fpDiv(n, m, FMT_S, fpRMode))
+}
 /** FSQRT */
-export function f32Sqrt(n: u32): u32 { return u32(fpSqrt(n, FMT_S, fpRMode)) }
+export function f32Sqrt(n: u32): u32 {
+  if (fpRMode == RM_TIEEVEN && (n >> 31) == 0 && normalS(n)) {
+    const a = f64of(n)
+    const r = reinterpret<u32>(f32(Math.sqrt(a))) // always normal
+    const x = f64(reinterpret<f32>(r))
+    if (x * x != a) fpsr |= FPSR_IXC
+    return r
+  }
+  return u32(fpSqrt(n, FMT_S, fpRMode))
+}
 /** FABD: |n - m| (sign cleared on NaN results too) */
 export function f32Abd(n: u32, m: u32): u32 { return u32(fpAdd(n, m, FMT_S, true, fpRMode)) & ~S_SIGN }
 /** FMAX / FMIN / FMAXNM / FMINNM */
@@ -46,13 +145,25 @@ export function f32Min(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, f
 export function f32MaxNum(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, true, true)) }
 export function f32MinNum(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, false, true)) }
 /** FMADD Sd, Sn, Sm, Sa: a + n*m (one rounding). FMLA by element is f32Madd(n, m, d). */
-export function f32Madd(n: u32, m: u32, a: u32): u32 { return u32(fpMulAdd(a, n, m, FMT_S, fpRMode)) }
+export function f32Madd(n: u32, m: u32, a: u32): u32 {
+  if (fastS2(n, m) && normalS(a)) { const r = maddS(n, m, a); if (r != 0) return r }
+  return u32(fpMulAdd(a, n, m, FMT_S, fpRMode))
+}
 /** FMSUB: a - n*m, computed as FPMulAdd(a, -n, m). FMLS is f32Msub(n, m, d). */
-export function f32Msub(n: u32, m: u32, a: u32): u32 { return u32(fpMulAdd(a, n ^ S_SIGN, m, FMT_S, fpRMode)) }
+export function f32Msub(n: u32, m: u32, a: u32): u32 {
+  if (fastS2(n, m) && normalS(a)) { const r = maddS(n ^ S_SIGN, m, a); if (r != 0) return r }
+  return u32(fpMulAdd(a, n ^ S_SIGN, m, FMT_S, fpRMode))
+}
 /** FNMADD: -a - n*m = FPMulAdd(-a, -n, m) */
-export function f32Nmadd(n: u32, m: u32, a: u32): u32 { return u32(fpMulAdd(a ^ S_SIGN, n ^ S_SIGN, m, FMT_S, fpRMode)) }
+export function f32Nmadd(n: u32, m: u32, a: u32): u32 {
+  if (fastS2(n, m) && normalS(a)) { const r = maddS(n ^ S_SIGN, m, a ^ S_SIGN); if (r != 0) return r }
+  return u32(fpMulAdd(a ^ S_SIGN, n ^ S_SIGN, m, FMT_S, fpRMode))
+}
 /** FNMSUB: -a + n*m = FPMulAdd(-a, n, m) */
-export function f32Nmsub(n: u32, m: u32, a: u32): u32 { return u32(fpMulAdd(a ^ S_SIGN, n, m, FMT_S, fpRMode)) }
+export function f32Nmsub(n: u32, m: u32, a: u32): u32 {
+  if (fastS2(n, m) && normalS(a)) { const r = maddS(n, m, a ^ S_SIGN); if (r != 0) return r }
+  return u32(fpMulAdd(a ^ S_SIGN, n, m, FMT_S, fpRMode))
+}
 /** FRECPS: 2 - n*m fused */
 export function f32Recps(n: u32, m: u32): u32 { return u32(fpStepFused(n, m, FMT_S, false, fpRMode)) }
 /** FRSQRTS: (3 - n*m) / 2 fused */
@@ -83,13 +194,60 @@ export function f32Class(n: u32): i32 { return fpClassRaw(n, FMT_S) }
 
 // ---- double precision ------------------------------------------------------
 
-export function f64Add(n: u64, m: u64): u64 { return fpAdd(n, m, FMT_D, false, fpRMode) }
-export function f64Sub(n: u64, m: u64): u64 { return fpAdd(n, m, FMT_D, true, fpRMode) }
-export function f64Mul(n: u64, m: u64): u64 { return fpMul(n, m, FMT_D, false, fpRMode) }
+export function f64Add(n: u64, m: u64): u64 {
+  if (fastD2(n, m)) { const r = addD(n, m); if (r != 0) return r }
+  return fpAdd(n, m, FMT_D, false, fpRMode)
+}
+export function f64Sub(n: u64, m: u64): u64 {
+  if (fastD2(n, m)) { const r = addD(n, m ^ D_SIGN); if (r != 0) return r }
+  return fpAdd(n, m, FMT_D, true, fpRMode)
+}
+export function f64Mul(n: u64, m: u64): u64 {
+  if (fastD2(n, m)) {
+    const r = reinterpret<u64>(reinterpret<f64>(n) * reinterpret<f64>(m))
+    if (safeD(r)) {
+      // The 53x53-bit significand product has 105 bits (106 when the result
+      // exponent is one above ea + eb - bias); it is exact iff its trailing
+      // zeros, the sum of the operands' trailing zeros, cover the 52 (53)
+      // discarded bits.
+      const H: u64 = u64(1) << 52
+      const ea = i32(n >> 52) & 0x7ff, eb = i32(m >> 52) & 0x7ff, er = i32(r >> 52) & 0x7ff
+      const tz = i32(ctz((n & (H - 1)) | H) + ctz((m & (H - 1)) | H))
+      if (tz < (er == ea + eb - 1022 ? 53 : 52)) fpsr |= FPSR_IXC
+      return r
+    }
+  }
+  return fpMul(n, m, FMT_D, false, fpRMode)
+}
 export function f64Nmul(n: u64, m: u64): u64 { return fpMul(n, m, FMT_D, false, fpRMode) ^ D_SIGN }
 export function f64Mulx(n: u64, m: u64): u64 { return fpMul(n, m, FMT_D, true, fpRMode) }
-export function f64Div(n: u64, m: u64): u64 { return fpDiv(n, m, FMT_D, fpRMode) }
-export function f64Sqrt(n: u64): u64 { return fpSqrt(n, FMT_D, fpRMode) }
+export function f64Div(n: u64, m: u64): u64 {
+  if (fastD2(n, m)) {
+    const r = reinterpret<u64>(reinterpret<f64>(n) / reinterpret<f64>(m))
+    if (safeD(r)) {
+      // exact iff odd(q) * odd(m) == odd(n) for the significands' odd parts
+      const H: u64 = u64(1) << 52
+      const mq = (r & (H - 1)) | H, mm = (m & (H - 1)) | H, mn = (n & (H - 1)) | H
+      const oq = mq >> ctz(mq), om = mm >> ctz(mm)
+      if (i32(clz(oq)) + i32(clz(om)) < 74 || oq * om != mn >> ctz(mn)) fpsr |= FPSR_IXC
+      return r
+    }
+  }
+  return fpDiv(n, m, FMT_D, fpRMode)
+}
+export function f64Sqrt(n: u64): u64 {
+  if (fpRMode == RM_TIEEVEN && (n >> 63) == 0 && normalD(n)) {
+    const r = reinterpret<u64>(Math.sqrt(reinterpret<f64>(n))) // always normal
+    // exact iff the odd part of r's significand squares to the odd part of n's
+    const H: u64 = u64(1) << 52
+    const mr = (r & (H - 1)) | H
+    const or = mr >> ctz(mr)
+    const mn = (n & (H - 1)) | H
+    if (or >= (u64(1) << 27) || or * or != mn >> ctz(mn)) fpsr |= FPSR_IXC
+    return r
+  }
+  return fpSqrt(n, FMT_D, fpRMode)
+}
 export function f64Abd(n: u64, m: u64): u64 { return fpAdd(n, m, FMT_D, true, fpRMode) & ~D_SIGN }
 export function f64Max(n: u64, m: u64): u64 { return fpMinMax(n, m, FMT_D, true, false) }
 export function f64Min(n: u64, m: u64): u64 { return fpMinMax(n, m, FMT_D, false, false) }
