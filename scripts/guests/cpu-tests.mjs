@@ -37,7 +37,7 @@ export function buildCorpus({ force = false, only = [] } = {}) {
     const first = readFileSync(join(src, f), 'utf8').split('\n')[0]
     const extra = first.match(/^\/\/ cflags:(.*)$/)?.[1].trim().split(/\s+/) ?? []
     const args = ['--target=aarch64-linux-gnu', '-static', '-nostdlib', '-ffreestanding', '-fuse-ld=lld', '-O2',
-      '-fno-stack-protector', '-fno-pic', '-no-pie', ...extra, '-o', exe, join(src, 'start.S'), join(src, 'lib.c'), join(src, f)]
+      '-fno-stack-protector', '-fno-pic', '-mno-outline-atomics', ...extra, '-o', exe, join(src, 'start.S'), join(src, 'lib.c'), join(src, f)]
     const r = spawnSync(cc, args, { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`cpu-tests: building ${f} failed:\n${r.stderr}`)
     built.push(name)

@@ -1,0 +1,7 @@
+/* sync: flush file system buffers. */
+#include <unistd.h>
+
+int main(void) {
+  sync();
+  return 0;
+}

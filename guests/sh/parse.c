@@ -1,0 +1,356 @@
+/* Lexing and parsing one complete input (which may span several lines).
+ *
+ * Grammar (a subset of the POSIX shell's):
+ *   list     := andor (('&' | ';' | NEWLINE) andor?)*
+ *   andor    := pipeline (('&&' | '||') NEWLINE* pipeline)*
+ *   pipeline := '!'? command ('|' NEWLINE* command)*
+ *   command  := '(' list ')' redir* | (word | redir)+
+ *   redir    := IO_NUMBER? ('<' | '>' | '>>' | '<>' | '>&' | '<&') word
+ * Words keep their quotes; expand.c removes them later. */
+#include <ctype.h>
+#include <string.h>
+#include "sh.h"
+
+enum tok { T_WORD, T_PIPE, T_OR, T_AND, T_AMP, T_SEMI, T_NL, T_LT, T_GT, T_DGT, T_RDWR, T_GTAMP, T_LTAMP,
+           T_LPAREN, T_RPAREN, T_BANG, T_EOF };
+
+struct lexer {
+  const char *src;
+  size_t at;
+  enum tok tok;
+  char *word;
+  int iofd;
+  size_t start; /* source offset of the current token */
+  int incomplete;
+  char *err;
+};
+
+static int is_op_char(char c) { return c == '|' || c == '&' || c == ';' || c == '<' || c == '>' || c == '(' || c == ')'; }
+
+/* Scans one word, honouring quotes, backslashes and ${...}. */
+static void scan_word(struct lexer *lx) {
+  const char *s = lx->src;
+  size_t i = lx->at;
+  while (s[i] && !isspace((unsigned char)s[i]) && !is_op_char(s[i])) {
+    if (s[i] == '\\') {
+      if (!s[i + 1]) {
+        lx->incomplete = 1;
+        i++;
+        break;
+      }
+      i += 2;
+    } else if (s[i] == '\'') {
+      const char *e = strchr(s + i + 1, '\'');
+      if (!e) {
+        lx->incomplete = 1;
+        i = strlen(s);
+        break;
+      }
+      i = (size_t)(e - s) + 1;
+    } else if (s[i] == '"') {
+      i++;
+      while (s[i] && s[i] != '"') i += s[i] == '\\' && s[i + 1] ? 2 : 1;
+      if (!s[i]) {
+        lx->incomplete = 1;
+        break;
+      }
+      i++;
+    } else if (s[i] == '$' && s[i + 1] == '(') {
+      /* $(...) and $((...)) may hold blanks and operators: find the match. */
+      int depth = 0;
+      size_t j = i + 1;
+      for (; s[j]; j++) {
+        if (s[j] == '\\' && s[j + 1]) j++;
+        else if (s[j] == '\'') {
+          const char *e = strchr(s + j + 1, '\'');
+          if (!e) break;
+          j = (size_t)(e - s);
+        } else if (s[j] == '(') depth++;
+        else if (s[j] == ')' && --depth == 0) break;
+      }
+      if (!s[j]) {
+        lx->incomplete = 1;
+        i = j;
+        break;
+      }
+      i = j + 1;
+    } else if (s[i] == '$' && s[i + 1] == '{') {
+      const char *e = strchr(s + i, '}');
+      if (!e) {
+        lx->err = "missing '}'";
+        i = strlen(s);
+        break;
+      }
+      i = (size_t)(e - s) + 1;
+    } else {
+      i++;
+    }
+  }
+  lx->word = astrndup(s + lx->at, i - lx->at);
+  lx->at = i;
+}
+
+static void next(struct lexer *lx) {
+  const char *s = lx->src;
+  for (;;) {
+    while (s[lx->at] == ' ' || s[lx->at] == '\t' || s[lx->at] == '\r') lx->at++;
+    if (s[lx->at] == '\\' && s[lx->at + 1] == '\n') {
+      lx->at += 2;
+      continue;
+    }
+    if (s[lx->at] == '#') {
+      while (s[lx->at] && s[lx->at] != '\n') lx->at++;
+    }
+    break;
+  }
+  lx->start = lx->at;
+  lx->iofd = -1;
+  const char *p = s + lx->at;
+  /* An IO number: digits directly followed by < or >. */
+  if (isdigit((unsigned char)*p)) {
+    size_t k = 0;
+    while (isdigit((unsigned char)p[k])) k++;
+    if (p[k] == '<' || p[k] == '>') {
+      int fd = 0;
+      for (size_t j = 0; j < k && fd < 1000; j++) fd = fd * 10 + (p[j] - '0');
+      lx->iofd = fd;
+      lx->at += k;
+      p += k;
+    }
+  }
+  char c = *p;
+  size_t len = 1;
+  switch (c) {
+  case 0: lx->tok = T_EOF; len = 0; break;
+  case '\n': lx->tok = T_NL; break;
+  case '|':
+    if (p[1] == '|') lx->tok = T_OR, len = 2;
+    else lx->tok = T_PIPE;
+    break;
+  case '&':
+    if (p[1] == '&') lx->tok = T_AND, len = 2;
+    else lx->tok = T_AMP;
+    break;
+  case ';': lx->tok = T_SEMI; break;
+  case '(': lx->tok = T_LPAREN; break;
+  case ')': lx->tok = T_RPAREN; break;
+  case '<':
+    if (p[1] == '&') lx->tok = T_LTAMP, len = 2;
+    else if (p[1] == '>') lx->tok = T_RDWR, len = 2;
+    else lx->tok = T_LT;
+    break;
+  case '>':
+    if (p[1] == '>') lx->tok = T_DGT, len = 2;
+    else if (p[1] == '&') lx->tok = T_GTAMP, len = 2;
+    else if (p[1] == '|') lx->tok = T_GT, len = 2;
+    else lx->tok = T_GT;
+    break;
+  default:
+    if (c == '!' && (isspace((unsigned char)p[1]) || !p[1])) {
+      lx->tok = T_BANG;
+      break;
+    }
+    lx->tok = T_WORD;
+    scan_word(lx);
+    return;
+  }
+  lx->at += len;
+}
+
+struct parser {
+  struct lexer lx;
+  int depth;
+};
+
+static struct andor *parse_list(struct parser *ps, int in_paren);
+
+static int fail(struct parser *ps, const char *msg) {
+  if (!ps->lx.err) ps->lx.err = (char *)msg;
+  return 0;
+}
+
+static void skip_newlines(struct parser *ps) {
+  while (ps->lx.tok == T_NL) next(&ps->lx);
+}
+
+static int is_redir(enum tok t) {
+  return t == T_LT || t == T_GT || t == T_DGT || t == T_RDWR || t == T_GTAMP || t == T_LTAMP;
+}
+
+static int parse_redir(struct parser *ps, struct redir ***tail) {
+  struct redir *r = amalloc(sizeof *r);
+  enum tok t = ps->lx.tok;
+  int fd = ps->lx.iofd;
+  switch (t) {
+  case T_LT: r->op = R_IN; break;
+  case T_GT: r->op = R_OUT; break;
+  case T_DGT: r->op = R_APPEND; break;
+  case T_RDWR: r->op = R_RDWR; break;
+  case T_GTAMP: r->op = R_DUPOUT; break;
+  default: r->op = R_DUPIN; break;
+  }
+  r->fd = fd >= 0 ? fd : (t == T_LT || t == T_LTAMP || t == T_RDWR) ? 0 : 1;
+  next(&ps->lx);
+  if (ps->lx.tok != T_WORD) {
+    if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+    return fail(ps, "syntax error: redirection without a file");
+  }
+  r->word = ps->lx.word;
+  r->next = NULL;
+  **tail = r;
+  *tail = &r->next;
+  next(&ps->lx);
+  return 1;
+}
+
+static struct command *parse_command(struct parser *ps) {
+  struct command *c = amalloc(sizeof *c);
+  memset(c, 0, sizeof *c);
+  struct redir **rtail = &c->redirs;
+  if (ps->lx.tok == T_LPAREN) {
+    next(&ps->lx);
+    if (++ps->depth > 50) {
+      fail(ps, "nesting too deep");
+      return NULL;
+    }
+    c->subshell = parse_list(ps, 1);
+    ps->depth--;
+    if (!c->subshell && !ps->lx.err && !ps->lx.incomplete) fail(ps, "syntax error: empty ( )");
+    if (ps->lx.err || ps->lx.incomplete) return NULL;
+    if (ps->lx.tok != T_RPAREN) {
+      if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+      fail(ps, "syntax error: missing ')'");
+      return NULL;
+    }
+    next(&ps->lx);
+    while (is_redir(ps->lx.tok))
+      if (!parse_redir(ps, &rtail)) return NULL;
+    return c;
+  }
+  int cap = 8;
+  c->words = amalloc(sizeof(char *) * (size_t)cap);
+  for (;;) {
+    if (ps->lx.tok == T_WORD) {
+      if (c->nwords + 1 >= cap) {
+        char **nw = amalloc(sizeof(char *) * (size_t)cap * 2);
+        memcpy(nw, c->words, sizeof(char *) * (size_t)c->nwords);
+        c->words = nw;
+        cap *= 2;
+      }
+      c->words[c->nwords++] = ps->lx.word;
+      next(&ps->lx);
+    } else if (is_redir(ps->lx.tok)) {
+      if (!parse_redir(ps, &rtail)) return NULL;
+    } else {
+      break;
+    }
+  }
+  c->words[c->nwords] = NULL;
+  if (c->nwords == 0 && !c->redirs) {
+    if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+    fail(ps, "syntax error: missing command");
+    return NULL;
+  }
+  return c;
+}
+
+static struct pipeline *parse_pipeline(struct parser *ps) {
+  struct pipeline *p = amalloc(sizeof *p);
+  p->negate = 0;
+  if (ps->lx.tok == T_BANG) {
+    p->negate = 1;
+    next(&ps->lx);
+  }
+  int cap = 4;
+  p->cmds = amalloc(sizeof(struct command *) * (size_t)cap);
+  p->n = 0;
+  for (;;) {
+    struct command *c = parse_command(ps);
+    if (!c) return NULL;
+    if (p->n == cap) {
+      struct command **nc = amalloc(sizeof(struct command *) * (size_t)cap * 2);
+      memcpy(nc, p->cmds, sizeof(struct command *) * (size_t)cap);
+      p->cmds = nc;
+      cap *= 2;
+    }
+    p->cmds[p->n++] = c;
+    if (ps->lx.tok != T_PIPE) break;
+    next(&ps->lx);
+    skip_newlines(ps);
+  }
+  return p;
+}
+
+static struct andor *parse_andor(struct parser *ps) {
+  struct andor *a = amalloc(sizeof *a);
+  memset(a, 0, sizeof *a);
+  size_t start = ps->lx.start;
+  int cap = 4;
+  a->pipes = amalloc(sizeof(struct pipeline *) * (size_t)cap);
+  a->ops = amalloc(sizeof(int) * (size_t)cap);
+  for (;;) {
+    struct pipeline *p = parse_pipeline(ps);
+    if (!p) return NULL;
+    if (a->n == cap) {
+      struct pipeline **np = amalloc(sizeof(struct pipeline *) * (size_t)cap * 2);
+      int *no = amalloc(sizeof(int) * (size_t)cap * 2);
+      memcpy(np, a->pipes, sizeof(struct pipeline *) * (size_t)cap);
+      memcpy(no, a->ops, sizeof(int) * (size_t)cap);
+      a->pipes = np;
+      a->ops = no;
+      cap *= 2;
+    }
+    a->pipes[a->n++] = p;
+    if (ps->lx.tok == T_AND || ps->lx.tok == T_OR) {
+      a->ops[a->n] = ps->lx.tok == T_AND ? OP_AND : OP_OR;
+      next(&ps->lx);
+      skip_newlines(ps);
+      continue;
+    }
+    break;
+  }
+  size_t end = ps->lx.start;
+  while (end > start && isspace((unsigned char)ps->lx.src[end - 1])) end--;
+  a->text = astrndup(ps->lx.src + start, end - start);
+  return a;
+}
+
+static struct andor *parse_list(struct parser *ps, int in_paren) {
+  struct andor *head = NULL, **tail = &head;
+  for (;;) {
+    skip_newlines(ps);
+    if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN)) break;
+    struct andor *a = parse_andor(ps);
+    if (!a) return NULL;
+    *tail = a;
+    tail = &a->next;
+    if (ps->lx.tok == T_AMP) {
+      a->background = 1;
+      next(&ps->lx);
+    } else if (ps->lx.tok == T_SEMI || ps->lx.tok == T_NL) {
+      next(&ps->lx);
+    } else if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN)) {
+      break;
+    } else {
+      fail(ps, "syntax error: unexpected token");
+      return NULL;
+    }
+  }
+  return head;
+}
+
+enum parse_status parse_line(const char *src, struct andor **out, char **err) {
+  struct parser ps;
+  memset(&ps, 0, sizeof ps);
+  ps.lx.src = src;
+  next(&ps.lx);
+  struct andor *list = parse_list(&ps, 0);
+  if (ps.lx.incomplete) return PARSE_INCOMPLETE;
+  if (!ps.lx.err && ps.lx.tok != T_EOF) ps.lx.err = "syntax error: unexpected ')'";
+  if (ps.lx.err) {
+    *err = ps.lx.err;
+    return PARSE_ERROR;
+  }
+  *out = list;
+  return PARSE_OK;
+}

@@ -1,0 +1,103 @@
+/* sh: the l4lab guest shell. Shared declarations.
+ *
+ * A line of input is lexed into tokens that keep their quotes, parsed into
+ * lists of and-or lists of pipelines of commands, and run; words are
+ * expanded (variables, ~, field splitting, quote removal, globbing) only
+ * when their command runs, so `a=1; echo $a` works on one line. Everything
+ * a line allocates comes from an arena that is reset after the line ran. */
+#ifndef SH_H
+#define SH_H
+#include <stddef.h>
+#include <sys/types.h>
+
+/* ---- arena (arena.c) ---- */
+void *amalloc(size_t n);
+char *astrdup(const char *s);
+char *astrndup(const char *s, size_t n);
+void arena_reset(void);
+
+/* ---- string builder ---- */
+struct strbuf {
+  char *s;
+  size_t len, cap;
+};
+void sb_putc(struct strbuf *b, char c);
+void sb_puts(struct strbuf *b, const char *s);
+void sb_putn(struct strbuf *b, const char *s, size_t n);
+
+/* ---- parse tree (parse.c) ---- */
+enum redir_op { R_IN, R_OUT, R_APPEND, R_DUPOUT, R_DUPIN, R_RDWR };
+struct redir {
+  int fd;
+  enum redir_op op;
+  char *word;
+  struct redir *next;
+};
+
+struct andor;
+struct command {
+  char **words; /* raw words; leading NAME=value ones are assignments */
+  int nwords;
+  struct redir *redirs;
+  struct andor *subshell; /* ( list ): run in a child */
+};
+
+struct pipeline {
+  struct command **cmds;
+  int n;
+  int negate;
+};
+
+enum { OP_AND = 1, OP_OR = 2 };
+struct andor {
+  struct pipeline **pipes;
+  int *ops; /* ops[i] joins pipes[i-1] and pipes[i] */
+  int n;
+  int background;
+  char *text; /* source text, for `jobs` */
+  struct andor *next;
+};
+
+enum parse_status { PARSE_OK, PARSE_INCOMPLETE, PARSE_ERROR };
+enum parse_status parse_line(const char *src, struct andor **out, char **err);
+
+/* ---- variables (vars.c) ---- */
+void vars_init(char **envp);
+const char *var_get(const char *name);
+void var_set(const char *name, const char *value, int export);
+void var_unset(const char *name);
+void var_export(const char *name);
+char **vars_environ(char **extra, int nextra);
+void vars_print(int exported_only);
+int is_name(const char *s, size_t n);
+
+/* ---- expansion (expand.c) ---- */
+char **expand_words(char **words, int n, int *count);
+char *expand_one(const char *word);
+int glob_match(const char *pat, const char *qmask, const char *s);
+
+/* ---- execution (exec.c) ---- */
+extern int last_status;
+extern int interactive;
+extern pid_t shell_pgid;
+extern pid_t shell_pid;
+extern pid_t last_bg_pid;
+extern int script_argc;
+extern char **script_argv;
+extern const char *shell_name;
+int run_list(struct andor *list);
+int run_source(const char *text);
+int run_file(const char *path, int argc, char **argv);
+void jobs_notify(void);
+void jobs_init(void);
+int find_builtin(const char *name);
+const char *builtin_name(int i);
+_Noreturn void sh_exit(int status);
+
+/* ---- line editing (edit.c) ---- */
+char *edit_line(const char *prompt);
+void history_add(const char *line);
+void history_print(void);
+void edit_restore(void);
+
+#endif
