@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { OPS } from './ops.mjs'
 import { generate, REC_IN, REC_OUT } from './gen'
-import { runQemu, runWasm } from './harness'
+import { loadWasm, runQemu, runWasm } from './harness'
 
 const SEED = Number(process.env.FP_SEED ?? 0x5eed)
 
@@ -15,6 +15,20 @@ describe('scalar FP library vs qemu-aarch64', () => {
     const src = readFileSync('src/engine/cpu/aarch64/assembly/fp/test/entry.ts', 'utf8')
     const cases = [...src.matchAll(/case (\d+): .* \/\/ (\w+)$/gm)].map((m) => `${m[1]}:${m[2]}`)
     expect(cases).toEqual(OPS.map((o) => `${o.id}:${o.name}`))
+  })
+
+  it('native fast paths agree with the soft-float core', () => {
+    // kinds of crossCheck in the test entry
+    const kinds = ['S_ADD', 'S_SUB', 'S_MUL', 'S_DIV', 'S_SQRT', 'S_MADD', 'D_ADD', 'D_SUB', 'D_MUL', 'D_DIV', 'D_SQRT', 'D_MADD']
+    const entry = loadWasm()
+    const N = 200_000
+    const bad: string[] = []
+    kinds.forEach((name, k) => {
+      const n = entry.crossCheck(k, N, BigInt(SEED) * 1000n + BigInt(k) + 1n)
+      if (n > 0) bad.push(`${name}: ${n}/${N}, first a=${entry.ccA.value.toString(16)} b=${entry.ccB.value.toString(16)} c=${entry.ccC.value.toString(16)}`)
+    })
+    console.log(`fp: fast paths cross-checked on ${kinds.length * N} operations`)
+    expect(bad).toEqual([])
   })
 
   it('matches bit for bit and flag for flag', () => {

@@ -30,6 +30,10 @@ interface Entry {
   memory: { buffer: ArrayBuffer }
   run(input: number, output: number, n: number): void
   alloc(bytes: number): number
+  crossCheck(kind: number, n: number, seed: bigint): number
+  ccA: { value: bigint }
+  ccB: { value: bigint }
+  ccC: { value: bigint }
 }
 
 export function loadWasm(): Entry {

@@ -86,17 +86,61 @@ const D_SIGN: u64 = 0x8000000000000000
   return r
 }
 
+/** Dekker's exact product: returns a*b rounded, the error goes to prodErr.
+ *  Exact when |a|, |b| < 2^995 and the error does not underflow. */
+let prodErr: f64 = 0
+@inline function twoProd(a: f64, b: f64): f64 {
+  const p = a * b
+  const ca = 134217729.0 * a // 2^27 + 1: Veltkamp split into 26 + 27 bits
+  const ah = ca - (ca - a), al = a - ah
+  const cb = 134217729.0 * b
+  const bh = cb - (cb - b), bl = b - bh
+  prodErr = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+  return p
+}
+
+/** Unbiased exponent of a normal double. */
+@inline function expD(x: u64): i32 { return (i32(x >> 52) & 0x7ff) - 1023 }
+
+/** n*m + a (double, RN) without 128-bit integers, after Boldo and Melquiond
+ *  ("Emulation of a FMA and correctly rounded sums: proved algorithms using
+ *  rounding to odd", IEEE TC 2008): (uh, ul) = n*m exactly, (th, tl) =
+ *  TwoSum(a, uh), v = RO(tl + ul), result RN(th + v). The exponent limits
+ *  keep every intermediate far from overflow and underflow. IXC: the result
+ *  is exact iff both final additions are. 0 if the fast path does not apply. */
+@inline function maddD(n: u64, m: u64, a: u64): u64 {
+  const en = expD(n), em = expD(m), ea = expD(a)
+  if (u32(en + 500) > 1000 || u32(em + 500) > 1000 || en + em < -900 || u32(ea + 900) > 1800) return 0
+  const x = reinterpret<f64>(n), y = reinterpret<f64>(m), c = reinterpret<f64>(a)
+  const uh = twoProd(x, y)
+  const ul = prodErr
+  const th = c + uh
+  const t1 = th - c
+  const tl = (c - (th - t1)) + (uh - t1)
+  const v0 = tl + ul
+  const w1 = v0 - tl
+  const e1 = (tl - (v0 - w1)) + (ul - w1)
+  let vb = reinterpret<u64>(v0)
+  if (e1 != 0 && (vb & 1) == 0) vb = (e1 > 0) == (v0 > 0) ? vb + 1 : vb - 1
+  const v = reinterpret<f64>(vb)
+  const z = th + v
+  const r = reinterpret<u64>(z)
+  if (!safeD(r)) return 0
+  if (e1 != 0 || !sumExact(th, v, z)) fpsr |= FPSR_IXC
+  return r
+}
+
 // ---- single precision ------------------------------------------------------
 
 /** FADD Sd, Sn, Sm */
 export function f32Add(n: u32, m: u32): u32 {
   if (fastS2(n, m)) { const r = addS(n, m); if (r != 0) return r }
-  return u32(fpAdd(n, m, FMT_S, false, fpRMode))
+  return u32(fpAdd<u32>(n, m, false, fpRMode))
 }
 /** FSUB Sd, Sn, Sm: n - m */
 export function f32Sub(n: u32, m: u32): u32 {
   if (fastS2(n, m)) { const r = addS(n, m ^ S_SIGN); if (r != 0) return r }
-  return u32(fpAdd(n, m, FMT_S, true, fpRMode))
+  return u32(fpAdd<u32>(n, m, true, fpRMode))
 }
 /** FMUL */
 export function f32Mul(n: u32, m: u32): u32 {
@@ -108,12 +152,12 @@ export function f32Mul(n: u32, m: u32): u32 {
       return r
     }
   }
-  return u32(fpMul(n, m, FMT_S, false, fpRMode))
+  return u32(fpMul<u32>(n, m, false, fpRMode))
 }
 /** FNMUL: -(n*m), the negation applies to NaN results too */
-export function f32Nmul(n: u32, m: u32): u32 { return u32(fpMul(n, m, FMT_S, false, fpRMode)) ^ S_SIGN }
+export function f32Nmul(n: u32, m: u32): u32 { return u32(fpMul<u32>(n, m, false, fpRMode)) ^ S_SIGN }
 /** FMULX: like FMUL but 0 * inf = +-2.0 */
-export function f32Mulx(n: u32, m: u32): u32 { return u32(fpMul(n, m, FMT_S, true, fpRMode)) }
+export function f32Mulx(n: u32, m: u32): u32 { return u32(fpMul<u32>(n, m, true, fpRMode)) }
 /** FDIV: n / m */
 export function f32Div(n: u32, m: u32): u32 {
   if (fastS2(n, m)) {
@@ -124,7 +168,7 @@ export function f32Div(n: u32, m: u32): u32 {
       return r
     }
   }
-  return u32(fpDiv(n, m, FMT_S, fpRMode))
+  return u32(fpDiv<u32>(n, m, fpRMode))
 }
 /** FSQRT */
 export function f32Sqrt(n: u32): u32 {
@@ -135,72 +179,72 @@ export function f32Sqrt(n: u32): u32 {
     if (x * x != a) fpsr |= FPSR_IXC
     return r
   }
-  return u32(fpSqrt(n, FMT_S, fpRMode))
+  return u32(fpSqrt<u32>(n, fpRMode))
 }
 /** FABD: |n - m| (sign cleared on NaN results too) */
-export function f32Abd(n: u32, m: u32): u32 { return u32(fpAdd(n, m, FMT_S, true, fpRMode)) & ~S_SIGN }
+export function f32Abd(n: u32, m: u32): u32 { return u32(fpAdd<u32>(n, m, true, fpRMode)) & ~S_SIGN }
 /** FMAX / FMIN / FMAXNM / FMINNM */
-export function f32Max(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, true, false)) }
-export function f32Min(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, false, false)) }
-export function f32MaxNum(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, true, true)) }
-export function f32MinNum(n: u32, m: u32): u32 { return u32(fpMinMax(n, m, FMT_S, false, true)) }
+export function f32Max(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, true, false)) }
+export function f32Min(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, false, false)) }
+export function f32MaxNum(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, true, true)) }
+export function f32MinNum(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, false, true)) }
 /** FMADD Sd, Sn, Sm, Sa: a + n*m (one rounding). FMLA by element is f32Madd(n, m, d). */
 export function f32Madd(n: u32, m: u32, a: u32): u32 {
   if (fastS2(n, m) && normalS(a)) { const r = maddS(n, m, a); if (r != 0) return r }
-  return u32(fpMulAdd(a, n, m, FMT_S, fpRMode))
+  return u32(fpMulAdd<u32>(a, n, m, fpRMode))
 }
 /** FMSUB: a - n*m, computed as FPMulAdd(a, -n, m). FMLS is f32Msub(n, m, d). */
 export function f32Msub(n: u32, m: u32, a: u32): u32 {
   if (fastS2(n, m) && normalS(a)) { const r = maddS(n ^ S_SIGN, m, a); if (r != 0) return r }
-  return u32(fpMulAdd(a, n ^ S_SIGN, m, FMT_S, fpRMode))
+  return u32(fpMulAdd<u32>(a, n ^ S_SIGN, m, fpRMode))
 }
 /** FNMADD: -a - n*m = FPMulAdd(-a, -n, m) */
 export function f32Nmadd(n: u32, m: u32, a: u32): u32 {
   if (fastS2(n, m) && normalS(a)) { const r = maddS(n ^ S_SIGN, m, a ^ S_SIGN); if (r != 0) return r }
-  return u32(fpMulAdd(a ^ S_SIGN, n ^ S_SIGN, m, FMT_S, fpRMode))
+  return u32(fpMulAdd<u32>(a ^ S_SIGN, n ^ S_SIGN, m, fpRMode))
 }
 /** FNMSUB: -a + n*m = FPMulAdd(-a, n, m) */
 export function f32Nmsub(n: u32, m: u32, a: u32): u32 {
   if (fastS2(n, m) && normalS(a)) { const r = maddS(n, m, a ^ S_SIGN); if (r != 0) return r }
-  return u32(fpMulAdd(a ^ S_SIGN, n, m, FMT_S, fpRMode))
+  return u32(fpMulAdd<u32>(a ^ S_SIGN, n, m, fpRMode))
 }
 /** FRECPS: 2 - n*m fused */
-export function f32Recps(n: u32, m: u32): u32 { return u32(fpStepFused(n, m, FMT_S, false, fpRMode)) }
+export function f32Recps(n: u32, m: u32): u32 { return u32(fpStepFused<u32>(n, m, false, fpRMode)) }
 /** FRSQRTS: (3 - n*m) / 2 fused */
-export function f32Rsqrts(n: u32, m: u32): u32 { return u32(fpStepFused(n, m, FMT_S, true, fpRMode)) }
+export function f32Rsqrts(n: u32, m: u32): u32 { return u32(fpStepFused<u32>(n, m, true, fpRMode)) }
 /** FRECPE / FRSQRTE / FRECPX */
-export function f32Recpe(n: u32): u32 { return u32(fpRecipEstimate(n, FMT_S)) }
-export function f32Rsqrte(n: u32): u32 { return u32(fpRSqrtEstimate(n, FMT_S)) }
-export function f32Recpx(n: u32): u32 { return u32(fpRecpX(n, FMT_S)) }
+export function f32Recpe(n: u32): u32 { return u32(fpRecipEstimate<u32>(n)) }
+export function f32Rsqrte(n: u32): u32 { return u32(fpRSqrtEstimate<u32>(n)) }
+export function f32Recpx(n: u32): u32 { return u32(fpRecpX<u32>(n)) }
 /** FRINT*: rm is RM_* (FRINTN: TIEEVEN, FRINTA: TIEAWAY, FRINTP/M/Z, FRINTX
  *  and FRINTI: the current mode, fpGetRMode()); exact raises IXC (FRINTX). */
-export function f32RoundInt(n: u32, rm: i32, exact: bool): u32 { return u32(fpRoundInt(n, FMT_S, rm, exact)) }
+export function f32RoundInt(n: u32, rm: i32, exact: bool): u32 { return u32(fpRoundInt<u32>(n, rm, exact)) }
 /** FCMP (signalling = false) / FCMPE (true): NZCV in bits 3..0. */
-export function f32Compare(n: u32, m: u32, signalling: bool): u32 { return fpCompare(n, m, FMT_S, signalling) }
+export function f32Compare(n: u32, m: u32, signalling: bool): u32 { return fpCompare<u32>(n, m, signalling) }
 /** FCVT{N,A,P,M,Z}{S,U} and the fixed-point FCVTZ{S,U}: to a 32/64-bit integer,
  *  saturating; 32-bit results zero-extended. */
 export function f32ToInt(n: u32, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
-  return fpToFixed(n, FMT_S, rm, fbits, unsigned, is64)
+  return fpToFixed<u32>(n, rm, fbits, unsigned, is64)
 }
 /** SCVTF/UCVTF (fixed-point when fbits > 0): rounding with the current mode. */
 export function intToF32(v: u64, signed: bool, is64: bool, fbits: i32): u32 {
-  return u32(fpFromFixed(v, signed, is64, fbits, FMT_S, fpRMode))
+  return u32(fpFromFixed<u32>(v, signed, is64, fbits, fpRMode))
 }
 /** FCVT Dd, Sn / FCVT Hd, Sn */
-export function f32ToF64(n: u32): u64 { return fpConvert(n, FMT_S, FMT_D, fpRMode) }
-export function f32ToF16(n: u32): u16 { return u16(fpConvert(n, FMT_S, FMT_H, fpRMode)) }
+export function f32ToF64(n: u32): u64 { return fpConvert<u32, u64>(n, fpRMode) }
+export function f32ToF16(n: u32): u16 { return u16(fpConvert<u32, u16>(n, fpRMode)) }
 /** Class of the raw bits, no flushing or flags: C_ZERO, C_NORMAL (incl. denormal), C_INF, C_QNAN, C_SNAN. */
-export function f32Class(n: u32): i32 { return fpClassRaw(n, FMT_S) }
+export function f32Class(n: u32): i32 { return fpClassRaw<u32>(n) }
 
 // ---- double precision ------------------------------------------------------
 
 export function f64Add(n: u64, m: u64): u64 {
   if (fastD2(n, m)) { const r = addD(n, m); if (r != 0) return r }
-  return fpAdd(n, m, FMT_D, false, fpRMode)
+  return fpAdd<u64>(n, m, false, fpRMode)
 }
 export function f64Sub(n: u64, m: u64): u64 {
   if (fastD2(n, m)) { const r = addD(n, m ^ D_SIGN); if (r != 0) return r }
-  return fpAdd(n, m, FMT_D, true, fpRMode)
+  return fpAdd<u64>(n, m, true, fpRMode)
 }
 export function f64Mul(n: u64, m: u64): u64 {
   if (fastD2(n, m)) {
@@ -217,10 +261,10 @@ export function f64Mul(n: u64, m: u64): u64 {
       return r
     }
   }
-  return fpMul(n, m, FMT_D, false, fpRMode)
+  return fpMul<u64>(n, m, false, fpRMode)
 }
-export function f64Nmul(n: u64, m: u64): u64 { return fpMul(n, m, FMT_D, false, fpRMode) ^ D_SIGN }
-export function f64Mulx(n: u64, m: u64): u64 { return fpMul(n, m, FMT_D, true, fpRMode) }
+export function f64Nmul(n: u64, m: u64): u64 { return fpMul<u64>(n, m, false, fpRMode) ^ D_SIGN }
+export function f64Mulx(n: u64, m: u64): u64 { return fpMul<u64>(n, m, true, fpRMode) }
 export function f64Div(n: u64, m: u64): u64 {
   if (fastD2(n, m)) {
     const r = reinterpret<u64>(reinterpret<f64>(n) / reinterpret<f64>(m))
@@ -233,7 +277,7 @@ export function f64Div(n: u64, m: u64): u64 {
       return r
     }
   }
-  return fpDiv(n, m, FMT_D, fpRMode)
+  return fpDiv<u64>(n, m, fpRMode)
 }
 export function f64Sqrt(n: u64): u64 {
   if (fpRMode == RM_TIEEVEN && (n >> 63) == 0 && normalD(n)) {
@@ -246,42 +290,54 @@ export function f64Sqrt(n: u64): u64 {
     if (or >= (u64(1) << 27) || or * or != mn >> ctz(mn)) fpsr |= FPSR_IXC
     return r
   }
-  return fpSqrt(n, FMT_D, fpRMode)
+  return fpSqrt<u64>(n, fpRMode)
 }
-export function f64Abd(n: u64, m: u64): u64 { return fpAdd(n, m, FMT_D, true, fpRMode) & ~D_SIGN }
-export function f64Max(n: u64, m: u64): u64 { return fpMinMax(n, m, FMT_D, true, false) }
-export function f64Min(n: u64, m: u64): u64 { return fpMinMax(n, m, FMT_D, false, false) }
-export function f64MaxNum(n: u64, m: u64): u64 { return fpMinMax(n, m, FMT_D, true, true) }
-export function f64MinNum(n: u64, m: u64): u64 { return fpMinMax(n, m, FMT_D, false, true) }
-export function f64Madd(n: u64, m: u64, a: u64): u64 { return fpMulAdd(a, n, m, FMT_D, fpRMode) }
-export function f64Msub(n: u64, m: u64, a: u64): u64 { return fpMulAdd(a, n ^ D_SIGN, m, FMT_D, fpRMode) }
-export function f64Nmadd(n: u64, m: u64, a: u64): u64 { return fpMulAdd(a ^ D_SIGN, n ^ D_SIGN, m, FMT_D, fpRMode) }
-export function f64Nmsub(n: u64, m: u64, a: u64): u64 { return fpMulAdd(a ^ D_SIGN, n, m, FMT_D, fpRMode) }
-export function f64Recps(n: u64, m: u64): u64 { return fpStepFused(n, m, FMT_D, false, fpRMode) }
-export function f64Rsqrts(n: u64, m: u64): u64 { return fpStepFused(n, m, FMT_D, true, fpRMode) }
-export function f64Recpe(n: u64): u64 { return fpRecipEstimate(n, FMT_D) }
-export function f64Rsqrte(n: u64): u64 { return fpRSqrtEstimate(n, FMT_D) }
-export function f64Recpx(n: u64): u64 { return fpRecpX(n, FMT_D) }
-export function f64RoundInt(n: u64, rm: i32, exact: bool): u64 { return fpRoundInt(n, FMT_D, rm, exact) }
-export function f64Compare(n: u64, m: u64, signalling: bool): u32 { return fpCompare(n, m, FMT_D, signalling) }
+export function f64Abd(n: u64, m: u64): u64 { return fpAdd<u64>(n, m, true, fpRMode) & ~D_SIGN }
+export function f64Max(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, true, false) }
+export function f64Min(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, false, false) }
+export function f64MaxNum(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, true, true) }
+export function f64MinNum(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, false, true) }
+export function f64Madd(n: u64, m: u64, a: u64): u64 {
+  if (fastD2(n, m)) { const r = maddD(n, m, a); if (r != 0) return r }
+  return fpMulAdd<u64>(a, n, m, fpRMode)
+}
+export function f64Msub(n: u64, m: u64, a: u64): u64 {
+  if (fastD2(n, m)) { const r = maddD(n ^ D_SIGN, m, a); if (r != 0) return r }
+  return fpMulAdd<u64>(a, n ^ D_SIGN, m, fpRMode)
+}
+export function f64Nmadd(n: u64, m: u64, a: u64): u64 {
+  if (fastD2(n, m)) { const r = maddD(n ^ D_SIGN, m, a ^ D_SIGN); if (r != 0) return r }
+  return fpMulAdd<u64>(a ^ D_SIGN, n ^ D_SIGN, m, fpRMode)
+}
+export function f64Nmsub(n: u64, m: u64, a: u64): u64 {
+  if (fastD2(n, m)) { const r = maddD(n, m, a ^ D_SIGN); if (r != 0) return r }
+  return fpMulAdd<u64>(a ^ D_SIGN, n, m, fpRMode)
+}
+export function f64Recps(n: u64, m: u64): u64 { return fpStepFused<u64>(n, m, false, fpRMode) }
+export function f64Rsqrts(n: u64, m: u64): u64 { return fpStepFused<u64>(n, m, true, fpRMode) }
+export function f64Recpe(n: u64): u64 { return fpRecipEstimate<u64>(n) }
+export function f64Rsqrte(n: u64): u64 { return fpRSqrtEstimate<u64>(n) }
+export function f64Recpx(n: u64): u64 { return fpRecpX<u64>(n) }
+export function f64RoundInt(n: u64, rm: i32, exact: bool): u64 { return fpRoundInt<u64>(n, rm, exact) }
+export function f64Compare(n: u64, m: u64, signalling: bool): u32 { return fpCompare<u64>(n, m, signalling) }
 export function f64ToInt(n: u64, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
-  return fpToFixed(n, FMT_D, rm, fbits, unsigned, is64)
+  return fpToFixed<u64>(n, rm, fbits, unsigned, is64)
 }
 export function intToF64(v: u64, signed: bool, is64: bool, fbits: i32): u64 {
-  return fpFromFixed(v, signed, is64, fbits, FMT_D, fpRMode)
+  return fpFromFixed<u64>(v, signed, is64, fbits, fpRMode)
 }
 /** FCVT Sd, Dn / FCVT Hd, Dn */
-export function f64ToF32(n: u64): u32 { return u32(fpConvert(n, FMT_D, FMT_S, fpRMode)) }
-export function f64ToF16(n: u64): u16 { return u16(fpConvert(n, FMT_D, FMT_H, fpRMode)) }
+export function f64ToF32(n: u64): u32 { return u32(fpConvert<u64, u32>(n, fpRMode)) }
+export function f64ToF16(n: u64): u16 { return u16(fpConvert<u64, u16>(n, fpRMode)) }
 /** FCVTXN (AdvSIMD): double to single rounding to odd. */
-export function f64ToF32Odd(n: u64): u32 { return u32(fpConvert(n, FMT_D, FMT_S, RM_ODD)) }
-export function f64Class(n: u64): i32 { return fpClassRaw(n, FMT_D) }
+export function f64ToF32Odd(n: u64): u32 { return u32(fpConvert<u64, u32>(n, RM_ODD)) }
+export function f64Class(n: u64): i32 { return fpClassRaw<u64>(n) }
 
 // ---- half precision (conversions only; FPCR.AHP applies) -------------------
 
 /** FCVT Sd, Hn / FCVT Dd, Hn */
-export function f16ToF32(n: u16): u32 { return u32(fpConvert(n, FMT_H, FMT_S, fpRMode)) }
-export function f16ToF64(n: u16): u64 { return fpConvert(n, FMT_H, FMT_D, fpRMode) }
+export function f16ToF32(n: u16): u32 { return u32(fpConvert<u16, u32>(n, fpRMode)) }
+export function f16ToF64(n: u16): u64 { return fpConvert<u16, u64>(n, fpRMode) }
 
 /** The rounding mode FPCR.RMode selects (RM_TIEEVEN..RM_ZERO). */
 export function fpGetRMode(): i32 { return fpRMode }

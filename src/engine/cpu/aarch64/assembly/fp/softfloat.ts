@@ -27,6 +27,13 @@ export const C_INF: i32 = 2
 export const C_QNAN: i32 = 3
 export const C_SNAN: i32 = 4
 
+/** Format number of a marker type: u16 half, u32 single, u64 double. The
+ *  operations are generic over the marker so that each format gets its
+ *  own specialized copy (the format tests fold at compile time). */
+@inline export function fmtOf<T>(): i32 {
+  return sizeof<T>() == 8 ? FMT_D : sizeof<T>() == 4 ? FMT_S : FMT_H
+}
+
 @inline export function fracBits(fmt: i32): i32 {
   return fmt == FMT_D ? 52 : fmt == FMT_S ? 23 : 10
 }
@@ -70,7 +77,8 @@ export const C_SNAN: i32 = 4
 }
 
 /** Class without side effects (no flushing): for FCLASS-like uses. */
-export function fpClassRaw(x: u64, fmt: i32): i32 {
+export function fpClassRaw<T>(x: u64): i32 {
+  const fmt = fmtOf<T>()
   const F = fracBits(fmt)
   const e = expField(x, fmt)
   const f = fracField(x, fmt)
@@ -84,8 +92,9 @@ export function fpClassRaw(x: u64, fmt: i32): i32 {
 
 /** FPUnpack's classification: a denormal single/double input under FZ is a
  *  zero and raises IDC. Half-precision inputs are never flushed (FZ16 = 0). */
-@inline export function fpClass(x: u64, fmt: i32): i32 {
-  const c = fpClassRaw(x, fmt)
+@inline export function fpClass<T>(x: u64): i32 {
+  const fmt = fmtOf<T>()
+  const c = fpClassRaw<T>(x)
   if (c == C_NORMAL && fpFZ && fmt != FMT_H && expField(x, fmt) == 0) {
     fpsr |= FPSR_IDC
     return C_ZERO
@@ -158,14 +167,16 @@ function shiftRightJam128(hi: u64, lo: u64, n: i32): void {
 }
 
 /** Signalling NaNs first, then quiet ones, first operand first. */
-export function processNaNs(a: u64, ca: i32, b: u64, cb: i32, fmt: i32): u64 {
+export function processNaNs<T>(a: u64, ca: i32, b: u64, cb: i32): u64 {
+  const fmt = fmtOf<T>()
   if (ca == C_SNAN) return processNaN(a, ca, fmt)
   if (cb == C_SNAN) return processNaN(b, cb, fmt)
   if (ca == C_QNAN) return processNaN(a, ca, fmt)
   return processNaN(b, cb, fmt)
 }
 
-function processNaNs3(a: u64, ca: i32, b: u64, cb: i32, c: u64, cc: i32, fmt: i32): u64 {
+function processNaNs3<T>(a: u64, ca: i32, b: u64, cb: i32, c: u64, cc: i32): u64 {
+  const fmt = fmtOf<T>()
   if (ca == C_SNAN) return processNaN(a, ca, fmt)
   if (cb == C_SNAN) return processNaN(b, cb, fmt)
   if (cc == C_SNAN) return processNaN(c, cc, fmt)
@@ -194,7 +205,8 @@ function processNaNs3(a: u64, ca: i32, b: u64, cb: i32, c: u64, cc: i32, fmt: i3
  *  lower bits ORed sticky) to the format, raising UFC/OFC/IXC (and IOC for
  *  an AHP overflow) as FPRound does. FZ flushes single/double results whose
  *  unrounded exponent is below the normal range (UFC, no IXC). */
-export function roundPack(sign: u32, exp: i32, sig: u64, fmt: i32, rm: i32): u64 {
+export function roundPack<T>(sign: u32, exp: i32, sig: u64, rm: i32): u64 {
+  const fmt = fmtOf<T>()
   const F = fracBits(fmt)
   const E = expBits(fmt)
   const minExp = 2 - (1 << (E - 1))
@@ -235,7 +247,8 @@ export function roundPack(sign: u32, exp: i32, sig: u64, fmt: i32, rm: i32): u64
 }
 
 /** Packs a nonzero 128-bit magnitude hi:lo * 2^(exp - 124). */
-function roundPack128(sign: u32, exp: i32, hi: u64, lo: u64, fmt: i32, rm: i32): u64 {
+function roundPack128<T>(sign: u32, exp: i32, hi: u64, lo: u64, rm: i32): u64 {
+  const fmt = fmtOf<T>()
   const lead = hi != 0 ? 127 - i32(clz(hi)) : 63 - i32(clz(lo))
   let sig: u64
   if (lead > 62) {
@@ -244,17 +257,18 @@ function roundPack128(sign: u32, exp: i32, hi: u64, lo: u64, fmt: i32, rm: i32):
   } else {
     sig = lo << u64(62 - lead)
   }
-  return roundPack(sign, exp + lead - 124, sig, fmt, rm)
+  return roundPack<T>(sign, exp + lead - 124, sig, rm)
 }
 
 // ---------------------------------------------------------------------------
 // Arithmetic
 
 /** FPAdd / FPSub (sub negates b's value, not its NaN payload). */
-export function fpAdd(a: u64, b: u64, fmt: i32, sub: bool, rm: i32): u64 {
-  const ca = fpClass(a, fmt)
-  const cb = fpClass(b, fmt)
-  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs(a, ca, b, cb, fmt)
+export function fpAdd<T>(a: u64, b: u64, sub: bool, rm: i32): u64 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
+  const cb = fpClass<T>(b)
+  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs<T>(a, ca, b, cb)
   let sa = signOf(a, fmt)
   let sb = signOf(b, fmt) ^ u32(sub)
   if (ca == C_INF || cb == C_INF) {
@@ -285,19 +299,20 @@ export function fpAdd(a: u64, b: u64, fmt: i32, sub: bool, rm: i32): u64 {
       s = (s >> 1) | (s & 1)
       ea++
     }
-    return roundPack(sa, ea, s, fmt, rm)
+    return roundPack<T>(sa, ea, s, rm)
   }
   let d = sigA - sigB
   if (d == 0) return fpZero(u32(rm == RM_NEGINF), fmt)
   const lz = i32(clz(d)) - 1
-  return roundPack(sa, ea - lz, d << u64(lz), fmt, rm)
+  return roundPack<T>(sa, ea - lz, d << u64(lz), rm)
 }
 
 /** FPMul, or FPMulX (infinity times zero gives +-2.0 without IOC). */
-export function fpMul(a: u64, b: u64, fmt: i32, mulx: bool, rm: i32): u64 {
-  const ca = fpClass(a, fmt)
-  const cb = fpClass(b, fmt)
-  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs(a, ca, b, cb, fmt)
+export function fpMul<T>(a: u64, b: u64, mulx: bool, rm: i32): u64 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
+  const cb = fpClass<T>(b)
+  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs<T>(a, ca, b, cb)
   const s = signOf(a, fmt) ^ signOf(b, fmt)
   if (ca == C_INF || cb == C_INF) {
     if (ca == C_ZERO || cb == C_ZERO) {
@@ -319,14 +334,15 @@ export function fpMul(a: u64, b: u64, fmt: i32, mulx: bool, rm: i32): u64 {
     p = (p >> 1) | (p & 1)
     e++
   }
-  return roundPack(s, e, p, fmt, rm)
+  return roundPack<T>(s, e, p, rm)
 }
 
 /** FPDiv. */
-export function fpDiv(a: u64, b: u64, fmt: i32, rm: i32): u64 {
-  const ca = fpClass(a, fmt)
-  const cb = fpClass(b, fmt)
-  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs(a, ca, b, cb, fmt)
+export function fpDiv<T>(a: u64, b: u64, rm: i32): u64 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
+  const cb = fpClass<T>(b)
+  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs<T>(a, ca, b, cb)
   const s = signOf(a, fmt) ^ signOf(b, fmt)
   if (ca == C_INF) {
     if (cb == C_INF) { fpsr |= FPSR_IOC; return fpDefaultNaN(fmt) }
@@ -360,12 +376,13 @@ export function fpDiv(a: u64, b: u64, fmt: i32, rm: i32): u64 {
     r = r % mB
     k -= n
   }
-  return roundPack(s, e, (q << u64(60 - F)) | u64(r != 0), fmt, rm)
+  return roundPack<T>(s, e, (q << u64(60 - F)) | u64(r != 0), rm)
 }
 
 /** FPSqrt. */
-export function fpSqrt(a: u64, fmt: i32, rm: i32): u64 {
-  const ca = fpClass(a, fmt)
+export function fpSqrt<T>(a: u64, rm: i32): u64 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
   if (ca >= C_QNAN) return processNaN(a, ca, fmt)
   const s = signOf(a, fmt)
   if (ca == C_ZERO) return fpZero(s, fmt)
@@ -392,16 +409,16 @@ export function fpSqrt(a: u64, fmt: i32, rm: i32): u64 {
   }
   mul64(r, r)
   const inexact = g_hi != rHi || g_lo != rLo
-  return roundPack(0, e >> 1, (r << u64(60 - F)) | u64(inexact), fmt, rm)
+  return roundPack<T>(0, e >> 1, (r << u64(60 - F)) | u64(inexact), rm)
 }
 
 /** Numeric core of the fused operations: round((-1)^sP * sigA*sigB *
  *  2^(eP-124) + (-1)^sC * sigC * 2^(eC-62)) * 2^scale, sigC may be 0. */
-function fusedCore(sP: u32, eP: i32, sigA: u64, sigB: u64, sC: u32, eC: i32, sigC: u64,
-  fmt: i32, rm: i32, scale: i32): u64 {
+function fusedCore<T>(sP: u32, eP: i32, sigA: u64, sigB: u64, sC: u32, eC: i32, sigC: u64, rm: i32, scale: i32): u64 {
+  const fmt = fmtOf<T>()
   mul64(sigA, sigB)
   let pHi = g_hi, pLo = g_lo
-  if (sigC == 0) return roundPack128(sP, eP + scale, pHi, pLo, fmt, rm)
+  if (sigC == 0) return roundPack128<T>(sP, eP + scale, pHi, pLo, rm)
   let cHi = sigC >> 2, cLo = sigC << 62
   let e: i32
   const d = eP - eC
@@ -429,14 +446,15 @@ function fusedCore(sP: u32, eP: i32, sigA: u64, sigB: u64, sC: u32, eC: i32, sig
     s = sC
   }
   if (hi == 0 && lo == 0) return fpZero(u32(rm == RM_NEGINF), fmt)
-  return roundPack128(s, e + scale, hi, lo, fmt, rm)
+  return roundPack128<T>(s, e + scale, hi, lo, rm)
 }
 
 /** FPMulAdd(addend, op1, op2): addend + op1*op2 with one rounding. */
-export function fpMulAdd(c: u64, a: u64, b: u64, fmt: i32, rm: i32): u64 {
-  const cc = fpClass(c, fmt)
-  const ca = fpClass(a, fmt)
-  const cb = fpClass(b, fmt)
+export function fpMulAdd<T>(c: u64, a: u64, b: u64, rm: i32): u64 {
+  const fmt = fmtOf<T>()
+  const cc = fpClass<T>(c)
+  const ca = fpClass<T>(a)
+  const cb = fpClass<T>(b)
   const infZero = (ca == C_INF && cb == C_ZERO) || (ca == C_ZERO && cb == C_INF)
   if (cc >= C_QNAN || ca >= C_QNAN || cb >= C_QNAN) {
     // a quiet NaN addend does not hide the invalid 0 * inf product
@@ -444,7 +462,7 @@ export function fpMulAdd(c: u64, a: u64, b: u64, fmt: i32, rm: i32): u64 {
       fpsr |= FPSR_IOC
       return fpDefaultNaN(fmt)
     }
-    return processNaNs3(c, cc, a, ca, b, cb, fmt)
+    return processNaNs3<T>(c, cc, a, ca, b, cb)
   }
   if (infZero) { fpsr |= FPSR_IOC; return fpDefaultNaN(fmt) }
   const sC = signOf(c, fmt)
@@ -465,16 +483,17 @@ export function fpMulAdd(c: u64, a: u64, b: u64, fmt: i32, rm: i32): u64 {
   let sigC: u64 = 0
   let eC: i32 = 0
   if (cc != C_ZERO) { sigC = unpackSig(c, fmt); eC = uExp }
-  return fusedCore(sP, eP, sigA, sigB, sC, eC, sigC, fmt, rm, 0)
+  return fusedCore<T>(sP, eP, sigA, sigB, sC, eC, sigC, rm, 0)
 }
 
 /** FPRecipStepFused (FRECPS: 2 - a*b) and FPRSqrtStepFused (FRSQRTS:
  *  (3 - a*b) / 2), both with one rounding. */
-export function fpStepFused(a: u64, b: u64, fmt: i32, rsqrt: bool, rm: i32): u64 {
+export function fpStepFused<T>(a: u64, b: u64, rsqrt: bool, rm: i32): u64 {
+  const fmt = fmtOf<T>()
   a ^= signBit(fmt) // FPNeg(op1), NaN included
-  const ca = fpClass(a, fmt)
-  const cb = fpClass(b, fmt)
-  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs(a, ca, b, cb, fmt)
+  const ca = fpClass<T>(a)
+  const cb = fpClass<T>(b)
+  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs<T>(a, ca, b, cb)
   const F = fracBits(fmt)
   // 2.0 = 1.0 * 2^1; 1.5 = 1.5 * 2^0; 3.0 = 1.5 * 2^1
   const constVal = rsqrt ? fpConst(0, 0, u64(1) << u64(F - 1), fmt) : fpConst(0, 1, 0, fmt)
@@ -487,7 +506,7 @@ export function fpStepFused(a: u64, b: u64, fmt: i32, rsqrt: bool, rm: i32): u64
   const sigB = unpackSig(b, fmt)
   eP += uExp
   const sigC = rsqrt ? u64(3) << 61 : u64(1) << 62
-  return fusedCore(sP, eP, sigA, sigB, 0, 1, sigC, fmt, rm, rsqrt ? -1 : 0)
+  return fusedCore<T>(sP, eP, sigA, sigB, 0, 1, sigC, rm, rsqrt ? -1 : 0)
 }
 
 // ---------------------------------------------------------------------------
@@ -503,9 +522,10 @@ export function fpStepFused(a: u64, b: u64, fmt: i32, rsqrt: bool, rm: i32): u64
 /** FPCompare: NZCV as a 4-bit value (N=8, Z=4, C=2, V=1). Unordered gives
  *  0011 and IOC for a signalling NaN, or for any NaN when `signalling`
  *  (FCMPE). */
-export function fpCompare(a: u64, b: u64, fmt: i32, signalling: bool): u32 {
-  const ca = fpClass(a, fmt)
-  const cb = fpClass(b, fmt)
+export function fpCompare<T>(a: u64, b: u64, signalling: bool): u32 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
+  const cb = fpClass<T>(b)
   if (ca >= C_QNAN || cb >= C_QNAN) {
     if (signalling || ca == C_SNAN || cb == C_SNAN) fpsr |= FPSR_IOC
     return 0b0011
@@ -517,15 +537,16 @@ export function fpCompare(a: u64, b: u64, fmt: i32, signalling: bool): u32 {
 }
 
 /** FPMax/FPMin, or FPMaxNum/FPMinNum when `num` (a single quiet NaN loses). */
-export function fpMinMax(a: u64, b: u64, fmt: i32, isMax: bool, num: bool): u64 {
-  let ca = fpClass(a, fmt)
-  let cb = fpClass(b, fmt)
+export function fpMinMax<T>(a: u64, b: u64, isMax: bool, num: bool): u64 {
+  const fmt = fmtOf<T>()
+  let ca = fpClass<T>(a)
+  let cb = fpClass<T>(b)
   if (num) {
     // FPMaxNum replaces a lone quiet NaN by -inf (FPMinNum: +inf)
     if (ca == C_QNAN && cb != C_QNAN) { a = fpInf(u32(isMax), fmt); ca = C_INF }
     else if (cb == C_QNAN && ca != C_QNAN) { b = fpInf(u32(isMax), fmt); cb = C_INF }
   }
-  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs(a, ca, b, cb, fmt)
+  if (ca >= C_QNAN || cb >= C_QNAN) return processNaNs<T>(a, ca, b, cb)
   const ka = orderKey(a, ca, fmt)
   const kb = orderKey(b, cb, fmt)
   const pickA = isMax ? ka > kb : ka < kb
@@ -563,8 +584,9 @@ let sHalf: u64 = 0
 }
 
 /** FPRoundInt: FRINTN/A/P/M/Z (rm given), FRINTX (exact: IXC), FRINTI. */
-export function fpRoundInt(a: u64, fmt: i32, rm: i32, exact: bool): u64 {
-  const ca = fpClass(a, fmt)
+export function fpRoundInt<T>(a: u64, rm: i32, exact: bool): u64 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
   if (ca >= C_QNAN) return processNaN(a, ca, fmt)
   const s = signOf(a, fmt)
   if (ca == C_ZERO) return fpZero(s, fmt)
@@ -578,14 +600,15 @@ export function fpRoundInt(a: u64, fmt: i32, rm: i32, exact: bool): u64 {
   if (exact && sRest != 0) fpsr |= FPSR_IXC
   if (ip == 0) return fpZero(s, fmt)
   const lz = i32(clz(ip))
-  return roundPack(s, 63 - lz, ip << u64(lz - 1), fmt, RM_ZERO)
+  return roundPack<T>(s, 63 - lz, ip << u64(lz - 1), RM_ZERO)
 }
 
 /** FPToFixed: to a signed/unsigned 32/64-bit integer with `fbits` fraction
  *  bits; saturates with IOC, NaN gives 0 with IOC. 32-bit results are
  *  returned zero-extended. */
-export function fpToFixed(a: u64, fmt: i32, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
-  const ca = fpClass(a, fmt)
+export function fpToFixed<T>(a: u64, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
+  const fmt = fmtOf<T>()
+  const ca = fpClass<T>(a)
   if (ca >= C_QNAN) { fpsr |= FPSR_IOC; return 0 }
   if (ca == C_ZERO) return 0
   const s = signOf(a, fmt)
@@ -634,25 +657,28 @@ export function fpToFixed(a: u64, fmt: i32, rm: i32, fbits: i32, unsigned: bool,
 
 /** FixedToFP: a 32/64-bit signed/unsigned integer with `fbits` fraction
  *  bits to the format, rounded with rm. */
-export function fpFromFixed(v: u64, signed: bool, is64: bool, fbits: i32, fmt: i32, rm: i32): u64 {
+export function fpFromFixed<T>(v: u64, signed: bool, is64: bool, fbits: i32, rm: i32): u64 {
+  const fmt = fmtOf<T>()
   if (!is64) v = signed ? u64(i64(i32(u32(v)))) : v & 0xffffffff
   const s = u32(signed && i64(v) < 0)
   const mag = s != 0 ? 0 - v : v
   if (mag == 0) return 0
   const lz = i32(clz(mag))
   const sig = mag << u64(lz)
-  return roundPack(s, 63 - lz - fbits, (sig >> 1) | (sig & 1), fmt, rm)
+  return roundPack<T>(s, 63 - lz - fbits, (sig >> 1) | (sig & 1), rm)
 }
 
 /** FPConvert between half, single and double (FCVT), with AHP for half and
  *  rounding rm. */
-export function fpConvert(a: u64, from: i32, to: i32, rm: i32): u64 {
+export function fpConvert<FROM, TO>(a: u64, rm: i32): u64 {
+  const from = fmtOf<FROM>()
+  const to = fmtOf<TO>()
   let ca: i32
   if (from == FMT_H && fpAHP) {
     // alternative half precision has no infinities or NaNs
     ca = (a & 0x7fff) == 0 ? C_ZERO : C_NORMAL
   } else {
-    ca = fpClass(a, from)
+    ca = fpClass<FROM>(a)
   }
   const s = signOf(a, from)
   const ahpOut = to == FMT_H && fpAHP
@@ -676,7 +702,7 @@ export function fpConvert(a: u64, from: i32, to: i32, rm: i32): u64 {
   }
   if (ca == C_ZERO) return fpZero(s, to)
   const sig = unpackSig(a, from)
-  return roundPack(s, uExp, sig, to, rm)
+  return roundPack<TO>(s, uExp, sig, rm)
 }
 
 // ---------------------------------------------------------------------------
@@ -701,8 +727,9 @@ function recipSqrtEstimate(a0: i32): i32 {
 }
 
 /** FPRecipEstimate (FRECPE). */
-export function fpRecipEstimate(x: u64, fmt: i32): u64 {
-  const c = fpClass(x, fmt)
+export function fpRecipEstimate<T>(x: u64): u64 {
+  const fmt = fmtOf<T>()
+  const c = fpClass<T>(x)
   if (c >= C_QNAN) return processNaN(x, c, fmt)
   const s = signOf(x, fmt)
   if (c == C_INF) return fpZero(s, fmt)
@@ -738,8 +765,9 @@ export function fpRecipEstimate(x: u64, fmt: i32): u64 {
 }
 
 /** FPRSqrtEstimate (FRSQRTE). */
-export function fpRSqrtEstimate(x: u64, fmt: i32): u64 {
-  const c = fpClass(x, fmt)
+export function fpRSqrtEstimate<T>(x: u64): u64 {
+  const fmt = fmtOf<T>()
+  const c = fpClass<T>(x)
   if (c >= C_QNAN) return processNaN(x, c, fmt)
   const s = signOf(x, fmt)
   if (c == C_ZERO) { fpsr |= FPSR_DZC; return fpInf(s, fmt) }
@@ -762,8 +790,9 @@ export function fpRSqrtEstimate(x: u64, fmt: i32): u64 {
 }
 
 /** FPRecpX (FRECPX): exponent inverted, fraction cleared. */
-export function fpRecpX(x: u64, fmt: i32): u64 {
-  const c = fpClass(x, fmt)
+export function fpRecpX<T>(x: u64): u64 {
+  const fmt = fmtOf<T>()
+  const c = fpClass<T>(x)
   if (c >= C_QNAN) return processNaN(x, c, fmt)
   const F = fracBits(fmt)
   const ones = (1 << expBits(fmt)) - 1

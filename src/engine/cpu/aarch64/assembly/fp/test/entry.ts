@@ -15,6 +15,7 @@ import {
   f64Madd, f64Msub, f64Nmadd, f64Nmsub, f64Compare, f64ToInt, intToF64, f64ToF32, f64ToF16,
   f16ToF32, f16ToF64,
 } from '../index'
+import { fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd } from '../softfloat'
 
 function exec(op: u32, a: u64, b: u64, c: u64): u64 {
   switch (op) {
@@ -169,4 +170,97 @@ export function run(input: usize, output: usize, n: i32): void {
 /** Scratch memory for the batches (never freed; the test instance is short-lived). */
 export function alloc(bytes: usize): usize {
   return heap.alloc(bytes)
+}
+
+// ---- fast path cross-check -------------------------------------------------
+// The native fast paths of index.ts against the soft-float core on many
+// random operands (no QEMU needed: the core itself is checked against QEMU).
+
+let rs: u64 = 1
+function rnd(): u64 {
+  rs ^= rs >> 12; rs ^= rs << 25; rs ^= rs >> 27
+  return rs * 0x2545f4914f6cdd1d
+}
+
+/** A random operand: mostly ordinary exponents, sometimes any exponent,
+ *  sometimes few significant bits (exact results, halfway cases). */
+function rndFp(F: i32, E: i32): u64 {
+  const r = rnd()
+  const bias = (1 << (E - 1)) - 1
+  const sel = i32(r & 7)
+  let e: i32
+  if (sel < 4) e = bias - 40 + i32((r >> 8) % 81)
+  else if (sel < 6) e = i32((r >> 8) % u64(1 << E))
+  else e = bias - 4 + i32((r >> 8) % 9)
+  let f = rnd() & ((u64(1) << u64(F)) - 1)
+  if (sel == 7) f &= ~((u64(1) << ((r >> 20) % u64(F))) - 1)
+  return (((r >> 40) & 1) << u64(F + E)) | (u64(e) << u64(F)) | f
+}
+
+export let ccA: u64 = 0
+export let ccB: u64 = 0
+export let ccC: u64 = 0
+
+/** Runs n random cases of one fast-path operation (kind 0..11: S add, sub,
+ *  mul, div, sqrt, madd, then the same for D) under RN with random FZ/DN;
+ *  returns the number of results or FPSR values that differ from the
+ *  soft-float core (the first one's operands in ccA/ccB/ccC). */
+export function crossCheck(kind: i32, n: i32, seed: u64): i32 {
+  rs = seed | 1
+  let bad = 0
+  const dbl = kind >= 6
+  const F = dbl ? 52 : 23, E = dbl ? 11 : 8
+  for (let i = 0; i < n; i++) {
+    const cfg = u32(rnd() & 3) << 24 // FZ, DN; RMode RN
+    let a = rndFp(F, E), b = rndFp(F, E), c = rndFp(F, E)
+    if ((rnd() & 3) == 0) {
+      // operands close to each other: cancellation
+      b = (a & ~(u64(1) << u64(F + E))) ^ ((rnd() & 1) << u64(F + E))
+      b += (rnd() & 15) - 8
+    }
+    if ((kind == 5 || kind == 11) && (rnd() & 1) == 0) {
+      // addend close to -(a*b)
+      fpSetFPCR(0)
+      c = (dbl ? f64Mul(a, b) : u64(f32Mul(u32(a), u32(b)))) ^ (u64(1) << u64(F + E))
+      c += (rnd() & 7) - 4
+    }
+    if (!dbl) { a &= 0xffffffff; b &= 0xffffffff; c &= 0xffffffff }
+    fpSetFPCR(cfg); fpSetFPSR(0)
+    let r1: u64, r2: u64
+    switch (kind) {
+      case 0: r1 = f32Add(u32(a), u32(b)); break
+      case 1: r1 = f32Sub(u32(a), u32(b)); break
+      case 2: r1 = f32Mul(u32(a), u32(b)); break
+      case 3: r1 = f32Div(u32(a), u32(b)); break
+      case 4: r1 = f32Sqrt(u32(a)); break
+      case 5: r1 = f32Madd(u32(a), u32(b), u32(c)); break
+      case 6: r1 = f64Add(a, b); break
+      case 7: r1 = f64Sub(a, b); break
+      case 8: r1 = f64Mul(a, b); break
+      case 9: r1 = f64Div(a, b); break
+      case 10: r1 = f64Sqrt(a); break
+      default: r1 = f64Madd(a, b, c); break
+    }
+    const f1 = fpGetFPSR()
+    fpSetFPSR(0)
+    switch (kind) {
+      case 0: r2 = fpAdd<u32>(a, b, false, RM_TIEEVEN); break
+      case 1: r2 = fpAdd<u32>(a, b, true, RM_TIEEVEN); break
+      case 2: r2 = fpMul<u32>(a, b, false, RM_TIEEVEN); break
+      case 3: r2 = fpDiv<u32>(a, b, RM_TIEEVEN); break
+      case 4: r2 = fpSqrt<u32>(a, RM_TIEEVEN); break
+      case 5: r2 = fpMulAdd<u32>(c, a, b, RM_TIEEVEN); break
+      case 6: r2 = fpAdd<u64>(a, b, false, RM_TIEEVEN); break
+      case 7: r2 = fpAdd<u64>(a, b, true, RM_TIEEVEN); break
+      case 8: r2 = fpMul<u64>(a, b, false, RM_TIEEVEN); break
+      case 9: r2 = fpDiv<u64>(a, b, RM_TIEEVEN); break
+      case 10: r2 = fpSqrt<u64>(a, RM_TIEEVEN); break
+      default: r2 = fpMulAdd<u64>(c, a, b, RM_TIEEVEN); break
+    }
+    if (r1 != r2 || f1 != fpGetFPSR()) {
+      if (bad == 0) { ccA = a; ccB = b; ccC = c }
+      bad++
+    }
+  }
+  return bad
 }
