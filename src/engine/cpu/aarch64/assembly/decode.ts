@@ -287,7 +287,7 @@ function refine(op: Op, insn: u32): Op {
       return op
     }
     case Op.LOGIC_SR: case Op.ADD_SR: case Op.ADDS_SR: case Op.SUB_SR: case Op.SUBS_SR: {
-      if (sf == 0 && ((insn >>> 15) & 0x20) != 0) return Op.UNDEF
+      if (sf == 0 && ((insn >>> 10) & 0x20) != 0) return Op.UNDEF
       if (op != Op.LOGIC_SR && ((insn >>> 22) & 3) == 3) return Op.UNDEF
       return op
     }

@@ -14,7 +14,7 @@
 import {
   ACC_EXEC, ACC_READ, ACC_WRITE, C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC,
   C_REASON, C_RETIRED, C_SYNDROME, ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_BRK, EXIT_BUDGET, EXIT_SVC, EXIT_UNDEFINED,
-  RAM_BASE, R_CF, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
+  RAM_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
 } from './layout'
 import {
   allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbX,
@@ -24,6 +24,7 @@ import { Op } from './ops'
 import { ld16, ld32, ld64, ld8, ldN, st16, st32, st64, st8, stN } from './mem'
 import { readSys, sysOk, writeSys, K_NZCV } from './sysreg'
 import { execSimd, simdExit } from './simd'
+import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
 export const REFETCH_ENTRY: u32 = 4 << 20
 
@@ -230,6 +231,8 @@ function exclusiveFail(c: u32): void {
 function leave(c: u32, pc: u64, reason: i32, retired: i32): i32 {
   const cb = coreBase(curCore)
   store<u64>(c + R_PC, pc)
+  store<u32>(c + R_FPCR, fpGetFPCR())
+  store<u32>(c + R_FPSR, fpGetFPSR())
   store<u32>(cb + C_REASON, reason)
   store<u64>(cb + C_PC, pc)
   store<f64>(cb + C_RETIRED, <f64>retired)
@@ -252,6 +255,8 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
 
 export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
   enterCore(core, asid)
+  fpSetFPCR(load<u32>(c + R_FPCR))
+  fpSetFPSR(load<u32>(c + R_FPSR))
   let pc = load<u64>(c + R_PC)
   let left = budget
   let ip = REFETCH_ENTRY
@@ -428,7 +433,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.CLREX: store<u32>(coreBase(curCore) + C_EX_VALID, 0); break
       case Op.MRS: {
         const k = (insn >>> 5) & 0x7FFF
-        const v = readSys(c, k, nzcvValue(c))
+        const v = readSys(c, k, nzcvValue(c), budget - left)
         if (!sysOk) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
         setX(c, insn & 31, v)
         break

@@ -4,6 +4,7 @@
 // (EL1 state for the VM issue) will join this table with an EL check.
 import { C_CNTVOFF, C_INSTRET, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO } from './layout'
 import { coreBase, curCore } from './mmu'
+import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
 @inline function key(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
   return ((op0 & 1) << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2
@@ -50,16 +51,16 @@ function idReg(crm: u32, op2: u32): u64 {
 export let sysOk: bool = true
 
 /** MRS at EL0. sysOk = false when the register is not accessible (→ undefined). */
-export function readSys(ctx: u32, k: u32, nzcv: u64): u64 {
+export function readSys(ctx: u32, k: u32, nzcv: u64, runRetired: i32): u64 {
   sysOk = true
   if (k == K_NZCV) return nzcv
-  if (k == K_FPCR) return load<u32>(ctx + R_FPCR)
-  if (k == K_FPSR) return load<u32>(ctx + R_FPSR)
+  if (k == K_FPCR) return fpGetFPCR() // FPCR/FPSR live in the FP library while a context runs
+  if (k == K_FPSR) return fpGetFPSR()
   if (k == K_TPIDR) return load<u64>(ctx + R_TPIDR)
   if (k == K_TPIDRRO) return load<u64>(ctx + R_TPIDRRO)
   if (k == K_CNTVCT) {
     const cb = coreBase(curCore)
-    return <u64>(load<f64>(cb + C_INSTRET) + load<f64>(cb + C_CNTVOFF))
+    return <u64>(load<f64>(cb + C_INSTRET) + <f64>runRetired + load<f64>(cb + C_CNTVOFF))
   }
   if (k == K_CNTFRQ) return CNTFRQ
   if (k == K_CTR) return CTR
@@ -75,8 +76,8 @@ export function readSys(ctx: u32, k: u32, nzcv: u64): u64 {
 
 /** MSR at EL0: returns false when the register is not writable (→ undefined). NZCV is handled by the caller. */
 export function writeSys(ctx: u32, k: u32, v: u64): bool {
-  if (k == K_FPCR) { store<u32>(ctx + R_FPCR, <u32>v & 0x07C00000); return true } // AHP DN FZ RMode; trap enables are RAZ/WI
-  if (k == K_FPSR) { store<u32>(ctx + R_FPSR, <u32>v & 0xF800009F); return true }
+  if (k == K_FPCR) { fpSetFPCR(<u32>v); return true } // AHP DN FZ RMode; trap enables are RAZ/WI
+  if (k == K_FPSR) { fpSetFPSR(<u32>v); return true }
   if (k == K_TPIDR) { store<u64>(ctx + R_TPIDR, v); return true }
   return false
 }
