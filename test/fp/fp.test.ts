@@ -19,13 +19,14 @@ describe('scalar FP library vs qemu-aarch64', () => {
 
   it('native fast paths agree with the soft-float core', () => {
     // kinds of crossCheck in the test entry
-    const kinds = ['S_ADD', 'S_SUB', 'S_MUL', 'S_DIV', 'S_SQRT', 'S_MADD', 'D_ADD', 'D_SUB', 'D_MUL', 'D_DIV', 'D_SQRT', 'D_MADD']
+    const kinds = ['S_ADD', 'S_SUB', 'S_MUL', 'S_DIV', 'S_SQRT', 'S_MADD', 'D_ADD', 'D_SUB', 'D_MUL', 'D_DIV', 'D_SQRT', 'D_MADD',
+      'S_TOINT', 'D_TOINT', 'INT_TO_S', 'INT_TO_D', 'S_RINT', 'D_RINT', 'D_TO_S', 'S_TO_D']
     const entry = loadWasm()
     const N = 200_000
     const bad: string[] = []
     kinds.forEach((name, k) => {
       const n = entry.crossCheck(k, N, BigInt(SEED) * 1000n + BigInt(k) + 1n)
-      if (n > 0) bad.push(`${name}: ${n}/${N}, first a=${entry.ccA.value.toString(16)} b=${entry.ccB.value.toString(16)} c=${entry.ccC.value.toString(16)}`)
+      if (n > 0) bad.push(`${name}: ${n}/${N}, first a=${BigInt.asUintN(64, entry.ccA.value).toString(16)} b=${BigInt.asUintN(64, entry.ccB.value).toString(16)} c=${BigInt.asUintN(64, entry.ccC.value).toString(16)}`)
     })
     console.log(`fp: fast paths cross-checked on ${kinds.length * N} operations`)
     expect(bad).toEqual([])

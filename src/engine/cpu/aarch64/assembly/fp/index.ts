@@ -3,7 +3,7 @@
 // the FPCR state set by fpSetFPCR and OR their exceptions into FPSR (read
 // with fpGetFPSR). See docs/fp-softfloat.md.
 
-import { fpRMode, fpsr, FPSR_IXC, RM_TIEEVEN, RM_ODD } from './state'
+import { fpRMode, fpsr, FPSR_IXC, RM_TIEEVEN, RM_POSINF, RM_NEGINF, RM_TIEAWAY, RM_ODD } from './state'
 import {
   FMT_H, FMT_S, FMT_D,
   fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpStepFused, fpCompare, fpMinMax,
@@ -130,6 +130,58 @@ let prodErr: f64 = 0
   return r
 }
 
+/** x rounded to an integral value natively (rm one of RN, RP, RM, RZ). */
+@inline function roundNative(x: f64, rm: i32): f64 {
+  if (rm == RM_TIEEVEN) return nearest<f64>(x)
+  if (rm == RM_POSINF) return ceil<f64>(x)
+  if (rm == RM_NEGINF) return floor<f64>(x)
+  return trunc<f64>(x)
+}
+
+// Set by toIntNative when it applies.
+let nativeOk = false
+
+/** FPToFixed of a normal value x natively: scales by 2^fbits (exact),
+ *  rounds, and converts when the result is in range (then nativeOk). */
+@inline function toIntNative(x: f64, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
+  nativeOk = false
+  if (fbits != 0) x *= reinterpret<f64>(u64(1023 + fbits) << 52)
+  const r = roundNative(x, rm)
+  let v: u64 = 0
+  if (is64) {
+    if (unsigned) {
+      if (!(r >= 0 && r < 18446744073709551616.0)) return 0
+      v = u64(r)
+    } else {
+      if (!(r >= -9223372036854775808.0 && r < 9223372036854775808.0)) return 0
+      v = u64(i64(r))
+    }
+  } else {
+    if (unsigned) {
+      if (!(r >= 0 && r <= 4294967295.0)) return 0
+      v = u64(u32(r))
+    } else {
+      if (!(r >= -2147483648.0 && r <= 2147483647.0)) return 0
+      v = u64(u32(i32(r)))
+    }
+  }
+  if (r != x) fpsr |= FPSR_IXC
+  nativeOk = true
+  return v
+}
+
+/** Significant bits of an integer magnitude (from its top to its lowest one). */
+@inline function spanOf(mag: u64): i32 {
+  return mag == 0 ? 0 : 64 - i32(clz(mag)) - i32(ctz(mag))
+}
+
+/** Magnitude of a 32/64-bit signed/unsigned source integer. */
+@inline function magOf(v: u64, signed: bool, is64: bool): u64 {
+  if (is64) return signed && i64(v) < 0 ? 0 - v : v
+  if (signed) { const w = i64(i32(u32(v))); return u64(w < 0 ? -w : w) }
+  return v & 0xffffffff
+}
+
 // ---- single precision ------------------------------------------------------
 
 /** FADD Sd, Sn, Sm */
@@ -218,20 +270,43 @@ export function f32Rsqrte(n: u32): u32 { return u32(fpRSqrtEstimate<u32>(n)) }
 export function f32Recpx(n: u32): u32 { return u32(fpRecpX<u32>(n)) }
 /** FRINT*: rm is RM_* (FRINTN: TIEEVEN, FRINTA: TIEAWAY, FRINTP/M/Z, FRINTX
  *  and FRINTI: the current mode, fpGetRMode()); exact raises IXC (FRINTX). */
-export function f32RoundInt(n: u32, rm: i32, exact: bool): u32 { return u32(fpRoundInt<u32>(n, rm, exact)) }
+export function f32RoundInt(n: u32, rm: i32, exact: bool): u32 {
+  if (rm < RM_TIEAWAY && normalS(n)) {
+    const x = reinterpret<f32>(n)
+    const r = f32(roundNative(f64(x), rm)) // integral, exact in f32
+    if (exact && r != x) fpsr |= FPSR_IXC
+    return reinterpret<u32>(r)
+  }
+  return u32(fpRoundInt<u32>(n, rm, exact))
+}
 /** FCMP (signalling = false) / FCMPE (true): NZCV in bits 3..0. */
 export function f32Compare(n: u32, m: u32, signalling: bool): u32 { return fpCompare<u32>(n, m, signalling) }
 /** FCVT{N,A,P,M,Z}{S,U} and the fixed-point FCVTZ{S,U}: to a 32/64-bit integer,
  *  saturating; 32-bit results zero-extended. */
 export function f32ToInt(n: u32, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
+  if (rm < RM_TIEAWAY && normalS(n)) {
+    const v = toIntNative(f64(reinterpret<f32>(n)), rm, fbits, unsigned, is64)
+    if (nativeOk) return v
+  }
   return fpToFixed<u32>(n, rm, fbits, unsigned, is64)
 }
 /** SCVTF/UCVTF (fixed-point when fbits > 0): rounding with the current mode. */
 export function intToF32(v: u64, signed: bool, is64: bool, fbits: i32): u32 {
+  if (fbits == 0 && fpRMode == RM_TIEEVEN) {
+    // wasm's integer to float conversions round to nearest even
+    let r: f32
+    if (is64) r = signed ? f32(i64(v)) : f32(v)
+    else r = signed ? f32(i32(u32(v))) : f32(u32(v))
+    if (spanOf(magOf(v, signed, is64)) > 24) fpsr |= FPSR_IXC
+    return reinterpret<u32>(r)
+  }
   return u32(fpFromFixed<u32>(v, signed, is64, fbits, fpRMode))
 }
 /** FCVT Dd, Sn / FCVT Hd, Sn */
-export function f32ToF64(n: u32): u64 { return fpConvert<u32, u64>(n, fpRMode) }
+export function f32ToF64(n: u32): u64 {
+  if (normalS(n)) return reinterpret<u64>(f64(reinterpret<f32>(n))) // exact
+  return fpConvert<u32, u64>(n, fpRMode)
+}
 export function f32ToF16(n: u32): u16 { return u16(fpConvert<u32, u16>(n, fpRMode)) }
 /** Class of the raw bits, no flushing or flags: C_ZERO, C_NORMAL (incl. denormal), C_INF, C_QNAN, C_SNAN. */
 export function f32Class(n: u32): i32 { return fpClassRaw<u32>(n) }
@@ -318,16 +393,45 @@ export function f64Rsqrts(n: u64, m: u64): u64 { return fpStepFused<u64>(n, m, t
 export function f64Recpe(n: u64): u64 { return fpRecipEstimate<u64>(n) }
 export function f64Rsqrte(n: u64): u64 { return fpRSqrtEstimate<u64>(n) }
 export function f64Recpx(n: u64): u64 { return fpRecpX<u64>(n) }
-export function f64RoundInt(n: u64, rm: i32, exact: bool): u64 { return fpRoundInt<u64>(n, rm, exact) }
+export function f64RoundInt(n: u64, rm: i32, exact: bool): u64 {
+  if (rm < RM_TIEAWAY && normalD(n)) {
+    const x = reinterpret<f64>(n)
+    const r = roundNative(x, rm)
+    if (exact && r != x) fpsr |= FPSR_IXC
+    return reinterpret<u64>(r)
+  }
+  return fpRoundInt<u64>(n, rm, exact)
+}
 export function f64Compare(n: u64, m: u64, signalling: bool): u32 { return fpCompare<u64>(n, m, signalling) }
 export function f64ToInt(n: u64, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
+  if (rm < RM_TIEAWAY && normalD(n)) {
+    const v = toIntNative(reinterpret<f64>(n), rm, fbits, unsigned, is64)
+    if (nativeOk) return v
+  }
   return fpToFixed<u64>(n, rm, fbits, unsigned, is64)
 }
 export function intToF64(v: u64, signed: bool, is64: bool, fbits: i32): u64 {
+  if (fbits == 0 && fpRMode == RM_TIEEVEN) {
+    let r: f64
+    if (is64) r = signed ? f64(i64(v)) : f64(v)
+    else r = signed ? f64(i32(u32(v))) : f64(u32(v))
+    if (spanOf(magOf(v, signed, is64)) > 53) fpsr |= FPSR_IXC
+    return reinterpret<u64>(r)
+  }
   return fpFromFixed<u64>(v, signed, is64, fbits, fpRMode)
 }
 /** FCVT Sd, Dn / FCVT Hd, Dn */
-export function f64ToF32(n: u64): u32 { return u32(fpConvert<u64, u32>(n, fpRMode)) }
+export function f64ToF32(n: u64): u32 {
+  if (fpRMode == RM_TIEEVEN && normalD(n)) {
+    const x = reinterpret<f64>(n)
+    const r = reinterpret<u32>(f32(x))
+    if (safeS(r)) {
+      if (f64(reinterpret<f32>(r)) != x) fpsr |= FPSR_IXC
+      return r
+    }
+  }
+  return u32(fpConvert<u64, u32>(n, fpRMode))
+}
 export function f64ToF16(n: u64): u16 { return u16(fpConvert<u64, u16>(n, fpRMode)) }
 /** FCVTXN (AdvSIMD): double to single rounding to odd. */
 export function f64ToF32Odd(n: u64): u32 { return u32(fpConvert<u64, u32>(n, RM_ODD)) }

@@ -15,7 +15,7 @@ import {
   f64Madd, f64Msub, f64Nmadd, f64Nmsub, f64Compare, f64ToInt, intToF64, f64ToF32, f64ToF16,
   f16ToF32, f16ToF64,
 } from '../index'
-import { fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd } from '../softfloat'
+import { fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpToFixed, fpFromFixed, fpRoundInt, fpConvert } from '../softfloat'
 
 function exec(op: u32, a: u64, b: u64, c: u64): u64 {
   switch (op) {
@@ -197,16 +197,28 @@ function rndFp(F: i32, E: i32): u64 {
   return (((r >> 40) & 1) << u64(F + E)) | (u64(e) << u64(F)) | f
 }
 
+/** An operand in the integer conversion range, halfway cases included. */
+function rndIntish(F: i32, E: i32): u64 {
+  const r = rnd()
+  const bias = (1 << (E - 1)) - 1
+  const e = bias - 4 + i32((r >> 8) % 72)
+  let f = rnd() & ((u64(1) << u64(F)) - 1)
+  if ((r & 1) != 0) f &= ~((u64(1) << ((r >> 20) % u64(F))) - 1)
+  return (((r >> 40) & 1) << u64(F + E)) | (u64(e) << u64(F)) | f
+}
+
 export let ccA: u64 = 0
 export let ccB: u64 = 0
 export let ccC: u64 = 0
 
 /** Runs n random cases of one fast-path operation (kind 0..11: S add, sub,
- *  mul, div, sqrt, madd, then the same for D) under RN with random FZ/DN;
+ *  mul, div, sqrt, madd, then the same for D; 12..19 conversions, see
+ *  convCheck) under RN with random FZ/DN;
  *  returns the number of results or FPSR values that differ from the
  *  soft-float core (the first one's operands in ccA/ccB/ccC). */
 export function crossCheck(kind: i32, n: i32, seed: u64): i32 {
   rs = seed | 1
+  if (kind >= 12) return convCheck(kind, n)
   let bad = 0
   const dbl = kind >= 6
   const F = dbl ? 52 : 23, E = dbl ? 11 : 8
@@ -259,6 +271,56 @@ export function crossCheck(kind: i32, n: i32, seed: u64): i32 {
     }
     if (r1 != r2 || f1 != fpGetFPSR()) {
       if (bad == 0) { ccA = a; ccB = b; ccC = c }
+      bad++
+    }
+  }
+  return bad
+}
+
+/** Conversions: 12 f32ToInt, 13 f64ToInt, 14 intToF32, 15 intToF64,
+ *  16 f32RoundInt, 17 f64RoundInt, 18 f64ToF32, 19 f32ToF64; random
+ *  rounding modes, signedness, widths and fbits. */
+function convCheck(kind: i32, n: i32): i32 {
+  let bad = 0
+  for (let i = 0; i < n; i++) {
+    const x = rnd()
+    const rm = i32(x & 3)
+    const unsigned = (x & 4) != 0
+    const is64 = (x & 8) != 0
+    const fbits = (x & 16) != 0 ? 0 : 1 + i32((x >> 8) % u64(is64 ? 64 : 32))
+    const exact = (x & 32) != 0
+    fpSetFPCR((u32(rnd() & 3) << 24) | (u32(rm) << 22))
+    const dbl = (kind & 1) != 0
+    let a: u64 = kind >= 18 ? (kind == 18 ? rndFp(52, 11) : rndFp(23, 8))
+      : kind == 14 || kind == 15 ? rnd() >> ((rnd() & 63))
+      : dbl ? rndIntish(52, 11) : rndIntish(23, 8)
+    if ((kind == 14 || kind == 15) && (x & 64) != 0) a = 0 - a
+    fpSetFPSR(0)
+    let r1: u64, r2: u64
+    switch (kind) {
+      case 12: r1 = f32ToInt(u32(a), rm, fbits, unsigned, is64); break
+      case 13: r1 = f64ToInt(a, rm, fbits, unsigned, is64); break
+      case 14: r1 = intToF32(a, !unsigned, is64, 0); break
+      case 15: r1 = intToF64(a, !unsigned, is64, 0); break
+      case 16: r1 = f32RoundInt(u32(a), rm, exact); break
+      case 17: r1 = f64RoundInt(a, rm, exact); break
+      case 18: r1 = f64ToF32(a); break
+      default: r1 = f32ToF64(u32(a)); break
+    }
+    const f1 = fpGetFPSR()
+    fpSetFPSR(0)
+    switch (kind) {
+      case 12: r2 = fpToFixed<u32>(a, rm, fbits, unsigned, is64); break
+      case 13: r2 = fpToFixed<u64>(a, rm, fbits, unsigned, is64); break
+      case 14: r2 = fpFromFixed<u32>(a, !unsigned, is64, 0, rm); break
+      case 15: r2 = fpFromFixed<u64>(a, !unsigned, is64, 0, rm); break
+      case 16: r2 = fpRoundInt<u32>(a, rm, exact); break
+      case 17: r2 = fpRoundInt<u64>(a, rm, exact); break
+      case 18: r2 = fpConvert<u64, u32>(a, rm); break
+      default: r2 = fpConvert<u32, u64>(a, rm); break
+    }
+    if (r1 != r2 || f1 != fpGetFPSR()) {
+      if (bad == 0) { ccA = a; ccB = u64(rm) | (u64(unsigned) << 2) | (u64(is64) << 3) | (u64(exact) << 4); ccC = u64(fbits) }
       bad++
     }
   }
