@@ -20,7 +20,8 @@ describe('scalar FP library vs qemu-aarch64', () => {
   it('native fast paths agree with the soft-float core', () => {
     // kinds of crossCheck in the test entry
     const kinds = ['S_ADD', 'S_SUB', 'S_MUL', 'S_DIV', 'S_SQRT', 'S_MADD', 'D_ADD', 'D_SUB', 'D_MUL', 'D_DIV', 'D_SQRT', 'D_MADD',
-      'S_TOINT', 'D_TOINT', 'INT_TO_S', 'INT_TO_D', 'S_RINT', 'D_RINT', 'D_TO_S', 'S_TO_D']
+      'S_TOINT', 'D_TOINT', 'INT_TO_S', 'INT_TO_D', 'S_RINT', 'D_RINT', 'D_TO_S', 'S_TO_D',
+      'S_MINMAX', 'D_MINMAX', 'S_CMP', 'D_CMP', 'S_STEP', 'D_STEP']
     const entry = loadWasm()
     const N = 100_000
     const bad: string[] = []

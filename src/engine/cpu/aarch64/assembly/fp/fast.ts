@@ -5,7 +5,7 @@
 // is cross-checked against the core on random operands by
 // test/fp/fp.test.ts ("native fast paths agree with the soft-float core").
 
-import { fpsr, FPSR_IXC, RM_TIEEVEN, RM_POSINF, RM_NEGINF, fpRMode } from './state'
+import { fpsr, FPSR_IXC, RM_TIEEVEN, RM_POSINF, RM_NEGINF, RM_TIEAWAY, fpRMode } from './state'
 
 // ---- conditions ---------------------------------------------------------------
 // wasm's f32/f64 arithmetic is IEEE round-to-nearest-even, so under RN, with
@@ -115,12 +115,15 @@ let prodErr: f64 = 0
   return r
 }
 
-/** x rounded to an integral value natively (rm one of RN, RP, RM, RZ). */
+/** x rounded to an integral value natively (rm one of RN, RP, RM, RZ,
+ *  ties-away). Ties-away: x - trunc(x) is exact, so the tie test is too. */
 @inline export function roundNative(x: f64, rm: i32): f64 {
   if (rm == RM_TIEEVEN) return nearest<f64>(x)
   if (rm == RM_POSINF) return ceil<f64>(x)
   if (rm == RM_NEGINF) return floor<f64>(x)
-  return trunc<f64>(x)
+  const t = trunc<f64>(x)
+  if (rm == RM_TIEAWAY && abs<f64>(x - t) >= 0.5) return t + copysign<f64>(1.0, x)
+  return t
 }
 
 // Set by toIntNative when it applies.
@@ -165,4 +168,43 @@ export let nativeOk = false
   if (is64) return signed && i64(v) < 0 ? 0 - v : v
   if (signed) { const w = i64(i32(u32(v))); return u64(w < 0 ? -w : w) }
   return v & 0xffffffff
+}
+
+// ---- comparisons, minimum and maximum -------------------------------------------
+
+/** Not a NaN, infinity-or-normal, or an exact zero: values FZ leaves alone
+ *  and native comparisons order exactly as FPCompare does. */
+@inline export function plainS(x: u32): bool {
+  const e = (x >> 23) & 0xff
+  return e != 0xff ? e != 0 || (x << 1) == 0 : (x << 9) == 0
+}
+@inline export function plainD(x: u64): bool {
+  const e = (x >> 52) & 0x7ff
+  return e != 0x7ff ? e != 0 || (x << 1) == 0 : (x << 12) == 0
+}
+
+/** NZCV of an ordered comparison of two plain values. */
+@inline export function nzcvOf(a: f64, b: f64): u32 {
+  return a == b ? 0b0110 : a < b ? 0b1000 : 0b0010
+}
+
+// ---- reciprocal steps ---------------------------------------------------------------
+
+/** FRECPS (2 - n*m) and FRSQRTS ((3 - n*m) / 2) on normal operands under
+ *  RN through the FMA fast paths; the halving is exact while the result's
+ *  exponent field stays >= 2 (checked before halving, so >= 3). 0 if not
+ *  applicable; FPSR is left as it was then. */
+@inline export function stepD(n: u64, m: u64, rsqrt: bool): u64 {
+  const saved = fpsr
+  const r = maddD(n ^ 0x8000000000000000, m, rsqrt ? 0x4008000000000000 : 0x4000000000000000)
+  if (!rsqrt || r == 0) return r
+  if (((r >> 52) & 0x7ff) < 3) { fpsr = saved; return 0 }
+  return r - (u64(1) << 52)
+}
+@inline export function stepS(n: u32, m: u32, rsqrt: bool): u32 {
+  const saved = fpsr
+  const r = maddS(n ^ 0x80000000, m, rsqrt ? 0x40400000 : 0x40000000)
+  if (!rsqrt || r == 0) return r
+  if (((r >> 23) & 0xff) < 3) { fpsr = saved; return 0 }
+  return r - (u32(1) << 23)
 }

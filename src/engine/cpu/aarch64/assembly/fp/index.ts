@@ -5,7 +5,8 @@
 
 import { fpRMode, fpsr, FPSR_IXC, RM_TIEEVEN, RM_TIEAWAY, RM_ODD } from './state'
 import {
-  normalS, safeS, normalD, safeD, fastS2, fastD2, f64of, addS, addD, maddS, maddD, roundNative, toIntNative, spanOf, magOf, nativeOk,
+  normalS, safeS, normalD, safeD, fastS2, fastD2, f64of, addS, addD, maddS, maddD,
+  roundNative, toIntNative, spanOf, magOf, nativeOk, plainS, plainD, nzcvOf, stepS, stepD,
 } from './fast'
 import {
   fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpStepFused, fpCompare, fpMinMax,
@@ -78,10 +79,22 @@ export function f32Sqrt(n: u32): u32 {
 /** FABD: |n - m| (sign cleared on NaN results too) */
 export function f32Abd(n: u32, m: u32): u32 { return u32(fpAdd<u32>(n, m, true, fpRMode)) & ~S_SIGN }
 /** FMAX / FMIN / FMAXNM / FMINNM */
-export function f32Max(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, true, false)) }
-export function f32Min(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, false, false)) }
-export function f32MaxNum(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, true, true)) }
-export function f32MinNum(n: u32, m: u32): u32 { return u32(fpMinMax<u32>(n, m, false, true)) }
+export function f32Max(n: u32, m: u32): u32 {
+  if (normalS(n) && normalS(m)) return reinterpret<f32>(n) > reinterpret<f32>(m) ? n : m
+  return u32(fpMinMax<u32>(n, m, true, false))
+}
+export function f32Min(n: u32, m: u32): u32 {
+  if (normalS(n) && normalS(m)) return reinterpret<f32>(n) < reinterpret<f32>(m) ? n : m
+  return u32(fpMinMax<u32>(n, m, false, false))
+}
+export function f32MaxNum(n: u32, m: u32): u32 {
+  if (normalS(n) && normalS(m)) return reinterpret<f32>(n) > reinterpret<f32>(m) ? n : m
+  return u32(fpMinMax<u32>(n, m, true, true))
+}
+export function f32MinNum(n: u32, m: u32): u32 {
+  if (normalS(n) && normalS(m)) return reinterpret<f32>(n) < reinterpret<f32>(m) ? n : m
+  return u32(fpMinMax<u32>(n, m, false, true))
+}
 /** FMADD Sd, Sn, Sm, Sa: a + n*m (one rounding). FMLA by element is f32Madd(n, m, d). */
 export function f32Madd(n: u32, m: u32, a: u32): u32 {
   if (fastS2(n, m) && normalS(a)) { const r = maddS(n, m, a); if (r != 0) return r }
@@ -103,9 +116,15 @@ export function f32Nmsub(n: u32, m: u32, a: u32): u32 {
   return u32(fpMulAdd<u32>(a ^ S_SIGN, n, m, fpRMode))
 }
 /** FRECPS: 2 - n*m fused */
-export function f32Recps(n: u32, m: u32): u32 { return u32(fpStepFused<u32>(n, m, false, fpRMode)) }
+export function f32Recps(n: u32, m: u32): u32 {
+  if (fastS2(n, m)) { const r = stepS(n, m, false); if (r != 0) return r }
+  return u32(fpStepFused<u32>(n, m, false, fpRMode))
+}
 /** FRSQRTS: (3 - n*m) / 2 fused */
-export function f32Rsqrts(n: u32, m: u32): u32 { return u32(fpStepFused<u32>(n, m, true, fpRMode)) }
+export function f32Rsqrts(n: u32, m: u32): u32 {
+  if (fastS2(n, m)) { const r = stepS(n, m, true); if (r != 0) return r }
+  return u32(fpStepFused<u32>(n, m, true, fpRMode))
+}
 /** FRECPE / FRSQRTE / FRECPX */
 export function f32Recpe(n: u32): u32 { return u32(fpRecipEstimate<u32>(n)) }
 export function f32Rsqrte(n: u32): u32 { return u32(fpRSqrtEstimate<u32>(n)) }
@@ -113,7 +132,7 @@ export function f32Recpx(n: u32): u32 { return u32(fpRecpX<u32>(n)) }
 /** FRINT*: rm is RM_* (FRINTN: TIEEVEN, FRINTA: TIEAWAY, FRINTP/M/Z, FRINTX
  *  and FRINTI: the current mode, fpGetRMode()); exact raises IXC (FRINTX). */
 export function f32RoundInt(n: u32, rm: i32, exact: bool): u32 {
-  if (rm < RM_TIEAWAY && normalS(n)) {
+  if (rm <= RM_TIEAWAY && normalS(n)) {
     const x = reinterpret<f32>(n)
     const r = f32(roundNative(f64(x), rm)) // integral, exact in f32
     if (exact && r != x) fpsr |= FPSR_IXC
@@ -122,11 +141,14 @@ export function f32RoundInt(n: u32, rm: i32, exact: bool): u32 {
   return u32(fpRoundInt<u32>(n, rm, exact))
 }
 /** FCMP (signalling = false) / FCMPE (true): NZCV in bits 3..0. */
-export function f32Compare(n: u32, m: u32, signalling: bool): u32 { return fpCompare<u32>(n, m, signalling) }
+export function f32Compare(n: u32, m: u32, signalling: bool): u32 {
+  if (plainS(n) && plainS(m)) return nzcvOf(reinterpret<f32>(n), reinterpret<f32>(m))
+  return fpCompare<u32>(n, m, signalling)
+}
 /** FCVT{N,A,P,M,Z}{S,U} and the fixed-point FCVTZ{S,U}: to a 32/64-bit integer,
  *  saturating; 32-bit results zero-extended. */
 export function f32ToInt(n: u32, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
-  if (rm < RM_TIEAWAY && normalS(n)) {
+  if (rm <= RM_TIEAWAY && normalS(n)) {
     const v = toIntNative(f64(reinterpret<f32>(n)), rm, fbits, unsigned, is64)
     if (nativeOk) return v
   }
@@ -210,10 +232,22 @@ export function f64Sqrt(n: u64): u64 {
   return fpSqrt<u64>(n, fpRMode)
 }
 export function f64Abd(n: u64, m: u64): u64 { return fpAdd<u64>(n, m, true, fpRMode) & ~D_SIGN }
-export function f64Max(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, true, false) }
-export function f64Min(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, false, false) }
-export function f64MaxNum(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, true, true) }
-export function f64MinNum(n: u64, m: u64): u64 { return fpMinMax<u64>(n, m, false, true) }
+export function f64Max(n: u64, m: u64): u64 {
+  if (normalD(n) && normalD(m)) return reinterpret<f64>(n) > reinterpret<f64>(m) ? n : m
+  return fpMinMax<u64>(n, m, true, false)
+}
+export function f64Min(n: u64, m: u64): u64 {
+  if (normalD(n) && normalD(m)) return reinterpret<f64>(n) < reinterpret<f64>(m) ? n : m
+  return fpMinMax<u64>(n, m, false, false)
+}
+export function f64MaxNum(n: u64, m: u64): u64 {
+  if (normalD(n) && normalD(m)) return reinterpret<f64>(n) > reinterpret<f64>(m) ? n : m
+  return fpMinMax<u64>(n, m, true, true)
+}
+export function f64MinNum(n: u64, m: u64): u64 {
+  if (normalD(n) && normalD(m)) return reinterpret<f64>(n) < reinterpret<f64>(m) ? n : m
+  return fpMinMax<u64>(n, m, false, true)
+}
 export function f64Madd(n: u64, m: u64, a: u64): u64 {
   if (fastD2(n, m)) { const r = maddD(n, m, a); if (r != 0) return r }
   return fpMulAdd<u64>(a, n, m, fpRMode)
@@ -230,13 +264,19 @@ export function f64Nmsub(n: u64, m: u64, a: u64): u64 {
   if (fastD2(n, m)) { const r = maddD(n, m, a ^ D_SIGN); if (r != 0) return r }
   return fpMulAdd<u64>(a ^ D_SIGN, n, m, fpRMode)
 }
-export function f64Recps(n: u64, m: u64): u64 { return fpStepFused<u64>(n, m, false, fpRMode) }
-export function f64Rsqrts(n: u64, m: u64): u64 { return fpStepFused<u64>(n, m, true, fpRMode) }
+export function f64Recps(n: u64, m: u64): u64 {
+  if (fastD2(n, m)) { const r = stepD(n, m, false); if (r != 0) return r }
+  return fpStepFused<u64>(n, m, false, fpRMode)
+}
+export function f64Rsqrts(n: u64, m: u64): u64 {
+  if (fastD2(n, m)) { const r = stepD(n, m, true); if (r != 0) return r }
+  return fpStepFused<u64>(n, m, true, fpRMode)
+}
 export function f64Recpe(n: u64): u64 { return fpRecipEstimate<u64>(n) }
 export function f64Rsqrte(n: u64): u64 { return fpRSqrtEstimate<u64>(n) }
 export function f64Recpx(n: u64): u64 { return fpRecpX<u64>(n) }
 export function f64RoundInt(n: u64, rm: i32, exact: bool): u64 {
-  if (rm < RM_TIEAWAY && normalD(n)) {
+  if (rm <= RM_TIEAWAY && normalD(n)) {
     const x = reinterpret<f64>(n)
     const r = roundNative(x, rm)
     if (exact && r != x) fpsr |= FPSR_IXC
@@ -244,9 +284,12 @@ export function f64RoundInt(n: u64, rm: i32, exact: bool): u64 {
   }
   return fpRoundInt<u64>(n, rm, exact)
 }
-export function f64Compare(n: u64, m: u64, signalling: bool): u32 { return fpCompare<u64>(n, m, signalling) }
+export function f64Compare(n: u64, m: u64, signalling: bool): u32 {
+  if (plainD(n) && plainD(m)) return nzcvOf(reinterpret<f64>(n), reinterpret<f64>(m))
+  return fpCompare<u64>(n, m, signalling)
+}
 export function f64ToInt(n: u64, rm: i32, fbits: i32, unsigned: bool, is64: bool): u64 {
-  if (rm < RM_TIEAWAY && normalD(n)) {
+  if (rm <= RM_TIEAWAY && normalD(n)) {
     const v = toIntNative(reinterpret<f64>(n), rm, fbits, unsigned, is64)
     if (nativeOk) return v
   }

@@ -15,7 +15,10 @@ import {
   f64Madd, f64Msub, f64Nmadd, f64Nmsub, f64Compare, f64ToInt, intToF64, f64ToF32, f64ToF16,
   f16ToF32, f16ToF64,
 } from '../index'
-import { fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpToFixed, fpFromFixed, fpRoundInt, fpConvert } from '../softfloat'
+import {
+  fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpToFixed, fpFromFixed, fpRoundInt, fpConvert,
+  fpMinMax, fpCompare, fpStepFused,
+} from '../softfloat'
 
 function exec(op: u32, a: u64, b: u64, c: u64): u64 {
   switch (op) {
@@ -213,11 +216,12 @@ export let ccC: u64 = 0
 
 /** Runs n random cases of one fast-path operation (kind 0..11: S add, sub,
  *  mul, div, sqrt, madd, then the same for D; 12..19 conversions, see
- *  convCheck) under RN with random FZ/DN;
+ *  convCheck; 20..25 min/max, compare, steps, see miscCheck) under RN with random FZ/DN;
  *  returns the number of results or FPSR values that differ from the
  *  soft-float core (the first one's operands in ccA/ccB/ccC). */
 export function crossCheck(kind: i32, n: i32, seed: u64): i32 {
   rs = seed | 1
+  if (kind >= 20) return miscCheck(kind, n)
   if (kind >= 12) return convCheck(kind, n)
   let bad = 0
   const dbl = kind >= 6
@@ -277,6 +281,55 @@ export function crossCheck(kind: i32, n: i32, seed: u64): i32 {
   return bad
 }
 
+/** 20 f32 min/max family, 21 f64 min/max family, 22 f32Compare,
+ *  23 f64Compare, 24 f32 FRECPS/FRSQRTS, 25 f64 FRECPS/FRSQRTS, with
+ *  random FPCR (any rounding mode, FZ, DN). */
+function miscCheck(kind: i32, n: i32): i32 {
+  let bad = 0
+  const dbl = (kind & 1) != 0
+  const F = dbl ? 52 : 23, E = dbl ? 11 : 8
+  for (let i = 0; i < n; i++) {
+    const x = rnd()
+    const sub = i32(x & 3)
+    fpSetFPCR(u32((x >> 2) & 15) << 22)
+    let a = rndFp(F, E), b = rndFp(F, E)
+    if ((x & 64) != 0) b = a ^ ((x >> 8) & 1) << u64(F + E)
+    if (kind >= 24 && (x & 128) != 0) {
+      // operands near reciprocal pairs, so that 2 - a*b cancels
+      b = (dbl ? f64Recpe(a) : u64(f32Recpe(u32(a)))) + ((x >> 16) & 7) - 3
+    }
+    if (!dbl) { a &= 0xffffffff; b &= 0xffffffff }
+    fpSetFPSR(0)
+    let r1: u64, r2: u64
+    if (kind <= 21) {
+      const isMax = (sub & 1) != 0, num = (sub & 2) != 0
+      r1 = dbl
+        ? (isMax ? (num ? f64MaxNum(a, b) : f64Max(a, b)) : (num ? f64MinNum(a, b) : f64Min(a, b)))
+        : u64(isMax ? (num ? f32MaxNum(u32(a), u32(b)) : f32Max(u32(a), u32(b))) : (num ? f32MinNum(u32(a), u32(b)) : f32Min(u32(a), u32(b))))
+      const f1 = fpGetFPSR(); fpSetFPSR(0)
+      r2 = dbl ? fpMinMax<u64>(a, b, isMax, num) : fpMinMax<u32>(a, b, isMax, num)
+      if (f1 != fpGetFPSR()) r1 = ~r2
+    } else if (kind <= 23) {
+      const sig = (sub & 1) != 0
+      r1 = dbl ? f64Compare(a, b, sig) : f32Compare(u32(a), u32(b), sig)
+      const f1 = fpGetFPSR(); fpSetFPSR(0)
+      r2 = dbl ? fpCompare<u64>(a, b, sig) : fpCompare<u32>(a, b, sig)
+      if (f1 != fpGetFPSR()) r1 = ~r2
+    } else {
+      const rs = (sub & 1) != 0
+      r1 = dbl ? (rs ? f64Rsqrts(a, b) : f64Recps(a, b)) : u64(rs ? f32Rsqrts(u32(a), u32(b)) : f32Recps(u32(a), u32(b)))
+      const f1 = fpGetFPSR(); fpSetFPSR(0)
+      r2 = dbl ? fpStepFused<u64>(a, b, rs, fpGetRMode()) : fpStepFused<u32>(a, b, rs, fpGetRMode())
+      if (f1 != fpGetFPSR()) r1 = ~r2
+    }
+    if (r1 != r2) {
+      if (bad == 0) { ccA = a; ccB = b; ccC = u64(sub) }
+      bad++
+    }
+  }
+  return bad
+}
+
 /** Conversions: 12 f32ToInt, 13 f64ToInt, 14 intToF32, 15 intToF64,
  *  16 f32RoundInt, 17 f64RoundInt, 18 f64ToF32, 19 f32ToF64; random
  *  rounding modes, signedness, widths and fbits. */
@@ -284,12 +337,13 @@ function convCheck(kind: i32, n: i32): i32 {
   let bad = 0
   for (let i = 0; i < n; i++) {
     const x = rnd()
-    const rm = i32(x & 3)
+    // FRINT and FP -> integer take ties-away too; the others use FPCR.RMode
+    const rm = kind == 12 || kind == 13 || kind == 16 || kind == 17 ? i32((x >> 40) % 5) : i32(x & 3)
     const unsigned = (x & 4) != 0
     const is64 = (x & 8) != 0
     const fbits = (x & 16) != 0 ? 0 : 1 + i32((x >> 8) % u64(is64 ? 64 : 32))
     const exact = (x & 32) != 0
-    fpSetFPCR((u32(rnd() & 3) << 24) | (u32(rm) << 22))
+    fpSetFPCR((u32(rnd() & 3) << 24) | (u32(rm & 3) << 22))
     const dbl = (kind & 1) != 0
     let a: u64 = kind >= 18 ? (kind == 18 ? rndFp(52, 11) : rndFp(23, 8))
       : kind == 14 || kind == 15 ? rnd() >> ((rnd() & 63))
