@@ -228,7 +228,11 @@ function refine(op: Op, insn: u32): Op {
     case Op.ADR: decImm = sext(((insn >>> 5) & 0x7FFFF) << 2 | ((insn >>> 29) & 3), 21); return op
     case Op.ADRP: decImm = sext(((insn >>> 5) & 0x7FFFF) << 2 | ((insn >>> 29) & 3), 21) << 12; return op
     case Op.ADD_I: case Op.ADDS_I: case Op.SUB_I: case Op.SUBS_I:
-      decImm = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12); return op
+      decImm = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
+      if (op == Op.SUB_I) { decImm = 0 - decImm; op = Op.ADD_I }
+      if (op == Op.ADD_I && sf) return Op.ADD_IX // 64-bit add/sub of an immediate (SP allowed)
+      if (op == Op.ADD_I) return Op.ADD_I
+      return op
     case Op.LOGIC_I: {
       const n = (insn >>> 22) & 1
       if (sf == 0 && n == 1) return Op.UNDEF
@@ -289,7 +293,7 @@ function refine(op: Op, insn: u32): Op {
     case Op.LOGIC_SR: case Op.ADD_SR: case Op.ADDS_SR: case Op.SUB_SR: case Op.SUBS_SR: {
       if (sf == 0 && ((insn >>> 10) & 0x20) != 0) return Op.UNDEF
       if (op != Op.LOGIC_SR && ((insn >>> 22) & 3) == 3) return Op.UNDEF
-      return op
+      return specializeReg(op, insn)
     }
     case Op.ADD_ER: case Op.ADDS_ER: case Op.SUB_ER: case Op.SUBS_ER:
       if (((insn >>> 10) & 7) > 4) return Op.UNDEF
@@ -306,6 +310,29 @@ function refine(op: Op, insn: u32): Op {
 }
 
 @inline function idx2(insn: u32): u32 { return (insn >>> 23) & 3 }
+
+/** Hot register forms get their own ops: aux = shift type << 8 | amount,
+ *  imm = all ones when the second operand is inverted (BIC, ORN, EON). */
+function specializeReg(op: Op, insn: u32): Op {
+  const sf = insn >>> 31
+  const rd = insn & 31
+  const type = (insn >>> 22) & 3
+  const amount = (insn >>> 10) & 63
+  if (rd == 31) return op // writes to XZR (CMP, TST) keep the generic path
+  decAux = (type << 8) | amount
+  if (op == Op.LOGIC_SR) {
+    const opc = (insn >>> 29) & 3
+    if (opc == 3) return op
+    decImm = ((insn >>> 21) & 1) != 0 ? <u64>-1 : 0
+    if (opc == 1 && ((insn >>> 5) & 31) == 31 && amount == 0 && decImm == 0) return sf ? Op.MOV_RX : Op.MOV_RW
+    return sf ? Op.LOGIC_X : Op.LOGIC_W
+  }
+  if (amount != 0) return op
+  if (op == Op.ADD_SR) return sf ? Op.ADD_RX : Op.ADD_RW
+  if (op == Op.SUB_SR) return sf ? Op.SUB_RX : Op.SUB_RW
+  if (op == Op.SUBS_SR) return sf ? Op.SUBS_RX : Op.SUBS_RW
+  return op
+}
 
 /** Register loads/stores: the transfer kind (V:size:opc) goes to decAux, the
  *  scaled or sign-extended offset to decImm; hot shapes get their own op. */
@@ -336,9 +363,11 @@ function refineLdst(op: Op, insn: u32): Op {
     const idx = (insn >>> 10) & 3
     if (v == 1 && idx == 2) return Op.UNDEF // no unprivileged SIMD&FP forms
     decImm = sext(<u64>((insn >>> 12) & 0x1FF), 9)
+    if (v == 0 && opc <= 1 && size >= 2) return Op.LDST_IMM9_INT // LDR/STR W/X with any indexing
     return op
   }
   // register offset: option must be UXTW, LSL/UXTX, SXTW or SXTX
   if ((((insn >>> 13) & 7) & 2) == 0) return Op.UNDEF
+  if (v == 0 && (opc == 0 || (opc == 1 && (insn & 31) != 31))) return Op.LDR_REG_Z // plain LDR/STR (register offset)
   return op
 }

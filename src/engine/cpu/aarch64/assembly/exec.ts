@@ -48,7 +48,7 @@ export const REFETCH_ENTRY: u32 = 4 << 20
 }
 @inline function setNZ32(c: u32, r: u64): void { setNZ64(c, sx32(r)) }
 
-function addc64(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
+@inline function addc64(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
   const r = a + b + cin
   if (flags) {
     store<u64>(c + R_NF, r)
@@ -58,7 +58,7 @@ function addc64(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
   }
   return r
 }
-function addc32(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
+@inline function addc32(c: u32, a: u64, b: u64, cin: u64, flags: bool): u64 {
   const a32 = a & 0xFFFFFFFF
   const b32 = b & 0xFFFFFFFF
   const w = a32 + b32 + cin
@@ -87,7 +87,7 @@ function setNzcvBits(c: u32, nzcv: u32): void {
   store<u64>(c + R_VF, (nzcv & 1) != 0 ? <u64>-1 : 0)
 }
 
-export function condHolds(c: u32, cc: u32): bool {
+@inline export function condHolds(c: u32, cc: u32): bool {
   let r: bool
   switch (cc >>> 1) {
     case 0: r = load<u64>(c + R_ZF) == 0; break
@@ -104,7 +104,7 @@ export function condHolds(c: u32, cc: u32): bool {
 
 // ---- operand helpers ------------------------------------------------------------------
 
-function shiftReg(v: u64, type: u32, amt: u64, sf: u32): u64 {
+@inline function shiftReg(v: u64, type: u32, amt: u64, sf: u32): u64 {
   if (sf) {
     switch (type) {
       case 0: return v << amt
@@ -123,7 +123,7 @@ function shiftReg(v: u64, type: u32, amt: u64, sf: u32): u64 {
   }
 }
 
-function extendReg(v: u64, option: u32, sh: u32): u64 {
+@inline function extendReg(v: u64, option: u32, sh: u32): u64 {
   let r: u64
   switch (option) {
     case 0: r = v & 0xFF; break
@@ -308,9 +308,51 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         setXS(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
         break
       }
-      case Op.SUB_I: {
-        const r = XS(c, (insn >>> 5) & 31) - load<u64>(ip, 8)
-        setXS(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+      case Op.ADD_IX: setXS(c, insn & 31, XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)); break
+      case Op.MOV_RX: store<u64>(c + ((insn & 31) << 3), X(c, (insn >>> 16) & 31)); break
+      case Op.MOV_RW: store<u64>(c + ((insn & 31) << 3), W(c, (insn >>> 16) & 31)); break
+      case Op.ADD_RX: store<u64>(c + ((insn & 31) << 3), X(c, (insn >>> 5) & 31) + X(c, (insn >>> 16) & 31)); break
+      case Op.ADD_RW: store<u64>(c + ((insn & 31) << 3), (X(c, (insn >>> 5) & 31) + X(c, (insn >>> 16) & 31)) & 0xFFFFFFFF); break
+      case Op.SUB_RX: store<u64>(c + ((insn & 31) << 3), X(c, (insn >>> 5) & 31) - X(c, (insn >>> 16) & 31)); break
+      case Op.SUB_RW: store<u64>(c + ((insn & 31) << 3), (X(c, (insn >>> 5) & 31) - X(c, (insn >>> 16) & 31)) & 0xFFFFFFFF); break
+      case Op.SUBS_RX: store<u64>(c + ((insn & 31) << 3), addc64(c, X(c, (insn >>> 5) & 31), ~X(c, (insn >>> 16) & 31), 1, true)); break
+      case Op.SUBS_RW: store<u64>(c + ((insn & 31) << 3), addc32(c, X(c, (insn >>> 5) & 31), ~X(c, (insn >>> 16) & 31), 1, true)); break
+      case Op.LOGIC_X: {
+        const aux = <u32>load<u16>(ip, 6)
+        const a = X(c, (insn >>> 5) & 31)
+        const b = shiftReg(X(c, (insn >>> 16) & 31), aux >>> 8, <u64>(aux & 63), 1) ^ load<u64>(ip, 8)
+        const opc = (insn >>> 29) & 3
+        store<u64>(c + ((insn & 31) << 3), opc == 0 ? a & b : opc == 1 ? a | b : a ^ b)
+        break
+      }
+      case Op.LOGIC_W: {
+        const aux = <u32>load<u16>(ip, 6)
+        const a = X(c, (insn >>> 5) & 31)
+        const b = shiftReg(X(c, (insn >>> 16) & 31), aux >>> 8, <u64>(aux & 63), 0) ^ load<u64>(ip, 8)
+        const opc = (insn >>> 29) & 3
+        store<u64>(c + ((insn & 31) << 3), (opc == 0 ? a & b : opc == 1 ? a | b : a ^ b) & 0xFFFFFFFF)
+        break
+      }
+      case Op.LDR_REG_Z: {
+        const size = (insn >>> 30)
+        const sh = ((insn >>> 12) & 1) != 0 ? size : 0
+        const va = XS(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
+        if ((insn & (1 << 22)) == 0) { // store
+          const v = X(c, insn & 31)
+          if (size == 3) st64(va, v)
+          else if (size == 2) st32(va, v)
+          else if (size == 1) st16(va, v)
+          else st8(va, v)
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          break
+        }
+        let v: u64
+        if (size == 3) v = ld64(va)
+        else if (size == 2) v = ld32(va)
+        else if (size == 1) v = ld16(va)
+        else v = ld8(va)
+        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        store<u64>(c + ((insn & 31) << 3), v)
         break
       }
       case Op.ADDS_I: case Op.SUBS_I: {
@@ -506,6 +548,25 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (gFault != 0) return leave(c, pc, gFault, budget - left)
         break
       }
+      case Op.LDST_IMM9_INT: {
+        const rn = (insn >>> 5) & 31
+        const base = XS(c, rn)
+        const idx = (insn >>> 10) & 3
+        const off = load<u64>(ip, 8)
+        const va = idx == 1 ? base : base + off
+        const rt = insn & 31
+        if ((insn & (1 << 22)) != 0) {
+          const v = (insn >>> 30) == 3 ? ld64(va) : ld32(va)
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          setX(c, rt, v)
+        } else {
+          if ((insn >>> 30) == 3) st64(va, X(c, rt)); else st32(va, X(c, rt))
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        }
+        if (idx == 1) setXS(c, rn, base + off)
+        else if (idx == 3) setXS(c, rn, va)
+        break
+      }
       case Op.LDST_IMM9: {
         const rn = (insn >>> 5) & 31
         const base = XS(c, rn)
@@ -696,7 +757,15 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
 
       // ---- data processing, register ----
-      case Op.ADD_SR: case Op.SUB_SR: case Op.ADDS_SR: case Op.SUBS_SR: {
+      case Op.ADD_SR: case Op.SUB_SR: {
+        const sf = insn >>> 31
+        const a = X(c, (insn >>> 5) & 31)
+        const b = shiftReg(X(c, (insn >>> 16) & 31), (insn >>> 22) & 3, <u64>((insn >>> 10) & 63), sf)
+        const r = (insn & (1 << 30)) != 0 ? a - b : a + b
+        setX(c, insn & 31, sf ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.ADDS_SR: case Op.SUBS_SR: {
         const sf = insn >>> 31
         const a = X(c, (insn >>> 5) & 31)
         let b = shiftReg(X(c, (insn >>> 16) & 31), (insn >>> 22) & 3, <u64>((insn >>> 10) & 63), sf)

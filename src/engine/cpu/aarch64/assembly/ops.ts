@@ -16,6 +16,8 @@ export const enum Op {
   LOGIC_SR, ADD_SR, ADDS_SR, SUB_SR, SUBS_SR, ADD_ER, ADDS_ER, SUB_ER, SUBS_ER,
   ADC, ADCS, SBC, SBCS, CCMN, CCMP, CSEL, CSINC, CSINV, CSNEG,
   MADD, MSUB, SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH,
+  // decode-time specializations of hot shapes (rd != 31 unless noted)
+  MOV_RW, MOV_RX, ADD_RW, ADD_RX, SUB_RW, SUB_RX, SUBS_RW, SUBS_RX, LOGIC_W, LOGIC_X, ADD_IX, LDR_REG_Z, LDST_IMM9_INT,
   // AdvSIMD loads and stores
   LDST_MULT, LDST_SINGLE,
   // SIMD & FP (see simd.ts / fp.ts)

@@ -8,7 +8,7 @@ export interface HarnessOptions {
   /** Stop after this many instructions (default 2e9). */
   maxInstructions?: number
   /** Called on every write(1/2); default collects into stdout/stderr. */
-  onWrite?: (fd: number, bytes: Uint8Array) => void
+  onWrite?: (fd: number, bytes: Uint8Array, instructions: number) => void
   /** Instructions per run() call. */
   quantum?: number
   argv?: string[]
@@ -145,7 +145,7 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
       if (nr === 64) { // write
         const fd = ctx.xNum(0), len = ctx.xNum(2)
         const bytes = fd === 1 || fd === 2 ? task.readBytes(ctx.xNum(1), len) : null
-        if (bytes) { onWrite(fd, bytes); ctx.setXNum(0, len) } else ctx.setXNum(0, fd === 1 || fd === 2 ? -14 : -9)
+        if (bytes) { onWrite(fd, bytes, res.instructions); ctx.setXNum(0, len) } else ctx.setXNum(0, fd === 1 || fd === 2 ? -14 : -9)
         continue
       }
       if (nr === 93 || nr === 94) { res.exitCode = ctx.xNum(0) & 0xff; break }

@@ -1,0 +1,10 @@
+// Prints runCpuBench() for build/guests/cpu-tests/bench as `key: value unit`
+// lines (what `l4lab bench cpu` prints); used by scripts/guests/cpu-bench-vs-qemu.mjs.
+import { readFileSync } from 'node:fs'
+import { runCpuBench } from '../../src/engine/cpu/aarch64/bench'
+
+const r = runCpuBench(readFileSync(process.argv[2] ?? 'build/guests/cpu-tests/bench'))
+if (r.error) console.log(`cpu.error: ${r.error}`)
+console.log(`cpu.mips: ${r.mips.toFixed(1)}`)
+for (const p of r.parts) console.log(`cpu.${p.name}: ${p.seconds.toFixed(3)} s (${(p.instructions / 1e6).toFixed(1)} M instructions)`)
+for (const l of r.results) console.log(`cpu.result: ${l}`)
