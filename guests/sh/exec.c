@@ -180,6 +180,17 @@ static int foreground(struct job *j) {
   return code;
 }
 
+/* Signals a job: its process group under job control; without job control
+ * its processes share the shell's group, so each gets the signal alone. */
+static void job_signal(struct job *j, int sig) {
+  if (interactive) {
+    kill(-j->pgid, sig);
+    return;
+  }
+  for (int i = 0; i < j->n; i++)
+    if (!j->done[i]) kill(j->pids[i], sig);
+}
+
 static struct job *job_arg(const char *arg, const char *who) {
   int id = 0;
   if (!arg) {
@@ -667,8 +678,7 @@ static int bi_fg(int argc, char **argv) {
   printf("%s\n", j->text);
   fflush(stdout);
   j->background = 0;
-  if (interactive) tcsetpgrp(0, j->pgid);
-  if (j->stopped) kill(-j->pgid, SIGCONT);
+  if (j->stopped) job_signal(j, SIGCONT);
   j->stopped = 0;
   return foreground(j);
 }
@@ -677,7 +687,7 @@ static int bi_bg(int argc, char **argv) {
   struct job *j = job_arg(argc > 1 ? argv[1] : NULL, "bg");
   if (!j) return 1;
   j->background = 1;
-  if (j->stopped) kill(-j->pgid, SIGCONT);
+  if (j->stopped) job_signal(j, SIGCONT);
   j->stopped = 0;
   printf("[%d]+ %s &\n", j->id, j->text);
   return 0;
@@ -864,8 +874,9 @@ static int bi_kill(int argc, char **argv) {
         r = 1;
         continue;
       }
-      target = -j->pgid;
-      if (sig == SIGKILL || sig == SIGTERM) kill(target, SIGCONT);
+      if (sig == SIGKILL || sig == SIGTERM) job_signal(j, SIGCONT);
+      job_signal(j, sig);
+      continue;
     } else {
       char *end;
       target = (pid_t)strtol(argv[i], &end, 10);

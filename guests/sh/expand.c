@@ -396,7 +396,8 @@ static void expand_word(const char *w, struct fields *f) {
   while (*p) {
     char c = *p++;
     if (c == '\\') {
-      if (*p) add_char(f, *p++, 1);
+      if (*p == '\n') p++; /* line continuation */
+      else if (*p) add_char(f, *p++, 1);
     } else if (c == '\'') {
       cur_field(f)->quoted = 1;
       while (*p && *p != '\'') add_char(f, *p++, 1);

@@ -33,7 +33,7 @@ static void scan_word(struct lexer *lx) {
   size_t i = lx->at;
   while (s[i] && !isspace((unsigned char)s[i]) && !is_op_char(s[i])) {
     if (s[i] == '\\') {
-      if (!s[i + 1]) {
+      if (!s[i + 1] || (s[i + 1] == '\n' && !s[i + 2])) {
         lx->incomplete = 1;
         i++;
         break;
@@ -95,6 +95,7 @@ static void next(struct lexer *lx) {
   for (;;) {
     while (s[lx->at] == ' ' || s[lx->at] == '\t' || s[lx->at] == '\r') lx->at++;
     if (s[lx->at] == '\\' && s[lx->at + 1] == '\n') {
+      if (!s[lx->at + 2]) lx->incomplete = 1; /* continued on the next line */
       lx->at += 2;
       continue;
     }
