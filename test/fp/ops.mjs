@@ -35,6 +35,8 @@ for (const d of ['S', 'D']) for (const s of ['W', 'X']) for (const sg of [true, 
     OPS.push({ name: `${sg ? 'S' : 'U'}CVTF_${d}_${s}${fixed ? '_FIX' : ''}`, kind: 'fromint', src: s, dst: d, signed: sg, fixed })
   }
 }
+// AdvSIMD scalar FCVTXN (round to odd); appended to keep the ids stable
+OPS.push({ name: 'CVTXN_S_D', kind: 'cvt', src: 'D', dst: 'S' })
 OPS.forEach((o, i) => { o.id = i })
 
 /** ops.h for the C reference program. */

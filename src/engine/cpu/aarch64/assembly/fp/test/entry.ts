@@ -12,7 +12,7 @@ import {
   f32Madd, f32Msub, f32Nmadd, f32Nmsub, f32Compare, f32ToInt, intToF32, f32ToF64, f32ToF16,
   f64Add, f64Sub, f64Mul, f64Nmul, f64Div, f64Mulx, f64Abd, f64Max, f64Min, f64MaxNum, f64MinNum,
   f64Recps, f64Rsqrts, f64Sqrt, f64Recpe, f64Rsqrte, f64Recpx, f64RoundInt,
-  f64Madd, f64Msub, f64Nmadd, f64Nmsub, f64Compare, f64ToInt, intToF64, f64ToF32, f64ToF16,
+  f64Madd, f64Msub, f64Nmadd, f64Nmsub, f64Compare, f64ToInt, intToF64, f64ToF32, f64ToF16, f64ToF32Odd,
   f16ToF32, f16ToF64,
 } from '../index'
 import {
@@ -152,6 +152,7 @@ function exec(op: u32, a: u64, b: u64, c: u64): u64 {
     case 127: return u64(intToF64(a, true, true, i32(c))) // SCVTF_D_X_FIX
     case 128: return u64(intToF64(a, false, true, 0)) // UCVTF_D_X
     case 129: return u64(intToF64(a, false, true, i32(c))) // UCVTF_D_X_FIX
+    case 130: return u64(f64ToF32Odd(a)) // CVTXN_S_D
     default: return 0xbad0bad0bad0bad0
   }
 }
