@@ -92,6 +92,8 @@ static uint64_t exec_op(uint32_t op, uint64_t a, uint64_t b, uint64_t c)
 	case OP_CVT_S_H: asm volatile(LD_S "fcvt s16, h16\n\t" OUT_S : "=r"(r) IN3); break;
 	case OP_CVT_D_H: asm volatile(LD_S "fcvt d16, h16\n\t" OUT_D : "=r"(r) IN3); break;
 	case OP_CVTXN_S_D: asm volatile(LD_D "fcvtxn s16, d16\n\t" OUT_S : "=r"(r) IN3); break;
+	case OP_URECPE: asm volatile(LD_S "urecpe v16.2s, v16.2s\n\t" OUT_S : "=r"(r) IN3); break;
+	case OP_URSQRTE: asm volatile(LD_S "ursqrte v16.2s, v16.2s\n\t" OUT_S : "=r"(r) IN3); break;
 	FCVT_TOI_SET(S, LD_S, "s")
 	FCVT_TOI_SET(D, LD_D, "d")
 	CVTF_SET(S, "s", OUT_S)

@@ -209,6 +209,16 @@ export function generate(seed: number): Batch {
         }
         break
       }
+      case 'uest': {
+        // every 9-bit table index, at both ends of its range, plus random lanes
+        for (let i = 0; i < 512; i++) {
+          const base = BigInt(i) << 23n
+          push(op, cfg(), base, 0n, 0n)
+          push(op, cfg(), base | 0x7fffffn, 0n, 0n)
+        }
+        for (let i = 0; i < 1000; i++) push(op, cfg(), BigInt(r.u32()))
+        break
+      }
       case 'fromint': {
         const maxFb = op.src === 'W' ? 32 : 64
         for (const a of intOperands(r, 1200)) push(op, cfg(), a, 0n, op.fixed ? BigInt(1 + r.int(maxFb)) : 0n)

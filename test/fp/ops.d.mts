@@ -1,7 +1,7 @@
 export interface FpOp {
   id: number
   name: string
-  kind: 'bin' | 'un' | 'ter' | 'cmp' | 'cvt' | 'toint' | 'fromint'
+  kind: 'bin' | 'un' | 'ter' | 'cmp' | 'cvt' | 'toint' | 'fromint' | 'uest'
   fmt?: 'S' | 'D'
   op?: string
   src?: 'H' | 'S' | 'D' | 'W' | 'X'

@@ -37,6 +37,9 @@ for (const d of ['S', 'D']) for (const s of ['W', 'X']) for (const sg of [true, 
 }
 // AdvSIMD scalar FCVTXN (round to odd); appended to keep the ids stable
 OPS.push({ name: 'CVTXN_S_D', kind: 'cvt', src: 'D', dst: 'S' })
+// AdvSIMD unsigned integer estimates (lane 0 of a .2S vector)
+OPS.push({ name: 'URECPE', kind: 'uest', op: 'URECPE' })
+OPS.push({ name: 'URSQRTE', kind: 'uest', op: 'URSQRTE' })
 OPS.forEach((o, i) => { o.id = i })
 
 /** ops.h for the C reference program. */

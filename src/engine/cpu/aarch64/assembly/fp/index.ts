@@ -11,7 +11,7 @@ import {
 import {
   fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpStepFused, fpCompare, fpMinMax,
   fpRoundInt, fpToFixed, fpFromFixed, fpConvert,
-  fpRecipEstimate, fpRSqrtEstimate, fpRecpX, fpClassRaw,
+  fpRecipEstimate, fpRSqrtEstimate, fpRecpX, fpClassRaw, uRecipEstimate, uRSqrtEstimate,
 } from './softfloat'
 
 export {
@@ -327,6 +327,13 @@ export function f64Class(n: u64): i32 { return fpClassRaw<u64>(n) }
 /** FCVT Sd, Hn / FCVT Dd, Hn */
 export function f16ToF32(n: u16): u32 { return u32(fpConvert<u16, u32>(n, fpRMode)) }
 export function f16ToF64(n: u16): u64 { return fpConvert<u16, u64>(n, fpRMode) }
+
+// ---- integer estimates (AdvSIMD URECPE/URSQRTE, per 32-bit lane) -----------
+
+/** URECPE: reciprocal estimate of an unsigned fixed-point fraction (no flags). */
+export function u32RecipEstimate(x: u32): u32 { return uRecipEstimate(x) }
+/** URSQRTE: reciprocal square root estimate of an unsigned fixed-point fraction. */
+export function u32RSqrtEstimate(x: u32): u32 { return uRSqrtEstimate(x) }
 
 /** The rounding mode FPCR.RMode selects (RM_TIEEVEN..RM_ZERO). */
 export function fpGetRMode(): i32 { return fpRMode }

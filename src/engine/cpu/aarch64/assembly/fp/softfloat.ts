@@ -789,6 +789,19 @@ export function fpRSqrtEstimate<T>(x: u64): u64 {
   return (u64(rexp) << u64(F)) | (u64(est & 0xff) << u64(F - 8))
 }
 
+/** UnsignedRecipEstimate (URECPE, one 32-bit lane): x in [0.5, 1) as a
+ *  fraction of 2^32; smaller inputs give all ones. */
+export function uRecipEstimate(x: u32): u32 {
+  if ((x >> 31) == 0) return 0xffffffff
+  return u32(recipEstimate(i32(x >> 23))) << 23
+}
+
+/** UnsignedRSqrtEstimate (URSQRTE, one 32-bit lane): x in [0.25, 1). */
+export function uRSqrtEstimate(x: u32): u32 {
+  if ((x >> 30) == 0) return 0xffffffff
+  return u32(recipSqrtEstimate(i32(x >> 23))) << 23
+}
+
 /** FPRecpX (FRECPX): exponent inverted, fraction cleared. */
 export function fpRecpX<T>(x: u64): u64 {
   const fmt = fmtOf<T>()

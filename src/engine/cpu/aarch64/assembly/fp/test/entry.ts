@@ -13,7 +13,7 @@ import {
   f64Add, f64Sub, f64Mul, f64Nmul, f64Div, f64Mulx, f64Abd, f64Max, f64Min, f64MaxNum, f64MinNum,
   f64Recps, f64Rsqrts, f64Sqrt, f64Recpe, f64Rsqrte, f64Recpx, f64RoundInt,
   f64Madd, f64Msub, f64Nmadd, f64Nmsub, f64Compare, f64ToInt, intToF64, f64ToF32, f64ToF16, f64ToF32Odd,
-  f16ToF32, f16ToF64,
+  f16ToF32, f16ToF64, u32RecipEstimate, u32RSqrtEstimate,
 } from '../index'
 import {
   fpAdd, fpMul, fpDiv, fpSqrt, fpMulAdd, fpToFixed, fpFromFixed, fpRoundInt, fpConvert,
@@ -153,6 +153,8 @@ function exec(op: u32, a: u64, b: u64, c: u64): u64 {
     case 128: return u64(intToF64(a, false, true, 0)) // UCVTF_D_X
     case 129: return u64(intToF64(a, false, true, i32(c))) // UCVTF_D_X_FIX
     case 130: return u64(f64ToF32Odd(a)) // CVTXN_S_D
+    case 131: return u64(u32RecipEstimate(u32(a))) // URECPE
+    case 132: return u64(u32RSqrtEstimate(u32(a))) // URSQRTE
     default: return 0xbad0bad0bad0bad0
   }
 }
