@@ -149,7 +149,7 @@ function toIntOperands(r: Rng, name: string, n: number): bigint[] {
 export interface Batch { records: Buffer, count: number }
 
 /** Builds the whole operation list of one run. */
-export function generate(seed: number): Batch {
+export function generate(seed: number, full = false): Batch {
   const r = new Rng(seed)
   const recs: [number, number, bigint, bigint, bigint][] = []
   const M64 = 0xffffffffffffffffn
@@ -160,6 +160,7 @@ export function generate(seed: number): Batch {
     switch (op.kind) {
       case 'bin': {
         const sp = specials(fmt)
+        if (full) for (const a of sp) for (const b of sp) for (const c of CONFIGS) push(op, c, a, b)
         for (const a of sp) for (const b of sp) if (r.int(2) === 0) push(op, cfg(), a, b)
         for (let i = 0; i < 1500; i++) {
           const a = randomFp(r, fmt)
@@ -170,6 +171,7 @@ export function generate(seed: number): Batch {
       }
       case 'cmp': {
         const sp = specials(fmt)
+        if (full) for (const a of sp) for (const b of sp) for (const c of CONFIGS) push(op, c, a, b)
         for (const a of sp) for (const b of sp) if (r.int(4) === 0) push(op, cfg(), a, b)
         for (let i = 0; i < 500; i++) { const a = randomFp(r, fmt); push(op, cfg(), a, r.int(2) ? a : nearFp(r, fmt, a)) }
         break
@@ -182,6 +184,7 @@ export function generate(seed: number): Batch {
       }
       case 'ter': {
         const sp = specials(fmt)
+        if (full) for (const a of sp) for (const b of sp) for (const c of sp) push(op, cfg(), a, b, c)
         for (let i = 0; i < 4000; i++) push(op, cfg(), r.pick(sp), r.pick(sp), r.pick(sp))
         for (let i = 0; i < 3000; i++) {
           const a = randomFp(r, fmt)
