@@ -50,9 +50,12 @@ export function f32Mul(n: u32, m: u32): u32 {
   return u32(fpMul<u32>(n, m, false, fpRMode))
 }
 /** FNMUL: -(n*m), the negation applies to NaN results too */
-export function f32Nmul(n: u32, m: u32): u32 { return u32(fpMul<u32>(n, m, false, fpRMode)) ^ S_SIGN }
+export function f32Nmul(n: u32, m: u32): u32 { return f32Mul(n, m) ^ S_SIGN }
 /** FMULX: like FMUL but 0 * inf = +-2.0 */
-export function f32Mulx(n: u32, m: u32): u32 { return u32(fpMul<u32>(n, m, true, fpRMode)) }
+export function f32Mulx(n: u32, m: u32): u32 {
+  if (normalS(n) && normalS(m)) return f32Mul(n, m) // no 0 * inf possible
+  return u32(fpMul<u32>(n, m, true, fpRMode))
+}
 /** FDIV: n / m */
 export function f32Div(n: u32, m: u32): u32 {
   if (fastS2(n, m)) {
@@ -77,7 +80,7 @@ export function f32Sqrt(n: u32): u32 {
   return u32(fpSqrt<u32>(n, fpRMode))
 }
 /** FABD: |n - m| (sign cleared on NaN results too) */
-export function f32Abd(n: u32, m: u32): u32 { return u32(fpAdd<u32>(n, m, true, fpRMode)) & ~S_SIGN }
+export function f32Abd(n: u32, m: u32): u32 { return f32Sub(n, m) & ~S_SIGN }
 /** FMAX / FMIN / FMAXNM / FMINNM */
 export function f32Max(n: u32, m: u32): u32 {
   if (normalS(n) && normalS(m)) return reinterpret<f32>(n) > reinterpret<f32>(m) ? n : m
@@ -202,8 +205,11 @@ export function f64Mul(n: u64, m: u64): u64 {
   }
   return fpMul<u64>(n, m, false, fpRMode)
 }
-export function f64Nmul(n: u64, m: u64): u64 { return fpMul<u64>(n, m, false, fpRMode) ^ D_SIGN }
-export function f64Mulx(n: u64, m: u64): u64 { return fpMul<u64>(n, m, true, fpRMode) }
+export function f64Nmul(n: u64, m: u64): u64 { return f64Mul(n, m) ^ D_SIGN }
+export function f64Mulx(n: u64, m: u64): u64 {
+  if (normalD(n) && normalD(m)) return f64Mul(n, m) // no 0 * inf possible
+  return fpMul<u64>(n, m, true, fpRMode)
+}
 export function f64Div(n: u64, m: u64): u64 {
   if (fastD2(n, m)) {
     const r = reinterpret<u64>(reinterpret<f64>(n) / reinterpret<f64>(m))
@@ -231,7 +237,7 @@ export function f64Sqrt(n: u64): u64 {
   }
   return fpSqrt<u64>(n, fpRMode)
 }
-export function f64Abd(n: u64, m: u64): u64 { return fpAdd<u64>(n, m, true, fpRMode) & ~D_SIGN }
+export function f64Abd(n: u64, m: u64): u64 { return f64Sub(n, m) & ~D_SIGN }
 export function f64Max(n: u64, m: u64): u64 {
   if (normalD(n) && normalD(m)) return reinterpret<f64>(n) > reinterpret<f64>(m) ? n : m
   return fpMinMax<u64>(n, m, true, false)
