@@ -1,9 +1,10 @@
-// Format-generic soft-float core: every operation works on raw bits held in
-// a u64 and a format number, decodes the operands, computes the exact result
-// in integer arithmetic (u64 and u64 pairs for 128-bit products) and rounds
-// it once with roundPack, which implements the Arm ARM's FPRound (tininess
-// before rounding, FZ flushing, AHP). The wrappers in index.ts fix the format
-// so the optimizer folds the format tests away.
+// Format-generic soft-float core: every operation is generic over a marker
+// type (u16 half, u32 single, u64 double; see fmtOf), works on raw bits held
+// in a u64, decodes the operands, computes the exact result in integer
+// arithmetic (u64 and u64 pairs for 128-bit products) and rounds it once
+// with roundPack, which implements the Arm ARM's FPRound (tininess before
+// rounding, FZ flushing, AHP). Function names follow the pseudocode
+// (FPAdd -> fpAdd, FPMulAdd -> fpMulAdd, FPToFixed -> fpToFixed, ...).
 //
 // Internal significand convention: a finite nonzero operand is unpacked to
 // (sign, exp, sig) with the leading one at bit 62 of sig and value
