@@ -4,6 +4,9 @@
  *   sh FILE [ARGS]      run a script
  *   sh -c CMD [NAME [ARGS]]
  *   sh -i               force interactive mode
+ *   sh -l               login shell: first run /etc/profile (also when
+ *                       argv[0] starts with '-', as login(1) does)
+ * An interactive shell also runs the file named by $ENV, if set.
  * Non-interactive input is read a byte at a time so that commands reading
  * the same stdin see exactly the lines after their own. */
 #include <errno.h>
@@ -149,7 +152,7 @@ int main(int argc, char **argv) {
   script_argc = 1;
   script_argv = argv;
 
-  int i = 1, force_interactive = 0;
+  int i = 1, force_interactive = 0, login = shell_name[0] == '-';
   const char *command = NULL;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     if (strcmp(argv[i], "--") == 0) {
@@ -164,9 +167,11 @@ int main(int argc, char **argv) {
       command = argv[++i];
     } else if (strcmp(argv[i], "-i") == 0) {
       force_interactive = 1;
+    } else if (strcmp(argv[i], "-l") == 0) {
+      login = 1;
     } else if (strcmp(argv[i], "-s") == 0) {
     } else {
-      fprintf(stderr, "sh: %s: invalid option\nusage: sh [-i] [-c CMD [NAME [ARGS]] | FILE [ARGS]]\n", argv[i]);
+      fprintf(stderr, "sh: %s: invalid option\nusage: sh [-il] [-c CMD [NAME [ARGS]] | FILE [ARGS]]\n", argv[i]);
       return 2;
     }
   }
@@ -185,6 +190,10 @@ int main(int argc, char **argv) {
   }
   interactive = force_interactive || (isatty(0) && isatty(2));
   jobs_init();
+  if (login && access("/etc/profile", R_OK) == 0) run_file("/etc/profile", 1, argv);
+  const char *env_file = interactive ? var_get("ENV") : NULL;
+  if (env_file && *env_file && access(env_file, R_OK) == 0) run_file(env_file, 1, argv);
+  arena_reset();
   repl();
   if (interactive) fputs("exit\n", stderr);
   sh_exit(last_status);
