@@ -1,0 +1,84 @@
+/**
+ * The native µApp ABI: what a native thread sees of the kernel. A thread's
+ * body is a generator; it fills its system-call registers and UTCB through a
+ * `Sys` and yields; the kernel performs the call and resumes the generator
+ * with the result tag. `Sys` holds no kernel object — only the registers and
+ * the UTCB words, which in L4Re are user memory too.
+ *
+ *   const tag = yield sys.call(gate, msgtag(0, 2, 0, 0))
+ *
+ * An entry point (what ex_regs sets for a native thread, in place of an
+ * instruction pointer) is a function that makes the body from a Sys.
+ */
+import { IPC_NEVER, Sysf, Utcb } from './abi'
+import type { SyscallRegs, ThreadBody } from './objects/thread'
+
+/** The value a native thread yields: the kernel reads the call from the registers, not from it. */
+export const SYSCALL: unique symbol = Symbol('l4 syscall')
+export type SyscallToken = typeof SYSCALL
+
+export type NativeEntry = (sys: Sys) => ThreadBody
+
+export class Sys {
+  constructor(
+    readonly regs: SyscallRegs,
+    /** Message registers, buffer registers and TCRs as words. */
+    readonly utcb: Float64Array,
+    /** The same UTCB as bytes (payloads such as console text, 8 bytes per word). */
+    readonly bytes: Uint8Array,
+  ) {}
+
+  /** The label of the last message received (the gate's or Irq's label). */
+  get label(): number {
+    return this.regs.label
+  }
+
+  /** The IPC error code of the last failed call (the error TCR). */
+  get error(): number {
+    return this.utcb[Utcb.TcrError]
+  }
+
+  private prepare(flags: number, cap: number, tag: number, timeout: number, payload?: unknown): SyscallToken {
+    const r = this.regs
+    r.flags = flags
+    r.cap = cap
+    r.tag = tag
+    r.timeout = timeout
+    r.payload = payload
+    return SYSCALL
+  }
+
+  /** Send to `cap` and wait for its reply (an invocation of a kernel object is a call too). */
+  call(cap: number, tag: number, timeout = IPC_NEVER, payload?: unknown): SyscallToken {
+    return this.prepare(Sysf.Call, cap, tag, timeout, payload)
+  }
+
+  send(cap: number, tag: number, timeout = IPC_NEVER): SyscallToken {
+    return this.prepare(Sysf.Send, cap, tag, timeout)
+  }
+
+  /** Open wait: receive from any sender. */
+  wait(timeout = IPC_NEVER): SyscallToken {
+    return this.prepare(Sysf.Wait, 0, 0, timeout)
+  }
+
+  /** Closed wait: receive from the thread `cap` names. */
+  receive(cap: number, timeout = IPC_NEVER): SyscallToken {
+    return this.prepare(Sysf.Recv, cap, 0, timeout)
+  }
+
+  /** Reply to the last caller and wait for the next message. */
+  replyAndWait(tag: number, timeout = IPC_NEVER): SyscallToken {
+    return this.prepare(Sysf.ReplyAndWait, 0, tag, timeout)
+  }
+
+  /** Reply to the last caller without waiting. */
+  reply(tag: number): SyscallToken {
+    return this.prepare(Sysf.Send | Sysf.Reply, 0, tag, 0)
+  }
+
+  /** Send and then wait for anyone (L4's send_and_wait). */
+  sendAndWait(cap: number, tag: number, timeout = IPC_NEVER): SyscallToken {
+    return this.prepare(Sysf.SendAndWait, cap, tag, timeout)
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Ipc_gate operations (label KOBJECT, on a capability with the server right
+ * N): bind (0x10: MR1 = index of the thread to bind, MR2 = label) and
+ * get_info (0x11: MR0 ← the gate's label). Everything else sent to a gate is
+ * IPC to its bound thread.
+ */
+import { Err, GateOp } from '../abi'
+import type { Capability } from '../cap-space'
+import type { Kernel } from '../kernel'
+import { mrIndex, reply, replyError } from '../invoke'
+import type { IpcGate } from './ipc-gate'
+import type { Thread } from './thread'
+
+export function invokeGate(k: Kernel, t: Thread, cap: Capability, _tag: number, _label: number): number {
+  const gate = cap.object as IpcGate
+  switch (t.utcb[0]) {
+    case GateOp.Bind: {
+      const idx = mrIndex(t, 1)
+      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
+      if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
+      const label = t.utcb[2]
+      if (!Number.isInteger(label)) return replyError(Err.EInval)
+      k.bindGate(gate, c.object as Thread, label)
+      return reply()
+    }
+    case GateOp.GetInfo:
+      t.utcb[0] = gate.label
+      return reply(1)
+    default:
+      return replyError(Err.ENoSys)
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Vcon: a virtual console — one of the lab's terminals (the UI shows each as
+ * an xterm; `l4lab run` prints its lines as "name| text"). Protocol LOG:
+ *   write (0, needs W): MR1 = length, bytes from MR2 (8 per word)
+ *   read (1, needs R): MR1 = most bytes wanted; MR0 ← count, bytes from MR1;
+ *       MR0 has bit 31 set when more input is waiting
+ *   set_attr (2) / get_attr (3): MR1..3 = i_flags, o_flags, l_flags; get_attr
+ *       also returns MR4 = columns, MR5 = rows of the terminal (a lab
+ *       extension: the UI's size, for TIOCGWINSZ)
+ * and the ICU protocol for its input interrupt: bind (0: MR1 = 0, MR2 = Irq
+ * index), unbind (1). Input from the host is queued (at most INPUT_LIMIT
+ * bytes; more is dropped and counted) and the bound Irq triggered.
+ */
+import { CapRight, Err, IcuOp, Proto, VconOp } from '../abi'
+import type { Capability } from '../cap-space'
+import { KObject } from '../kobject'
+import type { Kernel } from '../kernel'
+import { lacks, mrIndex, reply, replyError } from '../invoke'
+import type { Irq } from './irq'
+import type { Thread } from './thread'
+
+const INPUT_LIMIT = 64 * 1024
+const WRITE_MAX = (63 - 2) * 8
+const READ_MAX = (63 - 1) * 8
+
+export class Vcon extends KObject {
+  readonly kind = 'vcon'
+  private input = new Uint8Array(INPUT_LIMIT)
+  private head = 0
+  private length = 0
+  dropped = 0
+  irq: Irq | null = null
+  iflags = 0
+  oflags = 0
+  lflags = 0
+  cols = 80
+  rows = 24
+  bytesOut = 0
+
+  constructor(
+    readonly kernel: Kernel,
+    override name: string,
+    readonly colour: string,
+  ) {
+    super()
+  }
+
+  /** Host side: keyboard input for this terminal. */
+  pushInput(data: Uint8Array): void {
+    for (const b of data) {
+      if (this.length >= INPUT_LIMIT) {
+        this.dropped++
+        continue
+      }
+      this.input[(this.head + this.length) % INPUT_LIMIT] = b
+      this.length++
+    }
+    if (this.irq) this.kernel.triggerIrq(this.irq)
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols
+    this.rows = rows
+  }
+
+  get pending(): number {
+    return this.length
+  }
+
+  read(dst: Uint8Array, max: number): number {
+    const n = Math.min(max, this.length, dst.length)
+    for (let i = 0; i < n; i++) dst[i] = this.input[(this.head + i) % INPUT_LIMIT]
+    this.head = (this.head + n) % INPUT_LIMIT
+    this.length -= n
+    return n
+  }
+
+  protected destroy(): void {
+    if (this.irq) this.irq.unref()
+    this.irq = null
+    this.kernel.vconDestroyed(this)
+  }
+}
+
+export function invokeVcon(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
+  const vcon = cap.object as Vcon
+  const op = t.utcb[0]
+  if (label === Proto.Log) {
+    switch (op) {
+      case VconOp.Write: {
+        const denied = lacks(cap, CapRight.W)
+        if (denied) return denied
+        const len = t.utcb[1]
+        if (!Number.isInteger(len) || len < 0 || len > WRITE_MAX) return replyError(Err.EInval)
+        vcon.bytesOut += len
+        k.vconOutput(vcon, t.utcbBytes.subarray(16, 16 + len))
+        return reply()
+      }
+      case VconOp.Read: {
+        const denied = lacks(cap, CapRight.R)
+        if (denied) return denied
+        const max = Math.min(READ_MAX, Math.max(0, t.utcb[1] | 0))
+        const n = vcon.read(t.utcbBytes.subarray(8, 8 + max), max)
+        t.utcb[0] = n + (vcon.pending > 0 ? 0x80000000 : 0)
+        return reply(1 + Math.ceil(n / 8))
+      }
+      case VconOp.SetAttr:
+        vcon.iflags = t.utcb[1] >>> 0
+        vcon.oflags = t.utcb[2] >>> 0
+        vcon.lflags = t.utcb[3] >>> 0
+        return reply()
+      case VconOp.GetAttr:
+        t.utcb[0] = 0
+        t.utcb[1] = vcon.iflags
+        t.utcb[2] = vcon.oflags
+        t.utcb[3] = vcon.lflags
+        t.utcb[4] = vcon.cols
+        t.utcb[5] = vcon.rows
+        return reply(6)
+      default:
+        return replyError(Err.ENoSys)
+    }
+  }
+  if (label === Proto.Irq) {
+    if (op === IcuOp.Bind) {
+      const idx = mrIndex(t, 2)
+      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
+      if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
+      if (vcon.irq) vcon.irq.unref()
+      vcon.irq = c.object as Irq
+      vcon.irq.ref()
+      if (vcon.pending > 0) k.triggerIrq(vcon.irq)
+      return reply()
+    }
+    if (op === IcuOp.Unbind) {
+      if (vcon.irq) vcon.irq.unref()
+      vcon.irq = null
+      return reply()
+    }
+    if (op === IcuOp.Info) {
+      t.utcb[0] = 0
+      t.utcb[1] = 1
+      t.utcb[2] = 0
+      return reply(3)
+    }
+    if (op === IcuOp.Unmask) return reply()
+    return replyError(Err.ENoSys)
+  }
+  return replyError(Err.EBadProto)
+}
