@@ -12,32 +12,5 @@ declare class TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string
 }
 
-/** WebAssembly, as far as the CPU cores use it (synchronous instantiation). */
-declare namespace WebAssembly {
-  type ImportValue = ((...args: never[]) => unknown) | Memory | Global | Table | number
-  type Imports = Record<string, Record<string, ImportValue>>
-  type Exports = Record<string, unknown>
-  class Module {
-    constructor(bytes: ArrayBufferView | ArrayBuffer)
-  }
-  class Instance {
-    constructor(module: Module, imports?: Imports)
-    readonly exports: Exports
-  }
-  class Memory {
-    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean })
-    readonly buffer: ArrayBuffer
-    grow(delta: number): number
-  }
-  class Global {
-    constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown)
-    value: unknown
-  }
-  class Table {
-    constructor(descriptor: { element: string; initial: number; maximum?: number })
-    readonly length: number
-  }
-}
-
 /** Base64 decoding for embedded wasm (present in Node ≥ 16 and every browser). */
 declare function atob(data: string): string
