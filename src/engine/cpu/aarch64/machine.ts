@@ -27,8 +27,16 @@ export interface MachineOptions {
   translate: Translate
 }
 
+/** The part of the WebAssembly API the core uses, typed here so that this
+ *  file checks the same under the engine's and the Node tests' tsconfig. */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown }
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
 interface CoreExports {
-  memory: WebAssembly.Memory
+  memory: { buffer: ArrayBuffer }
   init(ramBytes: number, cores: number): number
   run(core: number, ctx: number, asid: number, budget: number): number
   ctxBase(): number
@@ -59,14 +67,14 @@ export const CTX = {
 // Per-core exit record layout (assembly/layout.ts).
 const C_REASON = 0, C_ACCESS = 4, C_RETIRED = 8, C_PC = 16, C_FAULT = 24, C_IMM = 32, C_SYNDROME = 36
 
-let cachedModule: WebAssembly.Module | null = null
+let cachedModule: object | null = null
 
-function coreModule(): WebAssembly.Module {
+function coreModule(): object {
   if (cachedModule) return cachedModule
   const bin = atob(coreWasmBase64)
   const bytes = new Uint8Array(bin.length)
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
-  cachedModule = new WebAssembly.Module(bytes)
+  cachedModule = new wasmApi.Module(bytes)
   return cachedModule
 }
 
@@ -196,7 +204,7 @@ export class Aarch64Machine {
       throw new RangeError(`ramBytes must be a positive multiple of 64 KiB up to 2 GiB, not ${opts.ramBytes}`)
     }
     const translate = opts.translate
-    const instance = new WebAssembly.Instance(coreModule(), {
+    const instance = new wasmApi.Instance(coreModule(), {
       env: {
         translate: (asid: number, va: number, access: number) => translate(asid, va, access as Access) | 0,
         abort: () => { throw new Error('aarch64 core: abort') },

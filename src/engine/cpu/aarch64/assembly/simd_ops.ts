@@ -998,7 +998,7 @@ function byElem(c: u32, insn: u32, scalar: bool): i32 {
   else { idx = (h << 1) | l; rm |= mbit << 4 }
   const sz = size
   const b = ge(vr(c, rm), idx, sz)
-  const long = (opc & 3) == 2 || opc == 3 || opc == 7 || opc == 11
+  const long = opc == 2 || opc == 6 || opc == 10 || opc == 3 || opc == 7 || opc == 11
   if (long) {
     if (scalar && (u || !(opc == 3 || opc == 7 || opc == 11))) return U
     if ((opc == 3 || opc == 7 || opc == 11) && u) return U

@@ -21,6 +21,9 @@ export interface HarnessResult {
   instructions: number
   /** Why the program did not exit normally. */
   error?: string
+  /** Exit reason and PC when `error` comes from the core. */
+  exitReason?: ExitReason
+  exitPc?: number
 }
 
 const STACK_TOP = 0x7fff00000000
@@ -152,6 +155,8 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
       ctx.setXNum(0, -38) // ENOSYS
       continue
     }
+    res.exitReason = reason
+    res.exitPc = m.exit.pc(0)
     const pc = m.exit.pc(0).toString(16)
     if (reason === ExitReason.Undefined) res.error = `undefined instruction 0x${(m.exit.syndrome(0) >>> 0).toString(16).padStart(8, '0')} at pc 0x${pc}`
     else if (reason === ExitReason.Brk) res.error = `brk #${m.exit.svcImm(0)} at pc 0x${pc}`
