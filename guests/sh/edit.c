@@ -55,17 +55,59 @@ struct line {
   char buf[LINE_MAX];
   int len, pos;
   const char *prompt;
+  int prompt_cols; /* the prompt's width on screen */
+  int cursor_row;  /* rows between the prompt's first row and the cursor */
 };
 
+/* Printable width of a prompt: escape sequences take no room. */
+static int visible_width(const char *s) {
+  int w = 0;
+  for (; *s; s++) {
+    if (*s == 27 && s[1] == '[') {
+      s += 2;
+      while (*s && !(*s >= '@' && *s <= '~')) s++;
+      if (!*s) break;
+      continue;
+    }
+    if (*s == '\n') w = 0;
+    else if ((unsigned char)*s >= 32) w++;
+  }
+  return w;
+}
+
+/* Redraws prompt and line, which may wrap over several rows: go up to the
+ * prompt's row, print everything, clear below, and put the cursor back.
+ * When the text ends exactly at the right margin the terminal keeps the
+ * cursor in the last column, so a newline moves it to the next row. */
 static void refresh(struct line *l) {
+  int rows, cols;
+  tty_winsize(0, &rows, &cols);
+  char esc[32];
+  if (l->cursor_row > 0) {
+    snprintf(esc, sizeof esc, "\x1b[%dA", l->cursor_row);
+    emits(esc);
+  }
   emits("\r");
   emits(l->prompt);
   emit(l->buf, (size_t)l->len);
-  emits("\x1b[K");
-  if (l->pos < l->len) {
-    char esc[16];
-    snprintf(esc, sizeof esc, "\x1b[%dD", l->len - l->pos);
-    emits(esc);
+  emits("\x1b[J");
+  int end = l->prompt_cols + l->len, at = l->prompt_cols + l->pos;
+  int end_row = end / cols;
+  if (end > 0 && end % cols == 0) {
+    emits("\r\n");
+  }
+  int at_row = at / cols, at_col = at % cols;
+  l->cursor_row = at_row;
+  if (at != end) {
+    if (end_row > at_row) {
+      snprintf(esc, sizeof esc, "\x1b[%dA", end_row - at_row);
+      emits(esc);
+    }
+    emits("\r");
+    if (at_col > 0) {
+      snprintf(esc, sizeof esc, "\x1b[%dC", at_col);
+      emits(esc);
+    }
   }
   flush_out();
 }
@@ -206,6 +248,7 @@ static void list_cands(struct line *l, struct cands *c) {
     else
       while (pad-- > 0) emits(" ");
   }
+  l->cursor_row = 0;
   refresh(l);
 }
 
@@ -285,6 +328,14 @@ char *edit_line(const char *prompt) {
   static struct line l;
   l.len = l.pos = 0;
   l.prompt = prompt;
+  /* A multi-line prompt: only its last line shares the row with the text. */
+  const char *nl = strrchr(prompt, '\n');
+  if (nl) {
+    emit(prompt, (size_t)(nl - prompt + 1));
+    l.prompt = nl + 1;
+  }
+  l.prompt_cols = visible_width(l.prompt);
+  l.cursor_row = 0;
   int hist = nhistory;
   char *draft = NULL;
   int last_tab = 0;
@@ -339,7 +390,10 @@ char *edit_line(const char *prompt) {
       delete_range(&l, k, l.pos);
       break;
     }
-    case 12: emits("\x1b[H\x1b[2J"); break;
+    case 12:
+      emits("\x1b[H\x1b[2J");
+      l.cursor_row = 0;
+      break;
     case 9:
       complete(&l, last_tab);
       tab = 1;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -114,6 +115,13 @@ static void wait_job(struct job *j) {
 void jobs_init(void) {
   shell_pid = getpid();
   if (!interactive) return;
+  /* As init (pid 1) we may have no controlling terminal yet: become a
+   * session leader and claim the console, so ^C and job control work.
+   * Both calls fail harmlessly when they are not needed. */
+  if (shell_pid == 1 || tcgetpgrp(0) < 0) {
+    setsid();
+    ioctl(0, TIOCSCTTY, 0);
+  }
   /* Wait until we are in the foreground, then lead our own group. */
   for (;;) {
     pid_t fg = tcgetpgrp(0);
