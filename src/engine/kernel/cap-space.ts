@@ -16,12 +16,17 @@ export class Capability {
   ) {}
 }
 
+/** Slots below this index live in a dense array (the common case); the rest in a map. */
+const DENSE = 4096
+
 export class ObjectSpace {
+  private readonly dense: (Capability | undefined)[] = []
   private readonly slots = new Map<number, Capability>()
   /** Called when a capability appears or disappears, for quota accounting of cap-table pages. */
   onChange: ((index: number, added: boolean) => void) | null = null
 
   get(index: number): Capability | undefined {
+    if (index >= 0 && index < DENSE) return this.dense[index]
     return this.slots.get(index)
   }
 
@@ -29,6 +34,10 @@ export class ObjectSpace {
   insert(index: number, object: KObject, rights: number): Capability {
     this.remove(index)
     const cap = new Capability(this, index, object, rights & CapRight.All)
+    if (index >= 0 && index < DENSE) {
+      while (this.dense.length < index) this.dense.push(undefined)
+      this.dense[index] = cap
+    }
     this.slots.set(index, cap)
     object.holders.add(cap)
     object.ref()
@@ -41,6 +50,7 @@ export class ObjectSpace {
     const cap = this.slots.get(index)
     if (!cap) return false
     this.slots.delete(index)
+    if (index >= 0 && index < DENSE) this.dense[index] = undefined
     cap.object.holders.delete(cap)
     this.onChange?.(index, false)
     cap.object.unref()

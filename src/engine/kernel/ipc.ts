@@ -39,7 +39,7 @@ export function ipcError(t: Thread, code: IpcErr): number {
  * Returns the result tag when the sender does not block, or -1 when it blocked.
  */
 export function send(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | null, tag: number, timeout: number, thenRecv: boolean): number {
-  if (dst === null || !dst.alive) {
+  if (dst === null || dst.state === TState.Dead) {
     if (gate && !gate.dead && dst === null) {
       // An unbound gate: wait until a thread is bound (or time out).
       const ns = timeoutNs(timeout >>> 16)
@@ -86,7 +86,7 @@ export function send(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | n
 
 /** A closed wait for a message from `from` (the reply of a call). */
 function recvClosed(k: Kernel, t: Thread, from: Thread, timeout: number): number {
-  const ns = timeoutNs(timeout & 0xffff)
+  const ns = (timeout & 0xffff) === 0 ? Infinity : timeoutNs(timeout & 0xffff)
   if (ns === 0) return ipcError(t, IpcErr.ReTimeout)
   if (ns < 0) return ipcError(t, IpcErr.ReAborted)
   t.state = TState.RecvWait
@@ -131,7 +131,7 @@ export function receive(k: Kernel, t: Thread, from: Thread | null, timeout: numb
     }
     return tag
   }
-  const ns = timeoutNs(timeout & 0xffff)
+  const ns = (timeout & 0xffff) === 0 ? Infinity : timeoutNs(timeout & 0xffff)
   if (ns === 0) return ipcError(t, IpcErr.ReTimeout)
   if (ns < 0) return ipcError(t, IpcErr.ReAborted)
   t.state = TState.RecvWait

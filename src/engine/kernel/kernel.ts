@@ -32,7 +32,7 @@ import { TimerQueue } from './timers'
 import { PhysicalMemory } from './physical-memory'
 import { flushSpace, type MemorySpace } from './mem-space'
 import { OBJECT_COST, Quota } from './quota'
-import { Thread, TState, type ThreadBody } from './objects/thread'
+import { KernelIpc, Thread, TState, type ThreadBody } from './objects/thread'
 import { Task } from './objects/task'
 import { IpcGate } from './objects/ipc-gate'
 import { Irq } from './objects/irq'
@@ -263,9 +263,11 @@ export class Kernel {
 
   block(t: Thread, timeoutNs: number): void {
     this.cpus[t.cpu].dequeue(t)
-    if (t.timer) t.timer.dead = true
-    t.timer = null
-    if (Number.isFinite(timeoutNs)) {
+    if (t.timer !== null) {
+      t.timer.dead = true
+      t.timer = null
+    }
+    if (timeoutNs !== Infinity) {
       const at = this.clock + timeoutNs
       const state = t.state
       t.timer = this.timers.add(at, () => this.timeout(t, state))
@@ -279,13 +281,16 @@ export class Kernel {
   }
 
   wake(t: Thread, result: number): void {
-    this.unblockTimer(t)
-    if (!t.alive) return
+    if (t.timer !== null) {
+      t.timer.dead = true
+      t.timer = null
+    }
+    if (t.state === TState.Dead) return
     t.state = TState.Ready
     t.partner = null
     t.result = result
     this.cpus[t.cpu].enqueue(t)
-    if (t.kernelIpc !== 'none') this.kernelIpcAnswered(t, result)
+    if (t.kernelIpc !== KernelIpc.None) this.kernelIpcAnswered(t, result)
   }
 
   private timeout(t: Thread, state: TState): void {
@@ -381,7 +386,16 @@ export class Kernel {
   syscall(t: Thread): void {
     t.stats.syscalls++
     this.stats.syscalls++
-    const { flags, tag, timeout } = t.sys
+    const sys = t.sys
+    const flags = sys.flags
+    const tag = sys.tag
+    // The two shapes of a client/server exchange, when they meet a waiting
+    // partner and carry only words: done here without the general machinery.
+    if ((tag & 0xfc0) === 0 && (sys.timeout & 0xffff) === 0) {
+      if (flags === Sysf.Call && this.fastCall(t, sys.cap, tag)) return
+      if (flags === Sysf.ReplyAndWait && this.fastReplyAndWait(t, tag)) return
+    }
+    const timeout = sys.timeout
     const isCall = (flags & Sysf.Call) === Sysf.Call && !(flags & Sysf.OpenWait)
     if (flags & Sysf.Send) {
       let r: number
@@ -434,6 +448,42 @@ export class Kernel {
       return
     }
     t.result = 0
+  }
+
+  /** call to a gate whose thread waits for anyone: transfer, then wait for the reply. */
+  private fastCall(t: Thread, capIndex: number, tag: number): boolean {
+    const cap = t.task!.caps.get(capIndex)
+    if (cap === undefined) return false
+    const o = cap.object
+    if (o.kind !== 'ipc_gate' || tagLabel(tag) === Proto.Kobject) return false
+    const g = o as IpcGate
+    const dst = g.thread
+    if (dst === null || dst.state !== TState.RecvWait || dst.partner !== null || dst.executingUser) return false
+    copyWords(t, dst, tag & 0x3f)
+    this.stats.ipcs++
+    dst.sys.label = g.label
+    dst.replyTo = t
+    this.wake(dst, tag)
+    t.state = TState.RecvWait
+    t.partner = dst
+    this.block(t, Infinity)
+    return true
+  }
+
+  /** reply_and_wait to a caller that waits, with nobody queued for us: transfer, then wait. */
+  private fastReplyAndWait(t: Thread, tag: number): boolean {
+    const caller = t.replyTo
+    if (caller === null || caller.state !== TState.RecvWait || caller.partner !== t || caller.kernelIpc !== KernelIpc.None) return false
+    if (t.senders.length !== 0) return false
+    t.replyTo = null
+    copyWords(t, caller, tag & 0x3f)
+    this.stats.ipcs++
+    caller.sys.label = 0
+    this.wake(caller, tag)
+    t.state = TState.RecvWait
+    t.partner = null
+    this.block(t, Infinity)
+    return true
   }
 
   /** Reply phase: `t` answers `caller`, who waits in a closed receive. */
@@ -492,59 +542,58 @@ export class Kernel {
     return false
   }
 
+  /**
+   * Runs one CPU until the round ends. Native threads are stepped right here,
+   * one kernel entry at a time, with their time accounted per step: when an
+   * IPC blocks the caller and readies its partner, the loop continues with
+   * the partner at once (Fiasco's direct switch), without leaving the loop.
+   */
   private runCpu(cpu: Cpu): void {
     this.clock = this.now
+    const core = this.core
     while (this.clock < this.roundEnd) {
       const t = cpu.pick()
-      if (!t) {
+      if (t === null) {
         cpu.idleNs += this.roundEnd - this.clock
         this.clock = this.roundEnd
         return
       }
       if (cpu.current !== t) {
         cpu.current = t
-        if (this.core) this.core.clearExclusive(cpu.index)
+        if (core !== null) core.clearExclusive(cpu.index)
+      }
+      const body = t.body
+      if (body !== null && !t.executingUser) {
+        let r: IteratorResult<unknown, void>
+        try {
+          r = body.next(t.result)
+        } catch (e) {
+          this.account(cpu, t, SYSCALL_NS)
+          this.nativeCrash(t, e)
+          continue
+        }
+        this.account(cpu, t, SYSCALL_NS)
+        if (r.done === true) this.threadExited(t, 'exited')
+        else this.syscall(t)
+        continue
       }
       const before = this.clock
-      if (t.executingUser) this.runUser(cpu, t)
-      else if (t.body) this.runNative(cpu, t)
-      else {
-        // Emulated thread outside vCPU mode.
-        t.executingUser = true
-        this.runUser(cpu, t)
-      }
+      t.executingUser = true
+      this.runUser(cpu, t)
       const used = this.clock - before
-      t.stats.consumedNs += used
-      cpu.busyNs += used
-      t.sliceLeftNs -= used
-      if (t.sliceLeftNs <= 0) {
-        t.sliceLeftNs = t.timesliceNs
-        cpu.rotate(t)
-      }
+      this.clock = before
+      this.account(cpu, t, used)
     }
   }
 
-  private runNative(cpu: Cpu, t: Thread): void {
-    const body = t.body!
-    const entry = this.clock
-    while (this.clock < this.roundEnd) {
-      let r: IteratorResult<unknown, void>
-      try {
-        r = body.next(t.result)
-      } catch (e) {
-        this.clock += SYSCALL_NS
-        this.nativeCrash(t, e)
-        return
-      }
-      this.clock += SYSCALL_NS
-      if (r.done) {
-        this.threadExited(t, 'exited')
-        return
-      }
-      this.syscall(t)
-      // Leave when the thread blocked, went to user mode, or someone of higher priority is ready.
-      if (!t.queued || t.executingUser || cpu.pick() !== t) return
-      if (this.clock - entry >= t.sliceLeftNs) return
+  /** Charges `ns` of virtual time to a thread on a CPU; its timeslice ending rotates it. */
+  private account(cpu: Cpu, t: Thread, ns: number): void {
+    this.clock += ns
+    t.stats.consumedNs += ns
+    cpu.busyNs += ns
+    if ((t.sliceLeftNs -= ns) <= 0) {
+      t.sliceLeftNs = t.timesliceNs
+      cpu.rotate(t)
     }
   }
 
@@ -662,7 +711,7 @@ export class Kernel {
     // The receive window for the pager's map item: the whole address space.
     u[Utcb.Bdr] = 0
     u[Utcb.BrFirst] = memFpage(0, WHOLE_SPACE_ORDER, 0)
-    this.kernelCall(t, t.pager, msgtag(Proto.PageFault, 2, 0, 0), 'pagefault')
+    this.kernelCall(t, t.pager, msgtag(Proto.PageFault, 2, 0, 0), KernelIpc.PageFault)
   }
 
   private exceptionIpc(t: Thread, cls: number, svcImm: number, syndrome: number, pfa: number, pc: number): void {
@@ -672,15 +721,15 @@ export class Kernel {
     u[2] = syndrome
     u[3] = pfa
     u[4] = pc
-    this.kernelCall(t, t.excHandler, msgtag(Proto.Exception, 5, 0, 0), 'exception')
+    this.kernelCall(t, t.excHandler, msgtag(Proto.Exception, 5, 0, 0), KernelIpc.Exception)
   }
 
   /** Sends a fault or exception message as a call on the thread's behalf; emulation stops until the reply. */
-  private kernelCall(t: Thread, capIndex: number, tag: number, kind: 'pagefault' | 'exception'): void {
+  private kernelCall(t: Thread, capIndex: number, tag: number, kind: KernelIpc): void {
     t.executingUser = false
     const cap = t.task?.caps.get(capIndex)
     if (!cap || cap.object.dead || (cap.object.kind !== 'thread' && cap.object.kind !== 'ipc_gate')) {
-      this.kill(t, `${kind === 'pagefault' ? 'page fault' : 'exception'} with no ${kind === 'pagefault' ? 'pager' : 'exception handler'}`)
+      this.kill(t, kind === KernelIpc.PageFault ? 'page fault with no pager' : 'exception with no exception handler')
       return
     }
     t.kernelIpc = kind
@@ -700,12 +749,12 @@ export class Kernel {
   /** The pager or exception handler answered (or the IPC failed): resume emulation or give up. */
   private kernelIpcAnswered(t: Thread, tag: number): void {
     const kind = t.kernelIpc
-    t.kernelIpc = 'none'
+    t.kernelIpc = KernelIpc.None
     if (tag & TagFlag.Error) {
-      this.kill(t, `${kind} IPC failed (error ${t.utcb[Utcb.TcrError]})`)
+      this.kill(t, `${kind === KernelIpc.PageFault ? 'page-fault' : 'exception'} IPC failed (error ${t.utcb[Utcb.TcrError]})`)
       return
     }
-    if (kind === 'exception' && t.context) {
+    if (kind === KernelIpc.Exception && t.context) {
       // The handler may have changed the PC (e.g. to skip an svc): MR4 holds it.
       const c = t.context as { setPc(v: bigint): void }
       if ((tag & 0x3f) >= 5) c.setPc(BigInt(t.utcb[4]))
@@ -839,3 +888,11 @@ export class Kernel {
   irqLineUnbound: ((irq: Irq) => void) | null = null
 }
 
+/** Copies `words` message registers, bit for bit. */
+function copyWords(src: Thread, dst: Thread, words: number): void {
+  const s = src.utcbRaw
+  const d = dst.utcbRaw
+  for (let i = 0, n = 2 * words; i < n; i++) d[i] = s[i]
+  src.stats.ipcSent++
+  dst.stats.ipcReceived++
+}

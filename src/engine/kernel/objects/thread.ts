@@ -46,6 +46,13 @@ export interface SyscallRegs {
 
 export type ThreadBody = Generator<unknown, void, number>
 
+/** A message the kernel sends on an emulated thread's behalf, in flight. */
+export const enum KernelIpc {
+  None = 0,
+  PageFault = 1,
+  Exception = 2,
+}
+
 export interface ThreadStats {
   syscalls: number
   ipcSent: number
@@ -113,7 +120,7 @@ export class Thread extends KObject {
   /** True while the thread executes emulated code (vCPU user mode, or a plain emulated thread). */
   executingUser = false
   /** True while a fault or exception message is in flight for this thread's emulated code. */
-  kernelIpc: 'none' | 'pagefault' | 'exception' = 'none'
+  kernelIpc = KernelIpc.None
 
   readonly stats: ThreadStats = {
     syscalls: 0,
