@@ -45,24 +45,33 @@ run(process.execPath, ['scripts/guests/cpu-tests.mjs', 'bench'])
 run(process.execPath, [join(root, 'node_modules/esbuild/bin/esbuild'), 'test/cpu/bench-run.ts', '--bundle', '--platform=node',
   '--format=esm', '--outfile=build/cpu-bench-run.mjs', '--log-level=warning'])
 
-const q = await timeParts('qemu-aarch64', [elf])
-const ours = spawnSync(process.execPath, ['build/cpu-bench-run.mjs', elf], { cwd: root, encoding: 'utf8' })
-if (ours.status !== 0) throw new Error(`bench on our core failed:\n${ours.stderr}`)
-const lines = ours.stdout.trim().split('\n')
-const mine = new Map()
-let mips = '?'
-for (const l of lines) {
-  const m = l.match(/^cpu\.(\w+): ([\d.]+) s/)
-  if (m) mine.set(m[1], Number(m[2]))
-  const mm = l.match(/^cpu\.mips: ([\d.]+)/)
-  if (mm) mips = mm[1]
-  if (l.startsWith('cpu.error')) console.log(l)
+// The machine may be busy: run both sides ROUNDS times, alternating, and keep
+// each part's best time.
+const ROUNDS = Number(process.env.ROUNDS ?? 2)
+const best = (map, name, v) => map.set(name, Math.min(map.get(name) ?? Infinity, v))
+const qemu = new Map(), mine = new Map()
+let qemuResults = [], ourResults = [], mips = 0, names = []
+for (let round = 0; round < ROUNDS; round++) {
+  const q = await timeParts('qemu-aarch64', [elf])
+  q.parts.forEach((p) => best(qemu, p.name, p.seconds))
+  names = q.parts.map((p) => p.name)
+  qemuResults = q.results
+  const ours = spawnSync(process.execPath, ['build/cpu-bench-run.mjs', elf], { cwd: root, encoding: 'utf8' })
+  if (ours.status !== 0) throw new Error(`bench on our core failed:\n${ours.stderr}`)
+  const lines = ours.stdout.trim().split('\n')
+  for (const l of lines) {
+    const m = l.match(/^cpu\.(\w+): ([\d.]+) s/)
+    if (m) best(mine, m[1], Number(m[2]))
+    const mm = l.match(/^cpu\.mips: ([\d.]+)/)
+    if (mm) mips = Math.max(mips, Number(mm[1]))
+    if (l.startsWith('cpu.error')) console.log(l)
+  }
+  ourResults = lines.filter((l) => l.startsWith('cpu.result: ')).map((l) => l.slice(12))
 }
-const ourResults = lines.filter((l) => l.startsWith('cpu.result: ')).map((l) => l.slice(12))
-console.log(`results ${JSON.stringify(ourResults) === JSON.stringify(q.results) ? 'match' : 'DIFFER'} (${ourResults.join(' ')})`)
-console.log(`cpu.mips: ${mips}`)
+console.log(`results ${JSON.stringify(ourResults) === JSON.stringify(qemuResults) ? 'match' : 'DIFFER'} (${ourResults.join(' ')})`)
+console.log(`cpu.mips: ${mips.toFixed(1)} (best of ${ROUNDS})`)
 console.log('part        qemu s    ours s    ratio')
-for (const p of q.parts) {
-  const o = mine.get(p.name)
-  console.log(`${p.name.padEnd(10)} ${p.seconds.toFixed(3).padStart(7)} ${o === undefined ? '      ?' : o.toFixed(3).padStart(9)} ${o === undefined ? '' : (o / p.seconds).toFixed(1).padStart(7) + 'x'}`)
+for (const name of names) {
+  const q = qemu.get(name), o = mine.get(name)
+  console.log(`${name.padEnd(10)} ${q.toFixed(3).padStart(7)} ${o === undefined ? '      ?' : o.toFixed(3).padStart(9)} ${o === undefined ? '' : (o / q).toFixed(1).padStart(7) + 'x'}`)
 }

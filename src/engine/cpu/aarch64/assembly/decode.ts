@@ -232,7 +232,7 @@ function refine(op: Op, insn: u32): Op {
       if (op == Op.SUB_I) { decImm = 0 - decImm; op = Op.ADD_I }
       if (op == Op.ADD_I && sf) return Op.ADD_IX // 64-bit add/sub of an immediate (SP allowed)
       if (op == Op.ADD_I) return Op.ADD_I
-      return op
+      return <Op>(<u32>Op.ADDSUBS_I_0 + sf * 2 + (op == Op.SUBS_I ? 1 : 0))
     case Op.LOGIC_I: {
       const n = (insn >>> 22) & 1
       if (sf == 0 && n == 1) return Op.UNDEF
@@ -258,10 +258,13 @@ function refine(op: Op, insn: u32): Op {
       const n = (insn >>> 22) & 1
       if (n != sf) return Op.UNDEF
       if (sf == 0 && ((insn >>> 10) & 0x20) != 0) return Op.UNDEF
-      return op
+      return sf ? Op.EXTR_X : Op.EXTR_W
     }
     case Op.B: case Op.BL: decImm = sext(<u64>(insn & 0x3FFFFFF) << 2, 28); return op
-    case Op.CBZ: case Op.CBNZ: case Op.B_COND: case Op.LDR_LIT: case Op.LDRSW_LIT: case Op.PRFM_LIT:
+    case Op.B_COND:
+      decImm = sext(<u64>((insn >>> 5) & 0x7FFFF) << 2, 21)
+      return <Op>(<u32>Op.BCOND_0 + (insn & 15))
+    case Op.CBZ: case Op.CBNZ: case Op.LDR_LIT: case Op.LDRSW_LIT: case Op.PRFM_LIT:
       decImm = sext(<u64>((insn >>> 5) & 0x7FFFF) << 2, 21); return op
     case Op.LDR_LIT_V:
       if ((insn >>> 30) == 3) return Op.UNDEF
@@ -280,6 +283,7 @@ function refine(op: Op, insn: u32): Op {
       if (opc == 3) return Op.UNDEF
       decImm = sext(<u64>((insn >>> 15) & 0x7F), 7) << (2 + opc)
       decAux = idx2(insn)
+      if (opc == 2) return op == Op.LDP_V ? Op.LDP_Q : Op.STP_Q
       return op
     }
     case Op.LDST_IMM9: case Op.LDST_UIMM: case Op.LDST_REG: return refineLdst(op, insn)
@@ -318,20 +322,21 @@ function specializeReg(op: Op, insn: u32): Op {
   const rd = insn & 31
   const type = (insn >>> 22) & 3
   const amount = (insn >>> 10) & 63
-  if (rd == 31) return op // writes to XZR (CMP, TST) keep the generic path
+  const direct = rd != 31 // the MOV_R*/ADD_R*/SUB_R*/SUBS_R* handlers store Rd without the XZR fix-up
   decAux = (type << 8) | amount
   if (op == Op.LOGIC_SR) {
     const opc = (insn >>> 29) & 3
     if (opc == 3) return op
     decImm = ((insn >>> 21) & 1) != 0 ? <u64>-1 : 0
-    if (opc == 1 && ((insn >>> 5) & 31) == 31 && amount == 0 && decImm == 0) return sf ? Op.MOV_RX : Op.MOV_RW
-    return sf ? Op.LOGIC_X : Op.LOGIC_W
+    if (direct && opc == 1 && ((insn >>> 5) & 31) == 31 && amount == 0 && decImm == 0) return sf ? Op.MOV_RX : Op.MOV_RW
+    return <Op>(<u32>Op.LOGIC_0 + sf * 12 + opc * 4 + type)
   }
-  if (amount != 0) return op
-  if (op == Op.ADD_SR) return sf ? Op.ADD_RX : Op.ADD_RW
-  if (op == Op.SUB_SR) return sf ? Op.SUB_RX : Op.SUB_RW
-  if (op == Op.SUBS_SR) return sf ? Op.SUBS_RX : Op.SUBS_RW
-  return op
+  if (direct && amount == 0 && op == Op.ADD_SR) return sf ? Op.ADD_RX : Op.ADD_RW
+  if (direct && amount == 0 && op == Op.SUB_SR) return sf ? Op.SUB_RX : Op.SUB_RW
+  if (direct && amount == 0 && op == Op.SUBS_SR) return sf ? Op.SUBS_RX : Op.SUBS_RW
+  const flags: u32 = op == Op.ADDS_SR || op == Op.SUBS_SR ? 1 : 0
+  const sub: u32 = op == Op.SUB_SR || op == Op.SUBS_SR ? 1 : 0
+  return <Op>(<u32>Op.ADDSUB_0 + sf * 12 + flags * 6 + sub * 3 + type)
 }
 
 /** Register loads/stores: the transfer kind (V:size:opc) goes to decAux, the

@@ -14,7 +14,7 @@
 import {
   ACC_EXEC, ACC_READ, ACC_WRITE, C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC,
   C_REASON, C_RETIRED, C_SYNDROME, ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_BRK, EXIT_BUDGET, EXIT_SVC, EXIT_UNDEFINED,
-  RAM_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
+  RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
 } from './layout'
 import {
   allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbX,
@@ -26,7 +26,7 @@ import { readSys, sysOk, writeSys, K_NZCV } from './sysreg'
 import { execSimd, simdExit } from './simd'
 import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
-export const REFETCH_ENTRY: u32 = 4 << 20
+export const REFETCH_ENTRY: u32 = SCRATCH_BASE
 
 // ---- registers -------------------------------------------------------------------
 
@@ -189,6 +189,39 @@ function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
   return acc
 }
 
+
+// ---- generic handlers, instantiated with constant arguments per op ----------------
+
+/** AND/ORR/EOR (shifted register; BIC/ORN/EON via imm = ~0). */
+@inline function logicSR(c: u32, insn: u32, ip: u32, sf: u32, opc: u32, type: u32): void {
+  const a = X(c, (insn >>> 5) & 31)
+  const b = shiftReg(X(c, (insn >>> 16) & 31), type, <u64>((insn >>> 10) & 63), sf) ^ load<u64>(ip, 8)
+  const r = opc == 0 ? a & b : opc == 1 ? a | b : a ^ b
+  setX(c, insn & 31, sf ? r : r & 0xFFFFFFFF)
+}
+
+/** ADD/SUB/ADDS/SUBS (shifted register). */
+@inline function addSubSR(c: u32, insn: u32, sf: u32, flags: bool, sub: bool, type: u32): void {
+  const a = X(c, (insn >>> 5) & 31)
+  let b = shiftReg(X(c, (insn >>> 16) & 31), type, <u64>((insn >>> 10) & 63), sf)
+  let r: u64
+  if (flags) {
+    if (sub) b = ~b
+    r = sf ? addc64(c, a, b, sub ? 1 : 0, true) : addc32(c, a, b, sub ? 1 : 0, true)
+  } else {
+    r = sub ? a - b : a + b
+    if (!sf) r &= 0xFFFFFFFF
+  }
+  setX(c, insn & 31, r)
+}
+
+/** ADDS/SUBS (immediate), CMP/CMN. */
+@inline function addSubsImm(c: u32, insn: u32, ip: u32, sf: u32, sub: bool): void {
+  const a = XS(c, (insn >>> 5) & 31)
+  const b = load<u64>(ip, 8)
+  setX(c, insn & 31, sf ? addc64(c, a, sub ? ~b : b, sub ? 1 : 0, true) : addc32(c, a, sub ? ~b : b, sub ? 1 : 0, true))
+}
+
 // ---- loads and stores --------------------------------------------------------------------
 
 /** One register transfer of kind V:size:opc at va. */
@@ -306,6 +339,234 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.ADD_I: {
         const r = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         setXS(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
+        break
+      }
+      case Op.LOGIC_0: logicSR(c, insn, ip, 0, 0, 0); break
+      case Op.LOGIC_1: logicSR(c, insn, ip, 0, 0, 1); break
+      case Op.LOGIC_2: logicSR(c, insn, ip, 0, 0, 2); break
+      case Op.LOGIC_3: logicSR(c, insn, ip, 0, 0, 3); break
+      case Op.LOGIC_4: logicSR(c, insn, ip, 0, 1, 0); break
+      case Op.LOGIC_5: logicSR(c, insn, ip, 0, 1, 1); break
+      case Op.LOGIC_6: logicSR(c, insn, ip, 0, 1, 2); break
+      case Op.LOGIC_7: logicSR(c, insn, ip, 0, 1, 3); break
+      case Op.LOGIC_8: logicSR(c, insn, ip, 0, 2, 0); break
+      case Op.LOGIC_9: logicSR(c, insn, ip, 0, 2, 1); break
+      case Op.LOGIC_10: logicSR(c, insn, ip, 0, 2, 2); break
+      case Op.LOGIC_11: logicSR(c, insn, ip, 0, 2, 3); break
+      case Op.LOGIC_12: logicSR(c, insn, ip, 1, 0, 0); break
+      case Op.LOGIC_13: logicSR(c, insn, ip, 1, 0, 1); break
+      case Op.LOGIC_14: logicSR(c, insn, ip, 1, 0, 2); break
+      case Op.LOGIC_15: logicSR(c, insn, ip, 1, 0, 3); break
+      case Op.LOGIC_16: logicSR(c, insn, ip, 1, 1, 0); break
+      case Op.LOGIC_17: logicSR(c, insn, ip, 1, 1, 1); break
+      case Op.LOGIC_18: logicSR(c, insn, ip, 1, 1, 2); break
+      case Op.LOGIC_19: logicSR(c, insn, ip, 1, 1, 3); break
+      case Op.LOGIC_20: logicSR(c, insn, ip, 1, 2, 0); break
+      case Op.LOGIC_21: logicSR(c, insn, ip, 1, 2, 1); break
+      case Op.LOGIC_22: logicSR(c, insn, ip, 1, 2, 2); break
+      case Op.LOGIC_23: logicSR(c, insn, ip, 1, 2, 3); break
+      case Op.ADDSUB_0: addSubSR(c, insn, 0, false, false, 0); break
+      case Op.ADDSUB_1: addSubSR(c, insn, 0, false, false, 1); break
+      case Op.ADDSUB_2: addSubSR(c, insn, 0, false, false, 2); break
+      case Op.ADDSUB_3: addSubSR(c, insn, 0, false, true, 0); break
+      case Op.ADDSUB_4: addSubSR(c, insn, 0, false, true, 1); break
+      case Op.ADDSUB_5: addSubSR(c, insn, 0, false, true, 2); break
+      case Op.ADDSUB_6: addSubSR(c, insn, 0, true, false, 0); break
+      case Op.ADDSUB_7: addSubSR(c, insn, 0, true, false, 1); break
+      case Op.ADDSUB_8: addSubSR(c, insn, 0, true, false, 2); break
+      case Op.ADDSUB_9: addSubSR(c, insn, 0, true, true, 0); break
+      case Op.ADDSUB_10: addSubSR(c, insn, 0, true, true, 1); break
+      case Op.ADDSUB_11: addSubSR(c, insn, 0, true, true, 2); break
+      case Op.ADDSUB_12: addSubSR(c, insn, 1, false, false, 0); break
+      case Op.ADDSUB_13: addSubSR(c, insn, 1, false, false, 1); break
+      case Op.ADDSUB_14: addSubSR(c, insn, 1, false, false, 2); break
+      case Op.ADDSUB_15: addSubSR(c, insn, 1, false, true, 0); break
+      case Op.ADDSUB_16: addSubSR(c, insn, 1, false, true, 1); break
+      case Op.ADDSUB_17: addSubSR(c, insn, 1, false, true, 2); break
+      case Op.ADDSUB_18: addSubSR(c, insn, 1, true, false, 0); break
+      case Op.ADDSUB_19: addSubSR(c, insn, 1, true, false, 1); break
+      case Op.ADDSUB_20: addSubSR(c, insn, 1, true, false, 2); break
+      case Op.ADDSUB_21: addSubSR(c, insn, 1, true, true, 0); break
+      case Op.ADDSUB_22: addSubSR(c, insn, 1, true, true, 1); break
+      case Op.ADDSUB_23: addSubSR(c, insn, 1, true, true, 2); break
+      case Op.BCOND_0: {
+        if (condHolds(c, 0)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_1: {
+        if (condHolds(c, 1)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_2: {
+        if (condHolds(c, 2)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_3: {
+        if (condHolds(c, 3)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_4: {
+        if (condHolds(c, 4)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_5: {
+        if (condHolds(c, 5)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_6: {
+        if (condHolds(c, 6)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_7: {
+        if (condHolds(c, 7)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_8: {
+        if (condHolds(c, 8)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_9: {
+        if (condHolds(c, 9)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_10: {
+        if (condHolds(c, 10)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_11: {
+        if (condHolds(c, 11)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_12: {
+        if (condHolds(c, 12)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_13: {
+        if (condHolds(c, 13)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_14: {
+        if (condHolds(c, 14)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.BCOND_15: {
+        if (condHolds(c, 15)) {
+          left--
+          pc += load<u64>(ip, 8)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.ADDSUBS_I_0: addSubsImm(c, insn, ip, 0, false); break
+      case Op.ADDSUBS_I_1: addSubsImm(c, insn, ip, 0, true); break
+      case Op.ADDSUBS_I_2: addSubsImm(c, insn, ip, 1, false); break
+      case Op.ADDSUBS_I_3: addSubsImm(c, insn, ip, 1, true); break
+      case Op.EXTR_X: {
+        const lsb = <u64>((insn >>> 10) & 63)
+        const n = X(c, (insn >>> 5) & 31), m = X(c, (insn >>> 16) & 31)
+        setX(c, insn & 31, lsb == 0 ? m : (m >>> lsb) | (n << (64 - lsb)))
+        break
+      }
+      case Op.EXTR_W: {
+        const lsb = <u64>((insn >>> 10) & 31)
+        const n = X(c, (insn >>> 5) & 31), m = X(c, (insn >>> 16) & 31)
+        setX(c, insn & 31, (((n << 32) | (m & 0xFFFFFFFF)) >>> lsb) & 0xFFFFFFFF)
+        break
+      }
+      case Op.LDP_Q: case Op.STP_Q: {
+        const rn = (insn >>> 5) & 31
+        const base = XS(c, rn)
+        const idx = <u32>load<u16>(ip, 6)
+        const off = load<u64>(ip, 8)
+        const va = idx == 1 ? base : base + off
+        const v0 = c + R_V + ((insn & 31) << 4), v1 = c + R_V + (((insn >>> 10) & 31) << 4)
+        if ((insn & (1 << 22)) != 0) {
+          const a = ld64(va), b = ld64(va + 8), d = ld64(va + 16), e = ld64(va + 24)
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          store<u64>(v0, a); store<u64>(v0, b, 8); store<u64>(v1, d); store<u64>(v1, e, 8)
+        } else {
+          st64(va, load<u64>(v0)); st64(va + 8, load<u64>(v0, 8))
+          if (gFault == 0) { st64(va + 16, load<u64>(v1)); st64(va + 24, load<u64>(v1, 8)) }
+          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        }
+        if (idx == 1) setXS(c, rn, base + off)
+        else if (idx == 3) setXS(c, rn, va)
         break
       }
       case Op.ADD_IX: setXS(c, insn & 31, XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)); break

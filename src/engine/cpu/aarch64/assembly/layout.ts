@@ -8,6 +8,7 @@
 //   CTX_BASE             register blocks, one per emulated thread (CTX_BYTES)
 //   CORE_BASE            per-core state: exit record, exclusive monitor, TLBs
 //   DECODE_BASE          decode table (mask, value, op) parsed at init
+//   SCRATCH_BASE         the REFETCH entry, SIMD scratch vectors
 //   SLOTMAP_BASE         i32 per 4 KiB RAM page: decoded-code slot or -1
 //   SLOTPPN_BASE         i32 per slot: the RAM page it caches
 //   CODE_BASE            decoded-code slots (one 4 KiB guest page each)
@@ -19,7 +20,7 @@ export const MAX_CTX: u32 = 2048
 
 export const CORE_BASE: u32 = CTX_BASE + CTX_BYTES * MAX_CTX // 3 MiB
 export const MAX_CORES: u32 = 16
-export const TLB_ENTRIES: u32 = 1024 // per access kind, direct mapped
+export const TLB_ENTRIES: u32 = 4096 // per access kind, direct mapped (covers 16 MiB)
 export const TLB_MASK: u32 = TLB_ENTRIES - 1
 export const TLB_BYTES: u32 = TLB_ENTRIES * 16 // [tag u64][host u32][ramOff u32]
 export const CORE_HDR: u32 = 256
@@ -28,6 +29,9 @@ export const CORE_BYTES: u32 = CORE_HDR + 3 * TLB_BYTES + 256 // header + read/w
 export const DECODE_BASE: u32 = CORE_BASE + CORE_BYTES * MAX_CORES
 export const DECODE_MAX_ROWS: u32 = 2048
 export const DECODE_BYTES: u32 = DECODE_MAX_ROWS * 12
+
+/** The REFETCH entry and the SIMD scratch registers (below SLOTMAP_BASE). */
+export const SCRATCH_BASE: u32 = 7 << 20
 
 export const SLOTMAP_BASE: u32 = 8 << 20 // up to 512 Ki pages (2 GiB) * 4 bytes = 2 MiB
 export const NSLOTS: u32 = 2048

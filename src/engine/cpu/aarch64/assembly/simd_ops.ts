@@ -4,7 +4,7 @@
 // Results are built in a scratch register and then copied, so a destination
 // that is also a source reads the old value. Each group returns 0, or
 // EXIT_UNDEFINED for the unallocated corners of its row.
-import { EXIT_UNDEFINED, R_V } from './layout'
+import { EXIT_UNDEFINED, R_V, SCRATCH_BASE } from './layout'
 import { Op } from './ops'
 import { condHoldsExt } from './cond'
 import {
@@ -18,7 +18,7 @@ import {
 
 const U = EXIT_UNDEFINED
 /** Scratch vectors (results built here, then copied to Vd). */
-const T0: u32 = (4 << 20) + 64
+const T0: u32 = SCRATCH_BASE + 64
 const T1: u32 = T0 + 16
 
 @inline function vr(c: u32, r: u32): u32 { return c + R_V + ((r & 31) << 4) }

@@ -136,7 +136,7 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
   if (err) return { ...res, error: err }
   const onWrite = opts.onWrite ?? ((fd: number, b: Uint8Array) => { for (const x of b) out[fd].push(x) })
   const max = opts.maxInstructions ?? 2e9
-  const quantum = opts.quantum ?? 50_000_000
+  const quantum = opts.quantum ?? 1_000_000 // small quanta let V8 switch to optimized code early (tier-up applies to the next call)
   const m = task.machine, ctx = task.ctx
   for (;;) {
     if (res.instructions >= max) { res.error = 'instruction limit reached'; break }
