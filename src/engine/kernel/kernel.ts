@@ -44,6 +44,7 @@ import { ExcClass, TrapKind } from './vcpu'
 import type { Factory } from './objects/factory'
 import type { Vcon } from './objects/vcon'
 import { Sys, type NativeEntry } from './native'
+import { TaskMemory } from './task-memory'
 
 export const SYSCALL_NS = 100
 export const ROUND_NS = 1_000_000
@@ -242,7 +243,7 @@ export class Kernel {
 
   /** Starts a native thread at an entry point: the kernel gives it its Sys. */
   startNativeEntry(th: Thread, entry: NativeEntry): void {
-    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes)))
+    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram))))
   }
 
   /** Starts a thread executing emulated code in its task at `pc` with stack `sp`. */
@@ -799,9 +800,9 @@ export class Kernel {
   threadExited(t: Thread, reason: string): void {
     t.exitReason ||= reason
     const task = t.task
-    t.kill()
+    this.terminate(t)
     // The last thread of a task ends the task (its program is over).
-    if (task && !task.dead && [...task.threads].every((x) => !x.alive)) this.endTask(task, t.exitReason)
+    if (task && !task.dead && [...task.threads].every((x) => x.state === TState.Dead)) this.endTask(task, t.exitReason)
   }
 
   endTask(task: Task, reason: string): void {
@@ -810,7 +811,20 @@ export class Kernel {
     task.kill()
   }
 
+  /** The last reference to a thread went away, or it was deleted. */
   threadDestroyed(t: Thread): void {
+    this.terminate(t)
+    this.objects.delete(t)
+  }
+
+  /**
+   * Ends a thread's execution for good: it leaves the run queue and its
+   * task, its IPC partners are released with errors, its delete-IRQ fires.
+   * The object itself lives on while capabilities name it (its exit reason
+   * stays readable), as a dead thread does in Fiasco.
+   */
+  terminate(t: Thread): void {
+    if (t.state === TState.Dead) return
     const cpu = this.cpus[t.cpu]
     cpu.dequeue(t)
     if (cpu.current === t) cpu.current = null
@@ -831,10 +845,12 @@ export class Kernel {
       if (w.state === TState.RecvWait && w.partner === t) this.wake(w, ipcError(w, IpcErr.ReCanceled))
       if (w.replyTo === t) w.replyTo = null
     }
-    if (t.replyTo) {
-      const c = t.replyTo
-      t.replyTo = null
-      if (c.state === TState.RecvWait && c.partner === t) this.wake(c, ipcError(c, IpcErr.ReCanceled))
+    t.replyTo = null
+    if (t.deleteIrq) {
+      const irq = t.deleteIrq
+      t.deleteIrq = null
+      this.triggerIrq(irq)
+      irq.unref()
     }
     if (t.context && this.core) this.core.freeContext(t.context)
     t.context = null
@@ -844,13 +860,12 @@ export class Kernel {
       task.threads.delete(t)
       task.unref()
     }
-    this.objects.delete(t)
   }
 
   taskDestroyed(task: Task): void {
     for (const th of [...task.threads]) {
       th.exitReason ||= task.exitReason
-      th.kill()
+      this.terminate(th)
     }
     flushSpace(task.space)
     task.caps.clear()

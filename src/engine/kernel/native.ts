@@ -19,6 +19,22 @@ export type SyscallToken = typeof SYSCALL
 
 export type NativeEntry = (sys: Sys) => ThreadBody
 
+/**
+ * A native task's loads and stores: reads and writes of its own virtual
+ * memory, through its memory space and with its rights — what instructions
+ * do for emulated code. An access to an unmapped page (or without the right)
+ * fails; a native µApp maps memory first (from a dataspace), as L4Re
+ * programs have their region mapper do on a fault.
+ */
+export interface NativeMemory {
+  /** Copies `length` bytes at `va` out; null when any page is not readable. */
+  read(va: number, length: number): Uint8Array | null
+  /** Copies bytes in at `va`; false when any page is not writable (nothing is written then). */
+  write(va: number, data: Uint8Array): boolean
+  /** Whether [va, va + length) is mapped with the rights (4 read, 2 write). */
+  mapped(va: number, length: number, rights: number): boolean
+}
+
 export class Sys {
   constructor(
     readonly regs: SyscallRegs,
@@ -26,6 +42,8 @@ export class Sys {
     readonly utcb: Float64Array,
     /** The same UTCB as bytes (payloads such as console text, 8 bytes per word). */
     readonly bytes: Uint8Array,
+    /** The task's own memory. */
+    readonly mem: NativeMemory,
   ) {}
 
   /** The label of the last message received (the gate's or Irq's label). */

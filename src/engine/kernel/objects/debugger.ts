@@ -5,6 +5,8 @@
  *   get_name (1): MR1 = capability index; MR0 ← length, name from MR1
  *   object_info (2): MR1 = capability index; MR0 ← kernel object id,
  *       MR1 ← rights, MR2 ← kind length, kind from MR3
+ *   exit_reason (3, a lab extension): MR1 = index of a thread or task;
+ *       MR0 ← length, why it ended (empty while it runs) from MR1
  * The lab's UI inspects the kernel through ../introspect.ts, not by IPC.
  */
 import { Err, Proto } from '../abi'
@@ -47,6 +49,13 @@ export function invokeDebugger(_k: Kernel, t: Thread, _cap: Capability, _tag: nu
       t.utcb[2] = kind.length
       t.utcbBytes.set(kind, 24)
       return reply(3 + Math.ceil(kind.length / 8))
+    }
+    case 3: {
+      const o = c.object as { exitReason?: string }
+      const b = enc.encode(o.exitReason ?? '').subarray(0, 400)
+      t.utcb[0] = b.length
+      t.utcbBytes.set(b, 8)
+      return reply(1 + Math.ceil(b.length / 8))
     }
     default:
       return replyError(Err.ENoSys)

@@ -11,6 +11,8 @@
  * vcpu_control (needs W): MR0 = VCPU_CONTROL | EXT; the state area object is
  *   passed by the native runtime in `sys.payload` (the stand-in for the
  *   state area's address).
+ * register_delete_irq (needs W): MR1 = Irq index, triggered when the thread
+ *   is deleted — how a loader learns that a program ended.
  * vcpu_resume (on one's own thread): items map into the user task; then the
  *   thread runs user code until an upcall.
  */
@@ -22,6 +24,7 @@ import { ipcError } from '../ipc'
 import { mapPages } from '../mem-space'
 import { TState, type Thread } from './thread'
 import type { Task } from './task'
+import type { Irq } from './irq'
 import { newVcpuState, type VcpuState } from '../vcpu'
 import type { NativeEntry } from '../native'
 
@@ -45,6 +48,17 @@ export function invokeThread(k: Kernel, t: Thread, cap: Capability, tag: number,
       return reply(1)
     case ThreadOp.VcpuControl:
       return lacks(cap, CapRight.W) ?? vcpuControl(k, t, target, flags)
+    case ThreadOp.RegisterDeleteIrq: {
+      const denied = lacks(cap, CapRight.W)
+      if (denied) return denied
+      const idx = mrIndex(t, 1)
+      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
+      if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
+      if (target.deleteIrq) target.deleteIrq.unref()
+      target.deleteIrq = c.object as Irq
+      target.deleteIrq.ref()
+      return reply()
+    }
     case ThreadOp.VcpuResume:
       if (target !== t) return replyError(Err.EInval)
       return vcpuResume(k, t, tag)

@@ -132,6 +132,8 @@ export class Thread extends KObject {
     instructions: 0,
     consumedNs: 0,
   }
+  /** Triggered when the thread is deleted (Thread::register_delete_irq): how a parent learns of an exit. */
+  deleteIrq: Irq | null = null
   /** Why the thread ended, when it did ("exited", an exception message…). */
   exitReason = ''
 

@@ -280,6 +280,10 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
   return leave(c, pc, reason, retired)
 }
 
+/** The PC of the instruction at entry `ip` of the current slot. Between
+ *  branches the loop does not keep the PC: it is the entry's offset. */
+@inline function pcAt(pageVa: u64, ip: u32, slotPtr: u32): u64 { return pageVa + <u64>((ip - slotPtr) >>> 2) }
+
 @inline function jumpTo(pc: u64, pageVa: u64, slotPtr: u32): u32 {
   return ((pc & ~<u64>0xFFF) == pageVa && (<u32>pc & 3) == 0) ? slotPtr + ((<u32>pc & 0xFFF) << 2) : REFETCH_ENTRY
 }
@@ -297,10 +301,13 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
   let slotPtr: u32 = 0
   let hostPage: u32 = 0
   while (true) {
-    if (left <= 0) return leave(c, pc, EXIT_BUDGET, budget - left)
+    if (left <= 0) return leave(c, ip == REFETCH_ENTRY ? pc : pcAt(pageVa, ip, slotPtr), EXIT_BUDGET, budget - left)
     const insn = load<u32>(ip)
     switch (<Op>load<u16>(ip, 4)) {
       case Op.REFETCH: {
+        // Reached through REFETCH_ENTRY (pc holds the target) or through the
+        // sentinel after a page's last word (the PC is the next page).
+        if (ip != REFETCH_ENTRY) pc = pageVa + 4096
         if ((<u32>pc & 3) != 0) {
           raiseAlignment(pc, ACC_EXEC)
           return leave(c, pc, EXIT_ALIGNMENT, budget - left)
@@ -331,11 +338,11 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         continue
       }
       case Op.UNDEF:
-        return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
 
       // ---- data processing, immediate ----
-      case Op.ADR: setX(c, insn & 31, pc + load<u64>(ip, 8)); break
-      case Op.ADRP: setX(c, insn & 31, (pc & ~<u64>0xFFF) + load<u64>(ip, 8)); break
+      case Op.ADR: setX(c, insn & 31, pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)); break
+      case Op.ADRP: setX(c, insn & 31, pageVa + load<u64>(ip, 8)); break
       case Op.ADD_I: {
         const r = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         setXS(c, insn & 31, (insn >>> 31) != 0 ? r : r & 0xFFFFFFFF)
@@ -392,7 +399,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_0: {
         if (condHolds(c, 0)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -401,7 +408,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_1: {
         if (condHolds(c, 1)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -410,7 +417,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_2: {
         if (condHolds(c, 2)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -419,7 +426,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_3: {
         if (condHolds(c, 3)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -428,7 +435,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_4: {
         if (condHolds(c, 4)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -437,7 +444,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_5: {
         if (condHolds(c, 5)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -446,7 +453,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_6: {
         if (condHolds(c, 6)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -455,7 +462,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_7: {
         if (condHolds(c, 7)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -464,7 +471,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_8: {
         if (condHolds(c, 8)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -473,7 +480,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_9: {
         if (condHolds(c, 9)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -482,7 +489,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_10: {
         if (condHolds(c, 10)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -491,7 +498,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_11: {
         if (condHolds(c, 11)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -500,7 +507,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_12: {
         if (condHolds(c, 12)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -509,7 +516,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_13: {
         if (condHolds(c, 13)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -518,7 +525,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_14: {
         if (condHolds(c, 14)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -527,7 +534,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BCOND_15: {
         if (condHolds(c, 15)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -558,12 +565,12 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const v0 = c + R_V + ((insn & 31) << 4), v1 = c + R_V + (((insn >>> 10) & 31) << 4)
         if ((insn & (1 << 22)) != 0) {
           const a = ld64(va), b = ld64(va + 8), d = ld64(va + 16), e = ld64(va + 24)
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
           store<u64>(v0, a); store<u64>(v0, b, 8); store<u64>(v1, d); store<u64>(v1, e, 8)
         } else {
           st64(va, load<u64>(v0)); st64(va + 8, load<u64>(v0, 8))
           if (gFault == 0) { st64(va + 16, load<u64>(v1)); st64(va + 24, load<u64>(v1, 8)) }
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         }
         if (idx == 1) setXS(c, rn, base + off)
         else if (idx == 3) setXS(c, rn, va)
@@ -604,7 +611,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           else if (size == 2) st32(va, v)
           else if (size == 1) st16(va, v)
           else st8(va, v)
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
           break
         }
         let v: u64
@@ -612,7 +619,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         else if (size == 2) v = ld32(va)
         else if (size == 1) v = ld16(va)
         else v = ld8(va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         store<u64>(c + ((insn & 31) << 3), v)
         break
       }
@@ -674,14 +681,14 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       // ---- branches, exceptions, system ----
       case Op.B: {
         left--
-        pc += load<u64>(ip, 8)
+        pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
         ip = jumpTo(pc, pageVa, slotPtr)
         continue
       }
       case Op.BL: {
         left--
-        setX(c, 30, pc + 4)
-        pc += load<u64>(ip, 8)
+        setX(c, 30, pcAt(pageVa, ip, slotPtr) + 4)
+        pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
         ip = jumpTo(pc, pageVa, slotPtr)
         continue
       }
@@ -690,7 +697,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if ((insn >>> 31) == 0) v &= 0xFFFFFFFF
         if ((v == 0) == ((insn & (1 << 24)) == 0)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -701,7 +708,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const set = ((X(c, insn & 31) >>> bit) & 1) != 0
         if (set == ((insn & (1 << 24)) != 0)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -710,7 +717,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.B_COND: {
         if (condHolds(c, insn & 15)) {
           left--
-          pc += load<u64>(ip, 8)
+          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
           continue
         }
@@ -719,25 +726,25 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.BR: case Op.BLR: case Op.RET: {
         left--
         const target = X(c, (insn >>> 5) & 31)
-        if (((insn >>> 21) & 3) == 1) setX(c, 30, pc + 4)
+        if (((insn >>> 21) & 3) == 1) setX(c, 30, pcAt(pageVa, ip, slotPtr) + 4)
         pc = target
         ip = jumpTo(pc, pageVa, slotPtr)
         continue
       }
       case Op.SVC: {
         const imm = (insn >>> 5) & 0xFFFF
-        return leaveSyndrome(c, pc + 4, EXIT_SVC, budget - left + 1, imm, (0x15 << 26) | (1 << 25) | imm)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr) + 4, EXIT_SVC, budget - left + 1, imm, (0x15 << 26) | (1 << 25) | imm)
       }
       case Op.BRK: {
         const imm = (insn >>> 5) & 0xFFFF
-        return leaveSyndrome(c, pc, EXIT_BRK, budget - left, imm, (0x3C << 26) | (1 << 25) | imm)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_BRK, budget - left, imm, (0x3C << 26) | (1 << 25) | imm)
       }
       case Op.HINT: case Op.BARRIER: break
       case Op.CLREX: store<u32>(coreBase(curCore) + C_EX_VALID, 0); break
       case Op.MRS: {
         const k = (insn >>> 5) & 0x7FFF
         const v = readSys(c, k, nzcvValue(c), budget - left)
-        if (!sysOk) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+        if (!sysOk) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
         setX(c, insn & 31, v)
         break
       }
@@ -745,7 +752,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const k = (insn >>> 5) & 0x7FFF
         const v = X(c, insn & 31)
         if (k == K_NZCV) setNzcvBits(c, <u32>(v >>> 28) & 15)
-        else if (!writeSys(c, k, v)) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+        else if (!writeSys(c, k, v)) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
         break
       }
       case Op.SYS: {
@@ -756,7 +763,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           const va = X(c, rt) & ~<u64>63
           for (let i: u64 = 0; i < 64; i += 8) {
             st64(va + i, 0)
-            if (gFault != 0) return leave(c, pc, gFault, budget - left)
+            if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
           }
           break
         }
@@ -764,49 +771,49 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           || k == ((3 << 11) | (7 << 7) | (11 << 3) | 1) // DC CVAU
           || k == ((3 << 11) | (7 << 7) | (10 << 3) | 1) // DC CVAC
           || k == ((3 << 11) | (7 << 7) | (14 << 3) | 1)) break // DC CIVAC
-        return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
       }
 
       // ---- loads and stores ----
       case Op.LDR_X_UIMM: {
         const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld64(va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         setX(c, insn & 31, v)
         break
       }
       case Op.LDR_W_UIMM: {
         const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld32(va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         setX(c, insn & 31, v)
         break
       }
       case Op.LDRB_UIMM: {
         const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld8(va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         setX(c, insn & 31, v)
         break
       }
       case Op.STR_X_UIMM: {
         st64(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.STR_W_UIMM: {
         st32(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.STRB_UIMM: {
         st8(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.LDST_UIMM: {
         transfer(c, load<u16>(ip, 6), insn & 31, XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.LDST_IMM9_INT: {
@@ -818,11 +825,11 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const rt = insn & 31
         if ((insn & (1 << 22)) != 0) {
           const v = (insn >>> 30) == 3 ? ld64(va) : ld32(va)
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
           setX(c, rt, v)
         } else {
           if ((insn >>> 30) == 3) st64(va, X(c, rt)); else st32(va, X(c, rt))
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         }
         if (idx == 1) setXS(c, rn, base + off)
         else if (idx == 3) setXS(c, rn, va)
@@ -835,7 +842,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
         transfer(c, load<u16>(ip, 6), insn & 31, va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         if (idx == 1) setXS(c, rn, base + off)
         else if (idx == 3) setXS(c, rn, va)
         break
@@ -846,27 +853,27 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const sh = ((insn >>> 12) & 1) != 0 ? size : 0
         const va = XS(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
         transfer(c, kind, insn & 31, va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.LDR_LIT: {
-        const va = pc + load<u64>(ip, 8)
+        const va = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
         const v = (insn & (1 << 30)) != 0 ? ld64(va) : ld32(va)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         setX(c, insn & 31, v)
         break
       }
       case Op.LDRSW_LIT: {
-        const v = ld32(pc + load<u64>(ip, 8))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        const v = ld32(pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8))
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         setX(c, insn & 31, sx32(v))
         break
       }
       case Op.PRFM_LIT: break
       case Op.LDR_LIT_V: {
         const opc = insn >>> 30
-        transfer(c, 16 | (opc == 2 ? 3 : (opc + 2) << 2 | 1), insn & 31, pc + load<u64>(ip, 8))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        transfer(c, 16 | (opc == 2 ? 3 : (opc + 2) << 2 | 1), insn & 31, pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8))
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.LDP: case Op.LDPSW: {
@@ -881,7 +888,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           a = ld32(va); b = ld32(va + 4)
           if ((insn & (1 << 30)) != 0) { a = sx32(a); b = sx32(b) }
         }
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         setX(c, insn & 31, a)
         setX(c, (insn >>> 10) & 31, b)
         if (idx == 1) setXS(c, rn, base + off)
@@ -897,7 +904,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const a = X(c, insn & 31), b = X(c, (insn >>> 10) & 31)
         if ((insn >>> 31) != 0) { st64(va, a); if (gFault == 0) st64(va + 8, b) }
         else { st32(va, a); if (gFault == 0) st32(va + 4, b) }
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         if (idx == 1) setXS(c, rn, base + off)
         else if (idx == 3) setXS(c, rn, va)
         break
@@ -918,13 +925,13 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           const lg = opc == 2 ? 3 : 2 + opc
           const lo0 = ldN(va, lg), hi0 = opc == 2 ? ld64(va + 8) : 0
           const lo1 = ldN(va + step, lg), hi1 = opc == 2 ? ld64(va + step + 8) : 0
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
           store<u64>(v0, lo0); store<u64>(v0, hi0, 8)
           store<u64>(v1, lo1); store<u64>(v1, hi1, 8)
         } else {
           transfer(c, kind, rt, va)
           if (gFault == 0) transfer(c, kind, rt2, va + step)
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         }
         if (idx == 1) setXS(c, rn, base + off)
         else if (idx == 3) setXS(c, rn, va)
@@ -935,10 +942,10 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const va = XS(c, (insn >>> 5) & 31)
         if ((va & ((<u64>1 << size) - 1)) != 0) {
           raiseAlignment(va, ACC_READ)
-          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+          return leave(c, pcAt(pageVa, ip, slotPtr), EXIT_ALIGNMENT, budget - left)
         }
         const v = ldN(va, size)
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         if (<Op>load<u16>(ip, 4) == Op.LDXR) {
           const cb = coreBase(curCore)
           store<u32>(cb + C_EX_VALID, 1)
@@ -954,11 +961,11 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const va = XS(c, (insn >>> 5) & 31)
         if ((va & (is64 ? 15 : 7)) != 0) {
           raiseAlignment(va, ACC_READ)
-          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+          return leave(c, pcAt(pageVa, ip, slotPtr), EXIT_ALIGNMENT, budget - left)
         }
         const lo = ld64(va)
         const hi = is64 ? ld64(va + 8) : 0
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         const cb = coreBase(curCore)
         store<u32>(cb + C_EX_VALID, 1)
         store<u32>(cb + C_EX_SIZE, is64 ? 16 : 8)
@@ -984,7 +991,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           const rt = insn & 31, rt2 = (insn >>> 10) & 31
           if (size == 16) {
             const lo = ld64(va), hi = ld64(va + 8)
-            if (gFault != 0) return leave(c, pc, gFault, budget - left)
+            if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
             if (lo == load<u64>(cb + C_EX_LO) && hi == load<u64>(cb + C_EX_HI)) {
               st64(va, X(c, rt)); if (gFault == 0) st64(va + 8, X(c, rt2))
               status = 0
@@ -992,14 +999,14 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           } else {
             const lg = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0
             const cur = ldN(va, lg)
-            if (gFault != 0) return leave(c, pc, gFault, budget - left)
+            if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
             if (cur == load<u64>(cb + C_EX_LO)) {
               const v = pair ? (X(c, rt) & 0xFFFFFFFF) | (X(c, rt2) << 32) : X(c, rt)
               stN(va, lg, v)
               status = 0
             }
           }
-          if (gFault != 0) return leave(c, pc, gFault, budget - left)
+          if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         }
         store<u32>(cb + C_EX_VALID, 0)
         setX(c, rs, status)
@@ -1010,10 +1017,10 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const va = XS(c, (insn >>> 5) & 31)
         if ((va & ((<u64>1 << size) - 1)) != 0) {
           raiseAlignment(va, ACC_WRITE)
-          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+          return leave(c, pcAt(pageVa, ip, slotPtr), EXIT_ALIGNMENT, budget - left)
         }
         stN(va, size, X(c, insn & 31))
-        if (gFault != 0) return leave(c, pc, gFault, budget - left)
+        if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
 
@@ -1182,12 +1189,11 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         // SIMD & FP, AdvSIMD loads/stores.
         const r = execSimd(c, <Op>load<u16>(ip, 4), insn, <u32>load<u16>(ip, 6), load<u64>(ip, 8))
         if (r != 0) {
-          if (r == EXIT_UNDEFINED) return leaveSyndrome(c, pc, EXIT_UNDEFINED, budget - left, 0, insn)
-          return leave(c, pc, r, budget - left)
+          if (r == EXIT_UNDEFINED) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
+          return leave(c, pcAt(pageVa, ip, slotPtr), r, budget - left)
         }
       }
     }
-    pc += 4
     ip += ENTRY_BYTES
     left--
   }

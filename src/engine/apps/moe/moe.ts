@@ -1,0 +1,210 @@
+/**
+ * moe: the root task's memory and naming services, as in L4Re.
+ *
+ * At start it takes all memory sigma0 will give (identity-mapped into its
+ * own space) and then serves:
+ * - memory allocators (MemAlloc): alloc(size) makes a dataspace; create(limit)
+ *   makes a child allocator whose quota is taken from its parent's — so each
+ *   VM can get its own memory limit, and running into it fails there only;
+ * - dataspaces: map(offset) maps the page at that offset into the caller's
+ *   receive window, allocating and zeroing it on first use (map on fault);
+ *   info gives the size and rights;
+ * - the "rom" namespace: the boot modules, as read-only dataspaces.
+ *
+ * Every object is an Ipc_gate bound to moe's thread whose label names it.
+ * The board creates the first two gates (labels ROOT_ALLOC and ROM) before
+ * moe runs, the way bootstrap hands the root task its initial capabilities.
+ */
+import { BaseCap, CapRight, Err, MapItem, MemRight, PAGE_SIZE, Utcb, decodeFpage, FpageType, objFpage } from '../../kernel/abi'
+import { createGate, mem } from '../../l4/l4sys'
+import { errorReply, okReply, serve } from '../runtime/server'
+import { DsOp, MemAllocOp, NsOp, Sigma0Op, UProto } from '../runtime/protocols'
+import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import type { Sys } from '../../kernel/native'
+
+export const MOE_ROOT_ALLOC = 1
+export const MOE_ROM = 2
+const FIRST_DYNAMIC_LABEL = 16
+
+interface Allocator {
+  kind: 'alloc'
+  limit: number
+  used: number
+  parent: Allocator | null
+}
+
+interface Dataspace {
+  kind: 'ds'
+  size: number
+  /** moe's virtual address of each page, 0 while not yet allocated. */
+  pages: number[]
+  readOnly: boolean
+  owner: Allocator | null
+}
+
+interface Namespace {
+  kind: 'ns'
+  entries: Map<string, number>
+}
+
+type MoeObject = Allocator | Dataspace | Namespace
+
+const dec = new TextDecoder()
+
+export function moeProgram(): NativeProgram {
+  return {
+    name: 'moe',
+    summary: 'memory allocators, dataspaces and the rom namespace',
+    *main(env: ProgramEnv) {
+      const sys = env.sys
+      // 1. Take memory from sigma0 (our pager), big blocks first.
+      const pool: number[] = []
+      for (const order of [22, 16, 12]) {
+        for (;;) {
+          sys.utcb[0] = Sigma0Op.FreeBlock
+          sys.utcb[1] = order
+          sys.utcb[Utcb.Bdr] = 0
+          sys.utcb[Utcb.BrFirst] = mem(0, 63, 0)
+          const tag = yield sys.call(BaseCap.Pager, (UProto.Sigma0 * 65536) + 2)
+          if (tag & 0x8000 || Math.floor(tag / 65536) < 0) break
+          const got = decodeFpage(sys.utcb[1])
+          for (let a = got.base; a < got.base + 2 ** got.order; a += PAGE_SIZE) pool.push(a)
+        }
+      }
+      // Hand out low addresses first: consecutive allocations stay contiguous.
+      pool.reverse()
+      const total = pool.length * PAGE_SIZE
+
+      const objects = new Map<number, MoeObject>()
+      const root: Allocator = { kind: 'alloc', limit: total, used: 0, parent: null }
+      objects.set(MOE_ROOT_ALLOC, root)
+      const rom: Namespace = { kind: 'ns', entries: new Map() }
+      objects.set(MOE_ROM, rom)
+      let nextLabel = FIRST_DYNAMIC_LABEL
+
+      const takePage = (): number => {
+        const a = pool.pop()
+        if (a === undefined) return 0
+        return a
+      }
+
+      /** A new object with its own gate; returns the slot of the gate in our space, or a negative error. */
+      function* publish(o: MoeObject): Generator<unknown, number, number> {
+        const label = nextLabel++
+        const slot = env.slots.alloc()
+        const r = yield* createGate(sys, BaseCap.Factory, slot, BaseCap.Thread, label)
+        if (r < 0) {
+          env.slots.release(slot)
+          return r
+        }
+        objects.set(label, o)
+        return slot
+      }
+
+      // 2. The rom namespace: every boot module as a read-only dataspace.
+      for (const [name, bytes] of env.firmware?.modules ?? []) {
+        const pages = Math.ceil(bytes.length / PAGE_SIZE) || 1
+        if (pages > pool.length) continue
+        const ds: Dataspace = { kind: 'ds', size: bytes.length, pages: [], readOnly: true, owner: null }
+        for (let i = 0; i < pages; i++) {
+          const a = takePage()
+          ds.pages.push(a)
+          sys.mem.write(a, bytes.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE))
+        }
+        const slot = yield* publish(ds)
+        if (slot > 0) rom.entries.set(name, slot)
+      }
+
+      const replyCap = (slot: number, rights: number): number => {
+        sys.utcb[0] = MapItem.Map
+        sys.utcb[1] = objFpage(slot, 0, rights & 0xf)
+        return okReply(0, 1)
+      }
+
+      yield* serve(sys, function* (label, tag) {
+        const o = objects.get(label)
+        if (!o) return errorReply(Err.ENoEnt)
+        const proto = Math.floor(tag / 65536)
+        const op = sys.utcb[0]
+        if (o.kind === 'alloc' && proto === UProto.MemAlloc) {
+          if (op === MemAllocOp.Alloc) {
+            const size = sys.utcb[1]
+            if (!Number.isInteger(size) || size <= 0 || size > 2 ** 40) return errorReply(Err.EInval)
+            const bytes = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE
+            if (o.used + bytes > o.limit) return errorReply(Err.ENoMem)
+            o.used += bytes
+            const ds: Dataspace = { kind: 'ds', size: bytes, pages: new Array(bytes / PAGE_SIZE).fill(0), readOnly: false, owner: o }
+            const slot = yield* publish(ds)
+            if (slot < 0) {
+              o.used -= bytes
+              return errorReply(Err.ENoMem)
+            }
+            return replyCap(slot, CapRight.RWS)
+          }
+          if (op === MemAllocOp.Create) {
+            const limit = sys.utcb[1]
+            if (!Number.isInteger(limit) || limit < 0) return errorReply(Err.EInval)
+            if (o.used + limit > o.limit) return errorReply(Err.ENoMem)
+            o.used += limit
+            const child: Allocator = { kind: 'alloc', limit, used: 0, parent: o }
+            const slot = yield* publish(child)
+            if (slot < 0) {
+              o.used -= limit
+              return errorReply(Err.ENoMem)
+            }
+            return replyCap(slot, CapRight.RWS)
+          }
+          if (op === MemAllocOp.Info) {
+            sys.utcb[0] = o.limit
+            sys.utcb[1] = o.used
+            return okReply(2)
+          }
+          return errorReply(Err.ENoSys)
+        }
+        if (o.kind === 'ds' && proto === UProto.Dataspace) {
+          if (op === DsOp.Info) {
+            sys.utcb[0] = o.size
+            sys.utcb[1] = o.readOnly ? MemRight.RX : MemRight.RWX
+            return okReply(2)
+          }
+          if (op === DsOp.Map) return mapPage(sys, o, takePage)
+          return errorReply(Err.ENoSys)
+        }
+        if (o.kind === 'ns' && proto === UProto.Namespace && op === NsOp.Query) {
+          const len = sys.utcb[1]
+          if (!Number.isInteger(len) || len < 0 || len > 200) return errorReply(Err.EInval)
+          const name = dec.decode(sys.bytes.subarray(16, 16 + len))
+          const slot = o.entries.get(name)
+          if (slot === undefined) return errorReply(Err.ENoEnt)
+          return replyCap(slot, CapRight.R | CapRight.S)
+        }
+        return errorReply(Err.EBadProto)
+      })
+    },
+  }
+}
+
+/**
+ * Dataspace map: MR1 = offset, MR2 = rights wanted. The page is allocated
+ * (zeroed) on first use; the reply maps it into the caller's receive window.
+ */
+function mapPage(sys: Sys, ds: Dataspace, takePage: () => number): number {
+  const offset = sys.utcb[1]
+  const want = sys.utcb[2] & MemRight.RWX
+  if (!Number.isInteger(offset) || offset < 0 || offset >= ds.size) return errorReply(Err.ERange)
+  const i = Math.floor(offset / PAGE_SIZE)
+  let a = ds.pages[i]
+  if (a === 0) {
+    a = takePage()
+    if (a === 0) return errorReply(Err.ENoMem)
+    // Fresh memory is zeroed: no data leaks from an earlier owner of the frame.
+    sys.mem.write(a, new Uint8Array(PAGE_SIZE))
+    ds.pages[i] = a
+  }
+  const rights = ds.readOnly ? want & MemRight.RX : want
+  sys.utcb[0] = MapItem.Map
+  sys.utcb[1] = mem(a, 12, rights || MemRight.R)
+  return okReply(0, 1)
+}
+
+export { FpageType }

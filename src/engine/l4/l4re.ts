@@ -1,0 +1,96 @@
+/**
+ * Client side of the base µApps' protocols (L4Re's l4re library, in
+ * miniature): memory allocators and dataspaces (moe), namespaces (moe's
+ * rom), and log factories (cons). Results follow l4_error().
+ */
+import { CapRight, Proto, Utcb, msgtag, objFpage } from '../kernel/abi'
+import type { Sys } from '../kernel/native'
+import { invoke, l4Error, mem, type L4Call } from './l4sys'
+import { DsOp, MemAllocOp, NsOp, UProto } from '../apps/runtime/protocols'
+
+const enc = new TextEncoder()
+
+function receiveCapInto(sys: Sys, slot: number): void {
+  sys.utcb[Utcb.Bdr] = 0
+  sys.utcb[Utcb.BrFirst] = objFpage(slot, 0, 0)
+}
+
+/** A new dataspace of `size` bytes from allocator `alloc`, into capability `slot`. */
+export function* memAlloc(sys: Sys, alloc: number, size: number, slot: number): L4Call {
+  sys.utcb[0] = MemAllocOp.Alloc
+  sys.utcb[1] = size
+  receiveCapInto(sys, slot)
+  return yield* invoke(sys, alloc, UProto.MemAlloc, 2)
+}
+
+/** A child allocator with a quota of `limit` bytes, into `slot`. */
+export function* memAllocCreate(sys: Sys, alloc: number, limit: number, slot: number): L4Call {
+  sys.utcb[0] = MemAllocOp.Create
+  sys.utcb[1] = limit
+  receiveCapInto(sys, slot)
+  return yield* invoke(sys, alloc, UProto.MemAlloc, 2)
+}
+
+export function* memAllocInfo(sys: Sys, alloc: number): Generator<unknown, { limit: number; used: number } | number, number> {
+  sys.utcb[0] = MemAllocOp.Info
+  const r = yield* invoke(sys, alloc, UProto.MemAlloc, 1)
+  return r < 0 ? r : { limit: sys.utcb[0], used: sys.utcb[1] }
+}
+
+/** Maps the page of dataspace `ds` at `offset` to `dst` in our task with `rights` (map on fault, done eagerly). */
+export function* dsMap(sys: Sys, ds: number, offset: number, dst: number, rights: number): L4Call {
+  sys.utcb[0] = DsOp.Map
+  sys.utcb[1] = offset
+  sys.utcb[2] = rights
+  sys.utcb[Utcb.Bdr] = 0
+  sys.utcb[Utcb.BrFirst] = mem(dst, 12, 0)
+  return yield* invoke(sys, ds, UProto.Dataspace, 3)
+}
+
+/** Maps a whole dataspace (or `bytes` of it) at `dst`, page by page. */
+export function* dsMapAll(sys: Sys, ds: number, dst: number, bytes: number, rights: number): L4Call {
+  for (let off = 0; off < bytes; off += 4096) {
+    const r = yield* dsMap(sys, ds, off, dst + off, rights)
+    if (r < 0) return r
+  }
+  return 0
+}
+
+export function* dsInfo(sys: Sys, ds: number): Generator<unknown, { size: number; rights: number } | number, number> {
+  sys.utcb[0] = DsOp.Info
+  const r = yield* invoke(sys, ds, UProto.Dataspace, 1)
+  return r < 0 ? r : { size: sys.utcb[0], rights: sys.utcb[1] }
+}
+
+/** Looks `name` up in namespace `ns`; the capability lands in `slot`. */
+export function* nsQuery(sys: Sys, ns: number, name: string, slot: number): L4Call {
+  const b = enc.encode(name)
+  sys.utcb[0] = NsOp.Query
+  sys.utcb[1] = b.length
+  sys.bytes.set(b, 16)
+  receiveCapInto(sys, slot)
+  return yield* invoke(sys, ns, UProto.Namespace, 2 + Math.ceil(b.length / 8))
+}
+
+/** Asks a log factory (cons) for a new console named `tag` with ned's colour letter; the log capability lands in `slot`. */
+export function* logCreate(sys: Sys, logFactory: number, tag: string, colour: string, slot: number): L4Call {
+  const b = enc.encode(tag)
+  sys.utcb[0] = Proto.Log
+  sys.utcb[1] = colour.charCodeAt(0) || 0x77
+  sys.utcb[2] = b.length
+  sys.bytes.set(b, 24)
+  receiveCapInto(sys, slot)
+  const t = yield sys.call(logFactory, msgtag(Proto.Factory, 3 + Math.ceil(b.length / 8), 0, 0))
+  return l4Error(sys, t)
+}
+
+/** Reads a whole dataspace (e.g. a rom module) by mapping it at `scratch` in our task; returns its bytes. */
+export function* dsRead(sys: Sys, ds: number, scratch: number): Generator<unknown, Uint8Array | number, number> {
+  const info = yield* dsInfo(sys, ds)
+  if (typeof info === 'number') return info
+  const r = yield* dsMapAll(sys, ds, scratch, info.size, 4)
+  if (r < 0) return r
+  return sys.mem.read(scratch, info.size) ?? -14
+}
+
+export { CapRight }
