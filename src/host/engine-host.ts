@@ -255,6 +255,7 @@ export class EngineHost {
       state: v.state,
       color: v.color,
       detail: v.detail,
+      system: v.system,
     }))
   }
 

@@ -21,6 +21,8 @@ export interface VmInfo {
   color: string
   /** A line saying why the VM stopped or crashed, if it did. */
   detail?: string
+  /** The board's system log (the base programs' console), not a guest. */
+  system?: boolean
 }
 
 export interface BoardInfo {

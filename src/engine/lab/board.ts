@@ -11,6 +11,8 @@ export interface VmDescriptor {
   color: string
   state: VmRunState
   detail?: string
+  /** A console of the base system (its log), not a guest. */
+  system?: boolean
 }
 
 export interface VmFigures {

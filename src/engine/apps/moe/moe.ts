@@ -16,7 +16,7 @@
  * moe runs, the way bootstrap hands the root task its initial capabilities.
  */
 import { BaseCap, CapRight, Err, MapItem, MemRight, PAGE_SIZE, Utcb, decodeFpage, FpageType, objFpage } from '../../kernel/abi'
-import { createGate, mem } from '../../l4/l4sys'
+import { createGate, mem, vconWrite } from '../../l4/l4sys'
 import { errorReply, okReply, serve } from '../runtime/server'
 import { DsOp, MemAllocOp, NsOp, Sigma0Op, UProto } from '../runtime/protocols'
 import type { NativeProgram, ProgramEnv } from '../runtime/program'
@@ -114,6 +114,8 @@ export function moeProgram(): NativeProgram {
         const slot = yield* publish(ds)
         if (slot > 0) rom.entries.set(name, slot)
       }
+
+      yield* vconWrite(sys, BaseCap.Log, `moe: ${(total / 1048576).toFixed(1)} MiB of memory from sigma0; rom: ${[...rom.entries.keys()].join(', ') || 'empty'}\n`)
 
       const replyCap = (slot: number, rights: number): number => {
         sys.utcb[0] = MapItem.Map

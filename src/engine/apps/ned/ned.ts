@@ -1,0 +1,339 @@
+/**
+ * ned: runs a scenario script — Lua 5.3 (fengari) with L4Re ned's `L4`
+ * module — and starts the programs it names:
+ *
+ *   local L4 = require "L4"
+ *   local ch = L4.default_loader:new_channel()
+ *   L4.default_loader:start({ caps = { server = ch:svr() }, log = { "server", "c" } }, "rom/hello-server")
+ *   L4.default_loader:start({ caps = { server = ch },       log = { "client", "g" } }, "rom/hello-client 3")
+ *
+ * The script runs as a Lua coroutine; every L4 function that needs the
+ * kernel (creating objects, starting programs) yields it, ned performs the
+ * invocations, and resumes it with the result. A Lua error stops the script
+ * with "file:line: message" on ned's log, and nothing after it is started;
+ * what was started before runs on.
+ *
+ * Afterwards ned waits for its programs' exit IRQs and writes each exit
+ * reason into that program's console.
+ *
+ * Arguments: ned SCRIPT (a rom module name, e.g. rom/default.lua).
+ * Named capabilities: rom (namespace), mem (allocator), log_fab (cons).
+ */
+import { lua, lauxlib, lualib, to_jsstring, to_luastring, type LuaState } from 'fengari'
+import { BaseCap, CapRight, Err, Proto } from '../../kernel/abi'
+import { factoryCreate, vconWrite, createGate } from '../../l4/l4sys'
+import { dsRead, memAllocCreate, nsQuery } from '../../l4/l4re'
+import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
+import { NED_PRELUDE } from './prelude'
+
+/** Capability kinds ned tells apart (what `create` means for each). */
+type CapKind = 'factory' | 'mem' | 'gate' | 'ns' | 'log' | 'task' | 'thread' | 'scheduler' | 'irq' | 'other'
+
+interface LuaCap {
+  slot: number
+  rights: number
+  kind: CapKind
+}
+
+/** A request from Lua, performed by ned's thread; its results go back to the script. */
+type Request = () => Generator<unknown, LuaValue[], number>
+type LuaValue = number | string | boolean | null
+
+interface App {
+  name: string
+  thread: number
+  log: number
+}
+
+const SCRATCH = 0x1000_0000
+
+export function nedProgram(): NativeProgram {
+  return {
+    name: 'ned',
+    summary: 'runs a ned-style Lua scenario and starts its programs',
+    *main(env: ProgramEnv) {
+      const sys = env.sys
+      const say = (text: string) => vconWrite(sys, BaseCap.Log, `ned: ${text}\n`)
+      const script = env.args[1]
+      if (!script) {
+        yield* say('usage: ned SCRIPT')
+        return
+      }
+      const programs = env.firmware?.programs
+      if (!programs) {
+        yield* say('no program ROM: ned must be started by the board')
+        return
+      }
+      // The script's text, from the rom namespace.
+      const dsSlot = env.slots.alloc()
+      const moduleName = script.replace(/^rom\//, '')
+      let r = yield* nsQuery(sys, env.caps.rom, moduleName, dsSlot)
+      if (r < 0) {
+        yield* say(`${script}: not found in rom (error ${r})`)
+        return
+      }
+      const text = yield* dsRead(sys, dsSlot, SCRATCH)
+      if (typeof text === 'number') {
+        yield* say(`${script}: cannot read (error ${text})`)
+        return
+      }
+
+      yield* say(`running ${script}`)
+      const apps = new Map<number, App>()
+      let nextAppLabel = 1
+      const logFactory = env.caps.log_fab
+      let pending: Request | null = null
+
+      // ---- the Lua side ---------------------------------------------------
+      const L = lauxlib.luaL_newstate()
+      lualib.luaL_openlibs(L)
+      const prims: Record<string, (L: LuaState) => number> = {
+        /** channel() → slot, rights, kind: an unbound Ipc_gate. */
+        channel: (L) => {
+          pending = function* () {
+            const slot = env.slots.alloc()
+            const r = yield* createGate(sys, BaseCap.Factory, slot, 0, 0)
+            return r < 0 ? [false, `cannot create a channel (error ${r})`] : [true, slot, CapRight.All, 'gate']
+          }
+          void L
+          return lua.lua_yield(L, 0)
+        },
+        /** create(cap, proto, args…) → ok, slot, rights, kind | false, message */
+        create: (L) => {
+          const cap = readCap(L, 1)
+          const proto = lua.lua_tonumber(L, 2)
+          const arg = lua.lua_gettop(L) >= 3 ? lua.lua_tonumber(L, 3) : 0
+          pending = function* () {
+            if (!cap) return [false, 'create: not a capability']
+            const slot = env.slots.alloc()
+            if (cap.kind === 'mem') {
+              if (proto !== Proto.Factory) return [false, 'a memory allocator creates only allocators (L4.Proto.Factory, limit)']
+              const r = yield* memAllocCreate(sys, cap.slot, arg, slot)
+              return r < 0 ? [false, r === -Err.ENoMem ? `not enough memory for a ${arg}-byte allocator` : `create failed (error ${r})`] : [true, slot, CapRight.All, 'mem']
+            }
+            if (cap.kind === 'factory') {
+              const r = yield* factoryCreate(sys, cap.slot, proto, slot, ...(proto === Proto.Factory ? [arg] : []))
+              const kind: CapKind = proto === Proto.Factory ? 'factory' : proto === Proto.Task ? 'task' : proto === Proto.Irq ? 'irq' : proto === Proto.Kobject ? 'gate' : 'other'
+              return r < 0 ? [false, r === -Err.ENoMem ? 'out of kernel memory (factory quota)' : `create failed (error ${r})`] : [true, slot, CapRight.All, kind]
+            }
+            return [false, `create: a ${cap.kind} capability creates nothing`]
+          }
+          return lua.lua_yield(L, 0)
+        },
+        /** start(loader, opts, argv) → ok, task slot | false, message */
+        start: (L) => {
+          const loader = readTable(L, 1)
+          const opts = readTable(L, 2)
+          const argv = readTable(L, 3)
+          pending = function* () {
+            return yield* startFromLua(loader, opts, argv)
+          }
+          return lua.lua_yield(L, 0)
+        },
+        /** print(…) → ned's log */
+        print: (L) => {
+          const n = lua.lua_gettop(L)
+          const parts: string[] = []
+          for (let i = 1; i <= n; i++) parts.push(luaToString(L, i))
+          const line = parts.join('\t')
+          pending = function* () {
+            yield* vconWrite(sys, BaseCap.Log, `${line}\n`)
+            return []
+          }
+          return lua.lua_yield(L, 0)
+        },
+      }
+      // The environment the prelude wraps into L4.Env.
+      const envCaps: Record<string, LuaCap> = {
+        log: { slot: BaseCap.Log, rights: CapRight.RWS, kind: 'log' },
+        factory: { slot: BaseCap.Factory, rights: CapRight.All, kind: 'factory' },
+        user_factory: { slot: BaseCap.Factory, rights: CapRight.All, kind: 'factory' },
+        scheduler: { slot: BaseCap.Scheduler, rights: CapRight.All, kind: 'scheduler' },
+        mem_alloc: { slot: env.caps.mem, rights: CapRight.All, kind: 'mem' },
+        rom: { slot: env.caps.rom, rights: CapRight.R | CapRight.S, kind: 'ns' },
+        log_fab: { slot: env.caps.log_fab, rights: CapRight.All, kind: 'log' },
+      }
+      const status = lauxlib.luaL_loadbuffer(L, to_luastring(NED_PRELUDE), null, to_luastring('=ned-prelude'))
+      if (status !== lua.LUA_OK) throw new Error(`ned prelude: ${to_jsstring(lua.lua_tostring(L, -1))}`)
+      pushPrims(L, prims)
+      pushEnvTable(L, envCaps)
+      lua.lua_call(L, 2, 0)
+      sandbox(L)
+
+      // ---- run the script as a coroutine ----------------------------------
+      const co = lua.lua_newthread(L)
+      const chunk = lauxlib.luaL_loadbuffer(co, text, null, to_luastring(`@${script}`))
+      if (chunk !== lua.LUA_OK) {
+        yield* say(`error: ${to_jsstring(lua.lua_tostring(co, -1))}`)
+      } else {
+        let nargs = 0
+        for (;;) {
+          const st = lua.lua_resume(co, L, nargs)
+          if (st === lua.LUA_YIELD && pending) {
+            const req: Request = pending
+            pending = null
+            const results = yield* req()
+            for (const v of results) pushValue(co, v)
+            nargs = results.length
+            continue
+          }
+          if (st !== lua.LUA_OK && st !== lua.LUA_YIELD) {
+            yield* say(`error: ${to_jsstring(lua.lua_tostring(co, -1))}`)
+            yield* say('the scenario stopped; programs it started run on')
+          }
+          break
+        }
+      }
+
+      // ---- watch the programs -----------------------------------------------
+      for (;;) {
+        yield sys.wait()
+        const app = apps.get(sys.label)
+        if (!app) continue
+        const why = yield* exitReason(sys, app.thread)
+        if (app.log) yield* vconWrite(sys, app.log, `\r\n[${app.name}: ${why || 'exited'}]\r\n`)
+        apps.delete(sys.label)
+      }
+
+      // ---- helpers ----------------------------------------------------------
+      function* startFromLua(loader: Record<string, unknown>, opts: Record<string, unknown>, argv: Record<string, unknown>): Generator<unknown, LuaValue[], number> {
+        const words = Object.keys(argv)
+          .map(Number)
+          .sort((a, b) => a - b)
+          .map((k) => String(argv[k]))
+        if (words.length === 0) return [false, 'start: no program given']
+        const path = words[0]
+        const name = path.replace(/^rom\//, '')
+        const program = programs!.get(name)
+        if (!program) return [false, `${path}: no such program in rom (known: ${[...programs!.keys()].sort().join(', ')})`]
+        const caps: CapGrant[] = []
+        const capsTable = (opts.caps ?? {}) as Record<string, unknown>
+        for (const [k, v] of Object.entries(capsTable)) {
+          const c = asCap(v)
+          if (!c) return [false, `caps.${k}: not a capability`]
+          caps.push({ name: k, slot: c.slot, rights: c.rights })
+        }
+        // Every program gets the rom namespace and a memory allocator, as L4Re's loader gives them.
+        if (!('rom' in capsTable)) caps.push({ name: 'rom', slot: env.caps.rom, rights: CapRight.R | CapRight.S })
+        const mem = asCap(opts.mem) ?? asCap(loader.mem) ?? envCaps.mem_alloc
+        if (!('mem' in capsTable)) caps.push({ name: 'mem', slot: mem.slot, rights: CapRight.RWS })
+        let log: { tag: string; colour: string } | { slot: number } | null = null
+        const logOpt = opts.log
+        if (logOpt && typeof logOpt === 'object' && !asCap(logOpt)) {
+          const t = logOpt as Record<string, unknown>
+          const tag = String(t[1] ?? t.tag ?? name)
+          const colour = String(t[2] ?? t.color ?? 'w')
+          if (!/^[A-Za-z0-9_.-]{1,32}$/.test(tag)) return [false, `log: bad tag "${tag}"`]
+          log = { tag, colour: colour[0] ?? 'w' }
+        } else if (asCap(logOpt)) log = { slot: asCap(logOpt)!.slot }
+        else log = { slot: BaseCap.Log }
+        const factory = asCap(opts.factory) ?? asCap(loader.factory) ?? envCaps.factory
+        const scheduler = asCap(opts.scheduler) ?? asCap(loader.scheduler) ?? envCaps.scheduler
+        const prio = typeof opts.prio === 'number' ? opts.prio : 2
+        const label = nextAppLabel++
+        const irq = yield* newIrqFor(env, label)
+        if (irq < 0) return [false, `cannot watch the program (error ${irq})`]
+        const started = yield* startProgram(
+          { env, logFactory: asCap(loader.log_fab)?.slot ?? logFactory },
+          { program, args: words.map((w, i) => (i === 0 ? name : w)), caps, log, factory: factory.slot, scheduler: scheduler.slot, prio, cpu: typeof opts.cpu === 'number' ? opts.cpu : 0, exitIrq: irq },
+        )
+        if ('error' in started) return [false, `${path}: ${started.message}`]
+        apps.set(label, { name: started.name, thread: started.thread, log: started.log })
+        return [true, started.task, CapRight.All, 'task']
+      }
+    },
+  }
+}
+
+// ------------------------------------------------------------ Lua ⇄ JS glue
+
+function readCap(L: LuaState, idx: number): LuaCap | null {
+  return asCap(readValue(L, idx, 0))
+}
+
+function asCap(v: unknown): LuaCap | null {
+  if (!v || typeof v !== 'object') return null
+  const o = v as Record<string, unknown>
+  if (typeof o.__cap !== 'number') return null
+  return { slot: o.__cap, rights: typeof o.__rights === 'number' ? o.__rights : 0, kind: (o.__kind as CapKind) ?? 'other' }
+}
+
+function readTable(L: LuaState, idx: number): Record<string, unknown> {
+  const v = readValue(L, idx, 0)
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {}
+}
+
+function readValue(L: LuaState, idx: number, depth: number): unknown {
+  idx = lua.lua_absindex(L, idx)
+  switch (lua.lua_type(L, idx)) {
+    case lua.LUA_TNUMBER:
+      return lua.lua_tonumber(L, idx)
+    case lua.LUA_TSTRING:
+      return to_jsstring(lua.lua_tostring(L, idx))
+    case lua.LUA_TBOOLEAN:
+      return lua.lua_toboolean(L, idx)
+    case lua.LUA_TTABLE: {
+      if (depth > 8) return {}
+      const out: Record<string, unknown> = {}
+      lua.lua_pushnil(L)
+      while (lua.lua_next(L, idx) !== 0) {
+        const kt = lua.lua_type(L, -2)
+        const key = kt === lua.LUA_TSTRING ? to_jsstring(lua.lua_tostring(L, -2)) : kt === lua.LUA_TNUMBER ? String(lua.lua_tonumber(L, -2)) : null
+        if (key !== null) out[key] = readValue(L, -1, depth + 1)
+        lua.lua_pop(L, 1)
+      }
+      return out
+    }
+    default:
+      return null
+  }
+}
+
+function luaToString(L: LuaState, idx: number): string {
+  const v = readValue(L, idx, 0)
+  if (v === null) return 'nil'
+  if (typeof v === 'object') return asCap(v) ? `cap<${asCap(v)!.kind}>` : 'table'
+  return String(v)
+}
+
+function pushValue(L: LuaState, v: LuaValue): void {
+  if (v === null) lua.lua_pushnil(L)
+  else if (typeof v === 'number') lua.lua_pushnumber(L, v)
+  else if (typeof v === 'boolean') lua.lua_pushboolean(L, v)
+  else lua.lua_pushstring(L, to_luastring(v))
+}
+
+function pushPrims(L: LuaState, prims: Record<string, (L: LuaState) => number>): void {
+  lua.lua_createtable(L, 0, Object.keys(prims).length)
+  for (const [k, f] of Object.entries(prims)) {
+    lua.lua_pushcfunction(L, f)
+    lua.lua_setfield(L, -2, to_luastring(k))
+  }
+}
+
+function pushEnvTable(L: LuaState, caps: Record<string, LuaCap>): void {
+  lua.lua_createtable(L, 0, Object.keys(caps).length)
+  for (const [k, c] of Object.entries(caps)) {
+    lua.lua_createtable(L, 0, 3)
+    lua.lua_pushnumber(L, c.slot)
+    lua.lua_setfield(L, -2, to_luastring('__cap'))
+    lua.lua_pushnumber(L, c.rights)
+    lua.lua_setfield(L, -2, to_luastring('__rights'))
+    lua.lua_pushstring(L, to_luastring(c.kind))
+    lua.lua_setfield(L, -2, to_luastring('__kind'))
+    lua.lua_setfield(L, -2, to_luastring(k))
+  }
+}
+
+/** Scenario scripts describe a system; they get no access to the host (no io, no file loading). */
+function sandbox(L: LuaState): void {
+  for (const name of ['io', 'dofile', 'loadfile']) {
+    lua.lua_pushnil(L)
+    lua.lua_setglobal(L, to_luastring(name))
+  }
+  lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, to_luastring('_LOADED'))
+  lua.lua_pushnil(L)
+  lua.lua_setfield(L, -2, to_luastring('io'))
+  lua.lua_pop(L, 1)
+}

@@ -1,0 +1,122 @@
+/**
+ * The Lua side of ned's L4 module, after L4Re ned's lua/L4.lua: capability
+ * objects with :m(rights) and :svr(), factories with :create(), loaders
+ * with :start(), :startv() and :new_channel(). Primitives that need the
+ * kernel are JavaScript functions that yield the script's coroutine; they
+ * return ok plus results or false plus a message, and the wrappers raise the
+ * error at the caller's line (error level 2), so messages read
+ * "rom/scenario.lua:12: …".
+ *
+ * Rights strings as ned has them: r w s d n c.
+ */
+export const NED_PRELUDE = String.raw`
+local prim, env = ...
+
+-- Scenario scripts get no host access: a restricted os, no files, modules only from preload.
+os = { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }
+package.path = ""
+package.cpath = ""
+package.searchers = { package.searchers[1] }
+print = prim.print
+
+local Cap = {}
+Cap.__index = Cap
+Cap.__tostring = function(c) return "cap<" .. c.__kind .. ">" end
+
+local function cap(slot, rights, kind)
+  return setmetatable({ __cap = slot, __rights = rights, __kind = kind }, Cap)
+end
+
+local RIGHTS = { r = 4, w = 1, s = 2, d = 8, n = 16, c = 32 }
+
+local function rights_of(spec)
+  if type(spec) == "number" then return spec end
+  if type(spec) ~= "string" then error("rights must be a string like \"rws\"", 3) end
+  local r = 0
+  for ch in spec:gmatch(".") do
+    local bit = RIGHTS[ch]
+    if not bit then error("unknown right '" .. ch .. "' in \"" .. spec .. "\" (use r w s d n c)", 3) end
+    r = r | bit
+  end
+  return r
+end
+
+--- The same object with fewer rights.
+function Cap:m(spec)
+  return cap(self.__cap, self.__rights & rights_of(spec), self.__kind)
+end
+
+--- The server side of a channel: all rights, including binding it (n).
+function Cap:svr()
+  return cap(self.__cap, 0x3f, self.__kind)
+end
+
+--- Objects made by a factory or a memory allocator: create(L4.Proto.Factory, limit) and the like.
+function Cap:create(proto, ...)
+  local ok, slot, rights, kind = prim.create(self, proto, ...)
+  if not ok then error(slot, 2) end
+  return cap(slot, rights, kind)
+end
+
+local Proto = {
+  Irq = -1, PageFault = -2, Exception = -5, Sigma0 = -6, Kobject = -10, Task = -11,
+  Thread = -12, Log = -13, Scheduler = -14, Factory = -15, Vm = -16,
+  Dataspace = 0x4000, Namespace = 0x4001,
+}
+
+local Env = {}
+for k, v in pairs(env) do Env[k] = cap(v.__cap, v.__rights, v.__kind) end
+
+local Loader = {}
+Loader.__index = Loader
+
+function Loader.new(opts)
+  opts = opts or {}
+  return setmetatable({
+    factory = opts.factory or Env.factory,
+    mem = opts.mem or Env.mem_alloc,
+    log_fab = opts.log_fab or Env.log_fab,
+    scheduler = opts.scheduler or Env.scheduler,
+  }, Loader)
+end
+
+local function split(cmdline)
+  local argv = {}
+  for w in tostring(cmdline):gmatch("%S+") do argv[#argv + 1] = w end
+  return argv
+end
+
+--- start(opts, "rom/prog arg …"): a program in a new task; returns its task capability.
+function Loader:start(opts, cmdline)
+  if type(cmdline) ~= "string" then error("start: the command line must be a string", 2) end
+  local ok, slot, rights, kind = prim.start(self, opts or {}, split(cmdline))
+  if not ok then error(slot, 2) end
+  return cap(slot, rights, kind)
+end
+
+--- startv(opts, "rom/prog", "arg", …): the same with the arguments apart.
+function Loader:startv(opts, prog, ...)
+  local argv = { prog, ... }
+  for i = 1, #argv do argv[i] = tostring(argv[i]) end
+  local ok, slot, rights, kind = prim.start(self, opts or {}, argv)
+  if not ok then error(slot, 2) end
+  return cap(slot, rights, kind)
+end
+
+--- new_channel(): an IPC gate to connect programs (the server binds it).
+function Loader:new_channel()
+  local ok, slot, rights, kind = prim.channel(self)
+  if not ok then error(slot, 2) end
+  return cap(slot, rights & ~16, kind), cap(slot, rights, kind)
+end
+
+local L4 = {
+  Proto = Proto,
+  Env = Env,
+  Loader = Loader,
+  default_loader = Loader.new({}),
+  cap = nil,
+}
+
+package.preload["L4"] = function() return L4 end
+`

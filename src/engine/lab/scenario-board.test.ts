@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { ScenarioBoard } from './scenario-board'
+import type { BoardSink, VmDescriptor } from './board'
+
+const dec = new TextDecoder()
+
+function boot(source: string, name = 'test.lua') {
+  const out = new Map<string, string>()
+  let vms: readonly VmDescriptor[] = []
+  const sink: BoardSink = {
+    consoleOutput: (vm, data) => out.set(vm, (out.get(vm) ?? '') + dec.decode(data)),
+    vmsChanged: (v) => (vms = v),
+  }
+  let wall = 0
+  const board = new ScenarioBoard({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32 }, sink, () => (wall += 0.01))
+  const runUntilIdle = () => {
+    for (let i = 0; i < 10_000; i++) if (board.run(50) === Infinity) return
+  }
+  return { board, out, vms: () => vms, runUntilIdle }
+}
+
+describe('scenario board', () => {
+  it('boots sigma0 → moe → cons → ned and runs hello.lua: two programs talk over a gate, each on its own console', () => {
+    const b = boot(readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8'), 'hello.lua')
+    b.runUntilIdle()
+    const client = b.out.get('client') ?? ''
+    const server = b.out.get('server') ?? ''
+    expect(client).toContain('hello-client: 1^2 = 1')
+    expect(client).toContain('hello-client: 5^2 = 25')
+    expect(client).toContain('hello-client: done')
+    expect(server).toContain('hello-server: request 5: 5 -> 25')
+    // The client's exit is reported on its console by ned, and its VM state follows.
+    expect(client).toContain('[client: exited]')
+    const states = Object.fromEntries(b.vms().map((v) => [v.name, v.state]))
+    expect(states).toMatchObject({ client: 'exited', server: 'running', l4re: 'running' })
+    expect(b.vms().find((v) => v.name === 'l4re')?.system).toBe(true)
+  })
+
+  it('reports a Lua error with file:line and starts nothing after it', () => {
+    const b = boot(
+      [
+        'local L4 = require "L4"',
+        'local ch = L4.default_loader:new_channel()',
+        'L4.default_loader:start({ caps = { server = ch:svr() }, log = { "server", "c" } }, "rom/hello-server")',
+        'L4.default_loader:start({ log = { "nope", "r" } }, "rom/no-such-program")',
+        'L4.default_loader:start({ caps = { server = ch }, log = { "client", "g" } }, "rom/hello-client 1")',
+      ].join('\n'),
+      'broken.lua',
+    )
+    b.runUntilIdle()
+    const log = b.out.get('l4re') ?? ''
+    expect(log).toMatch(/ned: error: rom\/broken\.lua:4: rom\/no-such-program: no such program in rom/)
+    expect(b.out.has('client')).toBe(false)
+    expect(b.out.get('server')).toContain('waiting for requests')
+  })
+
+  it('reports Lua syntax errors and bad rights strings with file:line', () => {
+    const b = boot('local L4 = require "L4"\nlocal x = = 1\n', 'syntax.lua')
+    b.runUntilIdle()
+    expect(b.out.get('l4re')).toMatch(/ned: error: rom\/syntax\.lua:2:/)
+    const c = boot('local L4 = require "L4"\nlocal ch = L4.default_loader:new_channel()\nlocal y = ch:m("rxz")\n', 'rights.lua')
+    c.runUntilIdle()
+    expect(c.out.get('l4re')).toMatch(/rom\/rights\.lua:3: unknown right 'x'/)
+  })
+
+  it('gives scripts no access to the host', () => {
+    const b = boot('print(io, dofile, loadfile, os.execute, os.exit, os.remove)\nprint(pcall(require, "fs"))', 'sandbox.lua')
+    b.runUntilIdle()
+    const log = b.out.get('l4re') ?? ''
+    expect(log).toContain('nil\tnil\tnil\tnil\tnil\tnil')
+    expect(log).toMatch(/false\tmodule 'fs' not found/)
+  })
+})
