@@ -68,7 +68,7 @@ export function nedProgram(): NativeProgram {
       // The script's text, from the rom namespace.
       const dsSlot = env.slots.alloc()
       const moduleName = script.replace(/^rom\//, '')
-      let r = yield* nsQuery(sys, env.caps.rom, moduleName, dsSlot)
+      const r = yield* nsQuery(sys, env.caps.rom, moduleName, dsSlot)
       if (r < 0) {
         yield* say(`${script}: not found in rom (error ${r})`)
         return
