@@ -258,6 +258,7 @@ function refine(op: Op, insn: u32): Op {
       const n = (insn >>> 22) & 1
       if (n != sf) return Op.UNDEF
       if (sf == 0 && ((insn >>> 10) & 0x20) != 0) return Op.UNDEF
+      if ((insn & 31) == 31) return op
       return sf ? Op.EXTR_X : Op.EXTR_W
     }
     case Op.B: case Op.BL: decImm = sext(<u64>(insn & 0x3FFFFFF) << 2, 28); return op
@@ -328,13 +329,15 @@ function specializeReg(op: Op, insn: u32): Op {
     const opc = (insn >>> 29) & 3
     if (opc == 3) return op
     decImm = ((insn >>> 21) & 1) != 0 ? <u64>-1 : 0
-    if (direct && opc == 1 && ((insn >>> 5) & 31) == 31 && amount == 0 && decImm == 0) return sf ? Op.MOV_RX : Op.MOV_RW
+    if (!direct) return op
+    if (opc == 1 && ((insn >>> 5) & 31) == 31 && amount == 0 && decImm == 0) return sf ? Op.MOV_RX : Op.MOV_RW
     return <Op>(<u32>Op.LOGIC_0 + sf * 12 + opc * 4 + type)
   }
   if (direct && amount == 0 && op == Op.ADD_SR) return sf ? Op.ADD_RX : Op.ADD_RW
   if (direct && amount == 0 && op == Op.SUB_SR) return sf ? Op.SUB_RX : Op.SUB_RW
   if (direct && amount == 0 && op == Op.SUBS_SR) return sf ? Op.SUBS_RX : Op.SUBS_RW
   const flags: u32 = op == Op.ADDS_SR || op == Op.SUBS_SR ? 1 : 0
+  if (!direct && flags == 0) return op
   const sub: u32 = op == Op.SUB_SR || op == Op.SUBS_SR ? 1 : 0
   return <Op>(<u32>Op.ADDSUB_0 + sf * 12 + flags * 6 + sub * 3 + type)
 }

@@ -197,7 +197,8 @@ function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
   const a = X(c, (insn >>> 5) & 31)
   const b = shiftReg(X(c, (insn >>> 16) & 31), type, <u64>((insn >>> 10) & 63), sf) ^ load<u64>(ip, 8)
   const r = opc == 0 ? a & b : opc == 1 ? a | b : a ^ b
-  setX(c, insn & 31, sf ? r : r & 0xFFFFFFFF)
+  // INVARIANT: rd != 31 (decode keeps writes to XZR on the generic path)
+  store<u64>(c + ((insn & 31) << 3), sf ? r : r & 0xFFFFFFFF)
 }
 
 /** ADD/SUB/ADDS/SUBS (shifted register). */
@@ -212,14 +213,18 @@ function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
     r = sub ? a - b : a + b
     if (!sf) r &= 0xFFFFFFFF
   }
-  setX(c, insn & 31, r)
+  // INVARIANT: rd != 31 unless flags are set (CMP/CMN), which store nothing then
+  const rd = insn & 31
+  if (rd != 31) store<u64>(c + (rd << 3), r)
 }
 
 /** ADDS/SUBS (immediate), CMP/CMN. */
 @inline function addSubsImm(c: u32, insn: u32, ip: u32, sf: u32, sub: bool): void {
   const a = XS(c, (insn >>> 5) & 31)
   const b = load<u64>(ip, 8)
-  setX(c, insn & 31, sf ? addc64(c, a, sub ? ~b : b, sub ? 1 : 0, true) : addc32(c, a, sub ? ~b : b, sub ? 1 : 0, true))
+  const r = sf ? addc64(c, a, sub ? ~b : b, sub ? 1 : 0, true) : addc32(c, a, sub ? ~b : b, sub ? 1 : 0, true)
+  const rd = insn & 31
+  if (rd != 31) store<u64>(c + (rd << 3), r)
 }
 
 // ---- loads and stores --------------------------------------------------------------------
@@ -547,13 +552,13 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.EXTR_X: {
         const lsb = <u64>((insn >>> 10) & 63)
         const n = X(c, (insn >>> 5) & 31), m = X(c, (insn >>> 16) & 31)
-        setX(c, insn & 31, lsb == 0 ? m : (m >>> lsb) | (n << (64 - lsb)))
+        store<u64>(c + ((insn & 31) << 3), lsb == 0 ? m : (m >>> lsb) | (n << (64 - lsb))) // INVARIANT: rd != 31 (decode)
         break
       }
       case Op.EXTR_W: {
         const lsb = <u64>((insn >>> 10) & 31)
         const n = X(c, (insn >>> 5) & 31), m = X(c, (insn >>> 16) & 31)
-        setX(c, insn & 31, (((n << 32) | (m & 0xFFFFFFFF)) >>> lsb) & 0xFFFFFFFF)
+        store<u64>(c + ((insn & 31) << 3), (((n << 32) | (m & 0xFFFFFFFF)) >>> lsb) & 0xFFFFFFFF) // INVARIANT: rd != 31 (decode)
         break
       }
       case Op.LDP_Q: case Op.STP_Q: {
@@ -577,6 +582,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         break
       }
       case Op.ADD_IX: setXS(c, insn & 31, XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)); break
+      // INVARIANT: MOV_R*/ADD_R*/SUB_R*/SUBS_R* are only decoded for rd != 31, so they store Rd directly.
       case Op.MOV_RX: store<u64>(c + ((insn & 31) << 3), X(c, (insn >>> 16) & 31)); break
       case Op.MOV_RW: store<u64>(c + ((insn & 31) << 3), W(c, (insn >>> 16) & 31)); break
       case Op.ADD_RX: store<u64>(c + ((insn & 31) << 3), X(c, (insn >>> 5) & 31) + X(c, (insn >>> 16) & 31)); break

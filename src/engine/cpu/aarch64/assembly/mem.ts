@@ -5,7 +5,10 @@ import { TLB_MASK } from './layout'
 import { asidLow, readSlow, tlbR, tlbW, writeSlow } from './mmu'
 
 /** Host address for `size` bytes at `va` if the read TLB has the page and the
- *  access stays inside it; 0 otherwise. */
+ *  access stays inside it; 0 otherwise.
+ *  INVARIANT: a TLB entry's host address is RAM_BASE + a page offset that
+ *  fillTlb checked against ramBytes, and off <= 4096 - size, so the access
+ *  lies inside guest RAM; wasm's own bounds check is the only other one. */
 @inline export function hostR(va: u64, size: u32): u32 {
   const e = tlbR + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   const off = <u32>va & 0xFFF
