@@ -22,6 +22,8 @@
 
 int last_status;
 int interactive;
+enum control control;
+int control_count;
 pid_t shell_pgid;
 pid_t shell_pid;
 pid_t last_bg_pid;
@@ -376,15 +378,131 @@ static void expand_command(struct command *c, struct expanded *e) {
 typedef int (*builtin_fn)(int argc, char **argv);
 static builtin_fn builtin_of(const char *name);
 
+/* ---- functions ---- */
+
+struct function {
+  char *name, *text;
+};
+static struct function *functions;
+static int nfunctions;
+
+static struct function *find_function(const char *name) {
+  for (int i = 0; i < nfunctions; i++)
+    if (strcmp(functions[i].name, name) == 0) return &functions[i];
+  return NULL;
+}
+
+static void define_function(const char *name, const char *text) {
+  struct function *f = find_function(name);
+  if (!f) {
+    struct function *nf = realloc(functions, sizeof *functions * (size_t)(nfunctions + 1));
+    if (!nf) return;
+    functions = nf;
+    f = &functions[nfunctions++];
+    f->name = strdup(name);
+    f->text = NULL;
+  }
+  free(f->text);
+  f->text = strdup(text);
+}
+
+/* Calls a function: its arguments become $1.., its body is parsed from the
+ * saved text (the parse tree of the defining line is long gone). */
+static int call_function(struct function *f, int argc, char **argv) {
+  int saved_argc = script_argc;
+  char **saved_argv = script_argv;
+  char *saved0 = argv[0];
+  argv[0] = script_argv[0];
+  script_argc = argc;
+  script_argv = argv;
+  char *text = strdup(f->text);
+  int st = text ? run_source(text) : 1;
+  free(text);
+  script_argc = saved_argc;
+  script_argv = saved_argv;
+  argv[0] = saved0;
+  if (control == CTL_RETURN) {
+    control = CTL_NONE;
+    st = last_status;
+  }
+  return st;
+}
+
+/* After one pass through a loop body: 1 if the loop must stop. */
+static int loop_control(void) {
+  if (control == CTL_BREAK) {
+    if (--control_count <= 0) control = CTL_NONE;
+    return 1;
+  }
+  if (control == CTL_CONTINUE) {
+    if (--control_count > 0) return 1; /* continue an outer loop */
+    control = CTL_NONE;
+    return 0;
+  }
+  return control == CTL_RETURN;
+}
+
+static int run_compound(struct command *c) {
+  int st = 0;
+  switch (c->kind) {
+  case CMD_GROUP:
+  case CMD_SUBSHELL: return run_list(c->subshell);
+  case CMD_IF:
+    if (run_list(c->cond) == 0) {
+      if (control != CTL_NONE) return last_status;
+      return run_list(c->body);
+    }
+    if (control != CTL_NONE) return last_status;
+    return c->else_part ? run_compound(c->else_part) : 0;
+  case CMD_WHILE:
+  case CMD_UNTIL:
+    for (;;) {
+      int cond = run_list(c->cond);
+      if (control != CTL_NONE) {
+        if (loop_control()) break;
+        continue;
+      }
+      if ((cond == 0) != (c->kind == CMD_WHILE)) break;
+      st = run_list(c->body);
+      if (loop_control()) break;
+    }
+    return st;
+  case CMD_FOR: {
+    int n;
+    char **words;
+    if (c->for_all_args) {
+      n = script_argc > 1 ? script_argc - 1 : 0;
+      words = script_argv + 1;
+    } else {
+      words = expand_words(c->words, c->nwords, &n);
+    }
+    for (int i = 0; i < n; i++) {
+      var_set(c->name, words[i], 0);
+      st = run_list(c->body);
+      if (loop_control()) break;
+    }
+    return st;
+  }
+  case CMD_FUNCDEF: define_function(c->name, c->text); return 0;
+  case CMD_SIMPLE: break;
+  }
+  return st;
+}
+
 /* Runs command c in a forked child (never returns). */
 _Noreturn static void child_command(struct command *c, struct expanded *e) {
-  if (c->subshell) {
+  if (c->kind != CMD_SIMPLE) {
     if (apply_redirs(c->redirs, NULL, NULL) < 0) _exit(1);
     interactive = 0;
-    sh_exit(run_list(c->subshell));
+    sh_exit(run_compound(c));
   }
   if (apply_redirs(c->redirs, NULL, NULL) < 0) _exit(1);
   if (e->argc == 0) _exit(0);
+  struct function *f = find_function(e->argv[0]);
+  if (f) {
+    interactive = 0;
+    sh_exit(call_function(f, e->argc, e->argv));
+  }
   builtin_fn b = builtin_of(e->argv[0]);
   if (b) {
     interactive = 0;
@@ -398,7 +516,7 @@ _Noreturn static void child_command(struct command *c, struct expanded *e) {
 static int run_in_shell(struct command *c, struct expanded *e) {
   struct saved_fd save[MAXREDIR];
   int nsave = 0;
-  if (e->argc == 0) {
+  if (c->kind == CMD_SIMPLE && e->argc == 0) {
     for (int i = 0; i < e->nassign; i++) {
       char *eq = strchr(e->assigns[i], '=');
       *eq = 0;
@@ -409,7 +527,7 @@ static int run_in_shell(struct command *c, struct expanded *e) {
     restore_redirs(save, nsave);
     return r < 0 ? 1 : last_status;
   }
-  if (strcmp(e->argv[0], "exec") == 0 && e->argc == 1) {
+  if (c->kind == CMD_SIMPLE && strcmp(e->argv[0], "exec") == 0 && e->argc == 1) {
     /* exec with only redirections: they stay. */
     return apply_redirs(c->redirs, NULL, NULL) < 0 ? 1 : 0;
   }
@@ -417,7 +535,11 @@ static int run_in_shell(struct command *c, struct expanded *e) {
     restore_redirs(save, nsave);
     return 1;
   }
-  int r = builtin_of(e->argv[0])(e->argc, e->argv);
+  int r;
+  struct function *f = c->kind == CMD_SIMPLE ? find_function(e->argv[0]) : NULL;
+  if (c->kind != CMD_SIMPLE) r = run_compound(c);
+  else if (f) r = call_function(f, e->argc, e->argv);
+  else r = builtin_of(e->argv[0])(e->argc, e->argv);
   fflush(stdout);
   restore_redirs(save, nsave);
   return r;
@@ -426,11 +548,14 @@ static int run_in_shell(struct command *c, struct expanded *e) {
 static int run_pipeline(struct pipeline *p, int background, const char *text) {
   struct expanded *ex = amalloc(sizeof *ex * (size_t)p->n);
   for (int i = 0; i < p->n; i++) {
-    if (p->cmds[i]->subshell) memset(&ex[i], 0, sizeof ex[i]);
+    if (p->cmds[i]->kind != CMD_SIMPLE) memset(&ex[i], 0, sizeof ex[i]);
     else expand_command(p->cmds[i], &ex[i]);
   }
-  if (p->n == 1 && !background && !p->cmds[0]->subshell &&
-      (ex[0].argc == 0 || builtin_of(ex[0].argv[0]))) {
+  /* In the shell itself: builtins, functions, assignments and compound
+   * commands other than ( ), when they are the whole foreground pipeline. */
+  struct command *c0 = p->cmds[0];
+  if (p->n == 1 && !background && c0->kind != CMD_SUBSHELL &&
+      (c0->kind != CMD_SIMPLE || ex[0].argc == 0 || builtin_of(ex[0].argv[0]) || find_function(ex[0].argv[0]))) {
     int r = run_in_shell(p->cmds[0], &ex[0]);
     return p->negate ? !r : r;
   }
@@ -508,6 +633,7 @@ static int run_andor(struct andor *a) {
     memset(&c, 0, sizeof c);
     copy.background = 0;
     copy.next = NULL;
+    c.kind = CMD_SUBSHELL;
     c.subshell = &copy;
     struct command *cmds[1] = {&c};
     p.cmds = cmds;
@@ -516,7 +642,7 @@ static int run_andor(struct andor *a) {
     return run_pipeline(&p, 1, a->text);
   }
   int status = 0;
-  for (int i = 0; i < a->n; i++) {
+  for (int i = 0; i < a->n && control == CTL_NONE; i++) {
     if (i > 0) {
       if (a->ops[i] == OP_AND && status != 0) continue;
       if (a->ops[i] == OP_OR && status == 0) continue;
@@ -528,7 +654,7 @@ static int run_andor(struct andor *a) {
 }
 
 int run_list(struct andor *list) {
-  for (struct andor *a = list; a; a = a->next) last_status = run_andor(a);
+  for (struct andor *a = list; a && control == CTL_NONE; a = a->next) last_status = run_andor(a);
   return last_status;
 }
 
@@ -902,6 +1028,113 @@ static int bi_kill(int argc, char **argv) {
   return r;
 }
 
+/* test / [ : file tests, string and integer comparisons, ! -a -o. */
+static int test_unary(const char *op, const char *arg) {
+  struct stat st;
+  switch (op[1]) {
+  case 'n': return *arg != 0;
+  case 'z': return *arg == 0;
+  case 'e': return stat(arg, &st) == 0;
+  case 'f': return stat(arg, &st) == 0 && S_ISREG(st.st_mode);
+  case 'd': return stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+  case 'h':
+  case 'L': return lstat(arg, &st) == 0 && S_ISLNK(st.st_mode);
+  case 'p': return stat(arg, &st) == 0 && S_ISFIFO(st.st_mode);
+  case 'c': return stat(arg, &st) == 0 && S_ISCHR(st.st_mode);
+  case 's': return stat(arg, &st) == 0 && st.st_size > 0;
+  case 'r': return access(arg, R_OK) == 0;
+  case 'w': return access(arg, W_OK) == 0;
+  case 'x': return access(arg, X_OK) == 0;
+  case 't': return isatty(atoi(arg));
+  }
+  return -1;
+}
+
+static int test_binary(const char *a, const char *op, const char *b) {
+  if (strcmp(op, "=") == 0 || strcmp(op, "==") == 0) return strcmp(a, b) == 0;
+  if (strcmp(op, "!=") == 0) return strcmp(a, b) != 0;
+  if (strcmp(op, "<") == 0) return strcmp(a, b) < 0;
+  if (strcmp(op, ">") == 0) return strcmp(a, b) > 0;
+  long x = strtol(a, NULL, 10), y = strtol(b, NULL, 10);
+  if (strcmp(op, "-eq") == 0) return x == y;
+  if (strcmp(op, "-ne") == 0) return x != y;
+  if (strcmp(op, "-lt") == 0) return x < y;
+  if (strcmp(op, "-le") == 0) return x <= y;
+  if (strcmp(op, "-gt") == 0) return x > y;
+  if (strcmp(op, "-ge") == 0) return x >= y;
+  return -1;
+}
+
+/* One primary: [!] ( UNARY ARG | ARG BINOP ARG | ARG ); *i advances. */
+static int test_primary(int argc, char **argv, int *i) {
+  if (*i < argc && strcmp(argv[*i], "!") == 0) {
+    (*i)++;
+    int r = test_primary(argc, argv, i);
+    return r < 0 ? r : !r;
+  }
+  if (*i >= argc) return 0;
+  if (*i + 2 <= argc - 1) {
+    int r = test_binary(argv[*i], argv[*i + 1], argv[*i + 2]);
+    if (r >= 0) {
+      *i += 3;
+      return r;
+    }
+  }
+  if (argv[*i][0] == '-' && argv[*i][1] && !argv[*i][2] && *i + 1 < argc) {
+    int r = test_unary(argv[*i], argv[*i + 1]);
+    if (r >= 0) {
+      *i += 2;
+      return r;
+    }
+  }
+  return *argv[(*i)++] != 0;
+}
+
+static int bi_test(int argc, char **argv) {
+  if (strcmp(argv[0], "[") == 0) {
+    if (strcmp(argv[argc - 1], "]") != 0) {
+      fputs("sh: [: missing ]\n", stderr);
+      return 2;
+    }
+    argc--;
+  }
+  int i = 1;
+  int r = test_primary(argc, argv, &i);
+  while (i < argc && r >= 0) {
+    const char *op = argv[i++];
+    int rhs = test_primary(argc, argv, &i);
+    if (strcmp(op, "-a") == 0) r = r && rhs;
+    else if (strcmp(op, "-o") == 0) r = r || rhs;
+    else {
+      fprintf(stderr, "sh: test: %s: unexpected operator\n", op);
+      return 2;
+    }
+  }
+  return r > 0 ? 0 : 1;
+}
+
+static int loop_depth_arg(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 1;
+  return n < 1 ? 1 : n;
+}
+
+static int bi_break(int argc, char **argv) {
+  control = CTL_BREAK;
+  control_count = loop_depth_arg(argc, argv);
+  return 0;
+}
+
+static int bi_continue(int argc, char **argv) {
+  control = CTL_CONTINUE;
+  control_count = loop_depth_arg(argc, argv);
+  return 0;
+}
+
+static int bi_return(int argc, char **argv) {
+  control = CTL_RETURN;
+  return last_status = argc > 1 ? atoi(argv[1]) & 0xff : last_status;
+}
+
 static int bi_history(int argc, char **argv) {
   history_print();
   return 0;
@@ -915,9 +1148,12 @@ static const struct {
   const char *help;
 } builtins[] = {
   {".", bi_source, ". FILE [ARGS]      run FILE in this shell"},
+  {"[", bi_test, "[ EXPR ]           same as test"},
   {":", bi_true, ":                  do nothing, successfully"},
   {"bg", bi_bg, "bg [%N]            continue a stopped job in the background"},
+  {"break", bi_break, "break [N]          leave N enclosing loops"},
   {"cd", bi_cd, "cd [DIR|-]         change directory (default $HOME)"},
+  {"continue", bi_continue, "continue [N]       next iteration of the Nth enclosing loop"},
   {"echo", bi_echo, "echo [-neE] ARGS   print arguments"},
   {"exec", bi_exec, "exec CMD [ARGS]    replace the shell with CMD; with only redirections, keep them"},
   {"exit", bi_exit, "exit [N]           leave the shell with status N (default $?)"},
@@ -930,9 +1166,11 @@ static const struct {
   {"kill", bi_kill, "kill [-SIG] PID|%N send a signal (also to jobs); -l lists signals"},
   {"pwd", bi_pwd, "pwd                print the working directory"},
   {"read", bi_read, "read [-r] NAME... read a line into variables"},
+  {"return", bi_return, "return [N]         leave a function with status N"},
   {"set", bi_set, "set [-- ARGS]      list variables, or set $1 $2 ..."},
   {"shift", bi_shift, "shift [N]          drop the first N positional parameters"},
   {"source", bi_source, "source FILE        same as ."},
+  {"test", bi_test, "test EXPR          -e -f -d -L -s -r -w -x -n -z FILE|STR, = != < >, -eq -ne -lt -le -gt -ge, ! -a -o"},
   {"true", bi_true, "true               succeed"},
   {"type", bi_type, "type NAME...       tell whether NAME is a builtin or where it is"},
   {"unset", bi_unset, "unset NAME...      remove variables"},
@@ -943,7 +1181,8 @@ static const struct {
 static int bi_help(int argc, char **argv) {
   printf("sh, the l4lab guest shell. Builtins:\n");
   for (int i = 0; i < NBUILTINS; i++) printf("  %s\n", builtins[i].help);
-  printf("Syntax: cmd | cmd, ;, &&, ||, &, ( list ), < > >> 2> 2>&1 <>, 'quotes', \"quotes\", \\,\n"
+  printf("Syntax: cmd | cmd, ;, &&, ||, &, ( list ), { list; }, if/then/elif/else/fi, while/until/do/done,\n"
+         "for NAME in WORDS; do ...; done, NAME() { ...; }, < > >> 2> 2>&1 <>, 'quotes', \"quotes\", \\,\n"
          "$VAR ${VAR:-default} $? $$ $! $# $1.. $@ $(cmd) $((arith)), * ? [..] globs, # comments.\n"
          "Keys: arrows, Home/End, ^A ^E ^B ^F ^K ^U ^W ^L, Tab completes, Up/Down history.\n");
   return 0;

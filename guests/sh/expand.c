@@ -276,9 +276,16 @@ static const char *special_param(char c) {
 static void expand_param(const char **pp, struct fields *f, int quoted) {
   const char *p = *pp;
   if (*p == '(' && p[1] == '(') {
-    const char *e = strstr(p + 2, "))");
-    if (e) {
-      char *src = expand_one(astrndup(p + 2, (size_t)(e - p - 2)));
+    /* $((expr)): find the "))" that closes it, past nested parentheses
+     * and command substitutions. */
+    const char *e = p + 2;
+    int depth = 2;
+    for (; *e; e++) {
+      if (*e == '(') depth++;
+      else if (*e == ')' && --depth == 0) break;
+    }
+    if (*e && e[-1] == ')') {
+      char *src = expand_one(astrndup(p + 2, (size_t)(e - 1 - (p + 2))));
       struct arith a = {src, NULL};
       long v = arith_expr(&a);
       arith_ws(&a);
@@ -290,7 +297,7 @@ static void expand_param(const char **pp, struct fields *f, int quoted) {
       char buf[32];
       snprintf(buf, sizeof buf, "%ld", v);
       add_value(f, buf, quoted);
-      *pp = e + 2;
+      *pp = e + 1;
       return;
     }
   }

@@ -4,7 +4,12 @@
  *   list     := andor (('&' | ';' | NEWLINE) andor?)*
  *   andor    := pipeline (('&&' | '||') NEWLINE* pipeline)*
  *   pipeline := '!'? command ('|' NEWLINE* command)*
- *   command  := '(' list ')' redir* | (word | redir)+
+ *   command  := '(' list ')' redir* | '{' list '}' redir* | if | while | until
+ *             | for | NAME '(' ')' command | (word | redir)+
+ *   if       := 'if' list 'then' list ('elif' list 'then' list)* ('else' list)? 'fi'
+ *   while    := ('while' | 'until') list 'do' list 'done'
+ *   for      := 'for' NAME ('in' word*)? (';' | NEWLINE)* 'do' list 'done'
+ * Reserved words are recognized only where a command starts.
  *   redir    := IO_NUMBER? ('<' | '>' | '>>' | '<>' | '>&' | '<&') word
  * Words keep their quotes; expand.c removes them later. */
 #include <ctype.h>
@@ -148,7 +153,8 @@ static void next(struct lexer *lx) {
     break;
   default:
     if (c == '!' && (isspace((unsigned char)p[1]) || !p[1])) {
-      lx->tok = T_BANG;
+      lx->tok = T_BANG; /* an argument when it follows a command word */
+      lx->word = "!";
       break;
     }
     lx->tok = T_WORD;
@@ -163,7 +169,32 @@ struct parser {
   int depth;
 };
 
-static struct andor *parse_list(struct parser *ps, int in_paren);
+static struct andor *parse_list(struct parser *ps, int in_paren, const char *const *terms);
+
+static const char *const T_THEN[] = {"then", NULL};
+static const char *const T_ELSE[] = {"elif", "else", "fi", NULL};
+static const char *const T_FI[] = {"fi", NULL};
+static const char *const T_DO[] = {"do", NULL};
+static const char *const T_DONE[] = {"done", NULL};
+static const char *const T_BRACE[] = {"}", NULL};
+
+static int is_word(struct parser *ps, const char *w) {
+  return ps->lx.tok == T_WORD && strcmp(ps->lx.word, w) == 0;
+}
+
+static int is_term(struct parser *ps, const char *const *terms) {
+  if (!terms || ps->lx.tok != T_WORD) return 0;
+  for (; *terms; terms++)
+    if (strcmp(ps->lx.word, *terms) == 0) return 1;
+  return 0;
+}
+
+static int is_reserved(const char *w) {
+  static const char *const words[] = {"then", "elif", "else", "fi", "do", "done", "}", "in", NULL};
+  for (const char *const *p = words; *p; p++)
+    if (strcmp(w, *p) == 0) return 1;
+  return 0;
+}
 
 static int fail(struct parser *ps, const char *msg) {
   if (!ps->lx.err) ps->lx.err = (char *)msg;
@@ -204,6 +235,140 @@ static int parse_redir(struct parser *ps, struct redir ***tail) {
   return 1;
 }
 
+static struct command *parse_command(struct parser *ps);
+
+/* Expects the reserved word w; a missing one at the end means "read more". */
+static int expect_word(struct parser *ps, const char *w) {
+  if (is_word(ps, w)) {
+    next(&ps->lx);
+    return 1;
+  }
+  if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+  else fail(ps, "syntax error: missing reserved word");
+  return 0;
+}
+
+static struct andor *parse_body(struct parser *ps, const char *const *terms) {
+  if (++ps->depth > 50) {
+    fail(ps, "nesting too deep");
+    return NULL;
+  }
+  struct andor *l = parse_list(ps, 0, terms);
+  ps->depth--;
+  if (!l && !ps->lx.err && !ps->lx.incomplete) {
+    if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+    else fail(ps, "syntax error: empty command list");
+  }
+  return l;
+}
+
+static struct command *parse_if(struct parser *ps, struct command *c) {
+  c->kind = CMD_IF;
+  if (!(c->cond = parse_body(ps, T_THEN)) || !expect_word(ps, "then")) return NULL;
+  if (!(c->body = parse_body(ps, T_ELSE))) return NULL;
+  if (is_word(ps, "elif")) {
+    next(&ps->lx);
+    struct command *e = amalloc(sizeof *e);
+    memset(e, 0, sizeof *e);
+    c->else_part = e;
+    return parse_if(ps, e) ? c : NULL; /* the elif consumed the fi */
+  }
+  if (is_word(ps, "else")) {
+    next(&ps->lx);
+    struct command *e = amalloc(sizeof *e);
+    memset(e, 0, sizeof *e);
+    e->kind = CMD_GROUP;
+    if (!(e->subshell = parse_body(ps, T_FI))) return NULL;
+    c->else_part = e;
+  }
+  return expect_word(ps, "fi") ? c : NULL;
+}
+
+/* Compound commands and function definitions; NULL if the word at hand
+ * starts a simple command (or on error, which ps records). */
+static struct command *parse_compound(struct parser *ps, struct command *c) {
+  const char *w = ps->lx.word;
+  if (strcmp(w, "if") == 0) {
+    next(&ps->lx);
+    return parse_if(ps, c);
+  }
+  if (strcmp(w, "while") == 0 || strcmp(w, "until") == 0) {
+    c->kind = w[0] == 'w' ? CMD_WHILE : CMD_UNTIL;
+    next(&ps->lx);
+    if (!(c->cond = parse_body(ps, T_DO)) || !expect_word(ps, "do")) return NULL;
+    if (!(c->body = parse_body(ps, T_DONE)) || !expect_word(ps, "done")) return NULL;
+    return c;
+  }
+  if (strcmp(w, "for") == 0) {
+    c->kind = CMD_FOR;
+    next(&ps->lx);
+    if (ps->lx.tok != T_WORD || !is_name(ps->lx.word, strlen(ps->lx.word))) {
+      if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+      fail(ps, "syntax error: bad for loop variable");
+      return NULL;
+    }
+    c->name = ps->lx.word;
+    next(&ps->lx);
+    skip_newlines(ps);
+    int cap = 8;
+    c->words = amalloc(sizeof(char *) * (size_t)cap);
+    if (is_word(ps, "in")) {
+      next(&ps->lx);
+      while (ps->lx.tok == T_WORD) {
+        if (c->nwords + 1 >= cap) {
+          char **nw = amalloc(sizeof(char *) * (size_t)cap * 2);
+          memcpy(nw, c->words, sizeof(char *) * (size_t)c->nwords);
+          c->words = nw;
+          cap *= 2;
+        }
+        c->words[c->nwords++] = ps->lx.word;
+        next(&ps->lx);
+      }
+    } else {
+      c->for_all_args = 1;
+    }
+    c->words[c->nwords] = NULL;
+    if (ps->lx.tok == T_SEMI) next(&ps->lx);
+    skip_newlines(ps);
+    if (!expect_word(ps, "do")) return NULL;
+    if (!(c->body = parse_body(ps, T_DONE)) || !expect_word(ps, "done")) return NULL;
+    return c;
+  }
+  if (strcmp(w, "{") == 0) {
+    c->kind = CMD_GROUP;
+    next(&ps->lx);
+    if (!(c->subshell = parse_body(ps, T_BRACE)) || !expect_word(ps, "}")) return NULL;
+    return c;
+  }
+  /* NAME ( ) body: keep the body's source text; it is parsed per call. */
+  const char *after = ps->lx.src + ps->lx.at;
+  while (*after == ' ' || *after == '\t') after++;
+  if (*after == '(' && is_name(w, strlen(w))) {
+    const char *q = after + 1;
+    while (*q == ' ' || *q == '\t') q++;
+    if (*q == ')') {
+      c->kind = CMD_FUNCDEF;
+      c->name = ps->lx.word;
+      ps->lx.at = (size_t)(q + 1 - ps->lx.src);
+      next(&ps->lx);
+      skip_newlines(ps);
+      size_t start = ps->lx.start;
+      struct command body;
+      memset(&body, 0, sizeof body);
+      if (ps->lx.tok != T_WORD && ps->lx.tok != T_LPAREN) {
+        if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+        fail(ps, "syntax error: function body expected");
+        return NULL;
+      }
+      if (!parse_command(ps)) return NULL;
+      size_t end = ps->lx.start;
+      c->text = astrndup(ps->lx.src + start, end - start);
+      return c;
+    }
+  }
+  return NULL;
+}
+
 static struct command *parse_command(struct parser *ps) {
   struct command *c = amalloc(sizeof *c);
   memset(c, 0, sizeof *c);
@@ -214,7 +379,8 @@ static struct command *parse_command(struct parser *ps) {
       fail(ps, "nesting too deep");
       return NULL;
     }
-    c->subshell = parse_list(ps, 1);
+    c->kind = CMD_SUBSHELL;
+    c->subshell = parse_list(ps, 1, NULL);
     ps->depth--;
     if (!c->subshell && !ps->lx.err && !ps->lx.incomplete) fail(ps, "syntax error: empty ( )");
     if (ps->lx.err || ps->lx.incomplete) return NULL;
@@ -228,10 +394,23 @@ static struct command *parse_command(struct parser *ps) {
       if (!parse_redir(ps, &rtail)) return NULL;
     return c;
   }
+  if (ps->lx.tok == T_WORD) {
+    struct command *compound = parse_compound(ps, c);
+    if (compound || ps->lx.err || ps->lx.incomplete) {
+      if (!compound) return NULL;
+      while (is_redir(ps->lx.tok))
+        if (!parse_redir(ps, &rtail)) return NULL;
+      return compound;
+    }
+    if (is_reserved(ps->lx.word)) {
+      fail(ps, "syntax error: unexpected reserved word");
+      return NULL;
+    }
+  }
   int cap = 8;
   c->words = amalloc(sizeof(char *) * (size_t)cap);
   for (;;) {
-    if (ps->lx.tok == T_WORD) {
+    if (ps->lx.tok == T_WORD || (ps->lx.tok == T_BANG && c->nwords > 0)) {
       if (c->nwords + 1 >= cap) {
         char **nw = amalloc(sizeof(char *) * (size_t)cap * 2);
         memcpy(nw, c->words, sizeof(char *) * (size_t)c->nwords);
@@ -316,11 +495,11 @@ static struct andor *parse_andor(struct parser *ps) {
   return a;
 }
 
-static struct andor *parse_list(struct parser *ps, int in_paren) {
+static struct andor *parse_list(struct parser *ps, int in_paren, const char *const *terms) {
   struct andor *head = NULL, **tail = &head;
   for (;;) {
     skip_newlines(ps);
-    if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN)) break;
+    if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN) || is_term(ps, terms)) break;
     struct andor *a = parse_andor(ps);
     if (!a) return NULL;
     *tail = a;
@@ -330,7 +509,7 @@ static struct andor *parse_list(struct parser *ps, int in_paren) {
       next(&ps->lx);
     } else if (ps->lx.tok == T_SEMI || ps->lx.tok == T_NL) {
       next(&ps->lx);
-    } else if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN)) {
+    } else if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN) || is_term(ps, terms)) {
       break;
     } else {
       fail(ps, "syntax error: unexpected token");
@@ -345,7 +524,7 @@ enum parse_status parse_line(const char *src, struct andor **out, char **err) {
   memset(&ps, 0, sizeof ps);
   ps.lx.src = src;
   next(&ps.lx);
-  struct andor *list = parse_list(&ps, 0);
+  struct andor *list = parse_list(&ps, 0, NULL);
   if (ps.lx.incomplete) return PARSE_INCOMPLETE;
   if (!ps.lx.err && ps.lx.tok != T_EOF) ps.lx.err = "syntax error: unexpected ')'";
   if (ps.lx.err) {

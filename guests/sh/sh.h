@@ -35,11 +35,20 @@ struct redir {
 };
 
 struct andor;
+enum cmd_kind { CMD_SIMPLE, CMD_SUBSHELL, CMD_GROUP, CMD_IF, CMD_WHILE, CMD_UNTIL, CMD_FOR, CMD_FUNCDEF };
 struct command {
-  char **words; /* raw words; leading NAME=value ones are assignments */
+  enum cmd_kind kind;
+  char **words; /* SIMPLE: raw words, leading NAME=value ones are assignments;
+                   FOR: the words after `in` */
   int nwords;
+  int for_all_args; /* FOR without `in`: loop over "$@" */
   struct redir *redirs;
-  struct andor *subshell; /* ( list ): run in a child */
+  struct andor *subshell;  /* SUBSHELL ( list ) run in a child, GROUP { list; } */
+  struct andor *cond;      /* IF, WHILE, UNTIL */
+  struct andor *body;      /* IF then-part, loop bodies */
+  struct command *else_part; /* IF: an elif (another IF) or a GROUP for else */
+  char *name;              /* FOR variable, FUNCDEF name */
+  char *text;              /* FUNCDEF: source text of the body, parsed per call */
 };
 
 struct pipeline {
@@ -91,6 +100,11 @@ int run_file(const char *path, int argc, char **argv);
 void jobs_notify(void);
 void jobs_init(void);
 int find_builtin(const char *name);
+/* break / continue / return in progress (set by the builtins, consumed by
+ * loops and function calls). */
+enum control { CTL_NONE, CTL_BREAK, CTL_CONTINUE, CTL_RETURN };
+extern enum control control;
+extern int control_count;
 const char *builtin_name(int i);
 _Noreturn void sh_exit(int status);
 

@@ -119,6 +119,36 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     expect(readFileSync(join(dir, 'exec-out'), 'utf8')).toBe('into-file\n')
   })
 
+  it('if, while, until, for, { }, break and continue', () => {
+    expect(sh('if true; then echo yes; else echo no; fi; if false; then echo a; elif true; then echo b; else echo c; fi').stdout)
+      .toBe('yes\nb\n')
+    expect(sh('n=0; while [ $n -lt 3 ]; do n=$((n+1)); echo $n; done').stdout).toBe('1\n2\n3\n')
+    expect(sh('i=0; until [ $i -ge 2 ]; do i=$((i+1)); done; echo $i').stdout).toBe('2\n')
+    expect(sh('for f in $(seq 2); do for g in a b; do echo $f$g; done; done | wc -l').stdout).toBe('4\n')
+    expect(sh('for i in 1 2 3; do for j in a b; do if [ $j = b ]; then continue 2; fi; echo $i$j; done; done').stdout)
+      .toBe('1a\n2a\n3a\n')
+    expect(sh('for i in 1 2; do while true; do break 2; done; echo no; done; echo out').stdout).toBe('out\n')
+    expect(sh('{ echo g1; echo g2; } > grp; cat grp; { false; } || echo failed', { cwd: dir }).stdout).toBe('g1\ng2\nfailed\n')
+    expect(run('sh', ['-c', 'for a; do echo "<$a>"; done', 'sh', 'x y', 'z']).stdout).toBe('<x y>\n<z>\n')
+    expect(run('sh', [], { input: 'if true\nthen\n  echo multi\nfi\nfor x in 1 2\ndo\n  echo $x\ndone | cat\n' }).stdout)
+      .toBe('multi\n1\n2\n')
+    expect(sh('if true; then echo missing fi').status).toBe(2)
+  })
+
+  it('functions with arguments and return', () => {
+    expect(sh('f() { echo "f: $# $1 $2"; return 3; }; f x y; echo st=$?; f; echo $1').stdout).toBe('f: 2 x y\nst=3\nf: 0  \n\n')
+    expect(sh('g() { for a in "$@"; do echo "<$a>"; done; }; g "1 2" 3 | cat').stdout).toBe('<1 2>\n<3>\n')
+    expect(sh('fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(($1 - 1))) )); fi; }; fact 6').stdout)
+      .toBe('720\n')
+  })
+
+  it('test and [', () => {
+    expect(sh('[ -d / ] && echo d; [ -f / ] || echo nf; [ ! -e /nope ] && echo ne; [ -z "" -a -n x ] && echo both; ' +
+      '[ a = b ]; echo $?; test 3 -gt 2 -o 1 -gt 2 && echo or; [ 10 -eq 10 ] && [ x != y ] && echo eq').stdout)
+      .toBe('d\nnf\nne\nboth\n1\nor\neq\n')
+    expect(sh('[ 1 = 1').status).toBe(2)
+  })
+
   it('a crashing child is reported and the shell carries on', () => {
     const r = sh('crash; echo "status $?"')
     expect(r.stdout).toBe('crash: writing to address 0xdead0000\nstatus 139\n')
