@@ -483,6 +483,16 @@ static int run_compound(struct command *c) {
     }
     return st;
   }
+  case CMD_CASE: {
+    char *subject = expand_one(c->name);
+    for (int i = 0; i < c->nitems; i++) {
+      for (int k = 0; k < c->items[i].npatterns; k++) {
+        char *mask, *pat = expand_pattern(c->items[i].patterns[k], &mask);
+        if (glob_match(pat, mask, subject)) return c->items[i].body ? run_list(c->items[i].body) : 0;
+      }
+    }
+    return 0;
+  }
   case CMD_FUNCDEF: define_function(c->name, c->text); return 0;
   case CMD_SIMPLE: break;
   }
@@ -1182,7 +1192,7 @@ static int bi_help(int argc, char **argv) {
   printf("sh, the l4lab guest shell. Builtins:\n");
   for (int i = 0; i < NBUILTINS; i++) printf("  %s\n", builtins[i].help);
   printf("Syntax: cmd | cmd, ;, &&, ||, &, ( list ), { list; }, if/then/elif/else/fi, while/until/do/done,\n"
-         "for NAME in WORDS; do ...; done, NAME() { ...; }, < > >> 2> 2>&1 <>, 'quotes', \"quotes\", \\,\n"
+         "for NAME in WORDS; do ...; done, case W in P|P) ...;; esac, NAME() { ...; }, < > >> 2> 2>&1 <>, 'quotes', \"quotes\", \\,\n"
          "$VAR ${VAR:-default} $? $$ $! $# $1.. $@ $(cmd) $((arith)), * ? [..] globs, # comments.\n"
          "Keys: arrows, Home/End, ^A ^E ^B ^F ^K ^U ^W ^L, Tab completes, Up/Down history.\n");
   return 0;

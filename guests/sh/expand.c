@@ -580,6 +580,27 @@ char **expand_words(char **words, int n, int *count) {
   return out.v;
 }
 
+/* A case pattern: the expanded text and a mask marking quoted characters,
+ * which match only themselves. */
+char *expand_pattern(const char *word, char **mask) {
+  struct fields f = {0};
+  int saved = no_split;
+  no_split = 1;
+  expand_word(word, &f);
+  no_split = saved;
+  struct strbuf t = {0}, m = {0};
+  sb_puts(&t, "");
+  sb_puts(&m, "");
+  for (int k = 0; k < f.n; k++) {
+    if (f.v[k].text.s) {
+      sb_putn(&t, f.v[k].text.s, f.v[k].text.len);
+      sb_putn(&m, f.v[k].mask.s, f.v[k].mask.len);
+    }
+  }
+  *mask = m.s;
+  return t.s;
+}
+
 /* One word to one string: no splitting or globbing (redirections, NAME=). */
 char *expand_one(const char *word) {
   struct fields f = {0};

@@ -9,6 +9,7 @@
  *   if       := 'if' list 'then' list ('elif' list 'then' list)* ('else' list)? 'fi'
  *   while    := ('while' | 'until') list 'do' list 'done'
  *   for      := 'for' NAME ('in' word*)? (';' | NEWLINE)* 'do' list 'done'
+ *   case     := 'case' word 'in' ('('? word ('|' word)* ')' list? ';;')* 'esac'
  * Reserved words are recognized only where a command starts.
  *   redir    := IO_NUMBER? ('<' | '>' | '>>' | '<>' | '>&' | '<&') word
  * Words keep their quotes; expand.c removes them later. */
@@ -16,7 +17,7 @@
 #include <string.h>
 #include "sh.h"
 
-enum tok { T_WORD, T_PIPE, T_OR, T_AND, T_AMP, T_SEMI, T_NL, T_LT, T_GT, T_DGT, T_RDWR, T_GTAMP, T_LTAMP,
+enum tok { T_WORD, T_PIPE, T_OR, T_AND, T_AMP, T_SEMI, T_DSEMI, T_NL, T_LT, T_GT, T_DGT, T_RDWR, T_GTAMP, T_LTAMP,
            T_LPAREN, T_RPAREN, T_BANG, T_EOF };
 
 struct lexer {
@@ -137,7 +138,10 @@ static void next(struct lexer *lx) {
     if (p[1] == '&') lx->tok = T_AND, len = 2;
     else lx->tok = T_AMP;
     break;
-  case ';': lx->tok = T_SEMI; break;
+  case ';':
+    if (p[1] == ';') lx->tok = T_DSEMI, len = 2;
+    else lx->tok = T_SEMI;
+    break;
   case '(': lx->tok = T_LPAREN; break;
   case ')': lx->tok = T_RPAREN; break;
   case '<':
@@ -177,6 +181,7 @@ static const char *const T_FI[] = {"fi", NULL};
 static const char *const T_DO[] = {"do", NULL};
 static const char *const T_DONE[] = {"done", NULL};
 static const char *const T_BRACE[] = {"}", NULL};
+static const char *const T_ESAC[] = {"esac", NULL};
 
 static int is_word(struct parser *ps, const char *w) {
   return ps->lx.tok == T_WORD && strcmp(ps->lx.word, w) == 0;
@@ -190,7 +195,7 @@ static int is_term(struct parser *ps, const char *const *terms) {
 }
 
 static int is_reserved(const char *w) {
-  static const char *const words[] = {"then", "elif", "else", "fi", "do", "done", "}", "in", NULL};
+  static const char *const words[] = {"then", "elif", "else", "fi", "do", "done", "}", "in", "esac", NULL};
   for (const char *const *p = words; *p; p++)
     if (strcmp(w, *p) == 0) return 1;
   return 0;
@@ -333,6 +338,71 @@ static struct command *parse_compound(struct parser *ps, struct command *c) {
     if (!expect_word(ps, "do")) return NULL;
     if (!(c->body = parse_body(ps, T_DONE)) || !expect_word(ps, "done")) return NULL;
     return c;
+  }
+  if (strcmp(w, "case") == 0) {
+    c->kind = CMD_CASE;
+    next(&ps->lx);
+    if (ps->lx.tok != T_WORD) {
+      if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+      fail(ps, "syntax error: case needs a word");
+      return NULL;
+    }
+    c->name = ps->lx.word;
+    next(&ps->lx);
+    skip_newlines(ps);
+    if (!expect_word(ps, "in")) return NULL;
+    int cap = 0;
+    for (;;) {
+      skip_newlines(ps);
+      if (is_word(ps, "esac")) {
+        next(&ps->lx);
+        return c;
+      }
+      if (ps->lx.tok == T_EOF) {
+        ps->lx.incomplete = 1;
+        return NULL;
+      }
+      if (c->nitems == cap) {
+        cap = cap ? cap * 2 : 4;
+        struct case_item *ni = amalloc(sizeof *ni * (size_t)cap);
+        if (c->nitems) memcpy(ni, c->items, sizeof *ni * (size_t)c->nitems);
+        c->items = ni;
+      }
+      struct case_item *it = &c->items[c->nitems++];
+      memset(it, 0, sizeof *it);
+      if (ps->lx.tok == T_LPAREN) next(&ps->lx);
+      it->patterns = amalloc(sizeof(char *) * 16);
+      for (;;) {
+        if (ps->lx.tok != T_WORD || it->npatterns == 16) {
+          if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+          fail(ps, "syntax error: bad case pattern");
+          return NULL;
+        }
+        it->patterns[it->npatterns++] = ps->lx.word;
+        next(&ps->lx);
+        if (ps->lx.tok != T_PIPE) break;
+        next(&ps->lx);
+      }
+      if (ps->lx.tok != T_RPAREN) {
+        if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+        fail(ps, "syntax error: missing ')' after case pattern");
+        return NULL;
+      }
+      next(&ps->lx);
+      if (++ps->depth > 50) {
+        fail(ps, "nesting too deep");
+        return NULL;
+      }
+      it->body = parse_list(ps, 0, T_ESAC);
+      ps->depth--;
+      if (ps->lx.err || ps->lx.incomplete) return NULL;
+      if (ps->lx.tok == T_DSEMI) next(&ps->lx);
+      else if (!is_word(ps, "esac")) {
+        if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
+        fail(ps, "syntax error: missing ';;'");
+        return NULL;
+      }
+    }
   }
   if (strcmp(w, "{") == 0) {
     c->kind = CMD_GROUP;
@@ -499,7 +569,8 @@ static struct andor *parse_list(struct parser *ps, int in_paren, const char *con
   struct andor *head = NULL, **tail = &head;
   for (;;) {
     skip_newlines(ps);
-    if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN) || is_term(ps, terms)) break;
+    if (ps->lx.tok == T_EOF || ps->lx.tok == T_DSEMI || (in_paren && ps->lx.tok == T_RPAREN) || is_term(ps, terms))
+      break;
     struct andor *a = parse_andor(ps);
     if (!a) return NULL;
     *tail = a;
@@ -509,7 +580,8 @@ static struct andor *parse_list(struct parser *ps, int in_paren, const char *con
       next(&ps->lx);
     } else if (ps->lx.tok == T_SEMI || ps->lx.tok == T_NL) {
       next(&ps->lx);
-    } else if (ps->lx.tok == T_EOF || (in_paren && ps->lx.tok == T_RPAREN) || is_term(ps, terms)) {
+    } else if (ps->lx.tok == T_EOF || ps->lx.tok == T_DSEMI || (in_paren && ps->lx.tok == T_RPAREN) ||
+               is_term(ps, terms)) {
       break;
     } else {
       fail(ps, "syntax error: unexpected token");
@@ -526,7 +598,7 @@ enum parse_status parse_line(const char *src, struct andor **out, char **err) {
   next(&ps.lx);
   struct andor *list = parse_list(&ps, 0, NULL);
   if (ps.lx.incomplete) return PARSE_INCOMPLETE;
-  if (!ps.lx.err && ps.lx.tok != T_EOF) ps.lx.err = "syntax error: unexpected ')'";
+  if (!ps.lx.err && ps.lx.tok != T_EOF) ps.lx.err = ps.lx.tok == T_DSEMI ? "syntax error: unexpected ';;'" : "syntax error: unexpected ')'";
   if (ps.lx.err) {
     *err = ps.lx.err;
     return PARSE_ERROR;

@@ -35,7 +35,12 @@ struct redir {
 };
 
 struct andor;
-enum cmd_kind { CMD_SIMPLE, CMD_SUBSHELL, CMD_GROUP, CMD_IF, CMD_WHILE, CMD_UNTIL, CMD_FOR, CMD_FUNCDEF };
+enum cmd_kind { CMD_SIMPLE, CMD_SUBSHELL, CMD_GROUP, CMD_IF, CMD_WHILE, CMD_UNTIL, CMD_FOR, CMD_CASE, CMD_FUNCDEF };
+struct case_item {
+  char **patterns;
+  int npatterns;
+  struct andor *body; /* may be NULL: an empty branch */
+};
 struct command {
   enum cmd_kind kind;
   char **words; /* SIMPLE: raw words, leading NAME=value ones are assignments;
@@ -47,7 +52,9 @@ struct command {
   struct andor *cond;      /* IF, WHILE, UNTIL */
   struct andor *body;      /* IF then-part, loop bodies */
   struct command *else_part; /* IF: an elif (another IF) or a GROUP for else */
-  char *name;              /* FOR variable, FUNCDEF name */
+  char *name;              /* FOR variable, FUNCDEF name, CASE subject word */
+  struct case_item *items; /* CASE */
+  int nitems;
   char *text;              /* FUNCDEF: source text of the body, parsed per call */
 };
 
@@ -83,6 +90,7 @@ int is_name(const char *s, size_t n);
 /* ---- expansion (expand.c) ---- */
 char **expand_words(char **words, int n, int *count);
 char *expand_one(const char *word);
+char *expand_pattern(const char *word, char **mask);
 int glob_match(const char *pat, const char *qmask, const char *s);
 
 /* ---- execution (exec.c) ---- */

@@ -135,6 +135,14 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     expect(sh('if true; then echo missing fi').status).toBe(2)
   })
 
+  it('case with globs, alternatives and quoted patterns', () => {
+    expect(sh('for x in apple b.txt "*" zz Q; do case $x in a*) echo "$x: a";; *.txt|*.md) echo "$x: text";; ' +
+      '"*") echo "$x: star";; [A-Z]) echo "$x: upper";; *) echo "$x: other";; esac; done').stdout)
+      .toBe('apple: a\nb.txt: text\n*: star\nzz: other\nQ: upper\n')
+    expect(run('sh', [], { input: 'case x in\n  (x)\n    echo paren\n    ;;\n  *) echo no\nesac\n' }).stdout).toBe('paren\n')
+    expect(sh('echo a;; echo b').status).toBe(2)
+  })
+
   it('functions with arguments and return', () => {
     expect(sh('f() { echo "f: $# $1 $2"; return 3; }; f x y; echo st=$?; f; echo $1').stdout).toBe('f: 2 x y\nst=3\nf: 0  \n\n')
     expect(sh('g() { for a in "$@"; do echo "<$a>"; done; }; g "1 2" 3 | cat').stdout).toBe('<1 2>\n<3>\n')
