@@ -1,0 +1,80 @@
+// Issue 6's acceptance: every program gives the same stdout, stderr and
+// exit status under `l4lab exec` (lx, issue 5) as under qemu-aarch64. Until
+// `l4lab exec` runs our binaries this whole file is skipped; it checks that
+// once with `true`. Cases use only arguments, stdin and read-only files of
+// the repository, because `l4lab exec` gives programs a private /tmp.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { BIN, QEMU, ROOT, WRAP, ensureBuilt, guestEnv, toolsPresent } from './helpers'
+
+const CLI = join(ROOT, 'bin', 'l4lab.mjs')
+
+interface Outcome {
+  stdout: string
+  stderr: string
+  status: number | null
+  signal: string | null
+}
+
+function labExec(prog: string, args: string[], input: string, env: Record<string, string>): Outcome {
+  const r = spawnSync(process.execPath, [CLI, 'exec', join(BIN, prog), ...args],
+    { input, cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 })
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal }
+}
+
+function qemu(prog: string, args: string[], input: string, env: Record<string, string>): Outcome {
+  const r = spawnSync(QEMU, ['-0', prog, join(BIN, prog), ...args], { input, cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 })
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal }
+}
+
+/** Whether `l4lab exec` exists and runs one of our binaries. */
+function labWorks(): boolean {
+  if (!toolsPresent || !existsSync(CLI) || !existsSync(join(BIN, 'true'))) return false
+  const r = spawnSync(process.execPath, [CLI, 'exec', join(BIN, 'true')], { encoding: 'utf8', timeout: 60_000 })
+  return r.status === 0
+}
+
+// [program, args, stdin]
+const CASES: [string, string[], string?][] = [
+  ['true', []], ['false', []],
+  ['echo', ['-e', 'a\\tb', 'c']],
+  ['printf', ['%5.2f|%-4s|%x|%e|%g\\n', '3.14159', 'ab', '255', '12345.678', '0.0001']],
+  ['cat', ['guests/rootfs/etc/motd']],
+  ['cat', ['no/such/file']],
+  ['wc', ['guests/rootfs/etc/motd']],
+  ['head', ['-n', '2', 'guests/rootfs/etc/profile']],
+  ['tail', ['-c', '20', 'guests/rootfs/etc/profile']],
+  ['grep', ['-n', '-i', 'PATH', 'guests/rootfs/etc/profile']],
+  ['sort', ['-r'], 'b\na\nc\n'], ['uniq', ['-c'], 'a\na\nb\n'],
+  ['hexdump', ['-C', 'guests/rootfs/etc/passwd']],
+  ['ls', ['-a', 'guests/rootfs/etc']],
+  ['seq', ['-s', ',', '1', '3', '20']], ['date', ['-d', '@1700000000']],
+  ['uname', ['-s', '-m']], ['env', ['-i', 'A=1']], ['sleep', ['0.1']],
+  ['kill', ['-l', '15']],
+  ['forkbomb', ['8']], ['memhog', ['32']], ['crash', []], ['pipebench', ['4']],
+  ['sh', ['-c', 'echo $((6*7)) | cat; for i in 1 2; do echo $i; done | sort -r; x=$(echo sub); echo "$x"']],
+  ['sh', ['-c', 'crash; echo "after $?"; yes | head -n 2']],
+  ['sh', [], 'echo from stdin\nexit 3\n'],
+]
+
+describe.skipIf(!labWorks())('identical under l4lab exec and qemu-aarch64', () => {
+  beforeAll(() => ensureBuilt())
+
+  for (const [prog, args, input] of CASES) {
+    it(`${prog} ${args.join(' ')}`, () => {
+      const env = { ...guestEnv(), PATH: WRAP }
+      const ref = qemu(prog, args, input ?? '', env)
+      const lab = labExec(prog, args, input ?? '', { PATH: BIN })
+      // Timing figures differ by nature; everything else must not.
+      const scrub = (s: string): string => s.replace(/\d+\.\d+ s: \d+\.\d+ MiB\/s/g, 'T')
+      expect(scrub(lab.stdout)).toBe(scrub(ref.stdout))
+      // qemu reports guest deaths itself, and whether a core was dumped is
+      // the host's business.
+      const scrubErr = (s: string): string => s.replace(/^qemu: .*\n/m, '').replace(/ \(core dumped\)/g, '')
+      expect(scrubErr(lab.stderr)).toBe(scrubErr(ref.stderr))
+      expect([lab.status, lab.signal]).toEqual([ref.status, ref.signal])
+    })
+  }
+})
