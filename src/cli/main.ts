@@ -4,16 +4,20 @@
  * "Command line".
  */
 import { webCommand } from './web'
+import { runCommand } from './run'
 import { labVersion } from './paths'
 
 const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
 
 Usage:
-  l4lab web [--port N]        serve the lab to a browser on 127.0.0.1 (prints the URL with its token)
+  l4lab web [--port N] [SCENARIO.lua | --loopback]
+                              serve the lab to a browser on 127.0.0.1 (prints the URL with its token)
+  l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:]TEXT]
+                              run a scenario headless; console lines print as "name| text"
   l4lab --version             print the version
   l4lab --help                print this help
 
-Coming with their issues: run SCENARIO.lua, exec ELF, bench NAME.
+Coming with their issues: exec ELF, bench NAME.
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     case 'web':
       return webCommand(rest)
+    case 'run':
+      return runCommand(rest)
     default:
       process.stderr.write(`l4lab: unknown command '${command}'\n\n${HELP}`)
       return 2

@@ -2,20 +2,30 @@
  * `l4lab web [--port N]`: the engine host and the lab server, for a browser.
  */
 import { EngineHost } from '../host/engine-host'
-import { defaultLab } from '../host/lab-config'
+import { defaultLab, loopbackLab, scenarioLab } from '../host/lab-config'
 import { LabServer } from '../server/lab-server'
 import { labVersion, rendererDir, workerUrl } from './paths'
 import { parseOrExplain } from './args'
 
 export async function webCommand(argv: string[]): Promise<number> {
-  const parsed = parseOrExplain({ args: argv, options: { port: { type: 'string', short: 'p' } }, allowPositionals: false }, 'web')
+  const parsed = parseOrExplain(
+    { args: argv, options: { port: { type: 'string', short: 'p' }, loopback: { type: 'boolean' } }, allowPositionals: true },
+    'web',
+  )
   if (!parsed) return 2
   const port = parsed.values.port === undefined ? 8731 : Number(parsed.values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`l4lab web: --port must be a port number, not ${parsed.values.port}\n`)
     return 2
   }
-  const host = new EngineHost({ workerUrl, boards: defaultLab(), version: labVersion() })
+  let boards
+  try {
+    boards = parsed.values.loopback ? loopbackLab() : parsed.positionals[0] ? scenarioLab(parsed.positionals[0]) : defaultLab()
+  } catch (e) {
+    process.stderr.write(`l4lab web: ${e instanceof Error ? e.message : String(e)}\n`)
+    return 2
+  }
+  const host = new EngineHost({ workerUrl, boards, version: labVersion() })
   await host.start()
   const server = new LabServer({ host, rendererDir, port })
   try {

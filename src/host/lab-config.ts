@@ -1,9 +1,19 @@
 /**
- * Which boards a lab starts with. Until the microkernel runs scenarios, the
- * default lab is two boards of console loopback devices, which is what the
- * end-to-end plumbing tests drive.
+ * Which boards a lab starts with, and where a scenario's rom modules come
+ * from. The default lab is one board running the default scenario
+ * (resources/scenarios/default.lua, or hello.lua until that exists); the
+ * loopback lab (console loopback devices on two boards) is the plumbing
+ * test setup.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { BoardConfig } from './engine-host'
+
+const root = fileURLToPath(new URL(process.env.L4LAB_BUNDLED ? '../../' : '../../', import.meta.url))
+
+/** Where "rom/NAME" data modules are looked for, in order. */
+export const ROM_PATH = ['resources/scenarios', 'resources/guests/aarch64', '.cache/debian']
 
 export function loopbackLab(): BoardConfig[] {
   return [
@@ -12,6 +22,42 @@ export function loopbackLab(): BoardConfig[] {
   ]
 }
 
+export function defaultScenarioPath(): string {
+  const d = join(root, 'resources/scenarios/default.lua')
+  return existsSync(d) ? d : join(root, 'resources/scenarios/hello.lua')
+}
+
+/** A lab of one board running the scenario at `file`. */
+export function scenarioLab(file: string = defaultScenarioPath()): BoardConfig[] {
+  const source = readFileSync(file, 'utf8')
+  const name = basename(file)
+  return [
+    {
+      id: 'arm0',
+      name: 'arm0',
+      scenario: name,
+      spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source) },
+    },
+  ]
+}
+
 export function defaultLab(): BoardConfig[] {
-  return loopbackLab()
+  return scenarioLab()
+}
+
+/** The data modules a scenario names as "rom/NAME" and that exist on the ROM path. */
+export function scenarioModules(source: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {}
+  for (const m of source.matchAll(/rom\/([A-Za-z0-9_.+-]+)/g)) {
+    const name = m[1]
+    if (out[name]) continue
+    for (const dir of ROM_PATH) {
+      const p = join(root, dir, name)
+      if (existsSync(p)) {
+        out[name] = readFileSync(p)
+        break
+      }
+    }
+  }
+  return out
 }

@@ -30,22 +30,48 @@ async function typeInto(page: Page, vm: string, text: string): Promise<void> {
   await page.keyboard.type(text, { delay: 2 })
 }
 
+function startWeb(args: string[]): Promise<{ lab: ChildProcess; url: string }> {
+  const lab = spawn(process.execPath, [cliPath, 'web', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    lab.stdout!.on('data', (d) => {
+      out += d
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
+      if (m) resolve({ lab, url: m[0] })
+    })
+    lab.stderr!.on('data', (d) => (out += d))
+    lab.once('exit', (code) => reject(new Error(`l4lab web exited with ${code}: ${out}`)))
+  })
+}
+
+describe('l4lab web with a scenario', () => {
+  let lab: ChildProcess
+  let url: string
+  beforeAll(async () => {
+    ;({ lab, url } = await startWeb(['resources/scenarios/hello.lua']))
+  })
+  afterAll(() => {
+    lab?.kill('SIGTERM')
+  })
+
+  it('shows hello.lua as two guest consoles and the system log', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await expect.poll(() => page.locator('.console-pane:not(.system)').count()).toBe(2)
+    await expect.poll(() => terminalText(page, 'arm0/client')).toContain('hello-client: 5^2 = 25')
+    await expect.poll(() => terminalText(page, 'arm0/server')).toContain('hello-server: request 5: 5 -> 25')
+    await expect.poll(() => terminalText(page, 'arm0/l4re')).toContain('ned: running rom/hello.lua')
+    await expect.poll(() => page.locator('[data-testid="vm-arm0/client"]').getAttribute('data-state')).toBe('exited')
+    await page.close()
+  })
+})
+
 describe('l4lab web in Chromium', () => {
   let lab: ChildProcess
   let url: string
 
   beforeAll(async () => {
-    lab = spawn(process.execPath, [cliPath, 'web', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      lab.stdout!.on('data', (d) => {
-        out += d
-        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
-        if (m) resolve(m[0])
-      })
-      lab.stderr!.on('data', (d) => (out += d))
-      lab.once('exit', (code) => reject(new Error(`l4lab web exited with ${code}: ${out}`)))
-    })
+    ;({ lab, url } = await startWeb(['--loopback']))
   })
   afterAll(() => {
     lab?.kill('SIGTERM')

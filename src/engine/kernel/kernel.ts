@@ -519,7 +519,14 @@ export class Kernel {
     while (this.now < horizon && !this.halted) {
       if (!this.anyReady()) {
         const next = this.timers.next()
-        if (next > horizon) break
+        if (next > horizon) {
+          // Idle until the horizon: time passes on every CPU.
+          if (Number.isFinite(horizon)) {
+            for (const c of this.cpus) if (c.online) c.idleNs += horizon - this.now
+            this.now = horizon
+          }
+          break
+        }
         this.now = Math.max(this.now, next)
         this.timers.fireDue(this.now)
         continue

@@ -135,11 +135,17 @@ export class ScenarioBoard implements Board {
         continue
       }
       const next = k.timers.next()
-      if (next === Infinity) return Infinity
       if (this.paced) {
+        // Idle: virtual time catches up with the wall clock, and waits for it.
         const wallNs = (this.now() - this.startWall) * 1e6
-        if (next > wallNs) return Math.max(1, (next - wallNs) / 1e6)
+        if (wallNs > k.now) k.run(Math.min(next, wallNs) - k.now)
+        if (k.anyReady()) continue
+        if (next === Infinity) return Infinity
+        const nextNow = k.timers.next()
+        if (nextNow > wallNs) return Math.max(1, (nextNow - wallNs) / 1e6)
+        continue
       }
+      if (next === Infinity) return Infinity
       k.run(next - k.now)
     }
     return 0
@@ -176,8 +182,15 @@ export class ScenarioBoard implements Board {
     return this.vmsByName.get(vm)?.history.snapshot() ?? new Uint8Array(0)
   }
 
+  /** Virtual time as the UI sees it: when idle, paced virtual time is the wall clock. */
+  private virtualNow(): number {
+    const k = this.booted.kernel
+    return this.paced ? Math.max(k.now, (this.now() - this.startWall) * 1e6) : k.now
+  }
+
   figures(): VmFigures[] {
     const k = this.booted.kernel
+    const now = this.virtualNow()
     return [...this.vmsByName.entries()].map(([name, v]) => {
       const task = this.taskNamed(name)
       let cpu = 0
@@ -188,7 +201,7 @@ export class ScenarioBoard implements Board {
       }
       return {
         name,
-        uptimeMs: v.state === 'running' ? (k.now - v.startedAt) / 1e6 : 0,
+        uptimeMs: v.state === 'running' ? (now - v.startedAt) / 1e6 : 0,
         instructions: k.core ? instructions : null,
         cpuTimeNs: task ? cpu : null,
         memoryBytes: task ? task.space.mappedPages * 4096 : null,

@@ -192,7 +192,7 @@ export function nedProgram(): NativeProgram {
         const app = apps.get(sys.label)
         if (!app) continue
         const why = yield* exitReason(sys, app.thread)
-        if (app.log) yield* vconWrite(sys, app.log, `\r\n[${app.name}: ${why || 'exited'}]\r\n`)
+        if (app.log) yield* vconWrite(sys, app.log, `[${app.name}: ${why || 'exited'}]\n`)
         apps.delete(sys.label)
       }
 

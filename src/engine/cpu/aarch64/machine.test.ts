@@ -123,6 +123,27 @@ describe('Aarch64Machine', () => {
     expect(ctx.x(0)).toBe(18n)
   })
 
+  test('fused register pairs see a later write to their second word', () => {
+    const { m, table, code, dv } = setup()
+    table.set(1, { page: 0, perms: Access.Execute })
+    const ADDR = (rd: number, rn: number, rm: number) => (0x8b000000 | (rm << 16) | (rn << 5) | rd) >>> 0
+    code(0, [ADDR(0, 0, 1), ADDR(0, 0, 1), SVC(0)])
+    const ctx = m.allocContext()
+    ctx.setX(1, 5n); ctx.setPc(0x1000n)
+    m.run(0, ctx, 1, 10)
+    expect(ctx.x(0)).toBe(10n)
+    dv.setUint32(4, ADDR(0, 0, 0), true) // second word only: x0 = x0 + x0
+    m.invalidateCode(4, 4)
+    ctx.setX(0, 0n); ctx.setPc(0x1000n)
+    m.run(0, ctx, 1, 10)
+    expect(ctx.x(0)).toBe(10n) // (0 + 5) * 2
+    // a budget that ends between the two halves
+    ctx.setX(0, 0n); ctx.setPc(0x1000n)
+    expect(m.run(0, ctx, 1, 1)).toBe(ExitReason.Budget)
+    expect(ctx.x(0)).toBe(5n)
+    expect(ctx.pc).toBe(0x1004n)
+  })
+
   test('remapping a code page and flushing the TLB runs the new page', () => {
     const { m, table, code } = setup()
     table.set(1, { page: 0, perms: Access.Execute })

@@ -43,7 +43,7 @@ export const useLab = defineStore('lab', {
     apply(s: LabSnapshot): void {
       this.version = s.version
       this.boards = s.boards
-      if (this.selected === null || !this.vms.some((v) => v.id === this.selected)) this.selected = this.vms[0]?.id ?? null
+      if (this.selected === null || !this.vms.some((v) => v.id === this.selected)) this.selected = (this.vms.find((v) => !v.system) ?? this.vms[0])?.id ?? null
     },
     select(vm: string): void {
       this.selected = vm

@@ -285,6 +285,28 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
   return leave(c, pc, reason, retired)
 }
 
+/** Packed form of a register ADD/SUB/MOV for ALU2 (0 for other ops):
+ *  rd | rn << 5 | rm << 10 | sub << 15 | sf << 16 | 1 << 17. MOV reads XZR as rn. */
+function aluDesc(op: Op, w: u32): u32 {
+  let sub: u32 = 0, rn = (w >>> 5) & 31
+  switch (op) {
+    case Op.MOV_RW: case Op.MOV_RX: rn = 31; break
+    case Op.ADD_RW: case Op.ADD_RX: break
+    case Op.SUB_RW: case Op.SUB_RX: sub = 1; break
+    default: return 0
+  }
+  // INVARIANT: these ops are only decoded for rd != 31 (decode.ts specializeReg)
+  return (w & 31) | (rn << 5) | (((w >>> 16) & 31) << 10) | (sub << 15) | ((w >>> 31) << 16) | (1 << 17)
+}
+
+@inline function aluRun(c: u32, d: u32): void {
+  const a = load<u64>(c + (((d >>> 5) & 31) << 3))
+  const b = load<u64>(c + (((d >>> 10) & 31) << 3))
+  const neg: u64 = <u64>0 - <u64>((d >>> 15) & 1)
+  const r = a + (b ^ neg) - neg
+  store<u64>(c + ((d & 31) << 3), r & select<u64>(<u64>-1, 0xFFFFFFFF, ((d >>> 16) & 1) != 0))
+}
+
 /** The PC of the instruction at entry `ip` of the current slot. Between
  *  branches the loop does not keep the PC: it is the entry's offset. */
 @inline function pcAt(pageVa: u64, ip: u32, slotPtr: u32): u64 { return pageVa + <u64>((ip - slotPtr) >>> 2) }
@@ -334,13 +356,31 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         continue
       }
       case Op.UNDECODED: {
-        const word = load<u32>(hostPage + ((ip - slotPtr) >>> 2))
-        const op = decodeOne(word)
+        const at = hostPage + ((ip - slotPtr) >>> 2)
+        const word = load<u32>(at)
+        let op = decodeOne(word)
+        let imm = decImm
+        const aux = decAux
+        // Two adjacent register moves/adds/subs run as one dispatch. The
+        // second word is re-decoded on its own if a branch lands on it, and a
+        // store to it clears this entry too (mmu.ts invalidateCode).
+        const d1 = aluDesc(op, word)
+        if (d1 != 0 && (ip - slotPtr) < 1023 * ENTRY_BYTES) {
+          const word2 = load<u32>(at, 4)
+          const d2 = aluDesc(decodeOne(word2), word2)
+          if (d2 != 0) { op = Op.ALU2; imm = <u64>d1 | (<u64>d2 << 32) }
+        }
         store<u32>(ip, word)
         store<u16>(ip, <u16>op, 4)
-        store<u16>(ip, <u16>decAux, 6)
-        store<u64>(ip, decImm, 8)
+        store<u16>(ip, <u16>aux, 6)
+        store<u64>(ip, imm, 8)
         continue
+      }
+      case Op.ALU2: {
+        const d = load<u64>(ip, 8)
+        aluRun(c, <u32>d)
+        if (left >= 2) { aluRun(c, <u32>(d >>> 32)); ip += ENTRY_BYTES; left-- }
+        break
       }
       case Op.UNDEF:
         return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)

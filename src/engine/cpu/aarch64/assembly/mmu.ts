@@ -176,7 +176,8 @@ export function invalidateCode(ramOff: u32, n: u32): void {
     const lo = max(ramOff, pageStart) - pageStart
     const hi = min(ramOff + n, pageStart + 4096) - pageStart
     const a = slotAddr(slot)
-    for (let w = lo >>> 2; w < ((hi + 3) >>> 2); w++) store<u32>(a + w * ENTRY_BYTES, 0, 4)
+    // The entry before the first overwritten word may have fused it (ALU2).
+    for (let w = lo >= 4 ? (lo >>> 2) - 1 : 0; w < ((hi + 3) >>> 2); w++) store<u32>(a + w * ENTRY_BYTES, 0, 4)
   }
 }
 

@@ -24,6 +24,7 @@ export const enum Op {
   BCOND_0, BCOND_1, BCOND_2, BCOND_3, BCOND_4, BCOND_5, BCOND_6, BCOND_7, BCOND_8, BCOND_9, BCOND_10, BCOND_11, BCOND_12, BCOND_13, BCOND_14, BCOND_15,
   ADDSUBS_I_0, ADDSUBS_I_1, ADDSUBS_I_2, ADDSUBS_I_3, // ADDS/SUBS immediate: sf*2 + sub
   EXTR_W, EXTR_X, LDP_Q, STP_Q,
+  ALU2, // two adjacent register ADD/SUB/MOV fused at decode (see exec.ts)
   // AdvSIMD loads and stores
   LDST_MULT, LDST_SINGLE,
   // SIMD & FP (see simd.ts / fp.ts)

@@ -1,0 +1,138 @@
+/**
+ * `l4lab run SCENARIO.lua [--timeout S] [--expect REGEX] [--send TEXT]`: a
+ * scenario, headless. Each console's lines go to stdout as "name| text"
+ * (terminal escape sequences removed). --send types TEXT (escapes \n \r \t
+ * \e \xNN) into the first guest console once that console has printed
+ * something, or into NAME with "NAME:TEXT". --expect exits 0 as soon as a
+ * line matches REGEX (matched against "name| text"); without it the run ends
+ * when the board has nothing left to do. Exit 1 on timeout.
+ */
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { createBoard, type Board, type VmDescriptor } from '../engine'
+import { parseOrExplain } from './args'
+import { scenarioModules } from '../host/lab-config'
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const parsed = parseOrExplain(
+    {
+      args: argv,
+      options: {
+        timeout: { type: 'string', short: 't' },
+        expect: { type: 'string', short: 'e' },
+        send: { type: 'string', short: 's', multiple: true },
+      },
+      allowPositionals: true,
+    },
+    'run',
+  )
+  if (!parsed) return 2
+  const file = parsed.positionals[0] ?? 'resources/scenarios/default.lua'
+  let source: string
+  try {
+    source = readFileSync(file, 'utf8')
+  } catch (e) {
+    process.stderr.write(`l4lab run: cannot read ${file}: ${(e as Error).message}\n`)
+    return 2
+  }
+  const timeoutS = parsed.values.timeout === undefined ? 30 : Number(parsed.values.timeout)
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
+    process.stderr.write('l4lab run: --timeout must be a positive number of seconds\n')
+    return 2
+  }
+  let expect: RegExp | null = null
+  if (parsed.values.expect !== undefined) {
+    try {
+      expect = new RegExp(parsed.values.expect)
+    } catch (e) {
+      process.stderr.write(`l4lab run: --expect: ${(e as Error).message}\n`)
+      return 2
+    }
+  }
+  const sends = (parsed.values.send ?? []).map(parseSend)
+
+  const partial = new Map<string, string>()
+  let matched = false
+  const printed = new Set<string>()
+  let vms: readonly VmDescriptor[] = []
+  const dec = new TextDecoder()
+  const emitLine = (vm: string, text: string) => {
+    if (matched) return
+    const line = `${vm}| ${text}`
+    process.stdout.write(`${line}\n`)
+    if (expect && expect.test(line)) matched = true
+  }
+  const board: Board = createBoard(
+    { kind: 'scenario', scenario: { name: basename(file), source }, modules: scenarioModules(source) },
+    {
+      consoleOutput(vm, data) {
+        printed.add(vm)
+        let text = (partial.get(vm) ?? '') + stripTerminal(dec.decode(data, { stream: true }))
+        let nl: number
+        while ((nl = text.indexOf('\n')) >= 0) {
+          emitLine(vm, text.slice(0, nl).replace(/\r/g, ''))
+          text = text.slice(nl + 1)
+        }
+        partial.set(vm, text)
+      },
+      vmsChanged(v) {
+        vms = v
+      },
+    },
+    { now: () => performance.now() },
+  )
+
+  const deadline = performance.now() + timeoutS * 1000
+  const enc = new TextEncoder()
+  for (;;) {
+    if (matched) return finish(0)
+    // Deliver --send texts once their console is up.
+    for (const s of sends) {
+      if (s.done) continue
+      const target = s.vm ?? vms.find((v) => !v.system)?.name
+      if (target && printed.has(target)) {
+        const r = board.input(target, enc.encode(s.text))
+        if (!r.ok) {
+          process.stderr.write(`l4lab run: --send: ${r.error}\n`)
+          return finish(2)
+        }
+        s.done = true
+      }
+    }
+    const wait = board.run(20)
+    if (matched) return finish(0)
+    const now = performance.now()
+    if (now >= deadline) {
+      if (expect) process.stderr.write(`l4lab run: timed out after ${timeoutS} s without a line matching ${expect}\n`)
+      return finish(expect ? 1 : 0)
+    }
+    if (wait === Infinity && !expect && sends.every((s) => s.done)) return finish(0)
+    await new Promise((r) => setTimeout(r, Number.isFinite(wait) ? Math.min(wait, deadline - now, 50) : Math.min(50, deadline - now)))
+  }
+
+  function finish(code: number): number {
+    for (const [vm, text] of partial) if (text.trim()) emitLine(vm, text.replace(/\r/g, ''))
+    return code
+  }
+}
+
+interface Send {
+  vm: string | null
+  text: string
+  done: boolean
+}
+
+function parseSend(arg: string): Send {
+  const m = /^([A-Za-z0-9_.-]+):(.*)$/s.exec(arg)
+  const named = m && !/^[a-z]+:\/\//.test(arg)
+  const raw = named ? m![2] : arg
+  const text = raw.replace(/\\(x[0-9a-fA-F]{2}|[nrte\\])/g, (_, c: string) =>
+    c[0] === 'x' ? String.fromCharCode(parseInt(c.slice(1), 16)) : ({ n: '\n', r: '\r', t: '\t', e: '\x1b', '\\': '\\' } as Record<string, string>)[c],
+  )
+  return { vm: named ? m![1] : null, text, done: false }
+}
+
+/** Removes terminal control sequences (CSI, OSC, lone ESC pairs) for line-oriented output. */
+export function stripTerminal(s: string): string {
+  return s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-Z\\-_]/g, '')
+}
