@@ -225,10 +225,53 @@ struct saved_fd {
   int fd, copy;
 };
 
+/* A here-document becomes the read end of a pipe. Small documents fit in
+ * the pipe at once; larger ones are written by a child so neither side
+ * blocks the other. */
+static int heredoc_fd(struct redir *r) {
+  const char *text = r->body ? r->body : "";
+  if (r->expand_body) text = expand_heredoc(text);
+  size_t len = strlen(text);
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) return -1;
+  if (len <= 4096) {
+    if (len && write(fds[1], text, len) < 0) {
+      close(fds[0]);
+      close(fds[1]);
+      return -1;
+    }
+    close(fds[1]);
+    return fds[0];
+  }
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    for (size_t off = 0; off < len;) {
+      ssize_t w = write(fds[1], text + off, len - off);
+      if (w <= 0) _exit(1);
+      off += (size_t)w;
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    return -1;
+  }
+  return fds[0]; /* the writer is reaped by jobs_notify's waitpid(-1) */
+}
+
 static int open_redir(struct redir *r, struct saved_fd *save, int *nsave) {
-  char *target = expand_one(r->word);
+  char *target = r->op == R_HEREDOC ? NULL : expand_one(r->word);
   int fd;
-  if (r->op == R_DUPOUT || r->op == R_DUPIN) {
+  if (r->op == R_HEREDOC) {
+    fd = heredoc_fd(r);
+    if (fd < 0) {
+      fprintf(stderr, "sh: here-document: %s\n", strerror(errno));
+      return -1;
+    }
+  } else if (r->op == R_DUPOUT || r->op == R_DUPIN) {
     if (strcmp(target, "-") == 0) {
       fd = -2; /* close */
     } else {

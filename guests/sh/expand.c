@@ -580,6 +580,29 @@ char **expand_words(char **words, int n, int *count) {
   return out.v;
 }
 
+/* A here-document with an unquoted delimiter: $ expansions and \$ \` \\
+ * escapes, as inside double quotes, but " is an ordinary character. */
+char *expand_heredoc(const char *body) {
+  struct fields f = {0};
+  int saved = no_split;
+  no_split = 1;
+  cur_field(&f)->quoted = 1;
+  for (const char *p = body; *p;) {
+    if (*p == '\\' && p[1] && strchr("$`\\\n", p[1])) {
+      if (p[1] != '\n') add_char(&f, p[1], 1);
+      p += 2;
+    } else if (*p == '$') {
+      p++;
+      expand_param(&p, &f, 1);
+    } else {
+      add_char(&f, *p++, 1);
+    }
+  }
+  no_split = saved;
+  struct field *fl = cur_field(&f);
+  return fl->text.s ? fl->text.s : astrdup("");
+}
+
 /* A case pattern: the expanded text and a mask marking quoted characters,
  * which match only themselves. */
 char *expand_pattern(const char *word, char **mask) {

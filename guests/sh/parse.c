@@ -11,16 +11,21 @@
  *   for      := 'for' NAME ('in' word*)? (';' | NEWLINE)* 'do' list 'done'
  *   case     := 'case' word 'in' ('('? word ('|' word)* ')' list? ';;')* 'esac'
  * Reserved words are recognized only where a command starts.
- *   redir    := IO_NUMBER? ('<' | '>' | '>>' | '<>' | '>&' | '<&') word
+ *   redir    := IO_NUMBER? ('<' | '>' | '>>' | '<>' | '>&' | '<&' | '<<' | '<<-') word
+ * A here-document's lines follow the newline that ends its command line.
  * Words keep their quotes; expand.c removes them later. */
 #include <ctype.h>
 #include <string.h>
 #include "sh.h"
 
-enum tok { T_WORD, T_PIPE, T_OR, T_AND, T_AMP, T_SEMI, T_DSEMI, T_NL, T_LT, T_GT, T_DGT, T_RDWR, T_GTAMP, T_LTAMP,
+enum tok { T_DLESS, T_WORD, T_PIPE, T_OR, T_AND, T_AMP, T_SEMI, T_DSEMI, T_NL, T_LT, T_GT, T_DGT, T_RDWR, T_GTAMP, T_LTAMP,
            T_LPAREN, T_RPAREN, T_BANG, T_EOF };
 
+#define MAXHEREDOC 8
+
 struct lexer {
+  struct redir *pending[MAXHEREDOC]; /* here-documents whose lines follow the next newline */
+  int npending;
   const char *src;
   size_t at;
   enum tok tok;
@@ -96,6 +101,62 @@ static void scan_word(struct lexer *lx) {
   lx->at = i;
 }
 
+/* The delimiter without quotes; quoting any part of it turns expansion off. */
+static char *heredoc_delimiter(const char *w, int *quoted) {
+  char *d = astrdup(w), *o = d;
+  *quoted = 0;
+  for (const char *p = w; *p; p++) {
+    if (*p == '\'' || *p == '"') {
+      *quoted = 1;
+      continue;
+    }
+    if (*p == '\\' && p[1]) {
+      *quoted = 1;
+      p++;
+    }
+    *o++ = *p;
+  }
+  *o = 0;
+  return d;
+}
+
+/* After the newline that ends a line with << redirections: take their
+ * documents, each up to its delimiter line, out of the source. */
+static void read_heredocs(struct lexer *lx) {
+  for (int i = 0; i < lx->npending; i++) {
+    struct redir *r = lx->pending[i];
+    int quoted;
+    char *delim = heredoc_delimiter(r->word, &quoted);
+    r->expand_body = !quoted;
+    struct strbuf body = {0};
+    sb_puts(&body, "");
+    for (;;) {
+      const char *line = lx->src + lx->at;
+      if (!*line) {
+        lx->incomplete = 1;
+        lx->npending = 0;
+        return;
+      }
+      const char *nl = strchr(line, '\n');
+      size_t len = nl ? (size_t)(nl - line) : strlen(line);
+      lx->at += len + (nl ? 1 : 0);
+      const char *text = line;
+      if (r->strip_tabs)
+        while (len && *text == '\t') text++, len--;
+      if (len == strlen(delim) && strncmp(text, delim, len) == 0) break;
+      if (!nl) { /* the last line lacks its newline: the delimiter may follow */
+        lx->incomplete = 1;
+        lx->npending = 0;
+        return;
+      }
+      sb_putn(&body, text, len);
+      sb_putc(&body, '\n');
+    }
+    r->body = body.s;
+  }
+  lx->npending = 0;
+}
+
 static void next(struct lexer *lx) {
   const char *s = lx->src;
   for (;;) {
@@ -128,8 +189,19 @@ static void next(struct lexer *lx) {
   char c = *p;
   size_t len = 1;
   switch (c) {
-  case 0: lx->tok = T_EOF; len = 0; break;
-  case '\n': lx->tok = T_NL; break;
+  case 0:
+    lx->tok = T_EOF;
+    len = 0;
+    if (lx->npending) lx->incomplete = 1; /* the document has not started */
+    break;
+  case '\n':
+    lx->tok = T_NL;
+    if (lx->npending) {
+      lx->at += 1;
+      read_heredocs(lx);
+      return;
+    }
+    break;
   case '|':
     if (p[1] == '|') lx->tok = T_OR, len = 2;
     else lx->tok = T_PIPE;
@@ -145,7 +217,8 @@ static void next(struct lexer *lx) {
   case '(': lx->tok = T_LPAREN; break;
   case ')': lx->tok = T_RPAREN; break;
   case '<':
-    if (p[1] == '&') lx->tok = T_LTAMP, len = 2;
+    if (p[1] == '<') lx->tok = T_DLESS, len = p[2] == '-' ? 3 : 2;
+    else if (p[1] == '&') lx->tok = T_LTAMP, len = 2;
     else if (p[1] == '>') lx->tok = T_RDWR, len = 2;
     else lx->tok = T_LT;
     break;
@@ -211,7 +284,7 @@ static void skip_newlines(struct parser *ps) {
 }
 
 static int is_redir(enum tok t) {
-  return t == T_LT || t == T_GT || t == T_DGT || t == T_RDWR || t == T_GTAMP || t == T_LTAMP;
+  return t == T_LT || t == T_GT || t == T_DGT || t == T_RDWR || t == T_GTAMP || t == T_LTAMP || t == T_DLESS;
 }
 
 static int parse_redir(struct parser *ps, struct redir ***tail) {
@@ -223,10 +296,14 @@ static int parse_redir(struct parser *ps, struct redir ***tail) {
   case T_GT: r->op = R_OUT; break;
   case T_DGT: r->op = R_APPEND; break;
   case T_RDWR: r->op = R_RDWR; break;
+  case T_DLESS:
+    r->op = R_HEREDOC;
+    r->strip_tabs = ps->lx.src[ps->lx.at - 1] == '-';
+    break;
   case T_GTAMP: r->op = R_DUPOUT; break;
   default: r->op = R_DUPIN; break;
   }
-  r->fd = fd >= 0 ? fd : (t == T_LT || t == T_LTAMP || t == T_RDWR) ? 0 : 1;
+  r->fd = fd >= 0 ? fd : (t == T_LT || t == T_LTAMP || t == T_RDWR || t == T_DLESS) ? 0 : 1;
   next(&ps->lx);
   if (ps->lx.tok != T_WORD) {
     if (ps->lx.tok == T_EOF) ps->lx.incomplete = 1;
@@ -234,6 +311,11 @@ static int parse_redir(struct parser *ps, struct redir ***tail) {
   }
   r->word = ps->lx.word;
   r->next = NULL;
+  r->body = NULL;
+  if (r->op == R_HEREDOC) {
+    if (ps->lx.npending == MAXHEREDOC) return fail(ps, "too many here-documents on one line");
+    ps->lx.pending[ps->lx.npending++] = r;
+  }
   **tail = r;
   *tail = &r->next;
   next(&ps->lx);

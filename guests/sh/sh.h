@@ -26,11 +26,14 @@ void sb_puts(struct strbuf *b, const char *s);
 void sb_putn(struct strbuf *b, const char *s, size_t n);
 
 /* ---- parse tree (parse.c) ---- */
-enum redir_op { R_IN, R_OUT, R_APPEND, R_DUPOUT, R_DUPIN, R_RDWR };
+enum redir_op { R_IN, R_OUT, R_APPEND, R_DUPOUT, R_DUPIN, R_RDWR, R_HEREDOC };
 struct redir {
   int fd;
   enum redir_op op;
-  char *word;
+  char *word;      /* target; for R_HEREDOC the delimiter as written */
+  char *body;      /* R_HEREDOC: the document's lines */
+  int expand_body; /* R_HEREDOC: delimiter unquoted, so $ and ` expand */
+  int strip_tabs;  /* <<- */
   struct redir *next;
 };
 
@@ -91,6 +94,7 @@ int is_name(const char *s, size_t n);
 char **expand_words(char **words, int n, int *count);
 char *expand_one(const char *word);
 char *expand_pattern(const char *word, char **mask);
+char *expand_heredoc(const char *body);
 int glob_match(const char *pat, const char *qmask, const char *s);
 
 /* ---- execution (exec.c) ---- */

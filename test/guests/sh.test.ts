@@ -143,6 +143,16 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     expect(sh('echo a;; echo b').status).toBe(2)
   })
 
+  it('here-documents: expanded, quoted, <<- and large ones', () => {
+    expect(sh('x=world; cat <<EOF\nhello $x\n  $((1+2)) \\$x "q"\nEOF\necho after').stdout).toBe('hello world\n  3 $x "q"\nafter\n')
+    expect(sh("cat <<'E' | wc -l\na $x\nb\nE").stdout).toBe('2\n')
+    expect(sh('cat <<-END\n\t\ttabbed\n\tEND\necho done').stdout).toBe('tabbed\ndone\n')
+    expect(sh('cat <<A; cat <<B\nfirst\nA\nsecond\nB').stdout).toBe('first\nsecond\n')
+    expect(sh('x=$(seq 3000); cat <<EOF | tail -n 1\n$x\nEOF').stdout).toBe('3000\n')
+    expect(run('sh', [], { input: 'cat <<X\nin file\nX\necho ok\n' }).stdout).toBe('in file\nok\n')
+    expect(sh('cat <<EOF').status).toBe(2)
+  })
+
   it('functions with arguments and return', () => {
     expect(sh('f() { echo "f: $# $1 $2"; return 3; }; f x y; echo st=$?; f; echo $1').stdout).toBe('f: 2 x y\nst=3\nf: 0  \n\n')
     expect(sh('g() { for a in "$@"; do echo "<$a>"; done; }; g "1 2" 3 | cat').stdout).toBe('<1 2>\n<3>\n')
