@@ -285,26 +285,37 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
   return leave(c, pc, reason, retired)
 }
 
-/** Packed form of a register ADD/SUB/MOV for ALU2 (0 for other ops):
- *  rd | rn << 5 | rm << 10 | sub << 15 | sf << 16 | 1 << 17. MOV reads XZR as rn. */
+/** Packed form of an ADD/SUB/MOV (register, or immediate without shift) for
+ *  ALU2, 0 for other instructions: rd | rn << 5 | sub << 10 | sf << 11 |
+ *  imm-form << 12 | 1 << 13 | (rm or imm12) << 14. MOV reads XZR as rn. */
 function aluDesc(op: Op, w: u32): u32 {
-  let sub: u32 = 0, rn = (w >>> 5) & 31
+  let sub: u32 = 0, rn = (w >>> 5) & 31, b = (w >>> 16) & 31, immForm: u32 = 0
+  const rd = w & 31
   switch (op) {
+    // INVARIANT: the register forms are only decoded for rd != 31 (decode.ts specializeReg)
     case Op.MOV_RW: case Op.MOV_RX: rn = 31; break
     case Op.ADD_RW: case Op.ADD_RX: break
     case Op.SUB_RW: case Op.SUB_RX: sub = 1; break
+    case Op.ADD_IX: case Op.ADD_I: {
+      // register 31 is SP here: leave those to the plain handlers
+      if (rd == 31 || rn == 31 || ((w >>> 22) & 1) != 0) return 0
+      sub = (w >>> 30) & 1
+      immForm = 1
+      b = (w >>> 10) & 0xFFF
+      break
+    }
     default: return 0
   }
-  // INVARIANT: these ops are only decoded for rd != 31 (decode.ts specializeReg)
-  return (w & 31) | (rn << 5) | (((w >>> 16) & 31) << 10) | (sub << 15) | ((w >>> 31) << 16) | (1 << 17)
+  return rd | (rn << 5) | (sub << 10) | ((w >>> 31) << 11) | (immForm << 12) | (1 << 13) | (b << 14)
 }
 
 @inline function aluRun(c: u32, d: u32): void {
   const a = load<u64>(c + (((d >>> 5) & 31) << 3))
-  const b = load<u64>(c + (((d >>> 10) & 31) << 3))
-  const neg: u64 = <u64>0 - <u64>((d >>> 15) & 1)
+  const field = (d >>> 14) & 0xFFF
+  const b = select<u64>(<u64>field, load<u64>(c + ((field & 31) << 3)), (d & (1 << 12)) != 0)
+  const neg: u64 = <u64>0 - <u64>((d >>> 10) & 1)
   const r = a + (b ^ neg) - neg
-  store<u64>(c + ((d & 31) << 3), r & select<u64>(<u64>-1, 0xFFFFFFFF, ((d >>> 16) & 1) != 0))
+  store<u64>(c + ((d & 31) << 3), r & select<u64>(<u64>-1, 0xFFFFFFFF, ((d >>> 11) & 1) != 0))
 }
 
 /** The PC of the instruction at entry `ip` of the current slot. Between
