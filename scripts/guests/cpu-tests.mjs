@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the freestanding AArch64 CPU test corpus (guests/cpu-tests/*.c|*.S,
-// each linked with start.S and lib.c) into build/guests/cpu-tests/ with
-// Debian's clang 14 and lld. A source may ask for extra flags with a first
-// line `// cflags: ...`. Up-to-date outputs are skipped.
+// Builds the AArch64 CPU test corpus into build/guests/cpu-tests/:
+// guests/cpu-tests/*.c|*.S are freestanding (linked with start.S and lib.c,
+// Debian's clang 14 + lld); *.glibc.c are static glibc programs
+// (aarch64-linux-gnu-gcc -static). A source may ask for extra flags with a
+// first line `// cflags: ...`. Up-to-date outputs are skipped.
 //   node scripts/guests/cpu-tests.mjs [--force] [names...]
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, basename, extname } from 'node:path'
@@ -29,13 +30,20 @@ export function buildCorpus({ force = false, only = [] } = {}) {
   const commonTime = Math.max(...common.map((f) => statSync(join(src, f)).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs)
   const built = []
   for (const f of corpusSources()) {
-    const name = basename(f, extname(f))
+    const glibc = f.endsWith('.glibc.c')
+    const name = glibc ? f.slice(0, -'.glibc.c'.length) : basename(f, extname(f))
     if (only.length && !only.includes(name)) continue
     const exe = join(out, name)
     const srcTime = Math.max(statSync(join(src, f)).mtimeMs, commonTime)
     if (!force && existsSync(exe) && statSync(exe).mtimeMs >= srcTime) continue
     const first = readFileSync(join(src, f), 'utf8').split('\n')[0]
     const extra = first.match(/^\/\/ cflags:(.*)$/)?.[1].trim().split(/\s+/) ?? []
+    if (glibc) {
+      const r = spawnSync('aarch64-linux-gnu-gcc', ['-static', '-O2', ...extra, '-o', exe, join(src, f), '-lm'], { encoding: 'utf8' })
+      if (r.status !== 0) throw new Error(`cpu-tests: building ${f} failed:\n${r.stderr}`)
+      built.push(name)
+      continue
+    }
     const args = ['--target=aarch64-linux-gnu', '-static', '-nostdlib', '-ffreestanding', '-fuse-ld=lld', '-O2',
       '-fno-stack-protector', '-fno-pic', '-mno-outline-atomics', ...extra, '-o', exe, join(src, 'start.S'), join(src, 'lib.c'), join(src, f)]
     const r = spawnSync(cc, args, { encoding: 'utf8' })

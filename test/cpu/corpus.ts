@@ -17,7 +17,7 @@ export function buildCorpus(): void {
 export function corpusNames(): string[] {
   return readdirSync(join(ROOT, 'guests/cpu-tests'))
     .filter((f) => (f.endsWith('.c') || f.endsWith('.S')) && !['start.S', 'lib.c'].includes(f))
-    .map((f) => basename(f, extname(f)))
+    .map((f) => (f.endsWith('.glibc.c') ? f.slice(0, -'.glibc.c'.length) : basename(f, extname(f))))
     .sort()
 }
 

@@ -36,6 +36,12 @@ export class Task {
   /** vpn → (ramPage << 3) | perms (Access bits). */
   readonly pages = new Map<number, number>()
   private nextRamPage = 0
+  /** Program break and anonymous-mapping cursor for the memory syscalls. */
+  brkStart = 0
+  brk = 0
+  mmapNext = 0x7f0000000000
+  private phdr = 0
+  private phnum = 0
 
   constructor(ramBytes: number) {
     this.machine = Aarch64Machine.create({
@@ -101,9 +107,12 @@ export class Task {
     const phoff = Number(dv.getBigUint64(32, true))
     const phentsize = dv.getUint16(54, true)
     const phnum = dv.getUint16(56, true)
+    let end = 0
     for (let i = 0; i < phnum; i++) {
       const p = phoff + i * phentsize
+      if (dv.getUint32(p, true) === 6) this.phdr = Number(dv.getBigUint64(p + 16, true)) // PT_PHDR
       if (dv.getUint32(p, true) !== 1) continue // PT_LOAD
+      if (Number(dv.getBigUint64(p + 8, true)) === 0) this.phdr ||= Number(dv.getBigUint64(p + 16, true)) + phoff
       const flags = dv.getUint32(p + 4, true)
       const off = Number(dv.getBigUint64(p + 8, true))
       const vaddr = Number(dv.getBigUint64(p + 16, true))
@@ -112,16 +121,22 @@ export class Task {
       const perms = (flags & PF_R ? Access.Read : 0) | (flags & PF_W ? Access.Write : 0) | (flags & PF_X ? Access.Execute : 0)
       for (let va = vaddr - (vaddr % 4096); va < vaddr + memsz; va += 4096) this.map(va, perms)
       this.writeBytes(vaddr, elf.subarray(off, off + filesz), perms)
+      end = Math.max(end, vaddr + memsz)
     }
+    this.phnum = phnum
+    this.brkStart = this.brk = Math.ceil(end / 4096) * 4096
     // Stack with argc, argv, envp and an auxv holding AT_PAGESZ.
     for (let va = STACK_TOP - STACK_BYTES; va < STACK_TOP; va += 4096) this.map(va, Access.Read | Access.Write)
     const sp = STACK_TOP - 4096
-    const words = [1n, BigInt(STACK_TOP - 64), 0n, 0n, 6n, 4096n, 0n, 0n]
+    // argc, argv[0], NULL, envp NULL, auxv: AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_RANDOM, AT_NULL
+    const words = [1n, BigInt(STACK_TOP - 64), 0n, 0n, 3n, BigInt(this.phdr), 4n, 56n, 5n, BigInt(this.phnum),
+      6n, 4096n, 25n, BigInt(STACK_TOP - 32), 0n, 0n]
     const buf = new Uint8Array(words.length * 8)
     const bdv = new DataView(buf.buffer)
     words.forEach((w, i) => bdv.setBigUint64(i * 8, w, true))
     this.writeBytes(sp, buf)
     this.writeBytes(STACK_TOP - 64, new TextEncoder().encode('prog\0'))
+    this.writeBytes(STACK_TOP - 32, new Uint8Array(16).map((_, i) => i * 37 + 11)) // AT_RANDOM bytes
     this.ctx.setSp(BigInt(sp))
     this.ctx.setPc(BigInt(entry))
     return null
@@ -152,6 +167,26 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
         continue
       }
       if (nr === 93 || nr === 94) { res.exitCode = ctx.xNum(0) & 0xff; break }
+      // Just enough memory management for static glibc start-up (brk, anonymous mmap).
+      if (nr === 214) { // brk
+        const want = ctx.xNum(0)
+        if (want >= task.brkStart && want < task.brkStart + (256 << 20)) {
+          for (let va = task.brk; va < want; va += 4096) task.map(va - (va % 4096), Access.Read | Access.Write)
+          task.brk = want
+        }
+        ctx.setXNum(0, task.brk)
+        continue
+      }
+      if (nr === 222 && ctx.xNum(0) === 0 && (ctx.xNum(3) & 0x20) !== 0) { // mmap(NULL, len, prot, MAP_ANONYMOUS…)
+        const len = Math.ceil(ctx.xNum(1) / 4096) * 4096
+        const va = task.mmapNext
+        task.mmapNext += len + 4096
+        for (let a = va; a < va + len; a += 4096) task.map(a, Access.Read | Access.Write)
+        ctx.setXNum(0, va)
+        continue
+      }
+      if (nr === 215 || nr === 226 || nr === 99) { ctx.setXNum(0, 0); continue } // munmap, mprotect, set_robust_list
+      if (nr === 96) { ctx.setXNum(0, 1); continue } // set_tid_address
       ctx.setXNum(0, -38) // ENOSYS
       continue
     }
