@@ -59,6 +59,29 @@ struct line {
   int cursor_row;  /* rows between the prompt's first row and the cursor */
 };
 
+/* UTF-8: continuation bytes take no column and cursor moves skip them, so
+ * a character typed as several bytes is edited as one (all characters are
+ * taken to be one column wide). */
+static int is_cont(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
+
+static int text_width(const char *s, int n) {
+  int w = 0;
+  for (int i = 0; i < n; i++) w += !is_cont(s[i]);
+  return w;
+}
+
+static int prev_char(const char *s, int pos) {
+  if (pos > 0) pos--;
+  while (pos > 0 && is_cont(s[pos])) pos--;
+  return pos;
+}
+
+static int next_char(const char *s, int len, int pos) {
+  if (pos < len) pos++;
+  while (pos < len && is_cont(s[pos])) pos++;
+  return pos;
+}
+
 /* Printable width of a prompt: escape sequences take no room. */
 static int visible_width(const char *s) {
   int w = 0;
@@ -70,7 +93,7 @@ static int visible_width(const char *s) {
       continue;
     }
     if (*s == '\n') w = 0;
-    else if ((unsigned char)*s >= 32) w++;
+    else if ((unsigned char)*s >= 32 && !is_cont(*s)) w++;
   }
   return w;
 }
@@ -91,7 +114,7 @@ static void refresh(struct line *l) {
   emits(l->prompt);
   emit(l->buf, (size_t)l->len);
   emits("\x1b[J");
-  int end = l->prompt_cols + l->len, at = l->prompt_cols + l->pos;
+  int end = l->prompt_cols + text_width(l->buf, l->len), at = l->prompt_cols + text_width(l->buf, l->pos);
   int end_row = end / cols;
   if (end > 0 && end % cols == 0) {
     emits("\r\n");
@@ -369,18 +392,14 @@ char *edit_line(const char *prompt) {
         emits("\r\n");
         goto done;
       }
-      delete_range(&l, l.pos, l.pos + 1);
+      delete_range(&l, l.pos, next_char(l.buf, l.len, l.pos));
       break;
     case 127:
-    case 8: delete_range(&l, l.pos - 1, l.pos); break;
+    case 8: delete_range(&l, prev_char(l.buf, l.pos), l.pos); break;
     case 1: l.pos = 0; break;
     case 5: l.pos = l.len; break;
-    case 2:
-      if (l.pos > 0) l.pos--;
-      break;
-    case 6:
-      if (l.pos < l.len) l.pos++;
-      break;
+    case 2: l.pos = prev_char(l.buf, l.pos); break;
+    case 6: l.pos = next_char(l.buf, l.len, l.pos); break;
     case 11: delete_range(&l, l.pos, l.len); break;
     case 21: delete_range(&l, 0, l.pos); break;
     case 23: {
@@ -418,16 +437,12 @@ char *edit_line(const char *prompt) {
       if (c == '~') {
         if (param == 1 || param == 7) l.pos = 0;
         else if (param == 4 || param == 8) l.pos = l.len;
-        else if (param == 3) delete_range(&l, l.pos, l.pos + 1);
+        else if (param == 3) delete_range(&l, l.pos, next_char(l.buf, l.len, l.pos));
         break;
       }
       switch (c) {
-      case 'C':
-        if (l.pos < l.len) l.pos++;
-        break;
-      case 'D':
-        if (l.pos > 0) l.pos--;
-        break;
+      case 'C': l.pos = next_char(l.buf, l.len, l.pos); break;
+      case 'D': l.pos = prev_char(l.buf, l.pos); break;
       case 'H': l.pos = 0; break;
       case 'F': l.pos = l.len; break;
       case 'A':

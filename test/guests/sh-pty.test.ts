@@ -67,9 +67,11 @@ describe.skipIf(!toolsPresent || !hasPython)('sh on a pseudo-terminal', () => {
       { send: `xecho abc${HOME}${DEL}${END}def\r`, expect: `\\r+\\nabcdef\\r+\\n.*${PROMPT}` },
       // Up twice recalls "echo world"; two lefts, backspace (drops r), X, right, !
       { send: `${UP}${UP}${LEFT}${LEFT}\x7fX${RIGHT}!\r`, expect: `\\r+\\nwoXl!d\\r+\\n.*${PROMPT}` },
+      // UTF-8: a two-byte character is one step for the cursor keys and Backspace.
+      { send: `echo aéb${LEFT}${LEFT}\x7fX\r`, expect: `\\r+\\nXéb\\r+\\n.*${PROMPT}` },
       // A line longer than the 80-column terminal wraps; editing still works.
       { send: `echo ${'a'.repeat(100)}${LEFT.repeat(50)}X\r`, expect: `\\r+\\n${'a'.repeat(50)}X${'a'.repeat(50)}\\r+\\n.*${PROMPT}` },
-      { send: 'history\r', expect: `echo world\\r+\\n.*echo abcdef\\r+\\n.*echo woXl!d\\r+\\n.*echo a{50}Xa{50}\\r+\\n.*${PROMPT}` },
+      { send: 'history\r', expect: `echo world\\r+\\n.*echo abcdef\\r+\\n.*echo woXl!d\\r+\\n.*echo Xéb\\r+\\n.*echo a{50}Xa{50}\\r+\\n.*${PROMPT}` },
     ], dir)
     expect(s.ok, report(s)).toBe(true)
   })
