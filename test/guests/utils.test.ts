@@ -1,5 +1,7 @@
 // Known-answer tests for the utilities in guests/bin, run under qemu-aarch64.
-import { mkdirSync, readFileSync, existsSync, writeFileSync, lstatSync, readlinkSync, statSync } from 'node:fs'
+import {
+  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, run, tempDir, toolsPresent } from './helpers'
@@ -129,6 +131,25 @@ describe.skipIf(!toolsPresent)('guest utilities under qemu-aarch64', () => {
     expect(existsSync(join(d, 'a'))).toBe(false)
     expect(run('rm', [join(d, 'nope')]).status).toBe(1)
     expect(run('rm', ['-f', join(d, 'nope')]).status).toBe(0)
+  })
+
+  it.skipIf(!existsSync('/dev/shm'))('mv across file systems copies and removes', () => {
+    const shm = mkdtempSync('/dev/shm/l4lab-mv-')
+    try {
+      mkdirSync(join(shm, 'tree', 'sub'), { recursive: true })
+      writeFileSync(join(shm, 'tree', 'sub', 'f'), 'moved\n', { mode: 0o750 })
+      symlinkSync('sub/f', join(shm, 'tree', 'link'))
+      const target = join(dir, 'xdev')
+      const r = run('mv', [join(shm, 'tree'), target])
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      expect(readFileSync(join(target, 'sub', 'f'), 'utf8')).toBe('moved\n')
+      expect(statSync(join(target, 'sub', 'f')).mode & 0o777).toBe(0o750)
+      expect(readlinkSync(join(target, 'link'))).toBe('sub/f')
+      expect(existsSync(join(shm, 'tree'))).toBe(false)
+    } finally {
+      rmSync(shm, { recursive: true, force: true })
+    }
   })
 
   it('ls, ls -a, ls -l', () => {
