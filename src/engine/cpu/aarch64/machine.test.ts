@@ -144,6 +144,24 @@ describe('Aarch64Machine', () => {
     expect(ctx.pc).toBe(0x1004n)
   })
 
+  test('a fused compare-and-branch retires as two instructions and splits at the budget', () => {
+    const { m, table, code } = setup()
+    table.set(1, { page: 0, perms: Access.Execute })
+    const SUBSI = (rd: number, rn: number, imm: number) => (0xf1000000 | (imm << 10) | (rn << 5) | rd) >>> 0
+    const BNE = (words: number) => (0x54000001 | ((words & 0x7ffff) << 5)) >>> 0
+    code(0, [SUBSI(0, 0, 1), BNE(-1), SVC(0)])
+    const ctx = m.allocContext()
+    ctx.setX(0, 10n); ctx.setPc(0x1000n)
+    expect(m.run(0, ctx, 1, 7)).toBe(ExitReason.Budget) // 3 loops + the compare of the 4th
+    expect(m.exit.retired(0)).toBe(7)
+    expect(ctx.x(0)).toBe(6n)
+    expect(ctx.pc).toBe(0x1004n)
+    expect(m.run(0, ctx, 1, 1000)).toBe(ExitReason.Svc)
+    expect(m.exit.retired(0)).toBe(1 + 12 + 1)
+    expect(ctx.x(0)).toBe(0n)
+    expect(ctx.nzcv).toBe(0x60000000) // Z and C
+  })
+
   test('remapping a code page and flushing the TLB runs the new page', () => {
     const { m, table, code } = setup()
     table.set(1, { page: 0, perms: Access.Execute })

@@ -218,6 +218,14 @@ function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
   if (rd != 31) store<u64>(c + (rd << 3), r)
 }
 
+/** ADDS/SUBS with an immediate operand `b` already scaled. */
+@inline function addSubsImmV(c: u32, insn: u32, b: u64, sf: u32, sub: bool): void {
+  const a = XS(c, (insn >>> 5) & 31)
+  const r = sf ? addc64(c, a, sub ? ~b : b, sub ? 1 : 0, true) : addc32(c, a, sub ? ~b : b, sub ? 1 : 0, true)
+  const rd = insn & 31
+  if (rd != 31) store<u64>(c + (rd << 3), r)
+}
+
 /** ADDS/SUBS (immediate), CMP/CMN. */
 @inline function addSubsImm(c: u32, insn: u32, ip: u32, sf: u32, sub: bool): void {
   const a = XS(c, (insn >>> 5) & 31)
@@ -375,17 +383,93 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         // Two adjacent register moves/adds/subs run as one dispatch. The
         // second word is re-decoded on its own if a branch lands on it, and a
         // store to it clears this entry too (mmu.ts invalidateCode).
+        let aux2 = aux
         const d1 = aluDesc(op, word)
-        if (d1 != 0 && (ip - slotPtr) < 1023 * ENTRY_BYTES) {
+        const last = (ip - slotPtr) >= 1023 * ENTRY_BYTES
+        if (d1 != 0 && !last) {
           const word2 = load<u32>(at, 4)
           const d2 = aluDesc(decodeOne(word2), word2)
           if (d2 != 0) { op = Op.ALU2; imm = <u64>d1 | (<u64>d2 << 32) }
+        } else if (op >= Op.ADDSUBS_I_0 && op <= Op.ADDSUBS_I_3 && !last) {
+          // CMP/CMN/ADDS/SUBS #imm followed by B.cond: one dispatch. aux =
+          // the condition, imm = the branch displacement.
+          const word2 = load<u32>(at, 4)
+          const op2 = decodeOne(word2)
+          if (op2 >= Op.BCOND_0 && op2 <= Op.BCOND_15) {
+            imm = decImm
+            aux2 = word2 & 15
+            op = <Op>(<u32>Op.CMPI_B_0 + (<u32>op - <u32>Op.ADDSUBS_I_0))
+          }
         }
         store<u32>(ip, word)
         store<u16>(ip, <u16>op, 4)
-        store<u16>(ip, <u16>aux, 6)
+        store<u16>(ip, <u16>aux2, 6)
         store<u64>(ip, imm, 8)
         continue
+      }
+      case Op.CMPI_B_0: {
+        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
+        addSubsImmV(c, insn, b, 0, false)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPI_B_1: {
+        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
+        addSubsImmV(c, insn, b, 0, true)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPI_B_2: {
+        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
+        addSubsImmV(c, insn, b, 1, false)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPI_B_3: {
+        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
+        addSubsImmV(c, insn, b, 1, true)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
       }
       case Op.ALU2: {
         const d = load<u64>(ip, 8)
