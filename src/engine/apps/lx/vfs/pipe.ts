@@ -1,0 +1,211 @@
+/**
+ * Pipes (pipe2, and FIFOs opened by name): a byte queue of 64 KiB capacity
+ * (Linux's default of 16 pages). Readers block while it is empty and some
+ * writer remains, writers block while it is full; end of file once every
+ * writer has closed; a write with no reader left is -EPIPE (the syscall
+ * layer raises SIGPIPE). Writes of at most PIPE_BUF bytes are atomic: they
+ * wait until they fit whole.
+ *
+ * A larger blocking write returns the count that fit; Linux's pipe_write
+ * keeps going until all is written, so the syscall layer continues a
+ * short blocking write on a pipe with the rest (see docs/lx-vfs.md).
+ */
+import { Errno } from './errno'
+import { FileBase } from './file'
+import {
+  type Cred, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs, type UserMemory,
+  FIONREAD, O_NONBLOCK, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, S_IFIFO, WaitQueue,
+  statOf, O_RDONLY, O_WRONLY,
+} from './types'
+import { anonDev } from './ramfs'
+
+export const PIPE_BUF = 4096
+export const PIPE_CAPACITY = 65536
+const PIPEFS_MAGIC = 0x50495045
+
+export class Pipe {
+  readers = 0
+  writers = 0
+  count = 0
+  readonly waitq = new WaitQueue()
+  private chunks: Uint8Array[] = []
+  private head = 0 // bytes of chunks[0] already read
+
+  get free(): number {
+    return PIPE_CAPACITY - this.count
+  }
+
+  read(buf: Uint8Array, nonblock: boolean): IoResult {
+    if (buf.length === 0) return 0
+    if (this.count === 0) {
+      if (this.writers === 0) return 0
+      return nonblock ? -Errno.EAGAIN : { block: this.waitq }
+    }
+    let n = 0
+    while (n < buf.length && this.chunks.length) {
+      const c = this.chunks[0]
+      const k = Math.min(c.length - this.head, buf.length - n)
+      buf.set(c.subarray(this.head, this.head + k), n)
+      n += k
+      this.head += k
+      if (this.head === c.length) {
+        this.chunks.shift()
+        this.head = 0
+      }
+    }
+    this.count -= n
+    this.waitq.wakeAll()
+    return n
+  }
+
+  write(data: Uint8Array, nonblock: boolean): IoResult {
+    if (this.readers === 0) return -Errno.EPIPE
+    if (data.length === 0) return 0
+    const free = this.free
+    // PIPE_BUF atomicity: a small write goes in whole or not at all.
+    const n = data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, data.length)
+    if (n === 0) return nonblock ? -Errno.EAGAIN : { block: this.waitq }
+    this.chunks.push(data.slice(0, n))
+    this.count += n
+    this.waitq.wakeAll()
+    return n
+  }
+
+  pollRead(): number {
+    let m = 0
+    if (this.count > 0) m |= POLLIN | POLLRDNORM
+    if (this.writers === 0) m |= POLLHUP
+    return m
+  }
+
+  pollWrite(): number {
+    let m = 0
+    if (this.free >= PIPE_BUF) m |= POLLOUT | POLLWRNORM
+    if (this.readers === 0) m |= POLLERR
+    return m
+  }
+}
+
+class PipeFsType implements FileSystem {
+  readonly type = 'pipefs'
+  readonly dev = anonDev()
+  readonly readOnly = false
+  nextIno = 1
+  get root(): Inode {
+    return pipeRoot
+  }
+  statfs(): StatFs {
+    return { type: PIPEFS_MAGIC, bsize: 4096, frsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, flags: 0 }
+  }
+}
+
+const pipeFs = new PipeFsType()
+
+/** The anonymous inode of a pipe made by pipe2 (S_IFIFO 0600, as Linux's pipefs gives). */
+export class PipeInode implements Inode {
+  readonly fs: FileSystem = pipeFs
+  readonly ino = pipeFs.nextIno++
+  mode = S_IFIFO | 0o600
+  nlink = 1
+  uid: number
+  gid: number
+  rdev = 0
+  atimeNs = 0
+  mtimeNs = 0
+  ctimeNs = 0
+  constructor(readonly pipe: Pipe, cred: Cred) {
+    this.uid = cred.uid
+    this.gid = cred.gid
+  }
+  stat(): Stat {
+    return statOf(this, 0, 0)
+  }
+  open(flags: number): OpenFile | number {
+    return openPipeEnd(this.pipe, this, flags)
+  }
+}
+
+const pipeRoot = new PipeInode(new Pipe(), { uid: 0, gid: 0 })
+
+/** One end of a pipe. Both ends share the pipe's wait queue. */
+export class PipeEnd extends FileBase {
+  private closed = false
+  override readonly waitq: WaitQueue
+  constructor(readonly pipe: Pipe, inode: Inode, flags: number, readonly reading: boolean) {
+    super(inode, flags)
+    this.waitq = pipe.waitq
+    if (reading) pipe.readers++
+    else pipe.writers++
+  }
+  override read(buf: Uint8Array): IoResult {
+    if (!this.reading) return -Errno.EBADF
+    return this.pipe.read(buf, (this.flags & O_NONBLOCK) !== 0)
+  }
+  override write(data: Uint8Array): IoResult {
+    if (this.reading) return -Errno.EBADF
+    return this.pipe.write(data, (this.flags & O_NONBLOCK) !== 0)
+  }
+  override ioctl(cmd: number, arg: number, mem: UserMemory): number {
+    if (cmd !== FIONREAD) return -Errno.ENOTTY
+    const v = new Uint8Array(4)
+    new DataView(v.buffer).setInt32(0, this.pipe.count, true)
+    return mem.write(arg, v) ? 0 : -Errno.EFAULT
+  }
+  override poll(): number {
+    return this.reading ? this.pipe.pollRead() : this.pipe.pollWrite()
+  }
+  override close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.reading) this.pipe.readers--
+    else this.pipe.writers--
+    this.pipe.waitq.wakeAll()
+  }
+}
+
+/** Opens an end of `pipe`: read end for O_RDONLY, write end for O_WRONLY (O_RDWR on a FIFO: both, as a writer that also reads). */
+export function openPipeEnd(pipe: Pipe, inode: Inode, flags: number): OpenFile | number {
+  const acc = flags & 3
+  if (acc === O_RDONLY) return new PipeEnd(pipe, inode, flags, true)
+  if (acc === O_WRONLY) return new PipeEnd(pipe, inode, flags, false)
+  return new FifoRdwr(pipe, inode, flags)
+}
+
+/** A FIFO opened O_RDWR: counts as reader and writer, never blocks on open (as Linux). */
+class FifoRdwr extends FileBase {
+  private r: PipeEnd
+  private w: PipeEnd
+  override readonly waitq: WaitQueue
+  constructor(pipe: Pipe, inode: Inode, flags: number) {
+    super(inode, flags)
+    this.r = new PipeEnd(pipe, inode, flags, true)
+    this.w = new PipeEnd(pipe, inode, flags, false)
+    this.waitq = pipe.waitq
+  }
+  override read(buf: Uint8Array): IoResult {
+    this.r.flags = this.flags
+    return this.r.read(buf)
+  }
+  override write(data: Uint8Array): IoResult {
+    this.w.flags = this.flags
+    return this.w.write(data)
+  }
+  override ioctl(cmd: number, arg: number, mem: UserMemory): number {
+    return this.r.ioctl(cmd, arg, mem)
+  }
+  override poll(): number {
+    return this.r.poll() | this.w.poll()
+  }
+  override close(): void {
+    this.r.close()
+    this.w.close()
+  }
+}
+
+/** pipe2: [read end, write end]. `flags` may carry O_NONBLOCK (O_CLOEXEC is the caller's). */
+export function makePipe(cred: Cred, flags = 0): [OpenFile, OpenFile] {
+  const pipe = new Pipe()
+  const inode = new PipeInode(pipe, cred)
+  const nb = flags & O_NONBLOCK
+  return [new PipeEnd(pipe, inode, O_RDONLY | nb, true), new PipeEnd(pipe, inode, O_WRONLY | nb, false)]
+}
