@@ -352,7 +352,7 @@ static int is_elf(const char *path) {
 }
 
 /* Finds a command in $PATH; returns NULL if there is none. */
-char *find_in_path(const char *name) {
+static char *find_in_path(const char *name) {
   if (strchr(name, '/')) return astrdup(name);
   const char *path = var_get("PATH");
   if (!path) path = "/bin:/usr/bin";

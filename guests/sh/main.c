@@ -90,7 +90,6 @@ static char *make_prompt(const char *ps) {
 }
 
 static void repl(void) {
-  struct strbuf pending = {0};
   char *src = NULL;
   size_t srclen = 0;
   for (;;) {
@@ -107,7 +106,6 @@ static void repl(void) {
     } else {
       line = read_plain_line();
     }
-    (void)pending;
     if (!line) {
       if (src) {
         fputs("sh: syntax error: unexpected end of input\n", stderr);

@@ -230,7 +230,8 @@ function compareImages(committed, built) {
 
 // ---- lock and main ----
 
-/** Serializes builds started by parallel test files. */
+/** Serializes builds started by parallel test files. The lock holds its
+ * owner's pid, so a lock left by a killed build is taken over at once. */
 function withLock(dir, fn) {
   mkdirSync(dir, { recursive: true })
   const lock = join(dir, '.lock')
@@ -238,11 +239,29 @@ function withLock(dir, fn) {
   for (;;) {
     try {
       mkdirSync(lock)
+      writeFileSync(join(lock, 'pid'), String(process.pid))
       break
     } catch {
+      let stale = false
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true })
-      } catch { /* gone already */ }
+        const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'))
+        process.kill(pid, 0)
+      } catch (e) {
+        if (e.code === 'ESRCH') stale = true
+        else if (e.code === 'ENOENT') {
+          // No pid file yet (the owner just made the lock) counts as alive
+          // unless it stays that way; a vanished lock is simply retried.
+          try {
+            stale = Date.now() - statSync(lock).mtimeMs > 10_000
+          } catch {
+            continue
+          }
+        }
+      }
+      if (stale) {
+        rmSync(lock, { recursive: true, force: true })
+        continue
+      }
       if (Date.now() - t0 > 600_000) throw new Error(`timed out waiting for ${lock}`)
       execFileSync('sleep', ['0.2'])
     }
