@@ -135,6 +135,13 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     expect(sh('if true; then echo missing fi').status).toBe(2)
   })
 
+  it('loops read their input through redirections and pipes', () => {
+    writeFileSync(join(dir, 'rl.txt'), 'l1\nl2 x\n')
+    expect(sh('while read a b; do echo "[$a|$b]"; done < rl.txt; seq 2 | while read n; do echo n=$n; done; ' +
+      'n=0; while read l; do n=$((n+1)); done < rl.txt; echo count=$n; for i in 1 2; do echo $i; done > fo.txt; cat fo.txt',
+    { cwd: dir }).stdout).toBe('[l1|]\n[l2|x]\nn=1\nn=2\ncount=2\n1\n2\n')
+  })
+
   it('case with globs, alternatives and quoted patterns', () => {
     expect(sh('for x in apple b.txt "*" zz Q; do case $x in a*) echo "$x: a";; *.txt|*.md) echo "$x: text";; ' +
       '"*") echo "$x: star";; [A-Z]) echo "$x: upper";; *) echo "$x: other";; esac; done').stdout)
