@@ -340,9 +340,24 @@ static int read_byte(void) {
 
 /* Reads one line with editing; returns a malloc'd string (without the
  * newline), or NULL at end of input. ^C gives an empty line and $? = 130. */
+/* Without terminal attributes (a console that only knows TIOCGWINSZ):
+ * print the prompt and let the terminal's own line editing do the rest. */
+static char *plain_line(const char *prompt) {
+  emits(prompt);
+  flush_out();
+  struct strbuf b = {0};
+  sb_puts(&b, "");
+  for (;;) {
+    int c = read_byte();
+    if (c < 0) return b.len ? strdup(b.s) : NULL;
+    if (c == '\n') return strdup(b.s);
+    sb_putc(&b, (char)c);
+  }
+}
+
 char *edit_line(const char *prompt) {
   if (!have_cooked) {
-    if (tcgetattr(0, &cooked) < 0) return NULL;
+    if (tcgetattr(0, &cooked) < 0) return plain_line(prompt);
     have_cooked = 1;
   }
   struct termios raw = cooked;
