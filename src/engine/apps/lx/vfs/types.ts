@@ -50,8 +50,26 @@ export class WaitQueue {
   }
 }
 
-/** >= 0 bytes, < 0 -errno, or "would block: retry after the queue wakes". */
-export type IoResult = number | { block: WaitQueue }
+/**
+ * >= 0 bytes, < 0 -errno, or "would block: retry after the queue wakes". A
+ * blocked result may carry `timeoutMs` (a tty read under VTIME): retry then
+ * even if nothing woke the queue.
+ */
+export type IoResult = number | { block: WaitQueue; timeoutMs?: number }
+
+/**
+ * Who issues an ioctl, for the ioctls of job control (TIOCSCTTY, TIOCSPGRP,
+ * TIOCGPGRP, TIOCNOTTY, TIOCGSID). Without it a tty answers as if the caller
+ * owned it.
+ */
+export interface IoctlContext {
+  pid: number
+  pgrp: number
+  sid: number
+  uid: number
+  /** Is `pgrp` a process group of session `sid`? (TIOCSPGRP: EPERM otherwise) */
+  pgrpInSession?(pgrp: number, sid: number): boolean
+}
 
 export interface Stat {
   dev: number
@@ -103,7 +121,7 @@ export interface OpenFile {
   lseek(off: number, whence: number): number
   /** Fills linux_dirent64 records; 0 at the end; -EINVAL when not even one record fits. */
   getdents64(buf: Uint8Array): number
-  ioctl(cmd: number, arg: number, mem: UserMemory): number
+  ioctl(cmd: number, arg: number, mem: UserMemory, ctx?: IoctlContext): number
   /** POLL* bits that hold now; wait on `waitq` for a change. */
   poll(): number
   /** The last reference was dropped (pipes see their end closed). */
