@@ -123,6 +123,7 @@ describe('tty: canonical mode', () => {
     tty.termios.iflag = INLCR | ICRNL
     tty.input(key('c\r'))
     expect(read(f)).toBe('c\n')
+    tty.termios.iflag = ICRNL
     tty.termios.lflag = (tty.termios.lflag & ~ECHO) | ECHONL
     out()
     tty.input(key('secret\n'))
