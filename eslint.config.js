@@ -9,7 +9,8 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import globals from 'globals'
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'http', 'https', 'net', 'crypto', 'stream', 'util', 'events', 'url', 'zlib', 'buffer', 'process']
+// Bare Node module names, matched exactly (a pattern such as 'process' would also match './process').
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'https', 'net', 'crypto', 'stream', 'util', 'events', 'url', 'zlib', 'buffer', 'process']
 
 export default tseslint.config(
   {
@@ -48,10 +49,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.es2023 } },
     rules: {
       'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'The engine uses no Node built-ins; the host passes what it needs.' })),
         patterns: [
           { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/host/**', '**/server/**', '**/cli/**'], message: 'The engine imports nothing from the shells (DESIGN.md, layers).' },
           { group: ['electron', 'electron/*', 'vue', 'pinia', '@xterm/*', 'ws'], message: 'The engine is pure TypeScript.' },
-          { group: nodeBuiltins, message: 'The engine uses no Node built-ins; the host passes what it needs.' },
+          { group: ['node:*', 'fs/*'], message: 'The engine uses no Node built-ins; the host passes what it needs.' },
         ],
       }],
       'no-restricted-globals': ['error',

@@ -243,7 +243,7 @@ export class Kernel {
 
   /** Starts a native thread at an entry point: the kernel gives it its Sys. */
   startNativeEntry(th: Thread, entry: NativeEntry): void {
-    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram))))
+    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram), () => this.clock)))
   }
 
   /** Starts a thread executing emulated code in its task at `pc` with stack `sp`. */

@@ -44,6 +44,8 @@ export class Sys {
     readonly bytes: Uint8Array,
     /** The task's own memory. */
     readonly mem: NativeMemory,
+    /** Virtual time in nanoseconds: what L4Re programs read from the kernel info page's clock. */
+    readonly clock: () => number = () => 0,
   ) {}
 
   /** The label of the last message received (the gate's or Irq's label). */

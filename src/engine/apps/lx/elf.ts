@@ -1,0 +1,181 @@
+/**
+ * Static ELF executables for aarch64 (ET_EXEC and static-PIE ET_DYN):
+ * header validation, PT_LOAD segments as VMAs, and the initial stack Linux
+ * builds for a new program (argc, argv, envp, auxv, AT_RANDOM bytes, the
+ * strings). Malformed files are ENOEXEC with a reason, never an exception.
+ */
+import { PAGE_SIZE } from '../../kernel/abi'
+import type { Mm, Vma } from './mm'
+import { AuxT, E, ET_DYN_BASE, MapF, Prot, STACK_TOP } from './uapi'
+
+export interface Segment {
+  vaddr: number
+  memsz: number
+  offset: number
+  filesz: number
+  flags: number
+}
+
+export interface ElfImage {
+  type: 'exec' | 'dyn'
+  entry: number
+  phoff: number
+  phnum: number
+  segments: Segment[]
+  /** Address of the program headers once loaded (before the bias for ET_DYN). */
+  phdrVaddr: number
+}
+
+export type ElfResult = { ok: true; image: ElfImage } | { ok: false; errno: number; reason: string }
+
+const PT_LOAD = 1
+const PT_INTERP = 3
+const PT_PHDR = 6
+const EM_AARCH64 = 183
+
+export function parseElf(b: Uint8Array): ElfResult {
+  const bad = (reason: string): ElfResult => ({ ok: false, errno: -E.NOEXEC, reason })
+  if (b.length < 64 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return bad('not an ELF file')
+  if (b[4] !== 2) return bad('not a 64-bit ELF file')
+  if (b[5] !== 1) return bad('not little-endian')
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  const u16 = (o: number) => dv.getUint16(o, true)
+  const u32 = (o: number) => dv.getUint32(o, true)
+  const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296
+  const type = u16(16)
+  if (type !== 2 && type !== 3) return bad('not an executable')
+  if (u16(18) !== EM_AARCH64) return bad('not an aarch64 program')
+  const entry = u64(24)
+  const phoff = u64(32)
+  const phentsize = u16(54)
+  const phnum = u16(56)
+  if (phentsize !== 56 || phnum === 0 || phnum > 128 || phoff + phnum * 56 > b.length) return bad('bad program headers')
+  const segments: Segment[] = []
+  let phdrVaddr = -1
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * 56
+    const pt = u32(o)
+    if (pt === PT_INTERP) return { ok: false, errno: -E.NOEXEC, reason: 'dynamically linked programs are not supported (static executables only)' }
+    const flags = u32(o + 4)
+    const offset = u64(o + 8)
+    const vaddr = u64(o + 16)
+    const filesz = u64(o + 32)
+    const memsz = u64(o + 40)
+    if (pt === PT_PHDR) phdrVaddr = vaddr
+    if (pt !== PT_LOAD) continue
+    if (filesz > memsz || offset + filesz > b.length || vaddr + memsz > 2 ** 47 || memsz > 2 ** 32) return bad('bad PT_LOAD segment')
+    if ((vaddr - offset) % PAGE_SIZE !== 0) return bad('misaligned PT_LOAD segment')
+    segments.push({ vaddr, memsz, offset, filesz, flags })
+  }
+  if (segments.length === 0) return bad('no loadable segments')
+  if (phdrVaddr < 0) {
+    // Without PT_PHDR: the headers are wherever the segment holding them maps them.
+    const s = segments.find((g) => g.offset <= phoff && phoff + phnum * 56 <= g.offset + g.filesz)
+    phdrVaddr = s ? s.vaddr + (phoff - s.offset) : 0
+  }
+  return { ok: true, image: { type: type === 2 ? 'exec' : 'dyn', entry, phoff, phnum, segments, phdrVaddr } }
+}
+
+/** The load bias of an image: 0 for ET_EXEC, a fixed base for static-PIE. */
+export function loadBias(img: ElfImage): number {
+  return img.type === 'dyn' ? ET_DYN_BASE : 0
+}
+
+/** Creates the VMAs of an image in `mm`; returns the end of the highest segment (the start of brk). */
+export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string): number {
+  const bias = loadBias(img)
+  let top = 0
+  for (const s of img.segments) {
+    const prot = (s.flags & 4 ? Prot.Read : 0) | (s.flags & 2 ? Prot.Write : 0) | (s.flags & 1 ? Prot.Exec : 0)
+    const vaddr = s.vaddr + bias
+    const start = Math.floor(vaddr / PAGE_SIZE) * PAGE_SIZE
+    const fileEnd = vaddr + s.filesz
+    const memEnd = vaddr + s.memsz
+    const fileStart = s.offset - (vaddr - start)
+    // File bytes of this segment only: what lies past p_filesz in the last page is zero (bss).
+    const segFileEnd = s.offset + s.filesz
+    const backing = {
+      name,
+      pread(dst: Uint8Array, off: number): number {
+        if (off >= segFileEnd) return 0
+        const n = Math.min(dst.length, segFileEnd - off)
+        dst.set(file.subarray(off, off + n))
+        return n
+      },
+    }
+    const fileVmaEnd = Math.ceil(fileEnd / PAGE_SIZE) * PAGE_SIZE
+    if (s.filesz > 0) mm.insert({ start, end: fileVmaEnd, prot, flags: MapF.Private, file: backing, offset: fileStart, name } as Vma)
+    const anonStart = s.filesz > 0 ? fileVmaEnd : start
+    const anonEnd = Math.ceil(memEnd / PAGE_SIZE) * PAGE_SIZE
+    if (anonEnd > anonStart) mm.insert({ start: anonStart, end: anonEnd, prot, flags: MapF.Private | MapF.Anonymous, file: null, offset: 0, name: '' })
+    top = Math.max(top, anonEnd, fileVmaEnd)
+  }
+  return top
+}
+
+export interface StackSpec {
+  argv: string[]
+  envp: string[]
+  execfn: string
+  random: Uint8Array
+  hwcap: number
+  uid: number
+  gid: number
+}
+
+/**
+ * Builds the initial stack below STACK_TOP and returns the stack pointer:
+ * from the top, the execfn, environment and argument strings, the 16
+ * AT_RANDOM bytes and "aarch64", then (16-byte aligned) argc, argv[],
+ * NULL, envp[], NULL, auxv pairs ending with AT_NULL.
+ */
+export function buildStack(mm: Mm, img: ElfImage, s: StackSpec): number | null {
+  const enc = new TextEncoder()
+  const bias = loadBias(img)
+  mm.insert({ start: STACK_TOP - 128 * 1024, end: STACK_TOP, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous | MapF.GrowsDown, file: null, offset: 0, name: '[stack]' })
+  let sp = STACK_TOP - 16
+  const put = (bytes: Uint8Array): number | null => {
+    sp -= bytes.length
+    return mm.write(sp, bytes) ? sp : null
+  }
+  const cstr = (str: string) => put(new Uint8Array([...enc.encode(str), 0]))
+  const execfn = cstr(s.execfn)
+  // As Linux copies them: the last string first, so that argv[0] ends up lowest.
+  const envAddrs = [...s.envp].reverse().map(cstr).reverse()
+  const argAddrs = [...s.argv].reverse().map(cstr).reverse()
+  const platform = cstr('aarch64')
+  sp = Math.floor(sp / 16) * 16
+  const random = put(s.random.subarray(0, 16))
+  if (execfn === null || platform === null || random === null || envAddrs.includes(null) || argAddrs.includes(null)) return null
+  const aux: [number, number][] = [
+    [AuxT.Phdr, img.phdrVaddr + bias],
+    [AuxT.Phent, 56],
+    [AuxT.Phnum, img.phnum],
+    [AuxT.Pagesz, PAGE_SIZE],
+    [AuxT.Base, 0],
+    [AuxT.Flags, 0],
+    [AuxT.Entry, img.entry + bias],
+    [AuxT.Uid, s.uid],
+    [AuxT.Euid, s.uid],
+    [AuxT.Gid, s.gid],
+    [AuxT.Egid, s.gid],
+    [AuxT.Hwcap, s.hwcap],
+    [AuxT.Hwcap2, 0],
+    [AuxT.Clktck, 100],
+    [AuxT.Secure, 0],
+    [AuxT.Random, random],
+    [AuxT.Platform, platform],
+    [AuxT.Execfn, execfn],
+    [AuxT.Null, 0],
+  ]
+  const words = [s.argv.length, ...(argAddrs as number[]), 0, ...(envAddrs as number[]), 0, ...aux.flat()]
+  sp -= words.length * 8
+  sp = Math.floor(sp / 16) * 16
+  const buf = new Uint8Array(words.length * 8)
+  const dv = new DataView(buf.buffer)
+  words.forEach((w, i) => {
+    dv.setUint32(i * 8, w % 4294967296, true)
+    dv.setUint32(i * 8 + 4, Math.floor(w / 4294967296), true)
+  })
+  return mm.write(sp, buf) ? sp : null
+}

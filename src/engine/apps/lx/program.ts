@@ -1,0 +1,184 @@
+/**
+ * The lx program: options, memory from moe, the root file system, the
+ * console, then the first process and the vCPU loop.
+ *
+ *   lx [--initrd rom/NAME] [--init PATH] [--mem SIZE] [--hostname NAME] [--seed N]
+ *      [--cwd DIR] [--env NAME=VALUE]… [-- ARG…]
+ *
+ * Without --initrd the root is the host's file system, which the board must
+ * lend (`l4lab exec`). Arguments after `--` are init's argv[1..].
+ */
+import { BaseCap } from '../../kernel/abi'
+import { vconWrite } from '../../l4/l4sys'
+import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
+import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import { Lx } from './lx'
+import { LxMemory } from './memory'
+import { LxFiles, type ConsoleTty } from './files'
+import { HostInput, HostOutput, type StdinBuffer, type StdioPort } from './host-stdio'
+import { Vfs } from './vfs/vfs'
+import { RamFs } from './vfs/ramfs'
+import { loadInitramfs } from './vfs/initramfs'
+import type { FileSystem, OpenFile } from './vfs/types'
+import { FdTable } from './process'
+
+/** What a board lends lx for `l4lab exec`: the host's files and standard streams. */
+export interface LxHostPorts {
+  /** The host's root file system (read-only unless the board made it writable). */
+  rootFs?: () => FileSystem
+  stdio?: StdioPort
+  stdin?: StdinBuffer
+  /** Told when init exits, with its wait status. */
+  onExit?(status: number, lx: Lx): void
+}
+
+export interface LxArgs {
+  initrd: string | null
+  init: string
+  mem: number
+  hostname: string
+  seed: number
+  cwd: string
+  env: string[]
+  argv: string[]
+}
+
+export function parseLxArgs(args: string[]): LxArgs | string {
+  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [] }
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]
+    const v = () => args[++i]
+    switch (a) {
+      case '--initrd':
+        out.initrd = (v() ?? '').replace(/^rom\//, '')
+        break
+      case '--init':
+        out.init = v() ?? ''
+        break
+      case '--mem': {
+        const m = /^(\d+)([KMG]?)$/i.exec(v() ?? '')
+        if (!m) return `--mem: a size such as 64M`
+        out.mem = Number(m[1]) * ({ '': 1, K: 1024, M: 1 << 20, G: 1 << 30 } as Record<string, number>)[m[2].toUpperCase()]
+        break
+      }
+      case '--hostname':
+        out.hostname = v() ?? 'lx'
+        break
+      case '--seed':
+        out.seed = Number(v())
+        break
+      case '--cwd':
+        out.cwd = v() ?? '/'
+        break
+      case '--env':
+        out.env.push(v() ?? '')
+        break
+      case '--':
+        out.argv = args.slice(i + 1)
+        i = args.length
+        break
+      default:
+        return `unknown option ${a}`
+    }
+  }
+  if (!out.init.startsWith('/')) return '--init must be an absolute path'
+  if (out.mem < 1 << 20) return '--mem must be at least 1M'
+  return out
+}
+
+/** HWCAP as Linux derives it from our core's ID registers: FP, ASIMD, CRC32, CPUID. */
+const HWCAP = 0x1 | 0x2 | 0x80 | 0x800
+
+export function lxProgram(host: LxHostPorts | null, makeConsole?: (lx: Lx) => ConsoleTty): NativeProgram {
+  return {
+    name: 'lx',
+    summary: 'a Linux personality: static aarch64 Linux programs as L4 tasks',
+    *main(env: ProgramEnv) {
+      const sys = env.sys
+      const say = (msg: string) => vconWrite(sys, BaseCap.Log, `lx: ${msg}\n`)
+      const parsed = parseLxArgs(env.args)
+      if (typeof parsed === 'string') {
+        yield* say(parsed)
+        return
+      }
+      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, hwcap: HWCAP, seed: parsed.seed })
+      // Memory: one dataspace from our allocator (its quota is our limit).
+      const ds = env.slots.alloc()
+      const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
+      if (r < 0) {
+        yield* say(`cannot get ${parsed.mem >> 20} MiB of memory (error ${r})`)
+        return
+      }
+      lx.memory = new LxMemory(sys, ds, parsed.mem)
+      yield* lx.memory.reserve()
+
+      // The root file system.
+      let rootFs: FileSystem
+      const clock = () => 1_767_225_600e9 + sys.clock()
+      if (parsed.initrd) {
+        const slot = env.slots.alloc()
+        const q = yield* nsQuery(sys, env.caps.rom, parsed.initrd, slot)
+        if (q < 0) {
+          yield* say(`initrd ${parsed.initrd}: not in rom (error ${q})`)
+          return
+        }
+        const bytes = yield* dsRead(sys, slot, 0x1_0000_0000)
+        if (typeof bytes === 'number') {
+          yield* say(`initrd ${parsed.initrd}: cannot read (error ${bytes})`)
+          return
+        }
+        const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755 })
+        const loaded = loadInitramfs(ram, bytes)
+        if (!loaded.ok) {
+          yield* say(loaded.error)
+          return
+        }
+        rootFs = ram
+      } else if (host?.rootFs) {
+        rootFs = host.rootFs()
+      } else {
+        yield* say('no root file system: give --initrd rom/NAME')
+        return
+      }
+      const vfs = new Vfs(rootFs, { clock }, parsed.initrd ? 'rootfs' : 'host')
+      const tmp = new RamFs({ type: 'tmpfs', clock, maxBytes: Math.floor(parsed.mem / 2) })
+      if (vfs.mount('/tmp', tmp, 'tmpfs') < 0 && parsed.initrd) yield* say('no /tmp directory to mount a tmpfs on')
+      const consoleTty = makeConsole ? makeConsole(lx) : null
+      lx.files = new LxFiles(lx, vfs, consoleTty ?? noConsole)
+      if (host?.stdio) {
+        const port = host.stdio
+        const stdin = host.stdin
+        lx.files.openConsole = (files: FdTable) => {
+          const outs: OpenFile[] = [stdin ? new HostInput(stdin) : new HostOutput(port, 1), new HostOutput(port, 1), new HostOutput(port, 2)]
+          outs.forEach((f, i) => files.install(i, f, false))
+        }
+      }
+      const cwd = vfs.resolveDir(vfs.root, parsed.cwd, { uid: 0, gid: 0 })
+      const root = typeof cwd === 'number' ? vfs.root : cwd
+      const envp = parsed.env.length > 0 ? parsed.env : ['HOME=/root', 'PATH=/bin:/sbin:/usr/bin:/usr/sbin', 'TERM=xterm-256color', 'USER=root', 'SHELL=/bin/sh']
+      const pid = yield* lx.boot({ path: parsed.init, argv: [parsed.init, ...parsed.argv], envp }, root)
+      if (pid < 0) {
+        yield* lx.flushConsole()
+        yield* say(`cannot start ${parsed.init} (error ${pid})`)
+        host?.onExit?.(127 << 8, lx)
+        return
+      }
+      const init = lx.procs.get(pid)!
+      init.cwdPath = parsed.cwd
+      yield* lx.run()
+      yield* lx.flushConsole()
+      host?.onExit?.(lx.initExit ?? 0, lx)
+    },
+  }
+}
+
+/** When the board gives no console (exec without a tty): nothing to type into. */
+const noConsole: ConsoleTty = {
+  open() {
+    throw new Error('lx has no console tty here')
+  },
+  input() {},
+  resize() {},
+  sid: 0,
+  pgrp: 0,
+}
