@@ -26,6 +26,10 @@ void edit_restore(void) {
   if (have_cooked) tcsetattr(0, TCSADRAIN, &cooked);
 }
 
+void edit_save(void) {
+  if (tcgetattr(0, &cooked) == 0) have_cooked = 1;
+}
+
 static char out[8192];
 static size_t nout;
 

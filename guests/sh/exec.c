@@ -5,7 +5,7 @@
  * process group (its first process leads it) and, in the foreground, the
  * terminal, so the line discipline sends ^C (SIGINT) and ^Z (SIGTSTP) to
  * the job and never to the shell. When the job ends or stops, the shell
- * takes the terminal back and restores its modes. */
+ * takes the terminal back (and its modes, unless the job exited normally). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -175,8 +175,12 @@ static int foreground(struct job *j) {
   if (interactive) tcsetpgrp(0, j->pgid);
   wait_job(j);
   if (interactive) {
+    /* As bash does: a job that exited normally may have set the terminal
+     * up on purpose (stty), so its modes become the shell's; one that was
+     * stopped or killed may have left it raw, so the shell's come back. */
     tcsetpgrp(0, shell_pgid);
-    edit_restore();
+    if (j->stopped || WIFSIGNALED(j->status[j->n - 1])) edit_restore();
+    else edit_save();
   }
   if (j->stopped) {
     j->background = 1;

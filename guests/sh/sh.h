@@ -125,5 +125,6 @@ char *edit_line(const char *prompt);
 void history_add(const char *line);
 void history_print(void);
 void edit_restore(void);
+void edit_save(void);
 
 #endif

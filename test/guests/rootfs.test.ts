@@ -40,7 +40,7 @@ function entries(): Entry[] {
 
 const PROGRAMS = ['sh', 'ls', 'cat', 'echo', 'printf', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'wc', 'head', 'tail',
   'grep', 'sort', 'uniq', 'hexdump', 'ps', 'top', 'free', 'uptime', 'uname', 'kill', 'sleep', 'clear', 'env', 'true',
-  'false', 'seq', 'yes', 'date', 'sync', 'log', 'spin', 'memhog', 'forkbomb', 'crash', 'pipebench', 'sysbench']
+  'false', 'seq', 'yes', 'date', 'sync', 'log', 'tee', 'tr', 'cut', 'basename', 'dirname', 'stty', 'spin', 'memhog', 'forkbomb', 'crash', 'pipebench', 'sysbench']
 
 describe('root filesystem image', () => {
   it('holds /bin with every program, the skeleton dirs, and fixed metadata', () => {

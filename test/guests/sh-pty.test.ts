@@ -85,6 +85,9 @@ describe.skipIf(!toolsPresent || !hasPython)('sh on a pseudo-terminal', () => {
       { send: '\r', expect: `pty:${dir}/subdir-unique# $` },
       { send: 'cat ../file-o\t', expect: 'cat \\.\\./file-one\\.txt $' },
       { send: '\r', expect: `one\\r+\\n.*# $` },
+      // stty sees the terminal: its size, and echo switched off and on again.
+      { send: 'stty size\r', expect: `24 80\\r+\\n.*# $` },
+      { send: 'stty -echo; stty -a | grep -c -- " -echo "; stty echo\r', expect: `\\r+\\n1\\r+\\n.*# $` },
       // Two candidates: the second Tab lists them.
       { send: 'ec\t\t', expect: 'echo' },
       { send: '\x15', expect: '# $' },

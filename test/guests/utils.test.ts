@@ -152,6 +152,32 @@ describe.skipIf(!toolsPresent)('guest utilities under qemu-aarch64', () => {
     }
   })
 
+  it('tee, tr, cut, basename, dirname', () => {
+    const t1 = join(dir, 'tee1'), t2 = join(dir, 'tee2')
+    expect(run('tee', [t1, t2], { input: 'data\n' }).stdout).toBe('data\n')
+    expect(readFileSync(t1, 'utf8') + readFileSync(t2, 'utf8')).toBe('data\ndata\n')
+    expect(run('tee', ['-a', t1], { input: 'more\n' }).status).toBe(0)
+    expect(readFileSync(t1, 'utf8')).toBe('data\nmore\n')
+    expect(run('tr', ['a-z', 'A-Z'], { input: 'hello, world\n' }).stdout).toBe('HELLO, WORLD\n')
+    expect(run('tr', ['-s', ' '], { input: 'a   b  c\n' }).stdout).toBe('a b c\n')
+    expect(run('tr', ['-d', 'l\\n'], { input: 'hello\nall\n' }).stdout).toBe('heoa')
+    expect(run('tr', ['abc', 'x'], { input: 'aabbcd' }).stdout).toBe('xxxxxd')
+    expect(run('cut', ['-d:', '-f1,3'], { input: 'a:b:c\nd:e:f\nnodelim\n' }).stdout).toBe('a:c\nd:f\nnodelim\n')
+    expect(run('cut', ['-s', '-d:', '-f2-'], { input: 'a:b:c\nnodelim\n' }).stdout).toBe('b:c\n')
+    expect(run('cut', ['-c', '2-4,6'], { input: 'abcdefg\n' }).stdout).toBe('bcdf\n')
+    expect(run('cut', ['-f', '2'], { input: 'x\ty\tz\n' }).stdout).toBe('y\n')
+    expect(run('basename', ['/a/b/c.txt', '.txt']).stdout).toBe('c\n')
+    expect(run('basename', ['/a/b/']).stdout).toBe('b\n')
+    expect(run('basename', ['/']).stdout).toBe('/\n')
+    expect(['/a/b/c', 'a', '/a', 'a/b//', '/'].map((p) => run('dirname', [p]).stdout).join('')).toBe('/a/b\n.\n/\na\n/\n')
+  })
+
+  it('stty refuses a non-terminal', () => {
+    const r = run('stty', [], { input: '' })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toBe('stty: standard input: Inappropriate ioctl for device\n')
+  })
+
   it('ls, ls -a, ls -l', () => {
     const d = join(dir, 'ls')
     mkdirSync(join(d, 'sub'), { recursive: true })
