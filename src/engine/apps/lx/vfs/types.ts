@@ -177,6 +177,8 @@ export interface Inode {
 
   // Symlinks.
   readlink?(): string | number
+  /** A "magic" link (/proc/<pid>/fd/N, cwd, exe): the inode it leads to directly, or null to use readlink(). */
+  follow?(): Inode | null
 
   // Regular files.
   truncate?(size: number): number

@@ -198,6 +198,8 @@ export class Vfs {
   /** Follows a symlink found in `dir`. */
   private followLink(dir: Inode, link: Inode, cred: Cred, st: WalkState): Inode | number {
     if (++st.links > MAX_SYMLINKS) return -Errno.ELOOP
+    const magic = link.follow ? link.follow() : null
+    if (magic) return this.cross(magic)
     const target = link.readlink ? link.readlink() : -Errno.EINVAL
     if (isErr(target)) return target
     if (target === '') return -Errno.ENOENT
