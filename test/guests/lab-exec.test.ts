@@ -53,6 +53,8 @@ const CASES: [string, string[], string?][] = [
   ['seq', ['-s', ',', '1', '3', '20']], ['date', ['-d', '@1700000000']],
   ['uname', ['-s', '-m']], ['env', ['-i', 'A=1']], ['sleep', ['0.1']],
   ['kill', ['-l', '15']],
+  ['tr', ['a-z', 'A-Z'], 'hello\n'], ['cut', ['-d:', '-f2'], 'a:b:c\n'], ['tee', [], 'x\n'],
+  ['basename', ['/a/b.c', '.c']], ['dirname', ['/a/b']], ['stty', []],
   ['forkbomb', ['8']], ['memhog', ['32']], ['crash', []], ['pipebench', ['4']],
   ['sh', ['-c', 'echo $((6*7)) | cat; for i in 1 2; do echo $i; done | sort -r; x=$(echo sub); echo "$x"']],
   ['sh', ['-c', 'crash; echo "after $?"; yes | head -n 2']],
