@@ -52,6 +52,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const sends = (parsed.values.send ?? []).map(parseSend)
 
   const partial = new Map<string, string>()
+  const pendingCr = new Map<string, boolean>()
   let matched = false
   const printed = new Set<string>()
   let vms: readonly VmDescriptor[] = []
@@ -67,13 +68,24 @@ export async function runCommand(argv: string[]): Promise<number> {
     {
       consoleOutput(vm, data) {
         printed.add(vm)
-        let text = (partial.get(vm) ?? '') + stripTerminal(dec.decode(data, { stream: true }))
-        let nl: number
-        while ((nl = text.indexOf('\n')) >= 0) {
-          emitLine(vm, text.slice(0, nl).replace(/\r/g, ''))
-          text = text.slice(nl + 1)
+        // A bare CR returns to column 0, and what follows overwrites the line (line editors redraw this way).
+        let line = partial.get(vm) ?? ''
+        let cr = pendingCr.get(vm) ?? false
+        for (const ch of stripTerminal(dec.decode(data, { stream: true }))) {
+          if (ch === '\n') {
+            emitLine(vm, line)
+            line = ''
+            cr = false
+          } else if (ch === '\r') {
+            cr = true
+          } else {
+            if (cr) line = ''
+            cr = false
+            line += ch
+          }
         }
-        partial.set(vm, text)
+        partial.set(vm, line)
+        pendingCr.set(vm, cr)
       },
       vmsChanged(v) {
         vms = v

@@ -22,6 +22,8 @@ import { moeProgram, MOE_ROM, MOE_ROOT_ALLOC } from '../apps/moe/moe'
 import { consProgram, CONS_LOG_FACTORY } from '../apps/cons/cons'
 import { nedProgram } from '../apps/ned/ned'
 import { helloClient, helloServer } from '../apps/demo/hello'
+import { lxProgram } from '../apps/lx/program'
+import { Aarch64ExecCore } from '../cpu/aarch64/exec-core'
 import type { Board, BoardResult, BoardSink, VmAction, VmDescriptor, VmFigures } from './board'
 
 export interface ScenarioBoardSpec {
@@ -41,7 +43,7 @@ const RAM_BASE = 0x4000_0000
 
 /** The native programs every scenario board carries in its rom. */
 export function basePrograms(): NativeProgram[] {
-  return [helloServer, helloClient]
+  return [helloServer, helloClient, lxProgram(null)]
 }
 
 interface VmRecord {
@@ -66,9 +68,13 @@ export class ScenarioBoard implements Board {
     private readonly now: () => number,
   ) {
     if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario board: no scenario given')
-    const ramBytes = (spec.ramMiB ?? 128) * 1024 * 1024
-    const ram = new PhysicalMemory(new Uint8Array(ramBytes), RAM_BASE)
-    this.booted = bootKernel({ cpus: spec.cpus ?? 1, ram, kernelMemory: 64 << 20 })
+    const ramBytes = (spec.ramMiB ?? 320) * 1024 * 1024
+    // Guests run on an AArch64 core whose linear memory holds board RAM.
+    let kernel: BootedKernel['kernel'] | null = null
+    const core = Aarch64ExecCore.create(ramBytes, spec.cpus ?? 1, (asid, va, access) => kernel!.translate(asid, va, access))
+    const ram = new PhysicalMemory(core.ram, RAM_BASE, (off, n) => core.invalidateCode(off, n))
+    this.booted = bootKernel({ cpus: spec.cpus ?? 1, ram, core, kernelMemory: 64 << 20 })
+    kernel = this.booted.kernel
     this.paced = spec.paced ?? true
     this.startWall = now()
     const k = this.booted.kernel

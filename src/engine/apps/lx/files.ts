@@ -11,10 +11,11 @@ import type { FileBacking } from './mm'
 import { E, Nr, Sig } from './uapi'
 import { Vfs } from './vfs/vfs'
 import {
-  AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_RDONLY,
+  AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_RDWR,
   S_IFMT, S_IFREG, WaitQueue, X_OK, type Cred, type Inode, type OpenFile, type Stat, type UserMemory, type IoResult,
 } from './vfs/types'
 import { makePipe } from './vfs/pipe'
+import type { Tty } from './vfs/tty'
 
 type Gen = Generator<unknown, number | { block: true } | undefined, number>
 
@@ -25,42 +26,42 @@ const POLLERR = 0x8
 const POLLHUP = 0x10
 const POLLNVAL = 0x20
 
-/** What lx's console is to the file layer: a tty that writes to the VM's console. */
-export interface ConsoleTty {
-  open(flags: number): OpenFile
-  input(data: Uint8Array): void
-  resize(cols: number, rows: number): void
-  /** The session and foreground process group (TIOCSCTTY / TIOCSPGRP). */
-  sid: number
-  pgrp: number
-}
-
 export class LxFiles {
   constructor(
     readonly lx: Lx,
     readonly vfs: Vfs,
-    readonly console: ConsoleTty,
+    /** The console tty, when lx has one (a VM's console); `l4lab exec` has host streams instead. */
+    readonly console: Tty | null,
   ) {}
 
   cred(p: Process): Cred {
     return { uid: p.uid, gid: p.gid }
   }
 
-  /** fds 0, 1 and 2 of init: the console. */
+  /** fds 0, 1 and 2 of init: the console, which becomes init's controlling terminal. */
   openConsole(files: FdTable): void {
-    const f = this.console.open(2)
+    const f = this.vfs.open(this.vfs.root, '/dev/console', O_RDWR, 0, { uid: 0, gid: 0 })
+    if (typeof f === 'number') return
     files.install(0, f, false)
     files.install(1, f, false)
     files.install(2, f, false)
+    if (this.console) {
+      this.console.sid = 1
+      this.console.pgrp = 1
+    }
   }
 
   consoleInput(data: Uint8Array): void {
-    this.console.input(data)
+    this.console?.input(data)
+  }
+
+  consoleSize(cols: number, rows: number): void {
+    if (this.console && (cols !== this.console.cols || rows !== this.console.rows) && cols > 0 && rows > 0) this.console.resize(cols, rows)
   }
 
   /** setsid: the process leaves its controlling terminal. */
   detachTty(p: Process): void {
-    if (this.console.sid === p.sid) this.console.sid = 0
+    if (this.console && this.console.sid === p.sid) this.console.sid = 0
   }
 
   /** An executable's bytes, with execute permission checked. */
@@ -351,7 +352,14 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
     case Nr.ioctl: {
       const f = fd(0)
       if (!f) return -E.BADF
-      return f.ioctl(a[1] >>> 0, a[2], userMem(p))
+      const procs = lx.procs
+      return f.ioctl(a[1] >>> 0, a[2], userMem(p), {
+        pid: p.pid,
+        pgrp: p.pgid,
+        sid: p.sid,
+        uid: p.uid,
+        pgrpInSession: (pg, sid) => [...procs.values()].some((q) => q.pgid === pg && q.sid === sid && !q.zombie),
+      })
     }
     case Nr.dup: {
       const f = fd(0)

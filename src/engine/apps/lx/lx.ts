@@ -13,7 +13,7 @@ import { BaseCap, IPC_NEVER, MemRight, Proto, TIMEOUT_NEVER, VcpuF, timeoutPair,
 import type { Sys } from '../../kernel/native'
 import { newVcpuState, TrapKind, ExcClass, type VcpuState } from '../../kernel/vcpu'
 import type { CpuContext } from '../../cpu/aarch64/machine'
-import { factoryCreate, irqAttach, irqTrigger, irqUnmask, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke } from '../../l4/l4sys'
+import { factoryCreate, irqAttach, irqTrigger, irqUnmask, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke } from '../../l4/l4sys'
 import type { ProgramEnv } from '../runtime/program'
 import { LxMemory } from './memory'
 import { Mm } from './mm'
@@ -22,6 +22,7 @@ import { buildStack, mapImage, parseElf } from './elf'
 import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
 import { E, MapF, Prot, Sig, STACK_TOP } from './uapi'
 import { WaitQueue, type Inode } from './vfs/types'
+import { KmsgLog } from './vfs/devfs'
 import type { LxFiles } from './files'
 import { dispatch, type SyscallResult } from './syscalls'
 
@@ -66,8 +67,10 @@ export class Lx {
   readonly syscallCounts = new Map<number, number>()
   readonly unknownSyscalls = new Map<number, number>()
   pageFaults = 0
-  /** Kernel log (dmesg / /dev/kmsg). */
-  readonly kmsg: string[] = []
+  /** Kernel log (dmesg, /dev/kmsg). */
+  readonly kmsgLog: KmsgLog
+  /** Virtual time all Linux threads ran, for /proc/stat and uptime's idle. */
+  busyNs = 0
   /** Console output waiting to be written (flushed once per upcall). */
   private consoleOut: Uint8Array[] = []
   private rngState: number
@@ -89,6 +92,7 @@ export class Lx {
   ) {
     this.vcpu = newVcpuState(null)
     this.rngState = opts.seed >>> 0 || 0x9e3779b9
+    this.kmsgLog = new KmsgLog(1024, () => (this.now() - this.bootNs) / 1000)
   }
 
   get sys(): Sys {
@@ -100,8 +104,12 @@ export class Lx {
   }
 
   log(msg: string): void {
-    const t = (this.now() - this.bootNs) / 1e9
-    this.kmsg.push(`[${t.toFixed(6).padStart(12)}] ${msg}`)
+    this.kmsgLog.append(msg)
+  }
+
+  /** kill(-pgrp, sig), for the tty's ^C / ^Z / ^\\ and SIGWINCH. */
+  killPgrp(pgrp: number, sig: number): void {
+    for (const p of this.procs.values()) if (p.pgid === pgrp && !p.zombie) this.signalProcess(p, sig, { code: 0x80 })
   }
 
   /** Deterministic random bytes (getrandom, AT_RANDOM, /dev/urandom): xorshift from the run's seed. */
@@ -422,7 +430,9 @@ export class Lx {
       v.state = VcpuF.Irq | VcpuF.PageFaults | VcpuF.Exceptions | VcpuF.FpuEnabled
       const before = this.now()
       const r = yield* vcpuResume(sys, BaseCap.Thread, maps)
-      t.utimeNs += this.now() - before
+      const ran = this.now() - before
+      t.utimeNs += ran
+      this.busyNs += ran
       if (r < 0) {
         this.log(`lx: vcpu_resume failed (${r}); killing pid ${t.process.pid}`)
         yield* this.exitGroup(t, signaledStatus(Sig.KILL))
@@ -499,6 +509,9 @@ export class Lx {
       if (typeof got === 'number' || got.length === 0) break
       this.files.consoleInput(got)
     }
+    // The IRQ also says the terminal may have a new size.
+    const attr = yield* vconGetAttr(this.sys, BaseCap.Log)
+    if (typeof attr !== 'number') this.files.consoleSize(attr.cols, attr.rows)
   }
 
   // ------------------------------------------------------------ syscalls

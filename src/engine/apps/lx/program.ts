@@ -14,12 +14,16 @@ import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../runtime/program'
 import { Lx } from './lx'
 import { LxMemory } from './memory'
-import { LxFiles, type ConsoleTty } from './files'
+import { LxFiles } from './files'
 import { HostInput, HostOutput, type StdinBuffer, type StdioPort } from './host-stdio'
 import { Vfs } from './vfs/vfs'
 import { RamFs } from './vfs/ramfs'
 import { loadInitramfs } from './vfs/initramfs'
 import type { FileSystem, OpenFile } from './vfs/types'
+import { DevFs } from './vfs/devfs'
+import { ProcFs } from './vfs/procfs'
+import { Tty } from './vfs/tty'
+import { procView } from './procview'
 import { FdTable } from './process'
 
 /** What a board lends lx for `l4lab exec`: the host's files and standard streams. */
@@ -89,7 +93,7 @@ export function parseLxArgs(args: string[]): LxArgs | string {
 /** HWCAP as Linux derives it from our core's ID registers: FP, ASIMD, CRC32, CPUID. */
 const HWCAP = 0x1 | 0x2 | 0x80 | 0x800
 
-export function lxProgram(host: LxHostPorts | null, makeConsole?: (lx: Lx) => ConsoleTty): NativeProgram {
+export function lxProgram(host: LxHostPorts | null): NativeProgram {
   return {
     name: 'lx',
     summary: 'a Linux personality: static aarch64 Linux programs as L4 tasks',
@@ -143,8 +147,19 @@ export function lxProgram(host: LxHostPorts | null, makeConsole?: (lx: Lx) => Co
       const vfs = new Vfs(rootFs, { clock }, parsed.initrd ? 'rootfs' : 'host')
       const tmp = new RamFs({ type: 'tmpfs', clock, maxBytes: Math.floor(parsed.mem / 2) })
       if (vfs.mount('/tmp', tmp, 'tmpfs') < 0 && parsed.initrd) yield* say('no /tmp directory to mount a tmpfs on')
-      const consoleTty = makeConsole ? makeConsole(lx) : null
-      lx.files = new LxFiles(lx, vfs, consoleTty ?? noConsole)
+      // The console: a tty on our log (a cons client: the VM's terminal), unless the board lends host streams.
+      const tty = host?.stdio
+        ? null
+        : new Tty({
+            write: (b) => lx.consoleWrite(b),
+            signalPgrp: (pgrp, sig) => lx.killPgrp(pgrp, sig),
+            clock: () => sys.clock() / 1e6,
+          })
+      const dev = new DevFs({ random: (b) => lx.random(b), console: tty ?? undefined, kmsg: lx.kmsgLog, clock })
+      vfs.devices = dev.openDevice
+      if (vfs.mount('/dev', dev, 'devtmpfs') < 0 && parsed.initrd) yield* say('no /dev directory to mount devtmpfs on')
+      if (vfs.mount('/proc', new ProcFs(procView(lx), clock), 'proc') < 0 && parsed.initrd) yield* say('no /proc directory to mount proc on')
+      lx.files = new LxFiles(lx, vfs, tty)
       if (host?.stdio) {
         const port = host.stdio
         const stdin = host.stdin
@@ -170,15 +185,4 @@ export function lxProgram(host: LxHostPorts | null, makeConsole?: (lx: Lx) => Co
       host?.onExit?.(lx.initExit ?? 0, lx)
     },
   }
-}
-
-/** When the board gives no console (exec without a tty): nothing to type into. */
-const noConsole: ConsoleTty = {
-  open() {
-    throw new Error('lx has no console tty here')
-  },
-  input() {},
-  resize() {},
-  sid: 0,
-  pgrp: 0,
 }

@@ -58,9 +58,12 @@ export class Vcon extends KObject {
     if (this.irq) this.kernel.triggerIrq(this.irq)
   }
 
+  /** Host side: the terminal's new size; the input IRQ tells the client to read the attributes again. */
   resize(cols: number, rows: number): void {
+    if (cols === this.cols && rows === this.rows) return
     this.cols = cols
     this.rows = rows
+    if (this.irq) this.kernel.triggerIrq(this.irq)
   }
 
   get pending(): number {
