@@ -66,6 +66,32 @@ describe('l4lab web with a scenario', () => {
   })
 })
 
+describe('l4lab web with the default scenario', () => {
+  let lab: ChildProcess
+  let url: string
+  beforeAll(async () => {
+    ;({ lab, url } = await startWeb([]))
+  })
+  afterAll(() => {
+    lab?.kill('SIGTERM')
+  })
+
+  it('shows two guest shells; typing in one never reaches the other', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await expect.poll(() => page.locator('.console-pane:not(.system)').count()).toBe(2)
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toContain('vm1:/#')
+    await expect.poll(() => terminalText(page, 'arm0/vm2'), { timeout: 30_000 }).toContain('vm2:/#')
+    await typeInto(page, 'arm0/vm1', 'echo only-in-vm1 $((6*7))\r')
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toContain('only-in-vm1 42')
+    await typeInto(page, 'arm0/vm2', 'uname -n\r')
+    await expect.poll(() => terminalText(page, 'arm0/vm2'), { timeout: 30_000 }).toMatch(/uname -n\s+vm2/)
+    expect(await terminalText(page, 'arm0/vm2')).not.toContain('only-in-vm1')
+    expect(await terminalText(page, 'arm0/vm1')).not.toContain('uname -n')
+    await page.close()
+  })
+})
+
 describe('l4lab web in Chromium', () => {
   let lab: ChildProcess
   let url: string
