@@ -77,3 +77,11 @@ export function errnoName(e: number): string {
   const n = Math.abs(e)
   return NAMES[n] ?? `E${n}`
 }
+
+/** The number of an errno name ("ENOENT" → 2), for ports that report errors by name (Node's err.code); EIO if unknown. */
+export function errnoFromName(name: string): number {
+  for (const k in NAMES) if (NAMES[k] === name) return Number(k)
+  if (name === 'EWOULDBLOCK') return Errno.EAGAIN
+  if (name === 'ENOTSUP') return Errno.EOPNOTSUPP
+  return Errno.EIO
+}

@@ -687,7 +687,9 @@ export class Vfs {
       let found: string | null = null
       for (const e of list) {
         if (e.ino !== i.ino || !par.lookup) continue
-        if (par.lookup(e.name) === i) {
+        // Directories cannot be hard-linked, so the same number in the same file system is the same directory.
+        const c = par.lookup(e.name)
+        if (c === i || (!isErr(c) && isDir(i.mode) && c.fs === i.fs && c.ino === i.ino)) {
           found = e.name
           break
         }

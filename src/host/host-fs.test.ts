@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { createHash } from 'node:crypto'
+import { NodeHostFs } from './host-fs'
+import { HostFs } from '../engine/apps/lx/vfs/hostfs'
+import { Vfs } from '../engine/apps/lx/vfs/vfs'
+import { RamFs } from '../engine/apps/lx/vfs/ramfs'
+import { Errno } from '../engine/apps/lx/vfs/errno'
+import {
+  type Inode, type OpenFile, AT_REMOVEDIR, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_END,
+} from '../engine/apps/lx/vfs/types'
+
+const root = { uid: 0, gid: 0 }
+const dec = new TextDecoder()
+const enc = new TextEncoder()
+let dir: string
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'l4lab-hostfs-'))
+  fs.mkdirSync(path.join(dir, 'etc'))
+  fs.writeFileSync(path.join(dir, 'etc/motd'), 'welcome\n')
+  fs.mkdirSync(path.join(dir, 'tmp'))
+  fs.symlinkSync('etc/motd', path.join(dir, 'motd-link'))
+  fs.symlinkSync('/etc', path.join(dir, 'abs-link'))
+  const big = Buffer.alloc(300_000)
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 8)) & 0xff
+  fs.writeFileSync(path.join(dir, 'big'), big)
+})
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+function make(writable: boolean): { vfs: Vfs; port: NodeHostFs; r: Inode } {
+  const port = new NodeHostFs({ root: dir, writable })
+  const vfs = new Vfs(new HostFs(port, { writable }), {}, 'host')
+  return { vfs, port, r: vfs.root }
+}
+
+function readAll(f: OpenFile, chunk = 4096): Uint8Array {
+  const parts: Buffer[] = []
+  const b = new Uint8Array(chunk)
+  for (;;) {
+    const n = f.read(b)
+    if (typeof n !== 'number' || n < 0) throw new Error(`read: ${JSON.stringify(n)}`)
+    if (n === 0) break
+    parts.push(Buffer.from(b.subarray(0, n)))
+  }
+  return Buffer.concat(parts)
+}
+
+describe('NodeHostFs + HostFs', () => {
+  it('reads files, follows symlinks (absolute ones within the root), lists directories', () => {
+    const { vfs, r, port } = make(false)
+    const f = vfs.open(r, '/motd-link', O_RDONLY, 0, root) as OpenFile
+    expect(dec.decode(readAll(f))).toBe('welcome\n')
+    expect(dec.decode(readAll(vfs.open(r, '/abs-link/motd', O_RDONLY, 0, root) as OpenFile))).toBe('welcome\n')
+    expect(vfs.readlink(r, '/abs-link', root)).toBe('/etc')
+    const st = vfs.stat(r, '/etc/motd', root) as { size: number; ino: number; mtimeNs: number }
+    const host = fs.statSync(path.join(dir, 'etc/motd'), { bigint: true })
+    expect(st.size).toBe(8)
+    expect(st.ino).toBe(Number(host.ino))
+    expect(Math.abs(st.mtimeNs - Number(host.mtimeNs))).toBeLessThan(1000)
+    const d = vfs.open(r, '/', O_RDONLY | O_DIRECTORY, 0, root) as OpenFile
+    const buf = new Uint8Array(4096)
+    const n = d.getdents64(buf)
+    const text = dec.decode(buf.subarray(0, n))
+    for (const name of ['etc', 'tmp', 'big', 'motd-link']) expect(text).toContain(name + '\0')
+    expect(vfs.resolve(r, '/nope', root)).toBe(-Errno.ENOENT)
+    expect(vfs.resolve(r, '/etc/motd/x', root)).toBe(-Errno.ENOTDIR)
+    expect(vfs.resolveDir(r, '/etc/motd', root)).toBe(-Errno.ENOTDIR)
+    port.close()
+  })
+
+  it('getcwd and ".." through host directories', () => {
+    const { vfs, r } = make(false)
+    const etc = vfs.resolve(r, '/etc', root) as Inode
+    expect(vfs.getcwd(etc)).toBe('/etc')
+    expect(vfs.resolve(etc, '..', root)).toBe(r)
+    expect(vfs.resolve(etc, '../etc', root)).toBe(etc)
+  })
+
+  it('reads a large file in pieces, identical to the host (sha256)', () => {
+    const { vfs, r, port } = make(false)
+    const f = vfs.open(r, '/big', O_RDONLY, 0, root) as OpenFile
+    const data = readAll(f, 4096)
+    expect(createHash('sha256').update(data).digest('hex')).toBe(createHash('sha256').update(fs.readFileSync(path.join(dir, 'big'))).digest('hex'))
+    expect(f.lseek(-10, SEEK_END)).toBe(300_000 - 10)
+    const b = new Uint8Array(20)
+    expect(f.pread(b, 299_995)).toBe(5)
+    port.close()
+  })
+
+  it('is read-only unless writable: EROFS', () => {
+    const { vfs, r } = make(false)
+    expect(vfs.open(r, '/etc/motd', O_WRONLY, 0, root)).toBe(-Errno.EROFS)
+    expect(vfs.open(r, '/new', O_WRONLY | O_CREAT, 0o644, root)).toBe(-Errno.EROFS)
+    expect(vfs.mkdir(r, '/d', 0o755, root)).toBe(-Errno.EROFS)
+    expect(vfs.unlink(r, '/etc/motd', root)).toBe(-Errno.EROFS)
+    expect(vfs.rename(r, '/big', r, '/big2', root)).toBe(-Errno.EROFS)
+    expect(new NodeHostFs({ root: dir }).write('/big', 0, new Uint8Array(1))).toBe(-Errno.EROFS)
+    // A tmpfs mounted over it is writable.
+    expect(vfs.mount('/tmp', new RamFs(), 'tmpfs')).toBe(0)
+    const t = vfs.open(r, '/tmp/x', O_WRONLY | O_CREAT, 0o644, root) as OpenFile
+    expect(t.write(enc.encode('ok'))).toBe(2)
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([])
+  })
+
+  it('writes through when writable', () => {
+    const { vfs, r, port } = make(true)
+    const f = vfs.open(r, '/tmp/out', O_RDWR | O_CREAT | O_EXCL, 0o640, root) as OpenFile
+    expect(f.write(enc.encode('hello '))).toBe(6)
+    const a = vfs.open(r, '/tmp/out', O_WRONLY | O_APPEND, 0, root) as OpenFile
+    expect(a.write(enc.encode('world'))).toBe(5)
+    expect(fs.readFileSync(path.join(dir, 'tmp/out'), 'utf8')).toBe('hello world')
+    expect((fs.statSync(path.join(dir, 'tmp/out')).mode & 0o777)).toBe(0o640 & ~process.umask())
+    expect(vfs.open(r, '/tmp/out', O_CREAT | O_EXCL | O_WRONLY, 0o644, root)).toBe(-Errno.EEXIST)
+    expect(vfs.mkdir(r, '/tmp/d', 0o755, root)).toBe(0)
+    expect(vfs.rename(r, '/tmp/out', r, '/tmp/d/moved', root)).toBe(0)
+    expect(fs.readFileSync(path.join(dir, 'tmp/d/moved'), 'utf8')).toBe('hello world')
+    expect(vfs.symlink('moved', r, '/tmp/d/l', root)).toBe(0)
+    expect(fs.readlinkSync(path.join(dir, 'tmp/d/l'))).toBe('moved')
+    expect(vfs.link(r, '/tmp/d/moved', r, '/tmp/d/hard', root)).toBe(0)
+    expect(vfs.stat(r, '/tmp/d/hard', root)).toMatchObject({ nlink: 2 })
+    file(vfs.open(r, '/tmp/d/hard', O_WRONLY | O_TRUNC, 0, root))
+    expect(fs.statSync(path.join(dir, 'tmp/d/moved')).size).toBe(0)
+    expect(vfs.truncate(r, '/tmp/d/moved', 100, root)).toBe(0)
+    expect(fs.statSync(path.join(dir, 'tmp/d/moved')).size).toBe(100)
+    expect(vfs.chmod(r, '/tmp/d/moved', 0o600, root)).toBe(0)
+    expect(fs.statSync(path.join(dir, 'tmp/d/moved')).mode & 0o777).toBe(0o600)
+    expect(vfs.utimens(r, '/tmp/d/moved', [{ sec: 1000, nsec: 0 }, { sec: 2000, nsec: 500_000_000 }], root)).toBe(0)
+    expect(fs.statSync(path.join(dir, 'tmp/d/moved')).mtimeMs).toBe(2000500)
+    expect(vfs.unlink(r, '/tmp/d', root, AT_REMOVEDIR)).toBe(-Errno.ENOTEMPTY)
+    for (const n of ['moved', 'hard', 'l']) expect(vfs.unlink(r, '/tmp/d/' + n, root)).toBe(0)
+    expect(vfs.unlink(r, '/tmp/d', root, AT_REMOVEDIR)).toBe(0)
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([])
+    port.close()
+  })
+})
+
+function file(x: OpenFile | number): OpenFile {
+  if (typeof x === 'number') throw new Error(`open failed ${x}`)
+  return x
+}
