@@ -33,9 +33,10 @@ function qemu(prog: string, args: string[], input: string, env: Record<string, s
  * only started once its source has an exec command: starting it may build
  * the lab first, which is not worth doing to learn that exec is missing. */
 function labWorks(): boolean {
-  if (!toolsPresent || !existsSync(CLI) || !existsSync(join(BIN, 'true'))) return false
+  if (!toolsPresent || !existsSync(CLI)) return false
   const main = join(ROOT, 'src', 'cli', 'main.ts')
   if (!existsSync(main) || !/case 'exec'/.test(readFileSync(main, 'utf8'))) return false
+  ensureBuilt()
   const r = spawnSync(process.execPath, [CLI, 'exec', join(BIN, 'true')], { encoding: 'utf8', timeout: 20_000 })
   return r.status === 0
 }
