@@ -1,0 +1,102 @@
+/**
+ * The file structures of the aarch64 Linux ABI as bytes: struct stat
+ * (asm-generic/stat.h, 128 bytes, what newfstatat and fstat fill), struct
+ * statx (linux/stat.h, 256 bytes) and struct statfs (asm-generic/statfs.h,
+ * 120 bytes on 64-bit). All little-endian.
+ */
+import type { Stat, StatFs } from './types'
+import { major, minor } from './types'
+
+export const STAT_SIZE = 128
+export const STATX_SIZE = 256
+export const STATFS_SIZE = 120
+
+export const STATX_TYPE = 0x1
+export const STATX_MODE = 0x2
+export const STATX_NLINK = 0x4
+export const STATX_UID = 0x8
+export const STATX_GID = 0x10
+export const STATX_ATIME = 0x20
+export const STATX_MTIME = 0x40
+export const STATX_CTIME = 0x80
+export const STATX_INO = 0x100
+export const STATX_SIZE_BIT = 0x200
+export const STATX_BLOCKS = 0x400
+export const STATX_BASIC_STATS = 0x7ff
+
+/** Seconds and nanoseconds of a time in ns (floor, so times before 1970 keep 0 <= nsec < 1e9). */
+export function splitNs(ns: number): [number, number] {
+  const sec = Math.floor(ns / 1e9)
+  const nsec = Math.min(999_999_999, Math.max(0, Math.round(ns - sec * 1e9)))
+  return [sec, nsec]
+}
+
+const u64 = (dv: DataView, at: number, v: number): void => dv.setBigUint64(at, BigInt.asUintN(64, BigInt(Math.trunc(v))), true)
+const i64 = (dv: DataView, at: number, v: number): void => dv.setBigInt64(at, BigInt.asIntN(64, BigInt(Math.trunc(v))), true)
+
+export function encodeStat(s: Stat): Uint8Array {
+  const b = new Uint8Array(STAT_SIZE)
+  const dv = new DataView(b.buffer)
+  u64(dv, 0, s.dev)
+  u64(dv, 8, s.ino)
+  dv.setUint32(16, s.mode >>> 0, true)
+  dv.setUint32(20, s.nlink >>> 0, true)
+  dv.setUint32(24, s.uid >>> 0, true)
+  dv.setUint32(28, s.gid >>> 0, true)
+  u64(dv, 32, s.rdev)
+  i64(dv, 48, s.size)
+  dv.setInt32(56, s.blksize | 0, true)
+  i64(dv, 64, s.blocks)
+  const times = [s.atimeNs, s.mtimeNs, s.ctimeNs]
+  times.forEach((t, k) => {
+    const [sec, nsec] = splitNs(t)
+    i64(dv, 72 + 16 * k, sec)
+    u64(dv, 80 + 16 * k, nsec)
+  })
+  return b
+}
+
+export function encodeStatx(s: Stat, mask = STATX_BASIC_STATS): Uint8Array {
+  const b = new Uint8Array(STATX_SIZE)
+  const dv = new DataView(b.buffer)
+  dv.setUint32(0, mask & STATX_BASIC_STATS, true)
+  dv.setUint32(4, s.blksize >>> 0, true)
+  dv.setUint32(16, s.nlink >>> 0, true)
+  dv.setUint32(20, s.uid >>> 0, true)
+  dv.setUint32(24, s.gid >>> 0, true)
+  dv.setUint16(28, s.mode & 0xffff, true)
+  u64(dv, 32, s.ino)
+  u64(dv, 40, s.size)
+  u64(dv, 48, s.blocks)
+  // stx_atime 64, stx_btime 80 (not provided), stx_ctime 96, stx_mtime 112: { s64 sec; u32 nsec; s32 reserved }
+  const put = (at: number, ns: number): void => {
+    const [sec, nsec] = splitNs(ns)
+    i64(dv, at, sec)
+    dv.setUint32(at + 8, nsec, true)
+  }
+  put(64, s.atimeNs)
+  put(96, s.ctimeNs)
+  put(112, s.mtimeNs)
+  dv.setUint32(128, major(s.rdev), true)
+  dv.setUint32(132, minor(s.rdev), true)
+  dv.setUint32(136, major(s.dev), true)
+  dv.setUint32(140, minor(s.dev), true)
+  return b
+}
+
+export function encodeStatfs(s: StatFs, fsid = 0): Uint8Array {
+  const b = new Uint8Array(STATFS_SIZE)
+  const dv = new DataView(b.buffer)
+  i64(dv, 0, s.type)
+  i64(dv, 8, s.bsize)
+  u64(dv, 16, s.blocks)
+  u64(dv, 24, s.bfree)
+  u64(dv, 32, s.bavail)
+  u64(dv, 40, s.files)
+  u64(dv, 48, s.ffree)
+  dv.setInt32(56, fsid | 0, true)
+  i64(dv, 64, s.namelen)
+  i64(dv, 72, s.frsize)
+  i64(dv, 80, s.flags)
+  return b
+}
