@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
   char a[32], b[32], d[32], e[32], f[32], g[32];
   show(total, a, 32), show(used, b, 32), show(mfree, d, 32), show(shared, e, 32), show(buffers + cached, f, 32),
       show(avail, g, 32);
-  printf("%15s %11s %11s %11s %11s %11s\n", "total", "used", "free", "shared", "buff/cache", "available");
+  printf("%17s %11s %11s %11s %11s %11s\n", "total", "used", "free", "shared", "buff/cache", "available");
   printf("Mem:  %11s %11s %11s %11s %11s %11s\n", a, b, d, e, f, g);
   show(stotal, a, 32), show(stotal - sfree, b, 32), show(sfree, d, 32);
   printf("Swap: %11s %11s %11s\n", a, b, d);

@@ -254,6 +254,15 @@ describe.skipIf(!toolsPresent)('guest utilities under qemu-aarch64', () => {
     expect(f[0]).toMatch(/^\s+total\s+used\s+free\s+shared\s+buff\/cache\s+available$/)
     expect(f[1]).toMatch(/^Mem:(\s+\d+){6}$/)
     expect(f[2]).toMatch(/^Swap:(\s+\d+){3}$/)
+    // Columns line up: every header word ends where its numbers end.
+    for (const word of ['total', 'used', 'available']) {
+      const end = f[0].indexOf(word) + word.length
+      const col = f[0].trim().split(/\s+/).indexOf(word)
+      const numbers = f[1].split(/\s+/).slice(1)
+      let at = 0
+      for (let i = 0; i <= col; i++) at = f[1].indexOf(numbers[i], at) + numbers[i].length
+      expect(at, word).toBe(end)
+    }
     expect(run('free', ['-m']).stdout).toMatch(/Mem:(\s+\d+){6}/)
     expect(run('uptime').stdout).toMatch(/^ \d\d:\d\d:\d\d up .*\n$/)
   })
