@@ -24,7 +24,7 @@ import { E, MapF, Prot, Sig, STACK_TOP } from './uapi'
 import { WaitQueue, type Inode } from './vfs/types'
 import { KmsgLog } from './vfs/devfs'
 import type { LxFiles } from './files'
-import { dispatch, type SyscallResult } from './syscalls'
+import { dispatch, regArg, type SyscallResult } from './syscalls'
 
 const LABEL_TIMER = 1
 const LABEL_CONSOLE = 2
@@ -32,6 +32,8 @@ const TICK_NS = 10_000_000
 const SLICE_TICKS = 1
 
 export interface LxOptions {
+  /** Log every system call to the kernel log (lx --strace). */
+  strace?: boolean
   memBytes: number
   hostname: string
   hwcap: number
@@ -520,7 +522,9 @@ export class Lx {
     const r = this.regs
     const nr = r.xNum(8)
     this.syscallCounts.set(nr, (this.syscallCounts.get(nr) ?? 0) + 1)
+    const args = this.opts.strace ? [0, 1, 2, 3].map((i) => regArg(r, i)) : null
     const result: SyscallResult = yield* dispatch(this, t, nr)
+    if (args) this.log(`strace ${t.process.pid}/${t.tid} ${nr}(${args.map((x) => (x > 0xffff ? '0x' + x.toString(16) : x)).join(', ')}) = ${typeof result === 'object' ? 'blocked' : result}`)
     if (result === 'noreturn') return
     if (typeof result === 'object') {
       // Blocked: the call is retried when the thread is woken.

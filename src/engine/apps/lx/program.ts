@@ -45,10 +45,11 @@ export interface LxArgs {
   cwd: string
   env: string[]
   argv: string[]
+  strace: boolean
 }
 
 export function parseLxArgs(args: string[]): LxArgs | string {
-  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [] }
+  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false }
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = () => args[++i]
@@ -65,6 +66,9 @@ export function parseLxArgs(args: string[]): LxArgs | string {
         out.mem = Number(m[1]) * ({ '': 1, K: 1024, M: 1 << 20, G: 1 << 30 } as Record<string, number>)[m[2].toUpperCase()]
         break
       }
+      case '--strace':
+        out.strace = true
+        break
       case '--hostname':
         out.hostname = v() ?? 'lx'
         break
@@ -105,7 +109,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         yield* say(parsed)
         return
       }
-      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, hwcap: HWCAP, seed: parsed.seed })
+      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, hwcap: HWCAP, seed: parsed.seed, strace: parsed.strace })
       // Memory: one dataspace from our allocator (its quota is our limit).
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)

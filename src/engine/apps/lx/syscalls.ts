@@ -40,10 +40,22 @@ function i64le(v: number): Uint8Array {
   return b
 }
 
-/** Arguments as unsigned numbers (addresses, sizes), and x0–x5 as signed 32-bit ints where a call takes an int. */
+/**
+ * x0–x5 as numbers. Addresses and sizes are below 2^53 and arrive exactly;
+ * a register holding a small negative value (-1, AT_FDCWD, -pgid) has its
+ * upper half all ones, and arrives as that negative number — read as an
+ * unsigned 64-bit value it would round and lose its low bits.
+ */
+export function regArg(r: { u32: Uint32Array }, i: number): number {
+  const lo = r.u32[i * 2]
+  const hi = r.u32[i * 2 + 1]
+  if (hi === 0xffffffff && lo & 0x80000000) return lo | 0
+  return lo + hi * 4294967296
+}
+
 function args(lx: Lx): number[] {
   const r = lx.regs
-  return [r.xNum(0), r.xNum(1), r.xNum(2), r.xNum(3), r.xNum(4), r.xNum(5)]
+  return [regArg(r, 0), regArg(r, 1), regArg(r, 2), regArg(r, 3), regArg(r, 4), regArg(r, 5)]
 }
 const int = (v: number) => v % 4294967296 | 0
 
