@@ -623,7 +623,8 @@ static struct andor *parse_andor(struct parser *ps) {
   for (;;) {
     struct pipeline *p = parse_pipeline(ps);
     if (!p) return NULL;
-    if (a->n == cap) {
+    /* Room for pipes[n] now and ops[n + 1] if an operator follows. */
+    if (a->n + 1 >= cap) {
       struct pipeline **np = amalloc(sizeof(struct pipeline *) * (size_t)cap * 2);
       int *no = amalloc(sizeof(int) * (size_t)cap * 2);
       memcpy(np, a->pipes, sizeof(struct pipeline *) * (size_t)cap);

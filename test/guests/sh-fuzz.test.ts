@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { BIN, QEMU, ensureBuilt, tempDir, toolsPresent } from './helpers'
 
 const ALPHABET = [...' \t\n$\'"\\(){};&|<>!#*?[]=~`012-+%:,'] as const
+// Whole tokens too, so that long and-or lists, pipelines and nestings occur.
+const TOKENS = ['&&', '||', ' | ', '; ', ':', '0', '$?', '$((1+2))', '$(:)', '2>&1', '>0', '<0', '{ ', ' }', '(', ')', '!', '[ 1 = 1 ]']
 
 describe.skipIf(!toolsPresent)('sh on random input', () => {
   let dir: string
@@ -23,7 +25,8 @@ describe.skipIf(!toolsPresent)('sh on random input', () => {
 
   it('always exits with a status, never by a signal', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...ALPHABET), { maxLength: 40 }).map((a) => a.join('')), (script) => {
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...ALPHABET), fc.constantFrom(...TOKENS)), { maxLength: 40 })
+        .map((a) => a.join('')), (script) => {
         const r = spawnSync(QEMU, [join(BIN, 'sh'), '-c', script], {
           cwd: dir, env: { PATH: empty, HOME: dir }, encoding: 'utf8', timeout: 10_000, input: '',
         })

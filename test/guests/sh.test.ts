@@ -41,6 +41,13 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     expect(sh('nosuchcmd').stderr).toBe('sh: nosuchcmd: not found\n')
   })
 
+  it('long and-or lists and pipelines (the parser grows its arrays)', () => {
+    expect(sh('true && true && true && true && false || echo ok1; false || false || false || false || echo ok2 && echo ok3').stdout)
+      .toBe('ok1\nok2\nok3\n')
+    expect(sh(Array.from({ length: 20 }, (_, i) => `echo ${i}`).join(' && ')).stdout.split('\n').length).toBe(21)
+    expect(sh('echo abc' + ' | cat'.repeat(12)).stdout).toBe('abc\n')
+  })
+
   it('variables, export, unset, quoting and expansions', () => {
     expect(sh('a=1; b="x  y"; echo $a "$b" $b \'$a\' "\\$a" ${a}z').stdout).toBe('1 x  y x y $a $a 1z\n')
     expect(sh('echo ${u:-dflt} ${u-d2} ${a:+set}; a=v; echo ${a:+set} ${#a}').stdout).toBe('dflt d2\nset 1\n')
