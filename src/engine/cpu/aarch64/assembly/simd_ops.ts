@@ -82,6 +82,16 @@ function sqsub64(a: u64, b: u64): u64 {
 function uqadd64(a: u64, b: u64): u64 { const r = a + b; if (r < a) { fpRaise(FPSR_QC); return <u64>-1 } return r }
 function uqsub64(a: u64, b: u64): u64 { if (b > a) { fpRaise(FPSR_QC); return 0 } return a - b }
 
+/** SQDMULH / SQRDMULH lane: the high half of 2·a·b (+ rounding), saturated.
+ *  Computed as (a·b + round/2) >> (esize − 1) so that the doubled 32-bit
+ *  product cannot overflow 64 bits (−2^31 · −2^31 · 2 = 2^63). */
+function sqdmulh(a: u64, b: u64, sz: u32, round: bool): u64 {
+  const bits: i64 = 8 << sz
+  let p = <i64>sext(a, sz) * <i64>sext(b, sz)
+  if (round) p += <i64>1 << (bits - 2)
+  return satS(p >> (bits - 1), sz)
+}
+
 /** Rounding right shift of a 64-bit extended value by n (n may exceed 64). */
 function rshr(x: u64, n: u64, signed: bool, round: bool): u64 {
   if (n == 0) return x
@@ -243,15 +253,7 @@ function intLane3(opc: u32, u: bool, sz: u32, a: u64, b: u64, d: u64): u64 {
     }
     case 0x14: return (u ? ua > ub : <i64>sa > <i64>sb) ? a : b // SMAXP/UMAXP (pairs arranged by caller)
     case 0x15: return (u ? ua < ub : <i64>sa < <i64>sb) ? a : b
-    case 0x16: { // SQDMULH / SQRDMULH
-      const bits: u64 = 8 << sz
-      if (sz == 1 || sz == 2) {
-        let p = <i64>sa * <i64>sb * 2
-        if (u) p += <i64>1 << (bits - 1)
-        return satS(p >> bits, sz)
-      }
-      return 0
-    }
+    case 0x16: return sz == 1 || sz == 2 ? sqdmulh(a, b, sz, u) : 0 // SQDMULH / SQRDMULH
     case 0x17: return a + b // ADDP (pairs arranged by caller)
     default: return 0
   }
@@ -1037,13 +1039,10 @@ function byElem(c: u32, insn: u32, scalar: bool): i32 {
       case 0: if (!u) return U; r = d + a * b; break // MLA
       case 4: if (!u) return U; r = d - a * b; break // MLS
       case 8: if (u) return U; r = a * b; break // MUL
-      case 12: case 13: { // SQDMULH / SQRDMULH
+      case 12: case 13: // SQDMULH / SQRDMULH
         if (u) return U
-        let p = <i64>sext(a, sz) * <i64>sext(b, sz) * 2
-        if (opc == 13) p += <i64>1 << (<i64>(8 << sz) - 1)
-        r = satS(p >> (<i64>8 << sz), sz)
+        r = sqdmulh(a, b, sz, opc == 13)
         break
-      }
       default: return U
     }
     se(T0, i, sz, r)
