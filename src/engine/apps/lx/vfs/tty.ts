@@ -325,7 +325,7 @@ export class Tty {
       return
     }
     if (!this.canon) {
-      this.store(c, false)
+      this.store(c, true)
       return
     }
     const l = t.lflag
@@ -394,7 +394,7 @@ export class Tty {
     while (this.edit.length) {
       // One character: a UTF-8 lead byte and its continuation bytes.
       let start = this.edit.length - 1
-      while (start > 0 && (this.edit[start] & 0xc0) === 0x80) start--
+      if (this.termios.iflag & IUTF8) while (start > 0 && (this.edit[start] & 0xc0) === 0x80) start--
       const c = this.edit[start]
       if (kind === 'word') {
         if (isAlnum(c)) seenAlnum = true
@@ -426,7 +426,8 @@ export class Tty {
       this.echoBytes(new Array(width).fill(0x08))
       return
     }
-    if (isCtl(c) && l & ECHOCTL) width = 2
+    // A control character took two columns as ^X, or none when echoed raw.
+    if (isCtl(c)) width = l & ECHOCTL ? 2 : 0
     const seq: number[] = []
     for (let k = 0; k < width; k++) seq.push(0x08, 0x20, 0x08)
     this.echoBytes(seq)
