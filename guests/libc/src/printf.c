@@ -194,7 +194,7 @@ static void round_decimal(struct decimal *x, int keep) {
 
 static char digit_at(const struct decimal *x, int i) { return i >= 0 && i < x->len ? x->d[i] : '0'; }
 
-#define FBUF 1400
+#define FBUF 1500 /* 309 integer digits, the point, MAXPREC digits, and slack */
 #define MAXPREC 1100
 
 /* Writes the fixed form of x with prec fraction digits into buf. */

@@ -65,6 +65,10 @@ int main(int argc, char **argv) {
   CHECK(snprintf(buf, 4, "%s", "truncate") == 8 && strcmp(buf, "tru") == 0);
   snprintf(buf, sizeof buf, "%.3e %g %g %g", 123456.0, 1e-5, 123456789.0, 0.5);
   CHECK(strcmp(buf, "1.235e+05 1e-05 1.23457e+08 0.5") == 0);
+  /* the widest fixed-point output: 309 integer digits and 1100 decimals */
+  static char wide[2000];
+  CHECK(snprintf(wide, sizeof wide, "%.1100f", 1e308) == 1410 && wide[309] == '.' && wide[1409] == '0');
+  CHECK(snprintf(wide, sizeof wide, "%.1100g", 1e-5) == 70); /* every digit of the double, as glibc */
   /* malloc */
   void *ptrs[200];
   for (int i = 0; i < 200; i++) {
