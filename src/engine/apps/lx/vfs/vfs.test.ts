@@ -82,6 +82,9 @@ describe('path resolution', () => {
     const b = vfs.resolve(r, '/a/b', root) as Inode
     expect(readFile(vfs, b, 'f')).toBe('data')
     expect(readFile(vfs, b, '../lf')).toBe('data')
+    const opened = file(vfs.open(b, '../b/./f', O_RDONLY, 0, root))
+    expect(vfs.openedPath(opened)).toBe('/a/b/f')
+    expect(vfs.openedPath(file(vfs.open(r, '/lb', O_RDONLY, 0, root)))).toBe('/a/b')
     expect(vfs.resolve(r, '/a/b/f/', root)).toBe(-Errno.ENOTDIR)
     expect(vfs.resolve(r, '/a/b/f/x', root)).toBe(-Errno.ENOTDIR)
     expect(vfs.resolve(r, '/a/lf/', root)).toBe(-Errno.ENOTDIR)

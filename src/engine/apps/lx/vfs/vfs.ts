@@ -65,7 +65,7 @@ export class Vfs {
   private readonly mountsByRoot = new Map<Inode, Mount>()
   private readonly mountList: Mount[] = []
   private readonly fifos = new WeakMap<Inode, Pipe>()
-  private readonly filePaths = new WeakMap<OpenFile, string>()
+  private readonly filePaths = new WeakMap<OpenFile, { cwd: Inode | null; path: string }>()
   readonly clock: () => number
   devices: DeviceOpener
 
@@ -273,8 +273,14 @@ export class Vfs {
    * (EOPNOTSUPP, which callers such as mkstemp fall back from).
    */
   open(cwd: Inode, path: string, flags: number, mode: number, cred: Cred): OpenFile | number {
-    return this.openIn(cwd, path, flags, mode, cred, { links: 0 })
+    this.openCwd = cwd
+    const f = this.openIn(cwd, path, flags, mode, cred, { links: 0 })
+    this.openCwd = null
+    return f
   }
+
+  /** The cwd of the open in progress (for openedPath). */
+  private openCwd: Inode | null = null
 
   private openIn(cwd: Inode, path: string, flags: number, mode: number, cred: Cred, st: WalkState): OpenFile | number {
     if ((flags & O_TMPFILE) === O_TMPFILE) return -Errno.EOPNOTSUPP
@@ -331,7 +337,7 @@ export class Vfs {
     if (flags & O_DIRECTORY && !isDir(inode.mode)) return -Errno.ENOTDIR
     if (flags & O_PATH) {
       const f = new PathFile(inode, flags)
-      this.filePaths.set(f, path)
+      this.filePaths.set(f, { cwd: this.openCwd, path })
       return f
     }
     if (isDir(inode.mode) && (acc !== O_RDONLY || flags & (O_TRUNC | O_CREAT))) return -Errno.EISDIR
@@ -369,18 +375,40 @@ export class Vfs {
         }
         f = inode.open(flags, cred)
     }
-    if (!isErr(f)) this.filePaths.set(f, path)
+    if (!isErr(f)) this.filePaths.set(f, { cwd: this.openCwd, path })
     return f
   }
 
-  /** The path a file was opened by, for /proc/<pid>/fd (absolute if it was opened so). */
+  /**
+   * The absolute path a file was opened by, for /proc/<pid>/fd and
+   * /proc/<pid>/exe: the cwd's path joined with the path given, with '.'
+   * and '..' removed lexically (computed when asked, not at every open).
+   * Directories give their getcwd path.
+   */
   openedPath(f: OpenFile): string | undefined {
-    return this.filePaths.get(f)
+    if (isDir(f.inode.mode)) {
+      const p = this.getcwd(f.inode)
+      if (!isErr(p)) return p
+    }
+    const e = this.filePaths.get(f)
+    if (!e) return undefined
+    let full = e.path
+    if (!full.startsWith('/')) {
+      const base = e.cwd ? this.getcwd(e.cwd) : '/'
+      full = (isErr(base) ? '/' : base) + '/' + full
+    }
+    const out: string[] = []
+    for (const c of full.split('/')) {
+      if (c === '' || c === '.') continue
+      if (c === '..') out.pop()
+      else out.push(c)
+    }
+    return '/' + out.join('/')
   }
 
-  /** Records the absolute path of an open file (the syscall layer may normalize it with getcwd). */
+  /** Records the path of an open file made elsewhere (e.g. an fd passed in). */
   setOpenedPath(f: OpenFile, path: string): void {
-    this.filePaths.set(f, path)
+    this.filePaths.set(f, { cwd: null, path })
   }
 
   // ------------------------------------------------------------ attributes
