@@ -28,8 +28,10 @@ export class Pipe {
   writers = 0
   count = 0
   readonly waitq = new WaitQueue()
+  /** Written chunks; chunks[first] is the oldest unread, `head` bytes of it already read. */
   private chunks: Uint8Array[] = []
-  private head = 0 // bytes of chunks[0] already read
+  private first = 0
+  private head = 0
 
   get free(): number {
     return PIPE_CAPACITY - this.count
@@ -42,16 +44,24 @@ export class Pipe {
       return nonblock ? -Errno.EAGAIN : { block: this.waitq }
     }
     let n = 0
-    while (n < buf.length && this.chunks.length) {
-      const c = this.chunks[0]
+    while (n < buf.length && this.first < this.chunks.length) {
+      const c = this.chunks[this.first]
       const k = Math.min(c.length - this.head, buf.length - n)
       buf.set(c.subarray(this.head, this.head + k), n)
       n += k
       this.head += k
       if (this.head === c.length) {
-        this.chunks.shift()
+        this.first++
         this.head = 0
       }
+    }
+    // Drop consumed chunks in bulk (many one-byte writes must not make reads quadratic).
+    if (this.first === this.chunks.length) {
+      this.chunks = []
+      this.first = 0
+    } else if (this.first > 64 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first)
+      this.first = 0
     }
     this.count -= n
     this.waitq.wakeAll()

@@ -444,6 +444,18 @@ describe('pipes', () => {
       if (rd.poll() === 0) break
     }
     expect(out.join('')).toBe(Array.from({ length: 100 }, (_, k) => `${k},`).join(''))
+    // Many one-byte writes, read in odd pieces while writing continues.
+    let next = 0
+    let expectNext = 0
+    const piece = new Uint8Array(777)
+    let bad = 0
+    while (expectNext < 200_000) {
+      for (let k = 0; k < 1000 && next < 200_000; k++) if (wr.write(Uint8Array.of(next++ & 0xff)) !== 1) bad++
+      const n = num(rd.read(piece))
+      for (let k = 0; k < n; k++) if (piece[k] !== (expectNext++ & 0xff)) bad++
+      if (next === 200_000 && n === 0) break
+    }
+    expect([expectNext, bad]).toEqual([200_000, 0])
   })
 })
 
