@@ -574,7 +574,9 @@ function twoMisc(c: u32, insn: u32, scalar: bool): i32 {
         const a = ge(pn, i, sz), d = ge(pd, i, sz)
         let r: u64
         if (!u) { // signed d + unsigned a
-          if (sz == 3) { const s = d + a; r = (<i64>d >= 0 && s < d) || (<i64>d >= 0 && <i64>s < 0) ? (fpRaise(FPSR_QC), 0x7FFFFFFFFFFFFFFF) : s; if (<i64>d < 0) r = s < d ? s : (<i64>s < 0 ? s : s) }
+          // a is unsigned, so only an upward overflow is possible: past
+          // INT64_MAX - d (which fits in u64 for any signed d).
+          if (sz == 3) r = a > 0x7FFFFFFFFFFFFFFF - d ? (fpRaise(FPSR_QC), 0x7FFFFFFFFFFFFFFF) : d + a
           else r = satS(<i64>sext(d, sz) + <i64>a, sz)
         } else {
           if (sz == 3) { const s = d + a; r = <i64>a >= 0 ? (s < d ? (fpRaise(FPSR_QC), <u64>-1) : s) : (s > d ? (fpRaise(FPSR_QC), 0) : s) }
