@@ -295,3 +295,36 @@ describe('tty: ioctls', () => {
     expect(tty.sid).toBe(3)
   })
 })
+
+describe('tty: background job control', () => {
+  it('SIGTTIN for background reads, SIGTTOU for writes under TOSTOP and for termios changes', async () => {
+    const { SIGTTIN, SIGTTOU, TOSTOP, ERESTARTSYS } = await import('./tty')
+    const signals: Array<[number, number]> = []
+    let caller = { pgrp: 7, sid: 1, ignored: (_s: number) => false, orphaned: false }
+    const tty = new Tty({ write: () => {}, signalPgrp: (p, s) => signals.push([p, s]), caller: () => caller })
+    tty.sid = 1
+    tty.pgrp = 5
+    const f = tty.open({} as Inode, O_RDWR)
+    const mem = memory()
+    tty.input(key('line\n'))
+    expect(f.read(new Uint8Array(10))).toEqual({ block: tty.waitq })
+    expect(signals).toEqual([[7, SIGTTIN]])
+    expect(f.write(key('out'))).toBe(3) // no TOSTOP: background output is allowed
+    mem.write(0, encodeTermios(tty.termios))
+    expect(f.ioctl(TCSETS, 0, mem, { pid: 7, pgrp: 7, sid: 1, uid: 0 })).toBe(-ERESTARTSYS)
+    expect(signals[1]).toEqual([7, SIGTTOU])
+    tty.termios.lflag |= TOSTOP
+    expect(f.write(key('out'))).toEqual({ block: tty.waitq })
+    caller = { ...caller, ignored: (s) => s === SIGTTIN || s === SIGTTOU }
+    expect(f.read(new Uint8Array(10))).toBe(-Errno.EIO)
+    expect(f.write(key('out'))).toBe(3)
+    caller = { ...caller, ignored: () => false, orphaned: true }
+    expect(f.read(new Uint8Array(10))).toBe(-Errno.EIO)
+    // In the foreground (or outside the session) everything goes through.
+    caller = { pgrp: 5, sid: 1, ignored: () => false, orphaned: false }
+    expect(read(f)).toBe('line\n')
+    caller = { pgrp: 9, sid: 9, ignored: () => false, orphaned: false }
+    expect(f.write(key('x'))).toBe(1)
+    expect(signals.length).toBe(3)
+  })
+})

@@ -10,8 +10,8 @@
  * (flushing input unless NOFLSH); echo follows ECHO/ECHOE/ECHOK/ECHOKE/
  * ECHONL/ECHOCTL. Differences, on purpose: ^H erases like VERASE when
  * VERASE is DEL (terminals send either for Backspace); IXON's ^S/^Q are
- * consumed but do not stop output; background reads and writes do not raise
- * SIGTTIN/SIGTTOU (no caller context on read/write).
+ * consumed but do not stop output. Background job control (SIGTTIN,
+ * SIGTTOU) needs the `caller` option, since read and write carry no caller.
  */
 import { Errno } from './errno'
 import { FileBase } from './file'
@@ -72,7 +72,20 @@ export const FLUSHO = 0o10000, PENDIN = 0o40000, IEXTEN = 0o100000
 export const TCIFLUSH = 0, TCOFLUSH = 1, TCIOFLUSH = 2
 
 // Signals the tty sends (asm-generic/signal.h)
-export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGCONT = 18, SIGTSTP = 20, SIGWINCH = 28
+export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGCONT = 18, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGWINCH = 28
+
+/** Kernel-internal "restart the system call after the signal" (include/linux/errno.h); an ioctl returns -ERESTARTSYS after raising SIGTTOU. */
+export const ERESTARTSYS = 512
+
+/** The process issuing a read, write or ioctl, for job control (SIGTTIN / SIGTTOU). */
+export interface TtyCaller {
+  pgrp: number
+  sid: number
+  /** Is `sig` blocked or ignored by the caller? */
+  ignored(sig: number): boolean
+  /** Is the caller's process group orphaned (no parent in another group of the session)? */
+  orphaned?: boolean
+}
 
 /** struct termios as TCGETS sees it on aarch64: four u32 flags, c_line, c_cc[19] (36 bytes); termios2 adds two u32 speeds. */
 export const TERMIOS_SIZE = 36
@@ -156,6 +169,13 @@ export interface TtyOptions {
   write(bytes: Uint8Array): void
   /** Sends `sig` to process group `pgrp` (the caller's kill(-pgrp, sig)). */
   signalPgrp(pgrp: number, sig: number): void
+  /**
+   * The calling process, for background job control: a read from another
+   * process group of the terminal's session raises SIGTTIN, and a write
+   * under TOSTOP or a termios/pgrp change raises SIGTTOU, as Linux's
+   * tty_check_change. Omitted: no background checks.
+   */
+  caller?: () => TtyCaller | null
   /** Virtual time in ms, for VTIME (default: VTIME waits count as expired at once). */
   clock?: () => number
   cols?: number
@@ -453,8 +473,35 @@ export class Tty {
     return this.canon ? this.lines.length > 0 : this.raw.length > this.rawHead
   }
 
+  /**
+   * tty_check_change: 0 to go on, -EIO, or 1 after signalling the caller's
+   * (background) group; the caller then waits (read/write) or restarts (ioctl).
+   */
+  private jobControl(sig: number): number {
+    const c = this.opts.caller ? this.opts.caller() : null
+    if (!c || this.sid === 0 || c.sid !== this.sid) return 0
+    if (this.pgrp === 0 || c.pgrp === this.pgrp) return 0
+    if (c.ignored(sig)) return sig === SIGTTIN ? -Errno.EIO : 0
+    if (c.orphaned) return -Errno.EIO
+    this.opts.signalPgrp(c.pgrp, sig)
+    return 1
+  }
+
+  /** A write by a process: SIGTTOU for background writers under TOSTOP, then output processing. */
+  write(data: Uint8Array): IoResult {
+    if (this.termios.lflag & TOSTOP) {
+      const j = this.jobControl(SIGTTOU)
+      if (j < 0) return j
+      if (j > 0) return { block: this.waitq }
+    }
+    return this.writeOutput(data)
+  }
+
   /** A read by an open file; `state` keeps that file's VTIME deadline. */
   read(buf: Uint8Array, nonblock: boolean, state: { deadline: number | null }): IoResult {
+    const j = this.jobControl(SIGTTIN)
+    if (j < 0) return j
+    if (j > 0) return { block: this.waitq }
     if (buf.length === 0) return 0
     if (this.canon) {
       state.deadline = null
@@ -563,6 +610,13 @@ export class Tty {
       return b && b.length === 4 ? new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true) : null
     }
     const owned = (): boolean => !ctx || this.sid === ctx.sid
+    // Changes of a terminal by a background process raise SIGTTOU first (tty_check_change).
+    if (cmd === TCSETS || cmd === TCSETSW || cmd === TCSETSF || cmd === TCSETS2 || cmd === TCSETSW2 || cmd === TCSETSF2 ||
+      cmd === TIOCSPGRP || cmd === TCFLSH || cmd === TCXONC) {
+      const j = this.jobControl(SIGTTOU)
+      if (j < 0) return j
+      if (j > 0) return -ERESTARTSYS
+    }
     switch (cmd) {
       case TCGETS:
         return put(encodeTermios(this.termios))
@@ -609,6 +663,8 @@ export class Tty {
         if (pg < 0) return -Errno.EINVAL
         if (ctx?.pgrpInSession && !ctx.pgrpInSession(pg, ctx.sid)) return -Errno.EPERM
         this.pgrp = pg
+        // Background readers waiting on SIGTTIN may be in the foreground now.
+        this.waitq.wakeAll()
         return 0
       }
       case TIOCGSID:
@@ -673,7 +729,7 @@ export class TtyFile extends FileBase {
   }
   override write(data: Uint8Array): IoResult {
     if (!canWrite(this.flags)) return -Errno.EBADF
-    return this.tty.writeOutput(data)
+    return this.tty.write(data)
   }
   override ioctl(cmd: number, arg: number, mem: UserMemory, ctx?: IoctlContext): number {
     return this.tty.ioctl(this, cmd, arg, mem, ctx)
