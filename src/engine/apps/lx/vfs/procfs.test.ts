@@ -174,6 +174,10 @@ describe('procfs through the Vfs', () => {
     procs.set(42, proc(42, { fdInode: (fd) => (fd === 0 ? f.inode : null), fds: [[0, 'pipe:[9]']] }))
     expect(vfs.resolve(r, '/proc/self/fd/0', root)).toBe(f.inode)
     expect(vfs.resolve(r, '/dev/stdin', root)).toBe(f.inode)
+    const sh = vfs.resolve(r, '/dev/zero', root) as Inode
+    procs.set(42, proc(42, { exeInode: () => sh, exe: '/nonexistent (deleted)' }))
+    expect(vfs.resolve(r, '/proc/self/exe', root)).toBe(sh)
+    expect(vfs.readlink(r, '/proc/self/exe', root)).toBe('/nonexistent (deleted)')
   })
 })
 

@@ -73,6 +73,9 @@ export interface ProcInfo {
   fds: Array<[number, string]>
   /** Where /proc/<pid>/fd/<n> leads when opened (a magic link: the open file's inode), if known. */
   fdInode?(fd: number): Inode | null
+  /** The inodes /proc/<pid>/exe and cwd lead to (magic links; e.g. busybox re-executes /proc/self/exe). */
+  exeInode?(): Inode | null
+  cwdInode?(): Inode | null
   /** /proc/<pid>/maps text. */
   maps?(): string
   /** CPU the process last ran on. */
@@ -469,11 +472,14 @@ export class ProcFs implements FileSystem {
           return x ? content(x) : -Errno.ESRCH
         }, ...owner()))
       }
-      const link = (name: string, target: (x: ProcInfo) => string): void => {
+      const link = (name: string, target: (x: ProcInfo) => string, magic?: (x: ProcInfo) => Inode | null): void => {
         nodes.set(name, new ProcLinkNode(this, base + k++, () => {
           const x = p()
           return x ? target(x) : -Errno.ENOENT
-        }, ...owner()))
+        }, ...owner(), 0o777, magic ? () => {
+          const x = p()
+          return x ? magic(x) : null
+        } : undefined))
       }
       file('stat', 0o444, formatStat)
       file('status', 0o444, formatStatus)
@@ -483,8 +489,8 @@ export class ProcFs implements FileSystem {
       file('environ', 0o400, (x) => (x.state === 'Z' ? '' : nulJoin(x.environ)))
       file('maps', 0o444, (x) => (x.maps ? x.maps() : ''))
       file('mounts', 0o444, () => this.view.mounts())
-      link('cwd', (x) => x.cwd)
-      link('exe', (x) => x.exe)
+      link('cwd', (x) => x.cwd, (x) => (x.cwdInode ? x.cwdInode() : null))
+      link('exe', (x) => x.exe, (x) => (x.exeInode ? x.exeInode() : null))
       link('root', (x) => x.root ?? '/')
       const dirRef: { d: ProcDirNode | null } = { d: null }
       const fdDir = new ProcDirNode(this, base + k++, () => dirRef.d!, () => {
