@@ -8,6 +8,7 @@ import { HostFs } from '../engine/apps/lx/vfs/hostfs'
 import { Vfs } from '../engine/apps/lx/vfs/vfs'
 import { RamFs } from '../engine/apps/lx/vfs/ramfs'
 import { Errno } from '../engine/apps/lx/vfs/errno'
+import { setupLinuxFs } from '../engine/apps/lx/vfs/index'
 import {
   type Inode, type OpenFile, AT_REMOVEDIR, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_END,
 } from '../engine/apps/lx/vfs/types'
@@ -136,6 +137,33 @@ describe('NodeHostFs + HostFs', () => {
     for (const n of ['moved', 'hard', 'l']) expect(vfs.unlink(r, '/tmp/d/' + n, root)).toBe(0)
     expect(vfs.unlink(r, '/tmp/d', root, AT_REMOVEDIR)).toBe(0)
     expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([])
+    port.close()
+  })
+})
+
+describe('setupLinuxFs over a host root (l4lab exec)', () => {
+  it('mounts /dev, /proc and a private /tmp over the read-only host tree', () => {
+    fs.mkdirSync(path.join(dir, 'dev'), { recursive: true })
+    fs.mkdirSync(path.join(dir, 'proc'), { recursive: true })
+    const port = new NodeHostFs({ root: dir })
+    const view = {
+      pids: () => [1], process: () => null, meminfo: () => ({}), uptime: () => ({ up: 0, idle: 0 }), cpuinfo: () => '',
+      mounts: () => '', self: () => 1,
+    }
+    const r = setupLinuxFs({ root: new HostFs(port), random: (b) => b.fill(0), procView: view })
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    const { vfs } = r.fs
+    const w = file(vfs.open(vfs.root, '/tmp/scratch', O_WRONLY | O_CREAT, 0o600, root))
+    expect(w.write(enc.encode('private'))).toBe(7)
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([])
+    expect(vfs.open(vfs.root, '/etc/new', O_WRONLY | O_CREAT, 0o600, root)).toBe(-Errno.EROFS)
+    const t = vfs.resolve(vfs.root, '/tmp', root) as Inode
+    expect(vfs.getcwd(t)).toBe('/tmp')
+    expect(vfs.resolve(t, '../etc/motd', root)).not.toBeTypeOf('number')
+    expect(vfs.mountsText()).toBe('hostfs / hostfs ro 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n')
+    const z = file(vfs.open(vfs.root, '/dev/zero', O_RDONLY, 0, root))
+    expect(z.read(new Uint8Array(4))).toBe(4)
     port.close()
   })
 })
