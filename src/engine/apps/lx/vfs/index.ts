@@ -27,12 +27,19 @@ export { parseCpio, writeCpio } from './cpio'
 export { encodeStat, encodeStatx, encodeStatfs, STAT_SIZE, STATX_SIZE, STATFS_SIZE } from './abi'
 export { FileBase, SnapshotFile, DirFile } from './file'
 
+const DEFAULT_ROOT_BYTES = 128 << 20
+
 export interface LinuxFsOptions {
   /** A cpio newc archive (gzip'd or not) unpacked into a RamFs root ("rootfs"). */
   initrd?: Uint8Array
   /** Or a ready root file system (e.g. a HostFs for `l4lab exec`). */
   root?: FileSystem
-  /** Byte limit of the initramfs root (default unlimited) and of /tmp (default 64 MiB). */
+  /**
+   * Byte limits of the initramfs root (default 128 MiB) and of /tmp (default 64 MiB). File
+   * data lives in the engine's heap, outside the VM's memory quota, so a
+   * guest must not be able to grow it without bound; size these from the
+   * VM's memory.
+   */
   rootBytes?: number
   tmpBytes?: number
   random: (buf: Uint8Array) => void
@@ -56,9 +63,9 @@ export function setupLinuxFs(o: LinuxFsOptions): { ok: true; fs: LinuxFs } | { o
   const clock = o.clock ?? (() => 0)
   let root = o.root
   if (!root) {
-    const ram = new RamFs({ type: 'rootfs', rootMode: 0o755, clock, maxBytes: o.rootBytes })
+    const ram = new RamFs({ type: 'rootfs', rootMode: 0o755, clock, maxBytes: o.rootBytes ?? DEFAULT_ROOT_BYTES })
     if (o.initrd) {
-      const r = loadInitramfs(ram, o.initrd)
+      const r = loadInitramfs(ram, o.initrd, { maxUnpacked: o.rootBytes ?? DEFAULT_ROOT_BYTES })
       if (!r.ok) return { ok: false, error: r.error }
     }
     root = ram

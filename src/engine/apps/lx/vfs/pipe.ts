@@ -26,6 +26,9 @@ const PIPEFS_MAGIC = 0x50495045
 export class Pipe {
   readers = 0
   writers = 0
+  /** Ends ever opened, for FIFO opens that wait for their peer (Linux's r_counter / w_counter). */
+  readerOpens = 0
+  writerOpens = 0
   count = 0
   readonly waitq = new WaitQueue()
   /** Written chunks; chunks[first] is the oldest unread, `head` bytes of it already read. */
@@ -137,22 +140,52 @@ export class PipeInode implements Inode {
 
 const pipeRoot = new PipeInode(new Pipe(), { uid: 0, gid: 0 })
 
-/** One end of a pipe. Both ends share the pipe's wait queue. */
+/**
+ * One end of a pipe. Both ends share the pipe's wait queue.
+ *
+ * A FIFO opened without O_NONBLOCK waits in Linux's open until the other
+ * end is opened. Our open cannot block, so such an end waits at its first
+ * read or write instead: until a peer has been opened since, a reader
+ * blocks rather than seeing end of file and a writer blocks rather than
+ * getting EPIPE.
+ */
 export class PipeEnd extends FileBase {
   private closed = false
+  /** The number of peer opens to exceed before the first transfer (-1: no wait). */
+  private awaitPeer = -1
   override readonly waitq: WaitQueue
-  constructor(readonly pipe: Pipe, inode: Inode, flags: number, readonly reading: boolean) {
+  constructor(readonly pipe: Pipe, inode: Inode, flags: number, readonly reading: boolean, fifo = false) {
     super(inode, flags)
     this.waitq = pipe.waitq
-    if (reading) pipe.readers++
-    else pipe.writers++
+    if (reading) {
+      pipe.readers++
+      pipe.readerOpens++
+    } else {
+      pipe.writers++
+      pipe.writerOpens++
+    }
+    const peers = reading ? pipe.writers : pipe.readers
+    if (fifo && peers === 0 && !(flags & O_NONBLOCK)) this.awaitPeer = reading ? pipe.writerOpens : pipe.readerOpens
+    pipe.waitq.wakeAll()
+  }
+  /** Still waiting for the first peer of a FIFO? */
+  private waiting(): boolean {
+    if (this.awaitPeer < 0) return false
+    const opens = this.reading ? this.pipe.writerOpens : this.pipe.readerOpens
+    if (opens > this.awaitPeer) {
+      this.awaitPeer = -1
+      return false
+    }
+    return true
   }
   override read(buf: Uint8Array): IoResult {
     if (!this.reading) return -Errno.EBADF
+    if (this.waiting()) return { block: this.pipe.waitq }
     return this.pipe.read(buf, (this.flags & O_NONBLOCK) !== 0)
   }
   override write(data: Uint8Array): IoResult {
     if (this.reading) return -Errno.EBADF
+    if (this.waiting()) return { block: this.pipe.waitq }
     return this.pipe.write(data, (this.flags & O_NONBLOCK) !== 0)
   }
   override ioctl(cmd: number, arg: number, mem: UserMemory): number {
@@ -173,11 +206,18 @@ export class PipeEnd extends FileBase {
   }
 }
 
-/** Opens an end of `pipe`: read end for O_RDONLY, write end for O_WRONLY (O_RDWR on a FIFO: both, as a writer that also reads). */
+/**
+ * Opens an end of the FIFO `pipe`: read end for O_RDONLY, write end for
+ * O_WRONLY (ENXIO with O_NONBLOCK when no reader is there, as Linux), both
+ * for O_RDWR (never waits).
+ */
 export function openPipeEnd(pipe: Pipe, inode: Inode, flags: number): OpenFile | number {
   const acc = flags & 3
-  if (acc === O_RDONLY) return new PipeEnd(pipe, inode, flags, true)
-  if (acc === O_WRONLY) return new PipeEnd(pipe, inode, flags, false)
+  if (acc === O_RDONLY) return new PipeEnd(pipe, inode, flags, true, true)
+  if (acc === O_WRONLY) {
+    if (flags & O_NONBLOCK && pipe.readers === 0) return -Errno.ENXIO
+    return new PipeEnd(pipe, inode, flags, false, true)
+  }
   return new FifoRdwr(pipe, inode, flags)
 }
 

@@ -58,7 +58,8 @@ export class RamFs implements FileSystem {
     this.type = opts.type ?? 'tmpfs'
     this.dev = opts.dev ?? anonDev()
     this.maxBytes = opts.maxBytes ?? Infinity
-    this.maxInodes = opts.maxInodes ?? 1 << 20
+    // As tmpfs's default nr_inodes scales with its size: one inode per KiB, at least 1024.
+    this.maxInodes = opts.maxInodes ?? (Number.isFinite(this.maxBytes) ? Math.max(1024, Math.floor(this.maxBytes / 1024)) : 1 << 20)
     this.clock = opts.clock ?? (() => 0)
     const rootMode = opts.rootMode ?? (this.type === 'tmpfs' ? 0o1777 : 0o755)
     this.root = new RamDir(this, this.allocIno(), S_IFDIR | (rootMode & 0o7777), 0, 0, null)

@@ -379,7 +379,13 @@ describe('tmpfs semantics', () => {
   it('FIFOs opened by name are pipes', () => {
     const { vfs, r } = setup()
     expect(vfs.mknod(r, '/fifo', 0o10644, 0, root)).toBe(0)
+    expect(vfs.open(r, '/fifo', O_WRONLY | O_NONBLOCK, 0, root)).toBe(-Errno.ENXIO) // no reader
+    // A blocking reader opened first waits (at its first read) for a writer instead of seeing EOF.
+    const early = file(vfs.open(r, '/fifo', O_RDONLY, 0, root))
+    expect(early.read(new Uint8Array(4))).toMatchObject({ block: expect.anything() })
     const w = file(vfs.open(r, '/fifo', O_WRONLY, 0, root))
+    expect(early.read(new Uint8Array(4))).toMatchObject({ block: expect.anything() }) // now: empty, a writer exists
+    early.close()
     const rd = file(vfs.open(r, '/fifo', O_RDONLY | O_NONBLOCK, 0, root))
     expect(w.write(enc.encode('through'))).toBe(7)
     const b = new Uint8Array(16)
@@ -387,6 +393,13 @@ describe('tmpfs semantics', () => {
     expect(rd.read(b)).toBe(-Errno.EAGAIN)
     w.close()
     expect(rd.read(b)).toBe(0)
+    // A blocking writer opened with no reader waits for one rather than getting EPIPE.
+    rd.close()
+    const w2 = file(vfs.open(r, '/fifo', O_WRONLY, 0, root))
+    expect(w2.write(enc.encode('x'))).toMatchObject({ block: expect.anything() })
+    const rd2 = file(vfs.open(r, '/fifo', O_RDONLY, 0, root))
+    expect(w2.write(enc.encode('x'))).toBe(1)
+    expect(rd2.read(b)).toBe(1)
     expect(vfs.mknod(r, '/dev0', 0o20644, 0x103, alice)).toBe(-Errno.EPERM)
   })
 })
