@@ -150,7 +150,7 @@ const kb = (v: number): string => String(Math.max(0, Math.floor(v))).padStart(8)
 export function formatStat(p: ProcInfo): string {
   const zombie = p.state === 'Z'
   const f: Array<string | number> = [
-    p.pid, `(${p.comm})`, p.state, p.ppid, p.pgrp, p.session, p.tty, p.tpgid,
+    p.pid, `(${commOf(p)})`, p.state, p.ppid, p.pgrp, p.session, p.tty, p.tpgid,
     4194304, // flags: PF_RANDOMIZE, as an ordinary user process shows
     p.minflt ?? 0, 0, p.majflt ?? 0, 0,
     p.utime, p.stime, p.cutime ?? 0, p.cstime ?? 0,
@@ -172,7 +172,7 @@ export function formatStatus(p: ProcInfo): string {
   const vmSize = p.vsize / 1024
   const rssKb = p.rss * 4
   const lines = [
-    `Name:\t${p.comm.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
+    `Name:\t${commOf(p).replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
     `Umask:\t${(p.umask ?? 0o022).toString(8).padStart(4, '0')}`,
     `State:\t${STATE_NAMES[p.state] ?? `${p.state} (unknown)`}`,
     `Tgid:\t${tgid}`,
@@ -294,6 +294,13 @@ export function formatProcStat(s: ProcStatInfo, procsRunning: number): string {
 }
 
 const nulJoin = (xs: string[]): string => xs.map((x) => x + '\0').join('')
+
+/** The task's comm as Linux keeps it: at most 15 bytes (TASK_COMM_LEN 16 with the NUL). */
+export function commOf(p: ProcInfo): string {
+  const b = enc.encode(p.comm)
+  if (b.length <= 15) return p.comm
+  return new TextDecoder().decode(b.subarray(0, 15)).replace(/\uFFFD$/, '')
+}
 
 // ---------------------------------------------------------------- inodes
 
@@ -485,7 +492,7 @@ export class ProcFs implements FileSystem {
       file('status', 0o444, formatStatus)
       file('statm', 0o444, formatStatm)
       file('cmdline', 0o444, (x) => (x.state === 'Z' ? '' : nulJoin(x.cmdline)))
-      file('comm', 0o644, (x) => x.comm + '\n')
+      file('comm', 0o644, (x) => commOf(x) + '\n')
       file('environ', 0o400, (x) => (x.state === 'Z' ? '' : nulJoin(x.environ)))
       file('maps', 0o444, (x) => (x.maps ? x.maps() : ''))
       file('mounts', 0o444, () => this.view.mounts())

@@ -76,8 +76,14 @@ describe('property: random file operations', () => {
     const results = new Map<string, number>()
     for (let step = 0; step < 20_000; step++) {
       const cred = pick(creds)
-      const p = pick(names)
-      const q = pick(names)
+      // Fixed names, or paths made of random components.
+      const randomPath = (): string => {
+        const parts: string[] = []
+        for (let k = r() % 6; k > 0; k--) parts.push(pick(['a', 'b', 'c', 'l', '.', '..', '', 'é', 'x'.repeat(250 + (r() % 10))]))
+        return (r() % 3 === 0 ? '/' : '') + parts.join('/') + (r() % 5 === 0 ? '/' : '')
+      }
+      const p = r() % 3 === 0 ? randomPath() : pick(names)
+      const q = r() % 3 === 0 ? randomPath() : pick(names)
       const cwd: Inode = (() => {
         const d = vfs.resolve(root, pick(['/', 'a', 'b']), creds[0])
         return typeof d === 'number' || !(d instanceof RamDir) ? root : d
