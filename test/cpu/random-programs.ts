@@ -130,6 +130,38 @@ export class Generator {
     }
   }
 
+  /** A random body of `length` words: instructions from the table, plus
+   *  (about one in twelve) forward conditional branches that skip 1–4 words
+   *  and compare-immediate + B.cond pairs, which exercise the condition
+   *  codes and the fused compare-and-branch. Branches never leave the body. */
+  body(r: Rng, length: number): number[] {
+    const out: number[] = []
+    while (out.length < length) {
+      const room = length - out.length
+      const kind = r.int(24)
+      if (kind === 0 && room >= 6) {
+        const skip = 2 + r.int(4) // words from the branch to its target
+        switch (r.int(4)) {
+          case 0: out.push((0x54000000 | (skip << 5) | r.int(16)) >>> 0); break // B.cond
+          case 1: out.push((0x34000000 | (r.int(2) << 31) | (r.int(2) << 24) | (skip << 5) | r.int(27)) >>> 0); break // CBZ/CBNZ
+          case 2: { // TBZ/TBNZ
+            const bit = r.int(64)
+            out.push((0x36000000 | ((bit >> 5) << 31) | (r.int(2) << 24) | ((bit & 31) << 19) | (skip << 5) | r.int(27)) >>> 0)
+            break
+          }
+          default: { // CMP/CMN/ADDS/SUBS #imm, then B.cond
+            const rd = r.int(2) ? 31 : r.int(27)
+            out.push((0x31000000 | (r.int(2) << 31) | (r.int(2) << 30) | (r.int(4096) << 10) | (r.int(27) << 5) | rd) >>> 0)
+            out.push((0x54000000 | ((skip - 1) << 5) | r.int(16)) >>> 0)
+          }
+        }
+        continue
+      }
+      out.push(this.next(r))
+    }
+    return out
+  }
+
   /** One random instruction word from `row`, constrained so that it cannot
    *  fault or touch the reserved registers X27 (index) and X28 (data base). */
   instruction(r: Rng, row: Row): number {

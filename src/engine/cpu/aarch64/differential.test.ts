@@ -1,5 +1,5 @@
 // Randomized differential test: random instruction sequences drawn from the
-// decode table run on our core and under qemu-aarch64 from the same initial
+// decode table (plus forward conditional branches) run on our core and under qemu-aarch64 from the same initial
 // registers, flags, FPCR and memory; the dumped registers and memory must be
 // identical. CPU_DIFF_SEED / CPU_DIFF_PROGRAMS / CPU_DIFF_LENGTH change the run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -44,7 +44,7 @@ describe('aarch64 random differential vs qemu-aarch64', () => {
     const failures: string[] = []
     for (let p = 0; p < PROGRAMS && failures.length < 5; p++) {
       const r = new Rng(SEED * 1000 + p)
-      const body = Array.from({ length: LENGTH }, () => gen.next(r))
+      const body = gen.body(r, LENGTH)
       const res = compare(p, body)
       // A program whose base register drifted out of the data area faults on
       // both sides; it is dropped.
