@@ -291,13 +291,19 @@ export class Vfs {
     if (flags & O_CREAT && !(flags & O_PATH)) {
       const p = this.walkParent(cwd, path, cred, st)
       if (isErr(p)) return p
-      if (p.name === '' || p.name === '.' || p.name === '..') return -Errno.EISDIR
+      // '.', '..' or the root: an existing directory (do_open: EEXIST under O_EXCL, else EISDIR).
+      if (p.name === '' || p.name === '.' || p.name === '..') {
+        const x = p.name === '' ? 0 : this.permission(p.dir, cred, X_OK)
+        if (x) return x
+        return flags & O_EXCL ? -Errno.EEXIST : -Errno.EISDIR
+      }
+      // Trailing slashes with O_CREAT (open_last_lookups), whether or not the name exists.
+      if (p.slash) return -Errno.EISDIR
       const x = this.permission(p.dir, cred, X_OK)
       if (x) return x
       const found = p.dir.lookup ? p.dir.lookup(p.name) : -Errno.ENOENT
       if (isErr(found)) {
         if (found !== -Errno.ENOENT) return found
-        if (p.slash) return -Errno.EISDIR
         const w = this.permission(p.dir, cred, W_OK)
         if (w) return w
         if (p.dir.fs.readOnly) return -Errno.EROFS
@@ -319,7 +325,6 @@ export class Vfs {
           return this.openIn(p.dir, target, flags, mode, cred, st)
         }
         if (isDir(f.mode)) return -Errno.EISDIR
-        if (p.slash) return -Errno.ENOTDIR
         inode = f
       }
     } else {
@@ -647,7 +652,9 @@ export class Vfs {
     const special = (n: string): boolean => n === '' || n === '.' || n === '..'
     if (special(op.name)) return -Errno.EBUSY
     if (special(np.name)) return flags & RENAME_NOREPLACE ? -Errno.EEXIST : -Errno.EBUSY
+    // do_renameat2's order: EXDEV, EROFS, the lookups, then the name checks, the ancestor traps, and vfs_rename's.
     if (op.dir.fs !== np.dir.fs) return -Errno.EXDEV
+    if (op.dir.fs.readOnly) return -Errno.EROFS
     for (const d of [op.dir, np.dir]) {
       const x = this.permission(d, cred, X_OK)
       if (x) return x
@@ -657,24 +664,35 @@ export class Vfs {
     const dstR = np.dir.lookup ? np.dir.lookup(np.name) : -Errno.ENOENT
     if (isErr(dstR) && dstR !== -Errno.ENOENT) return dstR
     const dst = isErr(dstR) ? null : dstR
+    const exchange = (flags & RENAME_EXCHANGE) !== 0
     if (flags & RENAME_NOREPLACE && dst) return -Errno.EEXIST
-    if (flags & RENAME_EXCHANGE && !dst) return -Errno.ENOENT
-    if (!isDir(src.mode) && op.slash) return -Errno.ENOTDIR
-    if (!isDir(src.mode) && np.slash && !(dst && isDir(dst.mode) && flags & RENAME_EXCHANGE)) return -Errno.ENOTDIR
-    if (src === dst) return 0
-    if (dst && !(flags & RENAME_EXCHANGE)) {
-      if (isDir(src.mode) && !isDir(dst.mode)) return -Errno.ENOTDIR
-      if (!isDir(src.mode) && isDir(dst.mode)) return -Errno.EISDIR
+    if (exchange) {
+      if (!dst) return -Errno.ENOENT
+      if (!isDir(dst.mode) && np.slash) return -Errno.ENOTDIR
     }
-    // A directory cannot move below itself (nor, exchanged, the target below itself).
-    if (isDir(src.mode) && this.isAncestor(src, np.dir)) return -Errno.EINVAL
-    if (dst && isDir(dst.mode) && this.isAncestor(dst, op.dir)) return flags & RENAME_EXCHANGE ? -Errno.EINVAL : -Errno.ENOTEMPTY
-    if (op.dir.fs.readOnly) return -Errno.EROFS
+    if (!isDir(src.mode)) {
+      if (op.slash) return -Errno.ENOTDIR
+      if (!exchange && np.slash) return -Errno.ENOTDIR
+    }
+    // The source may not be above the target's directory, nor (unless exchanged) the target above the source's.
+    if (op.dir !== np.dir) {
+      if (this.isAncestor(src, np.dir)) return -Errno.EINVAL
+      if (dst && this.isAncestor(dst, op.dir)) return exchange ? -Errno.EINVAL : -Errno.ENOTEMPTY
+    }
+    if (src === dst) return 0
     let d = this.mayDelete(op.dir, src, cred)
     if (d) return d
-    if (dst) d = this.mayDelete(np.dir, dst, cred)
-    else d = this.permission(np.dir, cred, W_OK | X_OK)
-    if (d) return d
+    if (dst) {
+      d = this.mayDelete(np.dir, dst, cred)
+      if (d) return d
+      if (!exchange) {
+        if (isDir(src.mode) && !isDir(dst.mode)) return -Errno.ENOTDIR
+        if (!isDir(src.mode) && isDir(dst.mode)) return -Errno.EISDIR
+      }
+    } else {
+      d = this.permission(np.dir, cred, W_OK | X_OK)
+      if (d) return d
+    }
     // Moving a directory to another parent rewrites its '..': write permission on it.
     if (isDir(src.mode) && op.dir !== np.dir) {
       const w = this.permission(src, cred, W_OK)

@@ -1,0 +1,187 @@
+/**
+ * Differential test: the same random file operations on a directory of the
+ * host (node:fs, i.e. Linux's own VFS) and on a tmpfs through our Vfs must
+ * give the same errors and the same visible results (file types, sizes of
+ * regular files, link counts, symlink targets, directory listings).
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { RamFs } from './ramfs'
+import { Vfs } from './vfs'
+import { errnoName } from './errno'
+import { type Inode, type OpenFile, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, RENAME_NOREPLACE } from './types'
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1
+  return () => {
+    s ^= s << 13
+    s >>>= 0
+    s ^= s >>> 17
+    s ^= s << 5
+    s >>>= 0
+    return s
+  }
+}
+
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'l4lab-vfs-diff-'))
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
+
+const NAMES = ['a', 'b', 'c', 'l', 'm']
+// No target resolves to the test root itself, so 'name/..' can never climb above it.
+const TARGETS = ['a', 'b', 'c', 'a/b', 'b/c', 'l', 'nowhere', 'a/.', 'b/./c']
+
+function randomPath(r: () => number): string {
+  const parts: string[] = []
+  const n = 1 + (r() % 3)
+  for (let k = 0; k < n; k++) {
+    const x = r() % 10
+    const afterName = k > 0 && NAMES.includes(parts[k - 1])
+    if (x < 7 || k === 0) parts.push(NAMES[r() % NAMES.length])
+    else if (x === 7 || !afterName) parts.push('.')
+    else parts.push('..') // only right after a name: never above the test root
+  }
+  let p = parts.join('/')
+  if (r() % 8 === 0) p += '/'
+  return p
+}
+
+type Outcome = string
+
+function hostOp(root: string, op: string, p: string, q: string, extra: number): Outcome {
+  const hp = (x: string): string => root + '/' + x
+  try {
+    switch (op) {
+      case 'mkdir': fs.mkdirSync(hp(p), { mode: 0o755 }); return 'ok'
+      case 'rmdir': fs.rmdirSync(hp(p)); return 'ok'
+      case 'unlink': fs.unlinkSync(hp(p)); return 'ok'
+      case 'rename': fs.renameSync(hp(p), hp(q)); return 'ok'
+      case 'link': fs.linkSync(hp(p), hp(q)); return 'ok'
+      case 'symlink': fs.symlinkSync(TARGETS[extra % TARGETS.length], hp(p)); return 'ok'
+      case 'readlink': return 'link:' + fs.readlinkSync(hp(p))
+      case 'open': {
+        const flags = hostFlags(OPEN_FLAGS[extra % OPEN_FLAGS.length])
+        const fd = fs.openSync(hp(p), flags, 0o644)
+        if ((flags & 3) !== O_RDONLY && (extra & 8)) fs.writeSync(fd, 'data'.repeat(1 + (extra % 5)))
+        fs.closeSync(fd)
+        return 'ok'
+      }
+      case 'stat':
+      case 'lstat': {
+        const s = op === 'stat' ? fs.statSync(hp(p)) : fs.lstatSync(hp(p))
+        return describeStat(s.mode, s.nlink, s.size)
+      }
+      case 'truncate': fs.truncateSync(hp(p), extra % 10000); return 'ok'
+      case 'list': return 'list:' + fs.readdirSync(hp(p)).sort().join(',')
+    }
+  } catch (e) {
+    return (e as { code: string }).code
+  }
+  return 'bad op'
+}
+
+/** Our flags are aarch64's; the host's O_DIRECTORY and O_NOFOLLOW may differ (x86_64). */
+function hostFlags(f: number): number {
+  let h = f & ~(O_DIRECTORY | O_NOFOLLOW)
+  if (f & O_DIRECTORY) h |= fs.constants.O_DIRECTORY
+  if (f & O_NOFOLLOW) h |= fs.constants.O_NOFOLLOW
+  return h
+}
+
+const OPEN_FLAGS = [O_RDONLY, O_WRONLY | O_CREAT, O_RDWR | O_CREAT | O_EXCL, O_WRONLY | O_TRUNC, O_RDONLY | O_DIRECTORY, O_RDONLY | O_NOFOLLOW, O_RDWR | O_CREAT | O_TRUNC, O_WRONLY]
+
+function describeStat(mode: number, nlink: number, size: number): string {
+  const t = (mode & S_IFMT) >>> 12
+  // Directory sizes depend on the file system (ext4 blocks, tmpfs entries): not compared.
+  return `stat:${t.toString(8)}:${mode & 0o7777 & ~0o022}:${nlink}:${t === 4 ? '-' : size}`
+}
+
+function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: number, cred: { uid: number; gid: number }): Outcome {
+  const err = (n: number): Outcome => (n === 0 ? 'ok' : errnoName(n))
+  switch (op) {
+    case 'mkdir': return err(vfs.mkdir(r, p, 0o755 & ~0o022, cred))
+    case 'rmdir': return err(vfs.unlink(r, p, cred, AT_REMOVEDIR))
+    case 'unlink': return err(vfs.unlink(r, p, cred))
+    case 'rename': return err(vfs.rename(r, p, r, q, cred))
+    case 'link': return err(vfs.link(r, p, r, q, cred))
+    case 'symlink': return err(vfs.symlink(TARGETS[extra % TARGETS.length], r, p, cred))
+    case 'readlink': {
+      const t = vfs.readlink(r, p, cred)
+      return typeof t === 'number' ? errnoName(t) : 'link:' + t
+    }
+    case 'open': {
+      const flags = OPEN_FLAGS[extra % OPEN_FLAGS.length]
+      const f = vfs.open(r, p, flags, 0o644 & ~0o022, cred)
+      if (typeof f === 'number') return errnoName(f)
+      if ((flags & 3) !== O_RDONLY && (extra & 8)) f.write(new TextEncoder().encode('data'.repeat(1 + (extra % 5))))
+      f.close()
+      return 'ok'
+    }
+    case 'stat':
+    case 'lstat': {
+      const s = vfs.stat(r, p, cred, op === 'lstat' ? AT_SYMLINK_NOFOLLOW : 0)
+      return typeof s === 'number' ? errnoName(s) : describeStat(s.mode, s.nlink, s.size)
+    }
+    case 'truncate': return err(vfs.truncate(r, p, extra % 10000, cred))
+    case 'list': {
+      const f = vfs.open(r, p, O_RDONLY | O_DIRECTORY, 0, cred)
+      if (typeof f === 'number') return errnoName(f)
+      const names = listNames(f).filter((n) => n !== '.' && n !== '..')
+      f.close()
+      return 'list:' + names.sort().join(',')
+    }
+  }
+  return 'bad op'
+}
+
+function listNames(f: OpenFile): string[] {
+  const out: string[] = []
+  const buf = new Uint8Array(4096)
+  for (;;) {
+    const n = f.getdents64(buf)
+    if (n <= 0) return out
+    for (let at = 0; at < n;) {
+      const reclen = buf[at + 16] | (buf[at + 17] << 8)
+      let end = at + 19
+      while (buf[end]) end++
+      out.push(new TextDecoder().decode(buf.subarray(at + 19, end)))
+      at += reclen
+    }
+  }
+}
+
+const SEEDS = Number(process.env.VFS_DIFF_SEEDS ?? 6)
+const STEPS = 2000
+
+const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list']
+
+describe('Vfs against Linux (host directory)', () => {
+  it.skipIf(process.platform !== 'linux')(`gives the same results for ${SEEDS} × ${STEPS} random operations`, () => {
+    const cred = { uid: process.getuid!(), gid: process.getgid!() }
+    const mismatches: string[] = []
+    const kinds = new Map<string, number>()
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const r = rng(seed * 7919)
+      const root = path.join(base, `run${seed}`)
+      fs.mkdirSync(root)
+      const vfs = new Vfs(new RamFs({ rootMode: 0o755 }))
+      const vr = vfs.root
+      for (let step = 0; step < STEPS && mismatches.length < 5; step++) {
+        const op = OPS[r() % OPS.length]
+        const p = randomPath(r)
+        const q = randomPath(r)
+        const extra = r() % 1000
+        const h = hostOp(root, op, p, q, extra)
+        const o = ourOp(vfs, vr, op, p, q, extra, cred)
+        const kind = `${op}:${h.split(':')[0]}`
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+        if (h !== o) mismatches.push(`seed ${seed} step ${step}: ${op} ${JSON.stringify(p)} ${JSON.stringify(q)} ${extra}: linux ${h}, ours ${o}`)
+      }
+    }
+    expect(mismatches).toEqual([])
+    if (process.env.VFS_DIFF_STATS) console.log([...kinds].sort().map(([k, n]) => `${k}=${n}`).join(' '))
+    // The runs must reach successes and many different errors, not just ENOENT.
+    expect(kinds.size).toBeGreaterThan(40)
+  })
+})
