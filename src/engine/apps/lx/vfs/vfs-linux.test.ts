@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import { RamFs } from './ramfs'
 import { Vfs } from './vfs'
 import { errnoName } from './errno'
-import { type Inode, type OpenFile, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, RENAME_NOREPLACE } from './types'
+import { type Inode, type OpenFile, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './types'
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1
