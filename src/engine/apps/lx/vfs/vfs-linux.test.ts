@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import { RamFs } from './ramfs'
 import { Vfs } from './vfs'
 import { errnoName } from './errno'
-import { type Inode, type OpenFile, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './types'
+import { type Inode, type OpenFile, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './types'
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1
@@ -74,6 +74,17 @@ function hostOp(root: string, op: string, p: string, q: string, extra: number): 
       }
       case 'truncate': fs.truncateSync(hp(p), extra % 10000); return 'ok'
       case 'list': return 'list:' + fs.readdirSync(hp(p)).sort().join(',')
+      case 'read': return 'data:' + fs.readFileSync(hp(p)).toString('hex')
+      case 'pwrite': {
+        const fd = fs.openSync(hp(p), fs.constants.O_WRONLY | (extra & 1 ? fs.constants.O_APPEND : 0))
+        try {
+          fs.writeSync(fd, Buffer.from([extra & 0xff, 0x41]), 0, 2, extra % 13)
+        } finally {
+          fs.closeSync(fd)
+        }
+        return 'ok'
+      }
+      case 'access': fs.accessSync(hp(p), extra % 8); return 'ok'
     }
   } catch (e) {
     return (e as { code: string }).code
@@ -124,6 +135,32 @@ function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: numb
       return typeof s === 'number' ? errnoName(s) : describeStat(s.mode, s.nlink, s.size)
     }
     case 'truncate': return err(vfs.truncate(r, p, extra % 10000, cred))
+    case 'read': {
+      const f = vfs.open(r, p, O_RDONLY, 0, cred)
+      if (typeof f === 'number') return errnoName(f)
+      const chunks: number[] = []
+      const b = new Uint8Array(1000)
+      for (;;) {
+        const n = f.read(b)
+        if (typeof n !== 'number') return 'blocked'
+        if (n < 0) {
+          f.close()
+          return errnoName(n)
+        }
+        if (n === 0) break
+        chunks.push(...b.subarray(0, n))
+      }
+      f.close()
+      return 'data:' + Buffer.from(chunks).toString('hex')
+    }
+    case 'pwrite': {
+      const f = vfs.open(r, p, O_WRONLY | (extra & 1 ? O_APPEND : 0), 0, cred)
+      if (typeof f === 'number') return errnoName(f)
+      const n = f.pwrite(Uint8Array.of(extra & 0xff, 0x41), extra % 13)
+      f.close()
+      return typeof n === 'number' && n < 0 ? errnoName(n) : 'ok'
+    }
+    case 'access': return err(vfs.access(r, p, extra % 8, cred))
     case 'list': {
       const f = vfs.open(r, p, O_RDONLY | O_DIRECTORY, 0, cred)
       if (typeof f === 'number') return errnoName(f)
@@ -154,7 +191,7 @@ function listNames(f: OpenFile): string[] {
 const SEEDS = Number(process.env.VFS_DIFF_SEEDS ?? 6)
 const STEPS = 2000
 
-const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list']
+const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list', 'read', 'pwrite', 'access']
 
 describe('Vfs against Linux (host directory)', () => {
   it.skipIf(process.platform !== 'linux')(`gives the same results for ${SEEDS} × ${STEPS} random operations`, () => {
