@@ -149,9 +149,10 @@ export class Generator {
             out.push((0x36000000 | ((bit >> 5) << 31) | (r.int(2) << 24) | ((bit & 31) << 19) | (skip << 5) | r.int(27)) >>> 0)
             break
           }
-          default: { // CMP/CMN/ADDS/SUBS #imm, then B.cond
+          default: { // CMP/CMN/ADDS/SUBS (immediate or register), then B.cond
             const rd = r.int(2) ? 31 : r.int(27)
-            out.push((0x31000000 | (r.int(2) << 31) | (r.int(2) << 30) | (r.int(4096) << 10) | (r.int(27) << 5) | rd) >>> 0)
+            if (r.int(2)) out.push((0x31000000 | (r.int(2) << 31) | (r.int(2) << 30) | (r.int(4096) << 10) | (r.int(27) << 5) | rd) >>> 0)
+            else out.push((0x2b000000 | (r.int(2) << 31) | (r.int(2) << 30) | (r.int(32) << 16) | (r.int(27) << 5) | rd) >>> 0) // register form
             out.push((0x54000000 | ((skip - 1) << 5) | r.int(16)) >>> 0)
           }
         }

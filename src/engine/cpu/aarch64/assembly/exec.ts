@@ -400,6 +400,16 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
             aux2 = word2 & 15
             op = <Op>(<u32>Op.CMPI_B_0 + (<u32>op - <u32>Op.ADDSUBS_I_0))
           }
+        } else if (!last && ((op >= Op.ADDSUB_0 && op <= Op.ADDSUB_23) || op == Op.SUBS_RX || op == Op.SUBS_RW)
+          && ((word >>> 29) & 1) != 0 && ((word >>> 10) & 63) == 0 && ((word >>> 22) & 3) == 0) {
+          // CMP/CMN/ADDS/SUBS (register, no shift) followed by B.cond.
+          const word2 = load<u32>(at, 4)
+          const op2 = decodeOne(word2)
+          if (op2 >= Op.BCOND_0 && op2 <= Op.BCOND_15) {
+            imm = decImm
+            aux2 = word2 & 15
+            op = <Op>(<u32>Op.CMPR_B_0 + (word >>> 31) * 2 + ((word >>> 30) & 1))
+          }
         }
         store<u32>(ip, word)
         store<u16>(ip, <u16>op, 4)
@@ -458,6 +468,82 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.CMPI_B_3: {
         const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
         addSubsImmV(c, insn, b, 1, true)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPR_B_0: {
+        const b = X(c, (insn >>> 16) & 31)
+        const a = X(c, (insn >>> 5) & 31)
+        const r = addc32(c, a, b, 0, true)
+        const rd = insn & 31
+        if (rd != 31) store<u64>(c + (rd << 3), r)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPR_B_1: {
+        const b = X(c, (insn >>> 16) & 31)
+        const a = X(c, (insn >>> 5) & 31)
+        const r = addc32(c, a, ~b, 1, true)
+        const rd = insn & 31
+        if (rd != 31) store<u64>(c + (rd << 3), r)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPR_B_2: {
+        const b = X(c, (insn >>> 16) & 31)
+        const a = X(c, (insn >>> 5) & 31)
+        const r = addc64(c, a, b, 0, true)
+        const rd = insn & 31
+        if (rd != 31) store<u64>(c + (rd << 3), r)
+        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
+        const cond = <u32>load<u16>(ip, 6)
+        const disp = load<u64>(ip, 8)
+        left--
+        ip += ENTRY_BYTES
+        if (condHolds(c, cond)) {
+          left--
+          pc = pcAt(pageVa, ip, slotPtr) + disp
+          ip = jumpTo(pc, pageVa, slotPtr)
+          continue
+        }
+        break
+      }
+      case Op.CMPR_B_3: {
+        const b = X(c, (insn >>> 16) & 31)
+        const a = X(c, (insn >>> 5) & 31)
+        const r = addc64(c, a, ~b, 1, true)
+        const rd = insn & 31
+        if (rd != 31) store<u64>(c + (rd << 3), r)
         if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
         const cond = <u32>load<u16>(ip, 6)
         const disp = load<u64>(ip, 8)
