@@ -9,6 +9,9 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { RamFs } from './ramfs'
+import { HostFs } from './hostfs'
+import { NodeHostFs } from '../../../../host/host-fs'
+import type { FileSystem } from './types'
 import { Vfs } from './vfs'
 import { errnoName } from './errno'
 import { type Inode, type OpenFile, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './types'
@@ -193,32 +196,46 @@ const STEPS = 2000
 
 const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list', 'read', 'pwrite', 'access']
 
-describe('Vfs against Linux (host directory)', () => {
-  it.skipIf(process.platform !== 'linux')(`gives the same results for ${SEEDS} × ${STEPS} random operations`, () => {
-    const cred = { uid: process.getuid!(), gid: process.getgid!() }
-    const mismatches: string[] = []
-    const kinds = new Map<string, number>()
-    for (let seed = 1; seed <= SEEDS; seed++) {
-      const r = rng(seed * 7919)
-      const root = path.join(base, `run${seed}`)
-      fs.mkdirSync(root)
-      const vfs = new Vfs(new RamFs({ rootMode: 0o755 }))
-      const vr = vfs.root
-      for (let step = 0; step < STEPS && mismatches.length < 5; step++) {
-        const op = OPS[r() % OPS.length]
-        const p = randomPath(r)
-        const q = randomPath(r)
-        const extra = r() % 1000
-        const h = hostOp(root, op, p, q, extra)
-        const o = ourOp(vfs, vr, op, p, q, extra, cred)
-        const kind = `${op}:${h.split(':')[0]}`
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
-        if (h !== o) mismatches.push(`seed ${seed} step ${step}: ${op} ${JSON.stringify(p)} ${JSON.stringify(q)} ${extra}: linux ${h}, ours ${o}`)
-      }
+function differential(make: (seed: number) => FileSystem, seeds: number): { mismatches: string[]; kinds: Map<string, number> } {
+  const cred = { uid: process.getuid!(), gid: process.getgid!() }
+  const mismatches: string[] = []
+  const kinds = new Map<string, number>()
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = rng(seed * 7919)
+    const root = path.join(base, `run${seed}-${Math.random().toString(36).slice(2)}`)
+    fs.mkdirSync(root)
+    const vfs = new Vfs(make(seed))
+    const vr = vfs.root
+    for (let step = 0; step < STEPS && mismatches.length < 5; step++) {
+      const op = OPS[r() % OPS.length]
+      const p = randomPath(r)
+      const q = randomPath(r)
+      const extra = r() % 1000
+      const h = hostOp(root, op, p, q, extra)
+      const o = ourOp(vfs, vr, op, p, q, extra, cred)
+      const kind = `${op}:${h.split(':')[0]}`
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+      if (h !== o) mismatches.push(`seed ${seed} step ${step}: ${op} ${JSON.stringify(p)} ${JSON.stringify(q)} ${extra}: linux ${h}, ours ${o}`)
     }
+  }
+  return { mismatches, kinds }
+}
+
+describe('Vfs against Linux (host directory)', () => {
+  it.skipIf(process.platform !== 'linux')(`tmpfs gives the same results for ${SEEDS} × ${STEPS} random operations`, () => {
+    const { mismatches, kinds } = differential(() => new RamFs({ rootMode: 0o755 }), SEEDS)
     expect(mismatches).toEqual([])
     if (process.env.VFS_DIFF_STATS) console.log([...kinds].sort().map(([k, n]) => `${k}=${n}`).join(' '))
     // The runs must reach successes and many different errors, not just ENOENT.
     expect(kinds.size).toBeGreaterThan(40)
+  })
+
+  it.skipIf(process.platform !== 'linux')(`a writable hostfs gives the same results for 2 × ${STEPS} random operations`, () => {
+    const { mismatches } = differential((seed) => {
+      const dir = path.join(base, `hostfs${seed}`)
+      fs.mkdirSync(dir)
+      return new HostFs(new NodeHostFs({ root: dir, writable: true, maxOpen: 4 }), { writable: true })
+    }, 2)
+    expect(mismatches).toEqual([])
   })
 })
