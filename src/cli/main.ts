@@ -5,6 +5,7 @@
  */
 import { webCommand } from './web'
 import { runCommand } from './run'
+import { execCommand } from './exec'
 import { labVersion } from './paths'
 
 const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
@@ -14,10 +15,12 @@ Usage:
                               serve the lab to a browser on 127.0.0.1 (prints the URL with its token)
   l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:]TEXT]
                               run a scenario headless; console lines print as "name| text"
+  l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
+                              run a static aarch64 Linux program under lx, with the host's files
   l4lab --version             print the version
   l4lab --help                print this help
 
-Coming with their issues: exec ELF, bench NAME.
+Coming with its issue: bench NAME.
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       return webCommand(rest)
     case 'run':
       return runCommand(rest)
+    case 'exec':
+      return execCommand(rest)
     default:
       process.stderr.write(`l4lab: unknown command '${command}'\n\n${HELP}`)
       return 2

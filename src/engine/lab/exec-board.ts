@@ -32,6 +32,8 @@ export interface ExecOutcome {
 }
 
 const RAM_BASE = 0x4000_0000
+/** The ICU line of the host-input device (exec's stdin). */
+const HOST_INPUT_LINE = 1
 
 export class ExecBoard {
   readonly booted: BootedKernel
@@ -50,8 +52,15 @@ export class ExecBoard {
     k.hooks.vconOutput = (_v, bytes) => opts.log?.(this.dec.decode(bytes))
     k.hooks.nativeCrashed = (_t, e) => opts.log?.(`l4lab: µApp error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
 
+    // Host input (stdin) raises an ICU line, as a device would.
+    const icu = this.booted.objects.icu
+    opts.ports.stdin?.waitq.add(function forward() {
+      icu.raise(HOST_INPUT_LINE)
+      opts.ports.stdin?.waitq.add(forward)
+    })
     const ports: LxHostPorts = {
       ...opts.ports,
+      inputLine: HOST_INPUT_LINE,
       onExit: (status, lx) => {
         this.outcome = { status, lx }
         opts.ports.onExit?.(status, lx)

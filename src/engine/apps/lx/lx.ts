@@ -13,7 +13,7 @@ import { BaseCap, IPC_NEVER, MemRight, Proto, TIMEOUT_NEVER, VcpuF, timeoutPair,
 import type { Sys } from '../../kernel/native'
 import { newVcpuState, TrapKind, ExcClass, type VcpuState } from '../../kernel/vcpu'
 import type { CpuContext } from '../../cpu/aarch64/machine'
-import { factoryCreate, irqAttach, irqTrigger, irqUnmask, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke } from '../../l4/l4sys'
+import { factoryCreate, icuBind, irqAttach, irqTrigger, irqUnmask, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke } from '../../l4/l4sys'
 import type { ProgramEnv } from '../runtime/program'
 import { LxMemory } from './memory'
 import { Mm } from './mm'
@@ -28,10 +28,14 @@ import { dispatch, regArg, type SyscallResult } from './syscalls'
 
 const LABEL_TIMER = 1
 const LABEL_CONSOLE = 2
+/** Input from the host (exec's stdin), through an ICU line of the board. */
+const LABEL_HOST = 3
 const TICK_NS = 10_000_000
 const SLICE_TICKS = 1
 
 export interface LxOptions {
+  /** CLOCK_REALTIME at boot, ns since the epoch (fixed by default, so that runs are reproducible). */
+  epochNs?: number
   /** Log every system call to the kernel log (lx --strace). */
   strace?: boolean
   memBytes: number
@@ -82,11 +86,14 @@ export class Lx {
   initExit: number | null = null
   timerDeadline = Infinity
   bootNs = 0
+  /** CLOCK_REALTIME = realtimeBaseNs + virtual time. */
+  realtimeBaseNs = 0
   /** When the timer thread will wake us next; a closer deadline needs a kick. */
   timerSleepsUntil = Infinity
   kickIrq = 0
   timerIrq = 0
   consIrq = 0
+  hostIrq = 0
 
   constructor(
     readonly env: ProgramEnv,
@@ -230,6 +237,7 @@ export class Lx {
   *boot(init: { path: string; argv: string[]; envp: string[] }, root: Inode): Generator<unknown, number, number> {
     const sys = this.sys
     this.bootNs = this.now()
+    this.realtimeBaseNs = (this.opts.epochNs ?? 1_767_225_600e9) - this.bootNs
     // The vCPU: its state area, and a register context from the kernel.
     let r = yield* vcpuControl(sys, BaseCap.Thread, this.vcpu)
     if (r < 0) return r
@@ -255,6 +263,16 @@ export class Lx {
     this.log(`lx: ${(this.memory.frames * 4096) / 1048576} MiB of memory, init ${init.path}`)
     const pid = yield* this.spawnInit(init, root)
     return pid
+  }
+
+  /** Binds an Irq of ours to the board's host-input ICU line: host input then wakes lx. */
+  *bindHostInput(line: number): Generator<unknown, number, number> {
+    const sys = this.sys
+    const slot = (this.hostIrq = this.env.slots.alloc())
+    let r = yield* factoryCreate(sys, BaseCap.Factory, Proto.Irq, slot)
+    if (r >= 0) r = yield* irqAttach(sys, slot, LABEL_HOST, BaseCap.Thread)
+    if (r >= 0) r = yield* icuBind(sys, BaseCap.Icu, line, slot)
+    return r
   }
 
   private *startTimerThread(timerIrq: number): Generator<unknown, void, number> {
@@ -450,7 +468,7 @@ export class Lx {
     yield* this.drainConsole()
     while (this.pendingIrqAck.length > 0) {
       const label = this.pendingIrqAck.pop()!
-      yield* irqUnmask(this.sys, label === LABEL_TIMER ? this.timerIrq : this.consIrq)
+      yield* irqUnmask(this.sys, label === LABEL_TIMER ? this.timerIrq : label === LABEL_HOST ? this.hostIrq : this.consIrq)
     }
     yield* this.reapTasks()
     yield* this.flushConsole()
@@ -497,6 +515,9 @@ export class Lx {
       this.pendingIrqAck.push(label)
     } else if (label === LABEL_CONSOLE) {
       this.consoleInputPending = true
+      this.pendingIrqAck.push(label)
+    } else if (label === LABEL_HOST) {
+      // The waiting readers were woken when the host delivered; the IRQ only woke us.
       this.pendingIrqAck.push(label)
     }
   }

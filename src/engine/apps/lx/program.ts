@@ -32,6 +32,8 @@ export interface LxHostPorts {
   rootFs?: () => FileSystem
   stdio?: StdioPort
   stdin?: StdinBuffer
+  /** The ICU line the board raises when host input arrives (lx binds an Irq to it). */
+  inputLine?: number
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
 }
@@ -46,6 +48,7 @@ export interface LxArgs {
   env: string[]
   argv: string[]
   strace: boolean
+  epochNs?: number
 }
 
 export function parseLxArgs(args: string[]): LxArgs | string {
@@ -64,6 +67,12 @@ export function parseLxArgs(args: string[]): LxArgs | string {
         const m = /^(\d+)([KMG]?)$/i.exec(v() ?? '')
         if (!m) return `--mem: a size such as 64M`
         out.mem = Number(m[1]) * ({ '': 1, K: 1024, M: 1 << 20, G: 1 << 30 } as Record<string, number>)[m[2].toUpperCase()]
+        break
+      }
+      case '--epoch': {
+        const sec = Number(v())
+        if (!Number.isFinite(sec)) return '--epoch: seconds since 1970'
+        out.epochNs = sec * 1e9
         break
       }
       case '--strace':
@@ -109,7 +118,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         yield* say(parsed)
         return
       }
-      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, hwcap: HWCAP, seed: parsed.seed, strace: parsed.strace })
+      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, hwcap: HWCAP, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs })
       // Memory: one dataspace from our allocator (its quota is our limit).
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
@@ -122,7 +131,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
 
       // The root file system.
       let rootFs: FileSystem
-      const clock = () => 1_767_225_600e9 + sys.clock()
+      const clock = () => (parsed.epochNs ?? 1_767_225_600e9) + sys.clock()
       if (parsed.initrd) {
         const slot = env.slots.alloc()
         const q = yield* nsQuery(sys, env.caps.rom, parsed.initrd, slot)
@@ -175,6 +184,10 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       const cwd = vfs.resolveDir(vfs.root, parsed.cwd, { uid: 0, gid: 0 })
       const root = typeof cwd === 'number' ? vfs.root : cwd
       const envp = parsed.env.length > 0 ? parsed.env : ['HOME=/root', 'PATH=/bin:/sbin:/usr/bin:/usr/sbin', 'TERM=xterm-256color', 'USER=root', 'SHELL=/bin/sh']
+      if (host?.inputLine !== undefined) {
+        const r = yield* lx.bindHostInput(host.inputLine)
+        if (r < 0) yield* say(`no host input interrupt (error ${r})`)
+      }
       const pid = yield* lx.boot({ path: parsed.init, argv: [parsed.init, ...parsed.argv], envp }, root)
       if (pid < 0) {
         yield* lx.flushConsole()

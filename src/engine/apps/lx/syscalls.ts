@@ -23,8 +23,6 @@ type Gen = Generator<unknown, SyscallResult, number>
 
 const enc = new TextEncoder()
 const PAGE = PAGE_SIZE
-/** CLOCK_REALTIME starts at a fixed date (2026-01-01T00:00:00Z) plus virtual time: runs are reproducible. */
-const REALTIME_BASE_NS = 1_767_225_600 * 1e9
 
 function u64le(v: number): Uint8Array {
   const b = new Uint8Array(8)
@@ -261,7 +259,7 @@ export function* dispatch(lx: Lx, t: LinuxThread, nr: number): Gen {
       return a[1] ? (p.mm.write(a[1], timespec(1)) ? 0 : -E.FAULT) : 0
     case Nr.gettimeofday: {
       if (!a[0]) return 0
-      const ns = REALTIME_BASE_NS + lx.now()
+      const ns = lx.realtimeBaseNs + lx.now()
       const b = new Uint8Array(16)
       b.set(i64le(Math.floor(ns / 1e9)), 0)
       b.set(i64le(Math.floor((ns % 1e9) / 1000)), 8)
@@ -383,7 +381,7 @@ function clockNs(lx: Lx, clock: number, p: Process, t: LinuxThread): number {
     case 0: // REALTIME
     case 8: // REALTIME_ALARM
     case 11: // TAI
-      return REALTIME_BASE_NS + lx.now()
+      return lx.realtimeBaseNs + lx.now()
     case 1: // MONOTONIC
     case 4: // MONOTONIC_RAW
     case 6: // MONOTONIC_COARSE
@@ -391,7 +389,7 @@ function clockNs(lx: Lx, clock: number, p: Process, t: LinuxThread): number {
     case 9:
       return lx.now() - lx.bootNs
     case 5: // REALTIME_COARSE
-      return REALTIME_BASE_NS + lx.now()
+      return lx.realtimeBaseNs + lx.now()
     case 2: // PROCESS_CPUTIME_ID
       return p.threads.reduce((n, th) => n + th.utimeNs, 0)
     case 3: // THREAD_CPUTIME_ID
@@ -418,9 +416,9 @@ function sleep(lx: Lx, t: LinuxThread, nr: number, clock: number, flags: number,
     if (sec < 0 || nsec < 0 || nsec >= 1e9) return -E.INVAL
     const dur = sec * 1e9 + nsec
     const absolute = (flags & 1) !== 0
-    const base = clock === 0 || clock === 5 ? REALTIME_BASE_NS : lx.bootNs
+    const base = clock === 0 || clock === 5 ? lx.realtimeBaseNs : lx.bootNs
     t.blockedDeadline = absolute ? dur - base + (clock === 0 ? 0 : 0) : lx.now() + dur
-    if (absolute && (clock === 0 || clock === 5)) t.blockedDeadline = dur - REALTIME_BASE_NS
+    if (absolute && (clock === 0 || clock === 5)) t.blockedDeadline = dur - lx.realtimeBaseNs
     else if (absolute) t.blockedDeadline = dur + lx.bootNs
     if (lx.now() >= t.blockedDeadline) {
       t.blockedDeadline = null
@@ -757,7 +755,7 @@ function futex(lx: Lx, t: LinuxThread, addr: number, op: number, val: number, ti
         if (!b) return -E.FAULT
         const dv = new DataView(b.buffer)
         const ns = Number(dv.getBigInt64(0, true)) * 1e9 + Number(dv.getBigInt64(8, true))
-        deadline = cmd === Futex.WaitBitset ? (op & Futex.ClockRealtime ? ns - REALTIME_BASE_NS : ns + lx.bootNs) : lx.now() + ns
+        deadline = cmd === Futex.WaitBitset ? (op & Futex.ClockRealtime ? ns - lx.realtimeBaseNs : ns + lx.bootNs) : lx.now() + ns
         t.blockedDeadline = deadline
       }
       const key = `${p.mm.task}:${addr}`

@@ -1,0 +1,159 @@
+/**
+ * `l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]`: a static Linux
+ * program as the only process of an lx guest, with the host's file system as
+ * its root (read-only unless --rw) and a private in-memory /tmp; working
+ * directory, environment, stdin/stdout/stderr and exit status pass through.
+ * A program killed by a signal kills l4lab with the same signal (as
+ * qemu-aarch64 does), after its output is written.
+ */
+import { writeSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ExecBoard } from '../engine/lab/exec-board'
+import { StdinBuffer } from '../engine/apps/lx/host-stdio'
+import { HostFs } from '../engine/apps/lx/vfs/hostfs'
+import { NodeHostFs } from '../host/host-fs'
+
+const SIGNALS: Record<number, NodeJS.Signals> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
+  10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+}
+
+export async function execCommand(argv: string[]): Promise<number> {
+  let rw = false
+  let stats = false
+  let arch = 'aarch64'
+  let strace = false
+  let i = 0
+  for (; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--rw') rw = true
+    else if (a === '--stats') stats = true
+    else if (a === '--strace') strace = true
+    else if (a === '--arch') arch = argv[++i] ?? ''
+    else if (a.startsWith('--arch=')) arch = a.slice(7)
+    else if (a === '--') {
+      i++
+      break
+    } else if (a.startsWith('-') && a !== '-') {
+      process.stderr.write(`l4lab exec: unknown option ${a}\n`)
+      return 2
+    } else break
+  }
+  if (arch !== 'aarch64') {
+    process.stderr.write(arch === 'x86_64' ? 'l4lab exec: x86_64 guests are not supported yet (the x86_64 core is a later issue)\n' : `l4lab exec: unknown architecture ${arch}\n`)
+    return 2
+  }
+  const program = argv[i]
+  if (!program) {
+    process.stderr.write('usage: l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]\n')
+    return 2
+  }
+  const path = program.includes('/') ? resolve(program) : program
+  const args = argv.slice(i + 1)
+  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`)
+  // The host's wall clock, as qemu-aarch64 gives its guests (file dates and `date` agree with the host).
+  const lxArgs = ['--init', path, '--cwd', process.cwd(), '--mem', '256M', '--epoch', String(Date.now() / 1000)]
+  if (strace) lxArgs.push('--strace')
+  for (const e of env) lxArgs.push('--env', e)
+  lxArgs.push('--', ...args)
+
+  const stdin = new StdinBuffer()
+  let wake: (() => void) | null = null
+  const poke = () => {
+    const w = wake
+    wake = null
+    w?.()
+  }
+  process.stdin.on('data', (d: Buffer) => {
+    stdin.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
+    poke()
+  })
+  process.stdin.on('end', () => {
+    stdin.end()
+    poke()
+  })
+  process.stdin.on('error', () => {
+    stdin.end()
+    poke()
+  })
+
+  const t0 = performance.now()
+  const board = new ExecBoard({
+    lxArgs,
+    ports: {
+      rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: rw }), { writable: rw }),
+      stdio: { write: (fd, data) => writeAll(fd, data) },
+      stdin,
+    },
+    log: (text) => {
+      if (!text.startsWith('moe:')) writeAll(2, new TextEncoder().encode(text))
+    },
+    ramMiB: 384,
+  })
+  const startWall = performance.now()
+  for (;;) {
+    const running = board.run(20e6)
+    if (!running) break
+    if (!board.idle && board.booted.kernel.anyReady()) {
+      // Let stdin data in between slices.
+      await new Promise((r) => setImmediate(r))
+      continue
+    }
+    // Idle: a timer (sleep) or input will wake the program; virtual time keeps pace with the wall clock.
+    const k = board.booted.kernel
+    const next = k.timers.next()
+    const wallNs = (performance.now() - startWall) * 1e6
+    const waitMs = next === Infinity ? 1000 : Math.max(0, (next - Math.max(wallNs, k.now)) / 1e6)
+    await new Promise<void>((r) => {
+      wake = r
+      setTimeout(r, Math.min(waitMs, 1000))
+    })
+    wake = null
+    if (next !== Infinity && next > k.now) k.run(Math.min(next, Math.max(wallNs, k.now)) - k.now)
+  }
+  process.stdin.destroy()
+  const outcome = board.outcome
+  const status = outcome?.status ?? (127 << 8)
+  if (stats && outcome) {
+    const k = board.booted.kernel
+    const lx = outcome.lx
+    const secs = (performance.now() - t0) / 1000
+    const unknown = [...lx.unknownSyscalls.entries()].map(([nr, n]) => `${nr}×${n}`).join(' ') || 'none'
+    const syscalls = [...lx.syscallCounts.values()].reduce((a, b) => a + b, 0)
+    process.stderr.write(
+      [
+        `l4lab: instructions: ${k.stats.instructions}`,
+        `l4lab: mips: ${(k.stats.instructions / 1e6 / secs).toFixed(1)}`,
+        `l4lab: seconds: ${secs.toFixed(3)}`,
+        `l4lab: syscalls: ${syscalls}`,
+        `l4lab: unknown_syscalls: ${unknown}`,
+        `l4lab: page_faults: ${lx.pageFaults}`,
+        `l4lab: ipcs: ${k.stats.ipcs}`,
+        '',
+      ].join('\n'),
+    )
+  }
+  const sig = status & 0x7f
+  if (sig !== 0) {
+    const name = SIGNALS[sig]
+    if (name && name !== 'SIGKILL') {
+      process.removeAllListeners(name)
+      process.kill(process.pid, name)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    return 128 + sig
+  }
+  return (status >> 8) & 0xff
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0
+  while (off < data.length) {
+    try {
+      off += writeSync(fd, data, off, data.length - off)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue
+      return
+    }
+  }
+}
