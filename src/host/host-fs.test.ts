@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
+import { spawnSync } from 'node:child_process'
 import { NodeHostFs } from './host-fs'
 import { HostFs } from '../engine/apps/lx/vfs/hostfs'
 import { Vfs } from '../engine/apps/lx/vfs/vfs'
@@ -72,6 +73,32 @@ describe('NodeHostFs + HostFs', () => {
     expect(vfs.resolve(r, '/nope', root)).toBe(-Errno.ENOENT)
     expect(vfs.resolve(r, '/etc/motd/x', root)).toBe(-Errno.ENOTDIR)
     expect(vfs.resolveDir(r, '/etc/motd', root)).toBe(-Errno.ENOTDIR)
+    port.close()
+  })
+
+  it('lists directories in the host\'s own order (as getdents64 gives it), not sorted', () => {
+    const many = path.join(dir, 'many')
+    fs.mkdirSync(many)
+    for (let k = 0; k < 60; k++) fs.writeFileSync(path.join(many, `f${(k * 37) % 61}`), '')
+    const { vfs, r, port } = make(false)
+    const d = vfs.open(r, '/many', O_RDONLY | O_DIRECTORY, 0, root) as OpenFile
+    const buf = new Uint8Array(8192)
+    const names: string[] = []
+    for (let n = d.getdents64(buf); n > 0; n = d.getdents64(buf)) {
+      for (let at = 0; at < n;) {
+        const reclen = buf[at + 16] | (buf[at + 17] << 8)
+        let end = at + 19
+        while (buf[end]) end++
+        names.push(dec.decode(buf.subarray(at + 19, end)))
+        at += reclen
+      }
+    }
+    const ls = spawnSync('ls', ['-f', many], { encoding: 'utf8' })
+    if (ls.status === 0) {
+      const native = ls.stdout.split('\n').filter((x) => x && x !== '.' && x !== '..')
+      expect(names.filter((x) => x !== '.' && x !== '..')).toEqual(native)
+    }
+    expect(names.length).toBe(62)
     port.close()
   })
 

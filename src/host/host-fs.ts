@@ -121,18 +121,30 @@ export class NodeHostFs implements HostFsPort {
     })
   }
 
+  /**
+   * Entries in the host's own order (readdir(3), as getdents64 gives it to
+   * a native or qemu-run program), not readdirSync's, which libuv sorts:
+   * `find`, `tar` and `ls -f` must walk directories as they would on the host.
+   */
   readdir(p: string): HostDirEntry[] | number {
     return this.guard(() => {
       const dir = this.host(p)
-      return fs.readdirSync(dir, { withFileTypes: true }).map((d) => {
-        let ino = 0
-        try {
-          ino = Number(fs.lstatSync(dir + '/' + d.name, { bigint: true }).ino)
-        } catch {
-          // vanished meanwhile: keep the name
+      const d = fs.opendirSync(dir, { bufferSize: 256 })
+      const out: HostDirEntry[] = []
+      try {
+        for (let e = d.readSync(); e !== null; e = d.readSync()) {
+          let ino = 0
+          try {
+            ino = Number(fs.lstatSync(dir + '/' + e.name, { bigint: true }).ino)
+          } catch {
+            // vanished meanwhile: keep the name
+          }
+          out.push({ name: e.name, ino, type: direntType(e) })
         }
-        return { name: d.name, ino, type: direntType(d) }
-      })
+      } finally {
+        d.closeSync()
+      }
+      return out
     })
   }
 
