@@ -247,6 +247,13 @@ export class NodeHostFs implements HostFsPort {
     }) as number
   }
 
+  chown(p: string, uid: number, gid: number): number {
+    return this.rw(() => {
+      fs.lchownSync(this.host(p), uid, gid)
+      return 0
+    }) as number
+  }
+
   utimes(p: string, atimeNs: number, mtimeNs: number): number {
     return this.rw(() => {
       // Seconds as numbers: node:fs takes fractional seconds.

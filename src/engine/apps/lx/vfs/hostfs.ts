@@ -63,6 +63,8 @@ export interface HostFsPort {
   symlink?(target: string, path: string): number
   link?(existing: string, path: string): number
   chmod?(path: string, mode: number): number
+  /** lchown: the host decides (EPERM unless the host process may). */
+  chown?(path: string, uid: number, gid: number): number
   utimes?(path: string, atimeNs: number, mtimeNs: number): number
 }
 
@@ -251,11 +253,17 @@ export class HostInode implements Inode {
     return this.port.truncate(this.path, size)
   }
 
-  setattr(): number {
-    // Mode and times go to the host when it lets us; ownership stays as the host has it.
+  setattr(what: 'mode' | 'owner' | 'times'): number {
+    // The change goes to the host, which may refuse it; the next stat shows what the host has.
+    const port = this.port
     let r = 0
-    if (this.port.chmod && (this.mode & S_IFMT) !== S_IFLNK) r = this.port.chmod(this.path, this.mode & 0o7777)
-    if (r === 0 && this.port.utimes) r = this.port.utimes(this.path, this.atimeNs, this.mtimeNs)
+    if (what === 'mode' && port.chmod && (this.mode & S_IFMT) !== S_IFLNK) r = port.chmod(this.path, this.mode & 0o7777)
+    else if (what === 'owner' && port.chown) r = port.chown(this.path, this.uid, this.gid)
+    else if (what === 'times' && port.utimes) r = port.utimes(this.path, this.atimeNs, this.mtimeNs)
+    if (r < 0) {
+      const st = port.lstat(this.path)
+      if (typeof st !== 'number') this.refresh(st)
+    }
     return r
   }
 

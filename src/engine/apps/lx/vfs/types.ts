@@ -182,8 +182,8 @@ export interface Inode {
 
   // Regular files.
   truncate?(size: number): number
-  /** Called after the Vfs changed mode/uid/gid/times (file systems that persist them, e.g. hostfs). */
-  setattr?(): number
+  /** Called after the Vfs changed mode, owner or times (file systems that persist them, e.g. hostfs). */
+  setattr?(what: 'mode' | 'owner' | 'times'): number
 }
 
 // ---- file types and modes (include/uapi/linux/stat.h)

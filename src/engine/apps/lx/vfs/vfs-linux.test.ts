@@ -31,6 +31,8 @@ function rng(seed: number): () => number {
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'l4lab-vfs-diff-'))
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
 
+const UMASK = process.umask()
+
 const NAMES = ['a', 'b', 'c', 'l', 'm']
 // No target resolves to the test root itself, so 'name/..' can never climb above it.
 const TARGETS = ['a', 'b', 'c', 'a/b', 'b/c', 'l', 'nowhere', 'a/.', 'b/./c']
@@ -73,7 +75,7 @@ function hostOp(root: string, op: string, p: string, q: string, extra: number): 
       case 'stat':
       case 'lstat': {
         const s = op === 'stat' ? fs.statSync(hp(p)) : fs.lstatSync(hp(p))
-        return describeStat(s.mode, s.nlink, s.size)
+        return describeStat(s.mode, s.nlink, s.size, s.uid, s.gid)
       }
       case 'truncate': fs.truncateSync(hp(p), extra % 10000); return 'ok'
       case 'list': return 'list:' + fs.readdirSync(hp(p)).sort().join(',')
@@ -88,6 +90,8 @@ function hostOp(root: string, op: string, p: string, q: string, extra: number): 
         return 'ok'
       }
       case 'access': fs.accessSync(hp(p), extra % 8); return 'ok'
+      case 'chmod': fs.chmodSync(hp(p), extra & 0o7777); return 'ok'
+      case 'chown': fs.lchownSync(hp(p), OWNERS[extra % OWNERS.length], OWNERS[(extra >> 3) % OWNERS.length]); return 'ok'
     }
   } catch (e) {
     return (e as { code: string }).code
@@ -105,16 +109,16 @@ function hostFlags(f: number): number {
 
 const OPEN_FLAGS = [O_RDONLY, O_WRONLY | O_CREAT, O_RDWR | O_CREAT | O_EXCL, O_WRONLY | O_TRUNC, O_RDONLY | O_DIRECTORY, O_RDONLY | O_NOFOLLOW, O_RDWR | O_CREAT | O_TRUNC, O_WRONLY]
 
-function describeStat(mode: number, nlink: number, size: number): string {
+function describeStat(mode: number, nlink: number, size: number, uid: number, gid: number): string {
   const t = (mode & S_IFMT) >>> 12
   // Directory sizes depend on the file system (ext4 blocks, tmpfs entries): not compared.
-  return `stat:${t.toString(8)}:${mode & 0o7777 & ~0o022}:${nlink}:${t === 4 ? '-' : size}`
+  return `stat:${t.toString(8)}:${(mode & 0o7777).toString(8)}:${nlink}:${t === 4 ? '-' : size}:${uid}:${gid}`
 }
 
 function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: number, cred: { uid: number; gid: number }): Outcome {
   const err = (n: number): Outcome => (n === 0 ? 'ok' : errnoName(n))
   switch (op) {
-    case 'mkdir': return err(vfs.mkdir(r, p, 0o755 & ~0o022, cred))
+    case 'mkdir': return err(vfs.mkdir(r, p, 0o755 & ~UMASK, cred))
     case 'rmdir': return err(vfs.unlink(r, p, cred, AT_REMOVEDIR))
     case 'unlink': return err(vfs.unlink(r, p, cred))
     case 'rename': return err(vfs.rename(r, p, r, q, cred))
@@ -126,7 +130,7 @@ function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: numb
     }
     case 'open': {
       const flags = OPEN_FLAGS[extra % OPEN_FLAGS.length]
-      const f = vfs.open(r, p, flags, 0o644 & ~0o022, cred)
+      const f = vfs.open(r, p, flags, 0o644 & ~UMASK, cred)
       if (typeof f === 'number') return errnoName(f)
       if ((flags & 3) !== O_RDONLY && (extra & 8)) f.write(new TextEncoder().encode('data'.repeat(1 + (extra % 5))))
       f.close()
@@ -135,7 +139,7 @@ function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: numb
     case 'stat':
     case 'lstat': {
       const s = vfs.stat(r, p, cred, op === 'lstat' ? AT_SYMLINK_NOFOLLOW : 0)
-      return typeof s === 'number' ? errnoName(s) : describeStat(s.mode, s.nlink, s.size)
+      return typeof s === 'number' ? errnoName(s) : describeStat(s.mode, s.nlink, s.size, s.uid, s.gid)
     }
     case 'truncate': return err(vfs.truncate(r, p, extra % 10000, cred))
     case 'read': {
@@ -164,6 +168,8 @@ function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: numb
       return typeof n === 'number' && n < 0 ? errnoName(n) : 'ok'
     }
     case 'access': return err(vfs.access(r, p, extra % 8, cred))
+    case 'chmod': return err(vfs.chmod(r, p, extra & 0o7777, cred))
+    case 'chown': return err(vfs.chown(r, p, OWNERS[extra % OWNERS.length], OWNERS[(extra >> 3) % OWNERS.length], cred, AT_SYMLINK_NOFOLLOW))
     case 'list': {
       const f = vfs.open(r, p, O_RDONLY | O_DIRECTORY, 0, cred)
       if (typeof f === 'number') return errnoName(f)
@@ -194,7 +200,9 @@ function listNames(f: OpenFile): string[] {
 const SEEDS = Number(process.env.VFS_DIFF_SEEDS ?? 6)
 const STEPS = 2000
 
-const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list', 'read', 'pwrite', 'access']
+const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list', 'read', 'pwrite', 'access', 'chmod', 'chown']
+/** Owners chown may set: -1 keeps, the others only make sense when the test runs as root. */
+const OWNERS = process.getuid?.() === 0 ? [-1, 0, 1234, 4321] : [-1]
 
 function differential(make: (seed: number) => FileSystem, seeds: number): { mismatches: string[]; kinds: Map<string, number> } {
   const cred = { uid: process.getuid!(), gid: process.getgid!() }

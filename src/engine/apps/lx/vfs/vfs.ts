@@ -449,7 +449,7 @@ export class Vfs {
     if (cred.uid !== 0 && !isDir(i.mode) && !this.inGroup(cred, i.gid)) m &= ~S_ISGID
     i.mode = (i.mode & S_IFMT) | m
     i.ctimeNs = this.clock()
-    return i.setattr ? i.setattr() : 0
+    return i.setattr ? i.setattr('mode') : 0
   }
 
   chmod(cwd: Inode, path: string, mode: number, cred: Cred, flags = 0): number {
@@ -470,7 +470,7 @@ export class Vfs {
     if (i.fs.readOnly) return -Errno.EROFS
     if (newUid === i.uid && newGid === i.gid && (uid === -1 || gid === -1)) {
       i.ctimeNs = this.clock()
-      return i.setattr ? i.setattr() : 0
+      return i.setattr ? i.setattr('owner') : 0
     }
     i.uid = newUid
     i.gid = newGid
@@ -480,7 +480,7 @@ export class Vfs {
       if (i.mode & 0o010) i.mode &= ~S_ISGID
     }
     i.ctimeNs = this.clock()
-    return i.setattr ? i.setattr() : 0
+    return i.setattr ? i.setattr('owner') : 0
   }
 
   chown(cwd: Inode, path: string, uid: number, gid: number, cred: Cred, flags = 0): number {
@@ -507,7 +507,7 @@ export class Vfs {
     if (t[0].nsec !== UTIME_OMIT) i.atimeNs = ns(t[0])
     if (t[1].nsec !== UTIME_OMIT) i.mtimeNs = ns(t[1])
     i.ctimeNs = now
-    return i.setattr ? i.setattr() : 0
+    return i.setattr ? i.setattr('times') : 0
   }
 
   utimens(cwd: Inode, path: string, times: [Timespec, Timespec] | null, cred: Cred, flags = 0): number {
