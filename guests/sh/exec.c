@@ -866,6 +866,8 @@ static int bi_jobs(int argc, char **argv) {
 static int bi_fg(int argc, char **argv) {
   struct job *j = job_arg(argc > 1 ? argv[1] : NULL, "fg");
   if (!j) return 1;
+  /* The terminal first: once the command line shows, ^C reaches the job. */
+  if (interactive) tcsetpgrp(0, j->pgid);
   printf("%s\n", j->text);
   fflush(stdout);
   j->background = 0;

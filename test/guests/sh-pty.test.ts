@@ -110,14 +110,16 @@ describe.skipIf(!toolsPresent || !hasPython)('sh on a pseudo-terminal', () => {
   it('^Z stops the job; jobs lists it; fg brings it back; background jobs report Done', () => {
     const s = session([
       { expect: PROMPT },
-      { send: 'sleep 30\r', expect: 'sleep 30\\r+\\n', timeout: 2 },
-      { delay: 0.5, send: '\x1a', expect: `Stopped\\s+sleep 30\\r+\\n${PROMPT}` },
-      { send: 'jobs\r', expect: `\\[1\\]\\+\\s+Stopped\\s+sleep 30\\r+\\n.*${PROMPT}` },
-      { send: 'fg\r', expect: 'sleep 30\\r+\\n' },
-      { delay: 0.3, send: '\x03', expect: PROMPT },
+      // The job says when it runs (and so owns the terminal); no guessing.
+      { send: `sh -c 'echo ready; sleep 30'\r`, expect: 'ready\\r+\\n' },
+      { send: '\x1a', expect: `Stopped\\s+sh -c 'echo ready; sleep 30'\\r+\\n${PROMPT}` },
+      { send: 'jobs\r', expect: `\\[1\\]\\+\\s+Stopped\\s+sh -c .*\\r+\\n.*${PROMPT}` },
+      // fg hands over the terminal before it echoes the command line.
+      { send: 'fg\r', expect: `sh -c 'echo ready; sleep 30'\\r+\\n` },
+      { send: '\x03', expect: PROMPT },
       { send: 'sleep 0.2 &\r', expect: `\\[1\\] \\d+\\r+\\n${PROMPT}` },
       // The finished background job is reported before the next prompt.
-      { send: 'sleep 0.5\r', expect: `\\[1\\]\\+\\s+Done\\s+sleep 0.2\\r+\\n${PROMPT}` },
+      { send: 'sleep 1\r', expect: `\\[1\\]\\+\\s+Done\\s+sleep 0.2\\r+\\n${PROMPT}` },
       { send: 'crash\r', expect: `Segmentation fault.*${PROMPT}` },
       { send: 'exit 0\r', expect: 'exit' },
     ], dir)
