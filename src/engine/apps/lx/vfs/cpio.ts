@@ -21,7 +21,8 @@ export interface CpioEntry {
   data: Uint8Array
 }
 
-export type CpioResult = { ok: true; entries: CpioEntry[] } | { ok: false; error: string }
+/** `end`: where parsing stopped (the input's length, or with `stopAtForeign` the first byte that is not cpio). */
+export type CpioResult = { ok: true; entries: CpioEntry[]; end: number } | { ok: false; error: string }
 
 const HEADER = 110
 const TRAILER = 'TRAILER!!!'
@@ -43,16 +44,30 @@ function hex8(b: Uint8Array, at: number): number {
 
 const align4 = (n: number): number => (n + 3) & ~3
 
-/** Parses every entry of one or more concatenated newc archives (without the trailers). */
-export function parseCpio(b: Uint8Array, maxEntries = 1 << 20): CpioResult {
+const isNewcMagic = (b: Uint8Array, at: number): boolean =>
+  at + 6 <= b.length && b[at] === 0x30 && b[at + 1] === 0x37 && b[at + 2] === 0x30 && b[at + 3] === 0x37 && b[at + 4] === 0x30 && (b[at + 5] === 0x31 || b[at + 5] === 0x32)
+
+/**
+ * Parses every entry of one or more concatenated newc archives (without the
+ * trailers), from `start`. With `stopAtForeign`, data after a complete
+ * archive that is not another archive ends the parse (an initramfs may
+ * continue with a compressed archive there).
+ */
+export function parseCpio(b: Uint8Array, maxEntries = 1 << 20, start = 0, stopAtForeign = false): CpioResult {
   const entries: CpioEntry[] = []
-  let pos = 0
+  let pos = start
   let inArchive = false
+  let archives = 0
   for (;;) {
     if (!inArchive) {
       // Between archives: zero padding, then another archive or the end.
+      const archiveEnd = pos
       while (pos < b.length && b[pos] === 0) pos++
       if (pos >= b.length) break
+      if (stopAtForeign && archives > 0 && !isNewcMagic(b, pos)) {
+        pos = archiveEnd
+        break
+      }
       inArchive = true
     }
     if (pos + HEADER > b.length) return { ok: false, error: `truncated cpio header at offset ${pos}` }
@@ -77,6 +92,7 @@ export function parseCpio(b: Uint8Array, maxEntries = 1 << 20): CpioResult {
     pos = align4(dataAt + filesize)
     if (name === TRAILER) {
       inArchive = false
+      archives++
       continue
     }
     if (entries.length >= maxEntries) return { ok: false, error: `more than ${maxEntries} cpio entries` }
@@ -86,7 +102,7 @@ export function parseCpio(b: Uint8Array, maxEntries = 1 << 20): CpioResult {
     })
   }
   if (inArchive) return { ok: false, error: 'cpio archive has no TRAILER!!! entry' }
-  return { ok: true, entries }
+  return { ok: true, entries, end: pos }
 }
 
 /** Writes a newc archive (for tests and tools); entries in the order given. */

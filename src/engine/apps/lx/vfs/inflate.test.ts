@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { deflateRawSync, gzipSync, constants } from 'node:zlib'
 import { crc32, gunzip, inflateRaw } from './inflate'
 import { parseCpio, writeCpio } from './cpio'
+import { loadInitramfs } from './initramfs'
+import { RamFs } from './ramfs'
 
 /** A deterministic generator for test data (xorshift32). */
 function rng(seed: number): () => number {
@@ -108,7 +110,7 @@ describe('gunzip', () => {
   })
 })
 
-describe('fuzz: inflate, gunzip and cpio never throw', () => {
+describe('fuzz: inflate, gunzip, cpio and initramfs loading never throw', () => {
   it('100k random and mutated inputs each', () => {
     const r = rng(12345)
     const seeds = [
@@ -142,6 +144,12 @@ describe('fuzz: inflate, gunzip and cpio never throw', () => {
         const p = parseCpio(input)
         if (p.ok) ok++
         else expect(typeof p.error).toBe('string')
+        if (n % 40 === 3) {
+          // The whole initramfs path, on a plain or a gzip'd mutation, into a small tmpfs.
+          const img = n % 80 === 3 ? input : gzipSync(input, { level: 1 })
+          const l = loadInitramfs(new RamFs({ maxBytes: 1 << 16 }), img, { maxUnpacked: 1 << 16 })
+          if (!l.ok) expect(l.error).toMatch(/^initramfs: /)
+        }
       } else {
         const g = kind === 0 && n % 8 === 0 ? inflateRaw(input, 1 << 20) : gunzip(input, 1 << 20)
         if (g.ok) ok++

@@ -236,7 +236,48 @@ export function crc32(data: Uint8Array, crc = 0): number {
 
 export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b
 
-const FTEXT = 1, FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16
+const FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16
+
+/** Decodes one gzip member (RFC 1952 §2.3) at `start`: header, DEFLATE data, CRC-32 and ISIZE checked. */
+export function gunzipMember(input: Uint8Array, start = 0, maxOutput = 1 << 28): InflateResult {
+  return guard(() => {
+    let pos = start
+    if (input.length - pos < 18) throw new InflateError('truncated gzip header')
+    if (input[pos] !== 0x1f || input[pos + 1] !== 0x8b) throw new InflateError('not gzip data (bad magic)')
+    if (input[pos + 2] !== 8) throw new InflateError(`unknown gzip compression method ${input[pos + 2]}`)
+    const flg = input[pos + 3]
+    if (flg & 0xe0) throw new InflateError('reserved gzip flags set')
+    pos += 10
+    if (flg & FEXTRA) {
+      if (pos + 2 > input.length) throw new InflateError('truncated gzip header')
+      pos += 2 + (input[pos] | (input[pos + 1] << 8))
+    }
+    for (const f of [FNAME, FCOMMENT]) {
+      if (flg & f) {
+        while (pos < input.length && input[pos] !== 0) pos++
+        pos++
+      }
+    }
+    if (flg & FHCRC) {
+      if (pos + 2 > input.length) throw new InflateError('truncated gzip header')
+      const want = input[pos] | (input[pos + 1] << 8)
+      if ((crc32(input.subarray(start, pos)) & 0xffff) !== want) throw new InflateError('gzip header CRC mismatch')
+      pos += 2
+    }
+    if (pos > input.length) throw new InflateError('truncated gzip header')
+    const r = inflateRaw(input, maxOutput, pos)
+    if (!r.ok) throw new InflateError(r.error)
+    pos += r.consumed
+    if (pos + 8 > input.length) throw new InflateError('truncated gzip trailer')
+    const dv = new DataView(input.buffer, input.byteOffset + pos, 8)
+    const crc = dv.getUint32(0, true)
+    const isize = dv.getUint32(4, true)
+    pos += 8
+    if (crc32(r.data) !== crc) throw new InflateError('gzip CRC-32 mismatch (corrupt data)')
+    if ((r.data.length >>> 0) !== isize) throw new InflateError('gzip length mismatch (corrupt data)')
+    return { ok: true as const, data: r.data, consumed: pos - start }
+  })
+}
 
 /**
  * Decodes a gzip file (RFC 1952): all members, concatenated, as gzip -d
@@ -244,61 +285,33 @@ const FTEXT = 1, FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16
  * accepted. The CRC-32 and ISIZE of every member are checked.
  */
 export function gunzip(input: Uint8Array, maxOutput = 1 << 28): InflateResult {
-  return guard(() => {
-    const parts: Uint8Array[] = []
-    let total = 0
-    let pos = 0
-    for (;;) {
-      const start = pos
-      if (input.length - pos < 18) throw new InflateError('truncated gzip header')
-      if (input[pos] !== 0x1f || input[pos + 1] !== 0x8b) throw new InflateError('not gzip data (bad magic)')
-      if (input[pos + 2] !== 8) throw new InflateError(`unknown gzip compression method ${input[pos + 2]}`)
-      const flg = input[pos + 3]
-      if (flg & 0xe0) throw new InflateError('reserved gzip flags set')
-      pos += 10
-      if (flg & FEXTRA) {
-        if (pos + 2 > input.length) throw new InflateError('truncated gzip header')
-        pos += 2 + (input[pos] | (input[pos + 1] << 8))
-      }
-      for (const f of [FNAME, FCOMMENT]) {
-        if (flg & f) {
-          while (pos < input.length && input[pos] !== 0) pos++
-          pos++
-        }
-      }
-      if (flg & FHCRC) {
-        if (pos + 2 > input.length) throw new InflateError('truncated gzip header')
-        const want = input[pos] | (input[pos + 1] << 8)
-        if ((crc32(input.subarray(start, pos)) & 0xffff) !== want) throw new InflateError('gzip header CRC mismatch')
-        pos += 2
-      }
-      void FTEXT
-      if (pos > input.length) throw new InflateError('truncated gzip header')
-      const r = inflateRaw(input, maxOutput - total, pos)
-      if (!r.ok) throw new InflateError(r.error)
-      pos += r.consumed
-      if (pos + 8 > input.length) throw new InflateError('truncated gzip trailer')
-      const dv = new DataView(input.buffer, input.byteOffset + pos, 8)
-      const crc = dv.getUint32(0, true)
-      const isize = dv.getUint32(4, true)
-      pos += 8
-      if (crc32(r.data) !== crc) throw new InflateError('gzip CRC-32 mismatch (corrupt data)')
-      if ((r.data.length >>> 0) !== isize) throw new InflateError('gzip length mismatch (corrupt data)')
-      parts.push(r.data)
-      total += r.data.length
-      // Another member, or padding to the end.
-      let p = pos
-      while (p < input.length && input[p] === 0) p++
-      if (p === input.length) { pos = p; break }
-      if (p !== pos || !isGzip(input.subarray(pos))) throw new InflateError('trailing garbage after gzip data')
+  const parts: Uint8Array[] = []
+  let total = 0
+  let pos = 0
+  for (;;) {
+    const r = gunzipMember(input, pos, maxOutput - total)
+    if (!r.ok) return r
+    pos += r.consumed
+    parts.push(r.data)
+    total += r.data.length
+    // Another member, or padding to the end.
+    let p = pos
+    while (p < input.length && input[p] === 0) p++
+    if (p === input.length) {
+      pos = p
+      break
     }
-    let data: Uint8Array
-    if (parts.length === 1) data = parts[0]
-    else {
-      data = new Uint8Array(total)
-      let o = 0
-      for (const p of parts) { data.set(p, o); o += p.length }
+    if (p !== pos || !isGzip(input.subarray(pos))) return { ok: false, error: 'trailing garbage after gzip data' }
+  }
+  let data: Uint8Array
+  if (parts.length === 1) data = parts[0]
+  else {
+    data = new Uint8Array(total)
+    let o = 0
+    for (const p of parts) {
+      data.set(p, o)
+      o += p.length
     }
-    return { ok: true as const, data, consumed: pos }
-  })
+  }
+  return { ok: true, data, consumed: pos }
 }

@@ -1,13 +1,14 @@
 /**
  * Unpacking an initramfs into a RamFs, as Linux's init/initramfs.c does: the
- * archive is one or more cpio newc archives, each optionally gzip-compressed;
+ * image is a sequence of cpio newc archives, each plain or gzip-compressed
+ * (e.g. an uncompressed early archive followed by a compressed root);
  * entries create directories, regular files (hard links by matching
  * dev/ino when nlink > 1), symlinks and device nodes / FIFOs; an entry that
  * names an existing non-directory replaces it; missing parent directories
  * are created 0755.
  */
-import { parseCpio } from './cpio'
-import { gunzip, isGzip } from './inflate'
+import { type CpioEntry, parseCpio } from './cpio'
+import { gunzipMember, isGzip } from './inflate'
 import { RamDir, RamFile, type RamFs } from './ramfs'
 import {
   S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Inode, dec, makedev,
@@ -21,19 +22,46 @@ export interface InitramfsOptions {
   maxUnpacked?: number
 }
 
+/** Compression magics Linux's initramfs knows, for a clear error when one is not supported here. */
+const OTHER_MAGIC: Array<[number[], string]> = [
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a], 'xz'], [[0x28, 0xb5, 0x2f, 0xfd], 'zstd'], [[0x42, 0x5a, 0x68], 'bzip2'],
+  [[0x5d, 0x00, 0x00], 'lzma'], [[0x89, 0x4c, 0x5a, 0x4f], 'lzo'], [[0x02, 0x21, 0x4c, 0x18], 'lz4'],
+]
+
 export function loadInitramfs(fs: RamFs, archive: Uint8Array, opts: InitramfsOptions = {}): InitramfsResult {
-  let data = archive
-  if (isGzip(archive)) {
-    const g = gunzip(archive, opts.maxUnpacked ?? 1 << 28)
-    if (!g.ok) return { ok: false, error: `initramfs: ${g.error}` }
-    data = g.data
+  let budget = opts.maxUnpacked ?? 1 << 28
+  const state = { links: new Map<string, Inode>(), count: 0 }
+  let pos = 0
+  for (;;) {
+    while (pos < archive.length && archive[pos] === 0) pos++
+    if (pos >= archive.length) break
+    let entries: CpioEntry[]
+    if (isGzip(archive.subarray(pos))) {
+      const g = gunzipMember(archive, pos, budget)
+      if (!g.ok) return { ok: false, error: `initramfs: ${g.error}` }
+      budget -= g.data.length
+      pos += g.consumed
+      const parsed = parseCpio(g.data)
+      if (!parsed.ok) return { ok: false, error: `initramfs: ${parsed.error}` }
+      entries = parsed.entries
+    } else {
+      const other = OTHER_MAGIC.find(([m]) => m.every((x, k) => archive[pos + k] === x))
+      if (other) return { ok: false, error: `initramfs: ${other[1]}-compressed archives are not supported (use gzip or none)` }
+      const parsed = parseCpio(archive, 1 << 20, pos, true)
+      if (!parsed.ok) return { ok: false, error: `initramfs: ${parsed.error}` }
+      entries = parsed.entries
+      pos = parsed.end
+    }
+    const r = unpack(fs, entries, state)
+    if (!r.ok) return r
   }
-  const parsed = parseCpio(data)
-  if (!parsed.ok) return { ok: false, error: `initramfs: ${parsed.error}` }
-  const links = new Map<string, Inode>()
+  return { ok: true, entries: state.count }
+}
+
+function unpack(fs: RamFs, entries: CpioEntry[], state: { links: Map<string, Inode>; count: number }): InitramfsResult {
+  const links = state.links
   const creator = { uid: 0, gid: 0 }
-  let count = 0
-  for (const e of parsed.entries) {
+  for (const e of entries) {
     const parts = e.name.split('/').filter((c) => c !== '' && c !== '.')
     if (parts.length === 0) {
       // "." itself: the root's attributes.
@@ -96,9 +124,9 @@ export function loadInitramfs(fs: RamFs, archive: Uint8Array, opts: InitramfsOpt
     }
     if (typeof made === 'number') return fail(e.name, made)
     setAttrs(made, e.mode, e.uid, e.gid, e.mtime)
-    count++
+    state.count++
   }
-  return { ok: true, entries: count }
+  return { ok: true, entries: state.count }
 }
 
 function setAttrs(i: Inode, mode: number, uid: number, gid: number, mtime: number): void {

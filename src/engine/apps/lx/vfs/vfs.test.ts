@@ -502,6 +502,19 @@ describe('initramfs', () => {
     })
   }
 
+  it('unpacks a plain archive followed by a gzip one (later entries replace earlier ones)', () => {
+    const early = writeCpio([{ name: 'kernel', mode: 0o40755 }, { name: 'kernel/ucode', mode: 0o100644, data: enc.encode('u') }, { name: 'etc/motd', mode: 0o100644, data: enc.encode('old') }])
+    const pad = new Uint8Array((4 - (early.length % 4)) % 4 + 8)
+    const fs = new RamFs({ type: 'rootfs', rootMode: 0o755 })
+    expect(loadInitramfs(fs, Buffer.concat([early, pad, gzipSync(archive)]))).toEqual({ ok: true, entries: 12 })
+    const vfs = new Vfs(fs)
+    expect(readFile(vfs, vfs.root, '/kernel/ucode')).toBe('u')
+    expect(readFile(vfs, vfs.root, '/sh')).toBe('#!ELF')
+    expect(loadInitramfs(new RamFs(), Buffer.concat([early, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0])])))
+      .toEqual({ ok: false, error: 'initramfs: xz-compressed archives are not supported (use gzip or none)' })
+    expect(loadInitramfs(new RamFs(), Buffer.concat([early, enc.encode('junk')]))).toMatchObject({ ok: false })
+  })
+
   it('fails cleanly', () => {
     const fs = new RamFs()
     expect(loadInitramfs(fs, archive.subarray(0, 300))).toMatchObject({ ok: false })
