@@ -812,22 +812,6 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.SUB_RW: store<u64>(c + ((insn & 31) << 3), (X(c, (insn >>> 5) & 31) - X(c, (insn >>> 16) & 31)) & 0xFFFFFFFF); break
       case Op.SUBS_RX: store<u64>(c + ((insn & 31) << 3), addc64(c, X(c, (insn >>> 5) & 31), ~X(c, (insn >>> 16) & 31), 1, true)); break
       case Op.SUBS_RW: store<u64>(c + ((insn & 31) << 3), addc32(c, X(c, (insn >>> 5) & 31), ~X(c, (insn >>> 16) & 31), 1, true)); break
-      case Op.LOGIC_X: {
-        const aux = <u32>load<u16>(ip, 6)
-        const a = X(c, (insn >>> 5) & 31)
-        const b = shiftReg(X(c, (insn >>> 16) & 31), aux >>> 8, <u64>(aux & 63), 1) ^ load<u64>(ip, 8)
-        const opc = (insn >>> 29) & 3
-        store<u64>(c + ((insn & 31) << 3), opc == 0 ? a & b : opc == 1 ? a | b : a ^ b)
-        break
-      }
-      case Op.LOGIC_W: {
-        const aux = <u32>load<u16>(ip, 6)
-        const a = X(c, (insn >>> 5) & 31)
-        const b = shiftReg(X(c, (insn >>> 16) & 31), aux >>> 8, <u64>(aux & 63), 0) ^ load<u64>(ip, 8)
-        const opc = (insn >>> 29) & 3
-        store<u64>(c + ((insn & 31) << 3), (opc == 0 ? a & b : opc == 1 ? a | b : a ^ b) & 0xFFFFFFFF)
-        break
-      }
       case Op.LDR_REG_Z: {
         const size = (insn >>> 30)
         const sh = ((insn >>> 12) & 1) != 0 ? size : 0
@@ -848,15 +832,6 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         else v = ld8(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         store<u64>(c + ((insn & 31) << 3), v)
-        break
-      }
-      case Op.ADDS_I: case Op.SUBS_I: {
-        const a = XS(c, (insn >>> 5) & 31)
-        let b = load<u64>(ip, 8)
-        const sub = (insn >>> 30) & 1
-        if (sub) b = ~b
-        const r = (insn >>> 31) != 0 ? addc64(c, a, b, sub, true) : addc32(c, a, b, sub, true)
-        setX(c, insn & 31, r)
         break
       }
       case Op.LOGIC_I: {
@@ -934,15 +909,6 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const bit = ((insn >>> 26) & 32) | ((insn >>> 19) & 31)
         const set = ((X(c, insn & 31) >>> bit) & 1) != 0
         if (set == ((insn & (1 << 24)) != 0)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
-          continue
-        }
-        break
-      }
-      case Op.B_COND: {
-        if (condHolds(c, insn & 15)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = jumpTo(pc, pageVa, slotPtr)
@@ -1258,16 +1224,6 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const b = shiftReg(X(c, (insn >>> 16) & 31), (insn >>> 22) & 3, <u64>((insn >>> 10) & 63), sf)
         const r = (insn & (1 << 30)) != 0 ? a - b : a + b
         setX(c, insn & 31, sf ? r : r & 0xFFFFFFFF)
-        break
-      }
-      case Op.ADDS_SR: case Op.SUBS_SR: {
-        const sf = insn >>> 31
-        const a = X(c, (insn >>> 5) & 31)
-        let b = shiftReg(X(c, (insn >>> 16) & 31), (insn >>> 22) & 3, <u64>((insn >>> 10) & 63), sf)
-        const sub = (insn >>> 30) & 1
-        if (sub) b = ~b
-        const fl = ((insn >>> 29) & 1) != 0
-        setX(c, insn & 31, sf ? addc64(c, a, b, sub, fl) : addc32(c, a, b, sub, fl))
         break
       }
       case Op.ADD_ER: case Op.SUB_ER: case Op.ADDS_ER: case Op.SUBS_ER: {
