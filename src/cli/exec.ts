@@ -6,10 +6,11 @@
  * A program killed by a signal kills l4lab with the same signal (as
  * qemu-aarch64 does), after its output is written.
  */
-import { writeSync } from 'node:fs'
+import { fstatSync, writeSync } from 'node:fs'
+import { isatty } from 'node:tty'
 import { resolve } from 'node:path'
 import { ExecBoard } from '../engine/lab/exec-board'
-import { StdinBuffer } from '../engine/apps/lx/host-stdio'
+import { StdinBuffer, type HostStreamInfo } from '../engine/apps/lx/host-stdio'
 import { HostFs } from '../engine/apps/lx/vfs/hostfs'
 import { NodeHostFs } from '../host/host-fs'
 
@@ -82,7 +83,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     lxArgs,
     ports: {
       rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: rw }), { writable: rw }),
-      stdio: { write: (fd, data) => writeAll(fd, data) },
+      stdio: { write: (fd, data) => writeAll(fd, data), describe: (fd) => describeFd(fd) },
       stdin,
     },
     log: (text) => {
@@ -113,6 +114,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   }
   process.stdin.destroy()
   const outcome = board.outcome
+  if (strace && outcome) writeAll(2, new TextEncoder().encode(outcome.lx.kmsgLog.text()))
   const status = outcome?.status ?? (127 << 8)
   if (stats && outcome) {
     const k = board.booted.kernel
@@ -144,6 +146,24 @@ export async function execCommand(argv: string[]): Promise<number> {
     return 128 + sig
   }
   return (status >> 8) & 0xff
+}
+
+/** What a host fd is, as the guest's fstat and isatty should see it. */
+function describeFd(fd: 0 | 1 | 2): HostStreamInfo | null {
+  try {
+    const st = fstatSync(fd)
+    const stream = [process.stdin, process.stdout, process.stderr][fd] as { columns?: number; rows?: number }
+    return {
+      mode: st.mode,
+      size: st.isFile() ? st.size : 0,
+      dev: st.dev,
+      ino: st.ino,
+      rdev: st.rdev,
+      tty: isatty(fd) ? { cols: stream.columns ?? 80, rows: stream.rows ?? 24 } : null,
+    }
+  } catch {
+    return null
+  }
 }
 
 function writeAll(fd: number, data: Uint8Array): void {

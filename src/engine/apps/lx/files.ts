@@ -84,8 +84,27 @@ export class LxFiles {
       done += n
     }
     f.close()
-    const abs = path.startsWith('/') ? path : `${p.cwdPath === '/' ? '' : p.cwdPath}/${path}`
-    return { bytes: bytes.subarray(0, done), path: abs }
+    return { bytes: bytes.subarray(0, done), path: this.canonical(p, path) }
+  }
+
+  /** The path of a file with every symlink resolved (what /proc/<pid>/exe shows). */
+  canonical(p: Process, path: string): string {
+    const cred = this.cred(p)
+    let cur = path.startsWith('/') ? path : `${p.cwdPath === '/' ? '' : p.cwdPath}/${path}`
+    for (let hops = 0; hops < 40; hops++) {
+      const slash = cur.lastIndexOf('/')
+      const dirPath = cur.slice(0, slash) || '/'
+      const name = cur.slice(slash + 1)
+      const dir = this.vfs.resolveDir(this.vfs.root, dirPath, cred)
+      if (typeof dir === 'number') return cur
+      const dirName = this.vfs.getcwd(dir)
+      const base = typeof dirName === 'string' ? dirName : dirPath
+      const target = this.vfs.readlink(dir, name, cred)
+      const full = `${base === '/' ? '' : base}/${name}`
+      if (typeof target !== 'string') return full
+      cur = target.startsWith('/') ? target : `${base === '/' ? '' : base}/${target}`
+    }
+    return cur
   }
 
   /** The backing of a file mapping (private: pages are copied from the file when first touched). */

@@ -6,12 +6,26 @@
  * host reports the end of its input.
  */
 import { FileBase } from './vfs/file'
-import { O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, WaitQueue, type Inode, type IoResult, type Stat, type FileSystem } from './vfs/types'
+import { O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, WaitQueue, type Inode, type IoResult, type Stat, type FileSystem, type UserMemory } from './vfs/types'
+import { defaultTermios, encodeTermios } from './vfs/tty'
 import { E } from './uapi'
 
 export interface StdioPort {
   /** Bytes a program wrote to its fd 1 or 2. */
   write(fd: 1 | 2, data: Uint8Array): void
+  /** What the host's fd 0, 1 or 2 is: programs fstat and isatty their streams (ls, wc and others format by it). */
+  describe?(fd: 0 | 1 | 2): HostStreamInfo | null
+}
+
+export interface HostStreamInfo {
+  /** st_mode of the host file (S_IFREG, S_IFIFO, S_IFCHR for a terminal …). */
+  mode: number
+  size: number
+  dev: number
+  ino: number
+  rdev: number
+  /** Terminal size when the stream is a terminal. */
+  tty: { cols: number; rows: number } | null
 }
 
 /** The host side of stdin: it appends what it reads; lx's readers take from it. */
@@ -56,9 +70,9 @@ export class StdinBuffer {
 
 let nextIno = 1
 
-/** A pipe-like inode for the host streams (fstat shows a FIFO, as for a shell pipeline). */
+/** The inode of a host stream: what the host fd is (a FIFO when the host does not say). */
 class StreamInode implements Inode {
-  readonly ino = nextIno++
+  readonly ino: number = nextIno++
   mode = S_IFIFO | 0o600
   nlink = 1
   uid = 0
@@ -67,9 +81,15 @@ class StreamInode implements Inode {
   atimeNs = 0
   mtimeNs = 0
   ctimeNs = 0
-  constructor(readonly fs: FileSystem) {}
+  constructor(
+    readonly fs: FileSystem,
+    readonly info: HostStreamInfo | null = null,
+  ) {
+    if (info) this.mode = info.mode
+  }
   stat(): Stat {
-    return { dev: this.fs.dev, ino: this.ino, mode: this.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 }
+    const i = this.info
+    return { dev: i?.dev ?? this.fs.dev, ino: i?.ino ?? this.ino, mode: this.mode, nlink: 1, uid: 0, gid: 0, rdev: i?.rdev ?? 0, size: i?.size ?? 0, blksize: 4096, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 }
   }
   open(): number {
     return -E.NXIO
@@ -87,9 +107,26 @@ const streamFs: FileSystem = {
 }
 const rootInode = new StreamInode(streamFs)
 
+/** ioctls of a host stream: a terminal answers TCGETS and TIOCGWINSZ (isatty, window size), anything else is no tty. */
+function streamIoctl(info: HostStreamInfo | null | undefined, cmd: number, arg: number, mem: UserMemory): number {
+  if (!info?.tty) return -E.NOTTY
+  if (cmd === 0x5401) return mem.write(arg, encodeTermios(defaultTermios())) ? 0 : -E.FAULT
+  if (cmd === 0x5413) {
+    const b = new Uint8Array(8)
+    const dv = new DataView(b.buffer)
+    dv.setUint16(0, info.tty.rows, true)
+    dv.setUint16(2, info.tty.cols, true)
+    return mem.write(arg, b) ? 0 : -E.FAULT
+  }
+  return -E.NOTTY
+}
+
 export class HostInput extends FileBase {
-  constructor(private readonly buffer: StdinBuffer) {
-    super(new StreamInode(streamFs), O_RDONLY)
+  constructor(
+    private readonly buffer: StdinBuffer,
+    private readonly info: HostStreamInfo | null = null,
+  ) {
+    super(new StreamInode(streamFs, info), O_RDONLY)
     buffer.waitq.add(() => this.waitq.wakeAll())
   }
   override read(buf: Uint8Array): IoResult {
@@ -104,14 +141,23 @@ export class HostInput extends FileBase {
   override poll(): number {
     return this.buffer.available > 0 ? POLLIN : this.buffer.eof ? POLLIN | POLLHUP : 0
   }
+  override ioctl(cmd: number, arg: number, mem: UserMemory): number {
+    return streamIoctl(this.info, cmd, arg, mem)
+  }
 }
 
 export class HostOutput extends FileBase {
+  private readonly info: HostStreamInfo | null
   constructor(
     private readonly port: StdioPort,
     private readonly fd: 1 | 2,
   ) {
-    super(new StreamInode(streamFs), O_WRONLY)
+    const info = port.describe?.(fd) ?? null
+    super(new StreamInode(streamFs, info), O_WRONLY)
+    this.info = info
+  }
+  override ioctl(cmd: number, arg: number, mem: UserMemory): number {
+    return streamIoctl(this.info, cmd, arg, mem)
   }
   override write(data: Uint8Array): IoResult {
     this.port.write(this.fd, data)

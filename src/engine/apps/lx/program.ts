@@ -177,7 +177,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         const port = host.stdio
         const stdin = host.stdin
         lx.files.openConsole = (files: FdTable) => {
-          const outs: OpenFile[] = [stdin ? new HostInput(stdin) : new HostOutput(port, 1), new HostOutput(port, 1), new HostOutput(port, 2)]
+          const outs: OpenFile[] = [stdin ? new HostInput(stdin, port.describe?.(0) ?? null) : new HostOutput(port, 1), new HostOutput(port, 1), new HostOutput(port, 2)]
           outs.forEach((f, i) => files.install(i, f, false))
         }
       }
