@@ -212,6 +212,8 @@ describe('tmpfs semantics', () => {
     const { vfs, r } = setup()
     writeFile(vfs, r, '/f', 'hello')
     expect(vfs.open(r, '/f', O_CREAT | O_EXCL | O_WRONLY, 0o644, root)).toBe(-Errno.EEXIST)
+    // F_GETFL's view: open-time flags and O_CLOEXEC dropped, O_LARGEFILE (0o400000 on aarch64) added.
+    expect(file(vfs.open(r, '/g', O_RDWR | O_CREAT | O_TRUNC | O_APPEND | 0o2000000, 0o644, root)).flags).toBe(O_RDWR | O_APPEND | 0o400000)
     const a = file(vfs.open(r, '/f', O_WRONLY | O_APPEND, 0, root))
     a.lseek(0, SEEK_SET)
     a.write(enc.encode(' world'))

@@ -17,7 +17,7 @@ import { Pipe, openPipeEnd } from './pipe'
 import {
   type Cred, type FileSystem, type Inode, type OpenFile, type Stat, type StatFs,
   AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, AT_EACCESS, F_OK, MAX_SYMLINKS, NAME_MAX, O_ACCMODE, O_CREAT, O_DIRECTORY,
-  O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, PATH_MAX, R_OK, RENAME_EXCHANGE,
+  O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, PATH_MAX, O_NOCTTY, O_CLOEXEC, O_LARGEFILE, R_OK, RENAME_EXCHANGE,
   RENAME_NOREPLACE, RENAME_WHITEOUT, S_IFCHR, S_IFBLK, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID,
   S_ISUID, S_ISVTX, UTIME_NOW, UTIME_OMIT, W_OK, X_OK, isDir, isLnk, isReg, O_TMPFILE, MAX_FILE_SIZE,
 } from './types'
@@ -337,7 +337,10 @@ export class Vfs {
   }
 
   /** The checks of do_open after resolution, then the file system's or device's open. */
-  private openInode(inode: Inode, flags: number, cred: Cred, created: boolean, path: string): OpenFile | number {
+  private openInode(inode: Inode, openFlags: number, cred: Cred, created: boolean, path: string): OpenFile | number {
+    // The description keeps what F_GETFL shows: not the open-time flags (do_dentry_open), not the
+    // per-descriptor O_CLOEXEC, and O_LARGEFILE always on a 64-bit kernel (force_o_largefile).
+    const flags = (openFlags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE
     const acc = flags & O_ACCMODE
     if (flags & O_DIRECTORY && !isDir(inode.mode)) return -Errno.ENOTDIR
     if (flags & O_PATH) {
@@ -345,16 +348,16 @@ export class Vfs {
       this.filePaths.set(f, { cwd: this.openCwd, path })
       return f
     }
-    if (isDir(inode.mode) && (acc !== O_RDONLY || flags & (O_TRUNC | O_CREAT))) return -Errno.EISDIR
+    if (isDir(inode.mode) && (acc !== O_RDONLY || openFlags & (O_TRUNC | O_CREAT))) return -Errno.EISDIR
     if (!created) {
       let mask = 0
       if (acc === O_RDONLY || acc === O_RDWR) mask |= R_OK
-      if (acc === O_WRONLY || acc === O_RDWR || flags & O_TRUNC) mask |= W_OK
+      if (acc === O_WRONLY || acc === O_RDWR || openFlags & O_TRUNC) mask |= W_OK
       const p = this.permission(inode, cred, mask)
       if (p) return p
     }
     const type = inode.mode & S_IFMT
-    const writes = acc !== O_RDONLY || (flags & O_TRUNC) !== 0
+    const writes = acc !== O_RDONLY || (openFlags & O_TRUNC) !== 0
     if (writes && inode.fs.readOnly && (type === S_IFREG || type === S_IFDIR || type === S_IFLNK)) return -Errno.EROFS
     let f: OpenFile | number
     switch (type) {
@@ -374,7 +377,7 @@ export class Vfs {
       case S_IFSOCK:
         return -Errno.ENXIO
       default:
-        if (flags & O_TRUNC && !created && type === S_IFREG && inode.truncate) {
+        if (openFlags & O_TRUNC && !created && type === S_IFREG && inode.truncate) {
           const t = inode.truncate(0)
           if (t) return t
         }
