@@ -26,13 +26,16 @@ export const STATX_BASIC_STATS = 0x7ff
 
 /** Seconds and nanoseconds of a time in ns (floor, so times before 1970 keep 0 <= nsec < 1e9). */
 export function splitNs(ns: number): [number, number] {
+  if (!Number.isFinite(ns)) return [0, 0]
   const sec = Math.floor(ns / 1e9)
   const nsec = Math.min(999_999_999, Math.max(0, Math.round(ns - sec * 1e9)))
   return [sec, nsec]
 }
 
-const u64 = (dv: DataView, at: number, v: number): void => dv.setBigUint64(at, BigInt.asUintN(64, BigInt(Math.trunc(v))), true)
-const i64 = (dv: DataView, at: number, v: number): void => dv.setBigInt64(at, BigInt.asIntN(64, BigInt(Math.trunc(v))), true)
+// BigInt() throws on NaN and infinities: a bad value from a file system becomes 0, not an exception.
+const big = (v: number): bigint => (Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n)
+const u64 = (dv: DataView, at: number, v: number): void => dv.setBigUint64(at, BigInt.asUintN(64, big(v)), true)
+const i64 = (dv: DataView, at: number, v: number): void => dv.setBigInt64(at, BigInt.asIntN(64, big(v)), true)
 
 export function encodeStat(s: Stat): Uint8Array {
   const b = new Uint8Array(STAT_SIZE)

@@ -313,8 +313,8 @@ export function putDirent64(buf: Uint8Array, at: number, ino: number, off: numbe
   const reclen = (19 + name.length + 1 + 7) & ~7
   if (at + reclen > buf.length) return -1
   const dv = new DataView(buf.buffer, buf.byteOffset + at, reclen)
-  dv.setBigUint64(0, BigInt(ino), true)
-  dv.setBigInt64(8, BigInt(off), true)
+  dv.setBigUint64(0, BigInt.asUintN(64, BigInt(Number.isSafeInteger(ino) ? ino : 0)), true)
+  dv.setBigInt64(8, BigInt(Number.isSafeInteger(off) ? off : 0), true)
   dv.setUint16(16, reclen, true)
   dv.setUint8(18, type)
   buf.set(name, at + 19)
