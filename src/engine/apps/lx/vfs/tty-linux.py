@@ -35,8 +35,8 @@ for case in json.load(sys.stdin):
     t[1] = (termios.OPOST | termios.ONLCR) & ~case.get('oflag_off', 0) | case.get('oflag_on', 0)
     t[3] = (termios.ISIG | termios.ICANON | termios.ECHO | termios.ECHOE | termios.ECHOK |
             termios.ECHOCTL | termios.ECHOKE | termios.IEXTEN)
-    t[0] &= ~case.get('iflag_off', 0)
-    t[3] &= ~case.get('lflag_off', 0)
+    t[0] = (t[0] & ~case.get('iflag_off', 0)) | case.get('iflag_on', 0)
+    t[3] = (t[3] & ~case.get('lflag_off', 0)) | case.get('lflag_on', 0)
     defaults = {termios.VINTR: 3, termios.VQUIT: 0x1c, termios.VERASE: 0x7f, termios.VKILL: 0x15,
                 termios.VEOF: 4, termios.VTIME: 0, termios.VMIN: 1, termios.VSTART: 0x11,
                 termios.VSTOP: 0x13, termios.VSUSP: 0x1a, termios.VEOL: 0, termios.VREPRINT: 0x12,

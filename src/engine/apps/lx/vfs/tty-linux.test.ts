@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { Tty, ICANON, ECHOKE, ECHOCTL, ECHO, ISIG, IUTF8, OPOST, OCRNL, ONOCR } from './tty'
+import { Tty, ICANON, ECHOKE, ECHOCTL, ECHO, ISIG, IUTF8, OPOST, OCRNL, ONOCR, ECHOE, ICRNL, IGNCR, INLCR, ECHONL, NOFLSH, IEXTEN } from './tty'
 import { type Inode, O_NONBLOCK, O_RDWR } from './types'
 import { Errno } from './errno'
 
@@ -17,6 +17,8 @@ interface Case {
   iflag_off?: number
   oflag_off?: number
   oflag_on?: number
+  lflag_on?: number
+  iflag_on?: number
   /** Bytes a process writes after the input (output processing). */
   output?: string
 }
@@ -45,6 +47,13 @@ const cases: Case[] = [
   { name: 'no ISIG', pieces: ['a\x03\r'], lflag_off: ISIG },
   { name: 'raw mode', pieces: ['ab\x7f\x03\r'], lflag_off: ICANON | ISIG },
   { name: 'interrupt in raw mode with ISIG', pieces: ['ab', '\x03', 'c'], lflag_off: ICANON },
+  { name: 'no ECHOE: erase echoes the ERASE character', pieces: ['ab\x7f\r'], lflag_off: ECHOE },
+  { name: 'no ICRNL: CR is data, NL ends the line', pieces: ['a\rb\n'], iflag_off: ICRNL },
+  { name: 'IGNCR', pieces: ['a\rb\n'], iflag_on: IGNCR },
+  { name: 'INLCR', pieces: ['a\nb\r'], iflag_on: INLCR },
+  { name: 'ECHONL without ECHO', pieces: ['pw\r'], lflag_off: ECHO, lflag_on: ECHONL },
+  { name: 'NOFLSH keeps the line on ^C', pieces: ['ab', '\x03', 'c\r'], lflag_on: NOFLSH },
+  { name: 'no IEXTEN: ^W ^V ^R are data', pieces: ['a b\x17\x16\x12\r'], lflag_off: IEXTEN },
   { name: 'output: ONLCR', pieces: [], output: 'a\nb\r\n\tc\n' },
   { name: 'output: no OPOST', pieces: [], output: 'a\nb\n', oflag_off: OPOST },
   { name: 'output: OCRNL ONOCR', pieces: [], output: '\rab\rc\n', oflag_on: OCRNL | ONOCR },
@@ -54,8 +63,8 @@ const cases: Case[] = [
 function ours(c: Case): { echo: number[]; reads: number[][] } {
   const echo: number[] = []
   const tty = new Tty({ write: (b) => echo.push(...b), signalPgrp: () => {} })
-  tty.termios.lflag &= ~(c.lflag_off ?? 0)
-  tty.termios.iflag &= ~(c.iflag_off ?? 0)
+  tty.termios.lflag = (tty.termios.lflag & ~(c.lflag_off ?? 0)) | (c.lflag_on ?? 0)
+  tty.termios.iflag = (tty.termios.iflag & ~(c.iflag_off ?? 0)) | (c.iflag_on ?? 0)
   tty.termios.oflag = (tty.termios.oflag & ~(c.oflag_off ?? 0)) | (c.oflag_on ?? 0)
   const f = tty.open({} as Inode, O_RDWR | O_NONBLOCK)
   for (const p of c.pieces) tty.input(new TextEncoder().encode(p))
@@ -73,7 +82,7 @@ function ours(c: Case): { echo: number[]; reads: number[][] } {
 
 function linux(): Array<{ echo: number[]; reads: number[][] }> | null {
   const script = fileURLToPath(new URL('./tty-linux.py', import.meta.url))
-  const input = JSON.stringify(cases.map((c) => ({ pieces: c.pieces.map((p) => [...new TextEncoder().encode(p)]), lflag_off: c.lflag_off ?? 0, iflag_off: c.iflag_off ?? 0, oflag_off: c.oflag_off ?? 0, oflag_on: c.oflag_on ?? 0, output: [...new TextEncoder().encode(c.output ?? '')] })))
+  const input = JSON.stringify(cases.map((c) => ({ pieces: c.pieces.map((p) => [...new TextEncoder().encode(p)]), lflag_off: c.lflag_off ?? 0, iflag_off: c.iflag_off ?? 0, oflag_off: c.oflag_off ?? 0, oflag_on: c.oflag_on ?? 0, lflag_on: c.lflag_on ?? 0, iflag_on: c.iflag_on ?? 0, output: [...new TextEncoder().encode(c.output ?? '')] })))
   const r = spawnSync('python3', [script], { input, encoding: 'utf8', timeout: 60_000 })
   if (r.error || r.status !== 0) return null
   return JSON.parse(r.stdout)
