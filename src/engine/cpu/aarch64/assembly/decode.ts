@@ -360,11 +360,12 @@ function refineLdst(op: Op, insn: u32): Op {
     const scale = v == 1 && opc >= 2 ? 4 : size
     decImm = <u64>((insn >>> 10) & 0xFFF) << scale
     if (v == 0 && opc == 0 && size == 3) return Op.STR_X_UIMM
-    if (v == 0 && opc == 1 && size == 3) return Op.LDR_X_UIMM
+    const toZr = (insn & 31) == 31 // loads into XZR keep the generic path
+    if (v == 0 && opc == 1 && size == 3 && !toZr) return Op.LDR_X_UIMM
     if (v == 0 && opc == 0 && size == 2) return Op.STR_W_UIMM
-    if (v == 0 && opc == 1 && size == 2) return Op.LDR_W_UIMM
+    if (v == 0 && opc == 1 && size == 2 && !toZr) return Op.LDR_W_UIMM
     if (v == 0 && opc == 0 && size == 0) return Op.STRB_UIMM
-    if (v == 0 && opc == 1 && size == 0) return Op.LDRB_UIMM
+    if (v == 0 && opc == 1 && size == 0 && !toZr) return Op.LDRB_UIMM
     return op
   }
   if (op == Op.LDST_IMM9) {

@@ -972,21 +972,21 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld64(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
-        setX(c, insn & 31, v)
+        store<u64>(c + ((insn & 31) << 3), v) // INVARIANT: rt != 31 (decode.ts refineLdst)
         break
       }
       case Op.LDR_W_UIMM: {
         const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld32(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
-        setX(c, insn & 31, v)
+        store<u64>(c + ((insn & 31) << 3), v) // INVARIANT: rt != 31 (decode.ts refineLdst)
         break
       }
       case Op.LDRB_UIMM: {
         const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld8(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
-        setX(c, insn & 31, v)
+        store<u64>(c + ((insn & 31) << 3), v) // INVARIANT: rt != 31 (decode.ts refineLdst)
         break
       }
       case Op.STR_X_UIMM: {
