@@ -237,15 +237,20 @@ export class Tty {
     const t = this.termios
     if (!(t.oflag & OPOST)) {
       this.trackColumns(data)
-      this.opts.write(data)
-      return data
+      // A copy: the sink may keep the bytes, the writer may reuse its buffer.
+      const copy = data.slice()
+      this.opts.write(copy)
+      return copy
     }
-    const out: number[] = []
-    for (const c0 of data) {
-      let c = c0
+    // At most two bytes out per byte in (NL → CR NL).
+    const out = new Uint8Array(data.length * 2)
+    let o = 0
+    for (let k = 0; k < data.length; k++) {
+      let c = data[k]
       if (c === 0x0a) {
         if (t.oflag & ONLCR) {
-          out.push(0x0d, 0x0a)
+          out[o++] = 0x0d
+          out[o++] = 0x0a
           this.column = 0
           continue
         }
@@ -253,9 +258,8 @@ export class Tty {
       } else if (c === 0x0d) {
         if (t.oflag & ONOCR && this.column === 0) continue
         if (t.oflag & OCRNL) {
-          c = 0x0a
           if (t.oflag & ONLRET) this.column = 0
-          out.push(c)
+          out[o++] = 0x0a
           continue
         }
         this.column = 0
@@ -269,9 +273,9 @@ export class Tty {
       } else if (!isCtl(c) && (c & 0xc0) !== 0x80) {
         this.column++ // UTF-8 continuation bytes take no column
       }
-      out.push(c)
+      out[o++] = c
     }
-    const bytes = Uint8Array.from(out)
+    const bytes = out.subarray(0, o)
     this.opts.write(bytes)
     return bytes
   }
