@@ -6,7 +6,7 @@ import { Vfs } from './vfs'
 import { ProcFs, type ProcInfo, type ProcView, formatMeminfo, formatStat, formatStatus, formatUptime, formatLoadavg } from './procfs'
 import { DevFs, KmsgLog } from './devfs'
 import { Tty } from './tty'
-import { type Cred, type Inode, type OpenFile, O_RDONLY, O_WRONLY, O_NONBLOCK, O_RDWR, O_DIRECTORY } from './types'
+import { type Cred, type Inode, type OpenFile, O_RDONLY, O_WRONLY, O_NONBLOCK, O_RDWR, O_DIRECTORY, AT_SYMLINK_NOFOLLOW } from './types'
 
 const root: Cred = { uid: 0, gid: 0 }
 const dec = new TextDecoder()
@@ -181,6 +181,37 @@ describe('procfs through the Vfs', () => {
     procs.set(42, proc(42, { exeInode: () => sh, exe: '/nonexistent (deleted)' }))
     expect(vfs.resolve(r, '/proc/self/exe', root)).toBe(sh)
     expect(vfs.readlink(r, '/proc/self/exe', root)).toBe('/nonexistent (deleted)')
+  })
+})
+
+describe('procfs and the process side calling back into the Vfs', () => {
+  it('a view that computes fd paths eagerly (with an fd open on /proc/self/fd) does not recurse', () => {
+    const fs = new RamFs({ rootMode: 0o755 })
+    const vfs = new Vfs(fs)
+    const open: OpenFile[] = []
+    let calls = 0
+    const view: ProcView = {
+      pids: () => [7],
+      process: (pid) => {
+        calls++
+        // As lx's view does: the path of every open file, right away.
+        return pid === 7 ? proc(7, { fds: open.map((f, k) => [k, vfs.openedPath(f) ?? '?'] as [number, string]), fdInode: (fd) => open[fd]?.inode ?? null }) : null
+      },
+      meminfo: () => ({}), uptime: () => ({ up: 0, idle: 0 }), cpuinfo: () => '', mounts: () => '', self: () => 7,
+    }
+    const r = vfs.root
+    vfs.mkdir(r, '/proc', 0o555, root)
+    vfs.mount('/proc', new ProcFs(view), 'proc')
+    const d = vfs.open(r, '/proc/self/fd', O_RDONLY | O_DIRECTORY, 0, root) as OpenFile
+    open.push(d)
+    expect(vfs.openedPath(d)).toBe('/proc/7/fd')
+    const buf = new Uint8Array(4096)
+    expect(d.getdents64(buf)).toBeGreaterThan(0)
+    expect(vfs.readlink(r, '/proc/self/fd/0', { uid: 5, gid: 5 })).toBe(-13) // dr-x------ of another user
+    expect(vfs.readlink(r, '/proc/self/fd/0', root)).toBe('/proc/7/fd')
+    expect(vfs.stat(r, '/proc/self/fd/0', root, AT_SYMLINK_NOFOLLOW)).toMatchObject({ uid: 0, mode: 0o120700 })
+    expect(vfs.resolve(r, '/proc/self/fd/0', root)).toBe(d.inode)
+    expect(calls).toBeLessThan(100)
   })
 })
 

@@ -69,8 +69,12 @@ export interface ProcInfo {
   cwd: string
   exe: string
   root?: string
-  /** Open fds: number → the path /proc/<pid>/fd/<n> links to ("pipe:[7]" for pipes). */
-  fds: Array<[number, string]>
+  /**
+   * Open fds: number → the path /proc/<pid>/fd/<n> links to ("pipe:[7]" for
+   * pipes). Better a function: paths are then computed only when a /proc
+   * file asks for them (computing them may itself look into /proc).
+   */
+  fds: Array<[number, string]> | (() => Array<[number, string]>)
   /** Where /proc/<pid>/fd/<n> leads when opened (a magic link: the open file's inode), if known. */
   fdInode?(fd: number): Inode | null
   /** The inodes /proc/<pid>/exe and cwd lead to (magic links; e.g. busybox re-executes /proc/self/exe). */
@@ -182,7 +186,7 @@ export function formatStatus(p: ProcInfo): string {
     'TracerPid:\t0',
     `Uid:\t${p.uid}\t${euid}\t${euid}\t${euid}`,
     `Gid:\t${p.gid}\t${egid}\t${egid}\t${egid}`,
-    `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, ...p.fds.map(([n]) => n + 1)))))}`,
+    `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, ...fdList(p).map(([n]) => n + 1)))))}`,
     `Groups:\t${(p.groups ?? []).map((g) => `${g} `).join('')}`,
     `NStgid:\t${tgid}`,
     `NSpid:\t${p.pid}`,
@@ -295,6 +299,8 @@ export function formatProcStat(s: ProcStatInfo, procsRunning: number): string {
 
 const nulJoin = (xs: string[]): string => xs.map((x) => x + '\0').join('')
 
+const fdList = (p: ProcInfo): Array<[number, string]> => (typeof p.fds === 'function' ? p.fds() : p.fds)
+
 /** The task's comm as Linux keeps it: at most 15 bytes (TASK_COMM_LEN 16 with the NUL). */
 export function commOf(p: ProcInfo): string {
   const b = enc.encode(p.comm)
@@ -306,14 +312,31 @@ export function commOf(p: ProcInfo): string {
 
 type Content = () => string | Uint8Array | number
 
+/** The owner of a node: fixed, or (for /proc/<pid>/…) the process's ids when asked. */
+type Owner = () => [number, number]
+
 abstract class ProcNode implements Inode {
   nlink = 1
   rdev = 0
   atimeNs: number
   mtimeNs: number
   ctimeNs: number
-  constructor(readonly fs: ProcFs, readonly ino: number, public mode: number, public uid = 0, public gid = 0) {
+  private fixedUid = 0
+  private fixedGid = 0
+  constructor(readonly fs: ProcFs, readonly ino: number, public mode: number, private readonly owner?: Owner) {
     this.atimeNs = this.mtimeNs = this.ctimeNs = fs.clock()
+  }
+  get uid(): number {
+    return this.owner ? this.owner()[0] : this.fixedUid
+  }
+  set uid(v: number) {
+    this.fixedUid = v
+  }
+  get gid(): number {
+    return this.owner ? this.owner()[1] : this.fixedGid
+  }
+  set gid(v: number) {
+    this.fixedGid = v
   }
   stat(): Stat {
     return statOf(this, 0, 0)
@@ -322,8 +345,8 @@ abstract class ProcNode implements Inode {
 }
 
 class ProcFileNode extends ProcNode {
-  constructor(fs: ProcFs, ino: number, mode: number, private readonly content: Content, uid = 0, gid = 0) {
-    super(fs, ino, S_IFREG | mode, uid, gid)
+  constructor(fs: ProcFs, ino: number, mode: number, private readonly content: Content, owner?: Owner) {
+    super(fs, ino, S_IFREG | mode, owner)
   }
   open(flags: number): OpenFile | number {
     const c = this.content()
@@ -333,9 +356,9 @@ class ProcFileNode extends ProcNode {
 }
 
 class ProcLinkNode extends ProcNode {
-  constructor(fs: ProcFs, ino: number, private readonly target: () => string | number, uid = 0, gid = 0, mode = 0o777,
+  constructor(fs: ProcFs, ino: number, private readonly target: () => string | number, owner?: Owner, mode = 0o777,
     private readonly magic?: () => Inode | null) {
-    super(fs, ino, S_IFLNK | mode, uid, gid)
+    super(fs, ino, S_IFLNK | mode, owner)
   }
   open(): OpenFile | number {
     return -Errno.ELOOP
@@ -359,8 +382,8 @@ interface Child {
 }
 
 class ProcDirNode extends ProcNode {
-  constructor(fs: ProcFs, ino: number, private readonly up: () => Inode, private readonly children: () => Child[], uid = 0, gid = 0, mode = 0o555) {
-    super(fs, ino, S_IFDIR | mode, uid, gid)
+  constructor(fs: ProcFs, ino: number, private readonly up: () => Inode, private readonly children: () => Child[], owner?: Owner, mode = 0o555) {
+    super(fs, ino, S_IFDIR | mode, owner)
     this.nlink = 2
   }
   open(flags: number): OpenFile | number {
@@ -460,8 +483,8 @@ export class ProcFs implements FileSystem {
 
   /** /proc/<pid>, cached while the process exists (so a cwd there stays the same inode). */
   private pidDir(pid: number): Inode | null {
-    const info = this.view.process(pid)
-    if (!info) {
+    // Existence by pids(): process() may be costly, and may itself resolve paths in /proc.
+    if (!this.view.pids().includes(pid)) {
       this.pidDirs.delete(pid)
       return null
     }
@@ -472,18 +495,21 @@ export class ProcFs implements FileSystem {
       const nodes = new Map<string, Inode>()
       const fdNodes = new Map<number, Inode>()
       let k = 1
-      const owner = (): [number, number] => [info.uid, info.gid]
+      const owner: Owner = () => {
+        const x = p()
+        return x ? [x.euid ?? x.uid, x.egid ?? x.gid] : [0, 0]
+      }
       const file = (name: string, mode: number, content: (x: ProcInfo) => string | Uint8Array): void => {
         nodes.set(name, new ProcFileNode(this, base + k++, mode, () => {
           const x = p()
           return x ? content(x) : -Errno.ESRCH
-        }, ...owner()))
+        }, owner))
       }
       const link = (name: string, target: (x: ProcInfo) => string, magic?: (x: ProcInfo) => Inode | null): void => {
         nodes.set(name, new ProcLinkNode(this, base + k++, () => {
           const x = p()
           return x ? target(x) : -Errno.ENOENT
-        }, ...owner(), 0o777, magic ? () => {
+        }, owner, 0o777, magic ? () => {
           const x = p()
           return x ? magic(x) : null
         } : undefined))
@@ -503,10 +529,10 @@ export class ProcFs implements FileSystem {
       const fdDir = new ProcDirNode(this, base + k++, () => dirRef.d!, () => {
         const x = p()
         if (!x) return []
-        return x.fds.map(([fd]) => ({ name: String(fd), node: () => this.fdNode(pid, fd, fdNodes) }))
-      }, ...owner(), 0o500)
+        return fdList(x).map(([fd]) => ({ name: String(fd), node: () => this.fdNode(pid, fd, fdNodes, owner) }))
+      }, owner, 0o500)
       nodes.set('fd', fdDir)
-      const dir = new ProcDirNode(this, base, () => this.root, () => [...nodes].map(([name, n]) => ({ name, node: () => n })), ...owner())
+      const dir = new ProcDirNode(this, base, () => this.root, () => [...nodes].map(([name, n]) => ({ name, node: () => n })), owner)
       dirRef.d = dir
       e = { dir, nodes, fdDir, fdNodes }
       this.pidDirs.set(pid, e)
@@ -514,16 +540,16 @@ export class ProcFs implements FileSystem {
     return e.dir
   }
 
-  private fdNode(pid: number, fd: number, cache: Map<number, Inode>): Inode | null {
+  private fdNode(pid: number, fd: number, cache: Map<number, Inode>, owner: Owner): Inode | null {
     const x = this.view.process(pid)
-    if (!x || !x.fds.some(([n]) => n === fd)) return null
+    if (!x || !fdList(x).some(([n]) => n === fd)) return null
     let n = cache.get(fd)
     if (!n) {
       n = new ProcLinkNode(this, FD_BASE + ((pid % 0x8000) << 12) + (fd & 0xfff), () => {
         const y = this.view.process(pid)
-        const e = y?.fds.find(([m]) => m === fd)
+        const e = y ? fdList(y).find(([m]) => m === fd) : undefined
         return e ? e[1] : -Errno.ENOENT
-      }, x.uid, x.gid, 0o700, () => {
+      }, owner, 0o700, () => {
         const y = this.view.process(pid)
         return y?.fdInode ? y.fdInode(fd) : null
       })

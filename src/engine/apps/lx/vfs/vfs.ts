@@ -716,8 +716,21 @@ export class Vfs {
     return false
   }
 
+  /** Nesting of getcwd: file systems that compute names (procfs) may come back here; a bound stops loops. */
+  private getcwdDepth = 0
+
   /** getcwd: the absolute path of a directory (-ENOENT once it has been removed). */
   getcwd(dir: Inode): string | number {
+    if (this.getcwdDepth > 3) return -Errno.ELOOP
+    this.getcwdDepth++
+    try {
+      return this.pathOfDir(dir)
+    } finally {
+      this.getcwdDepth--
+    }
+  }
+
+  private pathOfDir(dir: Inode): string | number {
     const names: string[] = []
     let i = dir
     const root = this.root
