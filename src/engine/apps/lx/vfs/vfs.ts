@@ -322,6 +322,7 @@ export class Vfs {
           const target = f.readlink ? f.readlink() : -Errno.EINVAL
           if (isErr(target)) return target
           if (target === '') return -Errno.ENOENT
+          this.openCwd = p.dir // the target is relative to the link's directory
           return this.openIn(p.dir, target, flags, mode, cred, st)
         }
         if (isDir(f.mode)) return -Errno.EISDIR
