@@ -244,6 +244,9 @@ export class Aarch64Machine {
   flushTlbPage(asid: number, vaddr: number): void { this.core.flushTlbPage(asid, vaddr) }
   invalidateCode(ramOffset: number, bytes: number): void { this.core.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
   clearExclusive(core: number): void { this.core.clearExclusive(core) }
-  /** Instructions retired on `core` since create (drives CNTVCT_EL0). */
+  /** Instructions retired on `core` since create. */
   instret(core: number): number { return this.core.instret(core) }
+  /** CNTVCT_EL0 on `core` reads instret(core) + offset (ticks of CNTFRQ =
+   *  100 MHz); the kernel sets the offset to align cores with its clock. */
+  setCounterOffset(core: number, ticks: number): void { this.core.setCounterOffset(core, ticks) }
 }
