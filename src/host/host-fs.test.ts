@@ -102,6 +102,20 @@ describe('NodeHostFs + HostFs', () => {
     port.close()
   })
 
+  it('a host FIFO opened twice is one pipe', () => {
+    const fifo = path.join(dir, 'fifo')
+    const mk = spawnSync('mkfifo', [fifo])
+    if (mk.status !== 0) return
+    const { vfs, r, port } = make(false)
+    const w = vfs.open(r, '/fifo', O_RDWR, 0, root) as OpenFile
+    const rd = vfs.open(r, '/fifo', O_RDONLY, 0, root) as OpenFile
+    expect(w.write(enc.encode('via fifo'))).toBe(8)
+    const b = new Uint8Array(16)
+    expect(rd.read(b)).toBe(8)
+    port.close()
+    fs.unlinkSync(fifo)
+  })
+
   it('getcwd and ".." through host directories', () => {
     const { vfs, r } = make(false)
     const etc = vfs.resolve(r, '/etc', root) as Inode

@@ -14,7 +14,7 @@ import { DirFile, FileBase } from './file'
 import { anonDev } from './ramfs'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
-  type UserMemory, FIONREAD, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
+  type UserMemory, FIONREAD, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
   seekPosition, dtype,
 } from './types'
 
@@ -93,14 +93,16 @@ export class HostFs implements FileSystem {
     this.dirs.set('/', this.root)
   }
 
-  /** The inode at `path` (not following a final symlink), or -errno. */
+  /** The inode at `path` (not following a final symlink), or -errno. (`dirs` holds FIFOs too.) */
   inodeAt(path: string): HostInode | number {
     const st = this.port.lstat(path)
     if (typeof st === 'number') {
       this.dirs.delete(path)
       return st
     }
-    if ((st.mode & S_IFMT) === S_IFDIR) {
+    // Directories and FIFOs keep one inode object per path: mount points and getcwd compare
+    // directories by identity, and the two ends of a FIFO meet on its inode.
+    if ((st.mode & S_IFMT) === S_IFDIR || (st.mode & S_IFMT) === S_IFIFO) {
       const known = this.dirs.get(path)
       if (known && known.ino === st.ino) {
         known.refresh(st)
