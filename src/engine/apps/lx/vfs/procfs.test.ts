@@ -128,6 +128,7 @@ describe('procfs through the Vfs', () => {
     expect(cat(vfs, '/proc/cpuinfo')).toContain('BogoMIPS')
     expect(cat(vfs, '/proc/version')).toMatch(/^Linux version /)
     expect(cat(vfs, '/proc/filesystems')).toContain('nodev\tproc\n')
+    expect(cat(vfs, '/proc/cmdline')).toBe('\n')
     expect(cat(vfs, '/proc/mounts')).toBe('rootfs / rootfs rw 0 0\nproc /proc proc rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n')
     expect(cat(vfs, '/proc/self/mounts')).toBe(cat(vfs, '/proc/mounts'))
   })

@@ -128,6 +128,8 @@ export interface ProcView {
   loadavg?(): [number, number, number]
   /** /proc/version line without the newline. */
   version?(): string
+  /** /proc/cmdline without the newline (lx's own command line). */
+  cmdline?(): string
   /** Extra files at the top of /proc: name → text. */
   extra?(): Record<string, () => string>
 }
@@ -434,6 +436,7 @@ export class ProcFs implements FileSystem {
     file('uptime', () => formatUptime(view.uptime()))
     file('cpuinfo', () => view.cpuinfo())
     file('version', () => (view.version ? view.version() : 'Linux version 6.1.0-lx (lx@l4lab) (l4lab) #1 SMP PREEMPT') + '\n')
+    file('cmdline', () => (view.cmdline ? view.cmdline() : '') + '\n')
     file('filesystems', () => ['tmpfs', 'ramfs', 'proc', 'devtmpfs', 'pipefs', 'hostfs'].map((t) => `nodev\t${t}\n`).join(''))
     file('loadavg', () => {
       const infos = view.pids().map((p) => view.process(p)).filter((p): p is ProcInfo => p !== null)
