@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { buildCorpus, CORPUS_OUT, corpusNames, runQemu } from '../../../../test/cpu/corpus'
-import { runElf } from './testing/harness'
+import { buildCorpus, CORPUS_OUT, corpusNames, runQemu } from './corpus'
+import { runElf } from '../../src/engine/cpu/aarch64/testing/harness'
 
 const names = corpusNames().filter((n) => n !== 'bench')
 

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { runQemu } from '../../../../test/cpu/corpus'
-import { buildProgram, Generator, opNames, Rng } from '../../../../test/cpu/random-programs'
-import { Aarch64Machine } from './machine'
-import { runElf } from './testing/harness'
+import { runQemu } from './corpus'
+import { buildProgram, Generator, opNames, Rng } from './random-programs'
+import { Aarch64Machine } from '../../src/engine/cpu/aarch64/machine'
+import { runElf } from '../../src/engine/cpu/aarch64/testing/harness'
 
 const SEED = Number(process.env.CPU_DIFF_SEED ?? 20261121)
 const PROGRAMS = Number(process.env.CPU_DIFF_PROGRAMS ?? 200)
@@ -19,7 +19,7 @@ describe('aarch64 random differential vs qemu-aarch64', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cpu-diff-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  const names = opNames(readFileSync(join(import.meta.dirname, 'assembly/ops.ts'), 'utf8'))
+  const names = opNames(readFileSync(join(import.meta.dirname, '../../src/engine/cpu/aarch64/assembly/ops.ts'), 'utf8'))
   // The probe machine maps every address to RAM page 0 with all access rights.
   const gen = new Generator(Aarch64Machine.create({ ramBytes: 1 << 16, cores: 1, translate: () => 0 }), names)
 

@@ -3,7 +3,7 @@
 // syndrome. Every address translates to some RAM page, so memory
 // instructions really access memory (and stores hit the code page too).
 import { describe, expect, test } from 'vitest'
-import { Aarch64Machine, ExitReason } from './machine'
+import { Aarch64Machine, ExitReason } from '../../src/engine/cpu/aarch64/machine'
 
 const WORDS = Number(process.env.CPU_FUZZ_WORDS ?? 1_000_000)
 
