@@ -170,7 +170,7 @@ export interface IdRegisters {
 
 /** Must match assembly/sysreg.ts. */
 const ID: IdRegisters = {
-  midr: 0x4c0f0010n, ctr: 0x84448004n, dczid: 4n, isar0: 0x10000n, isar1: 0n, pfr0: 0x11n, mmfr0: 0xff000025n, cntfrq: 100000000n,
+  midr: 0x4c0f0010n, ctr: 0x84448004n, dczid: 4n, isar0: 0x10000n, isar1: 0n, pfr0: 0x11n, mmfr0: 0x0f000025n, cntfrq: 100000000n,
 }
 
 export class Aarch64Machine {

@@ -36,8 +36,9 @@ export const ISAR0: u64 = 0x0000000000010000
 export const ISAR1: u64 = 0
 // PFR0: EL0/EL1 AArch64 only (1), FP (0 = implemented), AdvSIMD (0), GIC sysregs none.
 export const PFR0: u64 = 0x0000000000000011
-// MMFR0: 48-bit PA (5), 16-bit ASID (2 at [7:4]), 4 KiB granule only (TGran64 and TGran16 not supported).
-export const MMFR0: u64 = 0x00000000ff000025
+// MMFR0: 48-bit PA (5), 16-bit ASIDs (2 at [7:4]), 4 KiB granule only:
+// TGran4 [31:28] = 0 (supported), TGran64 [27:24] = 0xF, TGran16 [23:20] = 0 (not supported).
+export const MMFR0: u64 = 0x000000000f000025
 
 /** Reads an ID register in the S3_0_C0_Cm_op2 space; 0 for the reserved ones (as Linux reports). */
 function idReg(crm: u32, op2: u32): u64 {
