@@ -87,6 +87,26 @@ describe('tty: canonical mode', () => {
     expect(read(f)).toBe('z\n')
   })
 
+  it('holds at most 4096 bytes of unread input, lines and EOF marks included', () => {
+    const { tty, f } = setup()
+    tty.termios.lflag &= ~ECHO
+    for (let k = 0; k < 3000; k++) tty.input(key('line\n\x04'))
+    let lines = 0
+    let bytes = 0
+    let eofs = 0
+    for (let k = 0; k < 5000; k++) {
+      const r = f.read(new Uint8Array(100))
+      if (typeof r !== 'number') break
+      if (r === 0) eofs++
+      else {
+        lines++
+        bytes += r
+      }
+    }
+    expect(bytes + eofs).toBeLessThanOrEqual(4096)
+    expect(lines).toBeGreaterThan(600)
+  })
+
   it('EOF: ^D on an empty line reads 0, mid-line ends the line without a newline', () => {
     const { tty, f } = setup()
     tty.input(key('abc\x04'))

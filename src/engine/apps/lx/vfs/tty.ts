@@ -380,10 +380,17 @@ export class Tty {
   }
 
   /** Adds an ordinary character to the edited line or the raw queue, with echo. */
+  /** Bytes held for canonical reads (an end-of-file mark counts one, as n_tty stores a character for it). */
+  private canonHeld(): number {
+    let n = this.edit.length
+    for (const ln of this.lines) n += Math.max(1, ln.data.length - ln.off)
+    return n
+  }
+
   private store(c: number, echo: boolean): void {
     if (this.canon) {
-      // One byte stays free for the line's end, as n_tty keeps room for the newline.
-      if (this.edit.length >= TTY_BUF - 1) return
+      // The read buffer holds 4096 bytes in all; one stays free for a line's end.
+      if (this.canonHeld() >= TTY_BUF - 1) return
       if (this.edit.length === 0) this.editColumn = this.column
       this.edit.push(c)
     } else {
@@ -394,7 +401,12 @@ export class Tty {
     if (echo) this.echoChar(c)
   }
 
+  /** Ends the edited line (its terminator already in `edit`, or none for EOF); dropped when the buffer is full. */
   private commitLine(): void {
+    if (this.canonHeld() - this.edit.length + Math.max(1, this.edit.length) > TTY_BUF) {
+      this.edit = []
+      return
+    }
     this.lines.push({ data: Uint8Array.from(this.edit), off: 0 })
     this.edit = []
   }

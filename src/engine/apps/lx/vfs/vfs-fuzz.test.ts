@@ -181,7 +181,7 @@ describe('property: tty under random input', () => {
       } else {
         f.write(new Uint8Array(r() % 100).fill(r() & 0xff))
       }
-      expect(tty.available()).toBeLessThanOrEqual(4096 * 200)
+      if (tty.available() > 4096) throw new Error(`tty holds ${tty.available()} bytes`)
     }
     expect(out).toBeGreaterThan(0)
   })
