@@ -203,6 +203,9 @@ describe('setupLinuxFs over a host root (l4lab exec)', () => {
     expect(vfs.getcwd(t)).toBe('/tmp')
     expect(vfs.resolve(t, '../etc/motd', root)).not.toBeTypeOf('number')
     expect(vfs.mountsText()).toBe('hostfs / hostfs ro 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n')
+    // The host side may hand out a new inode object for /tmp: the mount is still found.
+    ;(vfs.mounts()[0].fs as HostFs).forget('/tmp')
+    expect(vfs.stat(vfs.root, '/tmp/scratch', root)).toMatchObject({ size: 7 })
     const z = file(vfs.open(vfs.root, '/dev/zero', O_RDONLY, 0, root))
     expect(z.read(new Uint8Array(4))).toBe(4)
     port.close()

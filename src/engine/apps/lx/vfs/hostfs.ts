@@ -69,6 +69,8 @@ export interface HostFsPort {
 }
 
 const HOSTFS_MAGIC = 0x486f5354
+/** Directory and FIFO inodes kept by path. */
+const MAX_KEPT = 20_000
 
 const join = (dir: string, name: string): string => (dir === '/' ? '/' + name : dir + '/' + name)
 const parentOf = (p: string): string => {
@@ -109,6 +111,12 @@ export class HostFs implements FileSystem {
         return known
       }
       const d = new HostInode(this, path, st)
+      // A walk over a large host tree must not grow this without bound; the Vfs finds
+      // mount points and names directories by inode number, so forgetting is safe.
+      if (this.dirs.size >= MAX_KEPT) {
+        this.dirs.clear()
+        this.dirs.set('/', this.root)
+      }
       this.dirs.set(path, d)
       return d
     }

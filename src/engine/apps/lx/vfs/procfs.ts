@@ -487,12 +487,18 @@ export class ProcFs implements FileSystem {
   /** /proc/<pid>, cached while the process exists (so a cwd there stays the same inode). */
   private pidDir(pid: number): Inode | null {
     // Existence by pids(): process() may be costly, and may itself resolve paths in /proc.
-    if (!this.view.pids().includes(pid)) {
+    const live = this.view.pids()
+    if (!live.includes(pid)) {
       this.pidDirs.delete(pid)
       return null
     }
     let e = this.pidDirs.get(pid)
     if (!e) {
+      // Forget the directories of processes that are gone (many short-lived ones may pass by).
+      if (this.pidDirs.size >= 64 && this.pidDirs.size >= 2 * live.length) {
+        const alive = new Set(live)
+        for (const old of this.pidDirs.keys()) if (!alive.has(old)) this.pidDirs.delete(old)
+      }
       const base = PID_BASE + (pid % 0x8000) * PID_SLOTS
       const p = (): ProcInfo | null => this.view.process(pid)
       const nodes = new Map<string, Inode>()

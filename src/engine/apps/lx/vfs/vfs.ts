@@ -61,7 +61,12 @@ export interface VfsOptions {
 const isErr = (r: unknown): r is number => typeof r === 'number'
 
 export class Vfs {
-  private readonly mountsByPoint = new Map<Inode, Mount>()
+  /**
+   * Mounts by the directory they cover, as (file system, inode number): file
+   * systems such as hostfs may hand out a new inode object for the same
+   * directory, and a mount must still be found under it.
+   */
+  private readonly mountsByPoint = new Map<FileSystem, Map<number, Mount>>()
   private readonly mountsByRoot = new Map<Inode, Mount>()
   private readonly mountList: Mount[] = []
   private readonly fifos = new WeakMap<Inode, Pipe>()
@@ -92,7 +97,12 @@ export class Vfs {
     const where = this.getcwd(at)
     if (isErr(where)) return where
     const m: Mount = { fs, mountpoint: at, source, path: where, options: options ?? (fs.readOnly ? 'ro' : 'rw') }
-    this.mountsByPoint.set(at, m)
+    let perFs = this.mountsByPoint.get(at.fs)
+    if (!perFs) {
+      perFs = new Map()
+      this.mountsByPoint.set(at.fs, perFs)
+    }
+    perFs.set(at.ino, m)
     this.mountsByRoot.set(fs.root, m)
     this.mountList.push(m)
     return 0
@@ -104,8 +114,8 @@ export class Vfs {
     if (isErr(at)) return at
     const m = this.mountsByRoot.get(at)
     if (!m || !m.mountpoint) return -Errno.EINVAL
-    if (this.mountsByPoint.has(at)) return -Errno.EBUSY // something is mounted on top of it
-    this.mountsByPoint.delete(m.mountpoint)
+    if (this.mountAt(at)) return -Errno.EBUSY // something is mounted on top of it
+    this.mountsByPoint.get(m.mountpoint.fs)?.delete(m.mountpoint.ino)
     this.mountsByRoot.delete(at)
     this.mountList.splice(this.mountList.indexOf(m), 1)
     return 0
@@ -122,8 +132,14 @@ export class Vfs {
   }
 
   private cross(i: Inode): Inode {
-    for (let m = this.mountsByPoint.get(i); m; m = this.mountsByPoint.get(i)) i = m.fs.root
+    for (let m = this.mountAt(i); m; m = this.mountAt(i)) i = m.fs.root
     return i
+  }
+
+  /** The mount covering directory `i`, if any. */
+  private mountAt(i: Inode): Mount | undefined {
+    if (this.mountsByPoint.size === 0 || !isDir(i.mode)) return undefined
+    return this.mountsByPoint.get(i.fs)?.get(i.ino)
   }
 
   /** '..' of a directory: above the root stays at the root; a mount root leads to its mount point's parent. */
@@ -170,7 +186,7 @@ export class Vfs {
     const p = this.permission(dir, cred, W_OK | X_OK)
     if (p) return p
     if (this.stickyDenied(dir, victim, cred)) return -Errno.EPERM
-    if (this.mountsByPoint.has(victim) || this.mountsByRoot.has(victim)) return -Errno.EBUSY
+    if (this.mountAt(victim) || this.mountsByRoot.has(victim)) return -Errno.EBUSY
     return 0
   }
 
