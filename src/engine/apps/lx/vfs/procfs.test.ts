@@ -6,6 +6,7 @@ import { Vfs } from './vfs'
 import { ProcFs, type ProcInfo, type ProcView, formatMeminfo, formatStat, formatStatus, formatUptime, formatLoadavg } from './procfs'
 import { DevFs, KmsgLog } from './devfs'
 import { Tty } from './tty'
+import { makePipe } from './pipe'
 import { type Cred, type Inode, type OpenFile, O_RDONLY, O_WRONLY, O_NONBLOCK, O_RDWR, O_DIRECTORY, AT_SYMLINK_NOFOLLOW } from './types'
 
 const root: Cred = { uid: 0, gid: 0 }
@@ -170,6 +171,17 @@ describe('procfs through the Vfs', () => {
     // Nothing can be created in /proc
     expect(vfs.mkdir(r, '/proc/x', 0o755, root)).toBeLessThan(0)
     expect(vfs.open(r, '/proc/new', O_WRONLY | 0o100, 0o644, root)).toBeLessThan(0)
+  })
+
+  it('/dev/stdin on a pipe opens that pipe', () => {
+    const { vfs, procs, r } = setup()
+    const [rd, wr] = makePipe(root)
+    procs.set(42, proc(42, { fdInode: (fd) => (fd === 0 ? rd.inode : null), fds: [[0, 'pipe:[1]']] }))
+    const again = vfs.open(r, '/dev/stdin', O_RDONLY, 0, root) as OpenFile
+    expect(wr.write(enc.encode('piped'))).toBe(5)
+    const b = new Uint8Array(8)
+    expect(again.read(b)).toBe(5)
+    expect(dec.decode(b.subarray(0, 5))).toBe('piped')
   })
 
   it('magic fd links open the file itself', () => {

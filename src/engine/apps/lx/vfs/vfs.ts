@@ -376,7 +376,15 @@ export class Vfs {
     const type = inode.mode & S_IFMT
     const writes = acc !== O_RDONLY || (openFlags & O_TRUNC) !== 0
     if (writes && inode.fs.readOnly && (type === S_IFREG || type === S_IFDIR || type === S_IFLNK)) return -Errno.EROFS
-    let f: OpenFile | number
+    let f: OpenFile | number = -Errno.ENXIO
+    // FIFOs and devices that open themselves: a pipe reached through /proc/<pid>/fd/N
+    // (/dev/stdin) gives a new file on that very pipe, host streams give themselves.
+    // Inodes of named FIFOs and device nodes answer ENXIO and are opened here.
+    if (type === S_IFIFO || type === S_IFCHR || type === S_IFBLK) f = inode.open(flags, cred)
+    if (f !== -Errno.ENXIO) {
+      if (!isErr(f)) this.filePaths.set(f, { cwd: this.openCwd, path })
+      return f
+    }
     switch (type) {
       case S_IFIFO: {
         let pipe = this.fifos.get(inode)
