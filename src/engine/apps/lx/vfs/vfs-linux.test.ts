@@ -141,7 +141,14 @@ function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: numb
       const s = vfs.stat(r, p, cred, op === 'lstat' ? AT_SYMLINK_NOFOLLOW : 0)
       return typeof s === 'number' ? errnoName(s) : describeStat(s.mode, s.nlink, s.size, s.uid, s.gid)
     }
-    case 'truncate': return err(vfs.truncate(r, p, extra % 10000, cred))
+    case 'truncate': {
+      // node:fs truncates by open(O_RDWR) + ftruncate, not truncate(2): do the same.
+      const f = vfs.open(r, p, O_RDWR, 0, cred)
+      if (typeof f === 'number') return errnoName(f)
+      const t = vfs.ftruncate(f, extra % 10000)
+      f.close()
+      return err(t)
+    }
     case 'read': {
       const f = vfs.open(r, p, O_RDONLY, 0, cred)
       if (typeof f === 'number') return errnoName(f)
@@ -204,30 +211,63 @@ const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', '
 /** Owners chown may set: -1 keeps, the others only make sense when the test runs as root. */
 const OWNERS = process.getuid?.() === 0 ? [-1, 0, 1234, 4321] : [-1]
 
-function differential(make: (seed: number) => FileSystem, seeds: number): { mismatches: string[]; kinds: Map<string, number> } {
-  const cred = { uid: process.getuid!(), gid: process.getgid!() }
+interface DiffOptions {
+  /** Run the host side with these effective ids (the test process must be root), and ours with the same cred. */
+  as?: { uid: number; gid: number }
+  ops?: string[]
+  /** Mode of each run's top directory. */
+  rootMode?: number
+}
+
+function differential(make: (seed: number) => FileSystem, seeds: number, o: DiffOptions = {}): { mismatches: string[]; kinds: Map<string, number> } {
+  const cred = o.as ? { ...o.as, groups: [] as number[] } : { uid: process.getuid!(), gid: process.getgid!() }
+  const ops = o.ops ?? OPS
   const mismatches: string[] = []
   const kinds = new Map<string, number>()
   for (let seed = 1; seed <= seeds; seed++) {
     const r = rng(seed * 7919)
     const root = path.join(base, `run${seed}-${Math.random().toString(36).slice(2)}`)
     fs.mkdirSync(root)
+    if (o.rootMode !== undefined) fs.chmodSync(root, o.rootMode)
     const vfs = new Vfs(make(seed))
     const vr = vfs.root
-    for (let step = 0; step < STEPS && mismatches.length < 5; step++) {
-      const op = OPS[r() % OPS.length]
-      const p = randomPath(r)
-      const q = randomPath(r)
-      const extra = r() % 1000
-      const h = hostOp(root, op, p, q, extra)
-      const o = ourOp(vfs, vr, op, p, q, extra, cred)
-      const kind = `${op}:${h.split(':')[0]}`
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
-      if (h !== o) mismatches.push(`seed ${seed} step ${step}: ${op} ${JSON.stringify(p)} ${JSON.stringify(q)} ${extra}: linux ${h}, ours ${o}`)
+    if (o.rootMode !== undefined) vfs.chmodInode(vr, o.rootMode, { uid: 0, gid: 0 })
+    // Changing ids costs a signal to every thread of the process: once per run, not per operation.
+    const run = (): void => {
+      for (let step = 0; step < STEPS && mismatches.length < 5; step++) {
+        const op = ops[r() % ops.length]
+        const p = randomPath(r)
+        const q = randomPath(r)
+        const extra = r() % 1000
+        const h = hostOp(root, op, p, q, extra)
+        const ours = ourOp(vfs, vr, op, p, q, extra, cred)
+        const kind = `${op}:${h.split(':')[0]}`
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+        if (h !== ours) mismatches.push(`seed ${seed} step ${step}: ${op} ${JSON.stringify(p)} ${JSON.stringify(q)} ${extra}: linux ${h}, ours ${ours}`)
+      }
     }
+    if (o.as) asUser(o.as, run)
+    else run()
   }
   return { mismatches, kinds }
 }
+
+/** Runs `f` with effective ids `as` and no supplementary groups, then returns to root. */
+function asUser<T>(as: { uid: number; gid: number }, f: () => T): T {
+  const groups = process.getgroups!()
+  process.setgroups!([])
+  process.setegid!(as.gid)
+  process.seteuid!(as.uid)
+  try {
+    return f()
+  } finally {
+    process.seteuid!(0)
+    process.setegid!(0)
+    process.setgroups!(groups)
+  }
+}
+
+const isRoot = process.platform === 'linux' && process.getuid?.() === 0 && typeof process.seteuid === 'function'
 
 describe('Vfs against Linux (host directory)', () => {
   it.skipIf(process.platform !== 'linux')(`tmpfs gives the same results for ${SEEDS} × ${STEPS} random operations`, () => {
@@ -236,6 +276,25 @@ describe('Vfs against Linux (host directory)', () => {
     if (process.env.VFS_DIFF_STATS) console.log([...kinds].sort().map(([k, n]) => `${k}=${n}`).join(' '))
     // The runs must reach successes and many different errors, not just ENOENT.
     expect(kinds.size).toBeGreaterThan(40)
+  })
+
+  it.skipIf(!isRoot)(`tmpfs as an unprivileged user (permissions, sticky directories) for ${SEEDS} × ${STEPS} operations`, () => {
+    // The host's access(2) checks the real uid, which seteuid leaves as root: not compared.
+    // Our links follow protected_hardlinks=1 (the distributions' default); without it on the host, no links.
+    const protectedLinks = (() => {
+      try {
+        return fs.readFileSync('/proc/sys/fs/protected_hardlinks', 'utf8').trim() === '1'
+      } catch {
+        return false
+      }
+    })()
+    const ops = OPS.filter((x) => x !== 'access' && (protectedLinks || x !== 'link'))
+    fs.chmodSync(base, 0o755) // mkdtemp made it 0700: the user must be able to reach the runs
+    for (const rootMode of [0o777, 0o1777]) {
+      const { mismatches, kinds } = differential(() => new RamFs({ rootMode: 0o755 }), SEEDS, { as: { uid: 65534, gid: 65534 }, ops, rootMode })
+      expect(mismatches).toEqual([])
+      expect([...kinds.keys()].filter((k) => k.endsWith(':EACCES')).length).toBeGreaterThan(5)
+    }
   })
 
   it.skipIf(process.platform !== 'linux')(`a writable hostfs gives the same results for 2 × ${STEPS} random operations`, () => {

@@ -258,6 +258,10 @@ export class Vfs {
     else dir = this.walk(start, path.slice(0, cut), cred, true, st)
     if (isErr(dir)) return dir
     if (!isDir(dir.mode)) return -Errno.ENOTDIR
+    // link_path_walk checks search permission on the directory of the last component
+    // too, before anything looks at that component ('.', '..', existence).
+    const x = this.permission(dir, cred, X_OK)
+    if (x) return x
     if (utf8Length(name) > NAME_MAX) return -Errno.ENAMETOOLONG
     return { dir, name, slash }
   }
@@ -489,11 +493,14 @@ export class Vfs {
 
   /** fchownat / fchown on an inode; -1 leaves an id unchanged. */
   chownInode(i: Inode, uid: number, gid: number, cred: Cred): number {
-    const newUid = uid === -1 || uid === 0xffffffff ? i.uid : uid
-    const newGid = gid === -1 || gid === 0xffffffff ? i.gid : gid
+    const setUid = uid !== -1 && uid !== 0xffffffff
+    const setGid = gid !== -1 && gid !== 0xffffffff
+    const newUid = setUid ? uid : i.uid
+    const newGid = setGid ? gid : i.gid
     if (cred.uid !== 0) {
-      if (newUid !== i.uid) return -Errno.EPERM
-      if (newGid !== i.gid && (cred.uid !== i.uid || !this.inGroup(cred, newGid))) return -Errno.EPERM
+      // chown_ok / chgrp_ok: only the owner, keeping the owner, and giving the file to one of its groups.
+      if (setUid && (cred.uid !== i.uid || uid !== i.uid)) return -Errno.EPERM
+      if (setGid && (cred.uid !== i.uid || !(gid === i.gid || this.inGroup(cred, gid)))) return -Errno.EPERM
     }
     if (i.fs.readOnly) return -Errno.EROFS
     if (newUid === i.uid && newGid === i.gid && (uid === -1 || gid === -1)) {
@@ -573,20 +580,33 @@ export class Vfs {
   // --------------------------------------------------------- directory ops
 
   /** Common start of the calls that create a name: the parent, EEXIST before EACCES before EROFS (as filename_create). */
-  private createPrep(cwd: Inode, path: string, cred: Cred, dirOk: boolean): ParentResult | number {
+  private createPrep(cwd: Inode, path: string, cred: Cred, dirOk: boolean, check?: (dir: Inode) => number): ParentResult | number {
     const p = this.walkParent(cwd, path, cred, { links: 0 })
     if (isErr(p)) return p
     if (p.name === '' || p.name === '.' || p.name === '..') return -Errno.EEXIST
-    const x = this.permission(p.dir, cred, X_OK)
-    if (x) return x
     const found = p.dir.lookup ? p.dir.lookup(p.name) : -Errno.ENOENT
     if (!isErr(found)) return -Errno.EEXIST
     if (found !== -Errno.ENOENT) return found
     if (p.slash && !dirOk) return -Errno.ENOENT
-    const w = this.permission(p.dir, cred, W_OK)
-    if (w) return w
     if (p.dir.fs.readOnly) return -Errno.EROFS
+    // Checks of the caller that come between filename_create and may_create (linkat's).
+    const c = check ? check(p.dir) : 0
+    if (c) return c
+    const w = this.permission(p.dir, cred, W_OK | X_OK)
+    if (w) return w
     return p
+  }
+
+  /**
+   * may_linkat with protected_hardlinks on (the default of Linux
+   * distributions): only the owner, root, or someone who may read and write
+   * a plain regular file (not set-id) may hard-link it.
+   */
+  private mayLink(old: Inode, cred: Cred): number {
+    if (cred.uid === 0 || cred.uid === old.uid) return 0
+    const setid = (old.mode & S_ISUID) !== 0 || (old.mode & (S_ISGID | 0o010)) === (S_ISGID | 0o010)
+    if (isReg(old.mode) && !setid && this.permission(old, cred, R_OK | W_OK) === 0) return 0
+    return -Errno.EPERM
   }
 
   mkdir(cwd: Inode, path: string, mode: number, cred: Cred): number {
@@ -633,15 +653,19 @@ export class Vfs {
     if (flags & ~(AT_SYMLINK_FOLLOW | 0x1000)) return -Errno.EINVAL
     const old = this.resolve(oldCwd, oldPath, cred, !(flags & AT_SYMLINK_FOLLOW))
     if (isErr(old)) return old
-    const p = this.createPrep(newCwd, newPath, cred, false)
+    const p = this.createPrep(newCwd, newPath, cred, false, (dir) => (old.fs !== dir.fs ? -Errno.EXDEV : this.mayLink(old, cred)))
     if (isErr(p)) return p
-    if (old.fs !== p.dir.fs) return -Errno.EXDEV
     if (isDir(old.mode)) return -Errno.EPERM
     if (!p.dir.link) return -Errno.EPERM
     return p.dir.link(p.name, old)
   }
 
-  /** unlinkat (AT_REMOVEDIR: rmdir). */
+  /**
+   * unlinkat (AT_REMOVEDIR: rmdir), in do_unlinkat / do_rmdir's order: the
+   * kind of last component, EROFS, existence, trailing slashes (unlink),
+   * then may_delete (write and search permission, sticky directories, the
+   * victim's type), mount points, and the file system (ENOTEMPTY).
+   */
   unlink(cwd: Inode, path: string, cred: Cred, flags = 0): number {
     const rmdir = (flags & 0x200) !== 0
     if (flags & ~0x200) return -Errno.EINVAL
@@ -652,19 +676,16 @@ export class Vfs {
       if (p.name === '..') return -Errno.ENOTEMPTY
       if (p.name === '') return -Errno.EBUSY
     } else if (p.name === '' || p.name === '.' || p.name === '..') return -Errno.EISDIR
-    const x = this.permission(p.dir, cred, X_OK)
-    if (x) return x
+    if (p.dir.fs.readOnly) return -Errno.EROFS
     const victim = p.dir.lookup ? p.dir.lookup(p.name) : -Errno.ENOENT
     if (isErr(victim)) return victim
-    if (rmdir) {
-      if (!isDir(victim.mode)) return -Errno.ENOTDIR
-    } else {
-      if (isDir(victim.mode)) return -Errno.EISDIR
-      if (p.slash) return -Errno.ENOTDIR
-    }
-    if (p.dir.fs.readOnly) return -Errno.EROFS
-    const d = this.mayDelete(p.dir, victim, cred)
-    if (d) return d
+    if (!rmdir && p.slash) return isDir(victim.mode) ? -Errno.EISDIR : -Errno.ENOTDIR
+    const perm = this.permission(p.dir, cred, W_OK | X_OK)
+    if (perm) return perm
+    if (this.stickyDenied(p.dir, victim, cred)) return -Errno.EPERM
+    if (rmdir && !isDir(victim.mode)) return -Errno.ENOTDIR
+    if (!rmdir && isDir(victim.mode)) return -Errno.EISDIR
+    if (this.mountAt(victim) || this.mountsByRoot.has(victim)) return -Errno.EBUSY
     if (rmdir) return p.dir.rmdir ? p.dir.rmdir(p.name) : -Errno.EPERM
     return p.dir.unlink ? p.dir.unlink(p.name) : -Errno.EPERM
   }
