@@ -91,6 +91,11 @@ function hostOp(root: string, op: string, p: string, q: string, extra: number): 
       }
       case 'access': fs.accessSync(hp(p), extra % 8); return 'ok'
       case 'chmod': fs.chmodSync(hp(p), extra & 0o7777); return 'ok'
+      case 'utimes': {
+        fs.utimesSync(hp(p), extra, extra * 2)
+        const st = fs.statSync(hp(p))
+        return `times:${Math.floor(st.atimeMs / 1000)}:${Math.floor(st.mtimeMs / 1000)}`
+      }
       case 'chown': fs.lchownSync(hp(p), OWNERS[extra % OWNERS.length], OWNERS[(extra >> 3) % OWNERS.length]); return 'ok'
     }
   } catch (e) {
@@ -176,6 +181,12 @@ function ourOp(vfs: Vfs, r: Inode, op: string, p: string, q: string, extra: numb
     }
     case 'access': return err(vfs.access(r, p, extra % 8, cred))
     case 'chmod': return err(vfs.chmod(r, p, extra & 0o7777, cred))
+    case 'utimes': {
+      const e = vfs.utimens(r, p, [{ sec: extra, nsec: 0 }, { sec: extra * 2, nsec: 0 }], cred)
+      if (e) return errnoName(e)
+      const st = vfs.stat(r, p, cred)
+      return typeof st === 'number' ? errnoName(st) : `times:${Math.floor(st.atimeNs / 1e9)}:${Math.floor(st.mtimeNs / 1e9)}`
+    }
     case 'chown': return err(vfs.chown(r, p, OWNERS[extra % OWNERS.length], OWNERS[(extra >> 3) % OWNERS.length], cred, AT_SYMLINK_NOFOLLOW))
     case 'list': {
       const f = vfs.open(r, p, O_RDONLY | O_DIRECTORY, 0, cred)
@@ -207,7 +218,7 @@ function listNames(f: OpenFile): string[] {
 const SEEDS = Number(process.env.VFS_DIFF_SEEDS ?? 6)
 const STEPS = 2000
 
-const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list', 'read', 'pwrite', 'access', 'chmod', 'chown']
+const OPS = ['mkdir', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'readlink', 'open', 'open', 'open', 'stat', 'lstat', 'truncate', 'list', 'read', 'pwrite', 'access', 'chmod', 'chown', 'utimes']
 /** Owners chown may set: -1 keeps, the others only make sense when the test runs as root. */
 const OWNERS = process.getuid?.() === 0 ? [-1, 0, 1234, 4321] : [-1]
 
