@@ -14,7 +14,7 @@ import { RamFs, type RamDir } from './ramfs'
 import type { Tty } from './tty'
 import {
   type Cred, type Inode, type IoResult, type OpenFile, O_NONBLOCK, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
-  S_IFCHR, WaitQueue, canRead, canWrite, dec, enc, makedev, major, minor, SEEK_SET, SEEK_END, SEEK_CUR,
+  S_IFCHR, WaitQueue, canRead, canWrite, dec, enc, makedev, SEEK_SET, SEEK_END, SEEK_CUR,
 } from './types'
 
 export const DEV_NULL = makedev(1, 3)
@@ -126,8 +126,6 @@ export class DevFs extends RamFs {
     if ((inode.mode & 0o170000) !== S_IFCHR) return -Errno.ENXIO
     const o = this.openers.get(inode.rdev)
     if (!o) return -Errno.ENXIO
-    void major
-    void minor
     return o(inode, flags, cred)
   }
 }

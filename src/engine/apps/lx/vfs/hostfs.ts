@@ -15,7 +15,7 @@ import { anonDev } from './ramfs'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
   type UserMemory, FIONREAD, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
-  seekPosition, dtype,
+  seekPosition,
 } from './types'
 
 export interface HostStat {
@@ -275,10 +275,6 @@ export class HostInode implements Inode {
       if (typeof st !== 'number') this.refresh(st)
     }
     return r
-  }
-
-  get dtype(): number {
-    return dtype(this.mode)
   }
 }
 

@@ -14,7 +14,7 @@ import { Errno } from './errno'
 import { DirFile, FileBase } from './file'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
-  S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, RENAME_EXCHANGE, O_APPEND, canRead, canWrite, dtype, isDir, statOf,
+  S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, RENAME_EXCHANGE, O_APPEND, canRead, canWrite, dtype, statOf,
   seekPosition, MAX_FILE_SIZE, FIONREAD, type UserMemory, makedev,
 } from './types'
 
@@ -411,5 +411,3 @@ export class RamFileHandle extends FileBase {
   }
 }
 
-export const isRamDir = (i: Inode): i is RamDir => i instanceof RamDir
-export { isDir }

@@ -436,14 +436,13 @@ export class Tty {
         if (isAlnum(c)) seenAlnum = true
         else if (seenAlnum) break
       }
-      const before = this.edit.slice(start)
       this.edit.length = start
-      if (l & ECHO) this.echoErase(c, before.length)
+      if (l & ECHO) this.echoErase(c)
       if (kind === 'char') break
     }
   }
 
-  private echoErase(c: number, _len: number): void {
+  private echoErase(c: number): void {
     const l = this.termios.lflag
     if (!(l & ECHOE)) {
       this.echoChar(this.termios.cc[VERASE])
@@ -614,7 +613,7 @@ export class Tty {
     this.waitq.wakeAll()
   }
 
-  ioctl(file: OpenFile, cmd: number, arg: number, mem: UserMemory, ctx?: IoctlContext): number {
+  ioctl(cmd: number, arg: number, mem: UserMemory, ctx?: IoctlContext): number {
     const put = (b: Uint8Array): number => (mem.write(arg, b) ? 0 : -Errno.EFAULT)
     const u32 = (v: number): Uint8Array => {
       const b = new Uint8Array(4)
@@ -720,7 +719,6 @@ export class Tty {
       case TIOCVHANGUP:
         return ctx && ctx.uid !== 0 ? -Errno.EPERM : 0
       default:
-        void file
         return -Errno.ENOTTY
     }
   }
@@ -748,7 +746,7 @@ export class TtyFile extends FileBase {
     return this.tty.write(data)
   }
   override ioctl(cmd: number, arg: number, mem: UserMemory, ctx?: IoctlContext): number {
-    return this.tty.ioctl(this, cmd, arg, mem, ctx)
+    return this.tty.ioctl(cmd, arg, mem, ctx)
   }
   override poll(): number {
     return this.tty.poll()

@@ -841,4 +841,3 @@ function escapeMountPath(p: string): string {
   return p.replace(/[ \t\n\\]/g, (c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0'))
 }
 
-export { S_IFDIR }
