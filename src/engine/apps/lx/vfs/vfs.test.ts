@@ -85,6 +85,12 @@ describe('path resolution', () => {
     const opened = file(vfs.open(b, '../b/./f', O_RDONLY, 0, root))
     expect(vfs.openedPath(opened)).toBe('/a/b/f')
     expect(vfs.openedPath(file(vfs.open(r, '/lb', O_RDONLY, 0, root)))).toBe('/a/b')
+    // Through symlinks the real place is named: /lb/up/a/lf is /a/b/f.
+    expect(vfs.openedPath(file(vfs.open(r, '/lb/up/a/lf', O_RDONLY, 0, root)))).toBe('/a/b/f')
+    const created = file(vfs.open(b, 'new', O_WRONLY | O_CREAT, 0o644, root))
+    expect(vfs.openedPath(created)).toBe('/a/b/new')
+    vfs.unlink(b, 'new', root)
+    expect(vfs.openedPath(created)).toBe('/a/b/new (deleted)')
     expect(vfs.resolve(r, '/a/b/f/', root)).toBe(-Errno.ENOTDIR)
     expect(vfs.resolve(r, '/a/b/f/x', root)).toBe(-Errno.ENOTDIR)
     expect(vfs.resolve(r, '/a/lf/', root)).toBe(-Errno.ENOTDIR)

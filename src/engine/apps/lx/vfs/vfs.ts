@@ -51,6 +51,17 @@ interface ParentResult {
 
 interface WalkState {
   links: number
+  /** Where the walk's last component was found (after symlinks): for openedPath. */
+  lastDir?: Inode | null
+  lastName?: string
+}
+
+/** How an open file was named: its directory and name when known, else the path given. */
+interface OpenedName {
+  dir: Inode | null
+  name: string
+  cwd: Inode | null
+  path: string
 }
 
 export interface VfsOptions {
@@ -70,7 +81,7 @@ export class Vfs {
   private readonly mountsByRoot = new Map<Inode, Mount>()
   private readonly mountList: Mount[] = []
   private readonly fifos = new WeakMap<Inode, Pipe>()
-  private readonly filePaths = new WeakMap<OpenFile, { cwd: Inode | null; path: string }>()
+  private readonly filePaths = new WeakMap<OpenFile, OpenedName>()
   readonly clock: () => number
   devices: DeviceOpener
 
@@ -215,7 +226,10 @@ export class Vfs {
   private followLink(dir: Inode, link: Inode, cred: Cred, st: WalkState): Inode | number {
     if (++st.links > MAX_SYMLINKS) return -Errno.ELOOP
     const magic = link.follow ? link.follow() : null
-    if (magic) return this.cross(magic)
+    if (magic) {
+      st.lastDir = null // a magic link names no directory entry
+      return this.cross(magic)
+    }
     const target = link.readlink ? link.readlink() : -Errno.EINVAL
     if (isErr(target)) return target
     if (target === '') return -Errno.ENOENT
@@ -235,6 +249,9 @@ export class Vfs {
       if (isLnk(r.mode) && (!last || follow || slash)) {
         r = this.followLink(cur, r, cred, st)
         if (isErr(r)) return r
+      } else if (last) {
+        st.lastDir = cur
+        st.lastName = comps[k]
       }
       cur = r
     }
@@ -303,6 +320,7 @@ export class Vfs {
   private openCwd: Inode | null = null
 
   private openIn(cwd: Inode, path: string, flags: number, mode: number, cred: Cred, st: WalkState): OpenFile | number {
+    st.lastDir = null
     if ((flags & O_TMPFILE) === O_TMPFILE) return -Errno.EOPNOTSUPP
     const acc = flags & O_ACCMODE
     if (acc === 3 && !(flags & O_PATH)) return -Errno.EINVAL
@@ -332,6 +350,8 @@ export class Vfs {
         if (isErr(c)) return c
         inode = c
         created = true
+        st.lastDir = p.dir
+        st.lastName = p.name
       } else {
         if (flags & O_EXCL) return -Errno.EEXIST
         const f = this.cross(found)
@@ -347,6 +367,8 @@ export class Vfs {
         }
         if (isDir(f.mode)) return -Errno.EISDIR
         inode = f
+        st.lastDir = p.dir
+        st.lastName = p.name
       }
     } else {
       const r = this.walk(cwd, path, cred, !(flags & O_NOFOLLOW), st)
@@ -354,11 +376,11 @@ export class Vfs {
       inode = r
       if (isLnk(inode.mode) && !(flags & O_PATH)) return -Errno.ELOOP
     }
-    return this.openInode(inode, flags, cred, created, path)
+    return this.openInode(inode, flags, cred, created, { dir: st.lastDir ?? null, name: st.lastName ?? '', cwd: this.openCwd, path })
   }
 
   /** The checks of do_open after resolution, then the file system's or device's open. */
-  private openInode(inode: Inode, openFlags: number, cred: Cred, created: boolean, path: string): OpenFile | number {
+  private openInode(inode: Inode, openFlags: number, cred: Cred, created: boolean, named: OpenedName): OpenFile | number {
     // The description keeps what F_GETFL shows: not the open-time flags (do_dentry_open), not the
     // per-descriptor O_CLOEXEC, and O_LARGEFILE always on a 64-bit kernel (force_o_largefile).
     const flags = (openFlags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE
@@ -366,7 +388,7 @@ export class Vfs {
     if (flags & O_DIRECTORY && !isDir(inode.mode)) return -Errno.ENOTDIR
     if (flags & O_PATH) {
       const f = new PathFile(inode, flags)
-      this.filePaths.set(f, { cwd: this.openCwd, path })
+      this.filePaths.set(f, named)
       return f
     }
     if (isDir(inode.mode) && (acc !== O_RDONLY || openFlags & (O_TRUNC | O_CREAT))) return -Errno.EISDIR
@@ -386,7 +408,7 @@ export class Vfs {
     // Inodes of named FIFOs and device nodes answer ENXIO and are opened here.
     if (type === S_IFIFO || type === S_IFCHR || type === S_IFBLK) f = inode.open(flags, cred)
     if (f !== -Errno.ENXIO) {
-      if (!isErr(f)) this.filePaths.set(f, { cwd: this.openCwd, path })
+      if (!isErr(f)) this.filePaths.set(f, named)
       return f
     }
     switch (type) {
@@ -412,15 +434,16 @@ export class Vfs {
         }
         f = inode.open(flags, cred)
     }
-    if (!isErr(f)) this.filePaths.set(f, { cwd: this.openCwd, path })
+    if (!isErr(f)) this.filePaths.set(f, named)
     return f
   }
 
   /**
-   * The absolute path a file was opened by, for /proc/<pid>/fd and
-   * /proc/<pid>/exe: the cwd's path joined with the path given, with '.'
-   * and '..' removed lexically (computed when asked, not at every open).
-   * Directories give their getcwd path.
+   * The absolute path of an open file, for /proc/<pid>/fd and maps: the
+   * path of the directory its name was found in (after symlinks) and the
+   * name, computed when asked, not at every open. Directories give their
+   * getcwd path; files reached through magic links fall back to the path
+   * given, normalized lexically.
    */
   openedPath(f: OpenFile): string | undefined {
     if (isDir(f.inode.mode)) {
@@ -429,6 +452,11 @@ export class Vfs {
     }
     const e = this.filePaths.get(f)
     if (!e) return undefined
+    if (e.dir) {
+      // Exact: the directory the name was found in, wherever symlinks led.
+      const d = this.getcwd(e.dir)
+      if (!isErr(d)) return (d === '/' ? '' : d) + '/' + e.name + (f.inode.nlink === 0 ? ' (deleted)' : '')
+    }
     let full = e.path
     if (!full.startsWith('/')) {
       const base = e.cwd ? this.getcwd(e.cwd) : '/'
@@ -445,7 +473,7 @@ export class Vfs {
 
   /** Records the path of an open file made elsewhere (e.g. an fd passed in). */
   setOpenedPath(f: OpenFile, path: string): void {
-    this.filePaths.set(f, { cwd: null, path })
+    this.filePaths.set(f, { dir: null, name: '', cwd: null, path })
   }
 
   // ------------------------------------------------------------ attributes
