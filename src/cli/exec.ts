@@ -8,7 +8,7 @@
  */
 import { fstatSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { ExecBoard } from '../engine/lab/exec-board'
 import { StdinBuffer, type HostStreamInfo } from '../engine/apps/lx/host-stdio'
 import { HostFs } from '../engine/apps/lx/vfs/hostfs'
@@ -58,6 +58,12 @@ export async function execCommand(argv: string[]): Promise<number> {
   for (const e of env) lxArgs.push('--env', e)
   lxArgs.push('--', ...args)
 
+  // /tmp is private to the guest; host directories the program needs that lie in /tmp stay visible.
+  const binds = new Set<string>()
+  for (const dir of [process.cwd(), path.includes('/') ? dirname(path) : '']) {
+    const m = /^\/tmp\/[^/]+/.exec(dir)
+    if (m) binds.add(m[0])
+  }
   const stdin = new StdinBuffer()
   let wake: (() => void) | null = null
   const poke = () => {
@@ -85,6 +91,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: rw }), { writable: rw }),
       stdio: { write: (fd, data) => writeAll(fd, data), describe: (fd) => describeFd(fd) },
       stdin,
+      binds: [...binds].map((b) => ({ path: b, fs: () => new HostFs(new NodeHostFs({ root: b, writable: rw }), { writable: rw }) })),
     },
     log: (text) => {
       if (!text.startsWith('moe:')) writeAll(2, new TextEncoder().encode(text))

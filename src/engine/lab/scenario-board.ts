@@ -39,6 +39,7 @@ export interface ScenarioBoardSpec {
 }
 
 const SYSTEM_LOG = 'l4re'
+const STOPPED = 'stopped from the lab'
 const RAM_BASE = 0x4000_0000
 
 /** The native programs every scenario board carries in its rom. */
@@ -178,7 +179,7 @@ export class ScenarioBoard implements Board {
     if (action === 'stop') {
       const task = this.taskNamed(vm)
       if (!task) return { ok: false, error: `${vm} is not running` }
-      this.booted.kernel.endTask(task, 'stopped from the lab')
+      this.booted.kernel.endTask(task, STOPPED)
       return { ok: true }
     }
     return { ok: false, error: `${action} of one VM is not supported yet: restart the board to run the scenario again` }
@@ -240,7 +241,7 @@ export class ScenarioBoard implements Board {
     const rec = this.vmsByName.get(task.name)
     if (!rec || task.name === SYSTEM_LOG) return
     const crashed = /exception|fault|failed|killed/i.test(reason)
-    rec.state = crashed ? 'crashed' : 'exited'
+    rec.state = reason === STOPPED ? 'stopped' : crashed ? 'crashed' : 'exited'
     rec.detail = reason
     this.sink.vmsChanged(this.vms())
   }

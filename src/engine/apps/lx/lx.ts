@@ -116,6 +116,24 @@ export class Lx {
     this.kmsgLog.append(msg)
   }
 
+  /**
+   * Whether `bytes` more of private writable memory fit: lx commits memory
+   * strictly (as Linux with overcommit_memory=2), so that a program asking
+   * for more than the VM has gets ENOMEM from mmap or brk, instead of a
+   * signal later when it touches the memory.
+   */
+  canCommit(bytes: number): boolean {
+    const seen = new Set<Mm>()
+    let committed = 0
+    for (const p of this.procs.values()) {
+      if (p.zombie || seen.has(p.mm)) continue
+      seen.add(p.mm)
+      committed += p.mm.committed
+    }
+    // Page tables, lx's own data and shared pages need some frames of their own.
+    return committed + bytes <= this.memory.frames * 4096 * 0.95
+  }
+
   /** kill(-pgrp, sig), for the tty's ^C / ^Z / ^\\ and SIGWINCH. */
   killPgrp(pgrp: number, sig: number): void {
     for (const p of this.procs.values()) if (p.pgid === pgrp && !p.zombie) this.signalProcess(p, sig, { code: 0x80 })
@@ -175,7 +193,9 @@ export class Lx {
   /** When the timer thread should next wake us: the next timer, or the tick while something runs. */
   nextWake(): number {
     const t = this.timers.find((x) => !x.dead)?.at ?? Infinity
-    return this.runq.length > 0 || this.current ? Math.min(t, this.now() + TICK_NS) : t
+    // The tick only matters while some thread can run (it preempts); a sleeping system is tickless.
+    const busy = this.runq.length > 0 || this.current?.state === 'runnable'
+    return busy ? Math.min(t, this.now() + TICK_NS) : t
   }
 
   // ------------------------------------------------------------ threads

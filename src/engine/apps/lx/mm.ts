@@ -69,6 +69,13 @@ export class Mm {
     return undefined
   }
 
+  /** Bytes of private writable memory: what lx commits real frames for (strict accounting). */
+  get committed(): number {
+    let n = 0
+    for (const v of this.vmas) if (v.prot & Prot.Write && !(v.flags & MapF.Shared)) n += v.end - v.start
+    return n
+  }
+
   /** Total mapped size of the VMAs, and pages present (for /proc and ps). */
   get vsize(): number {
     return this.vmas.reduce((n, v) => n + v.end - v.start, 0)

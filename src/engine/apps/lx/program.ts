@@ -34,6 +34,8 @@ export interface LxHostPorts {
   stdin?: StdinBuffer
   /** The ICU line the board raises when host input arrives (lx binds an Irq to it). */
   inputLine?: number
+  /** Host directories to show at the same path inside the private /tmp (the working directory, the program's). */
+  binds?: { path: string; fs: () => FileSystem }[]
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
 }
@@ -160,6 +162,13 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       const vfs = new Vfs(rootFs, { clock }, parsed.initrd ? 'rootfs' : 'host')
       const tmp = new RamFs({ type: 'tmpfs', clock, maxBytes: Math.floor(parsed.mem / 2) })
       if (vfs.mount('/tmp', tmp, 'tmpfs') < 0 && parsed.initrd) yield* say('no /tmp directory to mount a tmpfs on')
+      for (const b of host?.binds ?? []) {
+        // The directories leading to the bind, inside the private /tmp, then the host's directory on top.
+        const parts = b.path.split('/').filter(Boolean)
+        for (let i = 2; i <= parts.length; i++) vfs.mkdir(vfs.root, '/' + parts.slice(0, i).join('/'), 0o755, { uid: 0, gid: 0 })
+        const r = vfs.mount(b.path, b.fs(), 'hostfs')
+        if (r < 0) yield* say(`cannot show ${b.path} inside /tmp (error ${r})`)
+      }
       // The console: a tty on our log (a cons client: the VM's terminal), unless the board lends host streams.
       const tty = host?.stdio
         ? null

@@ -436,8 +436,7 @@ function* brk(lx: Lx, p: Process, addr: number): Gen {
   const newEnd = Math.ceil(addr / PAGE) * PAGE
   if (newEnd > oldEnd) {
     if (!mm.rangeFree(oldEnd, newEnd - oldEnd)) return mm.brk
-    // Heap memory counts against lx's memory as it is touched, like Linux's overcommit.
-    if (newEnd - mm.brkBase > lx.memory.frames * PAGE) return mm.brk
+    if (!lx.canCommit(newEnd - oldEnd)) return mm.brk
     const heap = mm.vmas.find((v) => v.name === '[heap]')
     if (heap && heap.end === oldEnd) heap.end = newEnd
     else mm.insert({ start: oldEnd, end: newEnd, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous, file: null, offset: 0, name: '[heap]' })
@@ -463,6 +462,7 @@ function* mmap(lx: Lx, p: Process, addr: number, len: number, prot: number, flag
     backing = file
     name = file.name
   }
+  if (prot & Prot.Write && !(flags & MapF.Shared) && !lx.canCommit(size)) return -E.NOMEM
   let start: number
   if (flags & (MapF.Fixed | MapF.FixedNoReplace)) {
     if (addr % PAGE) return -E.INVAL

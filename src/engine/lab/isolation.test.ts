@@ -1,0 +1,86 @@
+/**
+ * Isolation between VMs (issue 5, item 6; issue 6's demos): vm1 runs into
+ * its own memory and kernel-memory quotas, dies of a wild pointer, or is
+ * stopped outright — and vm2 keeps answering every time.
+ */
+import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { ScenarioBoard } from './scenario-board'
+
+const dec = new TextDecoder()
+const enc = new TextEncoder()
+const root = new URL('../../../', import.meta.url)
+
+function bootDefault() {
+  const out = new Map<string, string>()
+  const states = new Map<string, string>()
+  const board = new ScenarioBoard(
+    {
+      kind: 'scenario',
+      scenario: { name: 'default.lua', source: readFileSync(new URL('resources/scenarios/default.lua', root), 'utf8') },
+      modules: { 'rootfs.cpio.gz': readFileSync(new URL('resources/guests/aarch64/rootfs.cpio.gz', root)) },
+      paced: false,
+    },
+    {
+      consoleOutput: (vm, d) => out.set(vm, (out.get(vm) ?? '') + dec.decode(d)),
+      vmsChanged: (vms) => vms.forEach((v) => states.set(v.name, v.state)),
+    },
+    () => performance.now(),
+  )
+  /** Runs the board until `vm`'s console (after `from`) matches, or fails after `limit` rounds. */
+  const until = (vm: string, pattern: RegExp, from = 0, limit = 3_000) => {
+    for (let i = 0; i < limit; i++) {
+      if (pattern.test((out.get(vm) ?? '').slice(from))) return
+      board.run(20)
+    }
+    throw new Error(`no ${pattern} on ${vm}; console: ${JSON.stringify((out.get(vm) ?? '').slice(from).slice(-400))}`)
+  }
+  const type = (vm: string, text: string) => {
+    const at = (out.get(vm) ?? '').length
+    board.input(vm, enc.encode(text))
+    return at
+  }
+  until('vm1', /vm1:\/# /)
+  until('vm2', /vm2:\/# /)
+  return { board, out, states, until, type }
+}
+
+describe('VM isolation', () => {
+  it('a memory hog in vm1 stops at vm1’s memory quota; vm2 answers', () => {
+    const b = bootDefault()
+    let at = b.type('vm1', 'memhog\r')
+    b.until('vm1', /memhog: allocated and touched \d+ MiB, then allocation failed/, at)
+    b.until('vm1', /vm1:\/# (\x1b\[J)?$/, at)
+    at = b.type('vm2', 'echo vm2 $((40+2))\r')
+    b.until('vm2', /vm2 42/, at)
+  })
+
+  it('a fork bomb in vm1 runs out of vm1’s kernel memory (EAGAIN); vm2 answers', () => {
+    const b = bootDefault()
+    let at = b.type('vm1', 'forkbomb\r')
+    b.until('vm1', /forkbomb: fork failed after \d+ children: Resource temporarily unavailable/, at)
+    at = b.type('vm2', 'echo still here\r')
+    b.until('vm2', /still here/, at)
+    // vm1 recovers once the bomb's children are reaped.
+    at = b.type('vm1', 'echo recovered\r')
+    b.until('vm1', /recovered/, at)
+  })
+
+  it('crash in vm1 dies of SIGSEGV, the shell prompt returns, vm2 is untouched', () => {
+    const b = bootDefault()
+    const vm2Before = b.out.get('vm2')
+    const at = b.type('vm1', 'crash\r')
+    b.until('vm1', /Segmentation fault/, at)
+    b.until('vm1', /vm1:\/# (\x1b\[J)?$/, at)
+    expect(b.out.get('vm2')).toBe(vm2Before)
+  })
+
+  it('stopping vm1’s lx task leaves vm2 running', () => {
+    const b = bootDefault()
+    expect(b.board.control('vm1', 'stop')).toEqual({ ok: true })
+    for (let i = 0; i < 50; i++) b.board.run(20)
+    expect(b.states.get('vm1')).toBe('stopped')
+    const at = b.type('vm2', 'echo vm2 fine\r')
+    b.until('vm2', /vm2 fine/, at)
+  })
+})
