@@ -6,6 +6,7 @@
 import { webCommand } from './web'
 import { runCommand } from './run'
 import { execCommand } from './exec'
+import { benchCommand } from './bench'
 import { labVersion } from './paths'
 
 const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
@@ -17,10 +18,10 @@ Usage:
                               run a scenario headless; console lines print as "name| text"
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
+  l4lab bench ipc|cpu         measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab --version             print the version
   l4lab --help                print this help
 
-Coming with its issue: bench NAME.
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand(rest)
     case 'exec':
       return execCommand(rest)
+    case 'bench':
+      return benchCommand(rest)
     default:
       process.stderr.write(`l4lab: unknown command '${command}'\n\n${HELP}`)
       return 2

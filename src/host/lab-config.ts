@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BoardConfig } from './engine-host'
+import { busyboxRootfs } from './busybox-rootfs'
 
 const root = fileURLToPath(new URL(process.env.L4LAB_BUNDLED ? '../../' : '../../', import.meta.url))
 
@@ -51,6 +52,12 @@ export function scenarioModules(source: string): Record<string, Uint8Array> {
   for (const m of source.matchAll(/rom\/([A-Za-z0-9_.+-]+)/g)) {
     const name = m[1]
     if (out[name]) continue
+    if (name === 'busybox-rootfs.cpio') {
+      // Made from Debian's busybox when asked for (never stored in the repository).
+      const image = busyboxRootfs(join(root, '.cache/debian/busybox'))
+      if (image) out[name] = image
+      continue
+    }
     for (const dir of ROM_PATH) {
       const p = join(root, dir, name)
       if (existsSync(p)) {
