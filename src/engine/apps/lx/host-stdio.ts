@@ -6,7 +6,7 @@
  * host reports the end of its input.
  */
 import { FileBase } from './vfs/file'
-import { O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, WaitQueue, type Inode, type IoResult, type Stat, type FileSystem, type UserMemory } from './vfs/types'
+import { O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, WaitQueue, type Inode, type IoResult, type Stat, type FileSystem, type UserMemory, type OpenFile } from './vfs/types'
 import { defaultTermios, encodeTermios } from './vfs/tty'
 import { E } from './uapi'
 
@@ -81,6 +81,8 @@ class StreamInode implements Inode {
   atimeNs = 0
   mtimeNs = 0
   ctimeNs = 0
+  /** Opening the stream again (/dev/stdin, /proc/self/fd/0) gives a new file on the same stream. */
+  reopen: ((flags: number) => OpenFile) | null = null
   constructor(
     readonly fs: FileSystem,
     readonly info: HostStreamInfo | null = null,
@@ -91,8 +93,8 @@ class StreamInode implements Inode {
     const i = this.info
     return { dev: i?.dev ?? this.fs.dev, ino: i?.ino ?? this.ino, mode: this.mode, nlink: 1, uid: 0, gid: 0, rdev: i?.rdev ?? 0, size: i?.size ?? 0, blksize: 4096, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 }
   }
-  open(): number {
-    return -E.NXIO
+  open(flags: number): OpenFile | number {
+    return this.reopen ? this.reopen(flags) : -E.NXIO
   }
 }
 
@@ -128,6 +130,7 @@ export class HostInput extends FileBase {
   ) {
     super(new StreamInode(streamFs, info), O_RDONLY)
     buffer.waitq.add(() => this.waitq.wakeAll())
+    ;(this.inode as StreamInode).reopen = () => new HostInput(buffer, info)
   }
   override read(buf: Uint8Array): IoResult {
     const r = this.buffer.read(buf)
@@ -155,6 +158,7 @@ export class HostOutput extends FileBase {
     const info = port.describe?.(fd) ?? null
     super(new StreamInode(streamFs, info), O_WRONLY)
     this.info = info
+    ;(this.inode as StreamInode).reopen = () => new HostOutput(port, fd)
   }
   override ioctl(cmd: number, arg: number, mem: UserMemory): number {
     return streamIoctl(this.info, cmd, arg, mem)

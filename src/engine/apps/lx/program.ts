@@ -146,7 +146,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
           yield* say(`initrd ${parsed.initrd}: cannot read (error ${bytes})`)
           return
         }
-        const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755 })
+        // File data lives in the engine's memory: bounded by the VM's size, so a guest filling its disk stops there.
+        const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755, maxBytes: parsed.mem })
         const loaded = loadInitramfs(ram, bytes)
         if (!loaded.ok) {
           yield* say(loaded.error)
