@@ -83,11 +83,14 @@ export class ExecBoard {
     ], first + 2)
   }
 
-  /** Runs up to `maxNs` of virtual time; true while the program still runs. */
+  /**
+   * Runs up to `maxNs` of virtual time; true until the program has exited.
+   * An idle board (see `idle`) is waiting for host input or a timer.
+   */
   run(maxNs: number): boolean {
     if (this.outcome) return false
     this.booted.kernel.run(maxNs)
-    return this.outcome === null && (this.booted.kernel.anyReady() || this.booted.kernel.timers.next() !== Infinity)
+    return this.outcome === null
   }
 
   /** Whether the engine waits for host input (nothing runnable, no timer due). */

@@ -39,6 +39,6 @@ export function runLx(rootfs: Uint8Array, argv: string[], opts: { stdin?: string
   })
   const limit = opts.maxNs ?? 20e9
   let spent = 0
-  while (board.run(50e6) && spent < limit) spent += 50e6
+  while (board.run(50e6) && spent < limit && !(board.idle && stdin.eof)) spent += 50e6
   return { stdout, stderr, status: board.outcome?.status ?? null, log, board }
 }

@@ -106,7 +106,7 @@ export class HostFs implements FileSystem {
     // directories by identity, and the two ends of a FIFO meet on its inode.
     if ((st.mode & S_IFMT) === S_IFDIR || (st.mode & S_IFMT) === S_IFIFO) {
       const known = this.dirs.get(path)
-      if (known && known.ino === st.ino) {
+      if (known && known.ino === identity(st)) {
         known.refresh(st)
         return known
       }
@@ -134,6 +134,16 @@ export class HostFs implements FileSystem {
   }
 }
 
+/**
+ * The inode number the Vfs knows a host file by. The host's files live on
+ * several devices (/dev and /proc are each inode 1 of their own file
+ * system), while the Vfs tells inodes of one file system apart by number: so
+ * the number mixes device and inode. stat() still reports the host's own.
+ */
+function identity(st: HostStat): number {
+  return (st.dev * 1_000_003 + st.ino) % 2 ** 52
+}
+
 export class HostInode implements Inode {
   readonly ino: number
   mode = 0
@@ -145,8 +155,12 @@ export class HostInode implements Inode {
   mtimeNs = 0
   ctimeNs = 0
   constructor(readonly fs: HostFs, public path: string, st: HostStat) {
-    this.ino = st.ino
+    this.ino = identity(st)
     this.refresh(st)
+  }
+
+  pathInFs(): string {
+    return this.path
   }
 
   refresh(st: HostStat): void {

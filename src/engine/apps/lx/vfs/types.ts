@@ -154,6 +154,8 @@ export interface Inode {
   mtimeNs: number
   ctimeNs: number
   stat(): Stat
+  /** The inode's path from its file system's root, when the file system knows it (hostfs): getcwd then needs no search. */
+  pathInFs?(): string
   /** An open file description (access mode and permissions already checked). */
   open(flags: number, cred: Cred): OpenFile | number
 

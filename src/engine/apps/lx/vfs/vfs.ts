@@ -816,6 +816,18 @@ export class Vfs {
       }
       if (m) return -Errno.ENOENT // the root of a file system that is not mounted here
       if (i.nlink === 0) return -Errno.ENOENT
+      if (i.pathInFs) {
+        // The file system knows the path: prefix where it is mounted.
+        const fsMount = this.mountsByRoot.get(i.fs.root)
+        if (fsMount) {
+          const base = fsMount.mountpoint ? this.pathOfDir(fsMount.mountpoint) : '/'
+          if (isErr(base)) return base
+          const rel = i.pathInFs().replace(/^\/+/, '')
+          const head = base === '/' ? '' : base
+          const tail = names.reverse().join('/')
+          return `${head}/${rel}${rel && tail ? '/' : ''}${tail}` || '/'
+        }
+      }
       const par = i.parent ? i.parent() : i
       if (par === i || !par.readdir) return -Errno.ENOENT
       const list = par.readdir()
