@@ -1,10 +1,8 @@
 // Issue 6's acceptance: every program gives the same stdout, stderr and
 // exit status under `l4lab exec` (lx, issue 5) as under qemu-aarch64.
-// Opt-in for now (L4LAB_GUEST_DIFF=1): `l4lab exec` is new, may rebuild the
-// lab on its first run (printing to stderr), costs about a second per case,
-// and did not yet pass stdin through when this was written. Turn it on by
-// default once it passes. Cases use only arguments, stdin and read-only files
-// of the repository, because `l4lab exec` gives programs a private /tmp.
+// On by default (L4LAB_GUEST_DIFF=0 turns it off); about a second per case.
+// Cases use only arguments, stdin and read-only files of the repository,
+// because `l4lab exec` gives programs a private /tmp.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -35,7 +33,7 @@ function qemu(prog: string, args: string[], input: string, env: Record<string, s
  * only started once its source has an exec command: starting it may build
  * the lab first, which is not worth doing to learn that exec is missing. */
 function labWorks(): boolean {
-  if (process.env.L4LAB_GUEST_DIFF !== '1') return false
+  if (process.env.L4LAB_GUEST_DIFF === '0') return false
   if (!toolsPresent || !existsSync(CLI)) return false
   const main = join(ROOT, 'src', 'cli', 'main.ts')
   if (!existsSync(main) || !/case 'exec'/.test(readFileSync(main, 'utf8'))) return false
