@@ -3,7 +3,8 @@
  * scenario, headless. Each console's lines go to stdout as "name| text"
  * (terminal escape sequences removed). --send types TEXT (escapes \n \r \t
  * \e \xNN) into the first guest console once that console has printed
- * something, or into NAME with "NAME:TEXT". --expect exits 0 as soon as a
+ * something, or into NAME with "NAME:TEXT"; "+MS:" before the text waits MS
+ * milliseconds after the previous send (sends go out in order). --expect exits 0 as soon as a
  * line matches REGEX (matched against "name| text"); without it the run ends
  * when the board has nothing left to do. Exit 1 on timeout.
  */
@@ -95,20 +96,22 @@ export async function runCommand(argv: string[]): Promise<number> {
   )
 
   const deadline = performance.now() + timeoutS * 1000
+  let lastSend = performance.now()
   const enc = new TextEncoder()
   for (;;) {
     if (matched) return finish(0)
-    // Deliver --send texts once their console is up.
-    for (const s of sends) {
-      if (s.done) continue
+    // Deliver --send texts in order, once their console is up and their delay has passed.
+    const s = sends.find((x) => !x.done)
+    if (s) {
       const target = s.vm ?? vms.find((v) => !v.system)?.name
-      if (target && printed.has(target)) {
+      if (target && printed.has(target) && performance.now() >= lastSend + s.delayMs) {
         const r = board.input(target, enc.encode(s.text))
         if (!r.ok) {
           process.stderr.write(`l4lab run: --send: ${r.error}\n`)
           return finish(2)
         }
         s.done = true
+        lastSend = performance.now()
       }
     }
     const wait = board.run(20)
@@ -118,7 +121,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       if (expect) process.stderr.write(`l4lab run: timed out after ${timeoutS} s without a line matching ${expect}\n`)
       return finish(expect ? 1 : 0)
     }
-    if (wait === Infinity && !expect && sends.every((s) => s.done)) return finish(0)
+    if (wait === Infinity && !expect && sends.every((x) => x.done)) return finish(0)
     await new Promise((r) => setTimeout(r, Number.isFinite(wait) ? Math.min(wait, deadline - now, 50) : Math.min(50, deadline - now)))
   }
 
@@ -131,17 +134,24 @@ export async function runCommand(argv: string[]): Promise<number> {
 interface Send {
   vm: string | null
   text: string
+  delayMs: number
   done: boolean
 }
 
 function parseSend(arg: string): Send {
   const m = /^([A-Za-z0-9_.-]+):(.*)$/s.exec(arg)
   const named = m && !/^[a-z]+:\/\//.test(arg)
-  const raw = named ? m![2] : arg
+  let raw = named ? m![2] : arg
+  let delayMs = 0
+  const d = /^\+(\d+):(.*)$/s.exec(raw)
+  if (d) {
+    delayMs = Number(d[1])
+    raw = d[2]
+  }
   const text = raw.replace(/\\(x[0-9a-fA-F]{2}|[nrte\\])/g, (_, c: string) =>
     c[0] === 'x' ? String.fromCharCode(parseInt(c.slice(1), 16)) : ({ n: '\n', r: '\r', t: '\t', e: '\x1b', '\\': '\\' } as Record<string, string>)[c],
   )
-  return { vm: named ? m![1] : null, text, done: false }
+  return { vm: named ? m![1] : null, text, delayMs, done: false }
 }
 
 /** Removes terminal control sequences (CSI, OSC, lone ESC pairs) for line-oriented output. */

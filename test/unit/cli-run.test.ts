@@ -36,6 +36,32 @@ describe('l4lab run', () => {
     expect(r.err).toMatch(/timed out after 1 s/)
   })
 
+  it('drives an interactive shell session in the default scenario (issue 6)', () => {
+    const r = l4lab(
+      'run', 'resources/scenarios/default.lua', '--timeout', '60', '--expect', '^vm1\\| done 130$',
+      // Cursor keys: insert X three characters from the end.
+      '--send', 'vm1:echo hello\\x1b[D\\x1b[D\\x1b[DX\\r',
+      // A pipe and a redirection into /tmp.
+      '--send', 'vm1:+300:echo one | tr a-z A-Z > /tmp/o; cat /tmp/o\\r',
+      // History: the previous line again.
+      '--send', 'vm1:+300:\\x1b[A\\r',
+      // A background job.
+      '--send', 'vm1:+300:sleep 1 & jobs\\r',
+      // ^C of a running spin: the shell survives, $? says SIGINT.
+      '--send', 'vm1:+300:spin\\r',
+      '--send', 'vm1:+1500:\\x03',
+      '--send', 'vm1:+500:echo done $?\\r',
+    )
+    expect(r.code).toBe(0)
+    const vm1 = r.out.split('\n').filter((l) => l.startsWith('vm1| ')).map((l) => l.slice(5))
+    expect(vm1).toContain('heXllo')
+    expect(vm1.filter((l) => l === 'ONE')).toHaveLength(2)
+    expect(vm1.some((l) => /^\[1\]\+? +Running +sleep 1/.test(l))).toBe(true)
+    expect(vm1).toContain('^C')
+    expect(vm1.at(-1)).toBe('done 130')
+    expect(r.out).not.toMatch(/^vm2\| .*(heXllo|ONE)/m)
+  }, 90_000)
+
   it('says what is wrong with bad arguments', () => {
     expect(l4lab('run', 'no/such.lua').err).toMatch(/cannot read no\/such\.lua/)
     expect(l4lab('run', 'resources/scenarios/hello.lua', '--expect', '(').code).toBe(2)
