@@ -57,23 +57,33 @@ export function moeProgram(): NativeProgram {
     summary: 'memory allocators, dataspaces and the rom namespace',
     *main(env: ProgramEnv) {
       const sys = env.sys
-      // 1. Take memory from sigma0 (our pager), big blocks first.
+      // 1. Memory comes from sigma0 (our pager) in 4 MiB blocks, as it is needed: mapping all of
+      //    RAM up front would cost a mapping node per page before anyone uses them.
       const pool: number[] = []
-      for (const order of [22, 16, 12]) {
-        for (;;) {
-          sys.utcb[0] = Sigma0Op.FreeBlock
-          sys.utcb[1] = order
-          sys.utcb[Utcb.Bdr] = 0
-          sys.utcb[Utcb.BrFirst] = mem(0, 63, 0)
-          const tag = yield sys.call(BaseCap.Pager, (UProto.Sigma0 * 65536) + 2)
-          if (tag & 0x8000 || Math.floor(tag / 65536) < 0) break
-          const got = decodeFpage(sys.utcb[1])
-          for (let a = got.base; a < got.base + 2 ** got.order; a += PAGE_SIZE) pool.push(a)
+      sys.utcb[0] = Sigma0Op.Info
+      const info = yield sys.call(BaseCap.Pager, UProto.Sigma0 * 65536 + 1)
+      const total = info & 0x8000 ? 0 : sys.utcb[0] * PAGE_SIZE
+      let sigma0Empty = false
+      function* grow(pages: number): Generator<unknown, void, number> {
+        while (pool.length < pages && !sigma0Empty) {
+          let got = false
+          for (const order of [22, 16, 12]) {
+            sys.utcb[0] = Sigma0Op.FreeBlock
+            sys.utcb[1] = order
+            sys.utcb[Utcb.Bdr] = 0
+            sys.utcb[Utcb.BrFirst] = mem(0, 63, 0)
+            const tag = yield sys.call(BaseCap.Pager, UProto.Sigma0 * 65536 + 2)
+            if (tag & 0x8000 || Math.floor(tag / 65536) < 0) continue
+            const block = decodeFpage(sys.utcb[1])
+            // Low addresses first: consecutive allocations stay contiguous.
+            for (let a = block.base + 2 ** block.order - PAGE_SIZE; a >= block.base; a -= PAGE_SIZE) pool.push(a)
+            got = true
+            break
+          }
+          if (!got) sigma0Empty = true
         }
       }
-      // Hand out low addresses first: consecutive allocations stay contiguous.
-      pool.reverse()
-      const total = pool.length * PAGE_SIZE
+      yield* grow(2048)
 
       const objects = new Map<number, MoeObject>()
       const root: Allocator = { kind: 'alloc', limit: total, used: 0, parent: null }
@@ -104,6 +114,7 @@ export function moeProgram(): NativeProgram {
       // 2. The rom namespace: every boot module as a read-only dataspace.
       for (const [name, bytes] of env.firmware?.modules ?? []) {
         const pages = Math.ceil(bytes.length / PAGE_SIZE) || 1
+        yield* grow(pages + 256)
         if (pages > pool.length) continue
         const ds: Dataspace = { kind: 'ds', size: bytes.length, pages: [], readOnly: true, owner: null }
         for (let i = 0; i < pages; i++) {
@@ -169,7 +180,10 @@ export function moeProgram(): NativeProgram {
             sys.utcb[1] = o.readOnly ? MemRight.RX : MemRight.RWX
             return okReply(2)
           }
-          if (op === DsOp.Map) return mapPage(sys, o, takePage)
+          if (op === DsOp.Map) {
+            if (pool.length < 64) yield* grow(1024)
+            return mapPage(sys, o, takePage)
+          }
           return errorReply(Err.ENoSys)
         }
         if (o.kind === 'ns' && proto === UProto.Namespace && op === NsOp.Query) {
