@@ -117,6 +117,12 @@ describe('EngineHost', () => {
     await expect(h.command('board.restart', { board: 'zzz' })).rejects.toThrow(/no board/)
   })
 
+  it('answers board.inspect with the kernel view (null for boards without a kernel)', async () => {
+    const h = await startHost()
+    expect(await h.command('board.inspect', { board: 'board0' })).toBeNull()
+    await expect(h.command('board.inspect', { board: 'nope' })).rejects.toThrow(/no board/)
+  })
+
   it('emits per-VM figures with uptime', async () => {
     const h = await startHost()
     const stats = await new Promise<{ vm: string; uptimeMs: number }[]>((resolve) => {

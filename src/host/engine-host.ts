@@ -17,6 +17,7 @@ import type {
   CommandResult,
   EventName,
   Events,
+  KernelInspection,
   LabSnapshot,
   VmInfo,
   VmStats,
@@ -118,6 +119,10 @@ export class EngineHost {
       const slot = this.board(board)
       await this.restart(slot)
       return null
+    },
+    'board.inspect': async ({ board }) => {
+      const slot = this.board(board)
+      return (await this.request(slot, { op: 'inspect' })) as KernelInspection | null
     },
     'vm.start': async ({ vm }) => this.control(vm, 'start'),
     'vm.stop': async ({ vm }) => this.control(vm, 'stop'),

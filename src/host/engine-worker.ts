@@ -70,6 +70,8 @@ function handle(req: WorkerRequest): unknown {
     case 'history':
       flush()
       return board.history(req.vm)
+    case 'inspect':
+      return board.inspect ? board.inspect() : null
   }
 }
 

@@ -14,6 +14,7 @@ export type WorkerRequest =
   | { op: 'control'; vm: string; action: VmAction }
   | { op: 'resize'; vm: string; cols: number; rows: number }
   | { op: 'history'; vm: string }
+  | { op: 'inspect' }
 
 export type FromWorker =
   | { type: 'ready'; kind: string; vms: VmDescriptor[] }

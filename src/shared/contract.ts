@@ -55,10 +55,47 @@ export interface VmStats {
   memoryBytes: number | null
 }
 
+/** What the Debugger shows of a board's kernel (board.inspect): its tasks with their capabilities, its threads. */
+export interface KernelInspection {
+  nowNs: number
+  objects: Record<string, number>
+  kernelMemory: { used: number; max: number }
+  stats: Record<string, number>
+  cpus: { index: number; online: boolean; busyNs: number; idleNs: number }[]
+  tasks: {
+    id: number
+    name: string
+    asid: number
+    mappedPages: number
+    caps: { slot: number; kind: string; object: number; name: string; rights: string }[]
+    threads: number[]
+  }[]
+  threads: {
+    id: number
+    name: string
+    task: number | null
+    state: string
+    prio: number
+    cpu: number
+    vcpu: boolean
+    userMode: boolean
+    syscalls: number
+    ipcSent: number
+    ipcReceived: number
+    pageFaults: number
+    exceptions: number
+    upcalls: number
+    instructions: number
+    consumedNs: number
+  }[]
+}
+
 /** Commands: the UI asks, the back end answers with the result or an error message. */
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
   'board.restart': { args: { board: string }; result: null }
+  /** The board's kernel as its Debugger sees it (null for boards without a kernel). */
+  'board.inspect': { args: { board: string }; result: KernelInspection | null }
   'vm.start': { args: { vm: string }; result: null }
   'vm.stop': { args: { vm: string }; result: null }
   'vm.restart': { args: { vm: string }; result: null }
@@ -91,6 +128,7 @@ export type CommandResult<K extends CommandName> = Commands[K]['result']
 const commandTable: Record<CommandName, true> = {
   'lab.snapshot': true,
   'board.restart': true,
+  'board.inspect': true,
   'vm.start': true,
   'vm.stop': true,
   'vm.restart': true,
@@ -133,6 +171,7 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
     case 'lab.snapshot':
       return null
     case 'board.restart':
+    case 'board.inspect':
       return str('board')
     case 'vm.start':
     case 'vm.stop':

@@ -51,4 +51,6 @@ export interface Board {
   control(vm: string, action: VmAction): BoardResult
   history(vm: string): Uint8Array
   figures(): VmFigures[]
+  /** What the kernel's Debugger shows (boards with a kernel). */
+  inspect?(): unknown
 }

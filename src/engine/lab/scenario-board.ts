@@ -15,6 +15,7 @@ import { PhysicalMemory } from '../kernel/physical-memory'
 import { Vcon } from '../kernel/objects/vcon'
 import type { Task } from '../kernel/objects/task'
 import type { KObject } from '../kernel/kobject'
+import { inspectKernel, type KernelView } from '../kernel/introspect'
 import { Scrollback } from '../devices/scrollback'
 import { makeEnv, type Firmware, type NativeProgram } from '../apps/runtime/program'
 import { sigma0Program } from '../apps/sigma0/sigma0'
@@ -214,6 +215,10 @@ export class ScenarioBoard implements Board {
         memoryBytes: task ? task.space.mappedPages * 4096 : null,
       }
     })
+  }
+
+  inspect(): KernelView {
+    return inspectKernel(this.booted.kernel)
   }
 
   private taskNamed(name: string): Task | undefined {
