@@ -107,7 +107,8 @@ export function inspectKernel(k: Kernel): KernelView {
   return {
     nowNs: k.now,
     objects,
-    kernelMemory: { used: k.rootQuota.current, max: k.rootQuota.max },
+    // What the objects of the system use: the root factory's quota (the rest of the kernel's memory is its reserve).
+    kernelMemory: k.rootFactory ? { used: k.rootFactory.quota_.current, max: k.rootFactory.quota_.max } : { used: k.rootQuota.current, max: k.rootQuota.max },
     stats: { ...k.stats },
     cpus: k.cpus.map((c) => ({ index: c.index, online: c.online, busyNs: c.busyNs, idleNs: c.idleNs })),
     tasks: tasks.sort((a, b) => a.id - b.id),

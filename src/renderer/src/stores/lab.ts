@@ -22,6 +22,8 @@ export const useLab = defineStore('lab', {
     selected: null as string | null,
     /** The last failed command, shown until dismissed. */
     error: null as string | null,
+    /** The board whose kernel the inspector shows. */
+    inspecting: null as string | null,
   }),
   getters: {
     vms(state): VmInfo[] {
