@@ -144,6 +144,103 @@ describe('kernel-memory quota', () => {
   })
 })
 
+describe('board objects', () => {
+  it('Icu: a board line bound to an Irq reaches the thread with its label; masked lines stay quiet', () => {
+    const h = new KernelHarness()
+    const got: number[] = []
+    const irq = h.kernel.newIrq(null)!
+    h.spawn(
+      'driver',
+      function* (sys) {
+        yield* irqAttach(sys, 0x40, 0x77, BaseCap.Thread)
+        sys.utcb[0] = 0 // ICU bind line 5 to our Irq
+        sys.utcb[1] = 5
+        sys.utcb[2] = 0x40
+        const tag = yield sys.call(BaseCap.Icu, msgtag(Proto.Irq, 3, 0, 0))
+        got.push(tagHasError(tag) ? -1 : Math.floor(tag / 65536))
+        for (;;) {
+          yield sys.wait()
+          got.push(sys.label)
+          yield* irqUnmask(sys, 0x40)
+        }
+      },
+      { extra: [[0x40, irq, CapRight.All]] },
+    )
+    h.run(1e6)
+    h.booted.objects.icu.raise(5)
+    h.run(1e6)
+    h.booted.objects.icu.masked[5] = true
+    h.booted.objects.icu.raise(5)
+    h.run(1e6)
+    h.booted.objects.icu.raise(6) // not bound
+    h.run(1e6)
+    expect(got).toEqual([0, 0x77])
+  })
+
+  it('Scheduler info and idle time, Platform_control shutdown, Debugger names', () => {
+    const h = new KernelHarness({ cpus: 2 })
+    const k = h.kernel
+    const out: (number | string)[] = []
+    h.spawn(
+      'admin',
+      function* (sys) {
+        sys.utcb[0] = 0
+        yield sys.call(BaseCap.Scheduler, msgtag(Proto.Scheduler, 1, 0, 0))
+        out.push(sys.utcb[0], sys.utcb[1], sys.utcb[2])
+        // Name our own thread through the Debugger, read it back.
+        const name = new TextEncoder().encode('admin-thread')
+        sys.utcb[0] = 0
+        sys.utcb[1] = BaseCap.Thread
+        sys.utcb[2] = name.length
+        sys.bytes.set(name, 24)
+        yield sys.call(BaseCap.Debugger, msgtag(Proto.Debugger, 5, 0, 0))
+        sys.utcb[0] = 1
+        sys.utcb[1] = BaseCap.Thread
+        yield sys.call(BaseCap.Debugger, msgtag(Proto.Debugger, 2, 0, 0))
+        out.push(new TextDecoder().decode(sys.bytes.subarray(8, 8 + sys.utcb[0])))
+        sys.utcb[0] = 1 // shutdown
+        sys.utcb[1] = 0
+        const tag = yield sys.call(0x41, msgtag(Proto.PlatformControl, 2, 0, 0))
+        out.push(Math.floor(tag / 65536))
+        yield sys.wait(timeoutPair(TIMEOUT_NEVER, timeoutUs(10)))
+        out.push('ran after shutdown')
+      },
+      { extra: [[0x41, h.booted.objects.platform, CapRight.All]] },
+    )
+    h.run(1e9)
+    expect(out).toEqual([255, 2, 3, 'admin-thread', 0])
+    expect(k.halted).toBe('shutdown')
+  })
+
+  it('Vcon: input the host types is read after the bound Irq fires', () => {
+    const h = new KernelHarness()
+    const k = h.kernel
+    const vcon = k.register(new Vcon(k, 'term', 'g'), null, 0)!
+    const irq = k.newIrq(null)!
+    const lines: string[] = []
+    h.spawn(
+      'reader',
+      function* (sys) {
+        yield* irqAttach(sys, 0x40, 1, BaseCap.Thread)
+        sys.utcb[0] = 0
+        sys.utcb[1] = 0
+        sys.utcb[2] = 0x40
+        yield sys.call(BaseCap.Log, msgtag(Proto.Irq, 3, 0, 0))
+        yield sys.wait()
+        sys.utcb[0] = 1
+        sys.utcb[1] = 100
+        yield sys.call(BaseCap.Log, msgtag(Proto.Log, 2, 0, 0))
+        lines.push(new TextDecoder().decode(sys.bytes.subarray(8, 8 + (sys.utcb[0] % 0x80000000))))
+      },
+      { extra: [[BaseCap.Log, vcon, CapRight.RW], [0x40, irq, CapRight.All]] },
+    )
+    h.run(1e6)
+    vcon.pushInput(new TextEncoder().encode('typed line\n'))
+    h.run(1e6)
+    expect(lines).toEqual(['typed line\n'])
+  })
+})
+
 describe('robustness', () => {
   it('kills a throwing µApp — its task, its threads, its mappings — and runs everything else on', () => {
     const h = new KernelHarness()
