@@ -55,6 +55,43 @@ export interface VmStats {
   memoryBytes: number | null
 }
 
+/** A capability slot of a task, as the Debugger shows it. */
+export interface CapView {
+  slot: number
+  kind: string
+  object: number
+  name: string
+  rights: string
+}
+
+export interface TaskView {
+  id: number
+  name: string
+  asid: number
+  mappedPages: number
+  caps: CapView[]
+  threads: number[]
+}
+
+export interface ThreadView {
+  id: number
+  name: string
+  task: number | null
+  state: string
+  prio: number
+  cpu: number
+  vcpu: boolean
+  userMode: boolean
+  syscalls: number
+  ipcSent: number
+  ipcReceived: number
+  pageFaults: number
+  exceptions: number
+  upcalls: number
+  instructions: number
+  consumedNs: number
+}
+
 /** What the Debugger shows of a board's kernel (board.inspect): its tasks with their capabilities, its threads. */
 export interface KernelInspection {
   nowNs: number
@@ -62,32 +99,8 @@ export interface KernelInspection {
   kernelMemory: { used: number; max: number }
   stats: Record<string, number>
   cpus: { index: number; online: boolean; busyNs: number; idleNs: number }[]
-  tasks: {
-    id: number
-    name: string
-    asid: number
-    mappedPages: number
-    caps: { slot: number; kind: string; object: number; name: string; rights: string }[]
-    threads: number[]
-  }[]
-  threads: {
-    id: number
-    name: string
-    task: number | null
-    state: string
-    prio: number
-    cpu: number
-    vcpu: boolean
-    userMode: boolean
-    syscalls: number
-    ipcSent: number
-    ipcReceived: number
-    pageFaults: number
-    exceptions: number
-    upcalls: number
-    instructions: number
-    consumedNs: number
-  }[]
+  tasks: TaskView[]
+  threads: ThreadView[]
 }
 
 /** Commands: the UI asks, the back end answers with the result or an error message. */

@@ -8,52 +8,11 @@ import type { Kernel } from './kernel'
 import type { Task } from './objects/task'
 import type { Thread } from './objects/thread'
 import type { Mapping } from './mem-space'
+import type { KernelInspection, TaskView, ThreadView } from '../../shared/contract'
 
-export interface CapView {
-  slot: number
-  kind: string
-  object: number
-  name: string
-  rights: string
-}
-
-export interface TaskView {
-  id: number
-  name: string
-  asid: number
-  mappedPages: number
-  caps: CapView[]
-  threads: number[]
-}
-
-export interface ThreadView {
-  id: number
-  name: string
-  task: number | null
-  state: string
-  prio: number
-  cpu: number
-  vcpu: boolean
-  userMode: boolean
-  syscalls: number
-  ipcSent: number
-  ipcReceived: number
-  pageFaults: number
-  exceptions: number
-  upcalls: number
-  instructions: number
-  consumedNs: number
-}
-
-export interface KernelView {
-  nowNs: number
-  objects: Record<string, number>
-  kernelMemory: { used: number; max: number }
-  stats: Kernel['stats']
-  cpus: { index: number; online: boolean; busyNs: number; idleNs: number }[]
-  tasks: TaskView[]
-  threads: ThreadView[]
-}
+/** The view types are the contract's: the UI receives exactly this data. */
+export type { CapView, TaskView, ThreadView } from '../../shared/contract'
+export type KernelView = KernelInspection
 
 export interface MappingView {
   asid: number

@@ -42,16 +42,7 @@ export function send(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | n
   if (dst === null || dst.state === TState.Dead) {
     if (gate && !gate.dead && dst === null) {
       // An unbound gate: wait until a thread is bound (or time out).
-      const ns = timeoutNs(timeout >>> 16)
-      if (ns === 0) return ipcError(t, IpcErr.SeTimeout)
-      if (ns < 0) return ipcError(t, IpcErr.SeAborted)
-      t.state = TState.SendWait
-      t.partner = null
-      t.sendGate = gate
-      t.sendThenRecv = thenRecv
-      gate.waiting.push(t)
-      k.block(t, ns)
-      return -1
+      return blockSender(k, t, null, gate, gate.waiting, timeout, thenRecv)
     }
     return ipcError(t, IpcErr.ENotExistent)
   }
@@ -71,6 +62,13 @@ export function send(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | n
     k.wake(dst, tag)
     return 0
   }
+  const r = blockSender(k, t, dst, gate, dst.senders, timeout, thenRecv)
+  if (r === -1) k.senderQueued(dst)
+  return r
+}
+
+/** Queue `t` as a sender (on a partner or on an unbound gate) until its send timeout. */
+function blockSender(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | null, queue: { push(t: Thread): unknown }, timeout: number, thenRecv: boolean): number {
   const ns = timeoutNs(timeout >>> 16)
   if (ns === 0) return ipcError(t, IpcErr.SeTimeout)
   if (ns < 0) return ipcError(t, IpcErr.SeAborted)
@@ -78,9 +76,8 @@ export function send(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | n
   t.partner = dst
   t.sendGate = gate
   t.sendThenRecv = thenRecv
-  dst.senders.push(t)
+  queue.push(t)
   k.block(t, ns)
-  k.senderQueued(dst)
   return -1
 }
 

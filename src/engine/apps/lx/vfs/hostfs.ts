@@ -18,21 +18,8 @@ import {
   seekPosition,
 } from './types'
 
-export interface HostStat {
-  dev: number
-  ino: number
-  mode: number
-  nlink: number
-  uid: number
-  gid: number
-  rdev: number
-  size: number
-  blksize: number
-  blocks: number
-  atimeNs: number
-  mtimeNs: number
-  ctimeNs: number
-}
+/** The host answers with the VFS's own stat record (host-fs.ts fills it from lstat). */
+export type HostStat = Stat
 
 export interface HostDirEntry {
   name: string
