@@ -122,7 +122,10 @@ export function mapPages(
     if (src === dst && srcVpn === dstVpn) continue
     const existing = dst.pages.get(dstVpn + i)
     if (existing) {
-      if (existing.frame === s.frame && isAncestor(s, existing)) existing.rights |= r
+      // Only the direct parent may widen a mapping's rights (as Fiasco's
+      // map does): widening a grandchild would give it rights its own
+      // parent lacks, and a later downgrade of that parent would miss them.
+      if (existing.parent === s) existing.rights |= r
       continue
     }
     if (grant && !s.space.identity) {
@@ -142,11 +145,6 @@ export function mapPages(
     ;(s.children ??= []).push(child)
   }
   return MapResult.Ok
-}
-
-function isAncestor(a: Mapping, b: Mapping): boolean {
-  for (let p: Mapping | null = b; p; p = p.parent) if (p === a) return true
-  return false
 }
 
 /**
