@@ -41,7 +41,7 @@ export class Rng {
 const SPECIAL = [0n, 1n, 2n, 0x7fn, 0x80n, 0xffn, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x7fffffffffffffffn,
   0x8000000000000000n, 0xffffffffffffffffn, 0x3ff0000000000000n, 0x7ff8000000000000n, 0x7ff0000000000001n, 63n, 64n, 32n]
 
-function interesting(r: Rng): bigint {
+export function interesting(r: Rng): bigint {
   switch (r.int(4)) {
     case 0: return SPECIAL[r.int(SPECIAL.length)]
     case 1: return BigInt(r.int(256))
@@ -122,11 +122,14 @@ export class Generator {
     return m.run(0, this.probeCtx, 1, 1) !== 3 /* ExitReason.Undefined */
   }
 
+  /** Only words this accepts are drawn (e.g. the block compiler's subset). */
+  accept: (w: number) => boolean = () => true
+
   /** A random instruction the core implements. */
   next(r: Rng): number {
     for (;;) {
       const w = this.instruction(r, this.rows[r.int(this.rows.length)])
-      if (this.executes(w)) return w
+      if (this.accept(w) && this.executes(w)) return w
     }
   }
 

@@ -2,6 +2,7 @@
 // the register blocks (CpuContext) and exposes exits, TLB maintenance and the
 // ID register values. Pure TypeScript: no Node, no DOM.
 import { coreWasmBase64 } from './generated/core-wasm'
+import { BlockCompiler, type JitStats, type WasmTable } from './jit/block-compiler'
 
 export const enum Access { Read = 1, Write = 2, Execute = 4 }
 
@@ -25,13 +26,22 @@ export interface MachineOptions {
   ramBytes: number
   cores: number
   translate: Translate
+  /** The block compiler: on by default; false turns it off, a number sets
+   *  how many taken backward branches to an entry make it hot. */
+  jit?: boolean | number
 }
+
+/** Taken backward branches to an entry before its region is compiled. */
+export const JIT_DEFAULT_THRESHOLD = 50
+
+export type { JitStats }
 
 /** The part of the WebAssembly API the core uses, typed here so that this
  *  file checks the same under the engine's and the Node tests' tsconfig. */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown }
+  Table: new (desc: { initial: number; element: 'anyfunc' }) => WasmTable
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
@@ -50,6 +60,7 @@ interface CoreExports {
   clearExclusive(core: number): void
   setCounterOffset(core: number, off: number): void
   instret(core: number): number
+  setJitThreshold(n: number): void
   decodeOp(insn: number): number
   decodeRows(): number
   decodeRowMask(i: number): number
@@ -187,7 +198,7 @@ export class Aarch64Machine {
   private readonly maxCtx: number
   private readonly coreBases: number[]
 
-  private constructor(core: CoreExports, ramBase: number, opts: MachineOptions) {
+  private constructor(core: CoreExports, ramBase: number, opts: MachineOptions, private readonly jit: BlockCompiler) {
     this.core = core
     this.cores = opts.cores
     this.buffer = core.memory.buffer
@@ -204,17 +215,25 @@ export class Aarch64Machine {
       throw new RangeError(`ramBytes must be a positive multiple of 64 KiB up to 2 GiB, not ${opts.ramBytes}`)
     }
     const translate = opts.translate
+    // Index 1 of the table is the core's own; compiled regions are added after it.
+    const table = new wasmApi.Table({ initial: 2, element: 'anyfunc' })
+    const jit = new BlockCompiler(wasmApi, table)
     const instance = new wasmApi.Instance(coreModule(), {
       env: {
         translate: (asid: number, va: number, access: number) => translate(asid, va, access as Access) | 0,
+        jitCompile: (hostPage: number, index: number) => jit.compile(hostPage, index),
+        table,
         abort: () => { throw new Error('aarch64 core: abort') },
       },
     })
     const core = instance.exports as unknown as CoreExports
+    jit.attach(core.memory)
     const ramBase = core.init(opts.ramBytes >>> 0, opts.cores)
     if (ramBase < 0) throw new RangeError('aarch64 core: cannot allocate memory')
     if (core.decodeTableError() >= 0) throw new Error(`aarch64 core: decode table row ${core.decodeTableError()} is not 32 bits`)
-    return new Aarch64Machine(core, ramBase, opts)
+    const threshold = opts.jit === undefined || opts.jit === true ? JIT_DEFAULT_THRESHOLD : opts.jit === false ? 0 : Math.max(1, Math.floor(opts.jit))
+    core.setJitThreshold(threshold)
+    return new Aarch64Machine(core, ramBase, opts, jit)
   }
 
   allocContext(): CpuContext {
@@ -244,6 +263,8 @@ export class Aarch64Machine {
   flushTlbPage(asid: number, vaddr: number): void { this.core.flushTlbPage(asid, vaddr) }
   invalidateCode(ramOffset: number, bytes: number): void { this.core.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
   clearExclusive(core: number): void { this.core.clearExclusive(core) }
+  /** What the block compiler has done so far. */
+  jitStats(): JitStats { return { ...this.jit.stats } }
   /** Instructions retired on `core` since create. */
   instret(core: number): number { return this.core.instret(core) }
   /** CNTVCT_EL0 on `core` reads instret(core) + offset (ticks of CNTFRQ =

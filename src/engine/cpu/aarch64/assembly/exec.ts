@@ -8,16 +8,20 @@
 // remapping a virtual page simply leads to another slot, and stores into a
 // slot's page clear the entries they overwrite (mmu.ts).
 //
-// Seam for a later wasm JIT: REFETCH is where a hot page (or block) would be
-// looked up in a table of compiled functions and called instead of being
-// interpreted.
+// Block compiler: taken backward branches count their target entry (hashed);
+// at the threshold the host compiles the region starting there into a wasm
+// function (../jit/) and the entry becomes Op.JIT, which calls it through the
+// imported function table. A compiled function runs whole iterations only
+// when the budget allows them, so run() still stops after exactly `budget`
+// instructions; when it cannot start (budget, a TLB miss at its first
+// access) the entry gets its original op back until the counter fires again.
 import {
   ACC_EXEC, ACC_READ, ACC_WRITE, C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC,
   C_REASON, C_RETIRED, C_SYNDROME, ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_BRK, EXIT_BUDGET, EXIT_SVC, EXIT_UNDEFINED,
-  RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
+  HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, CODE_BASE, SLOT_BYTES, SLOTJIT_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
 } from './layout'
 import {
-  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbX,
+  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbR, tlbW, tlbX,
 } from './mmu'
 import { decAux, decImm, decodeOne } from './decode'
 import { Op } from './ops'
@@ -27,6 +31,15 @@ import { execSimd, simdExit } from './simd'
 import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
 export const REFETCH_ENTRY: u32 = SCRATCH_BASE
+
+/** Compiles the region of RAM page `hostPage` (a linear-memory address)
+ *  starting at word `index`; returns its function-table index, 0 if none. */
+@external('env', 'jitCompile')
+declare function hostJitCompile(hostPage: u32, index: u32): i32
+
+/** Taken backward branches to an entry before the host is asked to compile
+ *  from there; 0 turns the block compiler off. */
+export let jitThreshold: u32 = 0
 
 // ---- registers -------------------------------------------------------------------
 
@@ -334,6 +347,33 @@ function aluDesc(op: Op, w: u32): u32 {
   return ((pc & ~<u64>0xFFF) == pageVa && (<u32>pc & 3) == 0) ? slotPtr + ((<u32>pc & 0xFFF) << 2) : REFETCH_ENTRY
 }
 
+/** jumpTo for taken branches: an in-page backward target is counted. */
+@inline function branchTo(pc: u64, pageVa: u64, slotPtr: u32, ip: u32, hostPage: u32): u32 {
+  const t = jumpTo(pc, pageVa, slotPtr)
+  if (t <= ip && t != REFETCH_ENTRY && jitThreshold != 0) {
+    const k = HOT_BASE + (((t >>> 4) & (HOT_ENTRIES - 1)) << 1)
+    const n = <u32>load<u16>(k) + 1
+    if (n >= jitThreshold) jitInstall(t, slotPtr, hostPage, k)
+    else store<u16>(k, <u16>n)
+  }
+  return t
+}
+
+function jitInstall(t: u32, slotPtr: u32, hostPage: u32, counter: u32): void {
+  store<u16>(counter, 0)
+  const op = load<u16>(t, 4)
+  // An undecoded entry has no op and imm to restore later: wait until it ran.
+  if (op == <u16>Op.JIT || op == <u16>Op.UNDECODED) return
+  const fn = hostJitCompile(hostPage, (t - slotPtr) >>> 4)
+  if (fn <= 0) return
+  // Entries with the same word and successor decode alike, so one saved
+  // op|aux per function serves every place it is installed at.
+  store<u32>(JITSIDE_BASE + (<u32>fn << 2), load<u32>(t, 4))
+  store<u16>(t, <u16>Op.JIT, 4)
+  store<u16>(t, <u16>fn, 6)
+  store<u8>(SLOTJIT_BASE + (slotPtr - CODE_BASE) / SLOT_BYTES, 1)
+}
+
 // ---- the loop -----------------------------------------------------------------------------
 
 export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
@@ -428,7 +468,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -444,7 +484,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -460,7 +500,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -476,7 +516,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -495,7 +535,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -514,7 +554,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -533,7 +573,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -552,10 +592,22 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
+      }
+      case Op.JIT: {
+        const fn = <u32>load<u16>(ip, 6)
+        const r = call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, pcAt(pageVa, ip, slotPtr))
+        if (r <= 0) {
+          store<u32>(ip, load<u32>(JITSIDE_BASE + (fn << 2)), 4)
+          continue
+        }
+        left -= r
+        pc = load<u64>(c + R_PC)
+        ip = jumpTo(pc, pageVa, slotPtr)
+        continue
       }
       case Op.ALU2: {
         const d = load<u64>(ip, 8)
@@ -626,7 +678,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 0)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -635,7 +687,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 1)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -644,7 +696,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 2)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -653,7 +705,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 3)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -662,7 +714,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 4)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -671,7 +723,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 5)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -680,7 +732,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 6)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -689,7 +741,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 7)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -698,7 +750,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 8)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -707,7 +759,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 9)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -716,7 +768,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 10)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -725,7 +777,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 11)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -734,7 +786,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 12)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -743,7 +795,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 13)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -752,7 +804,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 14)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -761,7 +813,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 15)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -884,14 +936,14 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.B: {
         left--
         pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-        ip = jumpTo(pc, pageVa, slotPtr)
+        ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
         continue
       }
       case Op.BL: {
         left--
         setX(c, 30, pcAt(pageVa, ip, slotPtr) + 4)
         pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-        ip = jumpTo(pc, pageVa, slotPtr)
+        ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
         continue
       }
       case Op.CBZ: case Op.CBNZ: {
@@ -900,7 +952,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if ((v == 0) == ((insn & (1 << 24)) == 0)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -911,7 +963,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (set == ((insn & (1 << 24)) != 0)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = jumpTo(pc, pageVa, slotPtr)
+          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
           continue
         }
         break
@@ -921,7 +973,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const target = X(c, (insn >>> 5) & 31)
         if (((insn >>> 21) & 3) == 1) setX(c, 30, pcAt(pageVa, ip, slotPtr) + 4)
         pc = target
-        ip = jumpTo(pc, pageVa, slotPtr)
+        ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
         continue
       }
       case Op.SVC: {

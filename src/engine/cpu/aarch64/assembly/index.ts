@@ -2,11 +2,12 @@
 // side and docs/cpu-aarch64.md for the design).
 import {
   CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, MAX_CORES, MAX_CTX, NSLOTS,
-  RAM_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES,
+  HOT_BASE, HOT_ENTRIES, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES,
 } from './layout'
 import { Op } from './ops'
 import * as mmu from './mmu'
 import { buildTable, decodeOne, decodeRowMask, decodeRowOp, decodeRowValue, decodeRows, decodeTableError } from './decode'
+import * as exec from './exec'
 import { REFETCH_ENTRY, run as runLoop } from './exec'
 
 export { decodeRows, decodeRowMask, decodeRowValue, decodeRowOp, decodeTableError }
@@ -26,6 +27,8 @@ export function init(ramBytes: u32, cores: u32): i32 {
   memory.fill(SLOTMAP_BASE, 0xFF, mmu.ramPages * 4)
   memory.fill(SLOTPPN_BASE, 0, NSLOTS * 4)
   memory.fill(REFETCH_ENTRY, 0, 16)
+  memory.fill(HOT_BASE, 0, HOT_ENTRIES * 2)
+  memory.fill(SLOTJIT_BASE, 0, NSLOTS)
   store<u16>(REFETCH_ENTRY, <u16>Op.REFETCH, 4)
   buildTable()
   return <i32>RAM_BASE
@@ -34,6 +37,10 @@ export function init(ramBytes: u32, cores: u32): i32 {
 export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
   return runLoop(core, ctx, asid, budget)
 }
+
+/** Turns the block compiler on (taken backward branches to an entry before
+ *  it is compiled) or off (0). */
+export function setJitThreshold(n: u32): void { exec.jitThreshold = min(n, 0xFFFF) }
 
 export function ctxBase(): u32 { return CTX_BASE }
 export function ctxBytes(): u32 { return CTX_BYTES }

@@ -8,7 +8,7 @@
 //   CTX_BASE             register blocks, one per emulated thread (CTX_BYTES)
 //   CORE_BASE            per-core state: exit record, exclusive monitor, TLBs
 //   DECODE_BASE          decode table (mask, value, op) parsed at init
-//   SCRATCH_BASE         the REFETCH entry, SIMD scratch vectors
+//   SCRATCH_BASE         the REFETCH entry, SIMD scratch vectors, block-compiler state
 //   SLOTMAP_BASE         i32 per 4 KiB RAM page: decoded-code slot or -1
 //   SLOTPPN_BASE         i32 per slot: the RAM page it caches
 //   CODE_BASE            decoded-code slots (one 4 KiB guest page each)
@@ -32,6 +32,16 @@ export const DECODE_BYTES: u32 = DECODE_MAX_ROWS * 12
 
 /** The REFETCH entry and the SIMD scratch registers (below SLOTMAP_BASE). */
 export const SCRATCH_BASE: u32 = 7 << 20
+
+// Block compiler (exec.ts, ../jit/): per-target counters of taken backward
+// branches (hashed), the original op|aux of every entry a compiled function
+// was installed at (indexed by table index), one "has compiled entries" byte
+// per slot.
+export const HOT_BASE: u32 = SCRATCH_BASE + 0x10000 // u16 × HOT_ENTRIES
+export const HOT_ENTRIES: u32 = 4096
+export const SLOTJIT_BASE: u32 = SCRATCH_BASE + 0x18000 // u8 × NSLOTS
+export const JITSIDE_BASE: u32 = SCRATCH_BASE + 0x20000 // u32 × JIT_MAX_FNS
+export const JIT_MAX_FNS: u32 = 65536
 
 export const SLOTMAP_BASE: u32 = 8 << 20 // up to 512 Ki pages (2 GiB) * 4 bytes = 2 MiB
 export const NSLOTS: u32 = 2048

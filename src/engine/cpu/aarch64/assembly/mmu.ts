@@ -19,14 +19,18 @@
 // it overwrites. allocSlot enforces this when a page becomes code.
 import {
   ACC_EXEC, ACC_READ, ACC_WRITE, CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB,
-  ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_DATA_ABORT, EXIT_INSN_ABORT, MAX_CORES, NSLOTS, RAM_BASE, SLOTMAP_BASE,
+  ENTRY_BYTES, EXIT_ALIGNMENT, SLOTJIT_BASE, EXIT_DATA_ABORT, EXIT_INSN_ABORT, MAX_CORES, NSLOTS, RAM_BASE, SLOTMAP_BASE,
   SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES, TLB_MASK,
 } from './layout'
+import { Op } from './ops'
 
 @external('env', 'translate')
 declare function hostTranslate(asid: i32, vaddr: f64, access: i32): i32
 
 export const enum Regime { El0Task = 0 }
+
+/** Op.JIT (ops.ts), here as a number: mmu.ts sits below the decoder. */
+const JIT_OP: u16 = <u16>Op.JIT
 
 export let ramBytes: u32 = 0
 export let ramPages: u32 = 0
@@ -153,6 +157,7 @@ export function allocSlot(ppn: u32, refetchOp: u16): i32 {
   store<u16>(a + (SLOT_ENTRIES - 1) * ENTRY_BYTES, refetchOp, 4) // page-end sentinel
   store<u32>(SLOTPPN_BASE + (slot << 2), ppn)
   store<i32>(SLOTMAP_BASE + (ppn << 2), <i32>slot)
+  store<u8>(SLOTJIT_BASE + slot, 0)
   const host = RAM_BASE + (ppn << 12)
   for (let c: u32 = 0; c < nCores; c++) {
     const t = coreBase(c) + C_TLB + TLB_BYTES
@@ -178,6 +183,14 @@ export function invalidateCode(ramOff: u32, n: u32): void {
     const a = slotAddr(slot)
     // The entry before the first overwritten word may have fused it (ALU2).
     for (let w = lo >= 4 ? (lo >>> 2) - 1 : 0; w < ((hi + 3) >>> 2); w++) store<u32>(a + w * ENTRY_BYTES, 0, 4)
+    // A compiled region may span any words of its page: drop them all. The
+    // host's cache checks the words again before it reinstalls one.
+    if (load<u8>(SLOTJIT_BASE + slot) != 0) {
+      for (let w: u32 = 0; w < SLOT_ENTRIES - 1; w++) {
+        if (load<u16>(a + w * ENTRY_BYTES, 4) == JIT_OP) store<u32>(a + w * ENTRY_BYTES, 0, 4)
+      }
+      store<u8>(SLOTJIT_BASE + slot, 0)
+    }
   }
 }
 

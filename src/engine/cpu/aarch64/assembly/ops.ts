@@ -27,6 +27,7 @@ export const enum Op {
   ALU2, // two adjacent register ADD/SUB/MOV fused at decode (see exec.ts)
   CMPI_B_0, CMPI_B_1, CMPI_B_2, CMPI_B_3, // ADDS/SUBS immediate (sf*2 + sub) fused with the B.cond after it
   CMPR_B_0, CMPR_B_1, CMPR_B_2, CMPR_B_3, // ADDS/SUBS register (no shift; sf*2 + sub) fused with the B.cond after it
+  JIT, // a compiled region starts here: aux = its table index (exec.ts, ../jit/)
   // AdvSIMD loads and stores
   LDST_MULT, LDST_SINGLE,
   // SIMD & FP (see simd.ts / fp.ts)

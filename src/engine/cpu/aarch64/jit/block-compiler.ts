@@ -1,0 +1,112 @@
+// The host half of the block compiler: the core asks (through its
+// `jitCompile` import) for the region starting at a word of a RAM page; this
+// compiles it to a wasm function, puts it in the core's function table and
+// returns its index. Functions are keyed by the region's words and page
+// offset, not by address: they take the region's PC as an argument, so the
+// same code in another page, task or after a remap reuses them, and a page
+// whose words changed simply misses.
+import { compileRegion, JIT_PARAMS } from './codegen'
+import { scanRegion } from './region'
+import { moduleBytes, ValType } from './wasm-writer'
+
+export interface WasmTable {
+  readonly length: number
+  grow(delta: number, value?: unknown): number
+}
+
+/** The part of the WebAssembly API the compiler uses (see machine.ts). */
+export interface JitWasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown }
+}
+
+export interface JitStats {
+  /** Regions compiled to wasm functions. */
+  compiled: number
+  /** Requests served from the cache (the same words at the same page offset). */
+  reused: number
+  /** Requests for a start the compiler does not take (fewer than 2 instructions it knows). */
+  declined: number
+  /** Guest instructions in all compiled regions. */
+  instructions: number
+  /** Bytes of generated wasm. */
+  wasmBytes: number
+  /** Milliseconds spent generating and compiling. */
+  ms: number
+  /** Modules the engine refused (a compiler bug: the region is interpreted instead). */
+  failed: number
+  lastError: string | null
+}
+
+interface Compiled {
+  start: number
+  words: Uint32Array
+  index: number
+}
+
+/** Table indices are u16 in a decoded entry (assembly/exec.ts). */
+const MAX_INDEX = 0xffff
+
+function hashWords(words: Uint32Array, start: number, n: number): number {
+  let h = 0x811c9dc5 ^ start
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ words[start + i], 0x01000193)
+  return h >>> 0
+}
+
+export class BlockCompiler {
+  readonly stats: JitStats = { compiled: 0, reused: 0, declined: 0, instructions: 0, wasmBytes: 0, ms: 0, failed: 0, lastError: null }
+  private readonly cache = new Map<number, Compiled[]>()
+  private memory: { buffer: ArrayBuffer } | null = null
+
+  constructor(private readonly api: JitWasmApi, readonly table: WasmTable, private readonly now: () => number = () => Date.now()) {}
+
+  /** The core's memory (imported by every compiled function). */
+  attach(memory: { buffer: ArrayBuffer }): void {
+    this.memory = memory
+  }
+
+  /** Table index of the function for the region at word `index` of the RAM
+   *  page at linear address `hostPage`, or 0 when there is none. */
+  compile(hostPage: number, index: number): number {
+    // Called from inside the core's run loop: nothing may escape.
+    try {
+      return this.compileRegion(hostPage, index)
+    } catch (e) {
+      this.stats.failed++
+      this.stats.lastError = `region at word ${index}: ${(e as Error).message}`
+      return 0
+    }
+  }
+
+  private compileRegion(hostPage: number, index: number): number {
+    if (!this.memory) return 0
+    const words = new Uint32Array(this.memory.buffer, hostPage, 1024)
+    const region = scanRegion(words, index)
+    if (!region) { this.stats.declined++; return 0 }
+    const n = region.insns.length
+    const h = hashWords(words, index, n)
+    const list = this.cache.get(h)
+    if (list) {
+      for (const c of list) {
+        if (c.start === index && c.words.length === n && c.words.every((w, i) => w === words[index + i])) {
+          this.stats.reused++
+          return c.index
+        }
+      }
+    }
+    if (this.table.length > MAX_INDEX) return 0
+    const t0 = this.now()
+    const bytes = moduleBytes(JIT_PARAMS, ValType.i32, compileRegion(region))
+    const module = new this.api.Module(bytes)
+    const fn = (new this.api.Instance(module, { env: { memory: this.memory } }).exports as { f: unknown }).f
+    this.stats.wasmBytes += bytes.length
+    const tableIndex = this.table.grow(1, fn)
+    const entry: Compiled = { start: index, words: words.slice(index, index + n), index: tableIndex }
+    if (list) list.push(entry)
+    else this.cache.set(h, [entry])
+    this.stats.compiled++
+    this.stats.instructions += n
+    this.stats.ms += this.now() - t0
+    return tableIndex
+  }
+}
