@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the CPU benchmark program under qemu-aarch64 and on our core and
 // prints each part's time side by side with the ratio (ours / qemu).
-//   node scripts/guests/cpu-bench-vs-qemu.mjs
+//   node scripts/guests/cpu-bench-vs-qemu.mjs       (ROUNDS=n: best of n; JIT=0: interpreter only)
 import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -56,7 +56,7 @@ for (let round = 0; round < ROUNDS; round++) {
   q.parts.forEach((p) => best(qemu, p.name, p.seconds))
   names = q.parts.map((p) => p.name)
   qemuResults = q.results
-  const ours = spawnSync(process.execPath, ['build/cpu-bench-run.mjs', elf], { cwd: root, encoding: 'utf8' })
+  const ours = spawnSync(process.execPath, ['build/cpu-bench-run.mjs', elf, ...(process.env.JIT === '0' ? ['--no-jit'] : [])], { cwd: root, encoding: 'utf8' })
   if (ours.status !== 0) throw new Error(`bench on our core failed:\n${ours.stderr}`)
   const lines = ours.stdout.trim().split('\n')
   for (const l of lines) {
@@ -64,7 +64,7 @@ for (let round = 0; round < ROUNDS; round++) {
     if (m) best(mine, m[1], Number(m[2]))
     const mm = l.match(/^cpu\.mips: ([\d.]+)/)
     if (mm) mips = Math.max(mips, Number(mm[1]))
-    if (l.startsWith('cpu.error')) console.log(l)
+    if (l.startsWith('cpu.error') || (round === 0 && l.startsWith('cpu.jit'))) console.log(l)
   }
   ourResults = lines.filter((l) => l.startsWith('cpu.result: ')).map((l) => l.slice(12))
 }

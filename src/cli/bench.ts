@@ -3,7 +3,8 @@
  *   ipc  — the kernel's IPC round trip and map/unmap (src/engine/bench/ipc-bench.ts)
  *   cpu  — the AArch64 core on our benchmark program (guests/cpu-tests/bench.c):
  *          MIPS and the seconds of each part; scripts/guests/cpu-bench-vs-qemu.mjs
- *          puts the same program under qemu-aarch64 side by side.
+ *          puts the same program under qemu-aarch64 side by side. --no-jit
+ *          measures the interpreter without the block compiler.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
@@ -28,7 +29,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
           return 1
         }
       }
-      const r = runCpuBench(readFileSync(elf))
+      const jit = !argv.includes('--no-jit')
+      const r = runCpuBench(readFileSync(elf), jit)
       if (r.error) {
         process.stderr.write(`l4lab bench cpu: ${r.error}\n`)
         return 1
@@ -36,6 +38,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
       process.stdout.write(`cpu.mips: ${r.mips.toFixed(1)} MIPS\n`)
       process.stdout.write(`cpu.instructions: ${r.instructions} instructions\n`)
       for (const p of r.parts) process.stdout.write(`cpu.${p.name}.seconds: ${p.seconds.toFixed(3)} s\n`)
+      if (r.jit && jit) {
+        process.stdout.write(`cpu.jit.regions: ${r.jit.compiled} regions (${r.jit.instructions} instructions, ${r.jit.wasmBytes} bytes of wasm)\n`)
+        process.stdout.write(`cpu.jit.compile: ${r.jit.ms.toFixed(1)} ms\n`)
+        if (r.jit.failed) process.stdout.write(`cpu.jit.failed: ${r.jit.failed} regions (${r.jit.lastError})\n`)
+      }
       return 0
     }
     default:

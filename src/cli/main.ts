@@ -18,7 +18,7 @@ Usage:
                               run a scenario headless; console lines print as "name| text"
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
-  l4lab bench ipc|cpu         measure the kernel's IPC or the CPU core (key: value unit lines)
+  l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab --version             print the version
   l4lab --help                print this help
 

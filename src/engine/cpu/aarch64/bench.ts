@@ -4,6 +4,7 @@
 // markers the program writes. The caller supplies the ELF bytes (the engine
 // does no file I/O).
 import { runElf } from './testing/harness'
+import type { JitStats } from './machine'
 
 declare const performance: { now(): number }
 
@@ -15,9 +16,11 @@ export interface CpuBenchResult {
   /** The program's result lines (sha256=…, …), for checking against qemu. */
   results: string[]
   error?: string
+  jit?: JitStats
 }
 
-export function runCpuBench(elf: Uint8Array): CpuBenchResult {
+/** `jit`: MachineOptions.jit (false measures the interpreter alone). */
+export function runCpuBench(elf: Uint8Array, jit: boolean | number = true): CpuBenchResult {
   const parts: CpuBenchResult['parts'] = []
   const results: string[] = []
   let current: { name: string; t0: number; i0: number } | null = null
@@ -31,6 +34,7 @@ export function runCpuBench(elf: Uint8Array): CpuBenchResult {
   const r = runElf(elf, {
     ramBytes: 64 << 20,
     maxInstructions: 20e9,
+    jit,
     onWrite: (fd, bytes, instructions) => {
       const now = performance.now()
       if (fd !== 1) return
@@ -47,5 +51,5 @@ export function runCpuBench(elf: Uint8Array): CpuBenchResult {
   })
   const seconds = ((tEnd || performance.now()) - t0) / 1000
   const instructions = iEnd || r.instructions
-  return { mips: instructions / seconds / 1e6, instructions, parts, results, error: r.error }
+  return { mips: instructions / seconds / 1e6, instructions, parts, results, error: r.error, jit: r.jit }
 }

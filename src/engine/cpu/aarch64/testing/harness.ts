@@ -1,7 +1,7 @@
 // Test harness: loads a static AArch64 ELF into a fresh machine with a simple
 // page table (one task, asid 1), runs it, and services only write(1/2),
 // exit and exit_group. Pure TypeScript so that the benchmark can use it too.
-import { Access, Aarch64Machine, type CpuContext, ExitReason } from '../machine'
+import { Access, Aarch64Machine, type CpuContext, ExitReason, type JitStats } from '../machine'
 
 export interface HarnessOptions {
   ramBytes?: number
@@ -12,6 +12,8 @@ export interface HarnessOptions {
   /** Instructions per run() call. */
   quantum?: number
   argv?: string[]
+  /** The block compiler (MachineOptions.jit); on by default. */
+  jit?: boolean | number
 }
 
 export interface HarnessResult {
@@ -24,6 +26,7 @@ export interface HarnessResult {
   /** Exit reason and PC when `error` comes from the core. */
   exitReason?: ExitReason
   exitPc?: number
+  jit?: JitStats
 }
 
 const STACK_TOP = 0x7fff00000000
@@ -43,9 +46,9 @@ export class Task {
   private phdr = 0
   private phnum = 0
 
-  constructor(ramBytes: number) {
+  constructor(ramBytes: number, jit?: boolean | number) {
     this.machine = Aarch64Machine.create({
-      ramBytes, cores: 1,
+      ramBytes, cores: 1, jit,
       translate: (_asid, va, access) => {
         const e = this.pages.get(Math.floor(va / 4096))
         if (e === undefined) return -1
@@ -144,7 +147,7 @@ export class Task {
 }
 
 export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResult {
-  const task = new Task(opts.ramBytes ?? 64 << 20)
+  const task = new Task(opts.ramBytes ?? 64 << 20, opts.jit)
   const out: number[][] = [[], [], []]
   const err = task.loadElf(elf)
   const res: HarnessResult = { stdout: '', stderr: '', exitCode: null, instructions: 0 }
@@ -201,5 +204,6 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
   const dec = new TextDecoder('latin1')
   res.stdout = dec.decode(new Uint8Array(out[1]))
   res.stderr = dec.decode(new Uint8Array(out[2]))
+  res.jit = m.jitStats()
   return res
 }
