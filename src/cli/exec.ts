@@ -129,6 +129,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     const secs = (performance.now() - t0) / 1000
     const unknown = [...lx.unknownSyscalls.entries()].map(([nr, n]) => `${nr}×${n}`).join(' ') || 'none'
     const syscalls = [...lx.syscallCounts.values()].reduce((a, b) => a + b, 0)
+    const jit = k.core?.compilerStats?.()
     process.stderr.write(
       [
         `l4lab: instructions: ${k.stats.instructions}`,
@@ -138,6 +139,7 @@ export async function execCommand(argv: string[]): Promise<number> {
         `l4lab: unknown_syscalls: ${unknown}`,
         `l4lab: page_faults: ${lx.pageFaults}`,
         `l4lab: ipcs: ${k.stats.ipcs}`,
+        ...(jit ? [`l4lab: compiled_regions: ${jit.regions} (${jit.instructions} instructions${jit.failed ? `, ${jit.failed} failed` : ''})`] : []),
         '',
       ].join('\n'),
     )

@@ -69,6 +69,13 @@ describe('aarch64 block compiler', () => {
       const t0 = performance.now()
       const body = gen.body(r, len)
       genMs += performance.now() - t0
+      // Unconditional jumps forward (regions follow them) and conditional
+      // branches backward (inner loops: regions start inside the body).
+      for (let k = 0; k < body.length; k++) {
+        const u = r.int(40)
+        if (u === 0) body[k] = B(1 + r.int(Math.min(4, body.length - k)))
+        else if (u === 1 && k > 0) body[k] = (0x54000000 | ((-1 - r.int(Math.min(k, 8))) & 0x7ffff) << 5 | r.int(14)) >>> 0
+      }
       const words = [...body, B(-body.length)]
       const data = new Uint8Array(DATA_PAGES * 4096)
       for (let i = 0; i < data.length; i += 4) new DataView(data.buffer).setUint32(i, r.u32(), true)

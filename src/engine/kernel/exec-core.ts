@@ -40,6 +40,8 @@ export interface ExecCore {
   flushTlbPage(asid: number, vaddr: number): void
   invalidateCode(ramOffset: number, bytes: number): void
   clearExclusive(core: number): void
+  /** What a core's code compiler did, if it has one (for --stats and the UI). */
+  compilerStats?(): { regions: number; instructions: number; failed: number }
 }
 
 /** Translation answers to the CPU: a RAM offset, or one of these. */

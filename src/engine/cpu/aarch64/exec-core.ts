@@ -52,4 +52,8 @@ export class Aarch64ExecCore implements ExecCore {
   clearExclusive(core: number): void {
     this.machine.clearExclusive(core)
   }
+  compilerStats(): { regions: number; instructions: number; failed: number } {
+    const s = this.machine.jitStats()
+    return { regions: s.compiled, instructions: s.instructions, failed: s.failed }
+  }
 }

@@ -8,7 +8,7 @@
 // remapping a virtual page simply leads to another slot, and stores into a
 // slot's page clear the entries they overwrite (mmu.ts).
 //
-// Block compiler: taken backward branches count their target entry (hashed);
+// Block compiler: taken in-page branches count their target entry (hashed);
 // at the threshold the host compiles the region starting there into a wasm
 // function (../jit/) and the entry becomes Op.JIT, which calls it through the
 // imported function table. A compiled function runs whole iterations only
@@ -347,10 +347,12 @@ function aluDesc(op: Op, w: u32): u32 {
   return ((pc & ~<u64>0xFFF) == pageVa && (<u32>pc & 3) == 0) ? slotPtr + ((<u32>pc & 0xFFF) << 2) : REFETCH_ENTRY
 }
 
-/** jumpTo for taken branches: an in-page backward target is counted. */
+/** jumpTo for taken branches: an in-page target is counted. (Forward
+ *  targets too: with regions that follow jumps, the cases of a switch become
+ *  regions that run through the dispatch code up to its indirect branch.) */
 @inline function branchTo(pc: u64, pageVa: u64, slotPtr: u32, ip: u32, hostPage: u32): u32 {
   const t = jumpTo(pc, pageVa, slotPtr)
-  if (t <= ip && t != REFETCH_ENTRY && jitThreshold != 0) {
+  if (t != REFETCH_ENTRY && jitThreshold != 0) {
     const k = HOT_BASE + (((t >>> 4) & (HOT_ENTRIES - 1)) << 1)
     const n = <u32>load<u16>(k) + 1
     if (n >= jitThreshold) jitInstall(t, slotPtr, hostPage, k)

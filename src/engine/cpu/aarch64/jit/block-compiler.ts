@@ -44,8 +44,10 @@ interface Compiled {
   index: number
 }
 
-/** Table indices are u16 in a decoded entry (assembly/exec.ts). */
-const MAX_INDEX = 0xffff
+/** Table indices are u16 in a decoded entry (assembly/exec.ts); the cap
+ *  below keeps a long session's compiled code to a few tens of MiB. Past
+ *  it, new regions stay interpreted (counted as declined). */
+const MAX_FUNCTIONS = 16384
 
 function hashWords(words: Uint32Array, start: number, n: number): number {
   let h = 0x811c9dc5 ^ start
@@ -94,7 +96,7 @@ export class BlockCompiler {
         }
       }
     }
-    if (this.table.length > MAX_INDEX) return 0
+    if (this.stats.compiled >= MAX_FUNCTIONS) { this.stats.declined++; return 0 }
     const t0 = this.now()
     const bytes = moduleBytes(JIT_PARAMS, ValType.i32, compileRegion(region))
     const module = new this.api.Module(bytes)

@@ -41,7 +41,12 @@ class Gen {
   private headL: Label = 0
   private pending = 0
   private dead = false
-  private rel = 0
+  /** Position of the instruction being generated in the region. */
+  private pos = 0
+  /** Its word offset from the region start (regions may follow jumps). */
+  private word = 0
+  /** Region position of each word offset the region holds. */
+  private readonly posOf = new Map<number, number>()
 
   constructor(private readonly region: Region) {
     const f = this.f
@@ -196,20 +201,21 @@ class Gen {
     f.get(this.tva).i64(~0xfffn).op(W.i64And).get(P_ASID).op(W.i64Or, W.i64Ne)
     f.get(this.tva).op(W.i32WrapI64).i32(0xfff).op(W.i32And).tee(this.toff).i32(4096 - size).op(W.i32GtU, W.i32Or)
     const miss = f.open(W.if_)
-    this.exitAt(this.rel * 4, this.pending)
+    this.exitAt(this.word * 4, this.pending)
     f.close(miss)
     f.get(this.te).mem(W.i32Load, 8).get(this.toff).op(W.i32Add).set(this.th)
   }
-  /** A branch to region-relative word index t: back to the head, forward to
-   *  a label, or out. The caller has counted the branch as retired and, for
-   *  a conditional one, pushed the condition. */
+  /** A branch to word offset t: back to the head, forward to a label (a
+   *  later position of the region), or out. The caller has counted the
+   *  branch as retired and, for a conditional one, pushed the condition. */
   private branch(t: number, conditional: boolean, labels: Map<number, Label>): void {
     const f = this.f
+    const p = this.posOf.get(t)
     if (t === 0) {
       if (conditional) f.brIf(this.headL)
       else f.br(this.headL)
-    } else if (labels.has(t)) {
-      const l = labels.get(t)!
+    } else if (p !== undefined && p > this.pos && labels.has(p)) {
+      const l = labels.get(p)!
       if (conditional) f.brIf(l)
       else f.br(l)
     } else if (conditional) {
@@ -229,14 +235,15 @@ class Gen {
 
   build(): number[] {
     const f = this.f
-    const insns = this.region.insns
+    const { insns, at, start } = this.region
     const len = insns.length
-    // Forward targets inside the region, as region-relative indices.
+    at.forEach((w, p) => this.posOf.set(w - start, p))
+    // Branch targets at later positions of the region become labels.
     const targets = new Set<number>()
-    insns.forEach((ins, i) => {
-      if ('delta' in ins && !(ins.k === 'b' && ins.link)) {
-        const t = i + ins.delta / 4
-        if (t > i && t < len) targets.add(t)
+    insns.forEach((ins, p) => {
+      if ('delta' in ins && !(ins.k === 'b' && (ins.link || ins.follow))) {
+        const tp = this.posOf.get(at[p] - start + ins.delta / 4)
+        if (tp !== undefined && tp > p) targets.add(tp)
       }
     })
     this.exitL = f.open(W.block)
@@ -250,7 +257,8 @@ class Gen {
     const labels = new Map<number, Label>()
     for (const t of sorted) labels.set(t, f.open(W.block))
     for (let i = 0; i < len; i++) {
-      this.rel = i
+      this.pos = i
+      this.word = at[i] - start
       const l = labels.get(i)
       if (l !== undefined) {
         if (!this.dead) this.count(this.pending)
@@ -260,7 +268,7 @@ class Gen {
       }
       this.insn(insns[i], labels)
     }
-    if (!this.dead) this.exitAt(len * 4, this.pending)
+    if (!this.dead) this.exitAt((this.region.next - start) * 4, this.pending)
     f.close(this.headL)
     f.close(this.exitL)
     // Epilogue: state back to the register block.
@@ -288,7 +296,7 @@ class Gen {
 
   private insn(ins: Insn, labels: Map<number, Label>): void {
     const f = this.f
-    const i = this.rel
+    const i = this.word
     switch (ins.k) {
       case 'nop': break
       case 'addi':
@@ -477,6 +485,7 @@ class Gen {
       case 'ldstv': this.ldstv(ins); break
       case 'ldstpv': this.ldstpv(ins); break
       case 'b':
+        if (ins.follow) break // the region continues at the target
         this.retireBranch()
         if (ins.link) {
           this.pcPlus(i * 4 + 4); this.wr(30, 'zr', true)

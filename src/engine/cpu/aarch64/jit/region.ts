@@ -30,7 +30,8 @@ export type Insn =
   // SIMD&FP registers: 1 << size bytes (size 4 = Q), the rest of the register zeroed by loads.
   | { k: 'ldstv'; size: number; load: boolean; rt: number; rn: number; mode: 'off' | 'pre' | 'post' | 'reg'; imm: bigint; rm: number; option: number; amt: number }
   | { k: 'ldstpv'; size: number; load: boolean; rt: number; rt2: number; rn: number; mode: 'off' | 'pre' | 'post'; imm: bigint }
-  | { k: 'b'; link: boolean; delta: number }
+  // follow: the region continues at the target (set by scanRegion)
+  | { k: 'b'; link: boolean; delta: number; follow?: boolean }
   | { k: 'bcond'; cond: number; delta: number }
   | { k: 'cbz'; sf: boolean; nz: boolean; rt: number; delta: number }
   | { k: 'tbz'; nz: boolean; rt: number; bit: number; delta: number }
@@ -223,28 +224,53 @@ function ldst(w: number, mode: 'off' | 'pre' | 'post' | 'reg', imm: bigint, rm =
 
 export const MAX_REGION = 256
 
-/** A region: the words from `start` up to (not including) `end` of one page,
- *  decoded. Stops before the first word the compiler does not take, and
- *  after an unconditional branch unless an earlier branch jumps past it. */
+/** A region: decoded instructions from `start` on, in execution order, with
+ *  the page word each came from (`at`) and the word execution continues at
+ *  after the last one (`next`, -1 when the last one always branches). It
+ *  stops before the first word the compiler does not take, and at an
+ *  unconditional branch — unless an earlier branch jumps past it (an
+ *  if/else body follows), or it is a B to a word not yet in the region,
+ *  which the region then follows (the shared tail of a switch case). */
 export interface Region {
   start: number
   insns: Insn[]
+  at: number[]
+  next: number
 }
 
 export function scanRegion(words: Uint32Array, start: number): Region | null {
   const insns: Insn[] = []
-  let furthest = -1 // furthest in-page forward target seen so far
-  for (let i = start; i < words.length && insns.length < MAX_REGION; i++) {
+  const at: number[] = []
+  const seen = new Set<number>()
+  let furthest = -1 // furthest in-page forward target of the straight-line part
+  let i = start
+  let next = start
+  for (;;) {
+    if (insns.length >= MAX_REGION || i < 0 || i >= words.length || seen.has(i)) { next = i; break }
     const ins = decodeInsn(words[i])
-    if (!ins) break
+    if (!ins) { next = i; break }
     insns.push(ins)
+    at.push(i)
+    seen.add(i)
     if ('delta' in ins) {
       const t = i + ins.delta / 4
       if (t > i && t < words.length) furthest = Math.max(furthest, t)
     }
-    const unconditional = ins.k === 'br' || (ins.k === 'b')
-    if (unconditional && furthest <= i) break
+    const jump = ins.k === 'b' || (ins.k === 'bcond' && ins.cond >= 14)
+    if (jump || ins.k === 'br') {
+      if (furthest > i) { i++; continue }
+      const t = 'delta' in ins ? i + ins.delta / 4 : -1
+      if (ins.k === 'b' && !ins.link && t !== start && t >= 0 && t < words.length && !seen.has(t)) {
+        insns[insns.length - 1] = { ...ins, follow: true }
+        furthest = -1
+        i = t
+        continue
+      }
+      next = -1
+      break
+    }
+    i++
   }
   // A region must hold more than the entry instruction to be worth a call.
-  return insns.length >= 2 ? { start, insns } : null
+  return insns.length >= 2 ? { start, insns, at, next } : null
 }
