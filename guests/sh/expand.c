@@ -499,9 +499,23 @@ static void glob_add(struct glob_out *g, char *s) {
   g->v[g->n++] = s;
 }
 
+/* Whether the '[' at s[i] opens a bracket expression: by glob_match's rule
+ * it needs a closing ']'; an unclosed '[' is a literal and matches only
+ * itself, so a word like `[` needs no directory scan. */
+static int bracket_closes(const char *s, size_t i, size_t n) {
+  size_t p = i + 1;
+  if (p < n && (s[p] == '!' || s[p] == '^')) p++;
+  size_t start = p;
+  while (p < n && (s[p] != ']' || p == start)) {
+    if (p + 2 < n && s[p + 1] == '-' && s[p + 2] != ']') p += 3;
+    else p++;
+  }
+  return p < n;
+}
+
 static int has_glob(const char *s, const char *q, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (!q[i] && (s[i] == '*' || s[i] == '?' || s[i] == '[')) return 1;
+    if (!q[i] && (s[i] == '*' || s[i] == '?' || (s[i] == '[' && bracket_closes(s, i, n)))) return 1;
   return 0;
 }
 

@@ -69,6 +69,11 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     sh(`mkdir ${d}; cd ${d}; touch a1 a2 b1 .hid; mkdir sub; touch sub/s1`)
     expect(sh('echo a*; echo ?1; echo [ab]2; echo *; echo s*/*; echo z*; echo "a*"', { cwd: d }).stdout)
       .toBe('a1 a2\na1 b1\na2\na1 a2 b1 sub\nsub/s1\nz*\na*\n')
+    // An unclosed '[' is a literal character of the pattern.
+    const d2 = join(dir, 'glob2')
+    sh(`mkdir ${d2}; cd ${d2}; touch '[' 'x[1' 'y]'`)
+    expect(sh('echo [; echo x[1; echo x[; echo [*; echo x[*; echo [a*; echo [x]*; echo []]', { cwd: d2 }).stdout)
+      .toBe('[\nx[1\nx[\n[\nx[1\n[a*\nx[1\n[]]\n')
   })
 
   it('cd, pwd, PWD and OLDPWD', () => {

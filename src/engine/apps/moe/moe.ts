@@ -50,6 +50,8 @@ interface Namespace {
 type MoeObject = Allocator | Dataspace | Namespace
 
 const dec = new TextDecoder()
+/** Copied into every fresh page; never written (a page fault allocates nothing). */
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE)
 
 export function moeProgram(): NativeProgram {
   return {
@@ -214,7 +216,7 @@ function mapPage(sys: Sys, ds: Dataspace, takePage: () => number): number {
     a = takePage()
     if (a === 0) return errorReply(Err.ENoMem)
     // Fresh memory is zeroed: no data leaks from an earlier owner of the frame.
-    sys.mem.write(a, new Uint8Array(PAGE_SIZE))
+    sys.mem.write(a, ZERO_PAGE)
     ds.pages[i] = a
   }
   const rights = ds.readOnly ? want & MemRight.RX : want
