@@ -47,6 +47,21 @@ void arena_reset(void) {
   }
 }
 
+struct arena_mark arena_mark(void) {
+  struct arena_mark m = {cur, cur ? cur->used : 0};
+  return m;
+}
+
+/* Frees what was allocated since m (marks are released in LIFO order). */
+void arena_release(struct arena_mark m) {
+  while (cur && cur != m.block) {
+    struct block *p = cur->prev;
+    free(cur);
+    cur = p;
+  }
+  if (cur) cur->used = m.used;
+}
+
 void sb_putn(struct strbuf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 64;

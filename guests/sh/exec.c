@@ -502,8 +502,9 @@ static int run_compound(struct command *c) {
     if (control != CTL_NONE) return last_status;
     return c->else_part ? run_compound(c->else_part) : 0;
   case CMD_WHILE:
-  case CMD_UNTIL:
-    for (;;) {
+  case CMD_UNTIL: {
+    struct arena_mark pass = arena_mark();
+    for (;; arena_release(pass)) {
       int cond = run_list(c->cond);
       if (control != CTL_NONE) {
         if (loop_control()) break;
@@ -513,7 +514,9 @@ static int run_compound(struct command *c) {
       st = run_list(c->body);
       if (loop_control()) break;
     }
+    arena_release(pass);
     return st;
+  }
   case CMD_FOR: {
     int n;
     char **words;
@@ -523,11 +526,13 @@ static int run_compound(struct command *c) {
     } else {
       words = expand_words(c->words, c->nwords, &n);
     }
-    for (int i = 0; i < n; i++) {
+    struct arena_mark pass = arena_mark();
+    for (int i = 0; i < n; i++, arena_release(pass)) {
       var_set(c->name, words[i], 0);
       st = run_list(c->body);
       if (loop_control()) break;
     }
+    arena_release(pass);
     return st;
   }
   case CMD_CASE: {

@@ -4,7 +4,10 @@
  * lists of and-or lists of pipelines of commands, and run; words are
  * expanded (variables, ~, field splitting, quote removal, globbing) only
  * when their command runs, so `a=1; echo $a` works on one line. Everything
- * a line allocates comes from an arena that is reset after the line ran. */
+ * a line allocates comes from an arena that is reset after the line ran;
+ * loops release what each pass allocated, so a long loop runs in constant
+ * memory (everything that outlives a pass — variables, jobs, functions,
+ * `set --` — is malloc'd). */
 #ifndef SH_H
 #define SH_H
 #include <stddef.h>
@@ -15,6 +18,12 @@ void *amalloc(size_t n);
 char *astrdup(const char *s);
 char *astrndup(const char *s, size_t n);
 void arena_reset(void);
+struct arena_mark {
+  void *block;
+  size_t used;
+};
+struct arena_mark arena_mark(void);
+void arena_release(struct arena_mark m);
 
 /* ---- string builder ---- */
 struct strbuf {

@@ -1,10 +1,13 @@
 // Scripted tests of the guest shell (guests/sh) under qemu-aarch64: sh -c,
 // sh FILE, and commands piped into a non-interactive sh. External commands
 // are our own utilities, reached through host wrappers (see helpers.ts).
+import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, run, sh, tempDir, toolsPresent } from './helpers'
+import { BIN, QEMU, ensureBuilt, run, sh, tempDir, toolsPresent } from './helpers'
+
+const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0
 
 describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
   let dir: string
@@ -145,6 +148,16 @@ describe.skipIf(!toolsPresent)('sh under qemu-aarch64', () => {
     expect(run('sh', [], { input: 'if true\nthen\n  echo multi\nfi\nfor x in 1 2\ndo\n  echo $x\ndone | cat\n' }).stdout)
       .toBe('multi\n1\n2\n')
     expect(sh('if true; then echo missing fi').status).toBe(2)
+  })
+
+  it.skipIf(!hasPrlimit)('a long loop runs in constant memory (each pass frees what it allocated)', () => {
+    // 100,000 passes took 600 MB when loops kept their allocations until the
+    // line ended; under a 300 MB address-space limit on qemu that ran out.
+    const loop = 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; for k in 1 2 3; do y=$k; done; echo $i $y'
+    const r = spawnSync('prlimit', ['--as=300000000', QEMU, join(BIN, 'sh'), '-c', loop], { encoding: 'utf8', timeout: 60_000 })
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toBe('100000 3\n')
+    expect(r.status).toBe(0)
   })
 
   it('loops read their input through redirections and pipes', () => {
