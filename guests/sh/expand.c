@@ -576,7 +576,9 @@ char **expand_words(char **words, int n, int *count) {
       struct field *fl = &f.v[k];
       if (fl->text.len == 0 && !fl->quoted) continue;
       char *text = fl->text.s ? fl->text.s : astrdup("");
-      if (fl->glob) {
+      /* A word whose only '[' are unclosed is no pattern: it stays as it is
+       * (without even an access() to see whether it names a file). */
+      if (fl->glob && fl->mask.s && has_glob(text, fl->mask.s, fl->text.len)) {
         int before = out.n;
         const char *pat = text, *q = fl->mask.s;
         if (*pat == '/') glob_walk("/", pat + 1, q + 1, &out);
