@@ -27,11 +27,11 @@ export interface MachineOptions {
   cores: number
   translate: Translate
   /** The block compiler: on by default; false turns it off, a number sets
-   *  how many taken backward branches to an entry make it hot. */
+   *  how many taken branches to an entry make it hot. */
   jit?: boolean | number
 }
 
-/** Taken backward branches to an entry before its region is compiled. */
+/** Taken branches to an entry before its region is compiled. */
 export const JIT_DEFAULT_THRESHOLD = 50
 
 export type { JitStats }

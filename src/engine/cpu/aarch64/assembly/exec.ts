@@ -18,7 +18,8 @@
 import {
   ACC_EXEC, ACC_READ, ACC_WRITE, C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC,
   C_REASON, C_RETIRED, C_SYNDROME, ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_BRK, EXIT_BUDGET, EXIT_SVC, EXIT_UNDEFINED,
-  HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, CODE_BASE, SLOT_BYTES, SLOTJIT_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOTMAP_BASE, TLB_MASK,
+  CODE_BASE, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP,
+  R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK,
 } from './layout'
 import {
   allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbR, tlbW, tlbX,
@@ -37,8 +38,8 @@ export const REFETCH_ENTRY: u32 = SCRATCH_BASE
 @external('env', 'jitCompile')
 declare function hostJitCompile(hostPage: u32, index: u32): i32
 
-/** Taken backward branches to an entry before the host is asked to compile
- *  from there; 0 turns the block compiler off. */
+/** Taken branches to an entry before the host is asked to compile from
+ *  there; 0 turns the block compiler off. */
 export let jitThreshold: u32 = 0
 
 // ---- registers -------------------------------------------------------------------
@@ -350,7 +351,7 @@ function aluDesc(op: Op, w: u32): u32 {
 /** jumpTo for taken branches: an in-page target is counted. (Forward
  *  targets too: with regions that follow jumps, the cases of a switch become
  *  regions that run through the dispatch code up to its indirect branch.) */
-@inline function branchTo(pc: u64, pageVa: u64, slotPtr: u32, ip: u32, hostPage: u32): u32 {
+@inline function branchTo(pc: u64, pageVa: u64, slotPtr: u32, hostPage: u32): u32 {
   const t = jumpTo(pc, pageVa, slotPtr)
   if (t != REFETCH_ENTRY && jitThreshold != 0) {
     const k = HOT_BASE + (((t >>> 4) & (HOT_ENTRIES - 1)) << 1)
@@ -470,7 +471,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -486,7 +487,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -502,7 +503,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -518,7 +519,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -537,7 +538,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -556,7 +557,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -575,7 +576,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -594,7 +595,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, cond)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -680,7 +681,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 0)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -689,7 +690,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 1)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -698,7 +699,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 2)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -707,7 +708,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 3)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -716,7 +717,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 4)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -725,7 +726,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 5)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -734,7 +735,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 6)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -743,7 +744,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 7)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -752,7 +753,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 8)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -761,7 +762,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 9)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -770,7 +771,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 10)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -779,7 +780,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 11)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -788,7 +789,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 12)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -797,7 +798,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 13)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -806,7 +807,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 14)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -815,7 +816,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (condHolds(c, 15)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -938,14 +939,14 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.B: {
         left--
         pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-        ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+        ip = branchTo(pc, pageVa, slotPtr, hostPage)
         continue
       }
       case Op.BL: {
         left--
         setX(c, 30, pcAt(pageVa, ip, slotPtr) + 4)
         pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-        ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+        ip = branchTo(pc, pageVa, slotPtr, hostPage)
         continue
       }
       case Op.CBZ: case Op.CBNZ: {
@@ -954,7 +955,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if ((v == 0) == ((insn & (1 << 24)) == 0)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -965,7 +966,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         if (set == ((insn & (1 << 24)) != 0)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+          ip = branchTo(pc, pageVa, slotPtr, hostPage)
           continue
         }
         break
@@ -975,7 +976,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const target = X(c, (insn >>> 5) & 31)
         if (((insn >>> 21) & 3) == 1) setX(c, 30, pcAt(pageVa, ip, slotPtr) + 4)
         pc = target
-        ip = branchTo(pc, pageVa, slotPtr, ip, hostPage)
+        ip = branchTo(pc, pageVa, slotPtr, hostPage)
         continue
       }
       case Op.SVC: {

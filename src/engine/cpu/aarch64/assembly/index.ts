@@ -38,7 +38,7 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
   return runLoop(core, ctx, asid, budget)
 }
 
-/** Turns the block compiler on (taken backward branches to an entry before
+/** Turns the block compiler on (taken branches to an entry before
  *  it is compiled) or off (0). */
 export function setJitThreshold(n: u32): void { exec.jitThreshold = min(n, 0xFFFF) }
 

@@ -33,7 +33,7 @@ export const DECODE_BYTES: u32 = DECODE_MAX_ROWS * 12
 /** The REFETCH entry and the SIMD scratch registers (below SLOTMAP_BASE). */
 export const SCRATCH_BASE: u32 = 7 << 20
 
-// Block compiler (exec.ts, ../jit/): per-target counters of taken backward
+// Block compiler (exec.ts, ../jit/): per-target counters of taken
 // branches (hashed), the original op|aux of every entry a compiled function
 // was installed at (indexed by table index), one "has compiled entries" byte
 // per slot.
