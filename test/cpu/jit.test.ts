@@ -12,6 +12,7 @@ import { Access, Aarch64Machine, type CpuContext, ExitReason } from '../../src/e
 import { decodeInsn, scanRegion } from '../../src/engine/cpu/aarch64/jit/region'
 import { compileRegion, JIT_PARAMS } from '../../src/engine/cpu/aarch64/jit/codegen'
 import { moduleBytes, ValType } from '../../src/engine/cpu/aarch64/jit/wasm-writer'
+import { BlockCompiler, type JitWasmApi, type WasmTable } from '../../src/engine/cpu/aarch64/jit/block-compiler'
 import { Generator, interesting, opNames, Rng } from './random-programs'
 
 const SEED = Number(process.env.CPU_JIT_SEED ?? 4711)
@@ -187,6 +188,45 @@ describe('aarch64 block compiler', () => {
     expect(m.run(0, ctx, 1, 3002)).toBe(ExitReason.Budget)
     expect(ctx.x(0)).toBe(6000n)
     expect(m.jitStats().compiled).toBe(3)
+  })
+
+  test('a region that follows a jump is recompiled when the word it jumped to changes', () => {
+    const ADDI = (rd: number, rn: number, imm: number) => (0x91000000 | (imm << 10) | (rn << 5) | rd) >>> 0
+    const UDF = 0
+    const m = machine(2)
+    // 0: x0 += 1; 1: b 4; 2-3: never run; 4: x1 += 1; 5: b 0 — one region through the jump.
+    load(m, [ADDI(0, 0, 1), B(3), UDF, UDF, ADDI(1, 1, 1), B(-5)], new Uint8Array(0))
+    const ctx = m.allocContext()
+    ctx.setPc(BigInt(CODE_VA))
+    expect(m.run(0, ctx, 1, 4000)).toBe(ExitReason.Budget)
+    expect(m.jitStats().compiled).toBeGreaterThan(0)
+    expect(ctx.x(1)).toBe(1000n)
+    // Only the jump target changes: the words from the region start on stay the same.
+    new DataView(m.ram.buffer, m.ram.byteOffset).setUint32(16, ADDI(1, 1, 5), true)
+    m.invalidateCode(16, 4)
+    expect(m.run(0, ctx, 1, 4000)).toBe(ExitReason.Budget)
+    expect(ctx.x(1)).toBe(1000n + 5000n)
+  })
+
+  test('the cache tells regions apart by the words they run, not the words that follow their start', () => {
+    const api = globalThis as unknown as { WebAssembly: JitWasmApi & { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer }; Table: new (d: { initial: number; element: 'anyfunc' }) => WasmTable } }
+    const memory = new api.WebAssembly.Memory({ initial: 1 })
+    const jit = new BlockCompiler(api.WebAssembly, new api.WebAssembly.Table({ initial: 1, element: 'anyfunc' }))
+    jit.attach(memory)
+    const ADDI = (rd: number, rn: number, imm: number) => (0x91000000 | (imm << 10) | (rn << 5) | rd) >>> 0
+    const words = new Uint32Array(memory.buffer, 0, 1024)
+    // 0: x0 += 1; 1: b 4; 2-3: not in the region; 4: x1 += 1; 5: b 0
+    words.set([ADDI(0, 0, 1), B(3), 0, 0, ADDI(1, 1, 1), B(-5)])
+    const first = jit.compile(0, 0)
+    expect(first).toBeGreaterThan(0)
+    expect(jit.compile(0, 0)).toBe(first)
+    words[4] = ADDI(1, 1, 5) // the jump target changes; words 0..3 do not
+    const second = jit.compile(0, 0)
+    expect(second).toBeGreaterThan(0)
+    expect(second).not.toBe(first)
+    words[2] = ADDI(2, 2, 1) // a word the region jumps over: the same code
+    expect(jit.compile(0, 0)).toBe(second)
+    expect(jit.stats).toMatchObject({ compiled: 2, reused: 2, failed: 0 })
   })
 
   test('a quantum ending anywhere in a compiled loop retires exactly its budget', () => {

@@ -1,10 +1,11 @@
 // The host half of the block compiler: the core asks (through its
 // `jitCompile` import) for the region starting at a word of a RAM page; this
 // compiles it to a wasm function, puts it in the core's function table and
-// returns its index. Functions are keyed by the region's words and page
-// offset, not by address: they take the region's PC as an argument, so the
-// same code in another page, task or after a remap reuses them, and a page
-// whose words changed simply misses.
+// returns its index. Functions are keyed by the words the region runs (in
+// execution order, with their page offsets: a region may follow jumps), not
+// by address: they take the region's PC as an argument, so the same code in
+// another page, task or after a remap reuses them, and a region one of whose
+// words changed simply misses.
 import { compileRegion, JIT_PARAMS } from './codegen'
 import { scanRegion } from './region'
 import { moduleBytes, ValType } from './wasm-writer'
@@ -39,7 +40,8 @@ export interface JitStats {
 }
 
 interface Compiled {
-  start: number
+  /** Page word offsets of the region's instructions, and the words there. */
+  at: number[]
   words: Uint32Array
   index: number
 }
@@ -49,10 +51,16 @@ interface Compiled {
  *  it, new regions stay interpreted (counted as declined). */
 const MAX_FUNCTIONS = 16384
 
-function hashWords(words: Uint32Array, start: number, n: number): number {
-  let h = 0x811c9dc5 ^ start
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ words[start + i], 0x01000193)
+function hashRegion(words: Uint32Array, at: number[]): number {
+  let h = 0x811c9dc5
+  for (const a of at) h = Math.imul(Math.imul(h ^ a, 0x01000193) ^ words[a], 0x01000193)
   return h >>> 0
+}
+
+function sameRegion(c: Compiled, words: Uint32Array, at: number[]): boolean {
+  if (c.at.length !== at.length) return false
+  for (let i = 0; i < at.length; i++) if (c.at[i] !== at[i] || c.words[i] !== words[at[i]]) return false
+  return true
 }
 
 export class BlockCompiler {
@@ -86,11 +94,11 @@ export class BlockCompiler {
     const region = scanRegion(words, index)
     if (!region) { this.stats.declined++; return 0 }
     const n = region.insns.length
-    const h = hashWords(words, index, n)
+    const h = hashRegion(words, region.at)
     const list = this.cache.get(h)
     if (list) {
       for (const c of list) {
-        if (c.start === index && c.words.length === n && c.words.every((w, i) => w === words[index + i])) {
+        if (sameRegion(c, words, region.at)) {
           this.stats.reused++
           return c.index
         }
@@ -103,7 +111,7 @@ export class BlockCompiler {
     const fn = (new this.api.Instance(module, { env: { memory: this.memory } }).exports as { f: unknown }).f
     this.stats.wasmBytes += bytes.length
     const tableIndex = this.table.grow(1, fn)
-    const entry: Compiled = { start: index, words: words.slice(index, index + n), index: tableIndex }
+    const entry: Compiled = { at: region.at, words: Uint32Array.from(region.at, (a) => words[a]), index: tableIndex }
     if (list) list.push(entry)
     else this.cache.set(h, [entry])
     this.stats.compiled++

@@ -252,14 +252,16 @@ export function scanRegion(words: Uint32Array, start: number): Region | null {
     insns.push(ins)
     at.push(i)
     seen.add(i)
-    if ('delta' in ins) {
-      const t = i + ins.delta / 4
-      if (t > i && t < words.length) furthest = Math.max(furthest, t)
-    }
+    const t = 'delta' in ins ? i + ins.delta / 4 : -1
+    const forward = t > i && t < words.length
     const jump = ins.k === 'b' || (ins.k === 'bcond' && ins.cond >= 14)
     if (jump || ins.k === 'br') {
-      if (furthest > i) { i++; continue }
-      const t = 'delta' in ins ? i + ins.delta / 4 : -1
+      // Only an *earlier* branch past this one keeps the scan going straight.
+      if (furthest > i) {
+        if (forward) furthest = Math.max(furthest, t)
+        i++
+        continue
+      }
       if (ins.k === 'b' && !ins.link && t !== start && t >= 0 && t < words.length && !seen.has(t)) {
         insns[insns.length - 1] = { ...ins, follow: true }
         furthest = -1
@@ -269,6 +271,7 @@ export function scanRegion(words: Uint32Array, start: number): Region | null {
       next = -1
       break
     }
+    if (forward) furthest = Math.max(furthest, t)
     i++
   }
   // A region must hold more than the entry instruction to be worth a call.
