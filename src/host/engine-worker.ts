@@ -53,13 +53,15 @@ function runSlice(): void {
   schedule(board.run(SLICE_MS))
 }
 
-function handle(req: WorkerRequest): unknown {
+async function handle(req: WorkerRequest): Promise<unknown> {
   if (!board) throw new Error('board not started')
   switch (req.op) {
     case 'control': {
-      const r = board.control(req.vm, req.action)
-      if (!r.ok) throw new Error(r.error)
+      const answer = board.control(req.vm, req.action)
+      // The board may need to run before it can answer (a guest starts the VM).
       schedule(0)
+      const r = await answer
+      if (!r.ok) throw new Error(r.error)
       return null
     }
     case 'resize': {
@@ -72,6 +74,10 @@ function handle(req: WorkerRequest): unknown {
       return board.history(req.vm)
     case 'inspect':
       return board.inspect ? board.inspect() : null
+    case 'memoryMap':
+      return board.memoryMap ? board.memoryMap(req.task) : null
+    case 'mappingTree':
+      return board.mappingTree ? board.mappingTree(req.task, req.address) : null
   }
 }
 
@@ -109,11 +115,10 @@ port.on('message', (msg: ToWorker) => {
       break
     }
     case 'request': {
-      try {
-        post({ type: 'reply', id: msg.id, ok: true, value: handle(msg.request) })
-      } catch (e) {
-        post({ type: 'reply', id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) })
-      }
+      handle(msg.request).then(
+        (value) => post({ type: 'reply', id: msg.id, ok: true, value }),
+        (e: unknown) => post({ type: 'reply', id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+      )
       break
     }
   }

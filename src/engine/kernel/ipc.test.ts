@@ -22,7 +22,7 @@ import {
 import type { Sys } from './native'
 import type { ThreadBody } from './objects/thread'
 import { SYSCALL_NS } from './kernel'
-import { capValid, factoryCreate, irqTrigger, ipcErrorOf, l4Error, taskMap, mapCap, deleteCap } from '../l4/l4sys'
+import { capReferences, capValid, factoryCreate, releaseCap, irqTrigger, ipcErrorOf, l4Error, taskMap, mapCap, deleteCap } from '../l4/l4sys'
 
 const GATE = 0x30
 
@@ -151,14 +151,21 @@ describe('IPC', () => {
         out.valid = yield* capValid(sys, BaseCap.Task, 0x70)
         out.trigger = yield* irqTrigger(sys, 0x70)
         out.trigger2 = yield* irqTrigger(sys, 0x71)
+        // The server has ended (its capabilities went with its task): the Irq is named by our two.
+        out.refs = yield* capReferences(sys, BaseCap.Task, 0x70)
+        yield* releaseCap(sys, BaseCap.Task, 0x71)
+        out.refsAfterRelease = yield* capReferences(sys, BaseCap.Task, 0x70)
+        out.refsOfEmpty = yield* capReferences(sys, BaseCap.Task, 0x71)
+        // cap_valid is not confused by the MR3 the query left behind.
+        out.validAfter = yield* capValid(sys, BaseCap.Task, 0x70)
         yield sys.receive(BaseCap.Thread) // stay alive for the checks below
       },
       { extra: [[GATE, gate, CapRight.RWS]] },
     )
     h.run()
-    expect(out).toEqual({ ipc: 0, valid: 1, trigger: -Err.EPerm, trigger2: -Err.EPerm })
+    expect(out).toEqual({ ipc: 0, valid: 1, trigger: -Err.EPerm, trigger2: -Err.EPerm, refs: 2, refsAfterRelease: 1, refsOfEmpty: 0, validAfter: 1 })
     expect(client.task.caps.get(0x70)!.rights).toBe(CapRight.R)
-    expect(client.task.caps.get(0x71)!.rights).toBe(CapRight.R)
+    expect(client.task.caps.get(0x71)).toBeUndefined()
   })
 
   it('refuses items through a gate capability without S', () => {

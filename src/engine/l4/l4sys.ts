@@ -141,6 +141,17 @@ export function* capValid(sys: Sys, task: number, slot: number): L4Call {
   return tagLabel(tag)
 }
 
+/** How many capabilities, in all tasks, name the object of `slot` in `task` (0 if none or dead). */
+export function* capReferences(sys: Sys, task: number, slot: number): L4Call {
+  sys.utcb[0] = TaskOp.CapInfo
+  sys.utcb[1] = slot
+  sys.utcb[2] = 0
+  sys.utcb[3] = 1
+  const tag = yield sys.call(task, msgtag(Proto.Task, 4, 0, 0))
+  if (tag & TagFlag.Error) return l4Error(sys, tag)
+  return tagLabel(tag)
+}
+
 // ------------------------------------------------------------------- thread
 
 export function* threadControl(sys: Sys, thread: number, opts: { pager?: number; excHandler?: number; bindTask?: number }): L4Call {

@@ -48,9 +48,14 @@ export interface Board {
   run(sliceMs: number): number
   input(vm: string, data: Uint8Array): BoardResult
   resize(vm: string, cols: number, rows: number): BoardResult
-  control(vm: string, action: VmAction): BoardResult
+  /** Starts, stops or restarts one VM; a board may answer later (a promise) when a guest must act first. */
+  control(vm: string, action: VmAction): BoardResult | Promise<BoardResult>
   history(vm: string): Uint8Array
   figures(): VmFigures[]
   /** What the kernel's Debugger shows (boards with a kernel). */
   inspect?(): unknown
+  /** A task's memory map as the Debugger shows it; null when there is no such task. */
+  memoryMap?(task: number): unknown
+  /** The mapping tree of the page at `address` in `task`; null when nothing is mapped there. */
+  mappingTree?(task: number, address: number): unknown
 }

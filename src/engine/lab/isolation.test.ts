@@ -75,6 +75,53 @@ describe('VM isolation', () => {
     expect(b.out.get('vm2')).toBe(vm2Before)
   })
 
+  it('vm1 starts again fresh, as often as wanted, with its quotas given back; vm2 runs on', async () => {
+    const b = bootDefault()
+    /** Runs the board until the board's answer to a control request is in. */
+    const settle = async (answer: ReturnType<ScenarioBoard['control']>) => {
+      let result: unknown
+      void Promise.resolve(answer).then((r) => (result = r))
+      for (let i = 0; i < 3_000 && result === undefined; i++) {
+        b.board.run(20)
+        await Promise.resolve()
+      }
+      return result
+    }
+    let at = b.type('vm1', 'echo left-over > /tmp/mark; memhog\r')
+    b.until('vm1', /memhog: allocated and touched \d+ MiB/, at)
+    const used: number[] = []
+    const objects: number[] = []
+    for (let round = 0; round < 3; round++) {
+      at = (b.out.get('vm1') ?? '').length
+      expect(await settle(b.board.control('vm1', 'restart'))).toEqual({ ok: true })
+      b.until('vm1', /vm1:\/# /, at)
+      expect(b.states.get('vm1')).toBe('running')
+      at = b.type('vm1', 'cat /tmp/mark; memhog\r')
+      b.until('vm1', /No such file or directory[^]*memhog: allocated and touched (\d+) MiB, then allocation failed/, at)
+      b.until('vm1', /vm1:\/# (\x1b\[J)?$/, at)
+      const view = b.board.inspect()
+      used.push(view.kernelMemory.used)
+      objects.push(Object.values(view.objects).reduce((x, y) => x + y, 0))
+    }
+    // Nothing of the earlier runs stays behind: the second and third runs hold exactly what the first did.
+    expect(used[2]).toBe(used[1])
+    expect(objects[2]).toBe(objects[1])
+    // Each run got its whole memory quota again (moe reclaimed the dead run's dataspace).
+    const hogged = [...(b.out.get('vm1') ?? '').matchAll(/allocated and touched (\d+) MiB/g)].map((m) => Number(m[1]))
+    expect(new Set(hogged).size).toBe(1)
+    at = b.type('vm2', 'echo vm2 $((6*7))\r')
+    b.until('vm2', /vm2 42/, at)
+
+    expect(b.board.control('vm1', 'stop')).toEqual({ ok: true })
+    for (let i = 0; i < 20; i++) b.board.run(20)
+    expect(b.states.get('vm1')).toBe('stopped')
+    at = (b.out.get('vm1') ?? '').length
+    expect(await settle(b.board.control('vm1', 'start'))).toEqual({ ok: true })
+    b.until('vm1', /vm1:\/# /, at)
+    expect(b.board.control('vm1', 'start')).toEqual({ ok: false, error: 'vm1 is running' })
+    expect(b.board.control('l4re', 'restart')).toEqual({ ok: false, error: 'the system log is not a VM' })
+  })
+
   it('stopping vm1’s lx task leaves vm2 running', () => {
     const b = bootDefault()
     expect(b.board.control('vm1', 'stop')).toEqual({ ok: true })

@@ -4,6 +4,10 @@
  * from cons is a lab terminal (a kernel Vcon), which the host shows as one
  * VM console; "l4re" is the system log the base programs write to.
  *
+ * VMs are the programs ned started with a log tag. Stopping one ends its
+ * task; starting it again (or restarting it) is ned's work: the board writes
+ * `start TAG` on ned's control console and answers with ned's reply.
+ *
  * Time: the kernel's virtual time, paced to the wall clock. When all CPUs
  * are idle the board jumps to the next timer unless that lies ahead of the
  * wall clock, in which case it asks the host to come back then; when guests
@@ -15,7 +19,7 @@ import { PhysicalMemory } from '../kernel/physical-memory'
 import { Vcon } from '../kernel/objects/vcon'
 import type { Task } from '../kernel/objects/task'
 import type { KObject } from '../kernel/kobject'
-import { inspectKernel, type KernelView } from '../kernel/introspect'
+import { inspectKernel, mappingTree, memoryMap, type KernelView, type MappingView, type MemoryMap } from '../kernel/introspect'
 import { Scrollback } from '../devices/scrollback'
 import { makeEnv, type Firmware, type NativeProgram } from '../apps/runtime/program'
 import { sigma0Program } from '../apps/sigma0/sigma0'
@@ -41,6 +45,8 @@ export interface ScenarioBoardSpec {
 
 const SYSTEM_LOG = 'l4re'
 const STOPPED = 'stopped from the lab'
+/** How long ned may take to answer a control line (wall time; ned answers within one slice). */
+const CONTROL_TIMEOUT_MS = 10_000
 const RAM_BASE = 0x4000_0000
 
 /** The native programs every scenario board carries in its rom. */
@@ -49,6 +55,7 @@ export function basePrograms(): NativeProgram[] {
 }
 
 interface VmRecord {
+  /** The newest terminal with the VM's name (a started-again VM gets a new one). */
   vcon: Vcon
   history: Scrollback
   state: VmDescriptor['state']
@@ -63,6 +70,10 @@ export class ScenarioBoard implements Board {
   private readonly enc = new TextEncoder()
   private readonly startWall: number
   private readonly paced: boolean
+  /** ned's control console (not a lab terminal) and the lines waiting for its answer. */
+  private nedControl!: Vcon
+  private controlReply = ''
+  private readonly waiting: { vm: string; since: number; done: (r: BoardResult) => void }[] = []
 
   constructor(
     private readonly spec: ScenarioBoardSpec,
@@ -91,6 +102,7 @@ export class ScenarioBoard implements Board {
     const k = booted.kernel
     const log = k.register(new Vcon(k, SYSTEM_LOG, 'w'), null, 0)!
     k.vconCreated(log)
+    this.nedControl = k.register(new Vcon(k, 'ned-control', 'w'), null, 0)!
 
     const programs = new Map<string, NativeProgram>()
     for (const p of [sigma0Program({ base: RAM_BASE, frames: k.ram.frames }), moeProgram(), consProgram(), nedProgram(), ...basePrograms()]) programs.set(p.name, p)
@@ -113,13 +125,14 @@ export class ScenarioBoard implements Board {
       programs.get('ned')!,
       ['ned', `rom/${this.spec.scenario.name}`],
       200,
-      { rom: first, mem: first + 1, log_fab: first + 2 },
+      { rom: first, mem: first + 1, log_fab: first + 2, ctl: first + 3 },
       [
         [first, rom, CapRight.R | CapRight.S],
         [first + 1, rootAlloc, CapRight.RWS],
         [first + 2, logFactory, CapRight.RWS],
+        [first + 3, this.nedControl, CapRight.RWS],
       ],
-      first + 3,
+      first + 4,
     )
   }
 
@@ -136,6 +149,9 @@ export class ScenarioBoard implements Board {
   run(sliceMs: number): number {
     const k = this.booted.kernel
     const t0 = this.now()
+    for (const w of this.waiting) {
+      if (t0 - w.since > CONTROL_TIMEOUT_MS) this.answer(w.vm, { ok: false, error: `ned did not answer the request for ${w.vm}` })
+    }
     while (this.now() - t0 < sliceMs) {
       if (k.halted) return Infinity
       if (k.anyReady()) {
@@ -173,17 +189,52 @@ export class ScenarioBoard implements Board {
     return { ok: true }
   }
 
-  control(vm: string, action: VmAction): BoardResult {
+  control(vm: string, action: VmAction): BoardResult | Promise<BoardResult> {
     const v = this.vmsByName.get(vm)
     if (!v) return { ok: false, error: `no VM named ${vm}` }
     if (vm === SYSTEM_LOG) return { ok: false, error: 'the system log is not a VM' }
+    const task = this.taskNamed(vm)
     if (action === 'stop') {
-      const task = this.taskNamed(vm)
       if (!task) return { ok: false, error: `${vm} is not running` }
       this.booted.kernel.endTask(task, STOPPED)
       return { ok: true }
     }
-    return { ok: false, error: `${action} of one VM is not supported yet: restart the board to run the scenario again` }
+    if (action === 'start' && task) return { ok: false, error: `${vm} is running` }
+    if (!this.taskNamed('ned')) return { ok: false, error: 'ned is not running: restart the board to run the scenario again' }
+    if (this.waiting.some((w) => w.vm === vm)) return { ok: false, error: `${vm} is being started` }
+    if (task) this.booted.kernel.endTask(task, STOPPED)
+    v.state = 'starting'
+    v.detail = undefined
+    this.sink.vmsChanged(this.vms())
+    return new Promise((done) => {
+      this.waiting.push({ vm, since: this.now(), done })
+      this.nedControl.pushInput(this.enc.encode(`start ${vm}\n`))
+    })
+  }
+
+  /** ned's answer to a control line ("ok TAG" or "error TAG: why"). */
+  private controlOutput(bytes: Uint8Array): void {
+    this.controlReply += new TextDecoder().decode(bytes)
+    for (let nl = this.controlReply.indexOf('\n'); nl >= 0; nl = this.controlReply.indexOf('\n')) {
+      const line = this.controlReply.slice(0, nl)
+      this.controlReply = this.controlReply.slice(nl + 1)
+      const m = /^(ok|error) ([^ :]*):? ?(.*)$/.exec(line)
+      if (!m) continue
+      this.answer(m[2], m[1] === 'ok' ? { ok: true } : { ok: false, error: m[3] || `ned could not start ${m[2]}` })
+    }
+  }
+
+  private answer(vm: string, r: BoardResult): void {
+    const i = this.waiting.findIndex((w) => w.vm === vm)
+    if (i < 0) return
+    const [w] = this.waiting.splice(i, 1)
+    const rec = this.vmsByName.get(vm)
+    if (!r.ok && rec && !this.taskNamed(vm)) {
+      rec.state = 'exited'
+      rec.detail = r.error
+      this.sink.vmsChanged(this.vms())
+    }
+    w.done(r)
   }
 
   history(vm: string): Uint8Array {
@@ -221,12 +272,21 @@ export class ScenarioBoard implements Board {
     return inspectKernel(this.booted.kernel)
   }
 
+  memoryMap(task: number): MemoryMap | null {
+    return memoryMap(this.booted.kernel, task)
+  }
+
+  mappingTree(task: number, address: number): MappingView | null {
+    return mappingTree(this.booted.kernel, task, address)
+  }
+
   private taskNamed(name: string): Task | undefined {
     for (const o of this.booted.kernel.objects) if ((o.kind === 'task' || o.kind === 'vm') && o.name === name && !o.dead) return o as Task
     return undefined
   }
 
   private output(v: Vcon, bytes: Uint8Array): void {
+    if (v === this.nedControl) return this.controlOutput(bytes)
     const rec = this.vmsByName.get(v.name)
     // Terminals want CR LF; native programs write LF (for a Linux guest its tty's ONLCR does this).
     const cooked = toCrLf(bytes)
@@ -237,7 +297,13 @@ export class ScenarioBoard implements Board {
   private syncVms(): void {
     const k = this.booted.kernel
     for (const v of k.vcons) {
-      if (!this.vmsByName.has(v.name)) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), state: 'running', startedAt: k.now })
+      const rec = this.vmsByName.get(v.name)
+      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), state: 'running', startedAt: k.now })
+      else if (v.id > rec.vcon.id) {
+        // Started again: same name, same scroll-back, a new terminal that takes the UI's size.
+        v.resize(rec.vcon.cols, rec.vcon.rows)
+        Object.assign(rec, { vcon: v, state: 'running', detail: undefined, startedAt: k.now })
+      }
     }
     this.sink.vmsChanged(this.vms())
   }

@@ -16,7 +16,7 @@
  * the host (the board's console history), see ../../lab/scenario-board.ts.
  */
 import { BaseCap, CapRight, Err, IcuOp, MapItem, Proto, VconOp, Utcb, decodeFpage, FpageType, objFpage, tagItems, tagWords } from '../../kernel/abi'
-import { createGate, createVcon, invoke, releaseCap, vconBindIrq, vconGetAttr, vconRead } from '../../l4/l4sys'
+import { capReferences, createGate, createVcon, invoke, releaseCap, vconBindIrq, vconGetAttr, vconRead } from '../../l4/l4sys'
 import { errorReply, okReply, serve } from '../runtime/server'
 import type { NativeProgram, ProgramEnv } from '../runtime/program'
 
@@ -45,6 +45,18 @@ export function consProgram(): NativeProgram {
       // Where a client's Irq lands when it binds one (our first buffer register).
       let irqSlot = env.slots.alloc()
 
+      function* dropUnheld(name: string): Generator<unknown, void, number> {
+        for (const [id, c] of clients) {
+          if (c.tag !== name || (yield* capReferences(sys, BaseCap.Task, c.gate)) !== 1) continue
+          for (const slot of [c.gate, c.vcon, ...(c.irq ? [c.irq] : [])]) {
+            yield* releaseCap(sys, BaseCap.Task, slot)
+            env.slots.release(slot)
+          }
+          clients.delete(id)
+          tags.delete(name)
+        }
+      }
+
       yield* serve(sys, function* (label, tag) {
         const proto = Math.floor(tag / 65536)
         if (label === CONS_LOG_FACTORY) {
@@ -54,6 +66,9 @@ export function consProgram(): NativeProgram {
           if (!Number.isInteger(len) || len <= 0 || len > 32) return errorReply(Err.EInval)
           let name = dec.decode(sys.bytes.subarray(24, 24 + len))
           if (!/^[A-Za-z0-9_.-]+$/.test(name)) return errorReply(Err.EInval)
+          // A client nobody holds any more (its program ended, ned let it go) gives its tag back,
+          // so a program started again gets its old terminal name.
+          if (tags.has(name)) yield* dropUnheld(name)
           // Two clients with one tag get distinct terminals: "vm1", "vm1.2", …
           for (let n = 2; tags.has(name); n++) name = `${name.replace(/\.\d+$/, '')}.${n}`
           const vcon = env.slots.alloc()

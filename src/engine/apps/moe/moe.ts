@@ -12,11 +12,15 @@
  * - the "rom" namespace: the boot modules, as read-only dataspaces.
  *
  * Every object is an Ipc_gate bound to moe's thread whose label names it.
+ * Objects no client holds any more (moe's own capability is the only one
+ * naming the gate) are collected when an allocator runs into its limit or
+ * moe runs out of memory: their pages go back to the pool and their size
+ * back to their allocator, so a VM started again gets its quota back.
  * The board creates the first two gates (labels ROOT_ALLOC and ROM) before
  * moe runs, the way bootstrap hands the root task its initial capabilities.
  */
 import { BaseCap, CapRight, Err, MapItem, MemRight, PAGE_SIZE, Utcb, decodeFpage, FpageType, objFpage } from '../../kernel/abi'
-import { createGate, mem, vconWrite } from '../../l4/l4sys'
+import { capReferences, createGate, mem, releaseCap, vconWrite } from '../../l4/l4sys'
 import { errorReply, okReply, serve } from '../runtime/server'
 import { DsOp, MemAllocOp, NsOp, Sigma0Op, UProto } from '../runtime/protocols'
 import type { NativeProgram, ProgramEnv } from '../runtime/program'
@@ -88,6 +92,8 @@ export function moeProgram(): NativeProgram {
       yield* grow(2048)
 
       const objects = new Map<number, MoeObject>()
+      /** Our capability slot of each object's gate (dynamic objects only). */
+      const gateSlots = new Map<number, number>()
       const root: Allocator = { kind: 'alloc', limit: total, used: 0, parent: null }
       objects.set(MOE_ROOT_ALLOC, root)
       const rom: Namespace = { kind: 'ns', entries: new Map() }
@@ -110,7 +116,32 @@ export function moeProgram(): NativeProgram {
           return r
         }
         objects.set(label, o)
+        gateSlots.set(label, slot)
         return slot
+      }
+
+      /** Frees every object nobody but moe holds; returns how many it freed. */
+      function* collect(): Generator<unknown, number, number> {
+        let freed = 0
+        // Dataspaces first: freeing them may leave their allocator empty and free in turn.
+        for (const pass of ['ds', 'alloc'] as const) {
+          for (const [label, slot] of gateSlots) {
+            const o = objects.get(label)!
+            if (o.kind !== pass || (o.kind === 'alloc' && o.used > 0)) continue
+            if ((yield* capReferences(sys, BaseCap.Task, slot)) !== 1) continue
+            if (o.kind === 'ds') {
+              for (const a of o.pages) if (a !== 0) pool.push(a)
+              o.pages.length = 0
+              if (o.owner) o.owner.used -= o.size
+            } else if (o.parent) o.parent.used -= o.limit
+            objects.delete(label)
+            gateSlots.delete(label)
+            yield* releaseCap(sys, BaseCap.Task, slot)
+            env.slots.release(slot)
+            freed++
+          }
+        }
+        return freed
       }
 
       // 2. The rom namespace: every boot module as a read-only dataspace.
@@ -146,6 +177,7 @@ export function moeProgram(): NativeProgram {
             const size = sys.utcb[1]
             if (!Number.isInteger(size) || size <= 0 || size > 2 ** 40) return errorReply(Err.EInval)
             const bytes = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE
+            if (o.used + bytes > o.limit) yield* collect()
             if (o.used + bytes > o.limit) return errorReply(Err.ENoMem)
             o.used += bytes
             const ds: Dataspace = { kind: 'ds', size: bytes, pages: new Array(bytes / PAGE_SIZE).fill(0), readOnly: false, owner: o }
@@ -159,6 +191,7 @@ export function moeProgram(): NativeProgram {
           if (op === MemAllocOp.Create) {
             const limit = sys.utcb[1]
             if (!Number.isInteger(limit) || limit < 0) return errorReply(Err.EInval)
+            if (o.used + limit > o.limit) yield* collect()
             if (o.used + limit > o.limit) return errorReply(Err.ENoMem)
             o.used += limit
             const child: Allocator = { kind: 'alloc', limit, used: 0, parent: o }
@@ -183,8 +216,12 @@ export function moeProgram(): NativeProgram {
             return okReply(2)
           }
           if (op === DsOp.Map) {
+            // Read the request before asking sigma0 for more: that call overwrites the UTCB.
+            const offset = sys.utcb[1]
+            const want = sys.utcb[2] & MemRight.RWX
             if (pool.length < 64) yield* grow(1024)
-            return mapPage(sys, o, takePage)
+            if (pool.length === 0) yield* collect()
+            return mapPage(sys, o, offset, want, takePage)
           }
           return errorReply(Err.ENoSys)
         }
@@ -203,12 +240,10 @@ export function moeProgram(): NativeProgram {
 }
 
 /**
- * Dataspace map: MR1 = offset, MR2 = rights wanted. The page is allocated
+ * Dataspace map of the page at `offset` (MR1) with the rights wanted (MR2). The page is allocated
  * (zeroed) on first use; the reply maps it into the caller's receive window.
  */
-function mapPage(sys: Sys, ds: Dataspace, takePage: () => number): number {
-  const offset = sys.utcb[1]
-  const want = sys.utcb[2] & MemRight.RWX
+function mapPage(sys: Sys, ds: Dataspace, offset: number, want: number, takePage: () => number): number {
   if (!Number.isInteger(offset) || offset < 0 || offset >= ds.size) return errorReply(Err.ERange)
   const i = Math.floor(offset / PAGE_SIZE)
   let a = ds.pages[i]

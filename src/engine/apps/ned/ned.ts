@@ -16,12 +16,20 @@
  * Afterwards ned waits for its programs' exit IRQs and writes each exit
  * reason into that program's console.
  *
+ * Like L4Re's ned-prompt, a control console lets the lab start a program
+ * again: ned remembers how it started each program with a log tag, and a
+ * line `start TAG` on the `ctl` Vcon starts that program once more with the
+ * same capabilities, memory allocator and factory (moe and the factory have
+ * reclaimed what the earlier run held). ned answers each line with
+ * `ok TAG` or `error TAG: why` on the same console.
+ *
  * Arguments: ned SCRIPT (a rom module name, e.g. rom/default.lua).
- * Named capabilities: rom (namespace), mem (allocator), log_fab (cons).
+ * Named capabilities: rom (namespace), mem (allocator), log_fab (cons),
+ * and optionally ctl (a Vcon carrying control lines).
  */
 import { lua, lauxlib, lualib, to_jsstring, to_luastring, type LuaState } from 'fengari'
 import { BaseCap, CapRight, Err, Proto } from '../../kernel/abi'
-import { factoryCreate, vconWrite, createGate } from '../../l4/l4sys'
+import { factoryCreate, vconWrite, createGate, irqDetach, irqUnmask, releaseCap, vconBindIrq, vconRead } from '../../l4/l4sys'
 import { dsRead, memAllocCreate, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../runtime/program'
 import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
@@ -44,9 +52,16 @@ interface App {
   name: string
   thread: number
   log: number
+  /** The log tag the program was started with ('' for none): how the lab names it. */
+  tag: string
+  /** The Irq that fires when the program's thread ends. */
+  exitIrq: number
 }
 
 const SCRATCH = 0x1000_0000
+/** The label of the Irq that signals input on the control console (app labels count up from 1). */
+const CONTROL_LABEL = 0x7fff_0000
+const MAX_CONTROL_LINE = 256
 
 export function nedProgram(): NativeProgram {
   return {
@@ -81,6 +96,8 @@ export function nedProgram(): NativeProgram {
 
       yield* say(`running ${script}`)
       const apps = new Map<number, App>()
+      /** How to start each tagged program again. */
+      const recipes = new Map<string, () => Generator<unknown, LuaValue[], number>>()
       let nextAppLabel = 1
       const logFactory = env.caps.log_fab
       let pending: Request | null = null
@@ -186,17 +203,72 @@ export function nedProgram(): NativeProgram {
         }
       }
 
-      // ---- watch the programs -----------------------------------------------
+      // ---- watch the programs and the control console ---------------------
+      const ctl = env.caps.ctl
+      let control = ''
+      let controlIrq = 0
+      if (ctl !== undefined) {
+        controlIrq = yield* newIrqFor(env, CONTROL_LABEL)
+        const r = controlIrq < 0 ? controlIrq : yield* vconBindIrq(sys, ctl, controlIrq)
+        if (r < 0) yield* say(`cannot listen on the control console (error ${r})`)
+      }
       for (;;) {
         yield sys.wait()
+        if (sys.label === CONTROL_LABEL && ctl !== undefined) {
+          // Unmask first: input that arrives while we read raises the Irq again.
+          yield* irqUnmask(sys, controlIrq)
+          for (;;) {
+            const got = yield* vconRead(sys, ctl)
+            if (typeof got === 'number' || got.length === 0) break
+            control += new TextDecoder().decode(got)
+          }
+          for (let nl = control.indexOf('\n'); nl >= 0; nl = control.indexOf('\n')) {
+            const line = control.slice(0, nl).trim()
+            control = control.slice(nl + 1)
+            yield* vconWrite(sys, ctl, `${yield* command(line)}\n`)
+          }
+          if (control.length > MAX_CONTROL_LINE) control = ''
+          continue
+        }
         const app = apps.get(sys.label)
-        if (!app) continue
-        const why = yield* exitReason(sys, app.thread)
-        if (app.log) yield* vconWrite(sys, app.log, `[${app.name}: ${why || 'exited'}]\n`)
-        apps.delete(sys.label)
+        if (app) yield* ended(sys.label, app)
       }
 
       // ---- helpers ----------------------------------------------------------
+      /** A program's thread ended: say why on its console and let its console go. */
+      function* ended(label: number, app: App): Generator<unknown, void, number> {
+        const why = yield* exitReason(sys, app.thread)
+        if (app.log) yield* vconWrite(sys, app.log, `[${app.name}: ${why || 'exited'}]\n`)
+        apps.delete(label)
+        // Our references to the dead program go: cons then frees its console, and its tag, for a new start.
+        yield* irqDetach(sys, app.exitIrq)
+        for (const slot of [app.thread, app.exitIrq, ...(app.log && app.tag ? [app.log] : [])]) {
+          yield* releaseCap(sys, BaseCap.Task, slot)
+          env.slots.release(slot)
+        }
+      }
+
+      /** One control line → its answer. */
+      function* command(line: string): Generator<unknown, string, number> {
+        const m = /^start ([A-Za-z0-9_.-]{1,32})$/.exec(line)
+        if (!m) return `error ${line.split(' ')[1] ?? ''}: unknown command "${line.slice(0, 40)}" (known: start TAG)`
+        const tag = m[1]
+        const recipe = recipes.get(tag)
+        if (!recipe) return `error ${tag}: ned started no program with log tag ${tag}`
+        for (const [label, app] of apps) {
+          if (app.tag !== tag) continue
+          // Its exit may be signalled but not yet handled.
+          if ((yield* exitReason(sys, app.thread)) === '') return `error ${tag}: ${tag} is running`
+          yield* ended(label, app)
+        }
+        const r = yield* recipe()
+        if (r[0] !== true) {
+          yield* say(`start ${tag}: ${String(r[1])}`)
+          return `error ${tag}: ${String(r[1])}`
+        }
+        return `ok ${tag}`
+      }
+
       function* startFromLua(loader: Record<string, unknown>, opts: Record<string, unknown>, argv: Record<string, unknown>): Generator<unknown, LuaValue[], number> {
         const words = Object.keys(argv)
           .map(Number)
@@ -239,7 +311,9 @@ export function nedProgram(): NativeProgram {
           { program, args: words.map((w, i) => (i === 0 ? name : w)), caps, log, factory: factory.slot, scheduler: scheduler.slot, prio, cpu: typeof opts.cpu === 'number' ? opts.cpu : 0, exitIrq: irq },
         )
         if ('error' in started) return [false, `${path}: ${started.message}`]
-        apps.set(label, { name: started.name, thread: started.thread, log: started.log })
+        const tag = log && 'tag' in log ? started.name : ''
+        apps.set(label, { name: started.name, thread: started.thread, log: started.log, tag, exitIrq: irq })
+        if (tag) recipes.set(tag, () => startFromLua(loader, opts, argv))
         return [true, started.task, CapRight.All, 'task']
       }
     },

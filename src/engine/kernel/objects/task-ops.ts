@@ -27,7 +27,7 @@ export function invokeTask(k: Kernel, t: Thread, cap: Capability, tag: number, l
     case TaskOp.Unmap:
       return lacks(cap, CapRight.W) ?? unmap(t, task, tag)
     case TaskOp.CapInfo:
-      return capInfo(t, task)
+      return capInfo(t, task, tag)
     case TaskOp.ReleaseCap: {
       const idx = mrIndex(t, 1)
       if (idx < 0) return replyError(Err.EInval)
@@ -103,9 +103,16 @@ function unmap(t: Thread, task: Task, tag: number): number {
 }
 
 /** cap_info: MR1 = index → label 1 when valid; with MR2, label 1 when both name the same object. */
-function capInfo(t: Thread, task: Task): number {
+/**
+ * cap_valid (MR2 = 0), cap_equal (MR2 = the other slot), and — a lab
+ * extension in the place of Fiasco's cap_has_child — the number of
+ * capabilities in all tasks that name the object (MR2 = 0, MR3 = 1). A server
+ * such as moe uses it to find objects no client holds any more.
+ */
+function capInfo(t: Thread, task: Task, tag: number): number {
   const a = mrIndex(t, 1)
   const ca = a >= 0 ? task.caps.get(a) : undefined
+  if (tagWords(tag) >= 4 && t.utcb[3] === 1 && !t.utcb[2]) return ca && !ca.object.dead ? Math.min(ca.object.holders.size, 0xffff) * 65536 : 0
   if (t.utcb[2] !== 0 && t.utcb[2] !== undefined) {
     const b = mrIndex(t, 2)
     const cb = b >= 0 ? task.caps.get(b) : undefined
