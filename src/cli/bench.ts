@@ -5,6 +5,8 @@
  *          MIPS and the seconds of each part; scripts/guests/cpu-bench-vs-qemu.mjs
  *          puts the same program under qemu-aarch64 side by side. --no-jit
  *          measures the interpreter without the block compiler.
+ *   boot — wall milliseconds from a board's start to each guest's shell
+ *          prompt (bench-boot.ts)
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
@@ -12,6 +14,7 @@ import { join } from 'node:path'
 import { runIpcBench } from '../engine/bench/ipc-bench'
 import { runCpuBench } from '../engine/cpu/aarch64/bench'
 import { projectRoot } from './paths'
+import { benchBoot } from './bench-boot'
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const name = argv[0]
@@ -45,8 +48,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
       }
       return 0
     }
+    case 'boot':
+      return benchBoot(argv.slice(1))
     default:
-      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu)\n`)
+      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot)\n`)
       return 2
   }
 }

@@ -19,6 +19,7 @@ Usage:
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
+  l4lab bench boot [SCENARIO]     wall ms from a board's start to each guest's shell prompt
   l4lab --version             print the version
   l4lab --help                print this help
 
