@@ -1,8 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EngineHost, type BoardConfig } from './engine-host'
-import { loopbackLab } from './lab-config'
+import { loopbackLab, scenarioLab } from './lab-config'
+import { fileURLToPath } from 'node:url'
 import { requireBuilt, workerUrl } from '../../test/support/built'
-import type { LabSnapshot } from '../shared/contract'
+import type { LabSnapshot, TaskView } from '../shared/contract'
 
 const dec = new TextDecoder()
 let host: EngineHost | null = null
@@ -121,6 +122,27 @@ describe('EngineHost', () => {
     const h = await startHost()
     expect(await h.command('board.inspect', { board: 'board0' })).toBeNull()
     await expect(h.command('board.inspect', { board: 'nope' })).rejects.toThrow(/no board/)
+  })
+
+  it('answers board.memoryMap and board.mappingTree from the kernel (null for boards without one)', async () => {
+    const h = await startHost([...loopbackLab().slice(0, 1), ...scenarioLab(fileURLToPath(new URL('../../resources/scenarios/hello.lua', import.meta.url)))])
+    expect(await h.command('board.memoryMap', { board: 'board0', task: 1 })).toBeNull()
+    expect(await h.command('board.mappingTree', { board: 'board0', task: 1, address: 0 })).toBeNull()
+    await expect(h.command('board.memoryMap', { board: 'nope', task: 1 })).rejects.toThrow(/no board/)
+    // moe's memory is RAM that sigma0 mapped to it: the tree of its first page starts at sigma0 and has moe below.
+    let moe: TaskView | undefined
+    for (const t0 = Date.now(); !moe?.mappedPages && Date.now() - t0 < 10_000; ) {
+      moe = (await h.command('board.inspect', { board: 'arm0' }))?.tasks.find((t) => t.name === 'moe')
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const map = (await h.command('board.memoryMap', { board: 'arm0', task: moe!.id }))!
+    expect(map.runs.length).toBeGreaterThan(0)
+    expect(map.runs.reduce((n, r) => n + r.pages, 0)).toBeLessThanOrEqual(moe!.mappedPages)
+    expect(map.runs[0].from?.task).toBe('sigma0')
+    const tree = (await h.command('board.mappingTree', { board: 'arm0', task: moe!.id, address: map.runs[0].address }))!
+    expect(tree.taskName).toBe('sigma0')
+    expect(tree.children.some((c) => c.taskName === 'moe' && c.address === map.runs[0].address)).toBe(true)
+    expect(await h.command('board.memoryMap', { board: 'arm0', task: 999_999_999 })).toBeNull()
   })
 
   it('emits per-VM figures with uptime', async () => {

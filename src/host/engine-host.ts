@@ -19,6 +19,8 @@ import type {
   Events,
   KernelInspection,
   LabSnapshot,
+  MappingView,
+  MemoryMap,
   VmInfo,
   VmStats,
 } from '../shared/contract'
@@ -123,6 +125,14 @@ export class EngineHost {
     'board.inspect': async ({ board }) => {
       const slot = this.board(board)
       return (await this.request(slot, { op: 'inspect' })) as KernelInspection | null
+    },
+    'board.memoryMap': async ({ board, task }) => {
+      const slot = this.board(board)
+      return (await this.request(slot, { op: 'memoryMap', task })) as MemoryMap | null
+    },
+    'board.mappingTree': async ({ board, task, address }) => {
+      const slot = this.board(board)
+      return (await this.request(slot, { op: 'mappingTree', task, address })) as MappingView | null
     },
     'vm.start': async ({ vm }) => this.control(vm, 'start'),
     'vm.stop': async ({ vm }) => this.control(vm, 'stop'),

@@ -15,6 +15,8 @@ export type WorkerRequest =
   | { op: 'resize'; vm: string; cols: number; rows: number }
   | { op: 'history'; vm: string }
   | { op: 'inspect' }
+  | { op: 'memoryMap'; task: number }
+  | { op: 'mappingTree'; task: number; address: number }
 
 export type FromWorker =
   | { type: 'ready'; kind: string; vms: VmDescriptor[] }

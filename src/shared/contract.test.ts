@@ -21,6 +21,8 @@ describe('contract', () => {
     expect(checkArgs('lab.snapshot', {})).toBeNull()
     expect(checkArgs('console.input', { vm: 'b/v', data: 'ls\r' })).toBeNull()
     expect(checkArgs('console.resize', { vm: 'b/v', cols: 80, rows: 24 })).toBeNull()
+    expect(checkArgs('board.memoryMap', { board: 'b', task: 7 })).toBeNull()
+    expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 0xffff_ffff_f000 })).toBeNull()
   })
 
   it('rejects malformed arguments with a message naming the field', () => {
@@ -31,5 +33,10 @@ describe('contract', () => {
     expect(checkArgs('console.resize', { vm: 'a/b', cols: 0, rows: 24 })).toMatch(/'cols'/)
     expect(checkArgs('console.resize', { vm: 'a/b', cols: 80, rows: 1.5 })).toMatch(/'rows'/)
     expect(checkArgs('board.restart', { board: 'x'.repeat(300) })).toMatch(/'board'/)
+    expect(checkArgs('board.memoryMap', { board: 'b' })).toMatch(/'task'/)
+    expect(checkArgs('board.memoryMap', { board: 'b', task: -1 })).toMatch(/'task'/)
+    expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 2 ** 53 })).toMatch(/'address'/)
+    expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: '0x1000' })).toMatch(/'address'/)
+    expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 0.5 })).toMatch(/'address'/)
   })
 })

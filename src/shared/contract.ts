@@ -103,12 +103,50 @@ export interface KernelInspection {
   threads: ThreadView[]
 }
 
+/**
+ * A run of consecutive pages of one task's memory space (board.memoryMap):
+ * same rights, and frames from the same place — the parent mappings lie in
+ * one task at consecutive addresses too.
+ */
+export interface MemoryRun {
+  /** Virtual address of the first page (guest-physical for a VM). */
+  address: number
+  pages: number
+  /** "rwx", a '-' for each right the mapping lacks. */
+  rights: string
+  /** The parent mapping of the first page: its task and address; null for roots (sigma0's identity of RAM). */
+  from: { task: string; address: number } | null
+}
+
+/** A task's memory map, lowest address first; only its first runs when it has many (the engine caps them). */
+export interface MemoryMap {
+  runs: MemoryRun[]
+  /** More runs follow the ones given. */
+  truncated: boolean
+}
+
+/** A node of a frame's mapping tree (board.mappingTree): the root is sigma0's mapping of the frame. */
+export interface MappingView {
+  /** Address-space id of the mapping's task (TaskView.asid). */
+  asid: number
+  taskName: string
+  address: number
+  rights: string
+  children: MappingView[]
+  /** Children left out because the tree is larger than the UI is given. */
+  omitted?: number
+}
+
 /** Commands: the UI asks, the back end answers with the result or an error message. */
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
   'board.restart': { args: { board: string }; result: null }
   /** The board's kernel as its Debugger sees it (null for boards without a kernel). */
   'board.inspect': { args: { board: string }; result: KernelInspection | null }
+  /** One task's memory map (null for boards without a kernel, or when the board has no such task). */
+  'board.memoryMap': { args: { board: string; task: number }; result: MemoryMap | null }
+  /** The mapping tree of the page at `address` in `task` (null as for board.memoryMap, or when the page is not mapped). */
+  'board.mappingTree': { args: { board: string; task: number; address: number }; result: MappingView | null }
   'vm.start': { args: { vm: string }; result: null }
   'vm.stop': { args: { vm: string }; result: null }
   'vm.restart': { args: { vm: string }; result: null }
@@ -142,6 +180,8 @@ const commandTable: Record<CommandName, true> = {
   'lab.snapshot': true,
   'board.restart': true,
   'board.inspect': true,
+  'board.memoryMap': true,
+  'board.mappingTree': true,
   'vm.start': true,
   'vm.stop': true,
   'vm.restart': true,
@@ -180,12 +220,17 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
   const str = (k: string) => (typeof a[k] === 'string' && (a[k] as string).length <= 256 ? null : `${name}: '${k}' must be a string`)
   const int = (k: string, lo: number, hi: number) =>
     Number.isInteger(a[k]) && (a[k] as number) >= lo && (a[k] as number) <= hi ? null : `${name}: '${k}' must be an integer in ${lo}..${hi}`
+  const nat = (k: string) => (Number.isSafeInteger(a[k]) && (a[k] as number) >= 0 ? null : `${name}: '${k}' must be a non-negative integer`)
   switch (name) {
     case 'lab.snapshot':
       return null
     case 'board.restart':
     case 'board.inspect':
       return str('board')
+    case 'board.memoryMap':
+      return str('board') ?? nat('task')
+    case 'board.mappingTree':
+      return str('board') ?? nat('task') ?? nat('address')
     case 'vm.start':
     case 'vm.stop':
     case 'vm.restart':

@@ -64,6 +64,21 @@ describe('l4lab web with a scenario', () => {
     await expect.poll(() => page.locator('[data-testid="vm-arm0/client"]').getAttribute('data-state')).toBe('exited')
     await page.close()
   })
+
+  it('shows a task’s memory map in the kernel inspector, and the mapping tree of a run from sigma0 down', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await page.locator('[data-testid="inspect-arm0"]').click()
+    const moe = page.locator('[data-testid="task-moe"]')
+    await moe.locator('button.insp-row').click()
+    const run = moe.locator('.insp-run').first()
+    await expect.poll(() => run.innerText()).toMatch(/rwx\s+sigma0 @ 0x/)
+    await run.click()
+    const tree = moe.locator('[data-testid="mapping-tree"] li')
+    await expect.poll(() => tree.first().innerText()).toMatch(/^sigma0 0x[0-9a-f]+ rwx$/)
+    expect(await moe.locator('[data-testid="mapping-tree"] li.here').first().innerText()).toMatch(/moe 0x[0-9a-f]+ rwx/)
+    await page.close()
+  })
 })
 
 describe('l4lab web with the default scenario', () => {

@@ -1,4 +1,4 @@
-/** Display formats for the status bar and lists. */
+/** Display formats for the status bar, lists and the kernel inspector. */
 
 export function formatUptime(ms: number): string {
   const s = Math.floor(ms / 1000)
@@ -27,4 +27,9 @@ export function formatBytes(n: number | null): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`
   return `${n} B`
+}
+
+/** An address as the Debugger shows it: hex, at least 8 digits. */
+export function formatAddress(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`
 }

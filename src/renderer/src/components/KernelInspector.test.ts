@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import KernelInspector from './KernelInspector.vue'
@@ -40,6 +40,28 @@ describe('KernelInspector', () => {
     expect(task.text()).toContain('recv-wait')
     expect(task.text()).toContain('5/6')
     w.unmount()
+  })
+
+  it('asks for a task’s memory only when the task is opened, and again at each refresh', async () => {
+    vi.useFakeTimers()
+    try {
+      bridge.answers['board.memoryMap'] = () => ({ runs: [{ address: 0x1000, pages: 2, rights: 'rw-', from: { task: 'moe', address: 0x4000_0000 } }], truncated: false })
+      const w = mount(KernelInspector, { props: { board: 'b0' } })
+      await flushPromises()
+      const memoryCalls = () => bridge.calls.filter((c) => c.name === 'board.memoryMap')
+      expect(memoryCalls()).toHaveLength(0)
+      const task = w.get('[data-testid="task-server"]')
+      await task.get('button').trigger('click')
+      await flushPromises()
+      expect(memoryCalls().map((c) => c.args)).toEqual([{ board: 'b0', task: 3 }])
+      expect(task.get('[data-testid="memory"]').text()).toContain('moe @ 0x40000000')
+      await vi.advanceTimersByTimeAsync(1000)
+      await flushPromises()
+      expect(memoryCalls()).toHaveLength(2)
+      w.unmount()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('says so when the board has no kernel', async () => {
