@@ -126,6 +126,24 @@ describe('l4lab web with the default scenario', () => {
     await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toContain('status 130')
     await page.close()
   })
+
+  it('restarts vm1 alone from its ↻ button: a fresh shell in the same console, vm2 untouched', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await expect.poll(() => terminalText(page, 'arm0/vm2'), { timeout: 30_000 }).toContain('vm2:/#')
+    await typeInto(page, 'arm0/vm2', 'echo vm2-before > /tmp/keep\r')
+    await typeInto(page, 'arm0/vm1', 'echo vm1-before > /tmp/gone\r')
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toContain('vm1-before')
+    await page.locator('[data-testid="vm-arm0/vm1"] button[title="Restart"]').click()
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toContain('[vm1: stopped from the lab]')
+    await expect.poll(() => page.locator('[data-testid="vm-arm0/vm1"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('running')
+    await typeInto(page, 'arm0/vm1', 'cat /tmp/gone\r')
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toMatch(/cat: \/tmp\/gone: No such file or directory/)
+    await typeInto(page, 'arm0/vm2', 'cat /tmp/keep\r')
+    await expect.poll(() => terminalText(page, 'arm0/vm2'), { timeout: 30_000 }).toMatch(/cat \/tmp\/keep\s+vm2-before/)
+    expect(await terminalText(page, 'arm0/vm2')).not.toContain('stopped from the lab')
+    await page.close()
+  })
 })
 
 describe("l4lab web with busybox.lua (Debian's busybox)", () => {
