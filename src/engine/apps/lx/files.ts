@@ -8,7 +8,7 @@ import type { Lx } from './lx'
 import type { LinuxThread, Process } from './process'
 import { FdTable } from './process'
 import type { FileBacking } from './mm'
-import { E, Nr, Sig } from './uapi'
+import { E, Nr } from './uapi'
 import { Vfs } from './vfs/vfs'
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_RDWR,
@@ -16,6 +16,7 @@ import {
 } from './vfs/types'
 import { makePipe } from './vfs/pipe'
 import type { Tty } from './vfs/tty'
+import { MAX_IO, sendfile, writeFrom } from './rw'
 
 type Gen = Generator<unknown, number | { block: true } | undefined, number>
 
@@ -192,8 +193,6 @@ function encodeStatx(st: Stat): Uint8Array {
   return b
 }
 
-const MAX_IO = 1 << 20
-
 /** Runs a read-like operation; blocks the thread on the file's queue when it would block. */
 function blocking(lx: Lx, t: LinuxThread, nr: number, r: IoResult): number | { block: true } {
   if (typeof r === 'number') return r
@@ -243,13 +242,10 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
     }
     case Nr.write:
     case Nr.pwrite64: {
+      if (nr === Nr.pwrite64 && a[3] < 0) return -E.INVAL
       const f = fd(0)
       if (!f) return -E.BADF
-      const data = mm.read(a[1], Math.min(a[2], MAX_IO))
-      if (!data) return -E.FAULT
-      const r = nr === Nr.write ? f.write(data) : f.pwrite(data, a[3])
-      if (r === -E.PIPE) lx.signalThread(t, Sig.PIPE)
-      return blocking(lx, t, nr, r)
+      return yield* writeFrom(lx, t, nr, f, a[1], a[2], nr === Nr.write ? -1 : a[3])
     }
     case Nr.readv:
     case Nr.writev:
@@ -270,20 +266,13 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
         vecs.push([base, len])
         total += len
       }
+      // Linux's rw_copy_check_uvector: a total beyond ssize_t is EINVAL.
+      if (total > Number.MAX_SAFE_INTEGER) return -E.INVAL
       const positional = nr === Nr.preadv || nr === Nr.pwritev
+      if (positional && a[3] < 0) return -E.INVAL
       if (nr === Nr.writev || nr === Nr.pwritev) {
-        const data = new Uint8Array(Math.min(total, MAX_IO))
-        let o = 0
-        for (const [base, len] of vecs) {
-          const n2 = Math.min(len, data.length - o)
-          const part = mm.read(base, n2)
-          if (!part) return -E.FAULT
-          data.set(part, o)
-          o += n2
-        }
-        const r = positional ? f.pwrite(data, a[3]) : f.write(data)
-        if (r === -E.PIPE) lx.signalThread(t, Sig.PIPE)
-        return blocking(lx, t, nr, r)
+        const v = { base: vecs.map((x) => x[0]), len: vecs.map((x) => x[1]) }
+        return yield* writeFrom(lx, t, nr, f, v, total, positional ? a[3] : -1)
       }
       const buf = new Uint8Array(Math.min(total, MAX_IO))
       const r = blocking(lx, t, nr, positional ? f.pread(buf, a[3]) : f.read(buf))
@@ -562,24 +551,7 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
       const out = fd(0)
       const inp = fd(1)
       if (!out || !inp) return -E.BADF
-      const count = Math.min(a[3], MAX_IO)
-      const buf = new Uint8Array(count)
-      let off = -1
-      if (a[2]) {
-        off = mm.readU64(a[2]) ?? -1
-        if (off < 0) return -E.FAULT
-      }
-      const r = off >= 0 ? inp.pread(buf, off) : inp.read(buf)
-      const n = blocking(lx, t, nr, r)
-      if (typeof n !== 'number' || n <= 0) return n
-      const w = out.write(buf.subarray(0, n))
-      if (typeof w !== 'number') return n
-      if (a[2]) {
-        const b = new Uint8Array(8)
-        new DataView(b.buffer).setBigUint64(0, BigInt(off + w), true)
-        mm.write(a[2], b)
-      }
-      return w
+      return sendfile(lx, t, out, inp, a[2], a[3])
     }
     case Nr.ppoll:
       return ppoll(lx, t, a)

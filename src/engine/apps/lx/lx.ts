@@ -20,7 +20,7 @@ import { Mm } from './mm'
 import { FdTable, LinuxThread, Process, exitedStatus, signaledStatus, stoppedStatus, CONTINUED_STATUS } from './process'
 import { buildStack, mapImage, parseElf } from './elf'
 import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
-import { E, MapF, Prot, Sig, STACK_TOP } from './uapi'
+import { E, MapF, Nr, Prot, Sig, STACK_TOP } from './uapi'
 import { WaitQueue, type Inode } from './vfs/types'
 import { KmsgLog } from './vfs/devfs'
 import type { LxFiles } from './files'
@@ -570,9 +570,14 @@ export class Lx {
     if (typeof result === 'object') {
       // Blocked: the call is retried when the thread is woken.
       this.restartPending.add(t)
+      // As wait_event_interruptible: no sleep with a signal the thread would take (it may
+      // have come while the thread was woken and about to retry). vfork's wait is not
+      // interruptible.
+      if (t.state === 'sleeping' && t.blockedOn?.nr !== Nr.clone && this.signalPending(t)) this.interrupt(t)
       return
     }
     this.restartPending.delete(t)
+    t.ioDone = 0
     this.regs.setXNum(0, result)
   }
 
@@ -608,6 +613,31 @@ export class Lx {
     if (t.state === 'sleeping' && ((t.sigmask & sigbit(sig)) === 0n || sigbit(sig) & UNBLOCKABLE)) this.interrupt(t)
   }
 
+  /** Has `t` a pending signal it does not block (signal_pending)? Ignored signals are never queued. */
+  private signalPending(t: LinuxThread): boolean {
+    return ((t.pending | t.process.pending) & (~t.sigmask | UNBLOCKABLE)) !== 0n
+  }
+
+  /**
+   * A system call that a signal interrupted, when no handler runs for it
+   * (the signal was ignored, continued or stopped the process), starts
+   * again, as Linux restarts -ERESTARTSYS / -ERESTARTNOHAND calls; the mask
+   * rt_sigsuspend replaced comes back first.
+   */
+  private restartInterrupted(t: LinuxThread): void {
+    if (t.interruptedNr === 0) return
+    const r = this.regs
+    if (r.xNum(0) === 2 ** 64 - E.INTR) {
+      r.setXNum(0, t.origX0)
+      r.setPc(r.pc - 4n)
+      if (t.savedMask !== null) {
+        t.sigmask = t.savedMask
+        t.savedMask = null
+      }
+    }
+    t.interruptedNr = 0
+  }
+
   /** A sleeping thread is interrupted by a signal: its system call ends with -EINTR (or restarts, SA_RESTART). */
   private interrupt(t: LinuxThread): void {
     const nr = t.blockedOn?.nr ?? 0
@@ -615,6 +645,12 @@ export class Lx {
     this.restartPending.delete(t)
     t.wakeResult = -E.INTR
     t.interruptedNr = nr
+    if (t.ioDone > 0) {
+      // A write that already moved bytes returns their count, and is not restarted (pipe_write).
+      t.wakeResult = t.ioDone
+      t.interruptedNr = 0
+      t.ioDone = 0
+    }
     t.blockedDeadline = null
     t.pollDeadline = null
     t.futexWoken = false
@@ -653,7 +689,10 @@ export class Lx {
     const p = t.process
     for (;;) {
       const avail = (t.pending | p.pending) & (~t.sigmask | UNBLOCKABLE)
-      if (avail === 0n) return false
+      if (avail === 0n) {
+        this.restartInterrupted(t)
+        return false
+      }
       let sig = 1
       while (!(avail & sigbit(sig))) sig++
       if (t.pending & sigbit(sig)) t.pending &= ~sigbit(sig)
@@ -665,6 +704,7 @@ export class Lx {
         const a = defaultAction(sig)
         if (a === SigAct.Ignore || a === SigAct.Cont) continue
         if (a === SigAct.Stop) {
+          this.restartInterrupted(t)
           this.stopProcess(p, sig)
           return true
         }

@@ -104,6 +104,8 @@ export class LinuxThread {
   blockedDeadline: number | null = null
   /** ppoll/pselect6 timeout in progress. */
   pollDeadline: number | null = null
+  /** Bytes a blocking write has already written, kept across its retries (see rw.ts). */
+  ioDone = 0
   /** A futex wake reached this thread. */
   futexWoken = false
   /** vfork: the child the parent waits for (its pid is the result). */

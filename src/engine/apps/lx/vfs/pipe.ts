@@ -6,9 +6,9 @@
  * layer raises SIGPIPE). Writes of at most PIPE_BUF bytes are atomic: they
  * wait until they fit whole.
  *
- * A larger blocking write returns the count that fit; Linux's pipe_write
- * keeps going until all is written, so the syscall layer continues a
- * short blocking write on a pipe with the rest (see docs/lx-vfs.md).
+ * A larger write returns the count that fit; Linux's pipe_write keeps
+ * going until all is written, so lx's write path (rw.ts) continues a short
+ * blocking write with the rest, sleeping on the pipe while it is full.
  */
 import { Errno } from './errno'
 import { FileBase } from './file'
@@ -72,8 +72,9 @@ export class Pipe {
   }
 
   write(data: Uint8Array, nonblock: boolean): IoResult {
-    if (this.readers === 0) return -Errno.EPIPE
+    // As pipe_write: an empty write is 0 before anything else is looked at.
     if (data.length === 0) return 0
+    if (this.readers === 0) return -Errno.EPIPE
     const free = this.free
     // PIPE_BUF atomicity: a small write goes in whole or not at all.
     const n = data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, data.length)
