@@ -17,6 +17,7 @@ import {
 import { makePipe } from './vfs/pipe'
 import type { Tty } from './vfs/tty'
 import { MAX_IO, sendfile, writeFrom } from './rw'
+import { BINPRM_BUF_SIZE } from './script'
 
 type Gen = Generator<unknown, number | { block: true } | undefined, number>
 
@@ -65,7 +66,10 @@ export class LxFiles {
     if (this.console && this.console.sid === p.sid) this.console.sid = 0
   }
 
-  /** An executable's bytes, with execute permission checked. */
+  /**
+   * An executable's bytes, with execute permission checked: the whole file,
+   * or for a `#!` script only the first BINPRM_BUF_SIZE bytes (its line).
+   */
   readExecutable(p: Process, path: string): { bytes: Uint8Array; path: string } | number {
     const cred = this.cred(p)
     const ino = this.vfs.resolve(p.cwd, path, cred)
@@ -76,14 +80,19 @@ export class LxFiles {
     const f = ino.open(O_RDONLY, cred)
     if (typeof f === 'number') return f
     const size = ino.stat().size
-    if (size > 64 * 1024 * 1024) return -E.NOMEM
-    const bytes = new Uint8Array(size)
-    let done = 0
-    while (done < size) {
-      const n = f.pread(bytes.subarray(done), done)
-      if (typeof n !== 'number' || n <= 0) break
-      done += n
+    const head = new Uint8Array(Math.min(size, BINPRM_BUF_SIZE))
+    let done = preadAll(f, head, 0)
+    if (done >= 2 && head[0] === 0x23 && head[1] === 0x21) {
+      f.close()
+      return { bytes: head.subarray(0, done), path: this.canonical(p, path) }
     }
+    if (size > 64 * 1024 * 1024) {
+      f.close()
+      return -E.NOMEM
+    }
+    const bytes = new Uint8Array(size)
+    bytes.set(head.subarray(0, done))
+    if (done === head.length) done += preadAll(f, bytes.subarray(done), done)
     f.close()
     return { bytes: bytes.subarray(0, done), path: this.canonical(p, path) }
   }
@@ -126,6 +135,17 @@ export class LxFiles {
   fdPath(f: OpenFile): string {
     return this.vfs.openedPath(f) ?? `anon_inode:[${f.inode.ino}]`
   }
+}
+
+/** Reads into all of `buf` from `off` on, as far as the file goes; the count read. */
+function preadAll(f: OpenFile, buf: Uint8Array, off: number): number {
+  let done = 0
+  while (done < buf.length) {
+    const n = f.pread(buf.subarray(done), off + done)
+    if (typeof n !== 'number' || n <= 0) break
+    done += n
+  }
+  return done
 }
 
 /** The directory an *at call starts from: the cwd or an open directory. */

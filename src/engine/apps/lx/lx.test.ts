@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { runLx } from './testing/run-lx'
+import { writeCpio } from './vfs/cpio'
 
 const rootfs = readFileSync(new URL('../../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
+
+/** The root file system with more files: a second archive after it (at a 4-byte boundary), as initramfs allows. */
+function withFiles(files: Record<string, [string, number]>): Uint8Array {
+  const extra = writeCpio(Object.entries(files).map(([name, [text, mode]]) => ({ name, mode: 0o100000 | mode, data: new TextEncoder().encode(text) })))
+  const at = Math.ceil(rootfs.length / 4) * 4
+  const all = new Uint8Array(at + extra.length)
+  all.set(rootfs)
+  all.set(extra, at)
+  return all
+}
 
 describe('lx runs static aarch64 Linux programs', () => {
   it('echo prints its arguments and exits 0', () => {
@@ -11,5 +22,19 @@ describe('lx runs static aarch64 Linux programs', () => {
     expect(r.stderr).toBe('')
     expect(r.stdout).toBe('hello from lx\n')
     expect(r.status).toBe(0)
+  })
+
+  it('runs #! scripts: as init, from our sh by path and through PATH, nested', () => {
+    const fs = withFiles({
+      'bin/hello': ['#!/bin/echo from-shebang\necho not this\n', 0o755],
+      'bin/shscript': ['#!/bin/sh\necho "sh: $0 $1"\n', 0o755],
+      'bin/nested': ['#!/bin/hello\n', 0o755],
+    })
+    const init = runLx(fs, ['/bin/hello', 'a', 'b'])
+    expect(init.stdout).toBe('from-shebang /bin/hello a b\n')
+    expect(init.status).toBe(0)
+    const sh = runLx(fs, ['/bin/sh', '-c', '/bin/hello a; shscript x; nested y'])
+    expect(sh.stderr).toBe('')
+    expect(sh.stdout).toBe('from-shebang /bin/hello a\nsh: /bin/shscript x\nfrom-shebang /bin/hello /bin/nested y\n')
   })
 })

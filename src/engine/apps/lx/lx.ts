@@ -19,6 +19,7 @@ import { LxMemory } from './memory'
 import { Mm } from './mm'
 import { FdTable, LinuxThread, Process, exitedStatus, signaledStatus, stoppedStatus, CONTINUED_STATUS } from './process'
 import { buildStack, mapImage, parseElf } from './elf'
+import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
 import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
 import { E, MapF, Nr, Prot, Sig, STACK_TOP } from './uapi'
 import { WaitQueue, type Inode } from './vfs/types'
@@ -374,8 +375,23 @@ export class Lx {
    */
   *exec(t: LinuxThread, path: string, argv: string[], envp: string[]): Generator<unknown, number, number> {
     const p = t.process
-    const file = this.files.readExecutable(p, path)
+    let file = this.files.readExecutable(p, path)
     if (typeof file === 'number') return file
+    // A `#!` script runs its interpreter with the script's path (the name it was found
+    // by, bprm->interp) in place of argv[0]; interpreters may be scripts again, as deep
+    // as exec_binprm allows.
+    let name = path
+    for (let depth = 0; ; depth++) {
+      if (depth > MAX_SCRIPT_DEPTH) return -E.LOOP
+      const script = parseShebang(file.bytes)
+      if (script === null) break
+      if (typeof script === 'number') return script
+      argv = script.arg === null ? [script.interp, name, ...argv.slice(1)] : [script.interp, script.arg, name, ...argv.slice(1)]
+      name = script.interp
+      // open_exec takes an empty name for the working directory, a directory: EACCES.
+      file = name === '' ? -E.ACCES : this.files.readExecutable(p, name)
+      if (typeof file === 'number') return file
+    }
     const parsed = parseElf(file.bytes)
     if (!parsed.ok) {
       this.log(`lx: exec ${path}: ${parsed.reason}`)
