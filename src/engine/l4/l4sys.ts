@@ -141,6 +141,16 @@ export function* capValid(sys: Sys, task: number, slot: number): L4Call {
   return tagLabel(tag)
 }
 
+/** Names the object of `slot` for the debugger (the kernel inspector shows it). */
+export function* setName(sys: Sys, slot: number, name: string): L4Call {
+  const b = enc.encode(name).subarray(0, 64)
+  sys.utcb[0] = 0
+  sys.utcb[1] = slot
+  sys.utcb[2] = b.length
+  sys.bytes.set(b, 24)
+  return yield* invoke(sys, BaseCap.Debugger, Proto.Debugger, 3 + Math.ceil(b.length / 8))
+}
+
 /** How many capabilities, in all tasks, name the object of `slot` in `task` (0 if none or dead). */
 export function* capReferences(sys: Sys, task: number, slot: number): L4Call {
   sys.utcb[0] = TaskOp.CapInfo

@@ -48,6 +48,9 @@ function bootDefault() {
 describe('VM isolation', () => {
   it('a memory hog in vm1 stops at vm1’s memory quota; vm2 answers', () => {
     const b = bootDefault()
+    // The inspector knows each Linux process's task by VM, program and pid.
+    const names = b.board.inspect().tasks.map((t) => t.name)
+    expect(names).toEqual(expect.arrayContaining(['vm1', 'vm2', 'vm1:sh[1]', 'vm2:sh[1]']))
     let at = b.type('vm1', 'memhog\r')
     b.until('vm1', /memhog: allocated and touched \d+ MiB, then allocation failed/, at)
     b.until('vm1', /vm1:\/# (\x1b\[J)?$/, at)

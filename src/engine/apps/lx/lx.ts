@@ -13,7 +13,7 @@ import { BaseCap, IPC_NEVER, MemRight, Proto, TIMEOUT_NEVER, VcpuF, timeoutPair,
 import type { Sys } from '../../kernel/native'
 import { newVcpuState, TrapKind, ExcClass, type VcpuState } from '../../kernel/vcpu'
 import type { CpuContext } from '../../cpu/aarch64/machine'
-import { factoryCreate, icuBind, irqAttach, irqTrigger, irqUnmask, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke } from '../../l4/l4sys'
+import { factoryCreate, icuBind, irqAttach, irqTrigger, irqUnmask, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke, setName } from '../../l4/l4sys'
 import type { ProgramEnv } from '../runtime/program'
 import { LxMemory } from './memory'
 import { Mm } from './mm'
@@ -363,6 +363,11 @@ export class Lx {
     return slot
   }
 
+  /** Names a process's task for the kernel inspector, as "vm1:sh[3]". */
+  *nameTask(p: Process): Generator<unknown, void, number> {
+    yield* setName(this.sys, p.mm.task, `${this.opts.hostname}:${p.comm}[${p.pid}]`)
+  }
+
   *deleteTask(slot: number): Generator<unknown, void, number> {
     yield* deleteCap(this.sys, BaseCap.Task, slot)
     this.env.slots.release(slot)
@@ -429,6 +434,7 @@ export class Lx {
     p.argv = argv
     p.envp = envp
     p.exePath = file.path
+    yield* this.nameTask(p)
     const r = this.regs
     r.reset()
     r.setSp(BigInt(sp))

@@ -563,6 +563,7 @@ function* clone(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: numb
     child.exitSignal = exitSignal
     for (let s = 1; s <= 64; s++) child.actions[s] = { ...p.actions[s] }
     lx.procs.set(tid, child)
+    if (!(flags & CloneF.Vm)) yield* lx.nameTask(child)
   }
   const ct = new LinuxThread(tid, child, regs)
   ct.sigmask = t.sigmask

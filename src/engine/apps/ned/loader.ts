@@ -5,13 +5,14 @@
  * For each start: create a task and a thread with the chosen factory (whose
  * kernel-memory quota pays for them), get a log from the log factory (cons)
  * when the scenario asks for `log = {tag, colour}`, map the base and named
- * capabilities into the new task, name task and thread after the log tag for
+ * capabilities (the debugger's among them, so that programs can name their
+ * objects) into the new task, name task and thread after the log tag for
  * the debugger, register an Irq that fires when the thread ends, and start
  * the thread at the program's entry with its environment.
  */
 import { BaseCap, CapRight, Err, Proto } from '../../kernel/abi'
 import type { Sys } from '../../kernel/native'
-import { factoryCreate, invoke, irqAttach, mapCap, runThread, startNativeThread, threadControl, type L4Call } from '../../l4/l4sys'
+import { factoryCreate, invoke, irqAttach, mapCap, runThread, setName, startNativeThread, threadControl, type L4Call } from '../../l4/l4sys'
 import { logCreate } from '../../l4/l4re'
 import { makeEnv, type NativeProgram, type ProgramEnv } from '../runtime/program'
 
@@ -80,6 +81,8 @@ export function* startProgram(ctx: LoaderContext, spec: StartSpec): Generator<un
     [thread, BaseCap.Thread, CapRight.All],
     [spec.factory, BaseCap.Factory, CapRight.RWS],
     [spec.scheduler, BaseCap.Scheduler, CapRight.RWS],
+    // jdb's interface: it acts only on the caller's own capabilities (names for the inspector).
+    [BaseCap.Debugger, BaseCap.Debugger, CapRight.RWS],
   ]
   if (logSlot) base.push([logSlot, BaseCap.Log, CapRight.RWS])
   for (const [src, dst, rights] of base) {
@@ -111,17 +114,6 @@ export function* startProgram(ctx: LoaderContext, spec: StartSpec): Generator<un
   r = yield* runThread(sys, spec.scheduler, thread, spec.prio, spec.cpu)
   if (r < 0) return fail(r, `cannot schedule thread (error ${r})`)
   return { task, thread, log: logSlot, name }
-}
-
-const enc = new TextEncoder()
-
-export function* setName(sys: Sys, slot: number, name: string): L4Call {
-  const b = enc.encode(name).subarray(0, 64)
-  sys.utcb[0] = 0
-  sys.utcb[1] = slot
-  sys.utcb[2] = b.length
-  sys.bytes.set(b, 24)
-  return yield* invoke(sys, BaseCap.Debugger, Proto.Debugger, 3 + Math.ceil(b.length / 8))
 }
 
 /** Why the thread or task `slot` names ended ('' while it runs). */
