@@ -8,8 +8,8 @@
  * LX_TEST_CLI names another bundled CLI to run instead of out/cli (to show
  * that a test fails on an older build).
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { spawnSync, type StdioOptions } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { requireBuilt, root } from '../support/built'
 
@@ -28,12 +28,20 @@ export interface Outcome {
 
 export interface RunOptions {
   input?: string
+  /** A file as standard input instead of a pipe with `input`. */
+  stdinFile?: string
   cwd?: string
 }
 
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Outcome {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, input: opts.input ?? '', encoding: 'utf8', timeout: 120_000, env: { PATH: '/usr/bin:/bin', HOME: '/root', LANG: 'C' } })
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal }
+  const fd = opts.stdinFile ? openSync(opts.stdinFile, 'r') : null
+  try {
+    const stdio: StdioOptions | undefined = fd === null ? undefined : [fd, 'pipe', 'pipe']
+    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, input: fd === null ? (opts.input ?? '') : undefined, stdio, encoding: 'utf8', timeout: 120_000, env: { PATH: '/usr/bin:/bin', HOME: '/root', LANG: 'C' } })
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal }
+  } finally {
+    if (fd !== null) closeSync(fd)
+  }
 }
 
 /** `prog args` under l4lab exec (`lab`) and under qemu-aarch64 (`qemu`). */
@@ -42,6 +50,32 @@ export function same(prog: string, args: string[], opts: RunOptions = {}): { lab
   const qemu = run('qemu-aarch64', [prog, ...args], opts)
   // qemu's own report of a guest's fatal signal is the emulator speaking, not the program.
   qemu.stderr = qemu.stderr.replace(/^qemu: uncaught target signal .*\n/m, '')
+  return { lab, qemu }
+}
+
+/**
+ * Node gives a child sockets as its standard streams, and Linux cannot open
+ * a socket again through /proc/self/fd (ENXIO). With `pipes`, bash puts
+ * real pipes in between: stdin from `input` (or `stdinFile`), stdout and
+ * stderr each into a pipe; the status is the program's (128 + N when a
+ * signal killed it).
+ */
+export function runViaPipes(cmd: string, args: string[], opts: RunOptions = {}): Outcome {
+  const source = opts.stdinFile ? 'cat "$IN"' : 'printf %s "$IN"'
+  const script = `{ { ${source} | "$@" 2>&1 >&3 3>&- | cat >&2 3>&-; exit "\${PIPESTATUS[1]}"; } 3>&1 | cat; exit "\${PIPESTATUS[0]}"; }`
+  const r = spawnSync('bash', ['-c', script, 'bash', cmd, ...args], {
+    cwd: opts.cwd ?? root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: '/usr/bin:/bin', HOME: '/root', LANG: 'C', IN: opts.stdinFile ?? opts.input ?? '' },
+  })
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal }
+}
+
+/** `same` with real pipes as the standard streams (see runViaPipes). */
+export function sameViaPipes(prog: string, args: string[], opts: RunOptions = {}): { lab: Outcome; qemu: Outcome } {
+  const lab = runViaPipes(process.execPath, [CLI, 'exec', prog, ...args], opts)
+  const qemu = runViaPipes('qemu-aarch64', [prog, ...args], opts)
   return { lab, qemu }
 }
 

@@ -6,7 +6,10 @@
  * host reports the end of its input.
  */
 import { FileBase } from './vfs/file'
-import { O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, WaitQueue, type Inode, type IoResult, type Stat, type FileSystem, type UserMemory, type OpenFile } from './vfs/types'
+import {
+  O_ACCMODE, O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, S_IFMT, WaitQueue, canRead, canWrite,
+  type Inode, type IoResult, type Stat, type FileSystem, type UserMemory, type OpenFile,
+} from './vfs/types'
 import { defaultTermios, encodeTermios } from './vfs/tty'
 import { E } from './uapi'
 
@@ -82,7 +85,7 @@ class StreamInode implements Inode {
   mtimeNs = 0
   ctimeNs = 0
   /** Opening the stream again (/dev/stdin, /proc/self/fd/0) gives a new file on the same stream. */
-  reopen: ((flags: number) => OpenFile) | null = null
+  reopen: ((flags: number) => OpenFile | number) | null = null
   constructor(
     readonly fs: FileSystem,
     readonly info: HostStreamInfo | null = null,
@@ -123,16 +126,33 @@ function streamIoctl(info: HostStreamInfo | null | undefined, cmd: number, arg: 
   return -E.NOTTY
 }
 
+/**
+ * Standard input opened again. Linux opens the very pipe again, so a writer
+ * (`echo x > /dev/stdin`) queues bytes behind what the host sent; other host
+ * files (a regular file, a terminal) are not written through stdin.
+ */
+function reopenInput(buffer: StdinBuffer, info: HostStreamInfo | null, flags: number): OpenFile | number {
+  if ((flags & O_ACCMODE) !== O_RDONLY && info && (info.mode & S_IFMT) !== S_IFIFO) return -E.ACCES
+  return new HostInput(buffer, info, flags)
+}
+
 export class HostInput extends FileBase {
   constructor(
     private readonly buffer: StdinBuffer,
     private readonly info: HostStreamInfo | null = null,
+    flags = O_RDONLY,
   ) {
-    super(new StreamInode(streamFs, info), O_RDONLY)
+    super(new StreamInode(streamFs, info), flags)
     buffer.waitq.add(() => this.waitq.wakeAll())
-    ;(this.inode as StreamInode).reopen = () => new HostInput(buffer, info)
+    ;(this.inode as StreamInode).reopen = (f) => reopenInput(buffer, info, f)
+  }
+  override write(data: Uint8Array): IoResult {
+    if (!canWrite(this.flags)) return -E.BADF
+    this.buffer.push(data)
+    return data.length
   }
   override read(buf: Uint8Array): IoResult {
+    if (!canRead(this.flags)) return -E.BADF
     const r = this.buffer.read(buf)
     if (typeof r !== 'number') {
       // Re-arm the forwarding of host wakeups to our own queue (pollers wait on it).
@@ -142,7 +162,9 @@ export class HostInput extends FileBase {
     return r
   }
   override poll(): number {
-    return this.buffer.available > 0 ? POLLIN : this.buffer.eof ? POLLIN | POLLHUP : 0
+    const out = canWrite(this.flags) ? POLLOUT : 0
+    if (!canRead(this.flags)) return out
+    return out | (this.buffer.available > 0 ? POLLIN : this.buffer.eof ? POLLIN | POLLHUP : 0)
   }
   override ioctl(cmd: number, arg: number, mem: UserMemory): number {
     return streamIoctl(this.info, cmd, arg, mem)

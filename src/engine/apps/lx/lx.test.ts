@@ -24,6 +24,12 @@ describe('lx runs static aarch64 Linux programs', () => {
     expect(r.status).toBe(0)
   })
 
+  it('/dev/stdin, /dev/stdout and /dev/stderr open the process’s fds 0, 1 and 2 again', () => {
+    const r = runLx(rootfs, ['/bin/sh', '-c', 'echo out > /dev/stdout; echo err > /dev/stderr; cat /dev/stdin; echo fd > /proc/self/fd/1'], { stdin: 'in\n' })
+    expect(r.stdout).toBe('out\nin\nfd\n')
+    expect(r.stderr).toBe('err\n')
+  })
+
   it('runs #! scripts: as init, from our sh by path and through PATH, nested', () => {
     const fs = withFiles({
       'bin/hello': ['#!/bin/echo from-shebang\necho not this\n', 0o755],

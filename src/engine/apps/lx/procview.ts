@@ -51,6 +51,7 @@ export function procView(lx: Lx): ProcView {
         exe: p.exePath,
         fds: [...p.files.fds.entries()].map(([fd, e]) => [fd, lx.files.fdPath(e.file)]),
         fdInode: (fd) => p.files.get(fd)?.inode ?? null,
+        fdFlags: (fd) => p.files.get(fd)?.flags ?? null,
         maps: () =>
           p.mm.vmas
             .map((v) => {

@@ -12,7 +12,7 @@ import { DirFile, SnapshotFile } from './file'
 import { anonDev } from './ramfs'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type OpenFile, type Stat, type StatFs,
-  S_IFDIR, S_IFLNK, S_IFREG, DT_DIR, DT_LNK, DT_REG, enc, statOf,
+  S_IFDIR, S_IFLNK, S_IFREG, DT_DIR, DT_LNK, DT_REG, O_PATH, canRead, canWrite, enc, statOf,
 } from './types'
 
 export const USER_HZ = 100
@@ -77,6 +77,8 @@ export interface ProcInfo {
   fds: Array<[number, string]> | (() => Array<[number, string]>)
   /** Where /proc/<pid>/fd/<n> leads when opened (a magic link: the open file's inode), if known. */
   fdInode?(fd: number): Inode | null
+  /** The open file's O_* flags: the link's mode shows its access (lr-x for a read-only fd). */
+  fdFlags?(fd: number): number | null
   /** The inodes /proc/<pid>/exe and cwd lead to (magic links; e.g. busybox re-executes /proc/self/exe). */
   exeInode?(): Inode | null
   cwdInode?(): Inode | null
@@ -564,6 +566,9 @@ export class ProcFs implements FileSystem {
       })
       cache.set(fd, n)
     }
+    // As tid_fd_update_inode: r-x for reading, -wx for writing, on every lookup (fds change).
+    const flags = x.fdFlags ? x.fdFlags(fd) : null
+    if (flags !== null) n.mode = S_IFLNK | (flags & O_PATH ? 0 : (canRead(flags) ? 0o500 : 0) | (canWrite(flags) ? 0o300 : 0))
     return n
   }
 

@@ -359,6 +359,14 @@ export class Vfs {
           if (flags & O_NOFOLLOW) return -Errno.ELOOP
           // A symlink under O_CREAT: open (or create) its target.
           if (++st.links > MAX_SYMLINKS) return -Errno.ELOOP
+          // A magic link (/dev/stdout → /proc/self/fd/1) jumps to its inode, which exists
+          // (nd_jump_link): `echo x > /dev/stdout` reopens whatever fd 1 is.
+          const magic = f.follow ? f.follow() : null
+          if (magic) {
+            const m = this.cross(magic)
+            if (isDir(m.mode)) return -Errno.EISDIR
+            return this.openInode(m, flags, cred, false, { dir: null, name: '', cwd: this.openCwd, path })
+          }
           const target = f.readlink ? f.readlink() : -Errno.EINVAL
           if (isErr(target)) return target
           if (target === '') return -Errno.ENOENT
