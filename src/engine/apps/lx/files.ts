@@ -213,10 +213,14 @@ function encodeStatx(st: Stat): Uint8Array {
   return b
 }
 
-/** Runs a read-like operation; blocks the thread on the file's queue when it would block. */
+/**
+ * Runs a read-like operation; blocks the thread on the file's queue when it
+ * would block, until a wake-up or, for a tty read under VTIME, its timer
+ * (the retry then finds the time up and returns what there is).
+ */
 function blocking(lx: Lx, t: LinuxThread, nr: number, r: IoResult): number | { block: true } {
   if (typeof r === 'number') return r
-  lx.sleepOn(t, nr, [r.block])
+  lx.sleepOn(t, nr, [r.block], r.timeoutMs === undefined ? Infinity : lx.now() + Math.max(0, r.timeoutMs) * 1e6)
   return { block: true }
 }
 

@@ -13,7 +13,7 @@ import { BaseCap, IPC_NEVER, MemRight, Proto, TIMEOUT_NEVER, VcpuF, timeoutPair,
 import type { Sys } from '../../kernel/native'
 import { newVcpuState, TrapKind, ExcClass, type VcpuState } from '../../kernel/vcpu'
 import type { CpuContext } from '../../cpu/aarch64/machine'
-import { factoryCreate, icuBind, irqAttach, irqTrigger, irqUnmask, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke, setName } from '../../l4/l4sys'
+import { factoryCreate, icuBind, irqAttach, irqTrigger, irqUnmask, vconBindIrq, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke, setName } from '../../l4/l4sys'
 import type { ProgramEnv } from '../runtime/program'
 import { LxMemory } from './memory'
 import { Mm } from './mm'
@@ -275,11 +275,17 @@ export class Lx {
     if (r < 0) return r
     r = yield* irqAttach(sys, consIrq, LABEL_CONSOLE, BaseCap.Thread)
     if (r < 0) return r
-    sys.utcb[0] = 0 // ICU bind
-    sys.utcb[1] = 0
-    sys.utcb[2] = 8 // map item
-    sys.utcb[3] = consIrq * 4096 + (3 << 4) + 0xf
-    r = yield* invoke(sys, BaseCap.Log, Proto.Irq, 2, 1)
+    // Our log is a kernel Vcon (a board's own terminal: the Irq by index) or a cons
+    // client (the Irq as a map item); a Vcon's bind comes first, as cons refuses it
+    // without an item, where the item form could name a wrong cap to a Vcon.
+    r = yield* vconBindIrq(sys, BaseCap.Log, consIrq)
+    if (r < 0) {
+      sys.utcb[0] = 0 // ICU bind
+      sys.utcb[1] = 0
+      sys.utcb[2] = 8 // map item
+      sys.utcb[3] = consIrq * 4096 + (3 << 4) + 0xf
+      r = yield* invoke(sys, BaseCap.Log, Proto.Irq, 2, 1)
+    }
     if (r < 0) this.log(`lx: no console input (error ${r})`)
     this.log(`lx: ${(this.memory.frames * 4096) / 1048576} MiB of memory, init ${init.path}`)
     const pid = yield* this.spawnInit(init, root)

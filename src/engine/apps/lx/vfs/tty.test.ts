@@ -195,6 +195,17 @@ describe('tty: non-canonical mode', () => {
     expect(read(f)).toBe('cde')
     tty.termios.cc[VMIN] = 0
     expect(read(f)).toBe('')
+    // poll as n_tty: with VMIN > 0 and no VTIME, readable only once VMIN bytes are there.
+    tty.termios.cc[VMIN] = 2
+    tty.input(key('f'))
+    expect(f.poll() & POLLIN).toBe(0)
+    tty.termios.cc[VTIME] = 1
+    expect(f.poll() & POLLIN).toBe(POLLIN)
+    tty.termios.cc[VTIME] = 0
+    tty.input(key('g'))
+    expect(f.poll() & POLLIN).toBe(POLLIN)
+    expect(read(f)).toBe('fg')
+    tty.termios.cc[VMIN] = 0
     f.flags |= O_NONBLOCK
     tty.termios.cc[VMIN] = 1
     expect(f.read(new Uint8Array(1))).toBe(-Errno.EAGAIN)

@@ -484,10 +484,6 @@ export class Tty {
     return this.raw.length - this.rawHead
   }
 
-  readable(): boolean {
-    return this.canon ? this.lines.length > 0 : this.raw.length > this.rawHead
-  }
-
   /**
    * tty_check_change: 0 to go on, -EIO, or 1 after signalling the caller's
    * (background) group; the caller then waits (read/write) or restarts (ioctl).
@@ -564,8 +560,15 @@ export class Tty {
     return { block: this.waitq, timeoutMs: deadline - now }
   }
 
+  /**
+   * As n_tty's input_available_p(tty, poll): in non-canonical mode with
+   * VMIN > 0 and VTIME = 0, POLLIN needs VMIN bytes (what a read would wait for).
+   */
   poll(): number {
-    return (this.readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM
+    const t = this.termios
+    const amt = !this.canon && t.cc[VTIME] === 0 && t.cc[VMIN] > 0 ? t.cc[VMIN] : 1
+    const readable = this.canon ? this.lines.length > 0 : this.raw.length - this.rawHead >= amt
+    return (readable ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM
   }
 
   // ---------------------------------------------------------- window, etc.
