@@ -1,7 +1,9 @@
 -- default.lua: two isolated Linux guests, vm1 and vm2.
 --
 -- Each is an lx instance (an L4Linux-style Linux personality) whose processes
--- are L4 tasks running our own static aarch64 programs from rootfs.cpio.gz.
+-- are L4 tasks running our own static aarch64 programs from rootfs.cpio (the
+-- lab unpacks resources/guests/aarch64/rootfs.cpio.gz into the rom for it;
+-- lx takes a gzip'd initrd as well).
 -- Each VM gets its own console from cons, its own memory quota from moe (an
 -- allocator with a limit: memory hogs stop there) and its own kernel-memory
 -- quota (a child factory: fork bombs stop there), so that nothing vm1 does
@@ -13,7 +15,7 @@ local function vm(name, colour)
   local kmem = L4.Env.factory:create(L4.Proto.Factory, 2 * 1024 * 1024)
   L4.default_loader:start(
     { log = { name, colour }, mem = mem, factory = kmem },
-    "rom/lx --initrd rom/rootfs.cpio.gz --init /bin/sh --mem 64M --hostname " .. name)
+    "rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 64M --hostname " .. name)
 end
 
 vm("vm1", "g")

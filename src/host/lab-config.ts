@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import type { BoardConfig } from './engine-host'
 import { busyboxRootfs } from './busybox-rootfs'
@@ -58,13 +59,21 @@ export function scenarioModules(source: string): Record<string, Uint8Array> {
       if (image) out[name] = image
       continue
     }
-    for (const dir of ROM_PATH) {
-      const p = join(root, dir, name)
-      if (existsSync(p)) {
-        out[name] = readFileSync(p)
-        break
-      }
+    const found = romFile(name)
+    if (found) out[name] = readFileSync(found)
+    else if (name.endsWith('.cpio') && romFile(`${name}.gz`)) {
+      // A plain cpio is unpacked from its committed gzip image, as L4Re's bootstrap unpacks
+      // compressed boot modules: each guest's boot then spends no time inflating it.
+      out[name] = gunzipSync(readFileSync(romFile(`${name}.gz`)!))
     }
   }
   return out
+}
+
+function romFile(name: string): string | null {
+  for (const dir of ROM_PATH) {
+    const p = join(root, dir, name)
+    if (existsSync(p)) return p
+  }
+  return null
 }

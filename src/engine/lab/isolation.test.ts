@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { ScenarioBoard } from './scenario-board'
 
 const dec = new TextDecoder()
@@ -18,7 +19,7 @@ function bootDefault() {
     {
       kind: 'scenario',
       scenario: { name: 'default.lua', source: readFileSync(new URL('resources/scenarios/default.lua', root), 'utf8') },
-      modules: { 'rootfs.cpio.gz': readFileSync(new URL('resources/guests/aarch64/rootfs.cpio.gz', root)) },
+      modules: { 'rootfs.cpio': gunzipSync(readFileSync(new URL('resources/guests/aarch64/rootfs.cpio.gz', root))) },
       paced: false,
     },
     {

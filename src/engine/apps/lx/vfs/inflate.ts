@@ -2,12 +2,13 @@
  * DEFLATE (RFC 1951) and gzip (RFC 1952) decoding, for gzip-compressed
  * initramfs archives.
  *
- * Huffman codes are decoded canonically: a code of length L is read bit by
- * bit, and at each length the codes of that length form one contiguous range
- * after the shorter ones (RFC 1951 §3.2.2), so a decoder needs only the
- * number of codes per length and the symbols sorted by (length, value).
- * That costs up to 15 steps per symbol, but it builds in O(symbols) per
- * block, which matters more for short blocks and for fuzzing.
+ * Huffman codes: a table indexed by the next FAST_BITS input bits decodes
+ * every code that short in one step (most symbols: this is where a guest's
+ * boot spends its time inflating its initramfs). Longer codes fall back to
+ * canonical decoding: read bit by bit, at each length the codes of that
+ * length form one contiguous range after the shorter ones (RFC 1951
+ * §3.2.2), so only the number of codes per length and the symbols sorted by
+ * (length, value) are needed.
  *
  * Every malformed input ends in `{ ok: false, error }`; output is bounded by
  * `maxOutput`.
@@ -18,6 +19,9 @@ export type InflateResult = { ok: true; data: Uint8Array; consumed: number } | {
 class InflateError extends Error {}
 
 const MAX_BITS = 15
+/** Codes up to this length decode by one table lookup. */
+const FAST_BITS = 9
+const FAST_MASK = (1 << FAST_BITS) - 1
 
 /** Base lengths and extra bits of length codes 257..285 (RFC 1951 §3.2.5). */
 const LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
@@ -28,10 +32,12 @@ const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 
 /** The order in which code length code lengths are sent (§3.2.7). */
 const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
-/** A canonical Huffman code: codes per length, symbols in code order. */
+/** A canonical Huffman code: codes per length, symbols in code order, and the lookup table of short codes. */
 interface Huffman {
   counts: Uint16Array
   symbols: Uint16Array
+  /** By the next FAST_BITS bits (first bit lowest): symbol << 4 | length, or 0 for a longer (or unassigned) code. */
+  fast: Int32Array
 }
 
 function buildHuffman(lengths: Uint8Array | number[], n: number): Huffman {
@@ -49,8 +55,25 @@ function buildHuffman(lengths: Uint8Array | number[], n: number): Huffman {
   const symbols = new Uint16Array(n)
   for (let s = 0; s < n; s++) if (lengths[s] !== 0) symbols[offsets[lengths[s]]++] = s
   counts[0] = 0
-  return { counts, symbols }
+  // The table: walk the codes in canonical order; DEFLATE sends a code's bits
+  // most significant first, so the table is indexed by the reversed code.
+  const fast = new Int32Array(1 << FAST_BITS)
+  let code = 0
+  let index = 0
+  for (let len = 1; len <= FAST_BITS; len++) {
+    for (let k = 0; k < counts[len]; k++, code++) {
+      let rev = 0
+      for (let b = 0; b < len; b++) rev |= ((code >> b) & 1) << (len - 1 - b)
+      const entry = (symbols[index + k] << 4) | len
+      for (let fill = rev; fill < 1 << FAST_BITS; fill += 1 << len) fast[fill] = entry
+    }
+    index += counts[len]
+    code <<= 1
+  }
+  return { counts, symbols, fast }
 }
+
+let fixedCodes: { lit: Huffman; dist: Huffman } | null = null
 
 class Inflater {
   private bitBuf = 0
@@ -77,6 +100,22 @@ class Inflater {
   }
 
   private decode(h: Huffman): number {
+    // Look ahead as far as the input goes; bytes read ahead are given back at the end of the stream.
+    while (this.bitCount < FAST_BITS && this.pos < this.input.length) {
+      this.bitBuf |= this.input[this.pos++] << this.bitCount
+      this.bitCount += 8
+    }
+    const entry = h.fast[this.bitBuf & FAST_MASK]
+    const len = entry & 15
+    if (entry !== 0 && len <= this.bitCount) {
+      this.bitBuf >>>= len
+      this.bitCount -= len
+      return entry >> 4
+    }
+    return this.decodeSlow(h)
+  }
+
+  private decodeSlow(h: Huffman): number {
     let code = 0 // the bits read so far, most significant first
     let first = 0 // the first code of the current length
     let index = 0 // symbols of shorter lengths
@@ -101,7 +140,8 @@ class Inflater {
   }
 
   private stored(): void {
-    // Stored blocks start on a byte boundary (§3.2.4).
+    // Stored blocks start on a byte boundary (§3.2.4): whole bytes read ahead go back.
+    this.unread()
     this.bitBuf = 0
     this.bitCount = 0
     if (this.pos + 4 > this.input.length) throw new InflateError('unexpected end of compressed data')
@@ -143,13 +183,23 @@ class Inflater {
   }
 
   private fixed(): void {
-    const l = new Uint8Array(288)
-    l.fill(8, 0, 144)
-    l.fill(9, 144, 256)
-    l.fill(7, 256, 280)
-    l.fill(8, 280, 288)
-    const d = new Uint8Array(30).fill(5)
-    this.codes(buildHuffman(l, 288), buildHuffman(d, 30))
+    if (fixedCodes === null) {
+      const l = new Uint8Array(288)
+      l.fill(8, 0, 144)
+      l.fill(9, 144, 256)
+      l.fill(7, 256, 280)
+      l.fill(8, 280, 288)
+      fixedCodes = { lit: buildHuffman(l, 288), dist: buildHuffman(new Uint8Array(30).fill(5), 30) }
+    }
+    this.codes(fixedCodes.lit, fixedCodes.dist)
+  }
+
+  /** Gives back the whole bytes of the bit buffer (read ahead, not used). */
+  private unread(): void {
+    const bytes = this.bitCount >> 3
+    this.pos -= bytes
+    this.bitCount -= bytes * 8
+    this.bitBuf &= (1 << this.bitCount) - 1
   }
 
   private dynamic(): void {
@@ -195,6 +245,7 @@ class Inflater {
       else throw new InflateError('invalid block type 3')
     }
     // Unused bits of the last byte are padding; `pos` is past the whole bytes consumed.
+    this.unread()
   }
 }
 
@@ -216,21 +267,33 @@ export function inflateRaw(input: Uint8Array, maxOutput = 1 << 28, start = 0): I
   })
 }
 
-let crcTable: Uint32Array | null = null
+/** Four CRC tables, one per byte position of a 32-bit word (slicing by four). */
+let crcTables: Uint32Array | null = null
 
-/** CRC-32 (ISO 3309, reflected polynomial 0xEDB88320) as gzip uses it. */
+/** CRC-32 (ISO 3309, reflected polynomial 0xEDB88320) as gzip uses it, four bytes a step. */
 export function crc32(data: Uint8Array, crc = 0): number {
-  if (crcTable === null) {
-    crcTable = new Uint32Array(256)
+  if (crcTables === null) {
+    crcTables = new Uint32Array(4 * 256)
     for (let n = 0; n < 256; n++) {
       let c = n
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-      crcTable[n] = c >>> 0
+      crcTables[n] = c >>> 0
+    }
+    for (let n = 0; n < 256; n++) {
+      for (let k = 1; k < 4; k++) {
+        const prev = crcTables[(k - 1) * 256 + n]
+        crcTables[k * 256 + n] = (prev >>> 8) ^ crcTables[prev & 0xff]
+      }
     }
   }
-  const t = crcTable
+  const t = crcTables
   let c = (crc ^ 0xffffffff) >>> 0
-  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8)
+  let i = 0
+  for (const end = data.length - 3; i < end; i += 4) {
+    c ^= data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)
+    c = t[768 + (c & 0xff)] ^ t[512 + ((c >>> 8) & 0xff)] ^ t[256 + ((c >>> 16) & 0xff)] ^ t[c >>> 24]
+  }
+  for (; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8)
   return (c ^ 0xffffffff) >>> 0
 }
 
