@@ -65,10 +65,10 @@ describe('scenario board', () => {
   })
 
   it('gives scripts no access to the host', () => {
-    const b = boot('print(io, dofile, loadfile, os.execute, os.exit, os.remove)\nprint(pcall(require, "fs"))', 'sandbox.lua')
+    const b = boot('print(io, dofile, loadfile, os.execute, os.exit, os.remove, debug, js)\nprint(pcall(require, "fs"))', 'sandbox.lua')
     b.runUntilIdle()
     const log = b.out.get('l4re') ?? ''
-    expect(log).toContain('nil\tnil\tnil\tnil\tnil\tnil')
+    expect(log).toContain('nil\tnil\tnil\tnil\tnil\tnil\tnil\tnil')
     expect(log).toMatch(/false\tmodule 'fs' not found/)
   })
 })

@@ -44,8 +44,24 @@ declare module 'fengari' {
     luaL_requiref(L: LuaState, name: LuaString, f: (L: LuaState) => number, glb: number): void
     luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
   }
+  type LuaOpen = (L: LuaState) => number
   export const lualib: {
     luaL_openlibs(L: LuaState): void
+    luaopen_base: LuaOpen
+    luaopen_package: LuaOpen
+    luaopen_coroutine: LuaOpen
+    luaopen_table: LuaOpen
+    luaopen_os: LuaOpen
+    luaopen_string: LuaOpen
+    luaopen_math: LuaOpen
+    luaopen_utf8: LuaOpen
+    LUA_LOADLIBNAME: string
+    LUA_COLIBNAME: string
+    LUA_TABLIBNAME: string
+    LUA_OSLIBNAME: string
+    LUA_STRLIBNAME: string
+    LUA_MATHLIBNAME: string
+    LUA_UTF8LIBNAME: string
   }
   export function to_luastring(s: string): LuaString
   export function to_jsstring(s: LuaString): string

@@ -104,7 +104,7 @@ export function nedProgram(): NativeProgram {
 
       // ---- the Lua side ---------------------------------------------------
       const L = lauxlib.luaL_newstate()
-      lualib.luaL_openlibs(L)
+      openLibs(L)
       const prims: Record<string, (L: LuaState) => number> = {
         /** channel() → slot, rights, kind: an unbound Ipc_gate. */
         channel: (L) => {
@@ -397,6 +397,28 @@ function pushEnvTable(L: LuaState, caps: Record<string, LuaCap>): void {
     lua.lua_pushstring(L, to_luastring(c.kind))
     lua.lua_setfield(L, -2, to_luastring('__kind'))
     lua.lua_setfield(L, -2, to_luastring(k))
+  }
+}
+
+/**
+ * The standard libraries a scenario has: Lua 5.3's without io and debug (a
+ * scenario describes a system; it gets no host files and no way around the
+ * sandbox) — and opening only these keeps a board's boot short.
+ */
+function openLibs(L: LuaState): void {
+  const libs: [string, (L: LuaState) => number][] = [
+    ['_G', lualib.luaopen_base],
+    [lualib.LUA_LOADLIBNAME, lualib.luaopen_package],
+    [lualib.LUA_COLIBNAME, lualib.luaopen_coroutine],
+    [lualib.LUA_TABLIBNAME, lualib.luaopen_table],
+    [lualib.LUA_OSLIBNAME, lualib.luaopen_os],
+    [lualib.LUA_STRLIBNAME, lualib.luaopen_string],
+    [lualib.LUA_MATHLIBNAME, lualib.luaopen_math],
+    [lualib.LUA_UTF8LIBNAME, lualib.luaopen_utf8],
+  ]
+  for (const [name, open] of libs) {
+    lauxlib.luaL_requiref(L, to_luastring(name), open, 1)
+    lua.lua_pop(L, 1)
   }
 }
 
