@@ -19,7 +19,8 @@ Usage:
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
-  l4lab bench boot [SCENARIO]     wall ms from a board's start to each guest's shell prompt
+  l4lab bench boot [SCENARIO] [--rounds=N]
+                              wall ms from a board's start to each guest's shell prompt
   l4lab --version             print the version
   l4lab --help                print this help
 
@@ -51,6 +52,12 @@ export async function main(argv: string[]): Promise<number> {
       return 2
   }
 }
+
+// A reader that goes away (`l4lab bench boot | head -1`) ends us quietly, as SIGPIPE ends a C program.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e
+  process.exit(141)
+})
 
 main(process.argv.slice(2)).then(
   (code) => {
