@@ -93,13 +93,17 @@ export function prepareReference(): void {
   }
 }
 
-/** Builds test/lx/programs/NAME.c (when the binary is older than its source) and returns the binary's path. */
-export function program(name: string): string {
+/**
+ * Builds test/lx/programs/NAME.c (when the binary is older than its source)
+ * and returns the binary's path: static for aarch64, or with `host` for the
+ * host itself (where the host's kernel is the reference).
+ */
+export function program(name: string, host = false): string {
   mkdirSync(WORK, { recursive: true })
   const src = join(root, 'test/lx/programs', `${name}.c`)
-  const bin = join(WORK, name)
+  const bin = join(WORK, host ? `${name}-host` : name)
   if (existsSync(bin) && statSync(bin).mtimeMs > statSync(src).mtimeMs) return bin
-  const r = spawnSync('aarch64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', bin, src], { encoding: 'utf8' })
+  const r = spawnSync(host ? 'gcc' : 'aarch64-linux-gnu-gcc', [...(host ? [] : ['-static']), '-O2', '-Wall', '-o', bin, src], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`cannot build ${name}.c: ${r.stderr}`)
   return bin
 }

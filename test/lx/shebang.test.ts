@@ -16,7 +16,6 @@
  * /bin/echo.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BUSYBOX, CLI, WORK, prepareReference, program, run, same } from './harness'
@@ -100,9 +99,7 @@ describe('#! scripts: l4lab exec = Linux', () => {
     }
     chain(join(WORK, 'nest-lx'), join(D, 'echo'))
     chain(join(WORK, 'nest-host'), '/bin/echo')
-    const hostExecve = join(WORK, 'execve-host')
-    const cc = spawnSync('gcc', ['-O2', '-o', hostExecve, join(import.meta.dirname, 'programs/execve.c')], { encoding: 'utf8' })
-    expect(cc.status, cc.stderr).toBe(0)
+    const hostExecve = program('execve', true)
     const outcome = (r: { stdout: string; status: number | null }) => (r.status === 0 ? 'ran' : r.stdout.replace(/^execve \S+: /, '').trim())
     const lx: string[] = []
     const linux: string[] = []

@@ -12,11 +12,11 @@ import { E, Nr } from './uapi'
 import { Vfs } from './vfs/vfs'
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_RDWR,
-  S_IFMT, S_IFREG, WaitQueue, X_OK, type Cred, type Inode, type OpenFile, type Stat, type UserMemory, type IoResult,
+  S_IFIFO, S_IFMT, S_IFREG, WaitQueue, X_OK, type Cred, type Inode, type OpenFile, type Stat, type UserMemory, type IoResult,
 } from './vfs/types'
 import { makePipe } from './vfs/pipe'
 import type { Tty } from './vfs/tty'
-import { MAX_IO, sendfile, writeFrom } from './rw'
+import { MAX_IO, accessOk, sendfile, writeFrom } from './rw'
 import { BINPRM_BUF_SIZE } from './script'
 
 type Gen = Generator<unknown, number | { block: true } | undefined, number>
@@ -257,6 +257,7 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
     case Nr.pread64: {
       const f = fd(0)
       if (!f) return -E.BADF
+      if (!accessOk(a[1], a[2])) return -E.FAULT
       const buf = new Uint8Array(Math.min(a[2], MAX_IO))
       const r = nr === Nr.read ? f.read(buf) : f.pread(buf, a[3])
       const res = blocking(lx, t, nr, r)
@@ -269,6 +270,8 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
       if (nr === Nr.pwrite64 && a[3] < 0) return -E.INVAL
       const f = fd(0)
       if (!f) return -E.BADF
+      // Pipes have no positions: ESPIPE before the buffer is looked at.
+      if (nr === Nr.pwrite64 && (f.inode.mode & S_IFMT) === S_IFIFO) return -E.SPIPE
       return yield* writeFrom(lx, t, nr, f, a[1], a[2], nr === Nr.write ? -1 : a[3])
     }
     case Nr.readv:
@@ -320,7 +323,8 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
     case Nr.getdents64: {
       const f = fd(0)
       if (!f) return -E.BADF
-      const buf = new Uint8Array(Math.min(a[2], 1 << 16))
+      // The count is an unsigned int.
+      const buf = new Uint8Array(Math.min(int(a[2]) >>> 0, 1 << 16))
       const n = f.getdents64(buf)
       if (n <= 0) return n
       return mm.write(a[1], buf.subarray(0, n)) ? n : -E.FAULT
@@ -440,6 +444,7 @@ export function* fileSyscall(lx: Lx, t: LinuxThread, nr: number, a: number[]): G
     case Nr.fchmodat:
     case Nr.fchownat:
     case Nr.mknodat: {
+      if (nr === Nr.readlinkat && int(a[3]) <= 0) return -E.INVAL
       const pathArg = nr === Nr.symlinkat ? a[2] : a[1]
       const path = str(pathArg)
       if (path === null) return -E.FAULT

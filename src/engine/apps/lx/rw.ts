@@ -13,7 +13,7 @@
 import type { Lx } from './lx'
 import type { LinuxThread } from './process'
 import type { Mm } from './mm'
-import { E, Nr, Sig } from './uapi'
+import { E, Nr, Sig, TASK_SIZE } from './uapi'
 import { O_NONBLOCK, POLLERR, POLLOUT, S_IFIFO, S_IFMT, type IoResult, type OpenFile } from './vfs/types'
 import { PIPE_BUF } from './vfs/pipe'
 
@@ -21,6 +21,14 @@ import { PIPE_BUF } from './vfs/pipe'
 export const MAX_IO = 1 << 20
 /** Linux caps one read or write at INT_MAX rounded down to a page (MAX_RW_COUNT). */
 const MAX_RW_COUNT = 0x7ffff000
+
+/**
+ * access_ok: the whole range lies in user space. A count above 2^63 arrives
+ * negative (regArg), and fails here as (size_t)-1 does on Linux.
+ */
+export function accessOk(addr: number, len: number): boolean {
+  return len >= 0 && addr >= 0 && addr + len <= TASK_SIZE
+}
 
 /** writev's iovecs: base addresses and lengths, in order. */
 export interface IoVecs {
@@ -49,6 +57,7 @@ function gather(mm: Mm, v: IoVecs, off: number, n: number): Uint8Array | null {
  */
 export function* writeFrom(lx: Lx, t: LinuxThread, nr: number, f: OpenFile, src: number | IoVecs, len: number, pos: number): Generator<unknown, number | { block: true }, number> {
   const mm = t.process.mm
+  if (typeof src === 'number' && !accessOk(src, len)) return -E.FAULT
   len = Math.min(len, MAX_RW_COUNT)
   let done = t.ioDone
   t.ioDone = 0
@@ -94,6 +103,8 @@ export function sendfile(lx: Lx, t: LinuxThread, out: OpenFile, inp: OpenFile, o
     if (o === null) return -E.FAULT
     off = o
   }
+  // rw_verify_area: a count that is negative as an ssize_t (it arrives negative, or past 2^63).
+  if (count < 0 || count >= 2 ** 63) return -E.INVAL
   count = Math.min(count, MAX_IO)
   if (count === 0) return 0
   const toPipe = (out.inode.mode & S_IFMT) === S_IFIFO

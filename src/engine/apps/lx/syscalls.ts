@@ -314,10 +314,19 @@ export function* dispatch(lx: Lx, t: LinuxThread, nr: number): Gen {
 
     // ---------------------------------------------------------------- misc
     case Nr.getrandom: {
-      const n = Math.min(a[1], 1 << 20)
+      // A size_t count past 2^63 arrives negative: Linux caps it (at INT_MAX; we at 1 MiB).
+      const n = a[1] < 0 ? 1 << 20 : Math.min(a[1], 1 << 20)
       const b = new Uint8Array(n)
       lx.random(b)
-      return p.mm.write(a[0], b) ? n : -E.FAULT
+      yield* lx.memory.reserve(Math.ceil(n / PAGE) + 2)
+      // As get_random_bytes_user: page by page until the buffer faults; the count copied.
+      let done = 0
+      while (done < n) {
+        const k = Math.min(n - done, PAGE - ((a[0] + done) % PAGE))
+        if (!p.mm.write(a[0] + done, b.subarray(done, done + k))) break
+        done += k
+      }
+      return done > 0 || n === 0 ? done : -E.FAULT
     }
     case Nr.prlimit64:
     case Nr.getrlimit:
