@@ -599,9 +599,8 @@ export class Lx {
       // Blocked: the call is retried when the thread is woken.
       this.restartPending.add(t)
       // As wait_event_interruptible: no sleep with a signal the thread would take (it may
-      // have come while the thread was woken and about to retry). vfork's wait is not
-      // interruptible.
-      if (t.state === 'sleeping' && t.blockedOn?.nr !== Nr.clone && this.signalPending(t)) this.interrupt(t)
+      // have come while the thread was woken and about to retry).
+      if (t.state === 'sleeping' && this.signalPending(t)) this.interrupt(t)
       return
     }
     this.restartPending.delete(t)
@@ -625,8 +624,8 @@ export class Lx {
     for (const t of p.threads) {
       if (t.state === 'zombie') continue
       if ((t.sigmask & sigbit(sig)) === 0n || sigbit(sig) & UNBLOCKABLE) {
-        if (t.state === 'sleeping') this.interrupt(t)
-        if (sig === Sig.KILL) for (const u of p.threads) if (u.state === 'sleeping') this.interrupt(u)
+        if (t.state === 'sleeping') this.interrupt(t, sig === Sig.KILL)
+        if (sig === Sig.KILL) for (const u of p.threads) if (u.state === 'sleeping') this.interrupt(u, true)
         break
       }
     }
@@ -638,7 +637,7 @@ export class Lx {
     if (act.handler === 0 && defaultAction(sig) === SigAct.Ignore && sig !== Sig.CONT) return
     t.pending |= sigbit(sig)
     t.process.pendingInfo.set(sig, { signo: sig, code: info.code ?? 0, ...info })
-    if (t.state === 'sleeping' && ((t.sigmask & sigbit(sig)) === 0n || sigbit(sig) & UNBLOCKABLE)) this.interrupt(t)
+    if (t.state === 'sleeping' && ((t.sigmask & sigbit(sig)) === 0n || sigbit(sig) & UNBLOCKABLE)) this.interrupt(t, sig === Sig.KILL)
   }
 
   /** Has `t` a pending signal it does not block (signal_pending)? Ignored signals are never queued. */
@@ -666,8 +665,14 @@ export class Lx {
     t.interruptedNr = 0
   }
 
-  /** A sleeping thread is interrupted by a signal: its system call ends with -EINTR (or restarts, SA_RESTART). */
-  private interrupt(t: LinuxThread): void {
+  /**
+   * A sleeping thread is interrupted by a signal: its system call ends with
+   * -EINTR (or restarts, SA_RESTART). A vfork parent waits on, unless the
+   * signal is fatal (Linux's vfork wait is killable only): the child uses its
+   * memory until it execs or exits; the signal is taken after.
+   */
+  private interrupt(t: LinuxThread, fatal = false): void {
+    if (!fatal && t.blockedOn?.nr === Nr.clone && t.vforkChild !== 0) return
     const nr = t.blockedOn?.nr ?? 0
     this.makeRunnable(t)
     this.restartPending.delete(t)
