@@ -29,10 +29,20 @@ export interface MachineOptions {
   /** The block compiler: on by default; false turns it off, a number sets
    *  how many taken branches to an entry make it hot. */
   jit?: boolean | number
+  /** Instructions all cores retire before the block compiler compiles
+   *  anything (default JIT_DEFAULT_WARMUP; 0 when `jit` sets a threshold). */
+  jitWarmup?: number
 }
 
 /** Taken branches to an entry before its region is compiled. */
 export const JIT_DEFAULT_THRESHOLD = 50
+/**
+ * A guest's boot runs well under a million instructions, and compiling its
+ * short-lived loops cost a cold engine more than interpreting them (busybox
+ * to its prompt: ~255 ms with compiles, ~195 ms without). Code still hot
+ * after this many instructions is compiled as before.
+ */
+export const JIT_DEFAULT_WARMUP = 5_000_000
 
 export type { JitStats }
 
@@ -217,16 +227,27 @@ export class Aarch64Machine {
     const translate = opts.translate
     // Index 1 of the table is the core's own; compiled regions are added after it.
     const table = new wasmApi.Table({ initial: 2, element: 'anyfunc' })
+    // Assigned once the instance exists; the compile hook only runs after that.
+    let core = null as unknown as CoreExports
     const jit = new BlockCompiler(wasmApi, table)
+    const warmup = opts.jitWarmup ?? (typeof opts.jit === 'number' ? 0 : JIT_DEFAULT_WARMUP)
+    let warm = warmup <= 0
+    // Declining leaves the entry to the interpreter; it asks again after as many taken branches.
+    const warmedUp = (): boolean => {
+      if (warm) return true
+      let retired = 0
+      for (let c = 0; c < opts.cores; c++) retired += core.instret(c)
+      return (warm = retired >= warmup)
+    }
     const instance = new wasmApi.Instance(coreModule(), {
       env: {
         translate: (asid: number, va: number, access: number) => translate(asid, va, access as Access) | 0,
-        jitCompile: (hostPage: number, index: number) => jit.compile(hostPage, index),
+        jitCompile: (hostPage: number, index: number) => (warmedUp() ? jit.compile(hostPage, index) : 0),
         table,
         abort: () => { throw new Error('aarch64 core: abort') },
       },
     })
-    const core = instance.exports as unknown as CoreExports
+    core = instance.exports as unknown as CoreExports
     jit.attach(core.memory)
     const ramBase = core.init(opts.ramBytes >>> 0, opts.cores)
     if (ramBase < 0) throw new RangeError('aarch64 core: cannot allocate memory')
