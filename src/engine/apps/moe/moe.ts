@@ -127,7 +127,9 @@ export function moeProgram(): NativeProgram {
         for (const pass of ['ds', 'alloc'] as const) {
           for (const [label, slot] of gateSlots) {
             const o = objects.get(label)!
-            if (o.kind !== pass || (o.kind === 'alloc' && o.used > 0)) continue
+            if (o.kind !== pass) continue
+            // Only what allocators made goes: the rom's dataspaces stay, named by the namespace.
+            if (o.kind === 'ds' ? o.owner === null : o.kind !== 'alloc' || o.parent === null || o.used > 0) continue
             if ((yield* capReferences(sys, BaseCap.Task, slot)) !== 1) continue
             if (o.kind === 'ds') {
               for (const a of o.pages) if (a !== 0) pool.push(a)
