@@ -13,13 +13,15 @@ static int copy(int fd, const char *name) {
   while ((n = read(fd, buf, sizeof buf)) > 0) {
     if (!number) {
       if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) return -1;
-      continue;
+    } else {
+      for (ssize_t i = 0; i < n; i++) {
+        if (at_line_start) printf("%6d\t", line_no++);
+        putchar(buf[i]);
+        at_line_start = buf[i] == '\n';
+      }
     }
-    for (ssize_t i = 0; i < n; i++) {
-      if (at_line_start) printf("%6d\t", line_no++);
-      putchar(buf[i]);
-      at_line_start = buf[i] == '\n';
-    }
+    /* What was read goes out before the next read waits: typed lines come back at once. */
+    if (fflush(stdout)) return -1;
   }
   if (n < 0) {
     warn("%s", name);

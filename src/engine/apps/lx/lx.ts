@@ -23,6 +23,7 @@ import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
 import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
 import { E, MapF, Nr, Prot, Sig, STACK_TOP } from './uapi'
 import { WaitQueue, type Inode } from './vfs/types'
+import type { TtyCaller } from './vfs/tty'
 import { KmsgLog } from './vfs/devfs'
 import type { LxFiles } from './files'
 import { dispatch, regArg, type SyscallResult } from './syscalls'
@@ -605,7 +606,38 @@ export class Lx {
     }
     this.restartPending.delete(t)
     t.ioDone = 0
+    if (result === -E.RESTARTSYS) {
+      // The console raised SIGTTOU at a background caller (tty_check_change): like a call a
+      // signal interrupted, it restarts after the stop, or ends in EINTR if a handler without
+      // SA_RESTART runs.
+      t.interruptedNr = nr
+      this.regs.setXNum(0, -E.INTR)
+      return
+    }
     this.regs.setXNum(0, result)
+  }
+
+  /** The process of the current system call, as the console's job control sees it. */
+  ttyCaller(): TtyCaller | null {
+    const t = this.current
+    if (!t) return null
+    const p = t.process
+    return {
+      pgrp: p.pgid,
+      sid: p.sid,
+      ignored: (sig) => (t.sigmask & sigbit(sig)) !== 0n || p.actions[sig].handler === 1,
+      orphaned: this.orphanedGroup(p.pgid, p.sid),
+    }
+  }
+
+  /** POSIX: a group is orphaned when no member has a parent in another group of the same session. */
+  private orphanedGroup(pgid: number, sid: number): boolean {
+    for (const q of this.procs.values()) {
+      if (q.pgid !== pgid || q.zombie) continue
+      const parent = q.parent
+      if (parent && !parent.zombie && parent.pgid !== pgid && parent.sid === sid) return false
+    }
+    return true
   }
 
   // ------------------------------------------------------------- signals

@@ -176,6 +176,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         : new Tty({
             write: (b) => lx.consoleWrite(b),
             signalPgrp: (pgrp, sig) => lx.killPgrp(pgrp, sig),
+            caller: () => lx.ttyCaller(),
             clock: () => sys.clock() / 1e6,
           })
       const dev = new DevFs({ random: (b) => lx.random(b), console: tty ?? undefined, kmsg: lx.kmsgLog, clock })
