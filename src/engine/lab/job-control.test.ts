@@ -2,7 +2,8 @@
  * Job control on a VM's console (lx's tty with the caller's process group):
  * a background job that reads the terminal stops with SIGTTIN instead of
  * taking the shell's input; under `stty tostop` one that writes stops with
- * SIGTTOU; `fg` gives it the terminal and it goes on.
+ * SIGTTOU; `fg` gives it the terminal and it goes on. And a background job
+ * that only computes still lets the shell run.
  */
 import { describe, expect, it } from 'vitest'
 import { bootDefault } from '../testing/default-board'
@@ -25,6 +26,16 @@ describe('job control on the console', () => {
     b.until('vm1', /vm1:\/# (\x1b\[J)?$/, at)
     at = b.type('vm1', 'echo status $?\r')
     b.until('vm1', /status 0/, at)
+  })
+
+  it('a background CPU hog does not keep the shell from answering: lx preempts it every tick', () => {
+    const b = bootDefault('vm1')
+    let at = b.type('vm1', 'spin &\r')
+    b.until('vm1', /\[1\] \d+/, at)
+    at = b.type('vm1', 'echo still-here\r')
+    b.until('vm1', /\r\nstill-here\r\n/, at)
+    at = b.type('vm1', 'kill %1; wait; echo reaped\r')
+    b.until('vm1', /\r\nreaped\r\n/, at)
   })
 
   it('under tostop a background writer stops (SIGTTOU) until fg; without it, it writes', () => {

@@ -27,6 +27,7 @@ import type { TtyCaller } from './vfs/tty'
 import { KmsgLog } from './vfs/devfs'
 import type { LxFiles } from './files'
 import { dispatch, regArg, type SyscallResult } from './syscalls'
+import { cancelItimers, chargeCpu, cpuTimerWake } from './itimer'
 
 const LABEL_TIMER = 1
 const LABEL_CONSOLE = 2
@@ -47,7 +48,7 @@ export interface LxOptions {
 }
 
 /** A timer of lx's own (sleeps, timeouts), in virtual nanoseconds. */
-interface LxTimer {
+export interface LxTimer {
   at: number
   fire: () => void
   dead: boolean
@@ -197,7 +198,9 @@ export class Lx {
     const t = this.timers.find((x) => !x.dead)?.at ?? Infinity
     // The tick only matters while some thread can run (it preempts); a sleeping system is tickless.
     const busy = this.runq.length > 0 || this.current?.state === 'runnable'
-    return busy ? Math.min(t, this.now() + TICK_NS) : t
+    const c = this.current
+    const cpuTimer = c && c.state === 'runnable' ? cpuTimerWake(this, c.process) : Infinity
+    return Math.min(busy ? Math.min(t, this.now() + TICK_NS) : t, cpuTimer)
   }
 
   // ------------------------------------------------------------ threads
@@ -326,7 +329,10 @@ export class Lx {
             yield* irqUnmask(ts, lx.kickIrq)
             continue
           }
-          if (lx.nextWake() <= ts.clock()) yield* irqTrigger(ts, timerIrq)
+          // The deadline we slept for, not a new one: a tick or a CPU-time timer is "now + something"
+          // again when computed now, and would never come (a process that never makes a system call
+          // then kept the CPU from every other process of the VM).
+          if (wake <= ts.clock()) yield* irqTrigger(ts, timerIrq)
         }
       })
     // The kick: an Irq bound to the timer thread, which lx triggers when a deadline moves closer.
@@ -502,6 +508,7 @@ export class Lx {
       const ran = this.now() - before
       t.utimeNs += ran
       this.busyNs += ran
+      if (t.process.itimers[1].expiry !== 0 || t.process.itimers[2].expiry !== 0) chargeCpu(this, t.process)
       if (r < 0) {
         this.log(`lx: vcpu_resume failed (${r}); killing pid ${t.process.pid}`)
         yield* this.exitGroup(t, signaledStatus(Sig.KILL))
@@ -850,6 +857,7 @@ export class Lx {
     if (p.zombie) return
     for (const th of [...p.threads]) this.reapThread(th)
     p.zombie = true
+    cancelItimers(p)
     p.exitStatus = status
     p.files.users--
     if (p.files.users === 0) p.files.closeAll()

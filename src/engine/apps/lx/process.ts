@@ -10,6 +10,7 @@ import type { Mm } from './mm'
 import type { WaitQueue } from './vfs/types'
 import { NSIG } from './uapi'
 import type { SigInfo } from './signals'
+import { newItimer, type Itimer } from './itimer'
 
 export interface SigAction {
   /** 0 = SIG_DFL, 1 = SIG_IGN, else the handler's address. */
@@ -153,6 +154,8 @@ export class Process {
   /** The vfork parent waits until exec or exit. */
   vforkDone: (() => void) | null = null
   startNs = 0
+  /** setitimer's ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF (itimer.ts); fork clears them, execve keeps them. */
+  readonly itimers: Itimer[] = [newItimer(), newItimer(), newItimer()]
   /** Accumulated times of reaped children (for times() and /proc). */
   cutimeNs = 0
   cstimeNs = 0

@@ -17,6 +17,7 @@ import { sigbit, UNBLOCKABLE } from './signals'
 import { CloneF, E, Futex, MapF, Nr, Prot, Sig, TASK_SIZE, Wait } from './uapi'
 import { WaitQueue } from './vfs/types'
 import { fileSyscall } from './files'
+import { getitimer, setitimer } from './itimer'
 
 export type SyscallResult = number | { block: true } | 'noreturn'
 type Gen = Generator<unknown, SyscallResult, number>
@@ -288,8 +289,9 @@ export function* dispatch(lx: Lx, t: LinuxThread, nr: number): Gen {
       return p.mm.write(a[1], b) ? 0 : -E.FAULT
     }
     case Nr.getitimer:
+      return getitimer(lx, p, int(a[0]), a[1])
     case Nr.setitimer:
-      return 0
+      return setitimer(lx, p, int(a[0]), a[1], a[2])
 
     // ----------------------------------------------------------- scheduling
     case Nr.sched_yield:
