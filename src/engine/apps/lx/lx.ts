@@ -20,7 +20,7 @@ import { Mm } from './mm'
 import { FdTable, LinuxThread, Process, exitedStatus, signaledStatus, stoppedStatus, CONTINUED_STATUS } from './process'
 import { buildStack, mapImage, parseElf } from './elf'
 import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
-import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
+import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
 import { E, MapF, Nr, Prot, Sig, STACK_TOP } from './uapi'
 import { WaitQueue, type Inode } from './vfs/types'
 import type { TtyCaller } from './vfs/tty'
@@ -28,6 +28,7 @@ import { KmsgLog } from './vfs/devfs'
 import type { LxFiles } from './files'
 import { dispatch, regArg, type SyscallResult } from './syscalls'
 import { cancelItimers, chargeCpu, cpuTimerWake } from './itimer'
+import { frameStack, noAltStack, setAltStack } from './altstack'
 
 const LABEL_TIMER = 1
 const LABEL_CONSOLE = 2
@@ -443,6 +444,7 @@ export class Lx {
     p.threads.push(t)
     p.files.closeOnExec()
     for (let s = 1; s <= 64; s++) if (p.actions[s].handler > 1) p.actions[s] = { handler: 0, flags: 0, restorer: 0, mask: 0n }
+    t.altStack = noAltStack()
     p.comm = path.split('/').pop()!.slice(0, 15)
     p.argv = argv
     p.envp = envp
@@ -798,7 +800,8 @@ export class Lx {
       const oldMask = t.savedMask ?? t.sigmask
       t.savedMask = null
       const restorer = act.flags & SA_RESTORER ? act.restorer : SIGTRAMP_ADDR
-      if (!pushFrame(p.mm, r, info, act.handler, restorer, oldMask, (act.flags & SA_SIGINFO) !== 0)) {
+      const stack = frameStack(t.altStack, Number(r.sp), (act.flags & SA_ONSTACK) !== 0)
+      if (!pushFrame(p.mm, r, info, act.handler, restorer, oldMask, (act.flags & SA_SIGINFO) !== 0, stack)) {
         this.exitGroupNow(t, signaledStatus(Sig.SEGV, true))
         return true
       }
@@ -810,12 +813,15 @@ export class Lx {
   }
 
   sigreturn(t: LinuxThread): number {
-    const mask = popFrame(t.process.mm, this.regs)
-    if (mask === null) {
-      this.force(t, Sig.SEGV, 0, Number(this.regs.sp))
+    const sp = Number(this.regs.sp)
+    const frame = popFrame(t.process.mm, this.regs)
+    if (frame === null) {
+      this.force(t, Sig.SEGV, 0, sp)
       return 0
     }
-    t.sigmask = mask & ~UNBLOCKABLE
+    t.sigmask = frame.mask & ~UNBLOCKABLE
+    // restore_altstack: what uc_stack says, as sigaltstack from the handler's stack (an error changes nothing).
+    setAltStack(t.altStack, sp, frame.ucStack)
     return this.regs.xNum(0)
   }
 

@@ -11,6 +11,7 @@ import type { WaitQueue } from './vfs/types'
 import { NSIG } from './uapi'
 import type { SigInfo } from './signals'
 import { newItimer, type Itimer } from './itimer'
+import { noAltStack, type AltStack } from './altstack'
 
 export interface SigAction {
   /** 0 = SIG_DFL, 1 = SIG_IGN, else the handler's address. */
@@ -97,6 +98,8 @@ export class LinuxThread {
   wakeResult: number | null = null
   utimeNs = 0
   stimeNs = 0
+  /** sigaltstack's alternate signal stack (altstack.ts). */
+  altStack: AltStack = noAltStack()
   /** x0 at system call entry, for SA_RESTART. */
   origX0 = 0
   /** The system call a signal interrupted (0: none). */

@@ -63,6 +63,7 @@ export const UNBLOCKABLE = sigbit(Sig.KILL) | sigbit(Sig.STOP)
 
 const SIGINFO = 0
 const UC = 128
+const UC_STACK = UC + 16
 const UC_SIGMASK = UC + 40
 const MCONTEXT = 304
 const MC_REGS = MCONTEXT + 8
@@ -96,8 +97,8 @@ function put64(dv: DataView, off: number, v: number | bigint): void {
  * when the stack is not writable: the caller then kills with SIGSEGV), and
  * points the registers at the handler.
  */
-export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: number, restorer: number, oldMask: bigint, siginfoFlag: boolean): boolean {
-  const sp0 = Number(ctx.sp)
+export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: number, restorer: number, oldMask: bigint, siginfoFlag: boolean, stack: { top: number; ucStack: Uint8Array }): boolean {
+  const sp0 = stack.top
   const frameBytes = FRAME_SIZE + 16
   const sp = Math.floor((sp0 - frameBytes) / 16) * 16
   const buf = new Uint8Array(frameBytes)
@@ -111,8 +112,8 @@ export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: numbe
     dv.setInt32(SIGINFO + 20, info.uid ?? 0, true)
     if (info.status !== undefined) dv.setInt32(SIGINFO + 24, info.status, true)
   }
-  // ucontext: flags, link, stack (ss_sp, ss_flags = SS_DISABLE, ss_size), sigmask.
-  dv.setInt32(UC + 24, 2, true)
+  // ucontext: flags, link, stack (the alternate stack as the interrupted code saw it), sigmask.
+  buf.set(stack.ucStack, UC_STACK)
   put64(dv, UC_SIGMASK, oldMask)
   put64(dv, MCONTEXT, info.addr ?? 0)
   for (let i = 0; i < 31; i++) put64(dv, MC_REGS + i * 8, ctx.x(i))
@@ -139,11 +140,12 @@ export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: numbe
 }
 
 /** rt_sigreturn: restores registers and mask from the frame at SP; the mask, or null for a bad frame. */
-export function popFrame(mm: Mm, ctx: CpuContext): bigint | null {
+export function popFrame(mm: Mm, ctx: CpuContext): { mask: bigint; ucStack: Uint8Array } | null {
   const sp = Number(ctx.sp)
   const buf = mm.read(sp, FRAME_SIZE)
   if (!buf) return null
   const dv = new DataView(buf.buffer)
+  const ucStack = buf.slice(UC_STACK, UC_STACK + 24)
   for (let i = 0; i < 31; i++) ctx.setX(i, dv.getBigUint64(MC_REGS + i * 8, true))
   ctx.setSp(dv.getBigUint64(MC_SP, true))
   ctx.setPc(dv.getBigUint64(MC_PC, true))
@@ -153,7 +155,7 @@ export function popFrame(mm: Mm, ctx: CpuContext): bigint | null {
     ctx.setFpcr(dv.getUint32(MC_RESERVED + 12, true))
     ctx.bytes.set(buf.subarray(MC_RESERVED + 16, MC_RESERVED + 16 + 512), CTX.v)
   }
-  return dv.getBigUint64(UC_SIGMASK, true)
+  return { mask: dv.getBigUint64(UC_SIGMASK, true), ucStack }
 }
 
 /** The signal trampoline lx maps into processes whose handlers have no SA_RESTORER: mov x8, #139; svc #0. */

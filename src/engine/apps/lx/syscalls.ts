@@ -18,6 +18,7 @@ import { CloneF, E, Futex, MapF, Nr, Prot, Sig, TASK_SIZE, Wait } from './uapi'
 import { WaitQueue } from './vfs/types'
 import { fileSyscall } from './files'
 import { getitimer, setitimer } from './itimer'
+import { sigaltstack } from './altstack'
 
 export type SyscallResult = number | { block: true } | 'noreturn'
 type Gen = Generator<unknown, SyscallResult, number>
@@ -248,7 +249,7 @@ export function* dispatch(lx: Lx, t: LinuxThread, nr: number): Gen {
       lx.sigreturn(t)
       return 'noreturn'
     case Nr.sigaltstack:
-      return 0
+      return sigaltstack(t.altStack, p.mm, Number(lx.regs.sp), a[0], a[1])
 
     // ---------------------------------------------------------------- time
     case Nr.clock_gettime: {
@@ -578,6 +579,8 @@ function* clone(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: numb
   }
   const ct = new LinuxThread(tid, child, regs)
   ct.sigmask = t.sigmask
+  // A new thread of the same memory starts without the alternate stack; a forked child keeps it.
+  if (!(flags & CloneF.Vm) || flags & CloneF.Vfork) ct.altStack = { ...t.altStack }
   child.threads.push(ct)
   lx.threads.set(tid, ct)
   // The child's registers: x0 = 0, a new stack and TLS if given.
