@@ -2,10 +2,12 @@
  * The root file system of busybox.lua, made when a scenario asks for
  * rom/busybox-rootfs.cpio: Debian's busybox (from .cache/debian, fetched by
  * scripts/guests/fetch-debian.sh — never committed) as /bin/busybox with a
- * symlink per applet, and the usual directories. A cpio newc archive,
- * written here so that nothing of Debian's is stored in the repository.
+ * symlink per applet, and the usual directories. A cpio newc archive
+ * (lx's own writer), made here so that nothing of Debian's is stored in the
+ * repository.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { writeCpio } from '../engine/apps/lx/vfs/cpio'
 
 const APPLETS = [
   'sh', 'ash', 'ls', 'cat', 'echo', 'printf', 'grep', 'sed', 'awk', 'sort', 'uniq', 'wc', 'tr', 'cut', 'head', 'tail',
@@ -30,28 +32,5 @@ export function busyboxRootfs(busyboxPath: string): Uint8Array | null {
     { name: 'etc/group', mode: 0o100644, data: new TextEncoder().encode('root:x:0:\n') },
   ]
   for (const a of APPLETS) entries.push({ name: `bin/${a}`, mode: 0o120777, data: new TextEncoder().encode('busybox') })
-  return cpio(entries)
-}
-
-function cpio(entries: { name: string; mode: number; data: Uint8Array }[]): Uint8Array {
-  const parts: Uint8Array[] = []
-  const enc = new TextEncoder()
-  const hex = (n: number) => n.toString(16).padStart(8, '0')
-  const pad4 = (n: number) => (4 - (n % 4)) % 4
-  let ino = 1
-  const add = (name: string, mode: number, data: Uint8Array) => {
-    const nameBytes = enc.encode(`${name}\0`)
-    const header = `070701${hex(ino++)}${hex(mode)}${hex(0)}${hex(0)}${hex(1)}${hex(0)}${hex(data.length)}${hex(0)}${hex(0)}${hex(0)}${hex(0)}${hex(nameBytes.length)}${hex(0)}`
-    parts.push(enc.encode(header), nameBytes, new Uint8Array(pad4(110 + nameBytes.length)), data, new Uint8Array(pad4(data.length)))
-  }
-  for (const e of entries) add(e.name, e.mode, e.data)
-  add('TRAILER!!!', 0, new Uint8Array(0))
-  const total = parts.reduce((n, p) => n + p.length, 0)
-  const out = new Uint8Array(total)
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
+  return writeCpio(entries)
 }

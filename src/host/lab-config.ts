@@ -64,7 +64,13 @@ export function scenarioModules(source: string): Record<string, Uint8Array> {
     else if (name.endsWith('.cpio') && romFile(`${name}.gz`)) {
       // A plain cpio is unpacked from its committed gzip image, as L4Re's bootstrap unpacks
       // compressed boot modules: each guest's boot then spends no time inflating it.
-      out[name] = gunzipSync(readFileSync(romFile(`${name}.gz`)!))
+      const gz = readFileSync(romFile(`${name}.gz`)!)
+      try {
+        out[name] = gunzipSync(gz)
+      } catch {
+        // A damaged image goes in as it is: lx's own gunzip then says what is wrong with it, on the VM's console.
+        out[name] = gz
+      }
     }
   }
   return out

@@ -73,7 +73,20 @@ export interface TaskView {
   threads: number[]
 }
 
-export interface ThreadView {
+/** What the kernel counts per thread (the engine's Thread keeps exactly this). */
+export interface ThreadStats {
+  syscalls: number
+  ipcSent: number
+  ipcReceived: number
+  pageFaults: number
+  exceptions: number
+  upcalls: number
+  instructions: number
+  /** Virtual nanoseconds this thread ran. */
+  consumedNs: number
+}
+
+export interface ThreadView extends ThreadStats {
   id: number
   name: string
   task: number | null
@@ -82,14 +95,6 @@ export interface ThreadView {
   cpu: number
   vcpu: boolean
   userMode: boolean
-  syscalls: number
-  ipcSent: number
-  ipcReceived: number
-  pageFaults: number
-  exceptions: number
-  upcalls: number
-  instructions: number
-  consumedNs: number
 }
 
 /** What the Debugger shows of a board's kernel (board.inspect): its tasks with their capabilities, its threads. */

@@ -37,6 +37,34 @@ describe('scenario board', () => {
     expect(b.vms().find((v) => v.name === 'l4re')?.system).toBe(true)
   })
 
+  it('starts an exited program again through ned, and answers clearly when it cannot', async () => {
+    const b = boot(readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8'), 'hello.lua')
+    b.runUntilIdle()
+    expect(b.vms().find((v) => v.name === 'client')?.state).toBe('exited')
+    const settle = async (answer: ReturnType<ScenarioBoard['control']>) => {
+      let result: unknown
+      void Promise.resolve(answer).then((r) => (result = r))
+      for (let i = 0; i < 1000 && result === undefined; i++) {
+        b.board.run(50)
+        await Promise.resolve()
+      }
+      return result
+    }
+    expect(await settle(b.board.control('client', 'start'))).toEqual({ ok: true })
+    b.runUntilIdle()
+    // The same console, a second run of the client.
+    expect((b.out.get('client') ?? '').match(/hello-client: done/g)?.length).toBe(2)
+    expect(b.board.control('nope', 'start')).toEqual({ ok: false, error: 'no VM named nope' })
+    expect(b.board.control('server', 'start')).toEqual({ ok: false, error: 'server is running' })
+    // ned gone while a request waits: the request fails instead of hanging.
+    const pending = b.board.control('client', 'restart')
+    const ned = b.board.inspect().tasks.find((t) => t.name === 'ned')!
+    const kernel = b.board.booted.kernel
+    for (const o of kernel.objects) if (o.id === ned.id) kernel.endTask(o as Parameters<typeof kernel.endTask>[0], 'killed by the test')
+    expect(await settle(pending)).toEqual({ ok: false, error: 'ned ended (killed by the test): restart the board' })
+    expect(b.board.control('client', 'start')).toEqual({ ok: false, error: 'ned is not running: restart the board to run the scenario again' })
+  })
+
   it('reports a Lua error with file:line and starts nothing after it', () => {
     const b = boot(
       [

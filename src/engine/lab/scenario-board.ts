@@ -147,11 +147,17 @@ export class ScenarioBoard implements Board {
   }
 
   run(sliceMs: number): number {
-    const k = this.booted.kernel
     const t0 = this.now()
-    for (const w of this.waiting) {
+    for (const w of [...this.waiting]) {
       if (t0 - w.since > CONTROL_TIMEOUT_MS) this.answer(w.vm, { ok: false, error: `ned did not answer the request for ${w.vm}` })
     }
+    const wait = this.advance(t0, sliceMs)
+    // A request waiting for ned is timed out by run(): come back even when the board is idle.
+    return this.waiting.length > 0 ? Math.min(wait, 100) : wait
+  }
+
+  private advance(t0: number, sliceMs: number): number {
+    const k = this.booted.kernel
     while (this.now() - t0 < sliceMs) {
       if (k.halted) return Infinity
       if (k.anyReady()) {
@@ -309,6 +315,7 @@ export class ScenarioBoard implements Board {
   }
 
   private taskEnded(task: Task, reason: string): void {
+    if (task.name === 'ned') for (const w of [...this.waiting]) this.answer(w.vm, { ok: false, error: `ned ended (${reason}): restart the board` })
     const rec = this.vmsByName.get(task.name)
     if (!rec || task.name === SYSTEM_LOG) return
     const crashed = /exception|fault|failed|killed/i.test(reason)

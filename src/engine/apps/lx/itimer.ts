@@ -86,9 +86,10 @@ export function setitimer(lx: Lx, p: Process, which: number, value: number, old:
     interval = i
     first = v
   }
-  if (old !== 0 && !p.mm.write(old, encode(p.itimers[which].interval, remaining(lx, p, which)))) return -E.FAULT
+  // As Linux: the new value takes effect even when the old one cannot be written back.
+  const previous = encode(p.itimers[which].interval, remaining(lx, p, which))
   arm(lx, p, which, first, interval)
-  return 0
+  return old === 0 || p.mm.write(old, previous) ? 0 : -E.FAULT
 }
 
 function arm(lx: Lx, p: Process, which: number, inNs: number, interval: number): void {

@@ -133,6 +133,8 @@ export class Process {
   uid = 0
   gid = 0
   umask = 0o022
+  /** setpriority's nice value, -20..19 (priority.ts). */
+  nice = 0
   cwd: Inode
   cwdPath = '/'
   comm: string

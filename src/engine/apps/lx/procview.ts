@@ -43,6 +43,7 @@ export function procView(lx: Lx): ProcView {
         uid: p.uid,
         gid: p.gid,
         umask: p.umask,
+        nice: p.nice,
         sigPending: p.pending | (main?.pending ?? 0n),
         sigBlocked: main?.sigmask ?? 0n,
         sigIgnored: p.actions.reduce((m, a, i) => (i > 0 && a.handler === 1 ? m | (1n << BigInt(i - 1)) : m), 0n),

@@ -19,6 +19,7 @@ import { WaitQueue } from './vfs/types'
 import { fileSyscall } from './files'
 import { getitimer, setitimer } from './itimer'
 import { sigaltstack } from './altstack'
+import { getpriority, setaffinity, setpriority } from './priority'
 
 export type SyscallResult = number | { block: true } | 'noreturn'
 type Gen = Generator<unknown, SyscallResult, number>
@@ -303,15 +304,15 @@ export function* dispatch(lx: Lx, t: LinuxThread, nr: number): Gen {
       return p.mm.write(a[2], u64le(1)) ? 8 : -E.FAULT
     }
     case Nr.sched_setaffinity:
-      return 0
+      return setaffinity(lx, p, int(a[0]), a[1], a[2])
     case Nr.getcpu:
       if (a[0]) p.mm.write(a[0], new Uint8Array(4))
       if (a[1]) p.mm.write(a[1], new Uint8Array(4))
       return 0
     case Nr.getpriority:
-      return 20
+      return getpriority(lx, p, int(a[0]), int(a[1]))
     case Nr.setpriority:
-      return 0
+      return setpriority(lx, p, int(a[0]), int(a[1]), int(a[2]))
     case Nr.futex:
       return futex(lx, t, a[0], int(a[1]), a[2] >>> 0, a[3], a[5])
 
@@ -568,6 +569,7 @@ function* clone(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: numb
     child.uid = p.uid
     child.gid = p.gid
     child.umask = p.umask
+    child.nice = p.nice
     child.argv = p.argv
     child.envp = p.envp
     child.exePath = p.exePath

@@ -14,6 +14,7 @@ import type { Irq } from './irq'
 import type { IpcGate } from './ipc-gate'
 import type { VcpuState } from '../vcpu'
 import type { Kernel } from '../kernel'
+import type { ThreadStats } from '../../../shared/contract'
 
 export const enum TState {
   /** Created, not yet started (no body, no ex_regs). */
@@ -53,17 +54,7 @@ export const enum KernelIpc {
   Exception = 2,
 }
 
-export interface ThreadStats {
-  syscalls: number
-  ipcSent: number
-  ipcReceived: number
-  pageFaults: number
-  exceptions: number
-  upcalls: number
-  instructions: number
-  /** Virtual nanoseconds this thread ran. */
-  consumedNs: number
-}
+export type { ThreadStats }
 
 export class Thread extends KObject {
   readonly kind = 'thread'
