@@ -6,19 +6,15 @@
  * SS_AUTODISARM, which it refuses (EINVAL) where Linux has had it since 4.7.
  */
 import { beforeAll, expect, it } from 'vitest'
-import { CLI, prepareReference, program, run, same } from './harness'
+import { againstLinux, prepareReference } from './harness'
 
 beforeAll(prepareReference, 300_000)
 
-const withoutAutodisarm = (s: string) => s.replace(/^(set autodisarm|autodisarm):.*\n/gm, '')
-
 it('altstack.c: l4lab exec = the host kernel, and = qemu-aarch64 but for SS_AUTODISARM', () => {
-  const lab = run(process.execPath, [CLI, 'exec', program('altstack')])
-  const linux = run(program('altstack', true), [])
+  const { lab, linux, labKept, qemuKept } = againstLinux('altstack', /^(set autodisarm|autodisarm):/)
   expect(lab).toEqual(linux)
   expect(linux.stdout).toContain('SA_ONSTACK handler: on alternate 1, flags there 1, EPERM there 1\n')
   expect(linux.stdout).toContain('autodisarm: in handler 2, after 1\n')
   expect(linux.stdout).toContain('overflow caught on the alternate stack: 1\n')
-  const { qemu } = same(program('altstack'), [])
-  expect(withoutAutodisarm(lab.stdout)).toBe(withoutAutodisarm(qemu.stdout))
+  expect(labKept).toBe(qemuKept)
 })

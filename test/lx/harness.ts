@@ -54,6 +54,20 @@ export function same(prog: string, args: string[], opts: RunOptions = {}): { lab
 }
 
 /**
+ * Program `name` under l4lab exec (`lab`), built for the host on the host
+ * kernel (`linux`, the reference), and under qemu-aarch64; `qemuDiffs`
+ * matches the output lines where qemu's emulation is not Linux, and the
+ * rest of qemu's output (`qemuKept`) must equal the lab's (`labKept`).
+ */
+export function againstLinux(name: string, qemuDiffs: RegExp): { lab: Outcome; linux: Outcome; labKept: string; qemuKept: string } {
+  const lab = run(process.execPath, [CLI, 'exec', program(name)])
+  const linux = run(program(name, true), [])
+  const { qemu } = same(program(name), [])
+  const keep = (out: string) => out.split('\n').filter((l) => !qemuDiffs.test(l)).join('\n')
+  return { lab, linux, labKept: keep(lab.stdout), qemuKept: keep(qemu.stdout) }
+}
+
+/**
  * Node gives a child sockets as its standard streams, and Linux cannot open
  * a socket again through /proc/self/fd (ENXIO). With `pipes`, bash puts
  * real pipes in between: stdin from `input` (or `stdinFile`), stdout and

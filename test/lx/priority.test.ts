@@ -7,19 +7,15 @@
  * process group's priority, for which it answers 0.
  */
 import { beforeAll, expect, it } from 'vitest'
-import { CLI, prepareReference, program, run, same } from './harness'
+import { againstLinux, prepareReference } from './harness'
 
 beforeAll(prepareReference, 300_000)
 
-const withoutQemuDiffs = (s: string) => s.replace(/^(stat nice|getpriority pgrp).*\n/gm, '')
-
 it('priority.c: l4lab exec = the host kernel, and = qemu-aarch64 but for two lines', () => {
-  const lab = run(process.execPath, [CLI, 'exec', program('priority')])
-  const linux = run(program('priority', true), [])
+  const { lab, linux, labKept, qemuKept } = againstLinux('priority', /^(stat nice|getpriority pgrp)/)
   expect(lab).toEqual(linux)
   expect(linux.stdout).toContain('getpriority after: 5 ok\n')
   expect(linux.stdout).toContain('stat nice 5\n')
   expect(linux.stdout).toContain('child getpriority: 3 ok\n')
-  const { qemu } = same(program('priority'), [])
-  expect(withoutQemuDiffs(lab.stdout)).toBe(withoutQemuDiffs(qemu.stdout))
+  expect(labKept).toBe(qemuKept)
 })
