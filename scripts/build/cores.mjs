@@ -1,8 +1,11 @@
 // CPU cores: every src/engine/cpu/<arch>/asconfig.json is compiled with asc
 // to build/cpu/<arch>.wasm, then embedded as base64 in
 // src/engine/cpu/<arch>/generated/core-wasm.ts (git-ignored, never edited).
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+// A core's inputs are its assembly/ folder and the files outside it that
+// assembly/ imports (the layouts it shares with TypeScript, such as
+// cpu/core-abi.ts and cpu/<arch>/context-layout.ts).
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { isFresh } from '../lib/fresh.mjs'
 
@@ -16,7 +19,7 @@ export async function buildCores({ force }) {
     if (!existsSync(asconfig)) continue
     const wasm = join('build/cpu', `${arch}.wasm`)
     const gen = join(dir, 'generated', 'core-wasm.ts')
-    if (!force && isFresh([join(dir, 'assembly'), asconfig], [wasm, gen])) continue
+    if (!force && isFresh([join(dir, 'assembly'), asconfig, ...sharedInputs(join(dir, 'assembly'))], [wasm, gen])) continue
     mkdirSync('build/cpu', { recursive: true })
     const r = spawnSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', '--config', asconfig, '--target', 'release', '--outFile', wasm], { stdio: 'inherit' })
     if (r.status !== 0) throw new Error(`asc failed for ${arch}`)
@@ -26,4 +29,24 @@ export async function buildCores({ force }) {
     built = true
   }
   return built
+}
+
+/** Files outside `assemblyDir` that its sources import (relative imports only). */
+function sharedInputs(assemblyDir) {
+  const inside = resolve(assemblyDir)
+  const found = new Set()
+  const visit = (d) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e)
+      if (statSync(p).isDirectory()) visit(p)
+      else if (p.endsWith('.ts')) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/from '(\.[^']*)'/g)) {
+          const target = resolve(dirname(p), m[1]) + '.ts'
+          if (!target.startsWith(inside + '/') && existsSync(target)) found.add(target)
+        }
+      }
+    }
+  }
+  visit(inside)
+  return [...found]
 }

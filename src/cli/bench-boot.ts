@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { createBoard } from '../engine'
+import { createSession } from '../engine'
 import { defaultScenarioPath, scenarioModules } from '../host/lab-config'
 import { stripTerminal } from './run'
 
@@ -42,7 +42,7 @@ export function benchBoot(argv: string[]): number {
     const t0 = performance.now()
     // Reading (and unpacking) the rom modules is part of a board's start.
     const modules = scenarioModules(source)
-    const board = createBoard(
+    const board = createSession(
       { kind: 'scenario', scenario: { name: basename(file), source }, modules },
       {
         consoleOutput(vm, data) {

@@ -11,8 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { runIpcBench } from '../engine/bench/ipc-bench'
-import { runCpuBench } from '../engine/cpu/aarch64/bench'
+import { runCpuBench, runIpcBench } from '../engine'
 import { projectRoot } from './paths'
 import { benchBoot } from './bench-boot'
 

@@ -9,9 +9,7 @@
 import { fstatSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { dirname, resolve } from 'node:path'
-import { ExecBoard } from '../engine/lab/exec-board'
-import { StdinBuffer, type HostStreamInfo } from '../engine/apps/lx/host-stdio'
-import { HostFs } from '../engine/apps/lx/vfs/hostfs'
+import { ExecSession, HostFs, StdinBuffer, type HostStreamInfo } from '../engine'
 import { NodeHostFs } from '../host/host-fs'
 
 const SIGNALS: Record<number, NodeJS.Signals> = {
@@ -85,7 +83,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   })
 
   const t0 = performance.now()
-  const board = new ExecBoard({
+  const board = new ExecSession({
     lxArgs,
     ports: {
       rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: rw }), { writable: rw }),

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { createBoard, type Board, type VmDescriptor } from '../engine'
+import { createSession, type Session, type VmDescriptor } from '../engine'
 import { parseOrExplain } from './args'
 import { scenarioModules } from '../host/lab-config'
 
@@ -64,7 +64,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${line}\n`)
     if (expect && expect.test(line)) matched = true
   }
-  const board: Board = createBoard(
+  const board: Session = createSession(
     { kind: 'scenario', scenario: { name: basename(file), source }, modules: scenarioModules(source) },
     {
       consoleOutput(vm, data) {

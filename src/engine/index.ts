@@ -1,27 +1,51 @@
 /**
- * The engine's public entry: what a host (the engine worker, a CLI command,
- * a test) may create. Pure TypeScript; no Node, Electron or DOM.
+ * The engine's public entry: everything a shell (the engine worker, the CLI,
+ * the Electron main process) may use of the engine, and nothing else (lint
+ * enforces it). Pure TypeScript; no Node, Electron or DOM.
+ *
+ * - Sessions: the software a board runs, one per engine worker — a scenario
+ *   on the L4Re base system, or the loopback consoles — created from a spec.
+ * - `l4lab exec`: the exec session, with the ports through which the host
+ *   lends its files and standard streams to lx.
+ * - Formats and figures the host needs: cpio (the busybox rootfs image),
+ *   Linux errno names (the host file system's errors), the benchmarks.
  */
-import type { Board, BoardSink } from './lab/board'
-import { LoopbackBoard, type LoopbackBoardSpec } from './lab/loopback-board'
-import { ScenarioBoard, type ScenarioBoardSpec } from './lab/scenario-board'
+import type { Session, SessionSink } from './lab/session'
+import { LoopbackSession, type LoopbackSessionSpec } from './lab/loopback-session'
+import { ScenarioSession, type ScenarioSessionSpec } from './lab/scenario-session'
 
-export type { Board, BoardSink, VmDescriptor, VmFigures, VmAction, BoardResult } from './lab/board'
+export type { Session, SessionSink, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult } from './lab/session'
+export type { LoopbackSessionSpec, ScenarioSessionSpec }
 
-export type BoardSpec = LoopbackBoardSpec | ScenarioBoardSpec
+export type SessionSpec = LoopbackSessionSpec | ScenarioSessionSpec
 
 export interface EngineEnv {
-  /** Milliseconds of wall time, for pacing and uptime of boards without virtual time. */
+  /** Milliseconds of wall time, for pacing and uptime of sessions without virtual time. */
   now(): number
 }
 
-export function createBoard(spec: BoardSpec, sink: BoardSink, env: EngineEnv): Board {
+export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineEnv): Session {
   switch (spec?.kind) {
     case 'loopback':
-      return new LoopbackBoard(spec, sink, env.now)
+      return new LoopbackSession(spec, sink, env.now)
     case 'scenario':
-      return new ScenarioBoard(spec, sink, env.now)
+      return new ScenarioSession(spec, sink, env.now)
     default:
-      throw new Error(`unknown board kind ${JSON.stringify((spec as { kind?: unknown })?.kind)}`)
+      throw new Error(`unknown session kind ${JSON.stringify((spec as { kind?: unknown })?.kind)}`)
   }
 }
+
+// `l4lab exec`
+export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
+export type { LxHostPorts } from './apps/lx/program'
+export { StdinBuffer, type HostStreamInfo, type StdioPort } from './apps/lx/host-stdio'
+export { HostFs, type HostDirEntry, type HostFsPort, type HostStat } from './apps/lx/vfs/hostfs'
+export type { StatFs } from './apps/lx/vfs/types'
+export { errnoFromName } from './apps/lx/vfs/errno'
+
+// Formats the host builds guest images with.
+export { writeCpio, type CpioEntry } from './formats/cpio'
+
+// Benchmarks (`l4lab bench`).
+export { runIpcBench } from './bench/ipc-bench'
+export { runCpuBench, type CpuBenchResult } from './bench/cpu-bench'

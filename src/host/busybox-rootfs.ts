@@ -7,7 +7,7 @@
  * repository.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { writeCpio } from '../engine/apps/lx/vfs/cpio'
+import { writeCpio } from '../engine'
 
 const APPLETS = [
   'sh', 'ash', 'ls', 'cat', 'echo', 'printf', 'grep', 'sed', 'awk', 'sort', 'uniq', 'wc', 'tr', 'cut', 'head', 'tail',

@@ -24,13 +24,13 @@ import type {
   VmInfo,
   VmStats,
 } from '../shared/contract'
-import type { BoardSpec, VmDescriptor, VmFigures } from '../engine'
+import type { SessionSpec, VmDescriptor, VmFigures } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 export interface BoardConfig {
   id: string
   name: string
-  spec: BoardSpec
+  spec: SessionSpec
   scenario?: string
 }
 

@@ -5,7 +5,7 @@
  * engine ends the worker; the host reports the board as crashed.
  */
 import { parentPort } from 'node:worker_threads'
-import { createBoard, type Board } from '../engine'
+import { createSession, type Session } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 const port = parentPort
@@ -15,7 +15,8 @@ const SLICE_MS = 10
 const FLUSH_MS = 8
 const FIGURES_MS = 500
 
-let board: Board | null = null
+/** The board's engine: the session it runs. */
+let board: Session | null = null
 const pending = new Map<string, Uint8Array[]>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
@@ -84,7 +85,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'start': {
-      board = createBoard(
+      board = createSession(
         msg.spec,
         {
           consoleOutput(vm, data) {

@@ -9,9 +9,7 @@
  * A descriptor is dropped when its path is renamed, removed or truncated.
  */
 import * as fs from 'node:fs'
-import { errnoFromName } from '../engine/apps/lx/vfs/errno'
-import type { HostDirEntry, HostFsPort, HostStat } from '../engine/apps/lx/vfs/hostfs'
-import type { StatFs } from '../engine/apps/lx/vfs/types'
+import { errnoFromName, type HostDirEntry, type HostFsPort, type HostStat, type StatFs } from '../engine'
 
 export interface NodeHostFsOptions {
   /** The host directory that appears as "/" (default "/"). */

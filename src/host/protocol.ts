@@ -3,10 +3,10 @@
  * engine worker (one board). Console bytes travel as Uint8Array (structured
  * clone, no JSON); everything else is plain data.
  */
-import type { BoardSpec, VmAction, VmDescriptor, VmFigures } from '../engine'
+import type { SessionSpec, VmAction, VmDescriptor, VmFigures } from '../engine'
 
 export type ToWorker =
-  | { type: 'start'; spec: BoardSpec }
+  | { type: 'start'; spec: SessionSpec }
   | { type: 'input'; vm: string; data: Uint8Array }
   | { type: 'request'; id: number; request: WorkerRequest }
 

@@ -3,13 +3,19 @@
  * echoes what is typed, edits the line (backspace, ^U), and on Enter answers
  * with the line it received, so the whole path UI → transport → engine worker
  * → UI can be exercised before any guest runs. Kept as a plumbing test device.
+ *
+ * Device tree: `console@N { compatible = "l4lab,loopback-console"; }` (no
+ * registers, no interrupt: the lab's terminal is wired to it directly).
  */
+import type { Device, DeviceContext, DeviceModel } from './device'
+
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
 export const LOOPBACK_PROMPT = 'loopback> '
 
-export class LoopbackConsole {
+export class LoopbackConsole implements Device {
+  readonly compatible = LOOPBACK_CONSOLE
   private line: number[] = []
   /** 0: text; 1: after ESC; 2: inside a CSI sequence (ESC [ … final byte). */
   private escape = 0
@@ -18,7 +24,8 @@ export class LoopbackConsole {
 
   constructor(
     readonly name: string,
-    private readonly out: (data: Uint8Array) => void,
+    /** Where its output goes (the lab's terminal for it); the session connects it. */
+    public out: (data: Uint8Array) => void = () => {},
   ) {}
 
   /** The greeting printed when the device starts. */
@@ -70,4 +77,13 @@ export class LoopbackConsole {
   private emit(text: string): void {
     this.out(enc.encode(text))
   }
+}
+
+const LOOPBACK_CONSOLE = 'l4lab,loopback-console'
+
+export const loopbackConsoleModel: DeviceModel<LoopbackConsole> = {
+  compatible: LOOPBACK_CONSOLE,
+  summary: 'a terminal that echoes lines (a plumbing test device)',
+  needs: { irq: false, region: false },
+  create: (ctx: DeviceContext) => new LoopbackConsole(ctx.name),
 }

@@ -15,7 +15,7 @@ import { PlatformControl } from './objects/platform-control'
 import type { Task } from './objects/task'
 import type { Thread } from './objects/thread'
 import type { NativeEntry } from './native'
-import type { KObject } from './kobject'
+import type { KernelObject } from './objects'
 
 export interface KernelSingletons {
   factory: Factory
@@ -60,7 +60,7 @@ export function createInitialTask(
   booted: BootedKernel,
   name: string,
   entry: NativeEntry,
-  opts: { prio?: number; factory?: Factory; log?: KObject; extra?: [number, KObject, number][] } = {},
+  opts: { prio?: number; factory?: Factory; log?: KernelObject; extra?: [number, KernelObject, number][] } = {},
 ): InitialTask {
   const { kernel, objects } = booted
   const factory = opts.factory ?? objects.factory

@@ -5,13 +5,13 @@
  * masked by the sender's.
  */
 import { CapRight } from './abi'
-import type { KObject } from './kobject'
+import type { KernelObject } from './objects'
 
 export class Capability {
   constructor(
     readonly space: ObjectSpace,
     readonly index: number,
-    readonly object: KObject,
+    readonly object: KernelObject,
     public rights: number,
   ) {}
 }
@@ -31,7 +31,7 @@ export class ObjectSpace {
   }
 
   /** Installs `object` at `index` (replacing what was there) with `rights`. */
-  insert(index: number, object: KObject, rights: number): Capability {
+  insert(index: number, object: KernelObject, rights: number): Capability {
     this.remove(index)
     const cap = new Capability(this, index, object, rights & CapRight.All)
     if (index >= 0 && index < DENSE) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { ScenarioBoard } from '../lab/scenario-board'
+import { ScenarioSession } from '../lab/scenario-session'
 import { inspectKernel, mappingTree, memoryMap } from './introspect'
 import { KernelHarness } from '../testing/kernel-harness'
 import { mapPages, unmapPages } from './mem-space'
@@ -9,7 +9,7 @@ import { MemRight } from './abi'
 describe('Debugger introspection', () => {
   it('shows hello.lua’s tasks, their capabilities with rights, threads with IPC counts, and a mapping tree', () => {
     let wall = 0
-    const b = new ScenarioBoard(
+    const b = new ScenarioSession(
       { kind: 'scenario', scenario: { name: 'hello.lua', source: readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8') }, paced: false, ramMiB: 64 },
       { consoleOutput: () => {}, vmsChanged: () => {} },
       () => (wall += 0.01),

@@ -13,6 +13,7 @@ import { Err, msgtag, tagLabel } from './abi'
 import type { Capability } from './cap-space'
 import type { Kernel } from './kernel'
 import type { Thread } from './objects/thread'
+import type { ObjectKinds } from './objects'
 import { invokeTask } from './objects/task-ops'
 import { invokeThread } from './objects/thread-ops'
 import { invokeGate } from './objects/ipc-gate-ops'
@@ -37,9 +38,12 @@ export function lacks(cap: Capability, needed: number): number | null {
   return (cap.rights & needed) === needed ? null : replyError(Err.EPerm)
 }
 
-export type Invoke = (k: Kernel, t: Thread, cap: Capability, tag: number, label: number) => number
+/** Decodes and performs one invocation of an object of one kind (the object is `cap.object`, narrowed). */
+export type Invoke<O> = (k: Kernel, t: Thread, cap: Capability, obj: O, tag: number, label: number) => number
 
-const table: Record<string, Invoke> = {
+type InvokeTable = { [K in keyof ObjectKinds]: Invoke<ObjectKinds[K]> }
+
+const table: InvokeTable = {
   task: invokeTask,
   vm: invokeTask,
   thread: invokeThread,
@@ -54,9 +58,13 @@ const table: Record<string, Invoke> = {
 }
 
 export function invokeObject(k: Kernel, t: Thread, cap: Capability, tag: number): number {
-  const f = table[cap.object.kind]
-  if (!f) return replyError(Err.EBadProto)
-  return f(k, t, cap, tag, tagLabel(tag))
+  const o = cap.object
+  return dispatch(o.kind, o, k, t, cap, tag)
+}
+
+/** The table entry for the object's kind, called with the object typed as that kind. */
+function dispatch<K extends keyof ObjectKinds>(kind: K, obj: ObjectKinds[K], k: Kernel, t: Thread, cap: Capability, tag: number): number {
+  return table[kind](k, t, cap, obj, tag, tagLabel(tag))
 }
 
 /** Reads MR `i` as an unsigned integer (a word the caller wrote), or -1 when it is not one. */

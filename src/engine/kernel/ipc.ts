@@ -11,12 +11,15 @@ import {
   CapRight,
   decodeFpage,
   FpageType,
+  IPC_POLL,
   IpcErr,
   MapItem,
   PAGE_SHIFT,
   Proto,
   TagFlag,
   Utcb,
+  VcpuF,
+  VcpuSticky,
   msgtag,
   tagItems,
   tagWords,
@@ -27,6 +30,7 @@ import { TState, type Thread } from './objects/thread'
 import type { Irq } from './objects/irq'
 import type { IpcGate } from './objects/ipc-gate'
 import type { Kernel } from './kernel'
+import { upcallForPending } from './user-mode'
 
 /** The tag a failed IPC returns; the code goes to the error TCR. */
 export function ipcError(t: Thread, code: IpcErr): number {
@@ -57,13 +61,13 @@ export function send(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | n
     if (thenRecv) {
       dst.replyTo = t
       k.wake(dst, tag)
-      return recvClosed(k, t, dst, timeout)
+      return blockReceiver(k, t, dst, timeout)
     }
     k.wake(dst, tag)
     return 0
   }
   const r = blockSender(k, t, dst, gate, dst.senders, timeout, thenRecv)
-  if (r === -1) k.senderQueued(dst)
+  if (r === -1) senderQueued(k, dst)
   return r
 }
 
@@ -81,8 +85,8 @@ function blockSender(k: Kernel, t: Thread, dst: Thread | null, gate: IpcGate | n
   return -1
 }
 
-/** A closed wait for a message from `from` (the reply of a call). */
-function recvClosed(k: Kernel, t: Thread, from: Thread, timeout: number): number {
+/** Blocks `t` receiving from `from` (null: anyone) until its receive timeout. */
+function blockReceiver(k: Kernel, t: Thread, from: Thread | null, timeout: number): number {
   const ns = (timeout & 0xffff) === 0 ? Infinity : timeoutNs(timeout & 0xffff)
   if (ns === 0) return ipcError(t, IpcErr.ReTimeout)
   if (ns < 0) return ipcError(t, IpcErr.ReAborted)
@@ -102,39 +106,31 @@ export function receive(k: Kernel, t: Thread, from: Thread | null, timeout: numb
     const s = q[i]
     if (from !== null && s !== from) continue
     q.splice(i, 1)
-    if (s.kind === 'irq') return deliverIrq(t, s as Irq)
-    const sender = s as Thread
+    if (s.kind === 'irq') return deliverIrq(t, s)
+    const sender = s
     const tag = sender.sys.tag
     const err = transfer(k, sender, t, tag, sender.sendGate)
     k.stats.ipcs++
     t.rcvLabel = sender.sendGate ? sender.sendGate.label : 0
-    const gate = sender.sendGate
     sender.sendGate = null
     sender.partner = null
     if (err !== IpcErr.None) {
       k.wake(sender, ipcError(sender, err & ~1))
       return ipcError(t, err | 1)
     }
-    void gate
     if (sender.sendThenRecv) {
       sender.sendThenRecv = false
       t.replyTo = sender
       // The caller now waits for our reply: still blocked, now receiving.
       k.unblockTimer(sender)
-      const r = recvClosed(k, sender, t, sender.sys.timeout)
+      const r = blockReceiver(k, sender, t, sender.sys.timeout)
       if (r !== -1) k.wake(sender, r)
     } else {
       k.wake(sender, 0)
     }
     return tag
   }
-  const ns = (timeout & 0xffff) === 0 ? Infinity : timeoutNs(timeout & 0xffff)
-  if (ns === 0) return ipcError(t, IpcErr.ReTimeout)
-  if (ns < 0) return ipcError(t, IpcErr.ReAborted)
-  t.state = TState.RecvWait
-  t.partner = from
-  k.block(t, ns)
-  return -1
+  return blockReceiver(k, t, from, timeout)
 }
 
 /** Hands a pending IRQ to its bound thread as a message (label = the Irq's label). */
@@ -145,6 +141,52 @@ export function deliverIrq(t: Thread, irq: Irq): number {
   t.rcvLabel = irq.label
   t.stats.ipcReceived++
   return msgtag(Proto.Irq, 0, 0, 0)
+}
+
+/** Takes `t` out of the sender queue it waits in (its partner's, or an unbound gate's). */
+export function removeSender(t: Thread): void {
+  const p = t.partner
+  if (p) {
+    const i = p.senders.indexOf(t)
+    if (i >= 0) p.senders.splice(i, 1)
+  }
+  if (t.sendGate) {
+    const i = t.sendGate.waiting.indexOf(t)
+    if (i >= 0) t.sendGate.waiting.splice(i, 1)
+  }
+  t.partner = null
+  t.sendGate = null
+}
+
+/** Aborts a thread's IPC (ex_regs with CANCEL, deletion of partners). */
+export function cancelIpc(k: Kernel, t: Thread, code: IpcErr): void {
+  if (t.state === TState.SendWait) {
+    removeSender(t)
+    t.sendThenRecv = false
+  }
+  k.wake(t, ipcError(t, code))
+}
+
+/**
+ * A sender (thread or Irq) was queued for `dst`. A vCPU that runs user code
+ * with IRQs enabled is interrupted for it (an upcall); with IRQs disabled it
+ * notes IRQ_PENDING.
+ */
+export function senderQueued(k: Kernel, dst: Thread): void {
+  const v = dst.vcpu
+  if (!v) return
+  if (dst.executingUser) {
+    if (v.state & VcpuF.Irq) upcallForPending(k, dst)
+    else v.sticky |= VcpuSticky.IrqPending
+  } else if (!(v.state & VcpuF.Irq)) v.sticky |= VcpuSticky.IrqPending
+}
+
+/** Senders were queued for `th` outside of a send: a waiting receiver takes the first now. */
+export function sendersArrived(k: Kernel, th: Thread): void {
+  if (th.state === TState.RecvWait && th.partner === null && !th.executingUser && th.senders.length > 0) {
+    const r = receive(k, th, null, IPC_POLL)
+    if (r !== -1) k.wake(th, r)
+  } else senderQueued(k, th)
 }
 
 /**

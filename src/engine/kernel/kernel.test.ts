@@ -271,7 +271,7 @@ describe('robustness', () => {
     const k = h.kernel
     const vcon = k.register(new Vcon(k, 'term', 'g'), null, 0)!
     const text: string[] = []
-    k.hooks.vconOutput = (_v, b) => text.push(new TextDecoder().decode(b))
+    k.vcons.observer = { output: (_v, b) => text.push(new TextDecoder().decode(b)) }
     const r: number[] = []
     h.spawn(
       'app',

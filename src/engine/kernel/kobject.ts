@@ -8,10 +8,9 @@ import type { ObjectKind } from './abi'
 import type { Capability } from './cap-space'
 import type { Quota } from './quota'
 
-let nextId = 1
-
 export abstract class KObject {
-  readonly id = nextId++
+  /** Set by Kernel.register: ids count per kernel, from 1. */
+  id = 0
   name = ''
   /** Kernel-internal references (a thread bound to its task, a gate's bound thread…) plus one per capability. */
   refs = 0

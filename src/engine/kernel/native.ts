@@ -11,7 +11,27 @@
  * instruction pointer) is a function that makes the body from a Sys.
  */
 import { IPC_NEVER, Sysf, Utcb } from './abi'
-import type { SyscallRegs, ThreadBody } from './objects/thread'
+
+/** The registers a native thread fills in before it yields a system call. */
+export interface SyscallRegs {
+  /** Syscall flags (Sysf). */
+  flags: number
+  /** Capability index invoked (the destination of the send phase). */
+  cap: number
+  tag: number
+  /** Timeout pair: send << 16 | receive. */
+  timeout: number
+  /** Out: the label the last received message carried (gate label, Irq label, or 0). */
+  label: number
+  /**
+   * A host reference a native invocation passes where L4Re passes a user
+   * address: a vCPU state area (vcpu_control), a generator body (ex_regs).
+   */
+  payload?: unknown
+}
+
+/** A native thread's body: yields system calls, resumed with their result tags. */
+export type ThreadBody = Generator<unknown, void, number>
 
 /** The value a native thread yields: the kernel reads the call from the registers, not from it. */
 export const SYSCALL: unique symbol = Symbol('l4 syscall')

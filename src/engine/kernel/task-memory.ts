@@ -7,7 +7,8 @@
 import { MemRight, PAGE_SIZE } from './abi'
 import type { MemorySpace } from './mem-space'
 import type { NativeMemory } from './native'
-import type { PhysicalMemory } from './physical-memory'
+import type { PhysicalMemory } from '../hw/physical-memory'
+import { forEachPiece } from '../util/paged'
 
 export class TaskMemory implements NativeMemory {
   constructor(
@@ -27,30 +28,24 @@ export class TaskMemory implements NativeMemory {
   read(va: number, length: number): Uint8Array | null {
     if (!this.mapped(va, length, MemRight.R)) return null
     const out = new Uint8Array(length)
-    let done = 0
-    while (done < length) {
-      const a = va + done
-      const off = a % PAGE_SIZE
-      const n = Math.min(PAGE_SIZE - off, length - done)
-      const frame = this.space.lookup(Math.floor(a / PAGE_SIZE))!.frame
-      const base = frame * PAGE_SIZE + off
+    forEachPiece(va, length, PAGE_SIZE, (a, done, n) => {
+      const base = this.ramOffset(a)
       out.set(this.ram.bytes.subarray(base, base + n), done)
-      done += n
-    }
+      return true
+    })
     return out
   }
 
   write(va: number, data: Uint8Array): boolean {
     if (!this.mapped(va, data.length, MemRight.W)) return false
-    let done = 0
-    while (done < data.length) {
-      const a = va + done
-      const off = a % PAGE_SIZE
-      const n = Math.min(PAGE_SIZE - off, data.length - done)
-      const frame = this.space.lookup(Math.floor(a / PAGE_SIZE))!.frame
-      this.ram.write(frame * PAGE_SIZE + off, data.subarray(done, done + n))
-      done += n
-    }
-    return true
+    return forEachPiece(va, data.length, PAGE_SIZE, (a, done, n) => {
+      this.ram.write(this.ramOffset(a), data.subarray(done, done + n))
+      return true
+    })
+  }
+
+  /** The RAM offset of a mapped address (checked by `mapped` first). */
+  private ramOffset(va: number): number {
+    return this.space.lookup(Math.floor(va / PAGE_SIZE))!.frame * PAGE_SIZE + (va % PAGE_SIZE)
   }
 }

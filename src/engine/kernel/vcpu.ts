@@ -9,7 +9,9 @@
  * - `sticky`: IRQ_PENDING, set when an IRQ or IPC arrives while IRQs are off.
  * - `userTask`: the task user mode runs in (L4Re: a capability selector in the
  *   state area; here the capability index in the vCPU thread's own task).
- * - `regs`: the user-mode registers (an emulated CPU context).
+ * - `regs`: the user-mode registers (an emulated CPU context of the board's
+ *   architecture; vcpu_control fills it in). Code for one architecture
+ *   narrows it by `regs.arch` (kernel/arch/).
  * - `trap`: why the upcall happened (what l4_vcpu_state_t's r.err/pfa say).
  * - `ipc`: label and tag of an IPC or IRQ delivered by the upcall.
  *
@@ -18,12 +20,16 @@
  * generator is resumed with an upcall result and reads the reason here.
  *
  * Extended state (VCPU_CONTROL_EXT) is for hardware-assisted VMs: the user
- * task is a Vm and user mode is guest EL1/EL0 under stage-2 translation; the
- * VM issue fills in `ext` (HCR, SCTLR, timer offset, GIC list registers).
+ * task is a Vm and user mode is guest EL1/EL0 under stage-2 translation; its
+ * architecture's part (ARM: HCR, SCTLR, timer offset, GIC list registers)
+ * lives in `ext` (kernel/arch/).
  */
+import type { CoreContext } from '../cpu/core'
+import type { VcpuExt } from './arch'
+
 export const enum TrapKind {
   None = 0,
-  /** svc/undefined/brk/alignment in user mode: see `trap.syndrome`, `trap.svcImm`. */
+  /** A system call, breakpoint, undefined instruction or alignment fault in user mode: see `trap.excClass`. */
   Exception = 1,
   /** A user-mode access to an unmapped page or without the right: `trap.pfa`, `trap.access`. */
   PageFault = 2,
@@ -35,17 +41,24 @@ export const enum TrapKind {
   VmExit = 5,
 }
 
+/**
+ * The exception classes of the exception protocol (MR0 of an exception IPC,
+ * `trap.excClass` of an upcall), whatever instruction raised them.
+ */
 export const enum ExcClass {
-  Svc = 1,
-  Brk = 2,
+  /** AArch64 SVC, x86-64 SYSCALL. */
+  Syscall = 1,
+  /** AArch64 BRK, x86-64 INT3. */
+  Breakpoint = 2,
   Undefined = 3,
   Alignment = 4,
 }
 
 export interface VcpuTrap {
   kind: TrapKind
-  excClass: number
-  svcImm: number
+  excClass: ExcClass | 0
+  /** The immediate of the instruction that trapped (SVC #imm, BRK #imm). */
+  imm: number
   /** The faulting instruction word for undefined instructions, or the CPU's syndrome. */
   syndrome: number
   pfa: number
@@ -54,29 +67,22 @@ export interface VcpuTrap {
   pc: number
 }
 
-export interface VcpuState {
-  state: number
-  savedState: number
-  sticky: number
-  userTask: number
-  /** The user-mode register context (an emulated CPU context handle). */
-  regs: unknown
-  readonly trap: VcpuTrap
-  readonly ipc: { label: number; tag: number }
-  extended: boolean
-  ext: Record<string, number>
+/** A vCPU state area. A class, so the kernel can tell a real one from any other payload. */
+export class VcpuState {
+  state = 0
+  savedState = 0
+  sticky = 0
+  userTask = 0
+  /** The user-mode register context; null until vcpu_control gives one. */
+  regs: CoreContext | null = null
+  readonly trap: VcpuTrap = { kind: TrapKind.None, excClass: 0, imm: 0, syndrome: 0, pfa: 0, access: 0, pc: 0 }
+  readonly ipc = { label: 0, tag: 0 }
+  /** Extended mode (VCPU_CONTROL_EXT): the user task is a Vm. */
+  extended = false
+  /** The architecture's extended state; null while not extended. */
+  ext: VcpuExt | null = null
 }
 
-export function newVcpuState(regs: unknown, extended = false): VcpuState {
-  return {
-    state: 0,
-    savedState: 0,
-    sticky: 0,
-    userTask: 0,
-    regs,
-    trap: { kind: TrapKind.None, excClass: 0, svcImm: 0, syndrome: 0, pfa: 0, access: 0, pc: 0 },
-    ipc: { label: 0, tag: 0 },
-    extended,
-    ext: {},
-  }
+export function newVcpuState(): VcpuState {
+  return new VcpuState()
 }

@@ -3,10 +3,9 @@
  * miniature): memory allocators and dataspaces (moe), namespaces (moe's
  * rom), and log factories (cons). Results follow l4_error().
  */
-import { CapRight, Proto, Utcb, msgtag, objFpage } from '../kernel/abi'
-import type { Sys } from '../kernel/native'
+import { CapRight, Proto, Utcb, msgtag, objFpage, type Sys } from '../kernel/uapi'
 import { invoke, l4Error, mem, type L4Call } from './l4sys'
-import { DsOp, MemAllocOp, NsOp, UProto } from '../apps/runtime/protocols'
+import { DsOp, MemAllocOp, NsOp, UProto } from './runtime/protocols'
 
 const enc = new TextEncoder()
 

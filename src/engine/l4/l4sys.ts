@@ -8,34 +8,7 @@
  * Results follow l4_error(): 0 for success, a negative error number from the
  * object (-EPERM, -ENOMEM …), or -(L4_EIPC_LO + code) for an IPC error.
  */
-import {
-  BaseCap,
-  CapRight,
-  FpageType,
-  IcuOp,
-  IpcErr,
-  IrqOp,
-  IrqSenderOp,
-  MapItem,
-  Proto,
-  SchedulerOp,
-  TagFlag,
-  TaskOp,
-  ThreadCtl,
-  ThreadOp,
-  UnmapFlag,
-  Utcb,
-  VconOp,
-  GateOp,
-  msgtag,
-  objFpage,
-  tagLabel,
-  tagWords,
-  fpage,
-  VCPU_CONTROL_EXT,
-} from '../kernel/abi'
-import type { Sys, NativeEntry } from '../kernel/native'
-import type { VcpuState } from '../kernel/vcpu'
+import { BaseCap, CapRight, FpageType, IcuOp, IpcErr, IrqOp, IrqSenderOp, MapItem, Proto, SchedulerOp, TagFlag, TaskOp, ThreadCtl, ThreadOp, UnmapFlag, Utcb, VconOp, GateOp, msgtag, objFpage, tagLabel, tagWords, fpage, VCPU_CONTROL_EXT, type Sys, type NativeEntry, type VcpuState } from '../kernel/uapi'
 
 /** l4sys's L4_EIPC_LO: IPC errors are reported below -2000. */
 export const EIPC_LO = 2000

@@ -4,7 +4,7 @@
  * stopped outright — and vm2 keeps answering every time.
  */
 import { describe, expect, it } from 'vitest'
-import { bootDefault, settle } from '../testing/default-board'
+import { bootDefault, settle } from '../testing/default-scenario'
 
 describe('VM isolation', () => {
   it('a memory hog in vm1 stops at vm1’s memory quota; vm2 answers', () => {

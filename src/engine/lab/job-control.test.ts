@@ -6,7 +6,7 @@
  * that only computes still lets the shell run.
  */
 import { describe, expect, it } from 'vitest'
-import { bootDefault } from '../testing/default-board'
+import { bootDefault } from '../testing/default-scenario'
 
 describe('job control on the console', () => {
   it('a background reader stops (SIGTTIN), the shell keeps its input, fg resumes the reader', () => {

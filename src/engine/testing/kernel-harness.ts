@@ -6,10 +6,10 @@
  * the boot loader's part.
  */
 import { bootKernel, createInitialTask, type BootedKernel, type InitialTask } from '../kernel/boot'
-import { PhysicalMemory } from '../kernel/physical-memory'
+import { PhysicalMemory } from '../hw/physical-memory'
 import type { Sys } from '../kernel/native'
 import type { ThreadBody } from '../kernel/objects/thread'
-import type { KObject } from '../kernel/kobject'
+import type { KernelObject } from '../kernel/objects'
 
 export interface HarnessOptions {
   cpus?: number
@@ -31,7 +31,7 @@ export class KernelHarness {
   }
 
   /** Starts a task named `name` running `body`. `extra`: capabilities to give it up front. */
-  spawn(name: string, body: (sys: Sys) => ThreadBody, opts: { prio?: number; extra?: [number, KObject, number][] } = {}): InitialTask {
+  spawn(name: string, body: (sys: Sys) => ThreadBody, opts: { prio?: number; extra?: [number, KernelObject, number][] } = {}): InitialTask {
     const t = createInitialTask(this.booted, name, body, opts)
     this.tasks.set(name, t)
     return t

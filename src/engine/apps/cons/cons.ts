@@ -15,10 +15,10 @@
  * Scroll-back for terminals that attach late is kept where the terminals meet
  * the host (the board's console history), see ../../lab/scenario-board.ts.
  */
-import { BaseCap, CapRight, Err, IcuOp, MapItem, Proto, VconOp, Utcb, decodeFpage, FpageType, objFpage, tagItems, tagWords } from '../../kernel/abi'
+import { BaseCap, CapRight, Err, IcuOp, MapItem, Proto, VconOp, Utcb, decodeFpage, FpageType, objFpage, tagItems, tagWords } from '../../kernel/uapi'
 import { capReferences, createGate, createVcon, invoke, releaseCap, vconBindIrq, vconGetAttr, vconRead } from '../../l4/l4sys'
-import { errorReply, okReply, serve } from '../runtime/server'
-import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import { errorReply, okReply, serve } from '../../l4/runtime/server'
+import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 
 export const CONS_LOG_FACTORY = 1
 const FIRST_CLIENT = 16

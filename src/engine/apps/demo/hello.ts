@@ -6,10 +6,10 @@
  * hello-server binds the channel it was given as "server" and answers each
  * request n with n²; hello-client [COUNT] asks for 1² … COUNT² and exits.
  */
-import { BaseCap, Err, msgtag, tagWords } from '../../kernel/abi'
+import { BaseCap, Err, msgtag, tagWords } from '../../kernel/uapi'
 import { gateBind, vconWrite } from '../../l4/l4sys'
-import { errorReply, okReply, serve } from '../runtime/server'
-import type { NativeProgram } from '../runtime/program'
+import { errorReply, okReply, serve } from '../../l4/runtime/server'
+import type { NativeProgram } from '../../l4/runtime/program'
 
 export const helloServer: NativeProgram = {
   name: 'hello-server',

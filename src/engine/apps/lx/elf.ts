@@ -1,79 +1,26 @@
 /**
- * Static ELF executables for aarch64 (ET_EXEC and static-PIE ET_DYN):
- * header validation, PT_LOAD segments as VMAs, and the initial stack Linux
- * builds for a new program (argc, argv, envp, auxv, AT_RANDOM bytes, the
- * strings). Malformed files are ENOEXEC with a reason, never an exception.
+ * Loading static ELF executables for aarch64 (ET_EXEC and static-PIE
+ * ET_DYN) into a process: what lx accepts (formats/elf.ts parses), PT_LOAD
+ * segments as VMAs, and the initial stack Linux builds for a new program
+ * (argc, argv, envp, auxv, AT_RANDOM bytes, the strings). Files lx cannot
+ * run are ENOEXEC with a reason, never an exception.
  */
-import { PAGE_SIZE } from '../../kernel/abi'
+import { PAGE_SIZE } from '../../kernel/uapi'
+import { EM_AARCH64, machineName, parseElf, type ElfImage } from '../../formats/elf'
 import type { Mm, Vma } from './mm'
 import { AuxT, E, ET_DYN_BASE, MapF, Prot, STACK_TOP } from './uapi'
 
-export interface Segment {
-  vaddr: number
-  memsz: number
-  offset: number
-  filesz: number
-  flags: number
-}
-
-export interface ElfImage {
-  type: 'exec' | 'dyn'
-  entry: number
-  phoff: number
-  phnum: number
-  segments: Segment[]
-  /** Address of the program headers once loaded (before the bias for ET_DYN). */
-  phdrVaddr: number
-}
-
-export type ElfResult = { ok: true; image: ElfImage } | { ok: false; errno: number; reason: string }
-
-const PT_LOAD = 1
-const PT_INTERP = 3
-const PT_PHDR = 6
-const EM_AARCH64 = 183
-
-export function parseElf(b: Uint8Array): ElfResult {
-  const bad = (reason: string): ElfResult => ({ ok: false, errno: -E.NOEXEC, reason })
-  if (b.length < 64 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return bad('not an ELF file')
-  if (b[4] !== 2) return bad('not a 64-bit ELF file')
-  if (b[5] !== 1) return bad('not little-endian')
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
-  const u16 = (o: number) => dv.getUint16(o, true)
-  const u32 = (o: number) => dv.getUint32(o, true)
-  const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296
-  const type = u16(16)
-  if (type !== 2 && type !== 3) return bad('not an executable')
-  if (u16(18) !== EM_AARCH64) return bad('not an aarch64 program')
-  const entry = u64(24)
-  const phoff = u64(32)
-  const phentsize = u16(54)
-  const phnum = u16(56)
-  if (phentsize !== 56 || phnum === 0 || phnum > 128 || phoff + phnum * 56 > b.length) return bad('bad program headers')
-  const segments: Segment[] = []
-  let phdrVaddr = -1
-  for (let i = 0; i < phnum; i++) {
-    const o = phoff + i * 56
-    const pt = u32(o)
-    if (pt === PT_INTERP) return { ok: false, errno: -E.NOEXEC, reason: 'dynamically linked programs are not supported (static executables only)' }
-    const flags = u32(o + 4)
-    const offset = u64(o + 8)
-    const vaddr = u64(o + 16)
-    const filesz = u64(o + 32)
-    const memsz = u64(o + 40)
-    if (pt === PT_PHDR) phdrVaddr = vaddr
-    if (pt !== PT_LOAD) continue
-    if (filesz > memsz || offset + filesz > b.length || vaddr + memsz > 2 ** 47 || memsz > 2 ** 32) return bad('bad PT_LOAD segment')
-    if ((vaddr - offset) % PAGE_SIZE !== 0) return bad('misaligned PT_LOAD segment')
-    segments.push({ vaddr, memsz, offset, filesz, flags })
-  }
-  if (segments.length === 0) return bad('no loadable segments')
-  if (phdrVaddr < 0) {
-    // Without PT_PHDR: the headers are wherever the segment holding them maps them.
-    const s = segments.find((g) => g.offset <= phoff && phoff + phnum * 56 <= g.offset + g.filesz)
-    phdrVaddr = s ? s.vaddr + (phoff - s.offset) : 0
-  }
-  return { ok: true, image: { type: type === 2 ? 'exec' : 'dyn', entry, phoff, phnum, segments, phdrVaddr } }
+/**
+ * The image an aarch64 lx process may run, or why not (ENOEXEC with the
+ * reason lx logs): a static aarch64 executable, ET_EXEC or static-PIE.
+ */
+export function acceptElf(bytes: Uint8Array): { ok: true; image: ElfImage } | { ok: false; errno: number; reason: string } {
+  const parsed = parseElf(bytes, PAGE_SIZE)
+  if (!parsed.ok) return { ok: false, errno: -E.NOEXEC, reason: parsed.reason }
+  const img = parsed.image
+  if (img.machine !== EM_AARCH64) return { ok: false, errno: -E.NOEXEC, reason: `not an aarch64 program (${machineName(img.machine)})` }
+  if (img.interp !== null) return { ok: false, errno: -E.NOEXEC, reason: 'dynamically linked programs are not supported (static executables only)' }
+  return parsed
 }
 
 /** The load bias of an image: 0 for ET_EXEC, a fixed base for static-PIE. */

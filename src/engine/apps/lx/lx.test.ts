@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { runLx } from './testing/run-lx'
-import { writeCpio } from './vfs/cpio'
+import { writeCpio } from '../../formats/cpio'
 
 const rootfs = readFileSync(new URL('../../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
 

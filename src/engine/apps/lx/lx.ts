@@ -9,16 +9,13 @@
  *
  *   rom/lx --initrd rom/rootfs.cpio.gz --init /bin/sh [--mem 64M] [--hostname NAME]
  */
-import { BaseCap, IPC_NEVER, MemRight, Proto, TIMEOUT_NEVER, VcpuF, timeoutPair, timeoutUs } from '../../kernel/abi'
-import type { Sys } from '../../kernel/native'
-import { newVcpuState, TrapKind, ExcClass, type VcpuState } from '../../kernel/vcpu'
-import type { CpuContext } from '../../cpu/aarch64/machine'
+import { BaseCap, IPC_NEVER, MemRight, Proto, TIMEOUT_NEVER, VcpuF, timeoutPair, timeoutUs, aarch64Regs, newVcpuState, TrapKind, ExcClass, type Aarch64Regs, type Sys, type VcpuState } from '../../kernel/uapi'
 import { factoryCreate, icuBind, irqAttach, irqTrigger, irqUnmask, vconBindIrq, vconGetAttr, mapCap, mem, runThread, startNativeThread, taskMap, threadControl, vconRead, vconWrite, vcpuControl, vcpuResume, deleteCap, invoke, setName } from '../../l4/l4sys'
-import type { ProgramEnv } from '../runtime/program'
+import type { ProgramEnv } from '../../l4/runtime/program'
 import { LxMemory } from './memory'
 import { Mm } from './mm'
 import { FdTable, LinuxThread, Process, exitedStatus, signaledStatus, stoppedStatus, CONTINUED_STATUS } from './process'
-import { buildStack, mapImage, parseElf } from './elf'
+import { acceptElf, buildStack, mapImage } from './elf'
 import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
 import { SigAct, defaultAction, popFrame, pushFrame, sigbit, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIGTRAMP, SIGTRAMP_ADDR, UNBLOCKABLE, type SigInfo } from './signals'
 import { E, MapF, Nr, Prot, Sig, STACK_TOP } from './uapi'
@@ -103,7 +100,7 @@ export class Lx {
     readonly env: ProgramEnv,
     readonly opts: LxOptions,
   ) {
-    this.vcpu = newVcpuState(null)
+    this.vcpu = newVcpuState()
     this.rngState = opts.seed >>> 0 || 0x9e3779b9
     this.kmsgLog = new KmsgLog(1024, () => (this.now() - this.bootNs) / 1000)
   }
@@ -243,10 +240,8 @@ export class Lx {
     return this.current && this.current.state === 'runnable' ? this.current : null
   }
 
-  /** The vCPU's registers (the running thread's while it is current). */
-  get regs(): CpuContext {
-    return this.vcpu.regs as CpuContext
-  }
+  /** The vCPU's registers (the running thread's while it is current); set once vcpu_control gave them. */
+  regs!: Aarch64Regs
 
   /** Makes `t` the thread whose registers are in the vCPU. */
   private switchTo(t: LinuxThread): void {
@@ -267,6 +262,13 @@ export class Lx {
     // The vCPU: its state area, and a register context from the kernel.
     let r = yield* vcpuControl(sys, BaseCap.Thread, this.vcpu)
     if (r < 0) return r
+    // lx runs aarch64 programs: the board's vCPU registers must be AArch64 ones.
+    const regs = aarch64Regs(this.vcpu.regs)
+    if (!regs) {
+      this.log('lx: the vCPU has no AArch64 registers (a board of another architecture?)')
+      return -E.NOEXEC
+    }
+    this.regs = regs
     // The timer: a thread of ours that sleeps until lx's next deadline and then triggers our IRQ.
     const timerIrq = (this.timerIrq = this.env.slots.alloc())
     r = yield* factoryCreate(sys, BaseCap.Factory, Proto.Irq, timerIrq)
@@ -411,7 +413,7 @@ export class Lx {
       file = name === '' ? -E.ACCES : this.files.readExecutable(p, name)
       if (typeof file === 'number') return file
     }
-    const parsed = parseElf(file.bytes)
+    const parsed = acceptElf(file.bytes)
     if (!parsed.ok) {
       this.log(`lx: exec ${path}: ${parsed.reason}`)
       return parsed.errno
@@ -540,11 +542,11 @@ export class Lx {
     const trap = this.vcpu.trap
     switch (trap.kind) {
       case TrapKind.Exception:
-        if (trap.excClass === ExcClass.Svc) {
+        if (trap.excClass === ExcClass.Syscall) {
           yield* this.syscall(t)
           return
         }
-        this.force(t, trap.excClass === ExcClass.Brk ? Sig.TRAP : trap.excClass === ExcClass.Alignment ? Sig.BUS : Sig.ILL, trap.excClass === ExcClass.Undefined ? 1 : 0, trap.pc)
+        this.force(t, trap.excClass === ExcClass.Breakpoint ? Sig.TRAP : trap.excClass === ExcClass.Alignment ? Sig.BUS : Sig.ILL, trap.excClass === ExcClass.Undefined ? 1 : 0, trap.pc)
         return
       case TrapKind.PageFault: {
         this.pageFaults++

@@ -5,8 +5,7 @@
  * processes by mapping them into the processes' tasks, and counts
  * references so that fork can share pages copy-on-write.
  */
-import { BaseCap, MemRight, PAGE_SIZE } from '../../kernel/abi'
-import type { Sys } from '../../kernel/native'
+import { BaseCap, MemRight, PAGE_SIZE, type Sys } from '../../kernel/uapi'
 import { dsMap } from '../../l4/l4re'
 
 /** Where lx maps its memory in its own address space. */

@@ -8,9 +8,9 @@
  * reference the frame, refs > 1); a write fault on a shared frame copies it,
  * or takes it over when nobody else references it any more.
  */
-import { MemRight, PAGE_SIZE, UnmapFlag } from '../../kernel/abi'
-import type { Sys } from '../../kernel/native'
+import { MemRight, PAGE_SIZE, UnmapFlag, type Sys } from '../../kernel/uapi'
 import { mem, taskUnmap } from '../../l4/l4sys'
+import { forEachPiece } from '../../util/paged'
 import type { LxMemory } from './memory'
 import { E, MapF, Prot, MMAP_BASE, STACK_LIMIT, TASK_SIZE } from './uapi'
 
@@ -291,33 +291,22 @@ export class Mm {
   read(addr: number, len: number): Uint8Array | null {
     if (!Number.isInteger(addr) || !Number.isInteger(len) || len < 0 || addr < 0 || addr + len > TASK_SIZE) return null
     const out = new Uint8Array(len)
-    let done = 0
-    while (done < len) {
-      const a = addr + done
-      const off = a % PAGE
-      const n = Math.min(PAGE - off, len - done)
-      if (!this.present(a, false)) return null
-      const pte = this.pt.get(Math.floor(a / PAGE))!
-      out.set(this.memory.read(pte.frame, off, n), done)
-      done += n
-    }
-    return out
+    const whole = forEachPiece(addr, len, PAGE, (a, done, n) => {
+      if (!this.present(a, false)) return false
+      out.set(this.memory.read(this.pt.get(Math.floor(a / PAGE))!.frame, a % PAGE, n), done)
+      return true
+    })
+    return whole ? out : null
   }
 
   /** Copies bytes into the process (copy_to_user); false when an address is bad or not writable. */
   write(addr: number, data: Uint8Array): boolean {
     if (!Number.isInteger(addr) || addr < 0 || addr + data.length > TASK_SIZE) return false
     for (let a = Math.floor(addr / PAGE) * PAGE; a < addr + data.length; a += PAGE) if (!this.present(a, true)) return false
-    let done = 0
-    while (done < data.length) {
-      const a = addr + done
-      const off = a % PAGE
-      const n = Math.min(PAGE - off, data.length - done)
-      const pte = this.pt.get(Math.floor(a / PAGE))!
-      this.memory.write(pte.frame, off, data.subarray(done, done + n))
-      done += n
-    }
-    return true
+    return forEachPiece(addr, data.length, PAGE, (a, done, n) => {
+      this.memory.write(this.pt.get(Math.floor(a / PAGE))!.frame, a % PAGE, data.subarray(done, done + n))
+      return true
+    })
   }
 
   /** A NUL-terminated string from the process, at most `max` bytes; null when bad or too long. */

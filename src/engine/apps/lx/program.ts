@@ -8,10 +8,10 @@
  * Without --initrd the root is the host's file system, which the board must
  * lend (`l4lab exec`). Arguments after `--` are init's argv[1..].
  */
-import { BaseCap } from '../../kernel/abi'
+import { BaseCap } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
 import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
-import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { Lx } from './lx'
 import { LxMemory } from './memory'
 import { LxFiles } from './files'

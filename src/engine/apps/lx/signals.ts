@@ -5,7 +5,7 @@
  * (magic 0x46508001, size 528: fpsr, fpcr, v0–v31) in its reserved area,
  * followed by a frame record {fp, lr}. rt_sigreturn reads it back.
  */
-import { CTX, type CpuContext } from '../../cpu/aarch64/machine'
+import type { Aarch64Regs } from '../../kernel/uapi'
 import type { Mm } from './mm'
 import { Sig } from './uapi'
 
@@ -97,7 +97,7 @@ function put64(dv: DataView, off: number, v: number | bigint): void {
  * when the stack is not writable: the caller then kills with SIGSEGV), and
  * points the registers at the handler.
  */
-export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: number, restorer: number, oldMask: bigint, siginfoFlag: boolean, stack: { top: number; ucStack: Uint8Array }): boolean {
+export function pushFrame(mm: Mm, ctx: Aarch64Regs, info: SigInfo, handler: number, restorer: number, oldMask: bigint, siginfoFlag: boolean, stack: { top: number; ucStack: Uint8Array }): boolean {
   const sp0 = stack.top
   const frameBytes = FRAME_SIZE + 16
   const sp = Math.floor((sp0 - frameBytes) / 16) * 16
@@ -124,7 +124,7 @@ export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: numbe
   dv.setUint32(MC_RESERVED + 4, FPSIMD_SIZE, true)
   dv.setUint32(MC_RESERVED + 8, ctx.fpsr, true)
   dv.setUint32(MC_RESERVED + 12, ctx.fpcr, true)
-  buf.set(ctx.bytes.subarray(CTX.v, CTX.v + 512), MC_RESERVED + 16)
+  buf.set(ctx.vregs(), MC_RESERVED + 16)
   // The terminating record (magic 0, size 0) follows; the buffer is zero there.
   put64(dv, FRAME_RECORD, ctx.x(29))
   put64(dv, FRAME_RECORD + 8, ctx.x(30))
@@ -140,7 +140,7 @@ export function pushFrame(mm: Mm, ctx: CpuContext, info: SigInfo, handler: numbe
 }
 
 /** rt_sigreturn: restores registers and mask from the frame at SP; the mask, or null for a bad frame. */
-export function popFrame(mm: Mm, ctx: CpuContext): { mask: bigint; ucStack: Uint8Array } | null {
+export function popFrame(mm: Mm, ctx: Aarch64Regs): { mask: bigint; ucStack: Uint8Array } | null {
   const sp = Number(ctx.sp)
   const buf = mm.read(sp, FRAME_SIZE)
   if (!buf) return null
@@ -153,7 +153,7 @@ export function popFrame(mm: Mm, ctx: CpuContext): { mask: bigint; ucStack: Uint
   if (dv.getUint32(MC_RESERVED, true) === FPSIMD_MAGIC) {
     ctx.setFpsr(dv.getUint32(MC_RESERVED + 8, true))
     ctx.setFpcr(dv.getUint32(MC_RESERVED + 12, true))
-    ctx.bytes.set(buf.subarray(MC_RESERVED + 16, MC_RESERVED + 16 + 512), CTX.v)
+    ctx.vregs().set(buf.subarray(MC_RESERVED + 16, MC_RESERVED + 16 + 512))
   }
   return { mask: dv.getBigUint64(UC_SIGMASK, true), ucStack }
 }

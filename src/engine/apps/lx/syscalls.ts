@@ -9,7 +9,7 @@
  * File system calls are in files.ts; this file holds processes, memory,
  * signals, time and identity.
  */
-import { MemRight, PAGE_SIZE } from '../../kernel/abi'
+import { MemRight, PAGE_SIZE } from '../../kernel/uapi'
 import type { Lx } from './lx'
 import { FdTable, LinuxThread, Process, exitedStatus } from './process'
 import { Mm } from './mm'

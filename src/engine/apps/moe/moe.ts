@@ -19,12 +19,11 @@
  * The board creates the first two gates (labels ROOT_ALLOC and ROM) before
  * moe runs, the way bootstrap hands the root task its initial capabilities.
  */
-import { BaseCap, CapRight, Err, MapItem, MemRight, PAGE_SIZE, Utcb, decodeFpage, FpageType, objFpage } from '../../kernel/abi'
+import { BaseCap, CapRight, Err, MapItem, MemRight, PAGE_SIZE, Utcb, decodeFpage, FpageType, objFpage, type Sys } from '../../kernel/uapi'
 import { capReferences, createGate, mem, releaseCap, vconWrite } from '../../l4/l4sys'
-import { errorReply, okReply, serve } from '../runtime/server'
-import { DsOp, MemAllocOp, NsOp, Sigma0Op, UProto } from '../runtime/protocols'
-import type { NativeProgram, ProgramEnv } from '../runtime/program'
-import type { Sys } from '../../kernel/native'
+import { errorReply, okReply, serve } from '../../l4/runtime/server'
+import { DsOp, MemAllocOp, NsOp, Sigma0Op, UProto } from '../../l4/runtime/protocols'
+import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 
 export const MOE_ROOT_ALLOC = 1
 export const MOE_ROM = 2

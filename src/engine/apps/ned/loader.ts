@@ -10,11 +10,10 @@
  * the debugger, register an Irq that fires when the thread ends, and start
  * the thread at the program's entry with its environment.
  */
-import { BaseCap, CapRight, Err, Proto } from '../../kernel/abi'
-import type { Sys } from '../../kernel/native'
+import { BaseCap, CapRight, Err, Proto, type Sys } from '../../kernel/uapi'
 import { factoryCreate, invoke, irqAttach, mapCap, runThread, setName, startNativeThread, threadControl, type L4Call } from '../../l4/l4sys'
 import { logCreate } from '../../l4/l4re'
-import { makeEnv, type NativeProgram, type ProgramEnv } from '../runtime/program'
+import { makeEnv, type NativeProgram, type ProgramEnv } from '../../l4/runtime/program'
 
 export interface CapGrant {
   name: string

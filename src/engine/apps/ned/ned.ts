@@ -28,10 +28,10 @@
  * and optionally ctl (a Vcon carrying control lines).
  */
 import { lua, lauxlib, lualib, to_jsstring, to_luastring, type LuaState } from 'fengari'
-import { BaseCap, CapRight, Err, Proto } from '../../kernel/abi'
+import { BaseCap, CapRight, Err, Proto } from '../../kernel/uapi'
 import { factoryCreate, vconWrite, createGate, irqDetach, irqUnmask, releaseCap, vconBindIrq, vconRead } from '../../l4/l4sys'
 import { dsRead, memAllocCreate, nsQuery } from '../../l4/l4re'
-import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
 import { NED_PRELUDE } from './prelude'
 

@@ -8,11 +8,11 @@
  * a client with a whole-space receive window gets it identity-mapped);
  * -ENOMEM when no such block is left. info → MR0 free frames, MR1 frames.
  */
-import { Err, MapItem, MemRight, PAGE_SIZE } from '../../kernel/abi'
+import { Err, MapItem, MemRight, PAGE_SIZE } from '../../kernel/uapi'
 import { mem } from '../../l4/l4sys'
-import { errorReply, okReply, serve } from '../runtime/server'
-import { Sigma0Op, UProto } from '../runtime/protocols'
-import type { NativeProgram, ProgramEnv } from '../runtime/program'
+import { errorReply, okReply, serve } from '../../l4/runtime/server'
+import { Sigma0Op, UProto } from '../../l4/runtime/protocols'
+import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 
 export interface Sigma0Config {
   /** Physical address of RAM and its size in frames. */

@@ -24,7 +24,7 @@ export class DebuggerObject extends KObject {
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
-export function invokeDebugger(_k: Kernel, t: Thread, _cap: Capability, _tag: number, label: number): number {
+export function invokeDebugger(_k: Kernel, t: Thread, _cap: Capability, _obj: DebuggerObject, _tag: number, label: number): number {
   if (label !== Proto.Debugger) return replyError(Err.EBadProto)
   const idx = mrIndex(t, 1)
   const c = idx >= 0 ? t.task!.caps.get(idx) : undefined

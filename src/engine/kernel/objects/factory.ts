@@ -23,6 +23,7 @@ import type { Kernel } from '../kernel'
 import { lacks, mrIndex, reply, replyError } from '../invoke'
 import { OBJECT_COST, Quota } from '../quota'
 import type { Thread } from './thread'
+import type { KernelObject } from '.'
 import { Vcon } from './vcon'
 import { Vm } from './vm'
 
@@ -50,15 +51,14 @@ export function newFactory(k: Kernel, parent: Quota | null, limit: number): Fact
   return f
 }
 
-export function invokeFactory(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
+export function invokeFactory(k: Kernel, t: Thread, cap: Capability, factory: Factory, _tag: number, label: number): number {
   if (label !== Proto.Factory) return replyError(Err.EBadProto)
   const denied = lacks(cap, CapRight.S)
   if (denied) return denied
-  const factory = cap.object as Factory
   const q = factory.quota_
   const target = decodeFpage(t.utcb[Utcb.BrFirst])
   if (target.type !== FpageType.Obj || target.base === 0) return replyError(Err.EInval)
-  let obj: KObject | null
+  let obj: KernelObject | null
   switch (t.utcb[0]) {
     case Proto.Task:
       obj = k.newTask(q)
@@ -78,7 +78,7 @@ export function invokeFactory(k: Kernel, t: Thread, cap: Capability, _tag: numbe
       if (idx > 0) {
         const c = t.task!.caps.get(idx)
         if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
-        thread = c.object as Thread
+        thread = c.object
       }
       const lbl = t.utcb[2]
       if (!Number.isInteger(lbl)) return replyError(Err.EInval)
@@ -96,12 +96,12 @@ export function invokeFactory(k: Kernel, t: Thread, cap: Capability, _tag: numbe
       const name = new TextDecoder().decode(t.utcbBytes.subarray(24, 24 + len))
       if (!/^[A-Za-z0-9_.-]+$/.test(name)) return replyError(Err.EInval)
       obj = k.register(new Vcon(k, name, /[nrgybmcw]/i.test(colour) ? colour : 'w'), q, OBJECT_COST.vcon)
-      if (obj) k.vconCreated(obj as Vcon)
+      if (obj) k.vcons.created(obj)
       break
     }
     case Proto.Vm:
       obj = k.register(new Vm(k, k.allocAsid(), q, ''), q, OBJECT_COST.vm)
-      if (obj) k.spaceCreated(obj as Vm)
+      if (obj) k.spaceCreated(obj)
       break
     default:
       return replyError(Err.ENoSys)

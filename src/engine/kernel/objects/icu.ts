@@ -11,7 +11,7 @@ import type { Capability } from '../cap-space'
 import { KObject } from '../kobject'
 import type { Kernel } from '../kernel'
 import { lacks, mrIndex, reply, replyError } from '../invoke'
-import type { Irq } from './irq'
+import { triggerIrq, type Irq } from './irq'
 import type { Thread } from './thread'
 
 export class Icu extends KObject {
@@ -34,7 +34,7 @@ export class Icu extends KObject {
   /** A board device raises `line`. */
   raise(line: number): void {
     const irq = this.bound[line]
-    if (irq && !this.masked[line]) this.kernel.triggerIrq(irq)
+    if (irq && !this.masked[line]) triggerIrq(this.kernel, irq)
   }
 
   protected destroy(): void {
@@ -42,9 +42,8 @@ export class Icu extends KObject {
   }
 }
 
-export function invokeIcu(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
+export function invokeIcu(k: Kernel, t: Thread, cap: Capability, icu: Icu, _tag: number, label: number): number {
   if (label !== Proto.Irq) return replyError(Err.EBadProto)
-  const icu = cap.object as Icu
   const op = t.utcb[0]
   const line = mrIndex(t, 1)
   if (op === IcuOp.Info) {

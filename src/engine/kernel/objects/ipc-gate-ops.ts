@@ -11,8 +11,7 @@ import { mrIndex, reply, replyError } from '../invoke'
 import type { IpcGate } from './ipc-gate'
 import type { Thread } from './thread'
 
-export function invokeGate(k: Kernel, t: Thread, cap: Capability, _tag: number, _label: number): number {
-  const gate = cap.object as IpcGate
+export function invokeGate(k: Kernel, t: Thread, cap: Capability, gate: IpcGate, _tag: number, _label: number): number {
   switch (t.utcb[0]) {
     case GateOp.Bind: {
       const idx = mrIndex(t, 1)

@@ -9,6 +9,7 @@
 import { KObject } from '../kobject'
 import type { Thread } from './thread'
 import type { Kernel } from '../kernel'
+import { gateDestroyed } from '../lifecycle'
 
 export class IpcGate extends KObject {
   readonly kind = 'ipc_gate'
@@ -22,6 +23,6 @@ export class IpcGate extends KObject {
   }
 
   protected destroy(): void {
-    this.kernel.gateDestroyed(this)
+    gateDestroyed(this.kernel, this)
   }
 }

@@ -8,11 +8,10 @@ import { CapRight, Err, IrqOp, IrqSenderOp, Proto } from '../abi'
 import type { Capability } from '../cap-space'
 import type { Kernel } from '../kernel'
 import { lacks, mrIndex, reply, replyError } from '../invoke'
-import type { Irq } from './irq'
+import { detachIrq, triggerIrq, unmaskIrq, type Irq } from './irq'
 import type { Thread } from './thread'
 
-export function invokeIrq(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
-  const irq = cap.object as Irq
+export function invokeIrq(k: Kernel, t: Thread, cap: Capability, irq: Irq, _tag: number, label: number): number {
   const op = t.utcb[0]
   if (label === Proto.IrqSender) {
     if (op === IrqSenderOp.Attach) {
@@ -23,7 +22,7 @@ export function invokeIrq(k: Kernel, t: Thread, cap: Capability, _tag: number, l
       if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
       const lbl = t.utcb[1]
       if (!Number.isInteger(lbl)) return replyError(Err.EInval)
-      k.detachIrq(irq)
+      detachIrq(irq)
       irq.thread = c.object as Thread
       irq.thread.ref()
       irq.label = lbl
@@ -31,7 +30,7 @@ export function invokeIrq(k: Kernel, t: Thread, cap: Capability, _tag: number, l
       return reply()
     }
     if (op === IrqSenderOp.Detach) {
-      k.detachIrq(irq)
+      detachIrq(irq)
       return reply()
     }
     return replyError(Err.ENoSys)
@@ -40,11 +39,11 @@ export function invokeIrq(k: Kernel, t: Thread, cap: Capability, _tag: number, l
     if (op === IrqOp.Trigger) {
       const denied = lacks(cap, CapRight.W)
       if (denied) return denied
-      k.triggerIrq(irq)
+      triggerIrq(k, irq)
       return reply()
     }
     if (op === IrqOp.Eoi) {
-      k.unmaskIrq(irq)
+      unmaskIrq(k, irq)
       return reply()
     }
     return replyError(Err.ENoSys)

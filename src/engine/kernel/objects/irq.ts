@@ -7,8 +7,10 @@
  * receiver unmasks it (EOI), as Fiasco's Irq_sender does for hardware IRQs.
  */
 import { KObject } from '../kobject'
-import type { Thread } from './thread'
+import { TState, type Thread } from './thread'
 import type { Kernel } from '../kernel'
+import { deliverIrq, senderQueued } from '../ipc'
+import { irqDestroyed } from '../lifecycle'
 
 export class Irq extends KObject {
   readonly kind = 'irq'
@@ -30,6 +32,45 @@ export class Irq extends KObject {
   }
 
   protected destroy(): void {
-    this.kernel.irqDestroyed(this)
+    irqDestroyed(this.kernel, this)
   }
+}
+
+/** The Irq fires: its thread gets the message now if it waits for anyone, else it is queued (once). */
+export function triggerIrq(k: Kernel, irq: Irq): void {
+  const t = irq.thread
+  if (!t || !t.alive) return
+  if (irq.masked) {
+    irq.pendingWhileMasked = true
+    return
+  }
+  if (irq.queued) return
+  if (t.state === TState.RecvWait && t.partner === null && !t.executingUser) {
+    k.wake(t, deliverIrq(t, irq))
+    return
+  }
+  irq.queued = true
+  t.senders.push(irq)
+  senderQueued(k, t)
+}
+
+/** EOI: the next trigger gets through; one that came while masked is delivered now. */
+export function unmaskIrq(k: Kernel, irq: Irq): void {
+  irq.masked = false
+  if (irq.pendingWhileMasked) {
+    irq.pendingWhileMasked = false
+    triggerIrq(k, irq)
+  }
+}
+
+/** Unbinds the Irq from its thread (a pending delivery is dropped). */
+export function detachIrq(irq: Irq): void {
+  const t = irq.thread
+  if (t) {
+    const i = t.senders.indexOf(irq)
+    if (i >= 0) t.senders.splice(i, 1)
+    t.unref()
+  }
+  irq.thread = null
+  irq.queued = false
 }

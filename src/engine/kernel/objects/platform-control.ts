@@ -16,7 +16,7 @@ export class PlatformControl extends KObject {
   protected destroy(): void {}
 }
 
-export function invokePlatformControl(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
+export function invokePlatformControl(k: Kernel, t: Thread, cap: Capability, _obj: PlatformControl, _tag: number, label: number): number {
   if (label !== Proto.PlatformControl) return replyError(Err.EBadProto)
   const denied = lacks(cap, CapRight.W)
   if (denied) return denied

@@ -18,7 +18,7 @@ export class SchedulerObject extends KObject {
   protected destroy(): void {}
 }
 
-export function invokeScheduler(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
+export function invokeScheduler(k: Kernel, t: Thread, cap: Capability, _obj: SchedulerObject, _tag: number, label: number): number {
   if (label !== Proto.Scheduler) return replyError(Err.EBadProto)
   switch (t.utcb[0]) {
     case SchedulerOp.Info: {

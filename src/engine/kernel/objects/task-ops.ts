@@ -18,9 +18,8 @@ import { lacks, mrIndex, reply, replyError } from '../invoke'
 import type { Task } from './task'
 import type { Thread } from './thread'
 
-export function invokeTask(k: Kernel, t: Thread, cap: Capability, tag: number, label: number): number {
+export function invokeTask(k: Kernel, t: Thread, cap: Capability, task: Task, tag: number, label: number): number {
   if (label !== Proto.Task) return replyError(Err.EBadProto)
-  const task = cap.object as Task
   switch (t.utcb[0]) {
     case TaskOp.Map:
       return lacks(cap, CapRight.W) ?? map(k, t, task, tag)

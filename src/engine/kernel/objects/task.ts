@@ -10,6 +10,7 @@ import { MemorySpace } from '../mem-space'
 import type { Quota } from '../quota'
 import type { Thread } from './thread'
 import type { Kernel } from '../kernel'
+import { taskDestroyed } from '../lifecycle'
 
 export class Task extends KObject {
   readonly kind: 'task' | 'vm' = 'task'
@@ -30,6 +31,6 @@ export class Task extends KObject {
   }
 
   protected destroy(): void {
-    this.kernel.taskDestroyed(this)
+    taskDestroyed(this.kernel, this)
   }
 }

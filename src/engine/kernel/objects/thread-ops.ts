@@ -20,17 +20,17 @@ import { CapRight, Err, ExRegs, IpcErr, Proto, ThreadCtl, ThreadOp, VCPU_CONTROL
 import type { Capability } from '../cap-space'
 import type { Kernel } from '../kernel'
 import { lacks, mrIndex, reply, replyError } from '../invoke'
-import { ipcError } from '../ipc'
+import { cancelIpc, ipcError } from '../ipc'
 import { mapPages } from '../mem-space'
 import { TState, type Thread } from './thread'
 import type { Task } from './task'
 import type { Irq } from './irq'
-import { newVcpuState, type VcpuState } from '../vcpu'
+import { VcpuState } from '../vcpu'
 import type { NativeEntry } from '../native'
+import { vcpuResume as resumeVcpu } from '../user-mode'
 
-export function invokeThread(k: Kernel, t: Thread, cap: Capability, tag: number, label: number): number {
+export function invokeThread(k: Kernel, t: Thread, cap: Capability, target: Thread, tag: number, label: number): number {
   if (label !== Proto.Thread) return replyError(Err.EBadProto)
-  const target = cap.object as Thread
   const mr0 = t.utcb[0]
   const op = mr0 % 65536
   const flags = mr0 - op
@@ -84,7 +84,7 @@ function exRegs(k: Kernel, t: Thread, target: Thread, flags: number): number {
   if (flags & ExRegs.Cancel) {
     if (target.state === TState.SendWait || target.state === TState.RecvWait) {
       const code = target.state === TState.SendWait ? IpcErr.SeCanceled : IpcErr.ReCanceled
-      k.cancelIpc(target, code)
+      cancelIpc(k, target, code)
     }
   }
   const entry = t.sys.payload
@@ -108,11 +108,11 @@ function exRegs(k: Kernel, t: Thread, target: Thread, flags: number): number {
 }
 
 function vcpuControl(k: Kernel, t: Thread, target: Thread, flags: number): number {
-  const state = t.sys.payload as VcpuState | undefined
-  if (!state || typeof state !== 'object') return replyError(Err.EInval)
-  if (!k.core && state.regs === null) state.regs = null
+  const state = t.sys.payload
+  if (!(state instanceof VcpuState)) return replyError(Err.EInval)
   if (state.regs === null && k.core) state.regs = k.core.allocContext()
   state.extended = (flags & VCPU_CONTROL_EXT) !== 0
+  state.ext = state.extended ? (state.ext ?? k.arch.newVcpuExt()) : null
   target.vcpu = state
   return reply()
 }
@@ -123,9 +123,8 @@ function vcpuResume(k: Kernel, t: Thread, tag: number): number {
   const items = tagItems(tag)
   if (items > 0) {
     // Send items map into the user task (how L4Linux maps process pages lazily).
-    const cap = t.task!.caps.get(v.userTask)
-    if (!cap || cap.object.dead || (cap.object.kind !== 'task' && cap.object.kind !== 'vm')) return replyError(Err.EInval)
-    const user = cap.object as Task
+    const user = t.task!.caps.get(v.userTask)?.object
+    if (!user || user.dead || (user.kind !== 'task' && user.kind !== 'vm')) return replyError(Err.EInval)
     const words = tagWords(tag)
     for (let i = 0; i < items; i++) {
       const control = t.utcb[words + 2 * i]
@@ -136,7 +135,6 @@ function vcpuResume(k: Kernel, t: Thread, tag: number): number {
       mapPages(t.task!.space, fp.base / PAGE_SIZE, user.space, dstBase / PAGE_SIZE, 2 ** (fp.order - 12), fp.rights, (control & MapItem.Grant) !== 0)
     }
   }
-  return k.vcpuResume(t)
+  return resumeVcpu(k, t)
 }
 
-export { newVcpuState }

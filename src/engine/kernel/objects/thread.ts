@@ -14,7 +14,10 @@ import type { Irq } from './irq'
 import type { IpcGate } from './ipc-gate'
 import type { VcpuState } from '../vcpu'
 import type { Kernel } from '../kernel'
+import { threadDestroyed } from '../lifecycle'
 import type { ThreadStats } from '../../../shared/contract'
+import type { CoreContext } from '../../cpu/core'
+import type { SyscallRegs, ThreadBody } from '../native'
 
 export const enum TState {
   /** Created, not yet started (no body, no ex_regs). */
@@ -27,26 +30,6 @@ export const enum TState {
   Dead = 4,
 }
 
-/** The registers a native thread fills in before it yields a system call. */
-export interface SyscallRegs {
-  /** Syscall flags (Sysf). */
-  flags: number
-  /** Capability index invoked (the destination of the send phase). */
-  cap: number
-  tag: number
-  /** Timeout pair: send << 16 | receive. */
-  timeout: number
-  /** Out: the label the last received message carried (gate label, Irq label, or 0). */
-  label: number
-  /**
-   * A host reference a native invocation passes where L4Re passes a user
-   * address: a vCPU state area (vcpu_control), a generator body (ex_regs).
-   */
-  payload?: unknown
-}
-
-export type ThreadBody = Generator<unknown, void, number>
-
 /** A message the kernel sends on an emulated thread's behalf, in flight. */
 export const enum KernelIpc {
   None = 0,
@@ -54,7 +37,7 @@ export const enum KernelIpc {
   Exception = 2,
 }
 
-export type { ThreadStats }
+export type { ThreadStats, ThreadBody }
 
 export class Thread extends KObject {
   readonly kind = 'thread'
@@ -107,7 +90,7 @@ export class Thread extends KObject {
   excHandler = 4
   vcpu: VcpuState | null = null
   /** Emulated register state, for a thread that executes guest code (allocated by the kernel). */
-  context: unknown = null
+  context: CoreContext | null = null
   /** True while the thread executes emulated code (vCPU user mode, or a plain emulated thread). */
   executingUser = false
   /** True while a fault or exception message is in flight for this thread's emulated code. */
@@ -142,6 +125,6 @@ export class Thread extends KObject {
   }
 
   protected destroy(): void {
-    this.kernel.threadDestroyed(this)
+    threadDestroyed(this.kernel, this)
   }
 }

@@ -16,7 +16,7 @@ import type { Capability } from '../cap-space'
 import { KObject } from '../kobject'
 import type { Kernel } from '../kernel'
 import { lacks, mrIndex, reply, replyError } from '../invoke'
-import type { Irq } from './irq'
+import { triggerIrq, type Irq } from './irq'
 import type { Thread } from './thread'
 
 const INPUT_LIMIT = 64 * 1024
@@ -55,7 +55,7 @@ export class Vcon extends KObject {
       this.input[(this.head + this.length) % INPUT_LIMIT] = b
       this.length++
     }
-    if (this.irq) this.kernel.triggerIrq(this.irq)
+    if (this.irq) triggerIrq(this.kernel, this.irq)
   }
 
   /** Host side: the terminal's new size; the input IRQ tells the client to read the attributes again. */
@@ -63,7 +63,7 @@ export class Vcon extends KObject {
     if (cols === this.cols && rows === this.rows) return
     this.cols = cols
     this.rows = rows
-    if (this.irq) this.kernel.triggerIrq(this.irq)
+    if (this.irq) triggerIrq(this.kernel, this.irq)
   }
 
   get pending(): number {
@@ -81,12 +81,12 @@ export class Vcon extends KObject {
   protected destroy(): void {
     if (this.irq) this.irq.unref()
     this.irq = null
-    this.kernel.vconDestroyed(this)
+    this.kernel.vcons.destroyed(this)
+    this.kernel.objects.delete(this)
   }
 }
 
-export function invokeVcon(k: Kernel, t: Thread, cap: Capability, _tag: number, label: number): number {
-  const vcon = cap.object as Vcon
+export function invokeVcon(k: Kernel, t: Thread, cap: Capability, vcon: Vcon, _tag: number, label: number): number {
   const op = t.utcb[0]
   if (label === Proto.Log) {
     switch (op) {
@@ -96,7 +96,7 @@ export function invokeVcon(k: Kernel, t: Thread, cap: Capability, _tag: number, 
         const len = t.utcb[1]
         if (!Number.isInteger(len) || len < 0 || len > WRITE_MAX) return replyError(Err.EInval)
         vcon.bytesOut += len
-        k.vconOutput(vcon, t.utcbBytes.subarray(16, 16 + len))
+        k.vcons.output(vcon, t.utcbBytes.subarray(16, 16 + len))
         return reply()
       }
       case VconOp.Read: {
@@ -132,7 +132,7 @@ export function invokeVcon(k: Kernel, t: Thread, cap: Capability, _tag: number, 
       if (vcon.irq) vcon.irq.unref()
       vcon.irq = c.object as Irq
       vcon.irq.ref()
-      if (vcon.pending > 0) k.triggerIrq(vcon.irq)
+      if (vcon.pending > 0) triggerIrq(k, vcon.irq)
       return reply()
     }
     if (op === IcuOp.Unbind) {

@@ -2,7 +2,7 @@
  * Test driver: runs a program under lx on an exec board with our root
  * file system image, collecting its stdout, stderr and exit status.
  */
-import { ExecBoard } from '../../../lab/exec-board'
+import { ExecSession } from '../../../lab/exec-session'
 import { StdinBuffer } from '../host-stdio'
 
 export interface LxRun {
@@ -10,7 +10,7 @@ export interface LxRun {
   stderr: string
   status: number | null
   log: string
-  board: ExecBoard
+  board: ExecSession
 }
 
 const dec = new TextDecoder()
@@ -28,7 +28,7 @@ export function runLx(rootfs: Uint8Array, argv: string[], opts: { stdin?: string
   for (const e of opts.env ?? []) lxArgs.push('--env', e)
   if (opts.cwd) lxArgs.push('--cwd', opts.cwd)
   lxArgs.push('--', ...argv.slice(1))
-  const board = new ExecBoard({
+  const board = new ExecSession({
     lxArgs,
     modules: { 'rootfs.cpio.gz': rootfs },
     ports: {

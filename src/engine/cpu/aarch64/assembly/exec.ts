@@ -15,17 +15,19 @@
 // when the budget allows them, so run() still stops after exactly `budget`
 // instructions; when it cannot start (budget, a TLB miss at its first
 // access) the entry gets its original op back until the counter fires again.
+import { Access, CoreExit } from '../../core-abi'
 import {
-  ACC_EXEC, ACC_READ, ACC_WRITE, C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC,
-  C_REASON, C_RETIRED, C_SYNDROME, ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_BRK, EXIT_BUDGET, EXIT_SVC, EXIT_UNDEFINED,
-  CODE_BASE, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP,
-  R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK,
+  C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
+  ENTRY_BYTES, CODE_BASE, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR,
+  R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK,
 } from './layout'
 import {
-  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbR, tlbW, tlbX,
+  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbR, tlbW,
+  tlbX,
 } from './mmu'
 import { decAux, decImm, decodeOne } from './decode'
 import { Op } from './ops'
+import { condHolds } from './cond'
 import { ld16, ld32, ld64, ld8, ldN, st16, st32, st64, st8, stN } from './mem'
 import { readSys, sysOk, writeSys, K_NZCV } from './sysreg'
 import { execSimd, simdExit } from './simd'
@@ -99,21 +101,6 @@ function setNzcvBits(c: u32, nzcv: u32): void {
   store<u64>(c + R_ZF, (nzcv & 4) != 0 ? 0 : 1)
   store<u64>(c + R_CF, (nzcv >>> 1) & 1)
   store<u64>(c + R_VF, (nzcv & 1) != 0 ? <u64>-1 : 0)
-}
-
-@inline export function condHolds(c: u32, cc: u32): bool {
-  let r: bool
-  switch (cc >>> 1) {
-    case 0: r = load<u64>(c + R_ZF) == 0; break
-    case 1: r = load<u64>(c + R_CF) != 0; break
-    case 2: r = load<i64>(c + R_NF) < 0; break
-    case 3: r = load<i64>(c + R_VF) < 0; break
-    case 4: r = load<u64>(c + R_CF) != 0 && load<u64>(c + R_ZF) != 0; break
-    case 5: r = (load<i64>(c + R_NF) ^ load<i64>(c + R_VF)) >= 0; break
-    case 6: r = load<u64>(c + R_ZF) != 0 && (load<i64>(c + R_NF) ^ load<i64>(c + R_VF)) >= 0; break
-    default: return true // AL, NV
-  }
-  return (cc & 1) != 0 ? !r : r
 }
 
 // ---- operand helpers ------------------------------------------------------------------
@@ -390,7 +377,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
   let slotPtr: u32 = 0
   let hostPage: u32 = 0
   while (true) {
-    if (left <= 0) return leave(c, ip == REFETCH_ENTRY ? pc : pcAt(pageVa, ip, slotPtr), EXIT_BUDGET, budget - left)
+    if (left <= 0) return leave(c, ip == REFETCH_ENTRY ? pc : pcAt(pageVa, ip, slotPtr), CoreExit.Budget, budget - left)
     const insn = load<u32>(ip)
     switch (<Op>load<u16>(ip, 4)) {
       case Op.REFETCH: {
@@ -398,14 +385,14 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         // sentinel after a page's last word (the PC is the next page).
         if (ip != REFETCH_ENTRY) pc = pageVa + 4096
         if ((<u32>pc & 3) != 0) {
-          raiseAlignment(pc, ACC_EXEC)
-          return leave(c, pc, EXIT_ALIGNMENT, budget - left)
+          raiseAlignment(pc, Access.Execute)
+          return leave(c, pc, CoreExit.Alignment, budget - left)
         }
         const e = tlbX + ((<u32>(pc >>> 12) & TLB_MASK) << 4)
         let ramOff: i32
         if (load<u64>(e) == ((pc & ~<u64>0xFFF) | asidLow)) ramOff = load<i32>(e, 12)
         else {
-          ramOff = fillTlb(pc, ACC_EXEC)
+          ramOff = fillTlb(pc, Access.Execute)
           if (ramOff < 0) return leave(c, pc, gFault, budget - left)
         }
         const ppn = <u32>ramOff >>> 12
@@ -619,7 +606,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         break
       }
       case Op.UNDEF:
-        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
 
       // ---- data processing, immediate ----
       case Op.ADR: setX(c, insn & 31, pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)); break
@@ -981,18 +968,18 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.SVC: {
         const imm = (insn >>> 5) & 0xFFFF
-        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr) + 4, EXIT_SVC, budget - left + 1, imm, (0x15 << 26) | (1 << 25) | imm)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr) + 4, CoreExit.Syscall, budget - left + 1, imm, (0x15 << 26) | (1 << 25) | imm)
       }
       case Op.BRK: {
         const imm = (insn >>> 5) & 0xFFFF
-        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_BRK, budget - left, imm, (0x3C << 26) | (1 << 25) | imm)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Breakpoint, budget - left, imm, (0x3C << 26) | (1 << 25) | imm)
       }
       case Op.HINT: case Op.BARRIER: break
       case Op.CLREX: store<u32>(coreBase(curCore) + C_EX_VALID, 0); break
       case Op.MRS: {
         const k = (insn >>> 5) & 0x7FFF
         const v = readSys(c, k, nzcvValue(c), budget - left)
-        if (!sysOk) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
+        if (!sysOk) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
         setX(c, insn & 31, v)
         break
       }
@@ -1000,7 +987,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const k = (insn >>> 5) & 0x7FFF
         const v = X(c, insn & 31)
         if (k == K_NZCV) setNzcvBits(c, <u32>(v >>> 28) & 15)
-        else if (!writeSys(c, k, v)) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
+        else if (!writeSys(c, k, v)) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
         break
       }
       case Op.SYS: {
@@ -1019,7 +1006,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
           || k == ((3 << 11) | (7 << 7) | (11 << 3) | 1) // DC CVAU
           || k == ((3 << 11) | (7 << 7) | (10 << 3) | 1) // DC CVAC
           || k == ((3 << 11) | (7 << 7) | (14 << 3) | 1)) break // DC CIVAC
-        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
+        return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
       }
 
       // ---- loads and stores ----
@@ -1189,8 +1176,8 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const size = insn >>> 30
         const va = XS(c, (insn >>> 5) & 31)
         if ((va & ((<u64>1 << size) - 1)) != 0) {
-          raiseAlignment(va, ACC_READ)
-          return leave(c, pcAt(pageVa, ip, slotPtr), EXIT_ALIGNMENT, budget - left)
+          raiseAlignment(va, Access.Read)
+          return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Alignment, budget - left)
         }
         const v = ldN(va, size)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
@@ -1208,8 +1195,8 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const is64 = (insn >>> 30) & 1
         const va = XS(c, (insn >>> 5) & 31)
         if ((va & (is64 ? 15 : 7)) != 0) {
-          raiseAlignment(va, ACC_READ)
-          return leave(c, pcAt(pageVa, ip, slotPtr), EXIT_ALIGNMENT, budget - left)
+          raiseAlignment(va, Access.Read)
+          return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Alignment, budget - left)
         }
         const lo = ld64(va)
         const hi = is64 ? ld64(va + 8) : 0
@@ -1264,8 +1251,8 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const size = insn >>> 30
         const va = XS(c, (insn >>> 5) & 31)
         if ((va & ((<u64>1 << size) - 1)) != 0) {
-          raiseAlignment(va, ACC_WRITE)
-          return leave(c, pcAt(pageVa, ip, slotPtr), EXIT_ALIGNMENT, budget - left)
+          raiseAlignment(va, Access.Write)
+          return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Alignment, budget - left)
         }
         stN(va, size, X(c, insn & 31))
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
@@ -1427,7 +1414,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         // SIMD & FP, AdvSIMD loads/stores.
         const r = execSimd(c, <Op>load<u16>(ip, 4), insn, <u32>load<u16>(ip, 6), load<u64>(ip, 8))
         if (r != 0) {
-          if (r == EXIT_UNDEFINED) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), EXIT_UNDEFINED, budget - left, 0, insn)
+          if (r == CoreExit.Undefined) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
           return leave(c, pcAt(pageVa, ip, slotPtr), r, budget - left)
         }
       }

@@ -14,8 +14,9 @@
 //   CODE_BASE            decoded-code slots (one 4 KiB guest page each)
 //   RAM_BASE             guest physical RAM (ramBytes)
 
+import { CTX_BYTES } from '../context-layout'
+
 export const CTX_BASE: u32 = 1 << 20
-export const CTX_BYTES: u32 = 1024
 export const MAX_CTX: u32 = 2048
 
 export const CORE_BASE: u32 = CTX_BASE + CTX_BYTES * MAX_CTX // 3 MiB
@@ -52,33 +53,14 @@ export const SLOT_BYTES: u32 = SLOT_ENTRIES * ENTRY_BYTES
 export const CODE_BASE: u32 = 11 << 20
 export const RAM_BASE: u32 = 48 << 20 // CODE_BASE + NSLOTS * SLOT_BYTES < 48 MiB
 
-// Register block (one per emulated thread). X31 reads as zero through the
-// XZR slot; SP_EL0 sits right after it so "31 means SP" is one select.
-export const R_X: u32 = 0 // X0..X30 at 8*i
-export const R_XZR: u32 = 248 // always zero; a write to XZR is undone at once
-export const R_SP: u32 = 256
-export const R_PC: u32 = 264
-// Flags kept as QEMU does: N is the sign of NF, Z is set when ZF == 0, C is
-// CF (0/1), V is the sign of VF. 32-bit results are stored sign-extended.
-export const R_NF: u32 = 272
-export const R_ZF: u32 = 280
-export const R_CF: u32 = 288
-export const R_VF: u32 = 296
-export const R_FPCR: u32 = 304 // u32
-export const R_FPSR: u32 = 308 // u32
-export const R_TPIDR: u32 = 312
-export const R_TPIDRRO: u32 = 320
-export const R_EL: u32 = 328 // u32: exception level the context runs at (0 for now)
-export const R_V: u32 = 512 // V0..V31, 16 bytes each, lane 0 at the lowest address
+// The register block, the exit record and the access/exit codes are shared
+// with the TypeScript side (../context-layout.ts, ../../core-abi.ts).
+export {
+  CTX_BYTES, R_X, R_XZR, R_SP, R_PC, R_NF, R_ZF, R_CF, R_VF, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO, R_EL, R_V,
+  C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME,
+} from '../context-layout'
 
-// Per-core header (at CORE_BASE + core * CORE_BYTES).
-export const C_REASON: u32 = 0 // u32
-export const C_ACCESS: u32 = 4 // u32
-export const C_RETIRED: u32 = 8 // f64
-export const C_PC: u32 = 16 // u64
-export const C_FAULT: u32 = 24 // u64
-export const C_IMM: u32 = 32 // u32
-export const C_SYNDROME: u32 = 36 // u32
+// Per-core header (at CORE_BASE + core * CORE_BYTES), after the exit record.
 export const C_EX_VALID: u32 = 40 // u32: exclusive monitor holds an address
 export const C_EX_SIZE: u32 = 44 // u32 bytes (16 for a 64-bit pair)
 export const C_EX_ADDR: u32 = 48 // u64
@@ -88,17 +70,3 @@ export const C_ASID_HI: u32 = 72 // u32: asid >> 12 the TLB was filled under
 export const C_INSTRET: u32 = 80 // f64: instructions retired on this core in total
 export const C_CNTVOFF: u32 = 88 // f64
 export const C_TLB: u32 = CORE_HDR // read TLB; write at +TLB_BYTES; exec at +2*TLB_BYTES
-
-// Exit reasons (mirror machine.ts ExitReason).
-export const EXIT_BUDGET: i32 = 0
-export const EXIT_SVC: i32 = 1
-export const EXIT_BRK: i32 = 2
-export const EXIT_UNDEFINED: i32 = 3
-export const EXIT_DATA_ABORT: i32 = 4
-export const EXIT_INSN_ABORT: i32 = 5
-export const EXIT_ALIGNMENT: i32 = 6
-
-// Access kinds (mirror machine.ts Access).
-export const ACC_READ: i32 = 1
-export const ACC_WRITE: i32 = 2
-export const ACC_EXEC: i32 = 4

@@ -17,10 +17,11 @@
 // INVARIANT: no write-TLB entry of any core points at such a page, so every
 // guest store to code goes through writeSlow, which drops the decoded entries
 // it overwrites. allocSlot enforces this when a page becomes code.
+import { Access, CoreExit, TranslateFault } from '../../core-abi'
 import {
-  ACC_EXEC, ACC_READ, ACC_WRITE, CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB,
-  ENTRY_BYTES, EXIT_ALIGNMENT, EXIT_DATA_ABORT, EXIT_INSN_ABORT, MAX_CORES, NSLOTS, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE,
-  SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES, TLB_MASK,
+  CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB, ENTRY_BYTES, MAX_CORES,
+  NSLOTS, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES,
+  TLB_MASK,
 } from './layout'
 import { Op } from './ops'
 
@@ -107,13 +108,13 @@ function raise(reason: i32, va: u64, access: i32, fsc: u32): void {
   store<u32>(cb + C_ACCESS, access)
   // ESR_ELx-shaped syndrome: EC (0x24 data abort / 0x20 instruction abort
   // from a lower EL), IL, WnR, and the fault status code.
-  const ec: u32 = access == ACC_EXEC ? 0x20 : 0x24
-  const wnr: u32 = access == ACC_WRITE ? 1 << 6 : 0
+  const ec: u32 = access == Access.Execute ? 0x20 : 0x24
+  const wnr: u32 = access == Access.Write ? 1 << 6 : 0
   store<u32>(cb + C_SYNDROME, (ec << 26) | (1 << 25) | wnr | fsc)
 }
 
 export function raiseAlignment(va: u64, access: i32): void {
-  raise(EXIT_ALIGNMENT, va, access, 0x21)
+  raise(CoreExit.Alignment, va, access, 0x21)
 }
 
 /** Looks the page up through the regime and fills the TLB of `kind`. Returns
@@ -122,15 +123,15 @@ export function fillTlb(va: u64, access: i32): i32 {
   let r: i32 = -1
   if ((va >>> 48) == 0) r = hostTranslate(curAsid, <f64>va, access)
   if (r < 0 || <u32>r >= ramBytes) {
-    const reason = access == ACC_EXEC ? EXIT_INSN_ABORT : EXIT_DATA_ABORT
+    const reason = access == Access.Execute ? CoreExit.InstructionAbort : CoreExit.DataAbort
     // Level-3 translation fault (0b000111) or permission fault (0b001111).
-    raise(reason, va, access, r == -2 ? 0x0F : 0x07)
+    raise(reason, va, access, r == TranslateFault.Permission ? 0x0F : 0x07)
     return -1
   }
   const ramOff = <u32>r & ~<u32>0xFFF
-  const tbl = access == ACC_READ ? tlbR : access == ACC_WRITE ? tlbW : tlbX
+  const tbl = access == Access.Read ? tlbR : access == Access.Write ? tlbW : tlbX
   // INVARIANT (see header): a code page gets no write-TLB entry.
-  if (access == ACC_WRITE && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
+  if (access == Access.Write && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   store<u64>(e, (va & ~<u64>0xFFF) | asidLow)
   store<u32>(e, RAM_BASE + ramOff, 8)
@@ -197,7 +198,7 @@ export function invalidateCode(ramOff: u32, n: u32): void {
 // ---- slow paths --------------------------------------------------------------
 
 function byteHost(va: u64, access: i32): u32 {
-  const tbl = access == ACC_READ ? tlbR : tlbW
+  const tbl = access == Access.Read ? tlbR : tlbW
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow)) return load<u32>(e, 8) + (<u32>va & 0xFFF)
   const r = fillTlb(va, access)
@@ -208,7 +209,7 @@ function byteHost(va: u64, access: i32): u32 {
 /** A read the TLB fast path could not serve: a miss or a page-crossing access. */
 export function readSlow(va: u64, size: u32): u64 {
   if ((<u32>va & 0xFFF) + size <= 4096) {
-    const h = byteHost(va, ACC_READ)
+    const h = byteHost(va, Access.Read)
     if (h == 0) return 0
     if (size == 8) return load<u64>(h)
     if (size == 4) return load<u32>(h)
@@ -216,10 +217,10 @@ export function readSlow(va: u64, size: u32): u64 {
     return load<u8>(h)
   }
   // Crossing a page: translate both pages before reading anything.
-  const h0 = byteHost(va, ACC_READ)
+  const h0 = byteHost(va, Access.Read)
   if (h0 == 0) return 0
   const va1 = (va + 4096) & ~<u64>0xFFF
-  const h1 = byteHost(va1, ACC_READ)
+  const h1 = byteHost(va1, Access.Read)
   if (h1 == 0) return 0
   const n0: u32 = 4096 - (<u32>va & 0xFFF)
   let v: u64 = 0
@@ -240,14 +241,14 @@ function writeHost(h: u32, size: u32, v: u64): void {
 
 export function writeSlow(va: u64, size: u32, v: u64): void {
   if ((<u32>va & 0xFFF) + size <= 4096) {
-    const h = byteHost(va, ACC_WRITE)
+    const h = byteHost(va, Access.Write)
     if (h != 0) writeHost(h, size, v)
     return
   }
-  const h0 = byteHost(va, ACC_WRITE)
+  const h0 = byteHost(va, Access.Write)
   if (h0 == 0) return
   const va1 = (va + 4096) & ~<u64>0xFFF
-  const h1 = byteHost(va1, ACC_WRITE)
+  const h1 = byteHost(va1, Access.Write)
   if (h1 == 0) return
   const n0: u32 = 4096 - (<u32>va & 0xFFF)
   for (let i: u32 = 0; i < size; i++) {
@@ -262,4 +263,3 @@ export function hostFor(va: u64, access: i32): u32 {
   return byteHost(va, access)
 }
 
-export { ACC_EXEC }

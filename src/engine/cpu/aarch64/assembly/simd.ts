@@ -1,6 +1,6 @@
 // SIMD & FP execution: AdvSIMD structure loads/stores here; arithmetic in
 // simd_ops.ts / fp.ts. Returns 0, or an exit reason (undefined / fault).
-import { EXIT_UNDEFINED, R_SP, R_V } from './layout'
+import { R_SP, R_V } from './layout'
 import { gFault } from './mmu'
 import { ldN, stN } from './mem'
 import { Op } from './ops'

@@ -3,20 +3,21 @@
 // (docs/fp-softfloat.md), which holds FPCR/FPSR while a context runs.
 // Results are built in a scratch register and then copied, so a destination
 // that is also a source reads the old value. Each group returns 0, or
-// EXIT_UNDEFINED for the unallocated corners of its row.
-import { EXIT_UNDEFINED, R_V, SCRATCH_BASE } from './layout'
+// CoreExit.Undefined for the unallocated corners of its row.
+import { CoreExit } from '../../core-abi'
+import { R_V, SCRATCH_BASE } from './layout'
 import { Op } from './ops'
 import { condHoldsExt } from './cond'
 import {
   f32Abd, f32Add, f32Compare, f32Div, f32Madd, f32Max, f32MaxNum, f32Min, f32MinNum, f32Msub, f32Mul, f32Mulx,
-  f32Nmadd, f32Nmsub, f32Nmul, f32Recpe, f32Recps, f32Recpx, f32RoundInt, f32Rsqrte, f32Rsqrts, f32Sqrt, f32Sub,
-  f32ToF16, f32ToF64, f32ToInt, f64Abd, f64Add, f64Compare, f64Div, f64Madd, f64Max, f64MaxNum, f64Min, f64MinNum,
-  f64Msub, f64Mul, f64Mulx, f64Nmadd, f64Nmsub, f64Nmul, f64Recpe, f64Recps, f64Recpx, f64RoundInt, f64Rsqrte,
-  f64Rsqrts, f64Sqrt, f64Sub, f64ToF16, f64ToF32, f64ToF32Odd, f64ToInt, f16ToF32, f16ToF64, fpGetRMode, fpRaise,
-  intToF32, intToF64, FPSR_QC, RM_NEGINF, RM_POSINF, RM_TIEAWAY, RM_TIEEVEN, RM_ZERO,
+  f32Nmadd, f32Nmsub, f32Nmul, f32Recpe, f32Recps, f32Recpx, f32RoundInt, f32Rsqrte, f32Rsqrts, f32Sqrt,
+  f32Sub, f32ToF16, f32ToF64, f32ToInt, f64Abd, f64Add, f64Compare, f64Div, f64Madd, f64Max, f64MaxNum, f64Min,
+  f64MinNum, f64Msub, f64Mul, f64Mulx, f64Nmadd, f64Nmsub, f64Nmul, f64Recpe, f64Recps, f64Recpx, f64RoundInt,
+  f64Rsqrte, f64Rsqrts, f64Sqrt, f64Sub, f64ToF16, f64ToF32, f64ToF32Odd, f64ToInt, f16ToF32, f16ToF64,
+  fpGetRMode, fpRaise, intToF32, intToF64, FPSR_QC, RM_NEGINF, RM_POSINF, RM_TIEAWAY, RM_TIEEVEN, RM_ZERO,
 } from './fp/index'
 
-const U = EXIT_UNDEFINED
+const U = CoreExit.Undefined
 /** Scratch vectors (results built here, then copied to Vd). */
 const T0: u32 = SCRATCH_BASE + 64
 const T1: u32 = T0 + 16

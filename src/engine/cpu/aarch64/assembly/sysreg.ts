@@ -3,6 +3,7 @@
 // is named S<op0>_<op1>_C<n>_C<m>_<op2> below. Registers the kernel owns
 // (EL1 state for the VM issue) will join this table with an EL check.
 import { C_CNTVOFF, C_INSTRET, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO } from './layout'
+import { CNTFRQ_HZ, ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0 } from '../context-layout'
 import { coreBase, curCore } from './mmu'
 import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
@@ -23,29 +24,14 @@ export const K_MIDR = key(3, 0, 0, 0, 0)
 export const K_MPIDR = key(3, 0, 0, 0, 5)
 export const K_REVIDR = key(3, 0, 0, 0, 6)
 
-/** Virtual counter frequency: one tick per retired instruction, i.e. the
- *  counter reads as if the core ran at 100 MIPS (DESIGN.md decision 5). */
-export const CNTFRQ: u64 = 100000000
-
-// ID register values: exactly what is implemented.
-export const MIDR: u64 = 0x000000004c0f0010 // implementer 'L' (0x4c), arch 0xf, part 0x001 rev 0
-export const CTR: u64 = 0x0000000084448004 // IminLine 16 words, DminLine 16 words, ERG/CWG 16, VIPT L1I
-export const DCZID: u64 = 4 // DC ZVA zeroes 64 bytes
-// ISAR0: nothing beyond v8.0 (CRC32 at [19:16] = 1).
-export const ISAR0: u64 = 0x0000000000010000
-export const ISAR1: u64 = 0
-// PFR0: EL0/EL1 AArch64 only (1), FP (0 = implemented), AdvSIMD (0), GIC sysregs none.
-export const PFR0: u64 = 0x0000000000000011
-// MMFR0: 48-bit PA (5), 16-bit ASIDs (2 at [7:4]), 4 KiB granule only:
-// TGran4 [31:28] = 0 (supported), TGran64 [27:24] = 0xF, TGran16 [23:20] = 0 (not supported).
-export const MMFR0: u64 = 0x000000000f000025
+// ID register values: ../context-layout.ts (shared with machine.ts).
 
 /** Reads an ID register in the S3_0_C0_Cm_op2 space; 0 for the reserved ones (as Linux reports). */
 function idReg(crm: u32, op2: u32): u64 {
-  if (crm == 4 && op2 == 0) return PFR0
-  if (crm == 6 && op2 == 0) return ISAR0
-  if (crm == 6 && op2 == 1) return ISAR1
-  if (crm == 7 && op2 == 0) return MMFR0
+  if (crm == 4 && op2 == 0) return ID_PFR0
+  if (crm == 6 && op2 == 0) return ID_ISAR0
+  if (crm == 6 && op2 == 1) return ID_ISAR1
+  if (crm == 7 && op2 == 0) return ID_MMFR0
   return 0
 }
 
@@ -63,10 +49,10 @@ export function readSys(ctx: u32, k: u32, nzcv: u64, runRetired: i32): u64 {
     const cb = coreBase(curCore)
     return <u64>(load<f64>(cb + C_INSTRET) + <f64>runRetired + load<f64>(cb + C_CNTVOFF))
   }
-  if (k == K_CNTFRQ) return CNTFRQ
-  if (k == K_CTR) return CTR
-  if (k == K_DCZID) return DCZID
-  if (k == K_MIDR) return MIDR
+  if (k == K_CNTFRQ) return CNTFRQ_HZ
+  if (k == K_CTR) return ID_CTR
+  if (k == K_DCZID) return ID_DCZID
+  if (k == K_MIDR) return ID_MIDR
   if (k == K_MPIDR) return 0x80000000 | <u64>curCore
   if (k == K_REVIDR) return 0
   // Linux emulates EL0 reads of the ID space S3_0_C0_C[0-7]_[0-7].

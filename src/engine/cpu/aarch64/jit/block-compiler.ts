@@ -8,7 +8,7 @@
 // words changed simply misses.
 import { compileRegion, JIT_PARAMS } from './codegen'
 import { scanRegion } from './region'
-import { moduleBytes, ValType } from './wasm-writer'
+import { moduleBytes, ValType } from '../../wasm/wasm-writer'
 
 export interface WasmTable {
   readonly length: number

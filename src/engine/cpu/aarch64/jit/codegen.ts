@@ -8,7 +8,7 @@
 // through one epilogue that stores state, the next PC and the count of
 // retired instructions (the return value).
 import { type Insn, type Region, ZR } from './region'
-import { FunctionWriter, type Label, ValType, W } from './wasm-writer'
+import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
 
 /** (ctx, budget left, read TLB, write TLB, asid tag bits, region PC) → retired. */
 export const JIT_PARAMS = [ValType.i32, ValType.i32, ValType.i32, ValType.i32, ValType.i64, ValType.i64]

@@ -1,7 +1,9 @@
 // Test harness: loads a static AArch64 ELF into a fresh machine with a simple
 // page table (one task, asid 1), runs it, and services only write(1/2),
 // exit and exit_group. Pure TypeScript so that the benchmark can use it too.
-import { Access, Aarch64Machine, type CpuContext, ExitReason, type JitStats } from '../machine'
+import { Aarch64Core, type JitStats } from '../aarch64-core'
+import type { Aarch64Context } from '../context'
+import { Access, CoreExit } from '../../core-abi'
 
 export interface HarnessOptions {
   ramBytes?: number
@@ -12,7 +14,7 @@ export interface HarnessOptions {
   /** Instructions per run() call. */
   quantum?: number
   argv?: string[]
-  /** The block compiler (MachineOptions.jit); on by default. */
+  /** The block compiler (Aarch64CoreOptions.jit); on by default. */
   jit?: boolean | number
 }
 
@@ -24,7 +26,7 @@ export interface HarnessResult {
   /** Why the program did not exit normally. */
   error?: string
   /** Exit reason and PC when `error` comes from the core. */
-  exitReason?: ExitReason
+  exitReason?: CoreExit
   exitPc?: number
   jit?: JitStats
 }
@@ -34,8 +36,8 @@ const STACK_BYTES = 1 << 20
 const PF_X = 1, PF_W = 2, PF_R = 4
 
 export class Task {
-  readonly machine: Aarch64Machine
-  readonly ctx: CpuContext
+  readonly machine: Aarch64Core
+  readonly ctx: Aarch64Context
   /** vpn → (ramPage << 3) | perms (Access bits). */
   readonly pages = new Map<number, number>()
   private nextRamPage = 0
@@ -47,7 +49,7 @@ export class Task {
   private phnum = 0
 
   constructor(ramBytes: number, jit?: boolean | number) {
-    this.machine = Aarch64Machine.create({
+    this.machine = Aarch64Core.create({
       ramBytes, cores: 1, jit,
       translate: (_asid, va, access) => {
         const e = this.pages.get(Math.floor(va / 4096))
@@ -160,8 +162,8 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
     if (res.instructions >= max) { res.error = 'instruction limit reached'; break }
     const reason = m.run(0, ctx, 1, Math.min(quantum, max - res.instructions))
     res.instructions += m.exit.retired(0)
-    if (reason === ExitReason.Budget) continue
-    if (reason === ExitReason.Svc) {
+    if (reason === CoreExit.Budget) continue
+    if (reason === CoreExit.Syscall) {
       const nr = ctx.xNum(8)
       if (nr === 64) { // write
         const fd = ctx.xNum(0), len = ctx.xNum(2)
@@ -196,8 +198,8 @@ export function runElf(elf: Uint8Array, opts: HarnessOptions = {}): HarnessResul
     res.exitReason = reason
     res.exitPc = m.exit.pc(0)
     const pc = m.exit.pc(0).toString(16)
-    if (reason === ExitReason.Undefined) res.error = `undefined instruction 0x${(m.exit.syndrome(0) >>> 0).toString(16).padStart(8, '0')} at pc 0x${pc}`
-    else if (reason === ExitReason.Brk) res.error = `brk #${m.exit.svcImm(0)} at pc 0x${pc}`
+    if (reason === CoreExit.Undefined) res.error = `undefined instruction 0x${(m.exit.syndrome(0) >>> 0).toString(16).padStart(8, '0')} at pc 0x${pc}`
+    else if (reason === CoreExit.Breakpoint) res.error = `brk #${m.exit.imm(0)} at pc 0x${pc}`
     else res.error = `exit ${reason} at pc 0x${pc}: address 0x${m.exit.faultAddress(0).toString(16)} access ${m.exit.access(0)}`
     break
   }

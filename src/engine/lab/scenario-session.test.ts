@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { ScenarioBoard } from './scenario-board'
-import type { BoardSink, VmDescriptor } from './board'
+import { ScenarioSession } from './scenario-session'
+import type { SessionSink, VmDescriptor } from './session'
+import { endTask } from '../kernel/lifecycle'
 
 const dec = new TextDecoder()
 
 function boot(source: string, name = 'test.lua') {
   const out = new Map<string, string>()
   let vms: readonly VmDescriptor[] = []
-  const sink: BoardSink = {
+  const sink: SessionSink = {
     consoleOutput: (vm, data) => out.set(vm, (out.get(vm) ?? '') + dec.decode(data)),
     vmsChanged: (v) => (vms = v),
   }
   let wall = 0
-  const board = new ScenarioBoard({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32 }, sink, () => (wall += 0.01))
+  const board = new ScenarioSession({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32 }, sink, () => (wall += 0.01))
   const runUntilIdle = () => {
     for (let i = 0; i < 10_000; i++) if (board.run(50) === Infinity) return
   }
@@ -41,7 +42,7 @@ describe('scenario board', () => {
     const b = boot(readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8'), 'hello.lua')
     b.runUntilIdle()
     expect(b.vms().find((v) => v.name === 'client')?.state).toBe('exited')
-    const settle = async (answer: ReturnType<ScenarioBoard['control']>) => {
+    const settle = async (answer: ReturnType<ScenarioSession['control']>) => {
       let result: unknown
       void Promise.resolve(answer).then((r) => (result = r))
       for (let i = 0; i < 1000 && result === undefined; i++) {
@@ -60,7 +61,7 @@ describe('scenario board', () => {
     const pending = b.board.control('client', 'restart')
     const ned = b.board.inspect().tasks.find((t) => t.name === 'ned')!
     const kernel = b.board.booted.kernel
-    for (const o of kernel.objects) if (o.id === ned.id) kernel.endTask(o as Parameters<typeof kernel.endTask>[0], 'killed by the test')
+    for (const o of kernel.objects) if (o.id === ned.id && o.kind === 'task') endTask(kernel, o, 'killed by the test')
     expect(await settle(pending)).toEqual({ ok: false, error: 'ned ended (killed by the test): restart the board' })
     expect(b.board.control('client', 'start')).toEqual({ ok: false, error: 'ned is not running: restart the board to run the scenario again' })
   })

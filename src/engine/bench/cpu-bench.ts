@@ -3,8 +3,8 @@
 // core through the test harness and times each part between the "@part"
 // markers the program writes. The caller supplies the ELF bytes (the engine
 // does no file I/O).
-import { runElf } from './testing/harness'
-import type { JitStats } from './machine'
+import { runElf } from '../cpu/aarch64/testing/harness'
+import type { JitStats } from '../cpu/aarch64/aarch64-core'
 
 declare const performance: { now(): number }
 
@@ -19,7 +19,7 @@ export interface CpuBenchResult {
   jit?: JitStats
 }
 
-/** `jit`: MachineOptions.jit (false measures the interpreter alone). */
+/** `jit`: Aarch64CoreOptions.jit (false measures the interpreter alone). */
 export function runCpuBench(elf: Uint8Array, jit: boolean | number = true): CpuBenchResult {
   const parts: CpuBenchResult['parts'] = []
   const results: string[] = []

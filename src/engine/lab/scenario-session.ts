@@ -1,8 +1,9 @@
 /**
- * A board that boots the L4Re base system and runs a scenario:
- * kernel → sigma0 → moe → cons → ned SCENARIO. Every console a program gets
- * from cons is a lab terminal (a kernel Vcon), which the host shows as one
- * VM console; "l4re" is the system log the base programs write to.
+ * A session that runs a scenario on an arm-ve board: the base system
+ * (bootstrap.ts: kernel → sigma0 → moe → cons) and ned SCENARIO. Every
+ * console a program gets from cons is a lab terminal (a kernel Vcon), which
+ * the host shows as one VM console; "l4re" is the system log the base
+ * programs write to.
  *
  * VMs are the programs ned started with a log tag. Stopping one ends its
  * task; starting it again (or restarting it) is ned's work: the board writes
@@ -13,25 +14,24 @@
  * wall clock, in which case it asks the host to come back then; when guests
  * are busy, virtual time advances as fast as they run.
  */
-import { BaseCap, CapRight } from '../kernel/abi'
-import { bootKernel, createInitialTask, type BootedKernel } from '../kernel/boot'
-import { PhysicalMemory } from '../kernel/physical-memory'
+import { CapRight } from '../kernel/abi'
+import type { BootedKernel } from '../kernel/boot'
+import { endTask } from '../kernel/lifecycle'
 import { Vcon } from '../kernel/objects/vcon'
 import type { Task } from '../kernel/objects/task'
-import type { KObject } from '../kernel/kobject'
 import { inspectKernel, mappingTree, memoryMap, type KernelView, type MappingView, type MemoryMap } from '../kernel/introspect'
-import { Scrollback } from '../devices/scrollback'
-import { makeEnv, type Firmware, type NativeProgram } from '../apps/runtime/program'
-import { sigma0Program } from '../apps/sigma0/sigma0'
-import { moeProgram, MOE_ROM, MOE_ROOT_ALLOC } from '../apps/moe/moe'
-import { consProgram, CONS_LOG_FACTORY } from '../apps/cons/cons'
+import { Scrollback } from './scrollback'
+import type { NativeProgram } from '../l4/runtime/program'
 import { nedProgram } from '../apps/ned/ned'
 import { helloClient, helloServer } from '../apps/demo/hello'
 import { lxProgram } from '../apps/lx/program'
-import { Aarch64ExecCore } from '../cpu/aarch64/exec-core'
-import type { Board, BoardResult, BoardSink, VmAction, VmDescriptor, VmFigures } from './board'
+import { ARM_VE } from '../boards/arm-ve'
+import { buildBoard } from '../boards/builder'
+import { bootstrap } from './bootstrap'
+import { toCrLf } from './console-text'
+import type { Session, SessionResult, SessionSink, VmAction, VmDescriptor, VmFigures } from './session'
 
-export interface ScenarioBoardSpec {
+export interface ScenarioSessionSpec {
   kind: 'scenario'
   /** The scenario: its rom name (e.g. "hello.lua") and Lua source. */
   scenario: { name: string; source: string }
@@ -47,11 +47,10 @@ const SYSTEM_LOG = 'l4re'
 const STOPPED = 'stopped from the lab'
 /** How long ned may take to answer a control line (wall time; ned answers within one slice). */
 const CONTROL_TIMEOUT_MS = 10_000
-const RAM_BASE = 0x4000_0000
 
-/** The native programs every scenario board carries in its rom. */
-export function basePrograms(): NativeProgram[] {
-  return [helloServer, helloClient, lxProgram(null)]
+/** The native programs every scenario session's boot image carries besides the base system. */
+export function scenarioPrograms(): NativeProgram[] {
+  return [nedProgram(), helloServer, helloClient, lxProgram(null)]
 }
 
 interface VmRecord {
@@ -63,9 +62,10 @@ interface VmRecord {
   startedAt: number
 }
 
-export class ScenarioBoard implements Board {
+export class ScenarioSession implements Session {
   readonly kind = 'scenario'
-  readonly booted: BootedKernel
+  /** The kernel and its singletons (set as soon as the kernel is up, before any program runs). */
+  booted!: BootedKernel
   private readonly vmsByName = new Map<string, VmRecord>()
   private readonly enc = new TextEncoder()
   private readonly startWall: number
@@ -73,67 +73,42 @@ export class ScenarioBoard implements Board {
   /** ned's control console (not a lab terminal) and the lines waiting for its answer. */
   private nedControl!: Vcon
   private controlReply = ''
-  private readonly waiting: { vm: string; since: number; done: (r: BoardResult) => void }[] = []
+  private readonly waiting: { vm: string; since: number; done: (r: SessionResult) => void }[] = []
 
   constructor(
-    private readonly spec: ScenarioBoardSpec,
-    private readonly sink: BoardSink,
+    private readonly spec: ScenarioSessionSpec,
+    private readonly sink: SessionSink,
     private readonly now: () => number,
   ) {
-    if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario board: no scenario given')
-    const ramBytes = (spec.ramMiB ?? 320) * 1024 * 1024
-    // Guests run on an AArch64 core whose linear memory holds board RAM.
+    if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario session: no scenario given')
+    // Guests run on the board's AArch64 core, whose translations the kernel answers.
     let kernel: BootedKernel['kernel'] | null = null
-    const core = Aarch64ExecCore.create(ramBytes, spec.cpus ?? 1, (asid, va, access) => kernel!.translate(asid, va, access))
-    const ram = new PhysicalMemory(core.ram, RAM_BASE, (off, n) => core.invalidateCode(off, n))
-    this.booted = bootKernel({ cpus: spec.cpus ?? 1, ram, core, kernelMemory: 64 << 20 })
-    kernel = this.booted.kernel
+    const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? 320) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    if (!built.ok) throw new Error(built.error)
+    const modules = new Map<string, Uint8Array>(Object.entries(spec.modules ?? {}))
+    modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
+    const system = bootstrap({
+      board: built.board,
+      programs: scenarioPrograms(),
+      modules,
+      cons: true,
+      prepare: (b) => {
+        this.booted = b
+        const k = b.kernel
+        // The observers go in before anything runs, so the first line of every console is seen.
+        k.vcons.observer = { output: (v, bytes) => this.output(v, bytes), changed: () => this.syncVms() }
+        k.hooks.taskEnded = (task, reason) => this.taskEnded(task, reason)
+        const log = k.register(new Vcon(k, SYSTEM_LOG, 'w'), null, 0)!
+        k.vcons.created(log)
+        // ned's control console (not a lab terminal): the session starts VMs again through it.
+        this.nedControl = k.register(new Vcon(k, 'ned-control', 'w'), null, 0)!
+        return { log, rootCaps: [{ name: 'ctl', object: this.nedControl, rights: CapRight.RWS }] }
+      },
+      root: { name: 'ned', args: ['ned', `rom/${spec.scenario.name}`], prio: 200, caps: ['rom', 'mem', 'log_fab'] },
+    })
+    kernel = system.booted.kernel
     this.paced = spec.paced ?? true
     this.startWall = now()
-    const k = this.booted.kernel
-    k.hooks.vconOutput = (v, bytes) => this.output(v, bytes)
-    k.hooks.vconsChanged = () => this.syncVms()
-    k.hooks.taskEnded = (task, reason) => this.taskEnded(task, reason)
-    this.boot()
-  }
-
-  private boot(): void {
-    const booted = this.booted
-    const k = booted.kernel
-    const log = k.register(new Vcon(k, SYSTEM_LOG, 'w'), null, 0)!
-    k.vconCreated(log)
-    this.nedControl = k.register(new Vcon(k, 'ned-control', 'w'), null, 0)!
-
-    const programs = new Map<string, NativeProgram>()
-    for (const p of [sigma0Program({ base: RAM_BASE, frames: k.ram.frames }), moeProgram(), consProgram(), nedProgram(), ...basePrograms()]) programs.set(p.name, p)
-    const modules = new Map<string, Uint8Array>(Object.entries(this.spec.modules ?? {}))
-    modules.set(this.spec.scenario.name, this.enc.encode(this.spec.scenario.source))
-    const firmware: Firmware = { programs, modules }
-
-    const start = (program: NativeProgram, args: string[], prio: number, caps: Record<string, number>, extra: [number, KObject, number][] = [], firstFree = BaseCap.FirstFree) =>
-      createInitialTask(booted, program.name, (sys) => program.main(makeEnv(sys, args, caps, firstFree, firmware)), { prio, log, extra })
-
-    const sigma0 = start(programs.get('sigma0')!, ['sigma0'], 255, {})
-    sigma0.task.space.identity = { firstVpn: RAM_BASE / 4096, frames: k.ram.frames }
-    const moe = start(programs.get('moe')!, ['moe'], 250, {}, [[BaseCap.Pager, sigma0.thread, CapRight.RWS]])
-    const rootAlloc = k.newGate(null, moe.thread, MOE_ROOT_ALLOC)!
-    const rom = k.newGate(null, moe.thread, MOE_ROM)!
-    const cons = start(programs.get('cons')!, ['cons'], 240, {})
-    const logFactory = k.newGate(null, cons.thread, CONS_LOG_FACTORY)!
-    const first = BaseCap.FirstFree
-    start(
-      programs.get('ned')!,
-      ['ned', `rom/${this.spec.scenario.name}`],
-      200,
-      { rom: first, mem: first + 1, log_fab: first + 2, ctl: first + 3 },
-      [
-        [first, rom, CapRight.R | CapRight.S],
-        [first + 1, rootAlloc, CapRight.RWS],
-        [first + 2, logFactory, CapRight.RWS],
-        [first + 3, this.nedControl, CapRight.RWS],
-      ],
-      first + 4,
-    )
   }
 
   vms(): readonly VmDescriptor[] {
@@ -181,34 +156,34 @@ export class ScenarioBoard implements Board {
     return 0
   }
 
-  input(vm: string, data: Uint8Array): BoardResult {
+  input(vm: string, data: Uint8Array): SessionResult {
     const v = this.vmsByName.get(vm)
     if (!v) return { ok: false, error: `no VM named ${vm}` }
     v.vcon.pushInput(data)
     return { ok: true }
   }
 
-  resize(vm: string, cols: number, rows: number): BoardResult {
+  resize(vm: string, cols: number, rows: number): SessionResult {
     const v = this.vmsByName.get(vm)
     if (!v) return { ok: false, error: `no VM named ${vm}` }
     v.vcon.resize(cols, rows)
     return { ok: true }
   }
 
-  control(vm: string, action: VmAction): BoardResult | Promise<BoardResult> {
+  control(vm: string, action: VmAction): SessionResult | Promise<SessionResult> {
     const v = this.vmsByName.get(vm)
     if (!v) return { ok: false, error: `no VM named ${vm}` }
     if (vm === SYSTEM_LOG) return { ok: false, error: 'the system log is not a VM' }
     const task = this.taskNamed(vm)
     if (action === 'stop') {
       if (!task) return { ok: false, error: `${vm} is not running` }
-      this.booted.kernel.endTask(task, STOPPED)
+      endTask(this.booted.kernel, task, STOPPED)
       return { ok: true }
     }
     if (action === 'start' && task) return { ok: false, error: `${vm} is running` }
     if (!this.taskNamed('ned')) return { ok: false, error: 'ned is not running: restart the board to run the scenario again' }
     if (this.waiting.some((w) => w.vm === vm)) return { ok: false, error: `${vm} is being started` }
-    if (task) this.booted.kernel.endTask(task, STOPPED)
+    if (task) endTask(this.booted.kernel, task, STOPPED)
     v.state = 'starting'
     v.detail = undefined
     this.sink.vmsChanged(this.vms())
@@ -230,7 +205,7 @@ export class ScenarioBoard implements Board {
     }
   }
 
-  private answer(vm: string, r: BoardResult): void {
+  private answer(vm: string, r: SessionResult): void {
     const i = this.waiting.findIndex((w) => w.vm === vm)
     if (i < 0) return
     const [w] = this.waiting.splice(i, 1)
@@ -287,7 +262,7 @@ export class ScenarioBoard implements Board {
   }
 
   private taskNamed(name: string): Task | undefined {
-    for (const o of this.booted.kernel.objects) if ((o.kind === 'task' || o.kind === 'vm') && o.name === name && !o.dead) return o as Task
+    for (const o of this.booted.kernel.objects) if ((o.kind === 'task' || o.kind === 'vm') && o.name === name && !o.dead) return o
     return undefined
   }
 
@@ -302,7 +277,7 @@ export class ScenarioBoard implements Board {
 
   private syncVms(): void {
     const k = this.booted.kernel
-    for (const v of k.vcons) {
+    for (const v of k.vcons.values()) {
       const rec = this.vmsByName.get(v.name)
       if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), state: 'running', startedAt: k.now })
       else if (v.id > rec.vcon.id) {
@@ -323,18 +298,4 @@ export class ScenarioBoard implements Board {
     rec.detail = reason
     this.sink.vmsChanged(this.vms())
   }
-}
-
-/** LF → CR LF, leaving existing CR LF alone. */
-function toCrLf(b: Uint8Array): Uint8Array {
-  let n = 0
-  for (let i = 0; i < b.length; i++) if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) n++
-  if (n === 0) return b
-  const out = new Uint8Array(b.length + n)
-  let o = 0
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out[o++] = 0x0d
-    out[o++] = b[i]
-  }
-  return out
 }

@@ -4,9 +4,7 @@
  * body; it gets the environment the loader built for it (L4Re's l4re_env:
  * its capabilities, arguments, and the named capabilities of `caps = {…}`).
  */
-import { BaseCap } from '../../kernel/abi'
-import type { Sys } from '../../kernel/native'
-import type { ThreadBody } from '../../kernel/objects/thread'
+import { BaseCap, type Sys, type ThreadBody } from '../../kernel/uapi'
 import { CapAlloc } from './cap-alloc'
 
 export interface ProgramEnv {

@@ -1,12 +1,15 @@
 /**
- * A board whose VMs are console loopback devices: the engine's plumbing test
- * board (no kernel, no CPU). Time is wall time here; there is nothing to run.
+ * A session whose VMs are console loopback devices on the "loopback" board
+ * (no kernel, no CPU): the engine's plumbing test. Time is wall time here;
+ * there is nothing to run.
  */
 import { LoopbackConsole } from '../devices/loopback-console'
-import { Scrollback } from '../devices/scrollback'
-import type { Board, BoardResult, BoardSink, VmAction, VmDescriptor, VmFigures } from './board'
+import { loopbackBoard } from '../boards/loopback'
+import { buildBoard } from '../boards/builder'
+import { Scrollback } from './scrollback'
+import type { Session, SessionResult, SessionSink, VmAction, VmDescriptor, VmFigures } from './session'
 
-export interface LoopbackBoardSpec {
+export interface LoopbackSessionSpec {
   kind: 'loopback'
   vms: { name: string; color?: string }[]
 }
@@ -18,26 +21,34 @@ interface LoopbackVm {
   startedAt: number
 }
 
-export class LoopbackBoard implements Board {
+const enc = new TextEncoder()
+
+export class LoopbackSession implements Session {
   readonly kind = 'loopback'
   private readonly list: LoopbackVm[] = []
 
   constructor(
-    spec: LoopbackBoardSpec,
-    private readonly sink: BoardSink,
+    spec: LoopbackSessionSpec,
+    private readonly sink: SessionSink,
     private readonly now: () => number,
   ) {
-    if (!Array.isArray(spec.vms) || spec.vms.length === 0) throw new Error('loopback board: at least one VM is required')
+    if (!Array.isArray(spec.vms) || spec.vms.length === 0) throw new Error('loopback session: at least one VM is required')
     const seen = new Set<string>()
     for (const v of spec.vms) {
-      if (typeof v.name !== 'string' || !/^[A-Za-z0-9_.-]{1,32}$/.test(v.name)) throw new Error(`loopback board: bad VM name ${JSON.stringify(v.name)}`)
-      if (seen.has(v.name)) throw new Error(`loopback board: VM name ${v.name} given twice`)
+      if (typeof v.name !== 'string' || !/^[A-Za-z0-9_.-]{1,32}$/.test(v.name)) throw new Error(`loopback session: bad VM name ${JSON.stringify(v.name)}`)
+      if (seen.has(v.name)) throw new Error(`loopback session: VM name ${v.name} given twice`)
       seen.add(v.name)
+    }
+    const built = buildBoard(loopbackBoard(spec.vms.map((v) => v.name)))
+    if (!built.ok) throw new Error(built.error)
+    for (const v of spec.vms) {
+      const device = built.board.devices.get(v.name)
+      if (!(device instanceof LoopbackConsole)) throw new Error(`loopback session: the board has no console ${v.name}`)
       const history = new Scrollback()
-      const device = new LoopbackConsole(v.name, (data) => {
+      device.out = (data) => {
         history.append(data)
         this.sink.consoleOutput(v.name, data)
-      })
+      }
       this.list.push({ desc: { name: v.name, color: v.color ?? 'w', state: 'stopped' }, device, history, startedAt: 0 })
     }
     for (const vm of this.list) this.startVm(vm)
@@ -52,7 +63,7 @@ export class LoopbackBoard implements Board {
     return Infinity
   }
 
-  input(name: string, data: Uint8Array): BoardResult {
+  input(name: string, data: Uint8Array): SessionResult {
     const vm = this.find(name)
     if (!vm) return { ok: false, error: `no VM named ${name}` }
     if (vm.desc.state !== 'running') return { ok: false, error: `${name} is ${vm.desc.state}` }
@@ -60,20 +71,20 @@ export class LoopbackBoard implements Board {
     return { ok: true }
   }
 
-  resize(name: string, cols: number, rows: number): BoardResult {
+  resize(name: string, cols: number, rows: number): SessionResult {
     const vm = this.find(name)
     if (!vm) return { ok: false, error: `no VM named ${name}` }
     vm.device.resize(cols, rows)
     return { ok: true }
   }
 
-  control(name: string, action: VmAction): BoardResult {
+  control(name: string, action: VmAction): SessionResult {
     const vm = this.find(name)
     if (!vm) return { ok: false, error: `no VM named ${name}` }
     if (action === 'stop' || action === 'restart') {
       vm.desc.state = 'stopped'
-      vm.history.append(new TextEncoder().encode('\r\n[stopped]\r\n'))
-      this.sink.consoleOutput(name, new TextEncoder().encode('\r\n[stopped]\r\n'))
+      vm.history.append(enc.encode('\r\n[stopped]\r\n'))
+      this.sink.consoleOutput(name, enc.encode('\r\n[stopped]\r\n'))
     }
     if (action === 'start' || action === 'restart') {
       if (action === 'start' && vm.desc.state === 'running') return { ok: false, error: `${name} is already running` }

@@ -1,8 +1,12 @@
 /**
- * The engine's face towards its host: one Board per engine worker. The host
- * (src/host) drives it with `run`, feeds it console input and forwards what
- * it reports. Nothing here knows about workers, Electron or the DOM.
+ * The engine's face towards its host: one Session per engine worker — the
+ * software a board runs (a scenario on the base system, a program under lx,
+ * or loopback consoles), which the lab shows as one board with its VMs. The
+ * host (src/host) drives it with `run`, feeds it console input and forwards
+ * what it reports. Nothing here knows about workers, Electron or the DOM.
  */
+import type { KernelView, MappingView, MemoryMap } from '../kernel/introspect'
+
 
 export type VmRunState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
 
@@ -26,18 +30,18 @@ export interface VmFigures {
   memoryBytes: number | null
 }
 
-/** What a board tells its host. */
-export interface BoardSink {
+/** What a session tells its host. */
+export interface SessionSink {
   consoleOutput(vm: string, data: Uint8Array): void
   vmsChanged(vms: readonly VmDescriptor[]): void
 }
 
 export type VmAction = 'start' | 'stop' | 'restart'
 
-/** An error a board returns to the UI instead of throwing. */
-export type BoardResult = { ok: true } | { ok: false; error: string }
+/** An error a session returns to the UI instead of throwing. */
+export type SessionResult = { ok: true } | { ok: false; error: string }
 
-export interface Board {
+export interface Session {
   readonly kind: string
   vms(): readonly VmDescriptor[]
   /**
@@ -46,16 +50,16 @@ export interface Board {
    * Infinity when it waits for input only.
    */
   run(sliceMs: number): number
-  input(vm: string, data: Uint8Array): BoardResult
-  resize(vm: string, cols: number, rows: number): BoardResult
-  /** Starts, stops or restarts one VM; a board may answer later (a promise) when a guest must act first. */
-  control(vm: string, action: VmAction): BoardResult | Promise<BoardResult>
+  input(vm: string, data: Uint8Array): SessionResult
+  resize(vm: string, cols: number, rows: number): SessionResult
+  /** Starts, stops or restarts one VM; a session may answer later (a promise) when a guest must act first. */
+  control(vm: string, action: VmAction): SessionResult | Promise<SessionResult>
   history(vm: string): Uint8Array
   figures(): VmFigures[]
-  /** What the kernel's Debugger shows (boards with a kernel). */
-  inspect?(): unknown
+  /** What the kernel's Debugger shows (sessions with a kernel). */
+  inspect?(): KernelView
   /** A task's memory map as the Debugger shows it; null when there is no such task. */
-  memoryMap?(task: number): unknown
+  memoryMap?(task: number): MemoryMap | null
   /** The mapping tree of the page at `address` in `task`; null when nothing is mapped there. */
-  mappingTree?(task: number, address: number): unknown
+  mappingTree?(task: number, address: number): MappingView | null
 }

@@ -2,7 +2,7 @@
  * Capability slot allocation within a task (L4Re's cap allocator): a
  * counter from the first free slot, and a free list of returned slots.
  */
-import { BaseCap } from '../../kernel/abi'
+import { BaseCap } from '../../kernel/uapi'
 
 export class CapAlloc {
   private next: number

@@ -2,7 +2,8 @@
 // at the faulting instruction, TLB maintenance, decoded-code invalidation on
 // guest and host writes, the exclusive monitor across cores, budgets.
 import { describe, expect, test } from 'vitest'
-import { Access, Aarch64Machine, ExitReason } from './machine'
+import { Aarch64Core } from './aarch64-core'
+import { Access, CoreExit } from '../core-abi'
 
 // A few A64 encodings.
 const MOVZ = (rd: number, imm: number) => (0xd2800000 | (imm << 5) | rd) >>> 0
@@ -20,7 +21,7 @@ const B = (words: number) => (0x14000000 | (words & 0x3ffffff)) >>> 0
 function setup(cores = 1) {
   const table = new Map<number, { page: number; perms: number }>()
   let calls = 0
-  const m = Aarch64Machine.create({
+  const m = Aarch64Core.create({
     ramBytes: 1 << 20, cores,
     translate: (_asid, va, access) => {
       calls++
@@ -34,21 +35,21 @@ function setup(cores = 1) {
   return { m, table, dv, code, calls: () => calls }
 }
 
-describe('Aarch64Machine', () => {
+describe('Aarch64Core', () => {
   test('svc exits past the instruction with its immediate; brk stays on it', () => {
     const { m, table, code } = setup()
     table.set(1, { page: 0, perms: Access.Read | Access.Execute })
     code(0, [MOVZ(0, 7), SVC(0x42), BRK(3)])
     const ctx = m.allocContext()
     ctx.setPc(0x1000n)
-    expect(m.run(0, ctx, 1, 100)).toBe(ExitReason.Svc)
-    expect(m.exit.svcImm(0)).toBe(0x42)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
+    expect(m.exit.imm(0)).toBe(0x42)
     expect(m.exit.retired(0)).toBe(2)
     expect(ctx.pc).toBe(0x1008n)
     expect(ctx.x(0)).toBe(7n)
-    expect(m.run(0, ctx, 1, 100)).toBe(ExitReason.Brk)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Breakpoint)
     expect(ctx.pc).toBe(0x1008n)
-    expect(m.exit.svcImm(0)).toBe(3)
+    expect(m.exit.imm(0)).toBe(3)
   })
 
   test('budget: exactly `budget` instructions retire', () => {
@@ -57,7 +58,7 @@ describe('Aarch64Machine', () => {
     code(0, [ADDI(0, 0, 1), ADDI(0, 0, 1), B(-2)])
     const ctx = m.allocContext()
     ctx.setPc(0x1000n)
-    expect(m.run(0, ctx, 1, 1000)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 1000)).toBe(CoreExit.Budget)
     expect(m.exit.retired(0)).toBe(1000)
     expect(ctx.x(0)).toBe(667n)
   })
@@ -69,13 +70,13 @@ describe('Aarch64Machine', () => {
     ctx.setPc(0x1000n)
     const movz = (0xd2800000 | (1 << 21) | (5 << 5) | 1) >>> 0 // movz x1, #5, lsl #16
     code(0, [movz, ADDI(1, 1, 8), LDR(2, 1), SVC(0)])
-    expect(m.run(0, ctx, 1, 100)).toBe(ExitReason.DataAbort)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.DataAbort)
     expect(m.exit.faultAddress(0)).toBe(0x50008)
     expect(m.exit.access(0)).toBe(Access.Read)
     expect(ctx.pc).toBe(0x1008n)
     table.set(0x50, { page: 2, perms: Access.Read })
     dv.setBigUint64(2 * 4096 + 8, 0x1122334455667788n, true)
-    expect(m.run(0, ctx, 1, 100)).toBe(ExitReason.Svc)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
     expect(ctx.x(2)).toBe(0x1122334455667788n)
   })
 
@@ -87,18 +88,18 @@ describe('Aarch64Machine', () => {
     const ctx = m.allocContext()
     ctx.setPc(0x1000n)
     ctx.setX(1, 0x2010n)
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.DataAbort)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.DataAbort)
     expect(m.exit.access(0)).toBe(Access.Write)
     expect(m.exit.syndrome(0) & 0x3f).toBe(0x0f) // permission fault, level 3
     ctx.setPc(0x7000n)
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.InstructionAbort)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.InstructionAbort)
     expect(m.exit.faultAddress(0)).toBe(0x7000)
     code(0, [0x00000000])
     ctx.setPc(0x1000n)
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.Undefined)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Undefined)
     expect(m.exit.syndrome(0)).toBe(0)
     ctx.setPc(0x1002n)
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.Alignment)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Alignment)
   })
 
   test('guest stores into decoded code and host writes both take effect', () => {
@@ -110,16 +111,16 @@ describe('Aarch64Machine', () => {
     ctx.setPc(0x1000n)
     ctx.setX(1, 0x1008n)
     ctx.setX(2, BigInt(ADDI(0, 0, 100)))
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.Svc)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Syscall)
     expect(ctx.x(0)).toBe(100n)
     // run again: the decoded slot 2 is now the new word
     ctx.setPc(0x1000n); ctx.setX(0, 0n); ctx.setX(2, BigInt(ADDI(0, 0, 5)))
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.Svc)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Syscall)
     expect(ctx.x(0)).toBe(5n)
     // host write + invalidateCode
     code(0, [ADDI(0, 0, 0), ADDI(0, 0, 9), ADDI(0, 0, 9), SVC(1)])
     ctx.setPc(0x1000n); ctx.setX(0, 0n)
-    expect(m.run(0, ctx, 1, 10)).toBe(ExitReason.Svc)
+    expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Syscall)
     expect(ctx.x(0)).toBe(18n)
   })
 
@@ -139,7 +140,7 @@ describe('Aarch64Machine', () => {
     expect(ctx.x(0)).toBe(10n) // (0 + 5) * 2
     // a budget that ends between the two halves
     ctx.setX(0, 0n); ctx.setPc(0x1000n)
-    expect(m.run(0, ctx, 1, 1)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 1)).toBe(CoreExit.Budget)
     expect(ctx.x(0)).toBe(5n)
     expect(ctx.pc).toBe(0x1004n)
   })
@@ -152,11 +153,11 @@ describe('Aarch64Machine', () => {
     code(0, [SUBSI(0, 0, 1), BNE(-1), SVC(0)])
     const ctx = m.allocContext()
     ctx.setX(0, 10n); ctx.setPc(0x1000n)
-    expect(m.run(0, ctx, 1, 7)).toBe(ExitReason.Budget) // 3 loops + the compare of the 4th
+    expect(m.run(0, ctx, 1, 7)).toBe(CoreExit.Budget) // 3 loops + the compare of the 4th
     expect(m.exit.retired(0)).toBe(7)
     expect(ctx.x(0)).toBe(6n)
     expect(ctx.pc).toBe(0x1004n)
-    expect(m.run(0, ctx, 1, 1000)).toBe(ExitReason.Svc)
+    expect(m.run(0, ctx, 1, 1000)).toBe(CoreExit.Syscall)
     expect(m.exit.retired(0)).toBe(1 + 12 + 1)
     expect(ctx.x(0)).toBe(0n)
     expect(ctx.nzcv).toBe(0x60000000) // Z and C
@@ -206,18 +207,18 @@ describe('Aarch64Machine', () => {
     code(0, [LDXR(0, 1), SVC(0), STXR(3, 0, 1), SVC(1)])
     const a = m.allocContext(), b = m.allocContext()
     for (const c of [a, b]) { c.setPc(0x1000n); c.setX(1, 0x2000n) }
-    expect(m.run(0, a, 1, 10)).toBe(ExitReason.Svc)
+    expect(m.run(0, a, 1, 10)).toBe(CoreExit.Syscall)
     m.clearExclusive(0)
-    expect(m.run(0, a, 1, 10)).toBe(ExitReason.Svc)
+    expect(m.run(0, a, 1, 10)).toBe(CoreExit.Syscall)
     expect(a.x(3)).toBe(1n) // failed: monitor cleared (context switch)
     a.setPc(0x1000n)
-    expect(m.run(0, a, 1, 10)).toBe(ExitReason.Svc) // core 0 holds the monitor
-    expect(m.run(1, b, 1, 10)).toBe(ExitReason.Svc) // core 1 takes its own
+    expect(m.run(0, a, 1, 10)).toBe(CoreExit.Syscall) // core 0 holds the monitor
+    expect(m.run(1, b, 1, 10)).toBe(CoreExit.Syscall) // core 1 takes its own
     b.setX(0, 99n)
-    expect(m.run(1, b, 1, 10)).toBe(ExitReason.Svc) // core 1 stores 99
+    expect(m.run(1, b, 1, 10)).toBe(CoreExit.Syscall) // core 1 stores 99
     expect(b.x(3)).toBe(0n)
     expect(dv.getBigUint64(4096, true)).toBe(99n)
-    expect(m.run(0, a, 1, 10)).toBe(ExitReason.Svc) // core 0's value is stale: fails
+    expect(m.run(0, a, 1, 10)).toBe(CoreExit.Syscall) // core 0's value is stale: fails
     expect(a.x(3)).toBe(1n)
   })
 

@@ -5,9 +5,7 @@
  * later. Failed receives are skipped; a handler's exception kills the server
  * like any µApp error.
  */
-import { Err, msgtag, tagHasError, tagLabel } from '../../kernel/abi'
-import type { Sys } from '../../kernel/native'
-import type { ThreadBody } from '../../kernel/objects/thread'
+import { Err, msgtag, tagHasError, tagLabel, type Sys, type ThreadBody } from '../../kernel/uapi'
 
 export const NO_REPLY = -1
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { deflateRawSync, gzipSync, inflateRawSync, constants } from 'node:zlib'
-import { crc32, gunzip, inflateRaw } from './inflate'
+import { crc32, gunzip, inflateRaw } from './gzip'
 import { parseCpio, writeCpio } from './cpio'
-import { loadInitramfs } from './initramfs'
-import { RamFs } from './ramfs'
+import { loadInitramfs } from '../apps/lx/vfs/initramfs'
+import { RamFs } from '../apps/lx/vfs/ramfs'
 
 /** A deterministic generator for test data (xorshift32). */
 function rng(seed: number): () => number {

@@ -1,10 +1,10 @@
 /**
- * The default scenario (two lx VMs with our rootfs) on a ScenarioBoard that
+ * The default scenario (two lx VMs with our rootfs) on a ScenarioSession that
  * runs unpaced, for tests that type into the VMs' consoles and read them.
  */
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
-import { ScenarioBoard } from '../lab/scenario-board'
+import { ScenarioSession } from '../lab/scenario-session'
 
 const dec = new TextDecoder()
 const enc = new TextEncoder()
@@ -14,7 +14,7 @@ const root = new URL('../../../', import.meta.url)
 export function bootDefault(only?: string) {
   const out = new Map<string, string>()
   const states = new Map<string, string>()
-  const board = new ScenarioBoard(
+  const board = new ScenarioSession(
     {
       kind: 'scenario',
       scenario: { name: 'default.lua', source: defaultLua(only) },
@@ -52,7 +52,7 @@ function defaultLua(only?: string): string {
 }
 
 /** Runs the board until the board's answer to a control request is in. */
-export async function settle(board: ScenarioBoard, answer: ReturnType<ScenarioBoard['control']>): Promise<unknown> {
+export async function settle(board: ScenarioSession, answer: ReturnType<ScenarioSession['control']>): Promise<unknown> {
   let result: unknown
   void Promise.resolve(answer).then((r) => (result = r))
   for (let i = 0; i < 3_000 && result === undefined; i++) {

@@ -1,28 +1,18 @@
 // The TypeScript side of the AArch64 core: creates the wasm instance, owns
-// the register blocks (CpuContext) and exposes exits, TLB maintenance and the
-// ID register values. Pure TypeScript: no Node, no DOM.
+// the register blocks (Aarch64Context) and implements the core contract
+// (../core.ts): runs, exits, TLB maintenance and the ID register values.
+// Pure TypeScript: no Node, no DOM.
 import { coreWasmBase64 } from './generated/core-wasm'
 import { BlockCompiler, type JitStats, type WasmTable } from './jit/block-compiler'
+import type { CompilerStats, Core, ExitDetails, Translate } from '../core'
+import type { Access, CoreExit } from '../core-abi'
+import { Aarch64Context } from './context'
+import {
+  CNTFRQ_HZ, CTX_BYTES, C_ACCESS, C_FAULT, C_IMM, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
+  ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0,
+} from './context-layout'
 
-export const enum Access { Read = 1, Write = 2, Execute = 4 }
-
-export const enum ExitReason {
-  Budget = 0,
-  Svc = 1,
-  Brk = 2,
-  Undefined = 3,
-  DataAbort = 4,
-  InstructionAbort = 5,
-  Alignment = 6,
-  // Hvc, Wfi, Mmio come with the VM issue.
-}
-
-/** Translates a virtual page for the running task: returns the RAM offset of
- *  the 4 KiB physical page, -1 for a translation fault, -2 for a permission
- *  fault. vaddr is exact (< 2^48 for EL0; higher addresses fault without a call). */
-export type Translate = (asid: number, vaddr: number, access: Access) => number
-
-export interface MachineOptions {
+export interface Aarch64CoreOptions {
   ramBytes: number
   cores: number
   translate: Translate
@@ -79,15 +69,6 @@ interface CoreExports {
   decodeTableError(): number
 }
 
-// Register-block layout (assembly/layout.ts).
-export const CTX = {
-  bytes: 1024,
-  x: 0, sp: 256, pc: 264, nf: 272, zf: 280, cf: 288, vf: 296, fpcr: 304, fpsr: 308, tpidr: 312, tpidrro: 320, v: 512,
-} as const
-
-// Per-core exit record layout (assembly/layout.ts).
-const C_REASON = 0, C_ACCESS = 4, C_RETIRED = 8, C_PC = 16, C_FAULT = 24, C_IMM = 32, C_SYNDROME = 36
-
 let cachedModule: object | null = null
 
 function coreModule(): object {
@@ -99,74 +80,6 @@ function coreModule(): object {
   return cachedModule
 }
 
-/** One emulated thread's registers, viewed in the core's linear memory. */
-export class CpuContext {
-  /** Byte offset of this block in linear memory (raw access for hot paths). */
-  readonly base: number
-  /** 64-bit view of the block: u64[i] is X(i) for i < 31, u64[32] SP, u64[33] PC. */
-  readonly u64: BigUint64Array
-  /** 32-bit view of the block (X(i) low half at i * 2). */
-  readonly u32: Uint32Array
-  readonly bytes: Uint8Array
-
-  constructor(buffer: ArrayBuffer, base: number) {
-    this.base = base
-    this.u64 = new BigUint64Array(buffer, base, CTX.bytes / 8)
-    this.u32 = new Uint32Array(buffer, base, CTX.bytes / 4)
-    this.bytes = new Uint8Array(buffer, base, CTX.bytes)
-  }
-
-  x(i: number): bigint { return i === 31 ? 0n : this.u64[i] }
-  setX(i: number, v: bigint): void { if (i !== 31) this.u64[i] = BigInt.asUintN(64, v) }
-  /** X(i) as a number when it fits (syscall arguments, addresses < 2^53). */
-  xNum(i: number): number { return i === 31 ? 0 : this.u32[i * 2] + this.u32[i * 2 + 1] * 4294967296 }
-  setXNum(i: number, v: number): void {
-    if (i === 31) return
-    if (v < 0) { this.u64[i] = BigInt.asUintN(64, BigInt(v)); return }
-    this.u32[i * 2] = v >>> 0
-    this.u32[i * 2 + 1] = Math.floor(v / 4294967296) >>> 0
-  }
-  get pc(): bigint { return this.u64[CTX.pc / 8] }
-  setPc(v: bigint): void { this.u64[CTX.pc / 8] = BigInt.asUintN(64, v) }
-  get pcNum(): number { return this.u32[CTX.pc / 4] + this.u32[CTX.pc / 4 + 1] * 4294967296 }
-  get sp(): bigint { return this.u64[CTX.sp / 8] }
-  setSp(v: bigint): void { this.u64[CTX.sp / 8] = BigInt.asUintN(64, v) }
-  /** NZCV in bits 31..28, as MRS NZCV reads it. */
-  get nzcv(): number {
-    const u = this.u64
-    let v = 0
-    if (BigInt.asIntN(64, u[CTX.nf / 8]) < 0n) v |= 1 << 31
-    if (u[CTX.zf / 8] === 0n) v |= 1 << 30
-    if (u[CTX.cf / 8] !== 0n) v |= 1 << 29
-    if (BigInt.asIntN(64, u[CTX.vf / 8]) < 0n) v |= 1 << 28
-    return v >>> 0
-  }
-  setNzcv(v: number): void {
-    const u = this.u64
-    u[CTX.nf / 8] = v & (1 << 31) ? 0xffffffffffffffffn : 0n
-    u[CTX.zf / 8] = v & (1 << 30) ? 0n : 1n
-    u[CTX.cf / 8] = v & (1 << 29) ? 1n : 0n
-    u[CTX.vf / 8] = v & (1 << 28) ? 0xffffffffffffffffn : 0n
-  }
-  get tpidr(): bigint { return this.u64[CTX.tpidr / 8] }
-  setTpidr(v: bigint): void { this.u64[CTX.tpidr / 8] = BigInt.asUintN(64, v) }
-  get tpidrro(): bigint { return this.u64[CTX.tpidrro / 8] }
-  setTpidrro(v: bigint): void { this.u64[CTX.tpidrro / 8] = BigInt.asUintN(64, v) }
-  get fpcr(): number { return this.u32[CTX.fpcr / 4] }
-  setFpcr(v: number): void { this.u32[CTX.fpcr / 4] = v & 0x07c00000 }
-  get fpsr(): number { return this.u32[CTX.fpsr / 4] }
-  setFpsr(v: number): void { this.u32[CTX.fpsr / 4] = v & 0xf800009f }
-  /** V(i) as a 16-byte view (lane 0 first). */
-  v(i: number): Uint8Array { return this.bytes.subarray(CTX.v + i * 16, CTX.v + i * 16 + 16) }
-  snapshot(): Uint8Array { return this.bytes.slice() }
-  restore(bytes: Uint8Array): void {
-    this.bytes.set(bytes.subarray(0, CTX.bytes))
-    this.u64[31] = 0n // XZR slot
-  }
-  /** Zeroes every register. */
-  reset(): void { this.bytes.fill(0); this.u64[CTX.zf / 8] = 1n }
-}
-
 /** Details of the last exit of each core. */
 export class ExitInfo {
   private readonly u32: Uint32Array
@@ -175,12 +88,13 @@ export class ExitInfo {
     this.u32 = new Uint32Array(buffer)
     this.f64 = new Float64Array(buffer)
   }
-  reason(core: number): ExitReason { return this.u32[(this.coreBase(core) + C_REASON) / 4] as ExitReason }
+  reason(core: number): CoreExit { return this.u32[(this.coreBase(core) + C_REASON) / 4] as CoreExit }
   retired(core: number): number { return this.f64[(this.coreBase(core) + C_RETIRED) / 8] }
   pc(core: number): number { const b = (this.coreBase(core) + C_PC) / 4; return this.u32[b] + this.u32[b + 1] * 4294967296 }
   faultAddress(core: number): number { const b = (this.coreBase(core) + C_FAULT) / 4; return this.u32[b] + this.u32[b + 1] * 4294967296 }
   access(core: number): Access { return this.u32[(this.coreBase(core) + C_ACCESS) / 4] as Access }
-  svcImm(core: number): number { return this.u32[(this.coreBase(core) + C_IMM) / 4] }
+  /** The immediate of SVC/HVC/SMC/BRK. */
+  imm(core: number): number { return this.u32[(this.coreBase(core) + C_IMM) / 4] }
   /** The undefined instruction word, or an ESR_EL1-shaped syndrome for the other exits. */
   syndrome(core: number): number { return this.u32[(this.coreBase(core) + C_SYNDROME) / 4] }
 }
@@ -189,17 +103,18 @@ export interface IdRegisters {
   midr: bigint; ctr: bigint; dczid: bigint; isar0: bigint; isar1: bigint; pfr0: bigint; mmfr0: bigint; cntfrq: bigint
 }
 
-/** Must match assembly/sysreg.ts. */
 const ID: IdRegisters = {
-  midr: 0x4c0f0010n, ctr: 0x84448004n, dczid: 4n, isar0: 0x10000n, isar1: 0n, pfr0: 0x11n, mmfr0: 0x0f000025n, cntfrq: 100000000n,
+  midr: BigInt(ID_MIDR), ctr: BigInt(ID_CTR), dczid: BigInt(ID_DCZID), isar0: BigInt(ID_ISAR0), isar1: BigInt(ID_ISAR1),
+  pfr0: BigInt(ID_PFR0), mmfr0: BigInt(ID_MMFR0), cntfrq: BigInt(CNTFRQ_HZ),
 }
 
-export class Aarch64Machine {
+export class Aarch64Core implements Core<Aarch64Context> {
+  readonly arch = 'aarch64'
   readonly ram: Uint8Array
   readonly exit: ExitInfo
   readonly id: IdRegisters = ID
   /** The raw module exports (tests, tools). */
-  readonly core: CoreExports
+  readonly exports: CoreExports
   readonly cores: number
   private readonly buffer: ArrayBuffer
   private readonly freeBlocks: number[] = []
@@ -207,19 +122,20 @@ export class Aarch64Machine {
   private readonly ctxBase: number
   private readonly maxCtx: number
   private readonly coreBases: number[]
+  private readonly lastExit: ExitDetails = { retired: 0, pc: 0, faultAddress: 0, ipa: 0, access: 0 as Access, imm: 0, syndrome: 0 }
 
-  private constructor(core: CoreExports, ramBase: number, opts: MachineOptions, private readonly jit: BlockCompiler) {
-    this.core = core
+  private constructor(exports: CoreExports, ramBase: number, opts: Aarch64CoreOptions, private readonly jit: BlockCompiler) {
+    this.exports = exports
     this.cores = opts.cores
-    this.buffer = core.memory.buffer
+    this.buffer = exports.memory.buffer
     this.ram = new Uint8Array(this.buffer, ramBase, opts.ramBytes)
-    this.ctxBase = core.ctxBase()
-    this.maxCtx = core.maxCtx()
-    this.coreBases = Array.from({ length: opts.cores }, (_, i) => core.coreBase(i))
+    this.ctxBase = exports.ctxBase()
+    this.maxCtx = exports.maxCtx()
+    this.coreBases = Array.from({ length: opts.cores }, (_, i) => exports.coreBase(i))
     this.exit = new ExitInfo(this.buffer, (c) => this.coreBases[c])
   }
 
-  static create(opts: MachineOptions): Aarch64Machine {
+  static create(opts: Aarch64CoreOptions): Aarch64Core {
     if (!(opts.cores >= 1 && opts.cores <= 16)) throw new RangeError(`cores must be 1..16, not ${opts.cores}`)
     if (opts.ramBytes <= 0 || opts.ramBytes % 65536 !== 0 || opts.ramBytes > 2 ** 31) {
       throw new RangeError(`ramBytes must be a positive multiple of 64 KiB up to 2 GiB, not ${opts.ramBytes}`)
@@ -254,41 +170,57 @@ export class Aarch64Machine {
     if (core.decodeTableError() >= 0) throw new Error(`aarch64 core: decode table row ${core.decodeTableError()} is not 32 bits`)
     const threshold = opts.jit === undefined || opts.jit === true ? JIT_DEFAULT_THRESHOLD : opts.jit === false ? 0 : Math.max(1, Math.floor(opts.jit))
     core.setJitThreshold(threshold)
-    return new Aarch64Machine(core, ramBase, opts, jit)
+    return new Aarch64Core(core, ramBase, opts, jit)
   }
 
-  allocContext(): CpuContext {
+  allocContext(): Aarch64Context {
     let block = this.freeBlocks.pop()
     if (block === undefined) {
       if (this.nextBlock >= this.maxCtx) throw new RangeError('aarch64 core: out of register blocks')
       block = this.nextBlock++
     }
-    const ctx = new CpuContext(this.buffer, this.ctxBase + block * CTX.bytes)
+    const ctx = new Aarch64Context(this.buffer, this.ctxBase + block * CTX_BYTES)
     ctx.reset()
     return ctx
   }
 
-  freeContext(ctx: CpuContext): void {
-    this.freeBlocks.push((ctx.base - this.ctxBase) / CTX.bytes)
+  freeContext(ctx: Aarch64Context): void {
+    this.freeBlocks.push((ctx.base - this.ctxBase) / CTX_BYTES)
   }
 
   /** Runs `ctx` on `core` for up to `budget` instructions (budget < 2^31). */
-  run(core: number, ctx: CpuContext, asid: number, budget: number): ExitReason {
-    return this.core.run(core, ctx.base, asid, Math.min(budget, 0x7fffffff)) as ExitReason
+  run(core: number, ctx: Aarch64Context, asid: number, budget: number): CoreExit {
+    return this.exports.run(core, ctx.base, asid, Math.min(budget, 0x7fffffff)) as CoreExit
+  }
+
+  details(core: number): ExitDetails {
+    const e = this.exit
+    const d = this.lastExit
+    d.retired = e.retired(core)
+    d.pc = e.pc(core)
+    d.faultAddress = e.faultAddress(core)
+    d.access = e.access(core)
+    d.imm = e.imm(core)
+    d.syndrome = e.syndrome(core)
+    return d
   }
 
   flushTlb(asid?: number): void {
-    if (asid === undefined) this.core.flushTlb()
-    else this.core.flushTlbAsid(asid)
+    if (asid === undefined) this.exports.flushTlb()
+    else this.exports.flushTlbAsid(asid)
   }
-  flushTlbPage(asid: number, vaddr: number): void { this.core.flushTlbPage(asid, vaddr) }
-  invalidateCode(ramOffset: number, bytes: number): void { this.core.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
-  clearExclusive(core: number): void { this.core.clearExclusive(core) }
+  flushTlbPage(asid: number, vaddr: number): void { this.exports.flushTlbPage(asid, vaddr) }
+  invalidateCode(ramOffset: number, bytes: number): void { this.exports.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
+  clearExclusive(core: number): void { this.exports.clearExclusive(core) }
   /** What the block compiler has done so far. */
   jitStats(): JitStats { return { ...this.jit.stats } }
+  compilerStats(): CompilerStats {
+    const s = this.jit.stats
+    return { regions: s.compiled, instructions: s.instructions, failed: s.failed }
+  }
   /** Instructions retired on `core` since create. */
-  instret(core: number): number { return this.core.instret(core) }
+  instret(core: number): number { return this.exports.instret(core) }
   /** CNTVCT_EL0 on `core` reads instret(core) + offset (ticks of CNTFRQ =
    *  100 MHz); the kernel sets the offset to align cores with its clock. */
-  setCounterOffset(core: number, ticks: number): void { this.core.setCounterOffset(core, ticks) }
+  setCounterOffset(core: number, ticks: number): void { this.exports.setCounterOffset(core, ticks) }
 }

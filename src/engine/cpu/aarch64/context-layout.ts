@@ -1,0 +1,58 @@
+// The AArch64 core's layouts that both sides read: the register block of an
+// emulated thread, the per-core exit record, and the ID register values the
+// core reports. The core (assembly/layout.ts, assembly/sysreg.ts), its
+// TypeScript side (machine.ts, context.ts) and the block compiler
+// (jit/codegen.ts) all import this file, which is written in the subset of
+// TypeScript that AssemblyScript compiles too: plain integer constants.
+
+// ---- register block (one per emulated thread; CTX_BYTES each) --------------
+// X31 reads as zero through the XZR slot; SP_EL0 sits right after it so that
+// "register 31 means SP" is one select in the interpreter.
+export const CTX_BYTES = 1024
+/** X0..X30 at 8 * i. */
+export const R_X = 0
+/** Always zero; a write to XZR is undone at once. */
+export const R_XZR = 248
+export const R_SP = 256
+export const R_PC = 264
+// Flags kept as QEMU does: N is the sign of NF, Z is set when ZF == 0, C is
+// CF (0/1), V is the sign of VF. 32-bit results are stored sign-extended.
+export const R_NF = 272
+export const R_ZF = 280
+export const R_CF = 288
+export const R_VF = 296
+/** FPCR and FPSR, u32 each. */
+export const R_FPCR = 304
+export const R_FPSR = 308
+export const R_TPIDR = 312
+export const R_TPIDRRO = 320
+/** u32: the exception level the context runs at (0 for now). */
+export const R_EL = 328
+/** V0..V31, 16 bytes each, lane 0 at the lowest address. */
+export const R_V = 512
+
+// ---- per-core exit record (at the start of each core's state) --------------
+export const C_REASON = 0 // u32: CoreExit
+export const C_ACCESS = 4 // u32: Access of a fault
+export const C_RETIRED = 8 // f64: instructions retired by the last run
+export const C_PC = 16 // u64: the PC the context stopped at
+export const C_FAULT = 24 // u64: the faulting virtual address
+export const C_IMM = 32 // u32: SVC/HVC/SMC/BRK immediate
+export const C_SYNDROME = 36 // u32: ESR_ELx-shaped syndrome, or the undefined instruction word
+
+// ---- ID registers: exactly what the core implements -----------------------
+/** Implementer 'L' (0x4c), architecture 0xf, part 0x001, revision 0. */
+export const ID_MIDR = 0x4c0f0010
+/** IminLine 16 words, DminLine 16 words, ERG/CWG 16, VIPT L1 I-cache. */
+export const ID_CTR = 0x84448004
+/** DC ZVA zeroes 64 bytes. */
+export const ID_DCZID = 4
+/** ID_AA64ISAR0: nothing beyond v8.0 but CRC32 ([19:16] = 1). */
+export const ID_ISAR0 = 0x10000
+export const ID_ISAR1 = 0
+/** ID_AA64PFR0: EL0/EL1 AArch64 only (1); FP and AdvSIMD implemented (0); no GIC system registers. */
+export const ID_PFR0 = 0x11
+/** ID_AA64MMFR0: 48-bit PA (5), 16-bit ASIDs (2 at [7:4]), 4 KiB granule only (TGran64 = 0xF). */
+export const ID_MMFR0 = 0x0f000025
+/** Virtual counter frequency: one tick per retired instruction, i.e. a counter that reads as if the core ran at 100 MIPS (DESIGN.md decision 5). */
+export const CNTFRQ_HZ = 100000000

@@ -1,0 +1,12 @@
+/**
+ * The kernel's user ABI: everything a native µApp (and the l4 libraries)
+ * may know of the kernel — protocol numbers, message tags, flexpages,
+ * rights and UTCB layout (abi.ts), the native system-call interface (Sys,
+ * thread bodies), the vCPU state area and the register files of each
+ * architecture's vCPU. µApps import this module and nothing else of the
+ * kernel (lint enforces it); in L4Re this is l4sys's headers.
+ */
+export * from './abi'
+export { SYSCALL, Sys, type NativeEntry, type NativeMemory, type SyscallRegs, type SyscallToken, type ThreadBody } from './native'
+export { ExcClass, TrapKind, VcpuState, newVcpuState, type VcpuTrap } from './vcpu'
+export { aarch64Regs, type Aarch64Regs, type Aarch64VcpuExt } from './arch/aarch64'

@@ -1,0 +1,90 @@
+/**
+ * The session behind `l4lab exec`: on the arm-ve-exec board, the base
+ * system without cons (sigma0 and moe) and one lx whose init is the program
+ * to run, with the host's files and standard streams lent through ports.
+ * The host's stdin reaches lx through the board's host-input device: each
+ * delivery raises its interrupt line, which lx has bound an Irq to. The
+ * session ends when init exits; its wait status is the result.
+ */
+import type { BootedKernel } from '../kernel/boot'
+import { Vcon } from '../kernel/objects/vcon'
+import { lxProgram, type LxHostPorts } from '../apps/lx/program'
+import type { Lx } from '../apps/lx/lx'
+import { ARM_VE_EXEC } from '../boards/arm-ve'
+import { buildBoard } from '../boards/builder'
+import { HostInput } from '../devices/host-input'
+import { bootstrap } from './bootstrap'
+
+export interface ExecSessionOptions {
+  /** lx's arguments after "lx" (e.g. ["--init", "/bin/echo", "--", "hi"]). */
+  lxArgs: string[]
+  ports: LxHostPorts
+  modules?: Record<string, Uint8Array>
+  ramMiB?: number
+  /** Where lx's own messages go (kernel log lines). */
+  log?: (text: string) => void
+}
+
+export interface ExecOutcome {
+  status: number
+  lx: Lx
+}
+
+export class ExecSession {
+  readonly booted: BootedKernel
+  outcome: ExecOutcome | null = null
+  private readonly dec = new TextDecoder()
+
+  constructor(opts: ExecSessionOptions) {
+    let kernel: BootedKernel['kernel'] | null = null
+    const built = buildBoard(ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) << 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    if (!built.ok) throw new Error(built.error)
+    const board = built.board
+    const input = board.devices.get('host-input')
+    if (!(input instanceof HostInput)) throw new Error(`board ${board.descriptor.name}: no host-input device`)
+    // Host input (stdin) raises the device's interrupt; the next delivery re-arms the forwarder.
+    opts.ports.stdin?.waitq.add(function forward() {
+      input.raise()
+      opts.ports.stdin?.waitq.add(forward)
+    })
+    const ports: LxHostPorts = {
+      ...opts.ports,
+      inputLine: board.descriptor.irqmap.hostInput,
+      onExit: (status, lx) => {
+        this.outcome = { status, lx }
+        opts.ports.onExit?.(status, lx)
+      },
+    }
+    const system = bootstrap({
+      board,
+      programs: [lxProgram(ports)],
+      modules: new Map(Object.entries(opts.modules ?? {})),
+      cons: false,
+      prepare: (b) => {
+        const k = b.kernel
+        k.vcons.observer = { output: (_v, bytes) => opts.log?.(this.dec.decode(bytes)) }
+        k.hooks.nativeCrashed = (_t, e) => opts.log?.(`l4lab: µApp error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+        return { log: k.register(new Vcon(k, 'exec', 'w'), null, 0)! }
+      },
+      root: { name: 'lx', args: ['lx', ...opts.lxArgs], prio: 100, caps: ['rom', 'mem'] },
+    })
+    this.booted = system.booted
+    kernel = this.booted.kernel
+  }
+
+  /**
+   * Runs up to `maxNs` of virtual time; true until the program has exited.
+   * An idle session (see `idle`) is waiting for host input or a timer.
+   */
+  run(maxNs: number): boolean {
+    if (this.outcome) return false
+    this.booted.kernel.run(maxNs)
+    return this.outcome === null
+  }
+
+  /** Whether the engine waits for host input (nothing runnable, no timer due). */
+  get idle(): boolean {
+    const k = this.booted.kernel
+    return !k.anyReady() && k.timers.next() === Infinity
+  }
+}
