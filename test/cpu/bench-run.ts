@@ -1,7 +1,7 @@
 // Prints runCpuBench() for build/guests/cpu-tests/bench as `key: value unit`
 // lines (what `l4lab bench cpu` prints); used by scripts/guests/cpu-bench-vs-qemu.mjs.
 import { readFileSync } from 'node:fs'
-import { runCpuBench } from '../../src/engine/cpu/aarch64/bench'
+import { runCpuBench } from '../../src/engine/bench/cpu-bench'
 
 const args = process.argv.slice(2)
 const elf = args.find((a) => !a.startsWith('--')) ?? 'build/guests/cpu-tests/bench'

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { runQemu } from './corpus'
 import { buildProgram, Generator, opNames, Rng } from './random-programs'
-import { Aarch64Machine } from '../../src/engine/cpu/aarch64/machine'
+import { Aarch64Core } from '../../src/engine/cpu/aarch64/aarch64-core'
 import { runElf } from '../../src/engine/cpu/aarch64/testing/harness'
 
 const SEED = Number(process.env.CPU_DIFF_SEED ?? 20261121)
@@ -21,7 +21,7 @@ describe('aarch64 random differential vs qemu-aarch64', () => {
 
   const names = opNames(readFileSync(join(import.meta.dirname, '../../src/engine/cpu/aarch64/assembly/ops.ts'), 'utf8'))
   // The probe machine maps every address to RAM page 0 with all access rights.
-  const gen = new Generator(Aarch64Machine.create({ ramBytes: 1 << 16, cores: 1, translate: () => 0 }), names)
+  const gen = new Generator(Aarch64Core.create({ ramBytes: 1 << 16, cores: 1, translate: () => 0 }), names)
 
   /** Runs `body` on both; null when they agree, else a description. */
   function compare(p: number, body: number[]): { diff: boolean; ours: ReturnType<typeof runElf>; why: string } {

@@ -8,10 +8,12 @@
 import { describe, expect, test } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Access, Aarch64Machine, type CpuContext, ExitReason } from '../../src/engine/cpu/aarch64/machine'
+import { Aarch64Core } from '../../src/engine/cpu/aarch64/aarch64-core'
+import type { Aarch64Context } from '../../src/engine/cpu/aarch64/context'
+import { Access, CoreExit } from '../../src/engine/cpu/core-abi'
 import { decodeInsn, scanRegion } from '../../src/engine/cpu/aarch64/jit/region'
 import { compileRegion, JIT_PARAMS } from '../../src/engine/cpu/aarch64/jit/codegen'
-import { moduleBytes, ValType } from '../../src/engine/cpu/aarch64/jit/wasm-writer'
+import { moduleBytes, ValType } from '../../src/engine/cpu/wasm/wasm-writer'
 import { BlockCompiler, type JitWasmApi, type WasmTable } from '../../src/engine/cpu/aarch64/jit/block-compiler'
 import { Generator, interesting, opNames, Rng } from './random-programs'
 
@@ -24,7 +26,7 @@ const B = (words: number) => (0x14000000 | (words & 0x3ffffff)) >>> 0
 
 /** A machine with one code page (RAM page 0) and 64 KiB of data (RAM pages 1..16). */
 function machine(jit: boolean | number, codeWritable = false) {
-  return Aarch64Machine.create({
+  return Aarch64Core.create({
     ramBytes: 1 << 20, cores: 1, jit,
     translate: (_asid, va, access) => {
       if (va >= CODE_VA && va < CODE_VA + 4096) return access === Access.Write && !codeWritable ? -2 : 0
@@ -34,14 +36,14 @@ function machine(jit: boolean | number, codeWritable = false) {
   })
 }
 
-function load(m: Aarch64Machine, words: number[], data: Uint8Array): void {
+function load(m: Aarch64Core, words: number[], data: Uint8Array): void {
   const dv = new DataView(m.ram.buffer, m.ram.byteOffset, m.ram.byteLength)
   words.forEach((w, i) => dv.setUint32(i * 4, w, true))
   m.ram.set(data, 4096)
   m.invalidateCode(0, 4096 + data.length)
 }
 
-function initState(r: Rng, ctx: CpuContext): void {
+function initState(r: Rng, ctx: Aarch64Context): void {
   for (let i = 0; i < 31; i++) ctx.setX(i, interesting(r))
   ctx.setX(27, BigInt(r.int(64) * 4))
   ctx.setX(28, BigInt(DATA_VA + 0x8000))
@@ -53,7 +55,7 @@ function initState(r: Rng, ctx: CpuContext): void {
 
 describe('aarch64 block compiler', () => {
   const names = opNames(readFileSync(join(import.meta.dirname, '../../src/engine/cpu/aarch64/assembly/ops.ts'), 'utf8'))
-  const gen = new Generator(Aarch64Machine.create({ ramBytes: 1 << 16, cores: 1, jit: false, translate: () => 0 }), names)
+  const gen = new Generator(Aarch64Core.create({ ramBytes: 1 << 16, cores: 1, jit: false, translate: () => 0 }), names)
 
   test(`${LOOPS} random loops: compiled and interpreted runs agree after every quantum`, () => {
     const failures: string[] = []
@@ -97,7 +99,7 @@ describe('aarch64 block compiler', () => {
           failures.push(`seed ${SEED} loop ${p} quantum ${q} (budget ${budget}, pc 0x${cb.pc.toString(16)}): ${why}; body ${body.map((w) => w.toString(16)).join(' ')}`)
           break
         }
-        if (ea !== ExitReason.Budget) break // a fault or an undefined word: both stopped alike
+        if (ea !== CoreExit.Budget) break // a fault or an undefined word: both stopped alike
       }
       a.freeContext(ca); b.freeContext(cb)
     }
@@ -119,7 +121,7 @@ describe('aarch64 block compiler', () => {
     // Unconstrained operands: SP and XZR forms, any address below 2^48 (all
     // of them map somewhere in the first 17 RAM pages, the code page among
     // them, so stores also rewrite code). Both machines must stop alike.
-    const mapAll = (jit: boolean | number) => Aarch64Machine.create({
+    const mapAll = (jit: boolean | number) => Aarch64Core.create({
       ramBytes: 1 << 20, cores: 1, jit, translate: (_asid, va) => (Math.floor(va / 4096) === CODE_VA / 4096 ? 0 : Math.floor(va / 4096) % 17) * 4096,
     })
     const a = mapAll(1), b = mapAll(false)
@@ -154,7 +156,7 @@ describe('aarch64 block compiler', () => {
         runs++
         // A fault (an address at or above 2^48): skip the instruction on both, as a
         // handler would, so the loop goes on and gets compiled.
-        if (ea !== ExitReason.Budget) { ca.setPc(ca.pc + 4n); cb.setPc(cb.pc + 4n) }
+        if (ea !== CoreExit.Budget) { ca.setPc(ca.pc + 4n); cb.setPc(cb.pc + 4n) }
       }
       a.freeContext(ca); b.freeContext(cb)
     }
@@ -172,20 +174,20 @@ describe('aarch64 block compiler', () => {
     load(m, [MOVZ(0, 0), ADDI(0, 0, 1), ADDI(1, 1, 1), B(-2), STRW(3, 4), B(-4)], new Uint8Array(0))
     const ctx = m.allocContext()
     ctx.setPc(BigInt(CODE_VA))
-    expect(m.run(0, ctx, 1, 3001)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 3001)).toBe(CoreExit.Budget)
     expect(m.jitStats().compiled).toBe(1)
     expect(ctx.x(0)).toBe(1000n)
     // Host write (as the kernel does for a copy-on-write copy or a read() into a code page).
     new DataView(m.ram.buffer, m.ram.byteOffset).setUint32(4, ADDI(0, 0, 2), true)
     m.invalidateCode(4, 4)
-    expect(m.run(0, ctx, 1, 3000)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 3000)).toBe(CoreExit.Budget)
     expect(ctx.x(0)).toBe(3000n)
     expect(m.jitStats().compiled).toBe(2)
     // Guest store into the compiled loop.
     ctx.setX(3, BigInt(ADDI(0, 0, 3)))
     ctx.setX(4, BigInt(CODE_VA + 4))
     ctx.setPc(BigInt(CODE_VA + 16))
-    expect(m.run(0, ctx, 1, 3002)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 3002)).toBe(CoreExit.Budget)
     expect(ctx.x(0)).toBe(6000n)
     expect(m.jitStats().compiled).toBe(3)
   })
@@ -198,13 +200,13 @@ describe('aarch64 block compiler', () => {
     load(m, [ADDI(0, 0, 1), B(3), UDF, UDF, ADDI(1, 1, 1), B(-5)], new Uint8Array(0))
     const ctx = m.allocContext()
     ctx.setPc(BigInt(CODE_VA))
-    expect(m.run(0, ctx, 1, 4000)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 4000)).toBe(CoreExit.Budget)
     expect(m.jitStats().compiled).toBeGreaterThan(0)
     expect(ctx.x(1)).toBe(1000n)
     // Only the jump target changes: the words from the region start on stay the same.
     new DataView(m.ram.buffer, m.ram.byteOffset).setUint32(16, ADDI(1, 1, 5), true)
     m.invalidateCode(16, 4)
-    expect(m.run(0, ctx, 1, 4000)).toBe(ExitReason.Budget)
+    expect(m.run(0, ctx, 1, 4000)).toBe(CoreExit.Budget)
     expect(ctx.x(1)).toBe(1000n + 5000n)
   })
 
@@ -237,7 +239,7 @@ describe('aarch64 block compiler', () => {
     ctx.setPc(BigInt(CODE_VA))
     let total = 0
     for (let budget = 1; budget < 60; budget++) {
-      expect(m.run(0, ctx, 1, budget)).toBe(ExitReason.Budget)
+      expect(m.run(0, ctx, 1, budget)).toBe(CoreExit.Budget)
       expect(m.exit.retired(0)).toBe(budget)
       total += budget
       // Every fourth instruction is the branch: X0..X2 count the passes.
@@ -249,7 +251,7 @@ describe('aarch64 block compiler', () => {
   })
 })
 
-function firstDiff(a: CpuContext, b: CpuContext): string {
+function firstDiff(a: Aarch64Context, b: Aarch64Context): string {
   const x = a.snapshot(), y = b.snapshot()
   for (let i = 0; i < x.length; i += 8) {
     const u = new DataView(x.buffer).getBigUint64(i, true), v = new DataView(y.buffer).getBigUint64(i, true)

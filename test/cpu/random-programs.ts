@@ -3,7 +3,7 @@
 // core's decode table, then dumps X0-X30, NZCV, FPSR, SP, V0-V31 and a 64 KiB
 // data area with write(1, …) and exits. The same file runs on our core and
 // under qemu-aarch64; their outputs must be identical.
-import { Aarch64Machine } from '../../src/engine/cpu/aarch64/machine'
+import { Aarch64Core } from '../../src/engine/cpu/aarch64/aarch64-core'
 
 export const BASE = 0x400000
 const CODE = 0x1000 // offset of the code in the segment
@@ -86,14 +86,14 @@ export class Generator {
   readonly rows: Row[]
   private readonly memOps: Set<number>
   private readonly names: string[]
-  private readonly machine: Aarch64Machine
-  private readonly probeCtx: ReturnType<Aarch64Machine['allocContext']>
+  private readonly machine: Aarch64Core
+  private readonly probeCtx: ReturnType<Aarch64Core['allocContext']>
 
-  constructor(machine: Aarch64Machine, names: string[]) {
+  constructor(machine: Aarch64Core, names: string[]) {
     this.names = names
     this.machine = machine
     this.probeCtx = machine.allocContext()
-    const core = machine.core
+    const core = machine.exports
     const excluded = new Set(EXCLUDED_NAMES.map((n) => names.indexOf(n)))
     this.memOps = new Set(MEMORY_NAMES.map((n) => names.indexOf(n)))
     this.rows = []
@@ -119,7 +119,7 @@ export class Generator {
     new DataView(m.ram.buffer, m.ram.byteOffset).setUint32(0, w, true)
     m.invalidateCode(0, 4)
     this.probeCtx.setPc(0n)
-    return m.run(0, this.probeCtx, 1, 1) !== 3 /* ExitReason.Undefined */
+    return m.run(0, this.probeCtx, 1, 1) !== 3 /* CoreExit.Undefined */
   }
 
   /** Only words this accepts are drawn (e.g. the block compiler's subset). */

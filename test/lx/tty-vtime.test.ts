@@ -8,7 +8,7 @@
  * what there is when VTIME passes without another.
  */
 import { beforeAll, expect, it } from 'vitest'
-import { ExecBoard } from '../../src/engine/lab/exec-board'
+import { ExecSession } from '../../src/engine/lab/exec-session'
 import type { Vcon } from '../../src/engine/kernel/objects/vcon'
 import { HostFs } from '../../src/engine/apps/lx/vfs/hostfs'
 import { NodeHostFs } from '../../src/host/host-fs'
@@ -29,7 +29,7 @@ const TYPING: Record<string, { afterMs: number; text: string }> = {
 
 it('non-canonical console reads follow VMIN and VTIME in virtual time', () => {
   let out = ''
-  const board = new ExecBoard({
+  const board = new ExecSession({
     lxArgs: ['--init', prog],
     ports: { rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: false }), { writable: false }) },
     // The tty's output processing ends lines with \r\n.
