@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { FdtToken, FdtWriter } from '../hw/fdt'
+import { FdtToken, FdtWriter } from './fdt'
 import { cellCounts, encodeDtb, findNode, parseDtb, propCells, propString, propStrings, propU32, propU64, readReg, type DtbLimits, type DtNode } from './dtb'
 
 const dtcPresent = spawnSync('dtc', ['--version']).status === 0

@@ -14,7 +14,7 @@
  * or sibling names (a path could not tell them apart); nesting deeper than
  * `maxDepth`.
  */
-import { FDT_HEADER_SIZE, FDT_MAGIC, FDT_VERSION, FdtHeader, FdtToken, FdtWriter, type FdtResult } from '../hw/fdt'
+import { FDT_HEADER_SIZE, FDT_MAGIC, FDT_VERSION, FdtHeader, FdtToken, FdtWriter, type FdtResult } from './fdt'
 
 export interface DtNode {
   /** `node-name@unit-address`; '' for the root. */

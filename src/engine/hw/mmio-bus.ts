@@ -25,6 +25,9 @@
  * a small-integer key and an array index, and the status of a read is left
  * in `status` instead of being returned in an object.
  */
+import { PAGE_SIZE } from '../util/page'
+
+export { PAGE_SIZE }
 
 export type AccessSize = 1 | 2 | 4 | 8
 
@@ -53,7 +56,6 @@ export type MmioMapResult = { ok: true; region: MmioRegion } | { ok: false; reas
 
 /** Physical addresses are below 2^48 (ARMv8 PARange 0b0101, the largest without FEAT_LPA; enough for every board we model). */
 export const PA_LIMIT = 2 ** 48
-export const PAGE_SIZE = 4096
 const PAGES_PER_BLOCK = 512
 const BLOCK_SIZE = PAGE_SIZE * PAGES_PER_BLOCK
 /**

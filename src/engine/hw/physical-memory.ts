@@ -5,7 +5,7 @@
  * gets a plain buffer. Frame numbers are RAM-relative; the physical address
  * of frame f is `base + f * 4096`.
  */
-import { PAGE_SHIFT, PAGE_SIZE } from '../kernel/abi'
+import { PAGE_SHIFT, PAGE_SIZE } from '../util/page'
 
 export class PhysicalMemory {
   readonly frames: number

@@ -10,6 +10,8 @@
  * runtime avoids BigInt on its hot paths.
  */
 
+import { PAGE_SIZE } from '../util/page'
+
 /** Protocol ids (l4sys/include/types.h, enum L4_msg_tag_protocol). */
 export const enum Proto {
   None = 0,
@@ -190,8 +192,8 @@ export const enum FpageType {
   Obj = 3,
 }
 
-export const PAGE_SHIFT = 12
-export const PAGE_SIZE = 4096
+/** The page of the ABI (L4_PAGESIZE): util/page.ts, shared with the machine. */
+export { PAGE_SHIFT, PAGE_SIZE } from '../util/page'
 export const PAGE_MASK = PAGE_SIZE - 1
 
 /**

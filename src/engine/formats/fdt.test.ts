@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { FdtToken, FdtWriter } from './fdt'
-import { findNode, parseDtb, propCells, propString, propStrings, propU32, propU64, readReg } from '../formats/dtb'
+import { findNode, parseDtb, propCells, propString, propStrings, propU32, propU64, readReg } from './dtb'
 
 const dtcPresent = spawnSync('dtc', ['--version']).status === 0
 
