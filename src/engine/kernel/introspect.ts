@@ -7,7 +7,6 @@
  */
 import type { Kernel } from './kernel'
 import type { Task } from './objects/task'
-import type { Thread } from './objects/thread'
 import type { Mapping, MemorySpace } from './mem-space'
 import { MemRight, PAGE_SIZE } from './abi'
 import type { KernelInspection, MappingView, MemoryMap, MemoryRun, TaskView, ThreadView } from '../../shared/contract'
@@ -38,7 +37,7 @@ export function inspectKernel(k: Kernel): KernelView {
   for (const o of k.objects) {
     objects[o.kind] = (objects[o.kind] ?? 0) + 1
     if (o.kind === 'task' || o.kind === 'vm') {
-      const t = o as Task
+      const t = o
       tasks.push({
         id: t.id,
         name: t.name,
@@ -48,7 +47,7 @@ export function inspectKernel(k: Kernel): KernelView {
         threads: [...t.threads].map((th) => th.id),
       })
     } else if (o.kind === 'thread') {
-      const th = o as Thread
+      const th = o
       threads.push({
         id: th.id,
         name: th.name,
@@ -75,7 +74,7 @@ export function inspectKernel(k: Kernel): KernelView {
 }
 
 function findTask(k: Kernel, id: number): Task | undefined {
-  for (const o of k.objects) if (o.id === id && (o.kind === 'task' || o.kind === 'vm')) return o as Task
+  for (const o of k.objects) if (o.id === id && (o.kind === 'task' || o.kind === 'vm')) return o
   return undefined
 }
 
@@ -86,7 +85,7 @@ function findTask(k: Kernel, id: number): Task | undefined {
  */
 function spaceNames(k: Kernel): Map<number, string> {
   const names = new Map<number, string>()
-  for (const o of k.objects) if (o.kind === 'task' || o.kind === 'vm') names.set((o as Task).space.asid, o.name || `task #${o.id}`)
+  for (const o of k.objects) if (o.kind === 'task' || o.kind === 'vm') names.set(o.space.asid, o.name || `task #${o.id}`)
   return names
 }
 

@@ -22,6 +22,18 @@ function boot(source: string, name = 'test.lua') {
 }
 
 describe('scenario board', () => {
+  it('runs the same scenario twice in one process identically: consoles, kernel objects and their ids', () => {
+    const source = readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8')
+    const run = () => {
+      const b = boot(source, 'hello.lua')
+      b.runUntilIdle()
+      return { consoles: Object.fromEntries(b.out), kernel: b.board.inspect() }
+    }
+    const first = run()
+    expect(first.kernel.tasks.map((t) => t.name)).toEqual(expect.arrayContaining(['sigma0', 'moe', 'cons', 'ned', 'server']))
+    expect(run()).toEqual(first)
+  })
+
   it('boots sigma0 → moe → cons → ned and runs hello.lua: two programs talk over a gate, each on its own console', () => {
     const b = boot(readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8'), 'hello.lua')
     b.runUntilIdle()

@@ -60,7 +60,7 @@ export function invokeIcu(k: Kernel, t: Thread, cap: Capability, icu: Icu, _tag:
       const idx = mrIndex(t, 2)
       const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
       if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
-      const irq = c.object as Irq
+      const irq = c.object
       if (icu.bound[line] && icu.bound[line] !== irq) return replyError(Err.EBusy)
       icu.bound[line] = irq
       irq.line = line

@@ -19,7 +19,7 @@ export function invokeGate(k: Kernel, t: Thread, cap: Capability, gate: IpcGate,
       if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
       const label = t.utcb[2]
       if (!Number.isInteger(label)) return replyError(Err.EInval)
-      k.bindGate(gate, c.object as Thread, label)
+      k.bindGate(gate, c.object, label)
       return reply()
     }
     case GateOp.GetInfo:

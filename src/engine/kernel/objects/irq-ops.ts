@@ -23,7 +23,7 @@ export function invokeIrq(k: Kernel, t: Thread, cap: Capability, irq: Irq, _tag:
       const lbl = t.utcb[1]
       if (!Number.isInteger(lbl)) return replyError(Err.EInval)
       detachIrq(irq)
-      irq.thread = c.object as Thread
+      irq.thread = c.object
       irq.thread.ref()
       irq.label = lbl
       irq.masked = false

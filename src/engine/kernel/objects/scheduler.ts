@@ -41,7 +41,7 @@ export function invokeScheduler(k: Kernel, t: Thread, cap: Capability, _obj: Sch
       if (!Number.isInteger(prio) || prio < 1 || prio > 255) return replyError(Err.EInval)
       if (!Number.isInteger(cpu) || cpu < 0 || cpu >= k.cpus.length) return replyError(Err.EInval)
       if (!Number.isInteger(sliceUs) || sliceUs < 0) return replyError(Err.EInval)
-      k.setSchedParams(c.object as Thread, prio, cpu, sliceUs ? sliceUs * 1000 : k.timesliceNs)
+      k.setSchedParams(c.object, prio, cpu, sliceUs ? sliceUs * 1000 : k.timesliceNs)
       return reply()
     }
     case SchedulerOp.IdleTime: {

@@ -44,7 +44,7 @@ function map(k: Kernel, t: Thread, dst: Task, tag: number): number {
   if (srcRef.type !== FpageType.Obj) return replyError(Err.EInval)
   const srcCap = caller.caps.get(srcRef.base)
   if (!srcCap || (srcCap.object.kind !== 'task' && srcCap.object.kind !== 'vm') || srcCap.object.dead) return replyError(Err.EInval)
-  const src = srcCap.object as Task
+  const src = srcCap.object
   const sndBase = t.utcb[1]
   const fp = decodeFpage(t.utcb[2])
   if (!Number.isInteger(sndBase) || sndBase < 0) return replyError(Err.EInval)

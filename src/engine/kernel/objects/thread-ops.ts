@@ -23,8 +23,6 @@ import { lacks, mrIndex, reply, replyError } from '../invoke'
 import { cancelIpc, ipcError } from '../ipc'
 import { mapPages } from '../mem-space'
 import { TState, type Thread } from './thread'
-import type { Task } from './task'
-import type { Irq } from './irq'
 import { VcpuState } from '../vcpu'
 import type { NativeEntry } from '../native'
 import { vcpuResume as resumeVcpu } from '../user-mode'
@@ -55,7 +53,7 @@ export function invokeThread(k: Kernel, t: Thread, cap: Capability, target: Thre
       const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
       if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
       if (target.deleteIrq) target.deleteIrq.unref()
-      target.deleteIrq = c.object as Irq
+      target.deleteIrq = c.object
       target.deleteIrq.ref()
       return reply()
     }
@@ -75,7 +73,7 @@ function control(k: Kernel, t: Thread, target: Thread, flags: number): number {
     const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
     if (!c || (c.object.kind !== 'task' && c.object.kind !== 'vm') || c.object.dead) return replyError(Err.EInval)
     if (target.state !== TState.Inactive) return replyError(Err.EBusy)
-    k.bindThread(target, c.object as Task)
+    k.bindThread(target, c.object)
   }
   return reply()
 }

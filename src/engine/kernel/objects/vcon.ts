@@ -130,7 +130,7 @@ export function invokeVcon(k: Kernel, t: Thread, cap: Capability, vcon: Vcon, _t
       const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
       if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
       if (vcon.irq) vcon.irq.unref()
-      vcon.irq = c.object as Irq
+      vcon.irq = c.object
       vcon.irq.ref()
       if (vcon.pending > 0) triggerIrq(k, vcon.irq)
       return reply()

@@ -236,6 +236,32 @@ function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
   if (rd != 31) store<u64>(c + (rd << 3), r)
 }
 
+/** The compare of a CMP/CMN (ADDS/SUBS) fused with the B.cond after it
+ *  (Op.CMPI_B_<sf*2+sub> immediate, Op.CMPR_B_<sf*2+sub> register). */
+@inline function fusedCompare(c: u32, insn: u32, op: u32): void {
+  switch (op) {
+    case Op.CMPI_B_0: addSubsImmV(c, insn, cmpImm(insn), 0, false); break
+    case Op.CMPI_B_1: addSubsImmV(c, insn, cmpImm(insn), 0, true); break
+    case Op.CMPI_B_2: addSubsImmV(c, insn, cmpImm(insn), 1, false); break
+    case Op.CMPI_B_3: addSubsImmV(c, insn, cmpImm(insn), 1, true); break
+    case Op.CMPR_B_0: cmpReg(c, insn, false, false); break
+    case Op.CMPR_B_1: cmpReg(c, insn, false, true); break
+    case Op.CMPR_B_2: cmpReg(c, insn, true, false); break
+    default: cmpReg(c, insn, true, true)
+  }
+}
+
+@inline function cmpImm(insn: u32): u64 { return <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12) }
+
+/** ADDS/SUBS (register, no shift). */
+@inline function cmpReg(c: u32, insn: u32, sf: bool, sub: bool): void {
+  const b = X(c, (insn >>> 16) & 31)
+  const a = X(c, (insn >>> 5) & 31)
+  const r = sf ? addc64(c, a, sub ? ~b : b, sub ? 1 : 0, true) : addc32(c, a, sub ? ~b : b, sub ? 1 : 0, true)
+  const rd = insn & 31
+  if (rd != 31) store<u64>(c + (rd << 3), r)
+}
+
 // ---- loads and stores --------------------------------------------------------------------
 
 /** One register transfer of kind V:size:opc at va. */
@@ -447,133 +473,9 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         store<u64>(ip, imm, 8)
         continue
       }
-      case Op.CMPI_B_0: {
-        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
-        addSubsImmV(c, insn, b, 0, false)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPI_B_1: {
-        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
-        addSubsImmV(c, insn, b, 0, true)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPI_B_2: {
-        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
-        addSubsImmV(c, insn, b, 1, false)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPI_B_3: {
-        const b = <u64>((insn >>> 10) & 0xFFF) << (((insn >>> 22) & 1) * 12)
-        addSubsImmV(c, insn, b, 1, true)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPR_B_0: {
-        const b = X(c, (insn >>> 16) & 31)
-        const a = X(c, (insn >>> 5) & 31)
-        const r = addc32(c, a, b, 0, true)
-        const rd = insn & 31
-        if (rd != 31) store<u64>(c + (rd << 3), r)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPR_B_1: {
-        const b = X(c, (insn >>> 16) & 31)
-        const a = X(c, (insn >>> 5) & 31)
-        const r = addc32(c, a, ~b, 1, true)
-        const rd = insn & 31
-        if (rd != 31) store<u64>(c + (rd << 3), r)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPR_B_2: {
-        const b = X(c, (insn >>> 16) & 31)
-        const a = X(c, (insn >>> 5) & 31)
-        const r = addc64(c, a, b, 0, true)
-        const rd = insn & 31
-        if (rd != 31) store<u64>(c + (rd << 3), r)
-        if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
-        const cond = <u32>load<u16>(ip, 6)
-        const disp = load<u64>(ip, 8)
-        left--
-        ip += ENTRY_BYTES
-        if (condHolds(c, cond)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + disp
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.CMPR_B_3: {
-        const b = X(c, (insn >>> 16) & 31)
-        const a = X(c, (insn >>> 5) & 31)
-        const r = addc64(c, a, ~b, 1, true)
-        const rd = insn & 31
-        if (rd != 31) store<u64>(c + (rd << 3), r)
+      case Op.CMPI_B_0: case Op.CMPI_B_1: case Op.CMPI_B_2: case Op.CMPI_B_3:
+      case Op.CMPR_B_0: case Op.CMPR_B_1: case Op.CMPR_B_2: case Op.CMPR_B_3: {
+        fusedCompare(c, insn, <u32>load<u16>(ip, 4))
         if (left < 2) break // only the compare fits the budget; the B.cond entry runs on its own
         const cond = <u32>load<u16>(ip, 6)
         const disp = load<u64>(ip, 8)
@@ -664,143 +566,10 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.ADDSUB_21: addSubSR(c, insn, 1, true, true, 0); break
       case Op.ADDSUB_22: addSubSR(c, insn, 1, true, true, 1); break
       case Op.ADDSUB_23: addSubSR(c, insn, 1, true, true, 2); break
-      case Op.BCOND_0: {
-        if (condHolds(c, 0)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_1: {
-        if (condHolds(c, 1)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_2: {
-        if (condHolds(c, 2)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_3: {
-        if (condHolds(c, 3)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_4: {
-        if (condHolds(c, 4)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_5: {
-        if (condHolds(c, 5)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_6: {
-        if (condHolds(c, 6)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_7: {
-        if (condHolds(c, 7)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_8: {
-        if (condHolds(c, 8)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_9: {
-        if (condHolds(c, 9)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_10: {
-        if (condHolds(c, 10)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_11: {
-        if (condHolds(c, 11)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_12: {
-        if (condHolds(c, 12)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_13: {
-        if (condHolds(c, 13)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_14: {
-        if (condHolds(c, 14)) {
-          left--
-          pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
-          ip = branchTo(pc, pageVa, slotPtr, hostPage)
-          continue
-        }
-        break
-      }
-      case Op.BCOND_15: {
-        if (condHolds(c, 15)) {
+      case Op.BCOND_0: case Op.BCOND_1: case Op.BCOND_2: case Op.BCOND_3: case Op.BCOND_4: case Op.BCOND_5:
+      case Op.BCOND_6: case Op.BCOND_7: case Op.BCOND_8: case Op.BCOND_9: case Op.BCOND_10: case Op.BCOND_11:
+      case Op.BCOND_12: case Op.BCOND_13: case Op.BCOND_14: case Op.BCOND_15: {
+        if (condHolds(c, insn & 15)) {
           left--
           pc = pcAt(pageVa, ip, slotPtr) + load<u64>(ip, 8)
           ip = branchTo(pc, pageVa, slotPtr, hostPage)
