@@ -3,7 +3,7 @@
 // src/engine/cpu/<arch>/generated/core-wasm.ts (git-ignored, never edited).
 // A core's inputs are its assembly/ folder and the files outside it that
 // assembly/ imports (the layouts it shares with TypeScript, such as
-// cpu/core-abi.ts and cpu/<arch>/context-layout.ts).
+// cpu/core-abi.ts and cpu/<arch>/core-layout.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { spawnSync } from 'node:child_process'

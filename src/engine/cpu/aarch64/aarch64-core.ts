@@ -10,7 +10,7 @@ import { Aarch64Context } from './context'
 import {
   CNTFRQ_HZ, CTX_BYTES, C_ACCESS, C_FAULT, C_IMM, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
   ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0,
-} from './context-layout'
+} from './core-layout'
 
 export interface Aarch64CoreOptions {
   ramBytes: number

@@ -1,11 +1,11 @@
 /**
  * The register file of one emulated AArch64 thread: a block of the core's
- * linear memory (layout in context-layout.ts, shared with the core), viewed
+ * linear memory (layout in core-layout.ts, shared with the core), viewed
  * through typed arrays. This is what the kernel hands a vCPU thread as its
  * user registers (kernel/arch/aarch64.ts).
  */
 import type { ContextBase } from '../core'
-import { CTX_BYTES, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_TPIDR, R_TPIDRRO, R_V, R_VF, R_ZF } from './context-layout'
+import { CTX_BYTES, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_TPIDR, R_TPIDRRO, R_V, R_VF, R_ZF } from './core-layout'
 
 /** One emulated thread's registers, viewed in the core's linear memory. */
 export class Aarch64Context implements ContextBase {

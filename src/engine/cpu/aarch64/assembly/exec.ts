@@ -19,7 +19,7 @@ import { Access, CoreExit } from '../../core-abi'
 import {
   C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
   ENTRY_BYTES, CODE_BASE, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR,
-  R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK,
+  R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK, TLB_ENTRY_RAM,
 } from './layout'
 import {
   allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbR, tlbW,
@@ -416,7 +416,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         }
         const e = tlbX + ((<u32>(pc >>> 12) & TLB_MASK) << 4)
         let ramOff: i32
-        if (load<u64>(e) == ((pc & ~<u64>0xFFF) | asidLow)) ramOff = load<i32>(e, 12)
+        if (load<u64>(e) == ((pc & ~<u64>0xFFF) | asidLow)) ramOff = load<i32>(e, TLB_ENTRY_RAM)
         else {
           ramOff = fillTlb(pc, Access.Execute)
           if (ramOff < 0) return leave(c, pc, gFault, budget - left)

@@ -14,16 +14,17 @@
 //   CODE_BASE            decoded-code slots (one 4 KiB guest page each)
 //   RAM_BASE             guest physical RAM (ramBytes)
 
-import { CTX_BYTES } from '../context-layout'
+import { CTX_BYTES, TLB_ENTRIES as SHARED_TLB_ENTRIES, TLB_ENTRY_BYTES } from '../core-layout'
 
 export const CTX_BASE: u32 = 1 << 20
 export const MAX_CTX: u32 = 2048
 
 export const CORE_BASE: u32 = CTX_BASE + CTX_BYTES * MAX_CTX // 3 MiB
 export const MAX_CORES: u32 = 16
-export const TLB_ENTRIES: u32 = 4096 // per access kind, direct mapped (covers 16 MiB)
+/** Entries per access kind, direct mapped (they cover 16 MiB); as u32 for the loops here. */
+export const TLB_ENTRIES: u32 = SHARED_TLB_ENTRIES
 export const TLB_MASK: u32 = TLB_ENTRIES - 1
-export const TLB_BYTES: u32 = TLB_ENTRIES * 16 // [tag u64][host u32][ramOff u32]
+export const TLB_BYTES: u32 = TLB_ENTRIES * TLB_ENTRY_BYTES
 export const CORE_HDR: u32 = 256
 export const CORE_BYTES: u32 = CORE_HDR + 3 * TLB_BYTES + 256 // header + read/write/exec TLBs
 
@@ -54,11 +55,11 @@ export const CODE_BASE: u32 = 11 << 20
 export const RAM_BASE: u32 = 48 << 20 // CODE_BASE + NSLOTS * SLOT_BYTES < 48 MiB
 
 // The register block, the exit record and the access/exit codes are shared
-// with the TypeScript side (../context-layout.ts, ../../core-abi.ts).
+// with the TypeScript side (../core-layout.ts, ../../core-abi.ts).
 export {
   CTX_BYTES, R_X, R_XZR, R_SP, R_PC, R_NF, R_ZF, R_CF, R_VF, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO, R_EL, R_V,
-  C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME,
-} from '../context-layout'
+  C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
+} from '../core-layout'
 
 // Per-core header (at CORE_BASE + core * CORE_BYTES), after the exit record.
 export const C_EX_VALID: u32 = 40 // u32: exclusive monitor holds an address

@@ -1,7 +1,7 @@
 // Guest memory accesses from handlers: the TLB fast path inlined (tag compare
 // plus add), the rest in mmu.ts. After any access that may have missed, the
 // caller checks `gFault`.
-import { TLB_MASK } from './layout'
+import { TLB_MASK, TLB_ENTRY_HOST } from './layout'
 import { asidLow, readSlow, tlbR, tlbW, writeSlow } from './mmu'
 
 /** Host address for `size` bytes at `va` if the read TLB has the page and the
@@ -12,14 +12,14 @@ import { asidLow, readSlow, tlbR, tlbW, writeSlow } from './mmu'
 @inline export function hostR(va: u64, size: u32): u32 {
   const e = tlbR + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   const off = <u32>va & 0xFFF
-  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow) && off <= 4096 - size) return load<u32>(e, 8) + off
+  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow) && off <= 4096 - size) return load<u32>(e, TLB_ENTRY_HOST) + off
   return 0
 }
 
 @inline export function hostW(va: u64, size: u32): u32 {
   const e = tlbW + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   const off = <u32>va & 0xFFF
-  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow) && off <= 4096 - size) return load<u32>(e, 8) + off
+  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow) && off <= 4096 - size) return load<u32>(e, TLB_ENTRY_HOST) + off
   return 0
 }
 

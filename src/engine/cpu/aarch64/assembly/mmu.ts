@@ -21,7 +21,7 @@ import { Access, CoreExit, TranslateFault } from '../../core-abi'
 import {
   CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB, ENTRY_BYTES, MAX_CORES,
   NSLOTS, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES,
-  TLB_MASK,
+  TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
 } from './layout'
 import { Op } from './ops'
 
@@ -134,8 +134,8 @@ export function fillTlb(va: u64, access: i32): i32 {
   if (access == Access.Write && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   store<u64>(e, (va & ~<u64>0xFFF) | asidLow)
-  store<u32>(e, RAM_BASE + ramOff, 8)
-  store<u32>(e, ramOff, 12)
+  store<u32>(e, RAM_BASE + ramOff, TLB_ENTRY_HOST)
+  store<u32>(e, ramOff, TLB_ENTRY_RAM)
   return <i32>ramOff
 }
 
@@ -164,7 +164,7 @@ export function allocSlot(ppn: u32, refetchOp: u16): i32 {
     const t = coreBase(c) + C_TLB + TLB_BYTES
     for (let i: u32 = 0; i < TLB_ENTRIES; i++) {
       const e = t + (i << 4)
-      if (load<u32>(e, 8) == host) store<u64>(e, -1)
+      if (load<u32>(e, TLB_ENTRY_HOST) == host) store<u64>(e, -1)
     }
   }
   return <i32>slot
@@ -200,7 +200,7 @@ export function invalidateCode(ramOff: u32, n: u32): void {
 function byteHost(va: u64, access: i32): u32 {
   const tbl = access == Access.Read ? tlbR : tlbW
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
-  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow)) return load<u32>(e, 8) + (<u32>va & 0xFFF)
+  if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow)) return load<u32>(e, TLB_ENTRY_HOST) + (<u32>va & 0xFFF)
   const r = fillTlb(va, access)
   if (r < 0) return 0
   return RAM_BASE + <u32>r + (<u32>va & 0xFFF)

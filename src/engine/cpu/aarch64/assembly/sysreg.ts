@@ -3,7 +3,7 @@
 // is named S<op0>_<op1>_C<n>_C<m>_<op2> below. Registers the kernel owns
 // (EL1 state for the VM issue) will join this table with an EL check.
 import { C_CNTVOFF, C_INSTRET, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO } from './layout'
-import { CNTFRQ_HZ, ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0 } from '../context-layout'
+import { CNTFRQ_HZ, ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0 } from '../core-layout'
 import { coreBase, curCore } from './mmu'
 import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
@@ -24,7 +24,7 @@ export const K_MIDR = key(3, 0, 0, 0, 0)
 export const K_MPIDR = key(3, 0, 0, 0, 5)
 export const K_REVIDR = key(3, 0, 0, 0, 6)
 
-// ID register values: ../context-layout.ts (shared with machine.ts).
+// ID register values: ../core-layout.ts (shared with machine.ts).
 
 /** Reads an ID register in the S3_0_C0_Cm_op2 space; 0 for the reserved ones (as Linux reports). */
 function idReg(crm: u32, op2: u32): u64 {

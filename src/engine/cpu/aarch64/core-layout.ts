@@ -1,6 +1,6 @@
 // The AArch64 core's layouts that both sides read: the register block of an
-// emulated thread, the per-core exit record, and the ID register values the
-// core reports. The core (assembly/layout.ts, assembly/sysreg.ts), its
+// emulated thread, the per-core exit record, the soft-TLB entry that compiled
+// code probes, and the ID register values the core reports. The core (assembly/layout.ts, assembly/sysreg.ts), its
 // TypeScript side (machine.ts, context.ts) and the block compiler
 // (jit/codegen.ts) all import this file, which is written in the subset of
 // TypeScript that AssemblyScript compiles too: plain integer constants.
@@ -39,6 +39,13 @@ export const C_PC = 16 // u64: the PC the context stopped at
 export const C_FAULT = 24 // u64: the faulting virtual address
 export const C_IMM = 32 // u32: SVC/HVC/SMC/BRK immediate
 export const C_SYNDROME = 36 // u32: ESR_ELx-shaped syndrome, or the undefined instruction word
+
+// ---- soft TLB (per core, per access kind, direct mapped; assembly/mmu.ts) ----
+export const TLB_ENTRIES = 4096
+/** An entry: [tag u64 = page address | asid & 0xFFF][host address u32][RAM offset u32]. */
+export const TLB_ENTRY_BYTES = 16
+export const TLB_ENTRY_HOST = 8
+export const TLB_ENTRY_RAM = 12
 
 // ---- ID registers: exactly what the core implements -----------------------
 /** Implementer 'L' (0x4c), architecture 0xf, part 0x001, revision 0. */
