@@ -13,7 +13,7 @@
  *   wakes the client directly.
  *
  * Scroll-back for terminals that attach late is kept where the terminals meet
- * the host (the board's console history), see ../../lab/scenario-board.ts.
+ * the host (the board's console history), see ../../lab/scenario-session.ts.
  */
 import { BaseCap, CapRight, Err, IcuOp, MapItem, Proto, VconOp, Utcb, decodeFpage, FpageType, objFpage, tagItems, tagWords } from '../../kernel/uapi'
 import { capReferences, createGate, createVcon, invoke, releaseCap, vconBindIrq, vconGetAttr, vconRead } from '../../l4/l4sys'

@@ -1,7 +1,7 @@
 // The AArch64 core's layouts that both sides read: the register block of an
 // emulated thread, the per-core exit record, the soft-TLB entry that compiled
 // code probes, and the ID register values the core reports. The core (assembly/layout.ts, assembly/sysreg.ts), its
-// TypeScript side (machine.ts, context.ts) and the block compiler
+// TypeScript side (aarch64-core.ts, context.ts) and the block compiler
 // (jit/codegen.ts) all import this file, which is written in the subset of
 // TypeScript that AssemblyScript compiles too: plain integer constants.
 

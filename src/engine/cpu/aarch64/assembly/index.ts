@@ -1,4 +1,4 @@
-// Exports of the AArch64 core module (see ../machine.ts for the TypeScript
+// Exports of the AArch64 core module (see ../aarch64-core.ts for the TypeScript
 // side and docs/cpu-aarch64.md for the design).
 import {
   CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, MAX_CORES, MAX_CTX, NSLOTS,

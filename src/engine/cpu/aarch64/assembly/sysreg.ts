@@ -24,7 +24,7 @@ export const K_MIDR = key(3, 0, 0, 0, 0)
 export const K_MPIDR = key(3, 0, 0, 0, 5)
 export const K_REVIDR = key(3, 0, 0, 0, 6)
 
-// ID register values: ../core-layout.ts (shared with machine.ts).
+// ID register values: ../core-layout.ts (shared with aarch64-core.ts).
 
 /** Reads an ID register in the S3_0_C0_Cm_op2 space; 0 for the reserved ones (as Linux reports). */
 function idReg(crm: u32, op2: u32): u64 {

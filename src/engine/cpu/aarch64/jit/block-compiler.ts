@@ -15,7 +15,7 @@ export interface WasmTable {
   grow(delta: number, value?: unknown): number
 }
 
-/** The part of the WebAssembly API the compiler uses (see machine.ts). */
+/** The part of the WebAssembly API the compiler uses (see aarch64-core.ts). */
 export interface JitWasmApi {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown }
