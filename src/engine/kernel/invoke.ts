@@ -67,6 +67,19 @@ function dispatch<K extends keyof ObjectKinds>(kind: K, obj: ObjectKinds[K], k: 
   return table[kind](k, t, cap, obj, tag, tagLabel(tag))
 }
 
+/**
+ * The object MR `i` names by capability index in the caller's task, when it
+ * is alive and of one of `kinds`; null otherwise (the decoder answers
+ * -EINVAL). How every operation that takes an object argument decodes it.
+ */
+export function mrObject<K extends keyof ObjectKinds>(t: Thread, i: number, ...kinds: K[]): ObjectKinds[K] | null {
+  const idx = mrIndex(t, i)
+  const o = idx >= 0 ? t.task?.caps.get(idx)?.object : undefined
+  if (!o || o.dead || !(kinds as readonly string[]).includes(o.kind)) return null
+  // INVARIANT: o.kind is one of `kinds`, which is what the type says (includes() does not narrow).
+  return o as ObjectKinds[K]
+}
+
 /** Reads MR `i` as an unsigned integer (a word the caller wrote), or -1 when it is not one. */
 export function mrIndex(t: Thread, i: number): number {
   const v = t.utcb[i]

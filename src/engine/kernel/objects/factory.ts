@@ -20,7 +20,7 @@ import { CapRight, decodeFpage, Err, FpageType, Proto, Utcb } from '../abi'
 import type { Capability } from '../cap-space'
 import { KObject } from '../kobject'
 import type { Kernel } from '../kernel'
-import { lacks, mrIndex, reply, replyError } from '../invoke'
+import { lacks, mrIndex, mrObject, reply, replyError } from '../invoke'
 import { OBJECT_COST, Quota } from '../quota'
 import type { Thread } from './thread'
 import type { KernelObject } from '.'
@@ -73,13 +73,9 @@ export function invokeFactory(k: Kernel, t: Thread, cap: Capability, factory: Fa
       break
     }
     case Proto.Kobject: {
-      const idx = mrIndex(t, 1)
-      let thread: Thread | null = null
-      if (idx > 0) {
-        const c = t.task!.caps.get(idx)
-        if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
-        thread = c.object
-      }
+      // MR1: the thread to bind the new gate to, or 0 for an unbound gate.
+      const thread = mrIndex(t, 1) > 0 ? mrObject(t, 1, 'thread') : null
+      if (mrIndex(t, 1) > 0 && !thread) return replyError(Err.EInval)
       const lbl = t.utcb[2]
       if (!Number.isInteger(lbl)) return replyError(Err.EInval)
       obj = k.newGate(q, thread, lbl)

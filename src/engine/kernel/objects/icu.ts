@@ -10,7 +10,7 @@ import { CapRight, Err, IcuOp, Proto } from '../abi'
 import type { Capability } from '../cap-space'
 import { KObject } from '../kobject'
 import type { Kernel } from '../kernel'
-import { lacks, mrIndex, reply, replyError } from '../invoke'
+import { lacks, mrIndex, mrObject, reply, replyError } from '../invoke'
 import { triggerIrq, type Irq } from './irq'
 import type { Thread } from './thread'
 
@@ -57,10 +57,8 @@ export function invokeIcu(k: Kernel, t: Thread, cap: Capability, icu: Icu, _tag:
     case IcuOp.Bind: {
       const denied = lacks(cap, CapRight.W)
       if (denied) return denied
-      const idx = mrIndex(t, 2)
-      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-      if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
-      const irq = c.object
+      const irq = mrObject(t, 2, 'irq')
+      if (!irq) return replyError(Err.EInval)
       if (icu.bound[line] && icu.bound[line] !== irq) return replyError(Err.EBusy)
       icu.bound[line] = irq
       irq.line = line

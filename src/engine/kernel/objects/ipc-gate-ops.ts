@@ -7,19 +7,18 @@
 import { Err, GateOp } from '../abi'
 import type { Capability } from '../cap-space'
 import type { Kernel } from '../kernel'
-import { mrIndex, reply, replyError } from '../invoke'
+import { mrObject, reply, replyError } from '../invoke'
 import type { IpcGate } from './ipc-gate'
 import type { Thread } from './thread'
 
 export function invokeGate(k: Kernel, t: Thread, cap: Capability, gate: IpcGate, _tag: number, _label: number): number {
   switch (t.utcb[0]) {
     case GateOp.Bind: {
-      const idx = mrIndex(t, 1)
-      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-      if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
+      const thread = mrObject(t, 1, 'thread')
+      if (!thread) return replyError(Err.EInval)
       const label = t.utcb[2]
       if (!Number.isInteger(label)) return replyError(Err.EInval)
-      k.bindGate(gate, c.object, label)
+      k.bindGate(gate, thread, label)
       return reply()
     }
     case GateOp.GetInfo:

@@ -7,7 +7,7 @@
 import { CapRight, Err, IrqOp, IrqSenderOp, Proto } from '../abi'
 import type { Capability } from '../cap-space'
 import type { Kernel } from '../kernel'
-import { lacks, mrIndex, reply, replyError } from '../invoke'
+import { lacks, mrObject, reply, replyError } from '../invoke'
 import { detachIrq, triggerIrq, unmaskIrq, type Irq } from './irq'
 import type { Thread } from './thread'
 
@@ -17,13 +17,12 @@ export function invokeIrq(k: Kernel, t: Thread, cap: Capability, irq: Irq, _tag:
     if (op === IrqSenderOp.Attach) {
       const denied = lacks(cap, CapRight.W)
       if (denied) return denied
-      const idx = mrIndex(t, 2)
-      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-      if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
+      const thread = mrObject(t, 2, 'thread')
+      if (!thread) return replyError(Err.EInval)
       const lbl = t.utcb[1]
       if (!Number.isInteger(lbl)) return replyError(Err.EInval)
       detachIrq(irq)
-      irq.thread = c.object
+      irq.thread = thread
       irq.thread.ref()
       irq.label = lbl
       irq.masked = false

@@ -10,7 +10,7 @@ import { CapRight, Err, Proto, SchedulerOp } from '../abi'
 import type { Capability } from '../cap-space'
 import { KObject } from '../kobject'
 import type { Kernel } from '../kernel'
-import { lacks, mrIndex, reply, replyError } from '../invoke'
+import { lacks, mrIndex, mrObject, reply, replyError } from '../invoke'
 import { TState, type Thread } from './thread'
 
 export class SchedulerObject extends KObject {
@@ -32,16 +32,15 @@ export function invokeScheduler(k: Kernel, t: Thread, cap: Capability, _obj: Sch
     case SchedulerOp.RunThread: {
       const denied = lacks(cap, CapRight.W)
       if (denied) return denied
-      const idx = mrIndex(t, 1)
-      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-      if (!c || c.object.kind !== 'thread' || c.object.dead) return replyError(Err.EInval)
+      const thread = mrObject(t, 1, 'thread')
+      if (!thread) return replyError(Err.EInval)
       const prio = t.utcb[2]
       const cpu = t.utcb[3]
       const sliceUs = t.utcb[4]
       if (!Number.isInteger(prio) || prio < 1 || prio > 255) return replyError(Err.EInval)
       if (!Number.isInteger(cpu) || cpu < 0 || cpu >= k.cpus.length) return replyError(Err.EInval)
       if (!Number.isInteger(sliceUs) || sliceUs < 0) return replyError(Err.EInval)
-      k.setSchedParams(c.object, prio, cpu, sliceUs ? sliceUs * 1000 : k.timesliceNs)
+      k.setSchedParams(thread, prio, cpu, sliceUs ? sliceUs * 1000 : k.timesliceNs)
       return reply()
     }
     case SchedulerOp.IdleTime: {

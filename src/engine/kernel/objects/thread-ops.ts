@@ -19,7 +19,7 @@
 import { CapRight, Err, ExRegs, IpcErr, Proto, ThreadCtl, ThreadOp, VCPU_CONTROL_EXT, decodeFpage, FpageType, PAGE_SIZE, MapItem, tagItems, tagWords } from '../abi'
 import type { Capability } from '../cap-space'
 import type { Kernel } from '../kernel'
-import { lacks, mrIndex, reply, replyError } from '../invoke'
+import { lacks, mrIndex, mrObject, reply, replyError } from '../invoke'
 import { cancelIpc, ipcError } from '../ipc'
 import { mapPages } from '../mem-space'
 import { TState, type Thread } from './thread'
@@ -49,11 +49,10 @@ export function invokeThread(k: Kernel, t: Thread, cap: Capability, target: Thre
     case ThreadOp.RegisterDeleteIrq: {
       const denied = lacks(cap, CapRight.W)
       if (denied) return denied
-      const idx = mrIndex(t, 1)
-      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-      if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
+      const irq = mrObject(t, 1, 'irq')
+      if (!irq) return replyError(Err.EInval)
       if (target.deleteIrq) target.deleteIrq.unref()
-      target.deleteIrq = c.object
+      target.deleteIrq = irq
       target.deleteIrq.ref()
       return reply()
     }
@@ -69,11 +68,10 @@ function control(k: Kernel, t: Thread, target: Thread, flags: number): number {
   if (flags & ThreadCtl.SetPager) target.pager = mrIndex(t, 1)
   if (flags & ThreadCtl.SetExcHandler) target.excHandler = mrIndex(t, 2)
   if (flags & ThreadCtl.BindTask) {
-    const idx = mrIndex(t, 5)
-    const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-    if (!c || (c.object.kind !== 'task' && c.object.kind !== 'vm') || c.object.dead) return replyError(Err.EInval)
+    const task = mrObject(t, 5, 'task', 'vm')
+    if (!task) return replyError(Err.EInval)
     if (target.state !== TState.Inactive) return replyError(Err.EBusy)
-    k.bindThread(target, c.object)
+    k.bindThread(target, task)
   }
   return reply()
 }

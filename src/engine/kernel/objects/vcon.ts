@@ -15,7 +15,7 @@ import { CapRight, Err, IcuOp, Proto, VconOp } from '../abi'
 import type { Capability } from '../cap-space'
 import { KObject } from '../kobject'
 import type { Kernel } from '../kernel'
-import { lacks, mrIndex, reply, replyError } from '../invoke'
+import { lacks, mrObject, reply, replyError } from '../invoke'
 import { triggerIrq, type Irq } from './irq'
 import type { Thread } from './thread'
 
@@ -126,11 +126,10 @@ export function invokeVcon(k: Kernel, t: Thread, cap: Capability, vcon: Vcon, _t
   }
   if (label === Proto.Irq) {
     if (op === IcuOp.Bind) {
-      const idx = mrIndex(t, 2)
-      const c = idx >= 0 ? t.task!.caps.get(idx) : undefined
-      if (!c || c.object.kind !== 'irq' || c.object.dead) return replyError(Err.EInval)
+      const irq = mrObject(t, 2, 'irq')
+      if (!irq) return replyError(Err.EInval)
       if (vcon.irq) vcon.irq.unref()
-      vcon.irq = c.object
+      vcon.irq = irq
       vcon.irq.ref()
       if (vcon.pending > 0) triggerIrq(k, vcon.irq)
       return reply()
