@@ -3,7 +3,7 @@
  * file system image, collecting its stdout, stderr and exit status.
  */
 import { ExecSession } from '../../../lab/exec-session'
-import { StdinBuffer } from '../host-stdio'
+import { StdinBuffer } from '../fs/host-stdio'
 
 export interface LxRun {
   stdout: string

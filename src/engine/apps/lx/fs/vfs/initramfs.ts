@@ -7,8 +7,8 @@
  * names an existing non-directory replaces it; missing parent directories
  * are created 0755.
  */
-import { type CpioEntry, parseCpio } from '../../../formats/cpio'
-import { gunzipMember, isGzip } from '../../../formats/gzip'
+import { type CpioEntry, parseCpio } from '../../../../formats/cpio'
+import { gunzipMember, isGzip } from '../../../../formats/gzip'
 import { RamDir, RamFile, type RamFs } from './ramfs'
 import {
   S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Inode, dec, makedev,

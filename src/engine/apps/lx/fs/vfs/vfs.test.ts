@@ -4,7 +4,7 @@ import { Errno } from './errno'
 import { RamFs } from './ramfs'
 import { Vfs } from './vfs'
 import { makePipe, PIPE_CAPACITY } from './pipe'
-import { writeCpio } from '../../../formats/cpio'
+import { writeCpio } from '../../../../formats/cpio'
 import { loadInitramfs } from './initramfs'
 import {
   type Cred, type Inode, type OpenFile, type IoResult, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL,

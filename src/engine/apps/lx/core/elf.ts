@@ -5,10 +5,10 @@
  * (argc, argv, envp, auxv, AT_RANDOM bytes, the strings). Files lx cannot
  * run are ENOEXEC with a reason, never an exception.
  */
-import { PAGE_SIZE } from '../../kernel/uapi'
-import { EM_AARCH64, machineName, parseElf, type ElfImage } from '../../formats/elf'
-import type { Mm, Vma } from './mm'
-import { AuxT, E, ET_DYN_BASE, MapF, Prot, STACK_TOP } from './uapi'
+import { PAGE_SIZE } from '../../../kernel/uapi'
+import { EM_AARCH64, machineName, parseElf, type ElfImage } from '../../../formats/elf'
+import type { Mm, Vma } from '../mm/mm'
+import { AuxT, E, ET_DYN_BASE, MapF, Prot, STACK_TOP } from '../uapi'
 
 /**
  * The image an aarch64 lx process may run, or why not (ENOEXEC with the

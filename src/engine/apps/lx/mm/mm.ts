@@ -8,11 +8,11 @@
  * reference the frame, refs > 1); a write fault on a shared frame copies it,
  * or takes it over when nobody else references it any more.
  */
-import { MemRight, PAGE_SIZE, UnmapFlag, type Sys } from '../../kernel/uapi'
-import { mem, taskUnmap } from '../../l4/l4sys'
-import { forEachPiece } from '../../util/paged'
+import { MemRight, PAGE_SIZE, UnmapFlag, type Sys } from '../../../kernel/uapi'
+import { mem, taskUnmap } from '../../../l4/l4sys'
+import { forEachPiece } from '../../../util/paged'
 import type { LxMemory } from './memory'
-import { E, MapF, Prot, MMAP_BASE, STACK_LIMIT, TASK_SIZE } from './uapi'
+import { E, MapF, Prot, MMAP_BASE, STACK_LIMIT, TASK_SIZE } from '../uapi'
 
 export interface FileBacking {
   /** Reads file bytes at `offset` into `dst` (short at end of file); negative errno on failure. */

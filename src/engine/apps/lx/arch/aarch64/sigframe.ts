@@ -5,9 +5,9 @@
  * (magic 0x46508001, size 528: fpsr, fpcr, v0–v31) in its reserved area,
  * followed by a frame record {fp, lr}. rt_sigreturn reads it back.
  */
-import type { Aarch64Regs } from '../../kernel/uapi'
-import type { Mm } from './mm'
-import { Sig } from './uapi'
+import type { Aarch64Regs } from '../../../../kernel/uapi'
+import type { Mm } from '../../mm/mm'
+import { Sig } from '../../uapi'
 
 export const enum SigAct {
   Term,

@@ -5,11 +5,11 @@
  * signal mask and pending signals. Only one thread of lx runs guest code at
  * a time, on lx's vCPU.
  */
-import type { OpenFile, Inode } from './vfs/types'
-import type { Mm } from './mm'
-import type { WaitQueue } from './vfs/types'
-import { NSIG } from './uapi'
-import type { SigInfo } from './signals'
+import type { OpenFile, Inode } from '../fs/vfs/types'
+import type { Mm } from '../mm/mm'
+import type { WaitQueue } from '../fs/vfs/types'
+import { NSIG } from '../uapi'
+import type { SigInfo } from '../arch/aarch64/sigframe'
 import { newItimer, type Itimer } from './itimer'
 import { noAltStack, type AltStack } from './altstack'
 

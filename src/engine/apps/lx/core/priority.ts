@@ -3,9 +3,9 @@
  * A process's nice value is kept, inherited by fork, and shown in
  * /proc/PID/stat; lx's round-robin scheduler does not weigh it (yet).
  */
-import type { Lx } from './lx'
+import type { Lx } from '../lx'
 import type { Process } from './process'
-import { E } from './uapi'
+import { E } from '../uapi'
 
 const PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2
 

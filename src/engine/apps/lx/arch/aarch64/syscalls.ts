@@ -9,17 +9,17 @@
  * File system calls are in files.ts; this file holds processes, memory,
  * signals, time and identity.
  */
-import { MemRight, PAGE_SIZE } from '../../kernel/uapi'
-import type { Lx } from './lx'
-import { FdTable, LinuxThread, Process, exitedStatus } from './process'
-import { Mm } from './mm'
-import { sigbit, UNBLOCKABLE } from './signals'
-import { CloneF, E, Futex, MapF, Nr, Prot, Sig, TASK_SIZE, Wait } from './uapi'
-import { WaitQueue } from './vfs/types'
-import { fileSyscall } from './files'
-import { getitimer, setitimer } from './itimer'
-import { sigaltstack } from './altstack'
-import { getpriority, setaffinity, setpriority } from './priority'
+import { MemRight, PAGE_SIZE } from '../../../../kernel/uapi'
+import type { Lx } from '../../lx'
+import { FdTable, LinuxThread, Process, exitedStatus } from '../../core/process'
+import { Mm } from '../../mm/mm'
+import { sigbit, UNBLOCKABLE } from './sigframe'
+import { CloneF, E, Futex, MapF, Nr, Prot, Sig, TASK_SIZE, Wait } from '../../uapi'
+import { WaitQueue } from '../../fs/vfs/types'
+import { fileSyscall } from '../../fs/files'
+import { getitimer, setitimer } from '../../core/itimer'
+import { sigaltstack } from '../../core/altstack'
+import { getpriority, setaffinity, setpriority } from '../../core/priority'
 
 export type SyscallResult = number | { block: true } | 'noreturn'
 type Gen = Generator<unknown, SyscallResult, number>

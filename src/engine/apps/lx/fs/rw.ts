@@ -10,10 +10,10 @@
  * Writes of at most PIPE_BUF bytes stay atomic (the pipe's own rule);
  * O_NONBLOCK writes return what fit, or EAGAIN.
  */
-import type { Lx } from './lx'
-import type { LinuxThread } from './process'
-import type { Mm } from './mm'
-import { E, Nr, Sig, TASK_SIZE } from './uapi'
+import type { Lx } from '../lx'
+import type { LinuxThread } from '../core/process'
+import type { Mm } from '../mm/mm'
+import { E, Nr, Sig, TASK_SIZE } from '../uapi'
 import { O_NONBLOCK, POLLERR, POLLOUT, S_IFIFO, S_IFMT, type IoResult, type OpenFile } from './vfs/types'
 import { PIPE_BUF } from './vfs/pipe'
 

@@ -3,9 +3,9 @@
  * address spaces), memory (lx's dataspace), uptime and the CPU, read when a
  * /proc file is opened.
  */
-import type { Lx } from './lx'
-import type { ProcInfo, ProcView } from './vfs/procfs'
-import { DEV_CONSOLE } from './vfs/devfs'
+import type { Lx } from '../lx'
+import type { ProcInfo, ProcView } from '../fs/vfs/procfs'
+import { DEV_CONSOLE } from '../fs/vfs/devfs'
 
 const TICK_NS = 10_000_000
 

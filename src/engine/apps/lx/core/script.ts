@@ -8,7 +8,7 @@
  * taken as far as it goes, provided the interpreter's name ends within it
  * (else ENOEXEC: Linux will not run a truncated interpreter path).
  */
-import { E } from './uapi'
+import { E } from '../uapi'
 
 /** The bytes of a file the kernel looks at to choose its binary format (BINPRM_BUF_SIZE). */
 export const BINPRM_BUF_SIZE = 256

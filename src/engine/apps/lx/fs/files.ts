@@ -4,11 +4,11 @@
  * pointer goes through the process's Mm (bad pointers are EFAULT); blocking
  * operations sleep the thread on the file's wait queue and are retried.
  */
-import type { Lx } from './lx'
-import type { LinuxThread, Process } from './process'
-import { FdTable } from './process'
-import type { FileBacking } from './mm'
-import { E, Nr } from './uapi'
+import type { Lx } from '../lx'
+import type { LinuxThread, Process } from '../core/process'
+import { FdTable } from '../core/process'
+import type { FileBacking } from '../mm/mm'
+import { E, Nr } from '../uapi'
 import { Vfs } from './vfs/vfs'
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_RDWR,
@@ -17,7 +17,7 @@ import {
 import { makePipe } from './vfs/pipe'
 import type { Tty } from './vfs/tty'
 import { MAX_IO, accessOk, sendfile, writeFrom } from './rw'
-import { BINPRM_BUF_SIZE } from './script'
+import { BINPRM_BUF_SIZE } from '../core/script'
 
 type Gen = Generator<unknown, number | { block: true } | undefined, number>
 

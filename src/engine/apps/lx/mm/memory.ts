@@ -5,8 +5,8 @@
  * processes by mapping them into the processes' tasks, and counts
  * references so that fork can share pages copy-on-write.
  */
-import { BaseCap, MemRight, PAGE_SIZE, type Sys } from '../../kernel/uapi'
-import { dsMap } from '../../l4/l4re'
+import { BaseCap, MemRight, PAGE_SIZE, type Sys } from '../../../kernel/uapi'
+import { dsMap } from '../../../l4/l4re'
 
 /** Where lx maps its memory in its own address space. */
 export const LX_RAM_BASE = 0x2_0000_0000

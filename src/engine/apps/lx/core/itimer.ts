@@ -5,9 +5,9 @@
  * all of a process's time as user time, so VIRTUAL and PROF count the same
  * clock. A timer with an interval is armed again from its expiry.
  */
-import type { Lx, LxTimer } from './lx'
+import type { Lx, LxTimer } from '../lx'
 import type { Process } from './process'
-import { E, Sig } from './uapi'
+import { E, Sig } from '../uapi'
 
 export interface Itimer {
   /** When it fires: virtual ns (REAL) or process CPU ns (VIRTUAL, PROF); 0 when disarmed. */

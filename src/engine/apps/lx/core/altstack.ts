@@ -5,8 +5,8 @@
  * SIGSEGV of its own stack overflow. SS_AUTODISARM clears the setting while
  * the handler runs; rt_sigreturn puts back what the frame's uc_stack says.
  */
-import type { Mm } from './mm'
-import { E } from './uapi'
+import type { Mm } from '../mm/mm'
+import { E } from '../uapi'
 
 export interface AltStack {
   sp: number

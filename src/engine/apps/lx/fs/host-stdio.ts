@@ -11,7 +11,7 @@ import {
   type Inode, type IoResult, type Stat, type FileSystem, type UserMemory, type OpenFile,
 } from './vfs/types'
 import { defaultTermios, encodeTermios } from './vfs/tty'
-import { E } from './uapi'
+import { E } from '../uapi'
 
 export interface StdioPort {
   /** Bytes a program wrote to its fd 1 or 2. */
