@@ -6,7 +6,7 @@
  * the handler runs; rt_sigreturn puts back what the frame's uc_stack says.
  */
 import type { Mm } from '../mm/mm'
-import { E } from '../uapi'
+import { Errno } from '../uapi'
 
 export interface AltStack {
   sp: number
@@ -18,8 +18,6 @@ export interface AltStack {
 export const SS_ONSTACK = 1
 export const SS_DISABLE = 2
 export const SS_AUTODISARM = 0x80000000
-/** aarch64's MINSIGSTKSZ. */
-const MINSIGSTKSZ = 5120
 /** stack_t: ss_sp, ss_flags (int, padded), ss_size. */
 export const STACK_T_SIZE = 24
 
@@ -49,22 +47,22 @@ export function encodeStack(s: AltStack, sp: number): Uint8Array {
   return b
 }
 
-/** do_sigaltstack with a stack_t already read: 0, or -EPERM / -EINVAL / -ENOMEM. */
-export function setAltStack(s: AltStack, sp: number, b: Uint8Array): number {
+/** do_sigaltstack with a stack_t already read: 0, or -EPERM / -EINVAL / -ENOMEM (below the architecture's MINSIGSTKSZ). */
+export function setAltStack(s: AltStack, sp: number, b: Uint8Array, minSize: number): number {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
   const ssSp = Number(dv.getBigUint64(0, true))
   const flags = dv.getUint32(8, true)
   const size = Number(dv.getBigUint64(16, true))
-  if (onStack(s, sp)) return -E.PERM
+  if (onStack(s, sp)) return -Errno.EPERM
   const mode = (flags & ~SS_AUTODISARM) >>> 0
-  if (mode !== SS_DISABLE && mode !== SS_ONSTACK && mode !== 0) return -E.INVAL
+  if (mode !== SS_DISABLE && mode !== SS_ONSTACK && mode !== 0) return -Errno.EINVAL
   if (mode === SS_DISABLE) {
     s.sp = 0
     s.size = 0
     s.flags = 0
     return 0
   }
-  if (size < MINSIGSTKSZ) return -E.NOMEM
+  if (size < minSize) return -Errno.ENOMEM
   // Any values are kept, as Linux keeps them: a stack outside the process fails when a frame is written there (SIGSEGV).
   s.sp = ssSp
   s.size = size
@@ -73,15 +71,15 @@ export function setAltStack(s: AltStack, sp: number, b: Uint8Array): number {
 }
 
 /** sigaltstack(ss, old_ss) for a thread at `sp`. */
-export function sigaltstack(s: AltStack, mm: Mm, sp: number, ssPtr: number, oldPtr: number): number {
+export function sigaltstack(s: AltStack, mm: Mm, sp: number, ssPtr: number, oldPtr: number, minSize: number): number {
   const old = encodeStack(s, sp)
   if (ssPtr !== 0) {
     const b = mm.read(ssPtr, STACK_T_SIZE)
-    if (b === null) return -E.FAULT
-    const r = setAltStack(s, sp, b)
+    if (b === null) return -Errno.EFAULT
+    const r = setAltStack(s, sp, b, minSize)
     if (r < 0) return r
   }
-  if (oldPtr !== 0 && !mm.write(oldPtr, old)) return -E.FAULT
+  if (oldPtr !== 0 && !mm.write(oldPtr, old)) return -Errno.EFAULT
   return 0
 }
 

@@ -1,36 +1,38 @@
 /**
- * Loading static ELF executables for aarch64 (ET_EXEC and static-PIE
- * ET_DYN) into a process: what lx accepts (formats/elf.ts parses), PT_LOAD
- * segments as VMAs, and the initial stack Linux builds for a new program
- * (argc, argv, envp, auxv, AT_RANDOM bytes, the strings). Files lx cannot
- * run are ENOEXEC with a reason, never an exception.
+ * Loading static ELF executables (ET_EXEC and static-PIE ET_DYN) into a
+ * process: what lx accepts (formats/elf.ts parses; the machine is the
+ * architecture's), PT_LOAD segments as VMAs, and the initial stack Linux
+ * builds for a new program (argc, argv, envp, auxv, AT_RANDOM bytes, the
+ * strings). Files lx cannot run are ENOEXEC with a reason, never an
+ * exception.
  */
 import { PAGE_SIZE } from '../../../kernel/uapi'
-import { EM_AARCH64, machineName, parseElf, type ElfImage } from '../../../formats/elf'
+import { machineName, parseElf, type ElfImage } from '../../../formats/elf'
 import type { Mm, Vma } from '../mm/mm'
-import { AuxT, E, ET_DYN_BASE, MapF, Prot, STACK_TOP } from '../uapi'
+import type { AddressLayout, LxArch } from '../arch/arch'
+import { AuxT, Errno, MapF, Prot } from '../uapi'
 
 /**
- * The image an aarch64 lx process may run, or why not (ENOEXEC with the
- * reason lx logs): a static aarch64 executable, ET_EXEC or static-PIE.
+ * The image an lx process may run, or why not (ENOEXEC with the reason lx
+ * logs): a static executable of the architecture, ET_EXEC or static-PIE.
  */
-export function acceptElf(bytes: Uint8Array): { ok: true; image: ElfImage } | { ok: false; errno: number; reason: string } {
+export function acceptElf(bytes: Uint8Array, arch: LxArch): { ok: true; image: ElfImage } | { ok: false; errno: number; reason: string } {
   const parsed = parseElf(bytes, PAGE_SIZE)
-  if (!parsed.ok) return { ok: false, errno: -E.NOEXEC, reason: parsed.reason }
+  if (!parsed.ok) return { ok: false, errno: -Errno.ENOEXEC, reason: parsed.reason }
   const img = parsed.image
-  if (img.machine !== EM_AARCH64) return { ok: false, errno: -E.NOEXEC, reason: `not an aarch64 program (${machineName(img.machine)})` }
-  if (img.interp !== null) return { ok: false, errno: -E.NOEXEC, reason: 'dynamically linked programs are not supported (static executables only)' }
+  if (img.machine !== arch.elfMachine) return { ok: false, errno: -Errno.ENOEXEC, reason: `not an ${arch.name} program (${machineName(img.machine)})` }
+  if (img.interp !== null) return { ok: false, errno: -Errno.ENOEXEC, reason: 'dynamically linked programs are not supported (static executables only)' }
   return parsed
 }
 
-/** The load bias of an image: 0 for ET_EXEC, a fixed base for static-PIE. */
-export function loadBias(img: ElfImage): number {
-  return img.type === 'dyn' ? ET_DYN_BASE : 0
+/** The load bias of an image: 0 for ET_EXEC, the architecture's ELF_ET_DYN_BASE for static-PIE. */
+export function loadBias(img: ElfImage, layout: AddressLayout): number {
+  return img.type === 'dyn' ? layout.etDynBase : 0
 }
 
 /** Creates the VMAs of an image in `mm`; returns the end of the highest segment (the start of brk). */
-export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string): number {
-  const bias = loadBias(img)
+export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string, layout: AddressLayout): number {
+  const bias = loadBias(img, layout)
   let top = 0
   for (const s of img.segments) {
     const prot = (s.flags & 4 ? Prot.Read : 0) | (s.flags & 2 ? Prot.Write : 0) | (s.flags & 1 ? Prot.Exec : 0)
@@ -65,22 +67,23 @@ export interface StackSpec {
   envp: string[]
   execfn: string
   random: Uint8Array
-  hwcap: number
   uid: number
   gid: number
 }
 
 /**
- * Builds the initial stack below STACK_TOP and returns the stack pointer:
- * from the top, the execfn, environment and argument strings, the 16
- * AT_RANDOM bytes and "aarch64", then (16-byte aligned) argc, argv[],
- * NULL, envp[], NULL, auxv pairs ending with AT_NULL.
+ * Builds the initial stack below the architecture's STACK_TOP and returns
+ * the stack pointer: from the top, the execfn, environment and argument
+ * strings, the 16 AT_RANDOM bytes and the platform ("aarch64"), then
+ * (16-byte aligned) argc, argv[], NULL, envp[], NULL, auxv pairs ending
+ * with AT_NULL.
  */
-export function buildStack(mm: Mm, img: ElfImage, s: StackSpec): number | null {
+export function buildStack(mm: Mm, img: ElfImage, s: StackSpec, arch: LxArch): number | null {
   const enc = new TextEncoder()
-  const bias = loadBias(img)
-  mm.insert({ start: STACK_TOP - 128 * 1024, end: STACK_TOP, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous | MapF.GrowsDown, file: null, offset: 0, name: '[stack]' })
-  let sp = STACK_TOP - 16
+  const bias = loadBias(img, arch.layout)
+  const top = arch.layout.stackTop
+  mm.insert({ start: top - 128 * 1024, end: top, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous | MapF.GrowsDown, file: null, offset: 0, name: '[stack]' })
+  let sp = top - 16
   const put = (bytes: Uint8Array): number | null => {
     sp -= bytes.length
     return mm.write(sp, bytes) ? sp : null
@@ -90,7 +93,7 @@ export function buildStack(mm: Mm, img: ElfImage, s: StackSpec): number | null {
   // As Linux copies them: the last string first, so that argv[0] ends up lowest.
   const envAddrs = [...s.envp].reverse().map(cstr).reverse()
   const argAddrs = [...s.argv].reverse().map(cstr).reverse()
-  const platform = cstr('aarch64')
+  const platform = cstr(arch.name)
   sp = Math.floor(sp / 16) * 16
   const random = put(s.random.subarray(0, 16))
   if (execfn === null || platform === null || random === null || envAddrs.includes(null) || argAddrs.includes(null)) return null
@@ -106,7 +109,7 @@ export function buildStack(mm: Mm, img: ElfImage, s: StackSpec): number | null {
     [AuxT.Euid, s.uid],
     [AuxT.Gid, s.gid],
     [AuxT.Egid, s.gid],
-    [AuxT.Hwcap, s.hwcap],
+    [AuxT.Hwcap, arch.hwcap],
     [AuxT.Hwcap2, 0],
     [AuxT.Clktck, 100],
     [AuxT.Secure, 0],

@@ -5,9 +5,12 @@
  * all of a process's time as user time, so VIRTUAL and PROF count the same
  * clock. A timer with an interval is armed again from its expiry.
  */
-import type { Lx, LxTimer } from '../lx'
-import type { Process } from './process'
-import { E, Sig } from '../uapi'
+import type { Lx } from '../lx'
+import type { LxTimer } from './timers'
+import type { LinuxThread, Process } from './process'
+import { int, type SyscallArgs } from './syscall'
+import { signalProcess } from './signals'
+import { Errno, Sig } from '../uapi'
 
 export interface Itimer {
   /** When it fires: virtual ns (REAL) or process CPU ns (VIRTUAL, PROF); 0 when disarmed. */
@@ -67,29 +70,38 @@ function remaining(lx: Lx, p: Process, which: number): number {
   return it.expiry === 0 ? 0 : Math.max(1, it.expiry - clock(lx, p, which))
 }
 
-export function getitimer(lx: Lx, p: Process, which: number, out: number): number {
-  if (which < 0 || which > 2) return -E.INVAL
-  return p.mm.write(out, encode(p.itimers[which].interval, remaining(lx, p, which))) ? 0 : -E.FAULT
+/** getitimer(which, curr_value) */
+export function getitimer(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
+  const p = t.process
+  const which = int(a[0])
+  const out = a[1]
+  if (which < 0 || which > 2) return -Errno.EINVAL
+  return p.mm.write(out, encode(p.itimers[which].interval, remaining(lx, p, which))) ? 0 : -Errno.EFAULT
 }
 
-export function setitimer(lx: Lx, p: Process, which: number, value: number, old: number): number {
-  if (which < 0 || which > 2) return -E.INVAL
+/** setitimer(which, new_value, old_value) */
+export function setitimer(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
+  const p = t.process
+  const which = int(a[0])
+  const value = a[1]
+  const old = a[2]
+  if (which < 0 || which > 2) return -Errno.EINVAL
   let interval = 0
   let first = 0
   // A null new value disarms, as Linux still allows.
   if (value !== 0) {
     const b = p.mm.read(value, 32)
-    if (b === null) return -E.FAULT
+    if (b === null) return -Errno.EFAULT
     const i = timeval(b, 0)
     const v = timeval(b, 16)
-    if (i === null || v === null) return -E.INVAL
+    if (i === null || v === null) return -Errno.EINVAL
     interval = i
     first = v
   }
   // As Linux: the new value takes effect even when the old one cannot be written back.
   const previous = encode(p.itimers[which].interval, remaining(lx, p, which))
   arm(lx, p, which, first, interval)
-  return old === 0 || p.mm.write(old, previous) ? 0 : -E.FAULT
+  return old === 0 || p.mm.write(old, previous) ? 0 : -Errno.EFAULT
 }
 
 function arm(lx: Lx, p: Process, which: number, inNs: number, interval: number): void {
@@ -98,14 +110,14 @@ function arm(lx: Lx, p: Process, which: number, inNs: number, interval: number):
   it.timer = null
   it.interval = inNs === 0 ? 0 : interval
   it.expiry = inNs === 0 ? 0 : clock(lx, p, which) + inNs
-  if (it.expiry !== 0 && which === ITIMER_REAL) it.timer = lx.addTimer(it.expiry, () => expire(lx, p, which))
+  if (it.expiry !== 0 && which === ITIMER_REAL) it.timer = lx.timers.add(it.expiry, () => expire(lx, p, which))
 }
 
 function expire(lx: Lx, p: Process, which: number): void {
   const it = p.itimers[which]
   it.timer = null
   if (p.zombie || it.expiry === 0) return
-  lx.signalProcess(p, SIGNAL[which], { code: SI_KERNEL })
+  signalProcess(lx, p, SIGNAL[which], { code: SI_KERNEL })
   if (it.interval === 0) {
     it.expiry = 0
     return
@@ -114,7 +126,7 @@ function expire(lx: Lx, p: Process, which: number): void {
   const now = clock(lx, p, which)
   const next = it.expiry + it.interval
   it.expiry = next > now ? next : now + it.interval
-  if (which === ITIMER_REAL) it.timer = lx.addTimer(it.expiry, () => expire(lx, p, which))
+  if (which === ITIMER_REAL) it.timer = lx.timers.add(it.expiry, () => expire(lx, p, which))
 }
 
 /** After a process ran: its CPU-time timers fire if their time has come. */

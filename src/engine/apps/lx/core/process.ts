@@ -5,82 +5,23 @@
  * signal mask and pending signals. Only one thread of lx runs guest code at
  * a time, on lx's vCPU.
  */
-import type { OpenFile, Inode } from '../fs/vfs/types'
+import type { Inode, WaitQueue } from '../fs/vfs/types'
+import type { FdTable } from '../fs/fdtable'
 import type { Mm } from '../mm/mm'
-import type { WaitQueue } from '../fs/vfs/types'
 import { NSIG } from '../uapi'
-import type { SigInfo } from '../arch/aarch64/sigframe'
+import { defaultSigAction, type SigAction, type SigInfo } from './signal-defs'
 import { newItimer, type Itimer } from './itimer'
 import { noAltStack, type AltStack } from './altstack'
 
-export interface SigAction {
-  /** 0 = SIG_DFL, 1 = SIG_IGN, else the handler's address. */
-  handler: number
-  flags: number
-  restorer: number
-  /** Bits 1..64 of sa_mask, as a bigint (64 signals). */
-  mask: bigint
-}
-
-export class FdTable {
-  readonly fds = new Map<number, { file: OpenFile; cloexec: boolean }>()
-  /** How many tables share this one (CLONE_FILES). */
-  users = 1
-
-  get(fd: number): OpenFile | undefined {
-    return this.fds.get(fd)?.file
-  }
-
-  /** The lowest free descriptor ≥ `from`, or -1 past the limit. */
-  lowest(from = 0, limit = 1024): number {
-    for (let fd = from; fd < limit; fd++) if (!this.fds.has(fd)) return fd
-    return -1
-  }
-
-  install(fd: number, file: OpenFile, cloexec: boolean): void {
-    const old = this.fds.get(fd)
-    this.fds.set(fd, { file, cloexec })
-    ref(file)
-    if (old) unref(old.file)
-  }
-
-  close(fd: number): boolean {
-    const e = this.fds.get(fd)
-    if (!e) return false
-    this.fds.delete(fd)
-    unref(e.file)
-    return true
-  }
-
-  clone(): FdTable {
-    const t = new FdTable()
-    for (const [fd, e] of this.fds) t.install(fd, e.file, e.cloexec)
-    return t
-  }
-
-  closeOnExec(): void {
-    for (const [fd, e] of [...this.fds]) if (e.cloexec) this.close(fd)
-  }
-
-  closeAll(): void {
-    for (const fd of [...this.fds.keys()]) this.close(fd)
-  }
-}
-
-/** Open file descriptions are shared by dup and fork; the last close closes. */
-const openCount = new WeakMap<OpenFile, number>()
-export function ref(f: OpenFile): void {
-  openCount.set(f, (openCount.get(f) ?? 0) + 1)
-}
-export function unref(f: OpenFile): void {
-  const n = (openCount.get(f) ?? 1) - 1
-  if (n <= 0) {
-    openCount.delete(f)
-    f.close()
-  } else openCount.set(f, n)
-}
-
 export type ThreadState = 'runnable' | 'sleeping' | 'stopped' | 'zombie'
+
+/**
+ * How a system call a signal interrupted goes on when no handler runs, or
+ * one does (Linux's -ERESTARTSYS and -ERESTARTNOHAND): 'sys' restarts
+ * unless a handler without SA_RESTART runs; 'nohand' restarts only when no
+ * handler runs (rt_sigsuspend).
+ */
+export type Restart = 'sys' | 'nohand'
 
 export class LinuxThread {
   state: ThreadState = 'runnable'
@@ -90,8 +31,8 @@ export class LinuxThread {
   pending = 0n
   /** set_tid_address / CLONE_CHILD_CLEARTID. */
   clearChildTid = 0
-  /** What to do when woken: retry the system call that blocked. */
-  blockedOn: { nr: number; release: () => void; deadline: number } | null = null
+  /** The sleep of a blocked system call (retried when woken): how it ends, and how it restarts after a signal. */
+  blockedOn: { restart: Restart; release: () => void; deadline: number } | null = null
   /** rt_sigsuspend / ppoll with a mask: the mask to restore after the handler. */
   savedMask: bigint | null = null
   /** The result for the system call that completes when the thread next runs (a wakeup with a value). */
@@ -100,10 +41,10 @@ export class LinuxThread {
   stimeNs = 0
   /** sigaltstack's alternate signal stack (altstack.ts). */
   altStack: AltStack = noAltStack()
-  /** x0 at system call entry, for SA_RESTART. */
-  origX0 = 0
-  /** The system call a signal interrupted (0: none). */
-  interruptedNr = 0
+  /** The first argument register at system call entry (orig_x0), for restarts. */
+  origArg0 = 0
+  /** The system call a signal interrupted, by how it restarts (null: none). */
+  interrupted: Restart | null = null
   /** The deadline of a sleep in progress (nanosleep, futex timeouts), across its retries. */
   blockedDeadline: number | null = null
   /** ppoll/pselect6 timeout in progress. */
@@ -141,7 +82,7 @@ export class Process {
   argv: string[] = []
   envp: string[] = []
   exePath = ''
-  readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }))
+  readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultSigAction)
   /** Process-directed pending signals. */
   pending = 0n
   /** What each pending signal carries (sender, fault address…). */
@@ -178,6 +119,23 @@ export class Process {
     this.cwd = cwd
     this.comm = comm
     this.childWait = childWait
+  }
+
+  /** fork: the child (this) becomes `parent`'s, with its ids, group, session, umask, nice value, command line and signal actions. */
+  inherit(parent: Process): void {
+    this.parent = parent
+    parent.children.push(this)
+    this.cwdPath = parent.cwdPath
+    this.pgid = parent.pgid
+    this.sid = parent.sid
+    this.uid = parent.uid
+    this.gid = parent.gid
+    this.umask = parent.umask
+    this.nice = parent.nice
+    this.argv = parent.argv
+    this.envp = parent.envp
+    this.exePath = parent.exePath
+    for (let s = 1; s <= NSIG; s++) this.actions[s] = { ...parent.actions[s] }
   }
 
   get mainThread(): LinuxThread | undefined {

@@ -7,6 +7,7 @@ import type { Lx } from '../lx'
 import type { ProcInfo, ProcView } from '../fs/vfs/procfs'
 import { DEV_CONSOLE } from '../fs/vfs/devfs'
 
+/** USER_HZ's tick: /proc counts times in 10 ms. */
 const TICK_NS = 10_000_000
 
 export function procView(lx: Lx): ProcView {
@@ -17,7 +18,7 @@ export function procView(lx: Lx): ProcView {
       const p = lx.procs.get(pid)
       if (!p) return null
       const main = p.threads[0]
-      const running = lx.current !== null && lx.current.process === p
+      const running = lx.sched.current !== null && lx.sched.current.process === p
       const state = p.zombie ? 'Z' : p.stopped ? 'T' : running || p.threads.some((t) => t.state === 'runnable') ? 'R' : 'S'
       const utime = p.threads.reduce((n, t) => n + t.utimeNs, 0)
       const tty = lx.files.console
@@ -74,20 +75,9 @@ export function procView(lx: Lx): ProcView {
       const up = (lx.now() - lx.bootNs) / 1e9
       return { up, idle: Math.max(0, up - lx.busyNs / 1e9) }
     },
-    cpuinfo: () =>
-      [
-        'processor\t: 0',
-        'BogoMIPS\t: 200.00',
-        'Features\t: fp asimd crc32 cpuid',
-        'CPU implementer\t: 0x4c',
-        'CPU architecture: 8',
-        'CPU variant\t: 0x0',
-        'CPU part\t: 0x001',
-        'CPU revision\t: 0',
-        '',
-      ].join('\n') + '\n',
+    cpuinfo: () => lx.arch.cpuinfo,
     mounts: () => lx.files.vfs.mountsText(),
-    self: () => lx.current?.process.pid ?? 0,
+    self: () => lx.sched.current?.process.pid ?? 0,
     kmsg: () => lx.kmsgLog.text(),
     version: () => 'Linux version 6.1.0-lx (l4lab) #1 SMP PREEMPT l4lab',
     stat: () => ({

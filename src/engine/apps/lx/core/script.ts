@@ -8,7 +8,7 @@
  * taken as far as it goes, provided the interpreter's name ends within it
  * (else ENOEXEC: Linux will not run a truncated interpreter path).
  */
-import { E } from '../uapi'
+import { Errno } from '../uapi'
 
 /** The bytes of a file the kernel looks at to choose its binary format (BINPRM_BUF_SIZE). */
 export const BINPRM_BUF_SIZE = 256
@@ -52,14 +52,14 @@ export function parseShebang(head: Uint8Array): Shebang | null | number {
   let end = buf.indexOf(0x0a)
   if (end < 0) {
     end = nextNonSpacetab(buf, 2, bufEnd)
-    if (end < 0) return -E.NOEXEC
-    if (nextTerminator(buf, end, bufEnd) < 0) return -E.NOEXEC
+    if (end < 0) return -Errno.ENOEXEC
+    if (nextTerminator(buf, end, bufEnd) < 0) return -Errno.ENOEXEC
     end = bufEnd
   }
   // INVARIANT: buf[1] is '!', so trimming stops at index 2 at the latest.
   while (spacetab(buf[end - 1])) end--
   const name = nextNonSpacetab(buf, 2, end)
-  if (name < 0 || name === end) return -E.NOEXEC
+  if (name < 0 || name === end) return -Errno.ENOEXEC
   const sep = nextTerminator(buf, name, end)
   const arg = sep >= 0 && buf[sep] !== 0 ? nextNonSpacetab(buf, sep, end) : -1
   if (arg < 0) return { interp: cstring(buf, name, end), arg: null }

@@ -7,11 +7,11 @@
  */
 import { FileBase } from './vfs/file'
 import {
-  O_ACCMODE, O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, S_IFMT, WaitQueue, canRead, canWrite,
-  type Inode, type IoResult, type Stat, type FileSystem, type UserMemory, type OpenFile,
+  InodeBase, O_ACCMODE, O_RDONLY, O_WRONLY, POLLHUP, POLLIN, POLLOUT, S_IFIFO, S_IFMT, WaitQueue, canRead, canWrite,
+  type Inode, type IoResult, type Stat, type FileSystem, type StatFs, type UserMemory, type OpenFile,
 } from './vfs/types'
 import { defaultTermios, encodeTermios } from './vfs/tty'
-import { E } from '../uapi'
+import { Errno } from '../uapi'
 
 export interface StdioPort {
   /** Bytes a program wrote to its fd 1 or 2. */
@@ -71,25 +71,39 @@ export class StdinBuffer {
   }
 }
 
-let nextIno = 1
+/**
+ * The file system of one lx's host streams (a pipefs, as Linux shows a
+ * pipe; never mounted, device 0xd). Its inode numbers count per instance,
+ * so that they do not depend on what ran before in the same engine.
+ */
+export class StreamFs implements FileSystem {
+  readonly type = 'pipefs'
+  dev = 0xd
+  readonly readOnly = false
+  private nextIno = 1
+  readonly root: Inode = new StreamInode(this)
+
+  allocIno(): number {
+    return this.nextIno++
+  }
+
+  statfs(): StatFs {
+    return { type: 0x50495045, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, frsize: 4096, flags: 0 }
+  }
+}
 
 /** The inode of a host stream: what the host fd is (a FIFO when the host does not say). */
-class StreamInode implements Inode {
-  readonly ino: number = nextIno++
+class StreamInode extends InodeBase {
+  readonly ino: number
   mode = S_IFIFO | 0o600
-  nlink = 1
-  uid = 0
-  gid = 0
-  rdev = 0
-  atimeNs = 0
-  mtimeNs = 0
-  ctimeNs = 0
   /** Opening the stream again (/dev/stdin, /proc/self/fd/0) gives a new file on the same stream. */
   reopen: ((flags: number) => OpenFile | number) | null = null
   constructor(
-    readonly fs: FileSystem,
+    readonly fs: StreamFs,
     readonly info: HostStreamInfo | null = null,
   ) {
+    super()
+    this.ino = fs.allocIno()
     if (info) this.mode = info.mode
   }
   stat(): Stat {
@@ -97,33 +111,22 @@ class StreamInode implements Inode {
     return { dev: i?.dev ?? this.fs.dev, ino: i?.ino ?? this.ino, mode: this.mode, nlink: 1, uid: 0, gid: 0, rdev: i?.rdev ?? 0, size: i?.size ?? 0, blksize: 4096, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 }
   }
   open(flags: number): OpenFile | number {
-    return this.reopen ? this.reopen(flags) : -E.NXIO
+    return this.reopen ? this.reopen(flags) : -Errno.ENXIO
   }
 }
 
-const streamFs: FileSystem = {
-  type: 'pipefs',
-  dev: 0xd,
-  readOnly: false,
-  get root(): Inode {
-    return rootInode
-  },
-  statfs: () => ({ type: 0x50495045, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, frsize: 4096, flags: 0 }),
-}
-const rootInode = new StreamInode(streamFs)
-
 /** ioctls of a host stream: a terminal answers TCGETS and TIOCGWINSZ (isatty, window size), anything else is no tty. */
 function streamIoctl(info: HostStreamInfo | null | undefined, cmd: number, arg: number, mem: UserMemory): number {
-  if (!info?.tty) return -E.NOTTY
-  if (cmd === 0x5401) return mem.write(arg, encodeTermios(defaultTermios())) ? 0 : -E.FAULT
+  if (!info?.tty) return -Errno.ENOTTY
+  if (cmd === 0x5401) return mem.write(arg, encodeTermios(defaultTermios())) ? 0 : -Errno.EFAULT
   if (cmd === 0x5413) {
     const b = new Uint8Array(8)
     const dv = new DataView(b.buffer)
     dv.setUint16(0, info.tty.rows, true)
     dv.setUint16(2, info.tty.cols, true)
-    return mem.write(arg, b) ? 0 : -E.FAULT
+    return mem.write(arg, b) ? 0 : -Errno.EFAULT
   }
-  return -E.NOTTY
+  return -Errno.ENOTTY
 }
 
 /**
@@ -131,28 +134,30 @@ function streamIoctl(info: HostStreamInfo | null | undefined, cmd: number, arg: 
  * (`echo x > /dev/stdin`) queues bytes behind what the host sent; other host
  * files (a regular file, a terminal) are not written through stdin.
  */
-function reopenInput(buffer: StdinBuffer, info: HostStreamInfo | null, flags: number): OpenFile | number {
-  if ((flags & O_ACCMODE) !== O_RDONLY && info && (info.mode & S_IFMT) !== S_IFIFO) return -E.ACCES
-  return new HostInput(buffer, info, flags)
+function reopenInput(fs: StreamFs, buffer: StdinBuffer, info: HostStreamInfo | null, flags: number): OpenFile | number {
+  if ((flags & O_ACCMODE) !== O_RDONLY && info && (info.mode & S_IFMT) !== S_IFIFO) return -Errno.EACCES
+  return new HostInput(fs, buffer, info, flags)
 }
 
 export class HostInput extends FileBase {
   constructor(
+    fs: StreamFs,
     private readonly buffer: StdinBuffer,
     private readonly info: HostStreamInfo | null = null,
     flags = O_RDONLY,
   ) {
-    super(new StreamInode(streamFs, info), flags)
+    const inode = new StreamInode(fs, info)
+    super(inode, flags)
     buffer.waitq.add(() => this.waitq.wakeAll())
-    ;(this.inode as StreamInode).reopen = (f) => reopenInput(buffer, info, f)
+    inode.reopen = (f) => reopenInput(fs, buffer, info, f)
   }
   override write(data: Uint8Array): IoResult {
-    if (!canWrite(this.flags)) return -E.BADF
+    if (!canWrite(this.flags)) return -Errno.EBADF
     this.buffer.push(data)
     return data.length
   }
   override read(buf: Uint8Array): IoResult {
-    if (!canRead(this.flags)) return -E.BADF
+    if (!canRead(this.flags)) return -Errno.EBADF
     const r = this.buffer.read(buf)
     if (typeof r !== 'number') {
       // Re-arm the forwarding of host wakeups to our own queue (pollers wait on it).
@@ -174,13 +179,15 @@ export class HostInput extends FileBase {
 export class HostOutput extends FileBase {
   private readonly info: HostStreamInfo | null
   constructor(
+    fs: StreamFs,
     private readonly port: StdioPort,
     private readonly fd: 1 | 2,
   ) {
     const info = port.describe?.(fd) ?? null
-    super(new StreamInode(streamFs, info), O_WRONLY)
+    const inode = new StreamInode(fs, info)
+    super(inode, O_WRONLY)
     this.info = info
-    ;(this.inode as StreamInode).reopen = () => new HostOutput(port, fd)
+    inode.reopen = () => new HostOutput(fs, port, fd)
   }
   override ioctl(cmd: number, arg: number, mem: UserMemory): number {
     return streamIoctl(this.info, cmd, arg, mem)

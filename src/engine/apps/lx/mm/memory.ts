@@ -5,7 +5,7 @@
  * processes by mapping them into the processes' tasks, and counts
  * references so that fork can share pages copy-on-write.
  */
-import { BaseCap, MemRight, PAGE_SIZE, type Sys } from '../../../kernel/uapi'
+import { MemRight, PAGE_SIZE, type Sys } from '../../../kernel/uapi'
 import { dsMap } from '../../../l4/l4re'
 
 /** Where lx maps its memory in its own address space. */
@@ -89,5 +89,3 @@ export class LxMemory {
     this.write(to, 0, this.read(from, 0, PAGE_SIZE))
   }
 }
-
-export { BaseCap }

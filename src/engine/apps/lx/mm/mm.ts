@@ -12,7 +12,8 @@ import { MemRight, PAGE_SIZE, UnmapFlag, type Sys } from '../../../kernel/uapi'
 import { mem, taskUnmap } from '../../../l4/l4sys'
 import { forEachPiece } from '../../../util/paged'
 import type { LxMemory } from './memory'
-import { E, MapF, Prot, MMAP_BASE, STACK_LIMIT, TASK_SIZE } from '../uapi'
+import type { AddressLayout } from '../arch/arch'
+import { Errno, MapF, Prot, STACK_LIMIT } from '../uapi'
 
 export interface FileBacking {
   /** Reads file bytes at `offset` into `dst` (short at end of file); negative errno on failure. */
@@ -62,6 +63,8 @@ export class Mm {
     readonly memory: LxMemory,
     /** The L4 task (a capability slot in lx) that runs this address space. */
     readonly task: number,
+    /** The architecture's user address space (its end, the mmap base). */
+    readonly layout: AddressLayout,
   ) {}
 
   find(addr: number): Vma | undefined {
@@ -90,10 +93,10 @@ export class Mm {
     this.vmas.sort((a, b) => a.start - b.start)
   }
 
-  /** A free range of `len` bytes for mmap without MAP_FIXED, top-down below MMAP_BASE. */
+  /** A free range of `len` bytes for mmap without MAP_FIXED, top-down below the mmap base. */
   freeRange(len: number, hint: number): number {
-    if (hint && hint + len <= TASK_SIZE && this.rangeFree(hint, len)) return hint
-    let top = MMAP_BASE
+    if (hint && hint + len <= this.layout.taskSize && this.rangeFree(hint, len)) return hint
+    let top = this.layout.mmapBase
     const sorted = [...this.vmas].sort((a, b) => b.start - a.start)
     for (const v of sorted) {
       if (v.start >= top) {
@@ -193,8 +196,13 @@ export class Mm {
     yield* this.revoke(sys, gone)
   }
 
-  /** Removes [start, end) from the VMAs, splitting those that straddle it. */
-  cutVmas(start: number, end: number): void {
+  /**
+   * The VMAs with [start, end) cut out: those that straddle a bound are
+   * split there (a file VMA's offset follows its start); the part of each
+   * VMA inside the range is dropped, or replaced by what `inside` makes of
+   * it (mprotect's new rights).
+   */
+  private carve(start: number, end: number, inside: ((v: Vma, s: number, e: number) => Vma) | null): Vma[] {
     const out: Vma[] = []
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) {
@@ -202,14 +210,20 @@ export class Mm {
         continue
       }
       if (v.start < start) out.push({ ...v, end: start })
+      if (inside) out.push(inside(v, Math.max(v.start, start), Math.min(v.end, end)))
       if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) })
     }
-    this.vmas = out
+    return out
+  }
+
+  /** Removes [start, end) from the VMAs, splitting those that straddle it. */
+  cutVmas(start: number, end: number): void {
+    this.vmas = this.carve(start, end, null)
   }
 
   /** munmap. */
   *munmap(sys: Sys, start: number, len: number): Generator<unknown, number, number> {
-    if (start % PAGE || len <= 0) return -E.INVAL
+    if (start % PAGE || len <= 0) return -Errno.EINVAL
     const end = start + Math.ceil(len / PAGE) * PAGE
     this.cutVmas(start, end)
     yield* this.unmapRange(sys, start, end)
@@ -218,27 +232,15 @@ export class Mm {
 
   /** mprotect: new rights for [start, end); mappings with rights now gone are revoked. */
   *mprotect(sys: Sys, start: number, len: number, prot: number): Generator<unknown, number, number> {
-    if (start % PAGE) return -E.INVAL
+    if (start % PAGE) return -Errno.EINVAL
     const end = start + Math.ceil(len / PAGE) * PAGE
     // Every page of the range must be in some VMA.
     for (let a = start; a < end; ) {
       const v = this.find(a)
-      if (!v) return -E.NOMEM
+      if (!v) return -Errno.ENOMEM
       a = v.end
     }
-    const out: Vma[] = []
-    for (const v of this.vmas) {
-      if (v.end <= start || v.start >= end) {
-        out.push(v)
-        continue
-      }
-      if (v.start < start) out.push({ ...v, end: start })
-      const s = Math.max(v.start, start)
-      const e = Math.min(v.end, end)
-      out.push({ ...v, start: s, end: e, prot, offset: v.offset + (s - v.start) })
-      if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) })
-    }
-    this.vmas = out.sort((a, b) => a.start - b.start)
+    this.vmas = this.carve(start, end, (v, s, e) => ({ ...v, start: s, end: e, prot, offset: v.offset + (s - v.start) })).sort((a, b) => a.start - b.start)
     const reduce: number[] = []
     for (const [vpn, pte] of this.pt) {
       const a = vpn * PAGE
@@ -257,7 +259,7 @@ export class Mm {
    * stay shared.
    */
   *fork(sys: Sys, childTask: number): Generator<unknown, Mm, number> {
-    const child = new Mm(this.memory, childTask)
+    const child = new Mm(this.memory, childTask, this.layout)
     child.vmas = this.vmas.map((v) => ({ ...v }))
     child.brkBase = this.brkBase
     child.brk = this.brk
@@ -289,7 +291,7 @@ export class Mm {
 
   /** Copies bytes out of the process (copy_from_user); null when an address is bad. */
   read(addr: number, len: number): Uint8Array | null {
-    if (!Number.isInteger(addr) || !Number.isInteger(len) || len < 0 || addr < 0 || addr + len > TASK_SIZE) return null
+    if (!Number.isInteger(addr) || !Number.isInteger(len) || len < 0 || addr < 0 || addr + len > this.layout.taskSize) return null
     const out = new Uint8Array(len)
     const whole = forEachPiece(addr, len, PAGE, (a, done, n) => {
       if (!this.present(a, false)) return false
@@ -301,7 +303,7 @@ export class Mm {
 
   /** Copies bytes into the process (copy_to_user); false when an address is bad or not writable. */
   write(addr: number, data: Uint8Array): boolean {
-    if (!Number.isInteger(addr) || addr < 0 || addr + data.length > TASK_SIZE) return false
+    if (!Number.isInteger(addr) || addr < 0 || addr + data.length > this.layout.taskSize) return false
     for (let a = Math.floor(addr / PAGE) * PAGE; a < addr + data.length; a += PAGE) if (!this.present(a, true)) return false
     return forEachPiece(addr, data.length, PAGE, (a, done, n) => {
       this.memory.write(this.pt.get(Math.floor(a / PAGE))!.frame, a % PAGE, data.subarray(done, done + n))

@@ -7,59 +7,8 @@
  */
 import type { Aarch64Regs } from '../../../../kernel/uapi'
 import type { Mm } from '../../mm/mm'
-import { Sig } from '../../uapi'
-
-export const enum SigAct {
-  Term,
-  Core,
-  Ignore,
-  Stop,
-  Cont,
-}
-
-export function defaultAction(sig: number): SigAct {
-  switch (sig) {
-    case Sig.QUIT:
-    case Sig.ILL:
-    case Sig.TRAP:
-    case Sig.ABRT:
-    case Sig.BUS:
-    case Sig.FPE:
-    case Sig.SEGV:
-    case Sig.XCPU:
-    case Sig.XFSZ:
-    case Sig.SYS:
-      return SigAct.Core
-    case Sig.CHLD:
-    case Sig.URG:
-    case Sig.WINCH:
-      return SigAct.Ignore
-    case Sig.CONT:
-      return SigAct.Cont
-    case Sig.STOP:
-    case Sig.TSTP:
-    case Sig.TTIN:
-    case Sig.TTOU:
-      return SigAct.Stop
-    default:
-      return SigAct.Term
-  }
-}
-
-export const SA_NOCLDSTOP = 1
-export const SA_NOCLDWAIT = 2
-export const SA_SIGINFO = 4
-export const SA_ONSTACK = 0x08000000
-export const SA_RESTORER = 0x04000000
-export const SA_RESTART = 0x10000000
-export const SA_NODEFER = 0x40000000
-export const SA_RESETHAND = 0x80000000
-
-export function sigbit(sig: number): bigint {
-  return 1n << BigInt(sig - 1)
-}
-/** SIGKILL and SIGSTOP can be neither blocked nor caught. */
-export const UNBLOCKABLE = sigbit(Sig.KILL) | sigbit(Sig.STOP)
+import type { SigInfo } from '../../core/signal-defs'
+import type { FrameStack, SigReturn } from '../arch'
 
 const SIGINFO = 0
 const UC = 128
@@ -77,16 +26,6 @@ const FRAME_SIZE = MC_RESERVED + 4096
 /** The frame record {fp, lr} after the sigframe. */
 const FRAME_RECORD = FRAME_SIZE
 
-export interface SigInfo {
-  signo: number
-  code: number
-  /** si_pid/si_uid for kill, si_addr for faults, si_status for SIGCHLD. */
-  pid?: number
-  uid?: number
-  addr?: number
-  status?: number
-}
-
 function put64(dv: DataView, off: number, v: number | bigint): void {
   const b = typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt.asUintN(64, BigInt(Math.trunc(v)))
   dv.setBigUint64(off, b, true)
@@ -97,7 +36,7 @@ function put64(dv: DataView, off: number, v: number | bigint): void {
  * when the stack is not writable: the caller then kills with SIGSEGV), and
  * points the registers at the handler.
  */
-export function pushFrame(mm: Mm, ctx: Aarch64Regs, info: SigInfo, handler: number, restorer: number, oldMask: bigint, siginfoFlag: boolean, stack: { top: number; ucStack: Uint8Array }): boolean {
+export function pushFrame(mm: Mm, ctx: Aarch64Regs, info: SigInfo, handler: number, restorer: number, oldMask: bigint, siginfoFlag: boolean, stack: FrameStack): boolean {
   const sp0 = stack.top
   const frameBytes = FRAME_SIZE + 16
   const sp = Math.floor((sp0 - frameBytes) / 16) * 16
@@ -140,7 +79,7 @@ export function pushFrame(mm: Mm, ctx: Aarch64Regs, info: SigInfo, handler: numb
 }
 
 /** rt_sigreturn: restores registers and mask from the frame at SP; the mask, or null for a bad frame. */
-export function popFrame(mm: Mm, ctx: Aarch64Regs): { mask: bigint; ucStack: Uint8Array } | null {
+export function popFrame(mm: Mm, ctx: Aarch64Regs): SigReturn | null {
   const sp = Number(ctx.sp)
   const buf = mm.read(sp, FRAME_SIZE)
   if (!buf) return null
@@ -162,3 +101,5 @@ export function popFrame(mm: Mm, ctx: Aarch64Regs): { mask: bigint; ucStack: Uin
 export const SIGTRAMP = new Uint8Array([0x68, 0x11, 0x80, 0xd2, 0x01, 0x00, 0x00, 0xd4])
 /** Below every executable, above mmap_min_addr: no collision with what programs map. */
 export const SIGTRAMP_ADDR = 0x10000
+/** arm64's MINSIGSTKSZ. */
+export const MINSIGSTKSZ = 5120

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeStat, encodeStatx, encodeStatfs, splitNs } from './abi'
+import { encodeStatx, encodeStatfs, splitNs } from './abi'
 import type { Stat } from './types'
 
 const st: Stat = {
@@ -8,25 +8,6 @@ const st: Stat = {
 }
 
 describe('ABI structures', () => {
-  it('struct stat: asm-generic layout', () => {
-    const b = encodeStat(st)
-    const dv = new DataView(b.buffer)
-    expect(b.length).toBe(128)
-    expect(dv.getBigUint64(0, true)).toBe(0x803n)
-    expect(dv.getBigUint64(8, true)).toBe(123456789012n)
-    expect(dv.getUint32(16, true)).toBe(0o100644)
-    expect(dv.getUint32(20, true)).toBe(3)
-    expect([dv.getUint32(24, true), dv.getUint32(28, true)]).toEqual([1000, 100])
-    expect(dv.getBigUint64(32, true)).toBe(0x501n)
-    expect(dv.getBigInt64(48, true)).toBe(5_000_000_000n)
-    expect(dv.getInt32(56, true)).toBe(4096)
-    expect(dv.getBigInt64(64, true)).toBe(9765632n)
-    expect(dv.getBigInt64(72, true)).toBe(1_700_000_000n)
-    expect(Number(dv.getBigUint64(80, true))).toBeCloseTo(123_456_768, -3) // ns precision of a double near 2^60
-    expect(dv.getBigInt64(88, true)).toBe(-2n) // -1.5 s is -2 s + 0.5e9 ns
-    expect(dv.getBigUint64(96, true)).toBe(500_000_000n)
-  })
-
   it('struct statx and struct statfs', () => {
     const x = new DataView(encodeStatx(st).buffer)
     expect(x.getUint32(0, true)).toBe(0x7ff)

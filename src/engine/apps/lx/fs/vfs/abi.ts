@@ -1,13 +1,14 @@
 /**
- * The file structures of the aarch64 Linux ABI as bytes: struct stat
- * (asm-generic/stat.h, 128 bytes, what newfstatat and fstat fill), struct
- * statx (linux/stat.h, 256 bytes) and struct statfs (asm-generic/statfs.h,
- * 120 bytes on 64-bit). All little-endian.
+ * File structures of the Linux ABI that are the same on every 64-bit
+ * architecture lx runs, as bytes: struct statx (linux/stat.h, 256 bytes)
+ * and struct statfs (asm-generic/statfs.h, 120 bytes on 64-bit; x86_64's is
+ * the same). All little-endian. struct stat differs per architecture (arm64
+ * uses asm-generic/stat.h, x86_64 its own): its encoder is the
+ * architecture's (arch/aarch64/stat.ts), built from the helpers here.
  */
 import type { Stat, StatFs } from './types'
 import { major, minor } from './types'
 
-export const STAT_SIZE = 128
 export const STATX_SIZE = 256
 export const STATFS_SIZE = 120
 
@@ -34,30 +35,9 @@ export function splitNs(ns: number): [number, number] {
 
 // BigInt() throws on NaN and infinities: a bad value from a file system becomes 0, not an exception.
 const big = (v: number): bigint => (Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n)
-const u64 = (dv: DataView, at: number, v: number): void => dv.setBigUint64(at, BigInt.asUintN(64, big(v)), true)
-const i64 = (dv: DataView, at: number, v: number): void => dv.setBigInt64(at, BigInt.asIntN(64, big(v)), true)
-
-export function encodeStat(s: Stat): Uint8Array {
-  const b = new Uint8Array(STAT_SIZE)
-  const dv = new DataView(b.buffer)
-  u64(dv, 0, s.dev)
-  u64(dv, 8, s.ino)
-  dv.setUint32(16, s.mode >>> 0, true)
-  dv.setUint32(20, s.nlink >>> 0, true)
-  dv.setUint32(24, s.uid >>> 0, true)
-  dv.setUint32(28, s.gid >>> 0, true)
-  u64(dv, 32, s.rdev)
-  i64(dv, 48, s.size)
-  dv.setInt32(56, s.blksize | 0, true)
-  i64(dv, 64, s.blocks)
-  const times = [s.atimeNs, s.mtimeNs, s.ctimeNs]
-  times.forEach((t, k) => {
-    const [sec, nsec] = splitNs(t)
-    i64(dv, 72 + 16 * k, sec)
-    u64(dv, 80 + 16 * k, nsec)
-  })
-  return b
-}
+/** Writes `v` as a 64-bit field (little-endian), unsigned or signed. */
+export const u64 = (dv: DataView, at: number, v: number): void => dv.setBigUint64(at, BigInt.asUintN(64, big(v)), true)
+export const i64 = (dv: DataView, at: number, v: number): void => dv.setBigInt64(at, BigInt.asIntN(64, big(v)), true)
 
 export function encodeStatx(s: Stat, mask = STATX_BASIC_STATS): Uint8Array {
   const b = new Uint8Array(STATX_SIZE)

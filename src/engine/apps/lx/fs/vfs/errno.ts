@@ -1,7 +1,8 @@
 /**
- * Linux errno numbers as aarch64 sees them (the asm-generic table; arm64 has
- * no private errno values). Every VFS operation returns `-Errno.X` on
- * failure, which the syscall layer passes to the process unchanged.
+ * Linux errno numbers: the asm-generic table, which arm64 and x86_64 both
+ * use (neither has private errno values). lx's one errno enum: every VFS
+ * operation and every system call returns `-Errno.X` on failure, which
+ * reaches the process unchanged.
  */
 export const enum Errno {
   EPERM = 1,
@@ -56,6 +57,12 @@ export const enum Errno {
   ECONNREFUSED = 111,
   ESTALE = 116,
   ECANCELED = 125,
+  /**
+   * Kernel-internal (include/linux/errno.h), never seen by a process: "restart
+   * the system call after the signal". An ioctl returns it after raising
+   * SIGTTOU; lx restarts the call after the stop, or ends it in EINTR.
+   */
+  ERESTARTSYS = 512,
 }
 
 /** EWOULDBLOCK is EAGAIN on Linux. */

@@ -11,10 +11,9 @@
  */
 import { Errno } from './errno'
 import { DirFile, FileBase } from './file'
-import { anonDev } from './ramfs'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
-  type UserMemory, FIONREAD, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
+  type UserMemory, FIONREAD, InodeBase, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
   seekPosition,
 } from './types'
 
@@ -67,7 +66,8 @@ const parentOf = (p: string): string => {
 
 export class HostFs implements FileSystem {
   readonly type = 'hostfs'
-  readonly dev = anonDev()
+  /** Assigned when a Vfs mounts it (the CLI makes a HostFs before lx exists). */
+  dev = 0
   readonly readOnly: boolean
   readonly root: HostInode
   private readonly dirs = new Map<string, HostInode>()
@@ -131,17 +131,11 @@ function identity(st: HostStat): number {
   return (st.dev * 1_000_003 + st.ino) % 2 ** 52
 }
 
-export class HostInode implements Inode {
+export class HostInode extends InodeBase {
   readonly ino: number
   mode = 0
-  nlink = 1
-  uid = 0
-  gid = 0
-  rdev = 0
-  atimeNs = 0
-  mtimeNs = 0
-  ctimeNs = 0
   constructor(readonly fs: HostFs, public path: string, st: HostStat) {
+    super()
     this.ino = identity(st)
     this.refresh(st)
   }

@@ -24,7 +24,7 @@ export { HostFs, type HostFsPort, type HostStat, type HostDirEntry } from './hos
 export { loadInitramfs } from './initramfs'
 export { gunzip, inflateRaw, crc32 } from '../../../../formats/gzip'
 export { parseCpio, writeCpio } from '../../../../formats/cpio'
-export { encodeStat, encodeStatx, encodeStatfs, STAT_SIZE, STATX_SIZE, STATFS_SIZE } from './abi'
+export { encodeStatx, encodeStatfs, STATX_SIZE, STATFS_SIZE } from './abi'
 export { FileBase, SnapshotFile, DirFile } from './file'
 
 const DEFAULT_ROOT_BYTES = 128 << 20

@@ -15,9 +15,8 @@ import { FileBase } from './file'
 import {
   type Cred, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs, type UserMemory,
   FIONREAD, O_NONBLOCK, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, S_IFIFO, WaitQueue,
-  statOf, O_RDONLY, O_WRONLY,
+  InodeBase, statOf, O_RDONLY, O_WRONLY,
 } from './types'
-import { anonDev } from './ramfs'
 
 export const PIPE_BUF = 4096
 export const PIPE_CAPACITY = 65536
@@ -100,34 +99,35 @@ export class Pipe {
   }
 }
 
-class PipeFsType implements FileSystem {
+/**
+ * pipefs: where the inodes of pipe2's pipes live, never mounted (Linux
+ * mounts it internally). One per Vfs, which gives it its device number;
+ * inode numbers count per instance, so that a VM's numbers do not depend
+ * on what ran before it.
+ */
+export class PipeFs implements FileSystem {
   readonly type = 'pipefs'
-  readonly dev = anonDev()
+  dev = 0
   readonly readOnly = false
-  nextIno = 1
-  get root(): Inode {
-    return pipeRoot
+  private nextIno = 1
+  readonly root: Inode = new PipeInode(this, new Pipe(), { uid: 0, gid: 0 })
+
+  allocIno(): number {
+    return this.nextIno++
   }
+
   statfs(): StatFs {
     return { type: PIPEFS_MAGIC, bsize: 4096, frsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namelen: 255, flags: 0 }
   }
 }
 
-const pipeFs = new PipeFsType()
-
 /** The anonymous inode of a pipe made by pipe2 (S_IFIFO 0600, as Linux's pipefs gives). */
-export class PipeInode implements Inode {
-  readonly fs: FileSystem = pipeFs
-  readonly ino = pipeFs.nextIno++
+export class PipeInode extends InodeBase {
+  readonly ino: number
   mode = S_IFIFO | 0o600
-  nlink = 1
-  uid: number
-  gid: number
-  rdev = 0
-  atimeNs = 0
-  mtimeNs = 0
-  ctimeNs = 0
-  constructor(readonly pipe: Pipe, cred: Cred) {
+  constructor(readonly fs: PipeFs, readonly pipe: Pipe, cred: Cred) {
+    super()
+    this.ino = fs.allocIno()
     this.uid = cred.uid
     this.gid = cred.gid
   }
@@ -138,8 +138,6 @@ export class PipeInode implements Inode {
     return openPipeEnd(this.pipe, this, flags)
   }
 }
-
-const pipeRoot = new PipeInode(new Pipe(), { uid: 0, gid: 0 })
 
 /**
  * One end of a pipe. Both ends share the pipe's wait queue.
@@ -253,10 +251,10 @@ class FifoRdwr extends FileBase {
   }
 }
 
-/** pipe2: [read end, write end]. `flags` may carry O_NONBLOCK (O_CLOEXEC is the caller's). */
-export function makePipe(cred: Cred, flags = 0): [OpenFile, OpenFile] {
+/** pipe2: [read end, write end], an inode of `fs`. `flags` may carry O_NONBLOCK (O_CLOEXEC is the caller's). */
+export function makePipe(fs: PipeFs, cred: Cred, flags = 0): [OpenFile, OpenFile] {
   const pipe = new Pipe()
-  const inode = new PipeInode(pipe, cred)
+  const inode = new PipeInode(fs, pipe, cred)
   const nb = flags & O_NONBLOCK
   return [new PipeEnd(pipe, inode, O_RDONLY | nb, true), new PipeEnd(pipe, inode, O_WRONLY | nb, false)]
 }

@@ -175,7 +175,7 @@ describe('procfs through the Vfs', () => {
 
   it('/dev/stdin on a pipe opens that pipe', () => {
     const { vfs, procs, r } = setup()
-    const [rd, wr] = makePipe(root)
+    const [rd, wr] = makePipe(vfs.pipefs, root)
     procs.set(42, proc(42, { fdInode: (fd) => (fd === 0 ? rd.inode : null), fds: [[0, 'pipe:[1]']] }))
     const again = vfs.open(r, '/dev/stdin', O_RDONLY, 0, root) as OpenFile
     expect(wr.write(enc.encode('piped'))).toBe(5)

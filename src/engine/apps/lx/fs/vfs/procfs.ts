@@ -9,7 +9,6 @@
  */
 import { Errno } from './errno'
 import { DirFile, SnapshotFile } from './file'
-import { anonDev } from './ramfs'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type OpenFile, type Stat, type StatFs,
   S_IFDIR, S_IFLNK, S_IFREG, DT_DIR, DT_LNK, DT_REG, O_PATH, canRead, canWrite, enc, statOf,
@@ -420,7 +419,7 @@ const FD_BASE = 0x40000000
 
 export class ProcFs implements FileSystem {
   readonly type = 'proc'
-  readonly dev = anonDev()
+  dev = 0
   readonly readOnly = false
   readonly root: ProcDirNode
   readonly clock: () => number

@@ -15,19 +15,13 @@ import { DirFile, FileBase } from './file'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
   S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, RENAME_EXCHANGE, O_APPEND, canRead, canWrite, dtype, statOf,
-  seekPosition, MAX_FILE_SIZE, FIONREAD, type UserMemory, makedev,
+  seekPosition, MAX_FILE_SIZE, FIONREAD, type UserMemory,
 } from './types'
 
 export const PAGE = 4096
 const BOGO_DIRENT_SIZE = 20
 export const TMPFS_MAGIC = 0x01021994
 export const RAMFS_MAGIC = 0x858458f6
-
-let nextAnonMinor = 16
-/** An anonymous device number (major 0), as Linux gives in-memory file systems. */
-export function anonDev(): number {
-  return makedev(0, nextAnonMinor++)
-}
 
 export interface RamFsOptions {
   /** 'tmpfs' (the default) or 'ramfs' (as /proc/mounts names it). */
@@ -39,12 +33,13 @@ export interface RamFsOptions {
   clock?: () => number
   /** Mode of the root directory (default 01777 for tmpfs, 0755 for ramfs). */
   rootMode?: number
+  /** st_dev; by default the Vfs that mounts it assigns one. */
   dev?: number
 }
 
 export class RamFs implements FileSystem {
   readonly type: string
-  readonly dev: number
+  dev: number
   readOnly = false
   readonly root: RamDir
   readonly maxBytes: number
@@ -56,7 +51,7 @@ export class RamFs implements FileSystem {
 
   constructor(opts: RamFsOptions = {}) {
     this.type = opts.type ?? 'tmpfs'
-    this.dev = opts.dev ?? anonDev()
+    this.dev = opts.dev ?? 0
     this.maxBytes = opts.maxBytes ?? Infinity
     // As tmpfs's default nr_inodes scales with its size: one inode per KiB, at least 1024.
     this.maxInodes = opts.maxInodes ?? (Number.isFinite(this.maxBytes) ? Math.max(1024, Math.floor(this.maxBytes / 1024)) : 1 << 20)

@@ -329,7 +329,7 @@ describe('tty: ioctls', () => {
 
 describe('tty: background job control', () => {
   it('SIGTTIN for background reads, SIGTTOU for writes under TOSTOP and for termios changes', async () => {
-    const { SIGTTIN, SIGTTOU, TOSTOP, ERESTARTSYS } = await import('./tty')
+    const { SIGTTIN, SIGTTOU, TOSTOP } = await import('./tty')
     const signals: Array<[number, number]> = []
     let caller = { pgrp: 7, sid: 1, ignored: (_s: number) => false, orphaned: false }
     const tty = new Tty({ write: () => {}, signalPgrp: (p, s) => signals.push([p, s]), caller: () => caller })
@@ -342,7 +342,7 @@ describe('tty: background job control', () => {
     expect(signals).toEqual([[7, SIGTTIN]])
     expect(f.write(key('out'))).toBe(3) // no TOSTOP: background output is allowed
     mem.write(0, encodeTermios(tty.termios))
-    expect(f.ioctl(TCSETS, 0, mem, { pid: 7, pgrp: 7, sid: 1, uid: 0 })).toBe(-ERESTARTSYS)
+    expect(f.ioctl(TCSETS, 0, mem, { pid: 7, pgrp: 7, sid: 1, uid: 0 })).toBe(-Errno.ERESTARTSYS)
     expect(signals[1]).toEqual([7, SIGTTOU])
     tty.termios.lflag |= TOSTOP
     expect(f.write(key('out'))).toEqual({ block: tty.waitq })

@@ -74,8 +74,6 @@ export const TCIFLUSH = 0, TCOFLUSH = 1, TCIOFLUSH = 2
 // Signals the tty sends (asm-generic/signal.h)
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGCONT = 18, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGWINCH = 28
 
-/** Kernel-internal "restart the system call after the signal" (include/linux/errno.h); an ioctl returns -ERESTARTSYS after raising SIGTTOU. */
-export const ERESTARTSYS = 512
 
 /** The process issuing a read, write or ioctl, for job control (SIGTTIN / SIGTTOU). */
 export interface TtyCaller {
@@ -633,7 +631,7 @@ export class Tty {
       cmd === TIOCSPGRP || cmd === TCFLSH || cmd === TCXONC) {
       const j = this.jobControl(SIGTTOU)
       if (j < 0) return j
-      if (j > 0) return -ERESTARTSYS
+      if (j > 0) return -Errno.ERESTARTSYS
     }
     switch (cmd) {
       case TCGETS:

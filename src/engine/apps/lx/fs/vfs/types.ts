@@ -131,7 +131,12 @@ export interface OpenFile {
 export interface FileSystem {
   /** As /proc/mounts and /proc/filesystems name it: tmpfs, ramfs, proc, devtmpfs, hostfs. */
   readonly type: string
-  readonly dev: number
+  /**
+   * st_dev of its files. 0 until a Vfs mounts it: the Vfs then gives it an
+   * anonymous device number of its own (vfs.ts), as Linux does when it
+   * sets up an in-memory file system's superblock.
+   */
+  dev: number
   readonly readOnly: boolean
   readonly root: Inode
   statfs(): StatFs
@@ -186,6 +191,26 @@ export interface Inode {
   truncate?(size: number): number
   /** Called after the Vfs changed mode, owner or times (file systems that persist them, e.g. hostfs). */
   setattr?(what: 'mode' | 'owner' | 'times'): number
+}
+
+/**
+ * The attributes every inode keeps, as an inode that is nobody's file has
+ * them: one link, owned by root, no device, no times. Inodes of anonymous
+ * objects (pipes, host streams) and hostfs's start from it.
+ */
+export abstract class InodeBase implements Inode {
+  abstract readonly fs: FileSystem
+  abstract readonly ino: number
+  abstract mode: number
+  nlink = 1
+  uid = 0
+  gid = 0
+  rdev = 0
+  atimeNs = 0
+  mtimeNs = 0
+  ctimeNs = 0
+  abstract stat(): Stat
+  abstract open(flags: number, cred: Cred): OpenFile | number
 }
 
 // ---- file types and modes (include/uapi/linux/stat.h)

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib'
 import { Errno } from './errno'
 import { RamFs } from './ramfs'
 import { Vfs } from './vfs'
-import { makePipe, PIPE_CAPACITY } from './pipe'
+import { makePipe, PipeFs, PIPE_CAPACITY } from './pipe'
 import { writeCpio } from '../../../../formats/cpio'
 import { loadInitramfs } from './initramfs'
 import {
@@ -414,7 +414,7 @@ describe('tmpfs semantics', () => {
 
 describe('pipes', () => {
   it('block when empty and when full, EOF after the last writer, EPIPE without readers', () => {
-    const [rd, wr] = makePipe(root)
+    const [rd, wr] = makePipe(new PipeFs(), root)
     const b = new Uint8Array(100)
     const blocked = rd.read(b)
     expect(typeof blocked).toBe('object')
@@ -446,7 +446,7 @@ describe('pipes', () => {
     wr.close()
     expect(rd.read(b)).toBe(0)
     expect(rd.poll() & POLLHUP).toBe(POLLHUP)
-    const [r2, w2] = makePipe(root)
+    const [r2, w2] = makePipe(new PipeFs(), root)
     r2.close()
     expect(w2.write(enc.encode('x'))).toBe(-Errno.EPIPE)
     expect(w2.poll() & POLLERR).toBe(POLLERR)
@@ -455,7 +455,7 @@ describe('pipes', () => {
   })
 
   it('keeps byte order across chunks', () => {
-    const [rd, wr] = makePipe(root)
+    const [rd, wr] = makePipe(new PipeFs(), root)
     for (let k = 0; k < 100; k++) wr.write(enc.encode(`${k},`))
     const out: string[] = []
     const b = new Uint8Array(7)

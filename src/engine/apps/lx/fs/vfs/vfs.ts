@@ -13,13 +13,13 @@
  */
 import { Errno } from './errno'
 import { FileBase } from './file'
-import { Pipe, openPipeEnd } from './pipe'
+import { Pipe, PipeFs, openPipeEnd } from './pipe'
 import {
   type Cred, type FileSystem, type Inode, type OpenFile, type Stat, type StatFs,
   AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, AT_EACCESS, F_OK, MAX_SYMLINKS, NAME_MAX, O_ACCMODE, O_CREAT, O_DIRECTORY,
   O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, PATH_MAX, O_NOCTTY, O_CLOEXEC, O_LARGEFILE, R_OK, RENAME_EXCHANGE,
   RENAME_NOREPLACE, RENAME_WHITEOUT, S_IFCHR, S_IFBLK, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID,
-  S_ISUID, S_ISVTX, UTIME_NOW, UTIME_OMIT, W_OK, X_OK, isDir, isLnk, isReg, O_TMPFILE, MAX_FILE_SIZE,
+  S_ISUID, S_ISVTX, UTIME_NOW, UTIME_OMIT, W_OK, X_OK, isDir, isLnk, isReg, O_TMPFILE, MAX_FILE_SIZE, makedev,
 } from './types'
 
 /** Opens a character or block device node by its rdev (devfs registers /dev's devices). */
@@ -84,10 +84,22 @@ export class Vfs {
   private readonly filePaths = new WeakMap<OpenFile, OpenedName>()
   readonly clock: () => number
   devices: DeviceOpener
+  /** Where pipe2's pipes live (never mounted). */
+  readonly pipefs = new PipeFs()
+  /**
+   * The next anonymous device number (major 0) to give a file system: Linux
+   * gives each in-memory file system's superblock one when it is set up
+   * (get_anon_bdev), and so does the Vfs, at mount — numbered per Vfs (one
+   * VM), so that a VM's st_dev values do not depend on what ran before in
+   * the same engine. Minors count from 16, the first ones lx ever gave.
+   */
+  private nextAnonMinor = 16
 
   constructor(rootFs: FileSystem, opts: VfsOptions = {}, rootSource = 'rootfs') {
     this.clock = opts.clock ?? (() => 0)
     this.devices = opts.devices ?? (() => -Errno.ENXIO)
+    this.assignDev(this.pipefs)
+    this.assignDev(rootFs)
     const m: Mount = { fs: rootFs, mountpoint: null, source: rootSource, path: '/', options: rootFs.readOnly ? 'ro' : 'rw' }
     this.mountsByRoot.set(rootFs.root, m)
     this.mountList.push(m)
@@ -100,6 +112,11 @@ export class Vfs {
 
   // ---------------------------------------------------------------- mounts
 
+  /** A file system without a device number (0) gets the next anonymous one; one mounted again keeps its own. */
+  private assignDev(fs: FileSystem): void {
+    if (fs.dev === 0) fs.dev = makedev(0, this.nextAnonMinor++)
+  }
+
   /** Mounts `fs` on the directory `path` (resolved as root). */
   mount(path: string, fs: FileSystem, source = 'none', options?: string): number {
     const at = this.resolve(this.root, path, { uid: 0, gid: 0 })
@@ -107,6 +124,7 @@ export class Vfs {
     if (!isDir(at.mode)) return -Errno.ENOTDIR
     const where = this.getcwd(at)
     if (isErr(where)) return where
+    this.assignDev(fs)
     const m: Mount = { fs, mountpoint: at, source, path: where, options: options ?? (fs.readOnly ? 'ro' : 'rw') }
     let perFs = this.mountsByPoint.get(at.fs)
     if (!perFs) {
