@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gzipSync } from 'node:zlib'
-import { setupLinuxFs, writeCpio, Tty, type ProcView, type OpenFile, O_RDONLY, O_WRONLY, O_CREAT } from './index'
+import { setupLinuxFs, writeCpio, makePipe, makedev, RamFs, Tty, type ProcView, type OpenFile, type Stat, O_RDONLY, O_WRONLY, O_CREAT } from './index'
 
 const enc = new TextEncoder()
 const view: ProcView = {
@@ -30,6 +30,40 @@ describe('setupLinuxFs', () => {
     const r = setupLinuxFs({ initrd: new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]), random: () => {}, procView: view })
     expect(r).toMatchObject({ ok: false })
     if (!r.ok) expect(r.error).toMatch(/^initramfs: /)
+  })
+})
+
+describe('device and inode numbers', () => {
+  const root = { uid: 0, gid: 0 }
+  const numbers = () => {
+    const r = setupLinuxFs({ random: () => {}, procView: view })
+    if (!r.ok) throw new Error(r.error)
+    const { vfs } = r.fs
+    const [rd] = makePipe(vfs.pipefs, root)
+    const [, wr] = makePipe(vfs.pipefs, root)
+    const ids = (st: Stat | number) => (typeof st === 'number' ? st : [st.dev, st.ino])
+    return [...['/', '/dev', '/dev/null', '/proc', '/tmp'].map((p) => ids(vfs.stat(vfs.root, p, root))), ids(rd.inode.stat()), ids(wr.inode.stat())]
+  }
+
+  it('are the same in every Vfs: a second one numbers its file systems and pipes as the first did', () => {
+    const first = numbers()
+    // The pipefs gets 0:16, the root 0:17, then /dev, /proc and /tmp in mount order; pipe inodes count from 2.
+    expect(first).toEqual([[makedev(0, 17), 1], [makedev(0, 18), 1], [makedev(0, 18), 2], [makedev(0, 19), 1], [makedev(0, 20), 1], [makedev(0, 16), 2], [makedev(0, 16), 3]])
+    expect(numbers()).toEqual(first)
+  })
+
+  it('are given at mount, once per file system', () => {
+    const r = setupLinuxFs({ random: () => {}, procView: view })
+    if (!r.ok) throw new Error(r.error)
+    const { vfs } = r.fs
+    const fs = new RamFs()
+    expect(fs.dev).toBe(0)
+    vfs.mkdir(vfs.root, '/a', 0o755, root)
+    vfs.mkdir(vfs.root, '/b', 0o755, root)
+    expect(vfs.mount('/a', fs, 'tmpfs')).toBe(0)
+    expect(fs.dev).toBe(makedev(0, 21))
+    expect(vfs.mount('/b', fs, 'tmpfs')).toBe(0)
+    expect(fs.dev).toBe(makedev(0, 21))
   })
 })
 

@@ -2,8 +2,8 @@
  * Test driver: runs a program under lx on an exec board with our root
  * file system image, collecting its stdout, stderr and exit status.
  */
-import { ExecSession } from '../../../lab/exec-session'
-import { StdinBuffer } from '../fs/host-stdio'
+import { ExecSession } from '../lab/exec-session'
+import { StdinBuffer } from '../apps/lx/fs/host-stdio'
 
 export interface LxRun {
   stdout: string
