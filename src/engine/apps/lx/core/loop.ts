@@ -8,7 +8,7 @@
  * moving the timer thread's deadline.
  */
 import { BaseCap, ExcClass, TrapKind, VcpuF } from '../../../kernel/uapi'
-import { irqUnmask, mem, taskMap, vcpuResume } from '../../../l4/l4sys'
+import { irqTrigger, irqUnmask, mem, taskMap, vcpuResume } from '../../../l4/l4sys'
 import type { Lx } from '../lx'
 import { signaledStatus, type LinuxThread } from './process'
 import { syscall } from './syscall'
@@ -83,16 +83,20 @@ export function* run(lx: Lx): Generator<unknown, void, number> {
   }
 }
 
-/** What needs IPC between upcalls: console in and out, IRQ acknowledgements, dead tasks, the timer. */
+/**
+ * What needs IPC between upcalls: console in and out, IRQ acknowledgements,
+ * dead tasks, the timer. It runs between every two upcalls, so each part
+ * is entered (a generator made) only when it has work.
+ */
 function* housekeeping(lx: Lx): Generator<unknown, void, number> {
-  yield* lx.console.drain()
+  if (lx.console.inputPending) yield* lx.console.drain()
   while (lx.pendingIrqAck.length > 0) {
     const label = lx.pendingIrqAck.pop()!
     yield* irqUnmask(lx.sys, label === IrqLabel.Timer ? lx.timers.irq : label === IrqLabel.Host ? lx.hostIrq : lx.console.irq)
   }
-  yield* reapTasks(lx)
-  yield* lx.console.flush()
-  yield* lx.timers.kickIfCloser()
+  if (lx.deadTasks.length > 0) yield* reapTasks(lx)
+  if (lx.console.hasOutput) yield* lx.console.flush()
+  if (lx.timers.kickDue()) yield* irqTrigger(lx.sys, lx.timers.kick)
 }
 
 /** What the thread's last run ended with. */

@@ -57,12 +57,15 @@ export class LxTimers {
     return Math.min(busy ? Math.min(t, lx.now() + TICK_NS) : t, cpuTimer)
   }
 
-  /** Wakes the timer thread when the next deadline is closer than the one it sleeps for. */
-  *kickIfCloser(): Generator<unknown, void, number> {
-    if (this.nextWake() < this.sleepsUntil && this.kick) {
-      this.sleepsUntil = this.nextWake()
-      yield* irqTrigger(this.lx.sys, this.kick)
-    }
+  /**
+   * Is the next deadline closer than the one the timer thread sleeps for?
+   * Then it is taken as the new one, and the thread must be kicked (a
+   * check without a generator: it runs between every two upcalls).
+   */
+  kickDue(): boolean {
+    if (!(this.nextWake() < this.sleepsUntil && this.kick)) return false
+    this.sleepsUntil = this.nextWake()
+    return true
   }
 
   /** Starts the timer thread, which triggers `irq` (lx's timer IRQ, attached to its vCPU thread) at each deadline. */

@@ -19,6 +19,10 @@ export class LogConsole {
 
   constructor(private readonly lx: Lx) {}
 
+  get hasOutput(): boolean {
+    return this.out.length > 0
+  }
+
   write(data: Uint8Array): void {
     if (data.length > 0) this.out.push(data.slice())
   }

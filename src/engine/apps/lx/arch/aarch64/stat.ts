@@ -1,9 +1,9 @@
 /**
  * struct stat as arm64 has it (include/uapi/asm-generic/stat.h, 128 bytes):
- * what newfstatat and fstat fill. Times are split with splitNs, so times
+ * what newfstatat and fstat fill. Times are split by nsSec/nsNsec, so times
  * before 1970 keep 0 <= nsec < 1e9; bad values from a file system become 0.
  */
-import { i64, splitNs, u64 } from '../../fs/vfs/abi'
+import { i64, nsNsec, nsSec, u64 } from '../../fs/vfs/abi'
 import type { Stat } from '../../fs/vfs/types'
 
 export const STAT_SIZE = 128
@@ -21,11 +21,14 @@ export function encodeStat(s: Stat): Uint8Array {
   i64(dv, 48, s.size)
   dv.setInt32(56, s.blksize | 0, true)
   i64(dv, 64, s.blocks)
-  const times = [s.atimeNs, s.mtimeNs, s.ctimeNs]
-  times.forEach((t, k) => {
-    const [sec, nsec] = splitNs(t)
-    i64(dv, 72 + 16 * k, sec)
-    u64(dv, 80 + 16 * k, nsec)
-  })
+  putTime(dv, 72, s.atimeNs)
+  putTime(dv, 88, s.mtimeNs)
+  putTime(dv, 104, s.ctimeNs)
   return b
+}
+
+/** st_Xtime and st_Xtime_nsec: two 64-bit fields. */
+function putTime(dv: DataView, at: number, ns: number): void {
+  i64(dv, at, nsSec(ns))
+  u64(dv, at + 8, nsNsec(ns))
 }

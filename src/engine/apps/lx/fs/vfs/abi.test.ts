@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeStatx, encodeStatfs, splitNs } from './abi'
+import { encodeStatx, encodeStatfs, i64, splitNs, u64 } from './abi'
 import type { Stat } from './types'
 
 const st: Stat = {
@@ -20,5 +20,18 @@ describe('ABI structures', () => {
     expect(f.getBigInt64(0, true)).toBe(0x01021994n)
     expect(f.getBigInt64(64, true)).toBe(255n)
     expect(splitNs(-1)).toEqual([-1, 999_999_999])
+  })
+
+  it('64-bit fields: the fast path for integers below 2^53 writes what BigInt does', () => {
+    const viaBig = (v: number, signed: boolean): bigint => {
+      const n = Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n
+      return signed ? BigInt.asIntN(64, n) : BigInt.asUintN(64, n)
+    }
+    for (const v of [0, -0, 1, 0xffffffff, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 64, -1, -(2 ** 40), 1.5, -1.5, NaN, Infinity, -Infinity]) {
+      const dv = new DataView(new ArrayBuffer(16))
+      u64(dv, 0, v)
+      i64(dv, 8, v)
+      expect([v, dv.getBigUint64(0, true), dv.getBigInt64(8, true)]).toEqual([v, viaBig(v, false), viaBig(v, true)])
+    }
   })
 })

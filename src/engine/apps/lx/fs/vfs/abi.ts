@@ -25,19 +25,42 @@ export const STATX_SIZE_BIT = 0x200
 export const STATX_BLOCKS = 0x400
 export const STATX_BASIC_STATS = 0x7ff
 
-/** Seconds and nanoseconds of a time in ns (floor, so times before 1970 keep 0 <= nsec < 1e9). */
+/** The seconds of a time in ns: floored, so that times before 1970 keep 0 <= nsec < 1e9; 0 for a bad value. */
+export function nsSec(ns: number): number {
+  return Number.isFinite(ns) ? Math.floor(ns / 1e9) : 0
+}
+
+/** The nanoseconds that go with nsSec(ns), 0..999999999. */
+export function nsNsec(ns: number): number {
+  if (!Number.isFinite(ns)) return 0
+  return Math.min(999_999_999, Math.max(0, Math.round(ns - Math.floor(ns / 1e9) * 1e9)))
+}
+
+/** Seconds and nanoseconds of a time in ns (see nsSec). */
 export function splitNs(ns: number): [number, number] {
-  if (!Number.isFinite(ns)) return [0, 0]
-  const sec = Math.floor(ns / 1e9)
-  const nsec = Math.min(999_999_999, Math.max(0, Math.round(ns - sec * 1e9)))
-  return [sec, nsec]
+  return [nsSec(ns), nsNsec(ns)]
 }
 
 // BigInt() throws on NaN and infinities: a bad value from a file system becomes 0, not an exception.
 const big = (v: number): bigint => (Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n)
-/** Writes `v` as a 64-bit field (little-endian), unsigned or signed. */
-export const u64 = (dv: DataView, at: number, v: number): void => dv.setBigUint64(at, BigInt.asUintN(64, big(v)), true)
-export const i64 = (dv: DataView, at: number, v: number): void => dv.setBigInt64(at, BigInt.asIntN(64, big(v)), true)
+
+/**
+ * Writes `v` as a 64-bit field (little-endian), unsigned or signed. What
+ * file systems give is nearly always a non-negative integer below 2^53:
+ * two 32-bit halves, without a BigInt (fstat is a hot path); anything else
+ * (negative, fractional, huge, bad) goes through BigInt.
+ */
+export function u64(dv: DataView, at: number, v: number): void {
+  if (v >= 0 && Number.isSafeInteger(v)) {
+    dv.setUint32(at, v % 4294967296, true)
+    dv.setUint32(at + 4, Math.floor(v / 4294967296), true)
+  } else dv.setBigUint64(at, BigInt.asUintN(64, big(v)), true)
+}
+
+export function i64(dv: DataView, at: number, v: number): void {
+  if (v >= 0 && Number.isSafeInteger(v)) u64(dv, at, v)
+  else dv.setBigInt64(at, BigInt.asIntN(64, big(v)), true)
+}
 
 export function encodeStatx(s: Stat, mask = STATX_BASIC_STATS): Uint8Array {
   const b = new Uint8Array(STATX_SIZE)
@@ -52,19 +75,20 @@ export function encodeStatx(s: Stat, mask = STATX_BASIC_STATS): Uint8Array {
   u64(dv, 40, s.size)
   u64(dv, 48, s.blocks)
   // stx_atime 64, stx_btime 80 (not provided), stx_ctime 96, stx_mtime 112: { s64 sec; u32 nsec; s32 reserved }
-  const put = (at: number, ns: number): void => {
-    const [sec, nsec] = splitNs(ns)
-    i64(dv, at, sec)
-    dv.setUint32(at + 8, nsec, true)
-  }
-  put(64, s.atimeNs)
-  put(96, s.ctimeNs)
-  put(112, s.mtimeNs)
+  putStatxTime(dv, 64, s.atimeNs)
+  putStatxTime(dv, 96, s.ctimeNs)
+  putStatxTime(dv, 112, s.mtimeNs)
   dv.setUint32(128, major(s.rdev), true)
   dv.setUint32(132, minor(s.rdev), true)
   dv.setUint32(136, major(s.dev), true)
   dv.setUint32(140, minor(s.dev), true)
   return b
+}
+
+/** struct statx_timestamp: { s64 sec; u32 nsec; s32 reserved }. */
+function putStatxTime(dv: DataView, at: number, ns: number): void {
+  i64(dv, at, nsSec(ns))
+  dv.setUint32(at + 8, nsNsec(ns), true)
 }
 
 export function encodeStatfs(s: StatFs, fsid = 0): Uint8Array {
