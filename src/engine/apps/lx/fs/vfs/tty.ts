@@ -85,7 +85,7 @@ export interface TtyCaller {
   orphaned?: boolean
 }
 
-/** struct termios as TCGETS sees it on aarch64: four u32 flags, c_line, c_cc[19] (36 bytes); termios2 adds two u32 speeds. */
+/** struct termios as TCGETS sees it on aarch64 (and x86_64: both use asm-generic termbits): four u32 flags, c_line, c_cc[19] (36 bytes); termios2 adds two u32 speeds. */
 export const TERMIOS_SIZE = 36
 export const TERMIOS2_SIZE = 44
 
