@@ -38,10 +38,7 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
 // `l4lab exec`
 export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
 export type { LxHostPorts } from './apps/lx/program'
-export { StdinBuffer, type HostStreamInfo, type StdioPort } from './apps/lx/host-stdio'
-export { HostFs, type HostDirEntry, type HostFsPort, type HostStat } from './apps/lx/vfs/hostfs'
-export type { StatFs } from './apps/lx/vfs/types'
-export { errnoFromName } from './apps/lx/vfs/errno'
+export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
 
 // Formats the host builds guest images with.
 export { writeCpio, type CpioEntry } from './formats/cpio'

@@ -5,14 +5,14 @@ import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import { NodeHostFs } from './host-fs'
-import { HostFs } from '../engine/apps/lx/vfs/hostfs'
-import { Vfs } from '../engine/apps/lx/vfs/vfs'
-import { RamFs } from '../engine/apps/lx/vfs/ramfs'
-import { Errno } from '../engine/apps/lx/vfs/errno'
-import { setupLinuxFs } from '../engine/apps/lx/vfs/index'
+import { HostFs } from '../engine/apps/lx/fs/vfs/hostfs'
+import { Vfs } from '../engine/apps/lx/fs/vfs/vfs'
+import { RamFs } from '../engine/apps/lx/fs/vfs/ramfs'
+import { Errno } from '../engine/apps/lx/fs/vfs/errno'
+import { setupLinuxFs } from '../engine/apps/lx/fs/vfs/index'
 import {
   type Inode, type OpenFile, AT_REMOVEDIR, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_END,
-} from '../engine/apps/lx/vfs/types'
+} from '../engine/apps/lx/fs/vfs/types'
 
 const root = { uid: 0, gid: 0 }
 const dec = new TextDecoder()

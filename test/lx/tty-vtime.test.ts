@@ -10,7 +10,7 @@
 import { beforeAll, expect, it } from 'vitest'
 import { ExecSession } from '../../src/engine/lab/exec-session'
 import type { Vcon } from '../../src/engine/kernel/objects/vcon'
-import { HostFs } from '../../src/engine/apps/lx/vfs/hostfs'
+import { HostFs } from '../../src/engine/apps/lx/fs/vfs/hostfs'
 import { NodeHostFs } from '../../src/host/host-fs'
 import { program } from './harness'
 

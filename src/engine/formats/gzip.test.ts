@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { deflateRawSync, gzipSync, inflateRawSync, constants } from 'node:zlib'
 import { crc32, gunzip, inflateRaw } from './gzip'
 import { parseCpio, writeCpio } from './cpio'
-import { loadInitramfs } from '../apps/lx/vfs/initramfs'
-import { RamFs } from '../apps/lx/vfs/ramfs'
+import { loadInitramfs } from '../apps/lx/fs/vfs/initramfs'
+import { RamFs } from '../apps/lx/fs/vfs/ramfs'
 
 /** A deterministic generator for test data (xorshift32). */
 function rng(seed: number): () => number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { runLx } from './testing/run-lx'
+import { runLx } from '../../testing/run-lx'
 import { writeCpio } from '../../formats/cpio'
 
 const rootfs = readFileSync(new URL('../../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
@@ -28,6 +28,19 @@ describe('lx runs static aarch64 Linux programs', () => {
     const r = runLx(rootfs, ['/bin/sh', '-c', 'echo out > /dev/stdout; echo err > /dev/stderr; cat /dev/stdin; echo fd > /proc/self/fd/1'], { stdin: 'in\n' })
     expect(r.stdout).toBe('out\nin\nfd\n')
     expect(r.stderr).toBe('err\n')
+  })
+
+  it('numbers devices and inodes per VM: two runs in one engine see the same st_dev and st_ino', () => {
+    const run = () => {
+      // fd 0 and 2 are host streams, fd 1 a pipe; /proc shows their inode numbers.
+      const r = runLx(rootfs, ['/bin/sh', '-c', 'ls -l /proc/self/fd | cat'], { stdin: '' })
+      const vfs = r.board.outcome!.lx.files.vfs
+      const devs = ['/', '/tmp', '/dev', '/proc'].map((p) => vfs.stat(vfs.root, p, { uid: 0, gid: 0 }))
+      return { fds: r.stdout, devs: devs.map((st) => (typeof st === 'number' ? st : st.dev)), pipes: vfs.pipefs.dev }
+    }
+    const first = run()
+    expect(first.fds).toMatch(/0 -> anon_inode:\[2\][^]*1 -> anon_inode:\[2\][^]*2 -> anon_inode:\[4\]/)
+    expect(run()).toEqual(first)
   })
 
   it('runs #! scripts: as init, from our sh by path and through PATH, nested', () => {

@@ -13,18 +13,20 @@ import { vconWrite } from '../../l4/l4sys'
 import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { Lx } from './lx'
-import { LxMemory } from './memory'
-import { LxFiles } from './files'
-import { HostInput, HostOutput, type StdinBuffer, type StdioPort } from './host-stdio'
-import { Vfs } from './vfs/vfs'
-import { RamFs } from './vfs/ramfs'
-import { loadInitramfs } from './vfs/initramfs'
-import type { FileSystem, OpenFile } from './vfs/types'
-import { DevFs } from './vfs/devfs'
-import { ProcFs } from './vfs/procfs'
-import { Tty } from './vfs/tty'
-import { procView } from './procview'
-import { FdTable } from './process'
+import { aarch64 } from './arch/aarch64'
+import { LxMemory } from './mm/memory'
+import { boot, bindHostInput } from './core/boot'
+import { run } from './core/loop'
+import { killPgrp } from './core/signals'
+import { procView } from './core/procview'
+import { HostInput, HostOutput, LxFiles, StreamFs, type FdTable, type StdinBuffer, type StdioPort } from './fs'
+import { Vfs } from './fs/vfs/vfs'
+import { RamFs } from './fs/vfs/ramfs'
+import { loadInitramfs } from './fs/vfs/initramfs'
+import type { FileSystem, OpenFile } from './fs/vfs/types'
+import { DevFs } from './fs/vfs/devfs'
+import { ProcFs } from './fs/vfs/procfs'
+import { Tty } from './fs/vfs/tty'
 
 /** What a board lends lx for `l4lab exec`: the host's files and standard streams. */
 export interface LxHostPorts {
@@ -105,9 +107,6 @@ export function parseLxArgs(args: string[]): LxArgs | string {
   return out
 }
 
-/** HWCAP as Linux derives it from our core's ID registers: FP, ASIMD, CRC32, CPUID. */
-const HWCAP = 0x1 | 0x2 | 0x80 | 0x800
-
 export function lxProgram(host: LxHostPorts | null): NativeProgram {
   return {
     name: 'lx',
@@ -120,7 +119,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         yield* say(parsed)
         return
       }
-      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, hwcap: HWCAP, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs })
+      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs }, aarch64)
       // Memory: one dataspace from our allocator (its quota is our limit).
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
@@ -174,8 +173,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       const tty = host?.stdio
         ? null
         : new Tty({
-            write: (b) => lx.consoleWrite(b),
-            signalPgrp: (pgrp, sig) => lx.killPgrp(pgrp, sig),
+            write: (b) => lx.console.write(b),
+            signalPgrp: (pgrp, sig) => killPgrp(lx, pgrp, sig),
             caller: () => lx.ttyCaller(),
             clock: () => sys.clock() / 1e6,
           })
@@ -187,8 +186,10 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       if (host?.stdio) {
         const port = host.stdio
         const stdin = host.stdin
+        // The host's streams: inodes of a file system of this lx's own (numbered per VM).
+        const streams = new StreamFs()
         lx.files.openConsole = (files: FdTable) => {
-          const outs: OpenFile[] = [stdin ? new HostInput(stdin, port.describe?.(0) ?? null) : new HostOutput(port, 1), new HostOutput(port, 1), new HostOutput(port, 2)]
+          const outs: OpenFile[] = [stdin ? new HostInput(streams, stdin, port.describe?.(0) ?? null) : new HostOutput(streams, port, 1), new HostOutput(streams, port, 1), new HostOutput(streams, port, 2)]
           outs.forEach((f, i) => files.install(i, f, false))
         }
       }
@@ -196,20 +197,20 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       const root = typeof cwd === 'number' ? vfs.root : cwd
       const envp = parsed.env.length > 0 ? parsed.env : ['HOME=/root', 'PATH=/bin:/sbin:/usr/bin:/usr/sbin', 'TERM=xterm-256color', 'USER=root', 'SHELL=/bin/sh']
       if (host?.inputLine !== undefined) {
-        const r = yield* lx.bindHostInput(host.inputLine)
+        const r = yield* bindHostInput(lx, host.inputLine)
         if (r < 0) yield* say(`no host input interrupt (error ${r})`)
       }
-      const pid = yield* lx.boot({ path: parsed.init, argv: [parsed.init, ...parsed.argv], envp }, root)
+      const pid = yield* boot(lx, { path: parsed.init, argv: [parsed.init, ...parsed.argv], envp }, root)
       if (pid < 0) {
-        yield* lx.flushConsole()
+        yield* lx.console.flush()
         yield* say(`cannot start ${parsed.init} (error ${pid})`)
         host?.onExit?.(127 << 8, lx)
         return
       }
       const init = lx.procs.get(pid)!
       init.cwdPath = parsed.cwd
-      yield* lx.run()
-      yield* lx.flushConsole()
+      yield* run(lx)
+      yield* lx.console.flush()
       host?.onExit?.(lx.initExit ?? 0, lx)
     },
   }

@@ -1,0 +1,122 @@
+/**
+ * execve (Linux's fs/exec.c with binfmt_elf and binfmt_script): the file is
+ * read with execute permission checked (fs/files.ts); `#!` scripts run
+ * their interpreter (script.ts), nested as deep as Linux allows; an ELF
+ * image of the architecture gets a new address space in a new L4 task, with
+ * its segments, the signal trampoline page and the initial stack (elf.ts).
+ * Until the new image is complete the old one is untouched, and an error
+ * returns to the caller; after it, the old address space, the other
+ * threads, close-on-exec files and caught signals' handlers are gone.
+ */
+import type { Lx } from '../lx'
+import type { LinuxThread } from './process'
+import type { SyscallArgs, SyscallResult } from './syscall'
+import { acceptElf, buildStack, loadBias, mapImage } from './elf'
+import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
+import { noAltStack } from './altstack'
+import { defaultSigAction } from './signal-defs'
+import { reapThread } from './exit'
+import { deleteTask, nameTask, newTask } from './tasks'
+import { Mm } from '../mm/mm'
+import { Errno, MapF, Prot } from '../uapi'
+
+/**
+ * Replaces the program of `t`'s process. On success the thread's registers
+ * are at the entry point; on failure the old image is untouched (the error
+ * returns to the caller).
+ */
+export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp: string[]): Generator<unknown, number, number> {
+  const p = t.process
+  let file = lx.files.readExecutable(p, path)
+  if (typeof file === 'number') return file
+  // A `#!` script runs its interpreter with the script's path (the name it was found
+  // by, bprm->interp) in place of argv[0]; interpreters may be scripts again, as deep
+  // as exec_binprm allows.
+  let name = path
+  for (let depth = 0; ; depth++) {
+    if (depth > MAX_SCRIPT_DEPTH) return -Errno.ELOOP
+    const script = parseShebang(file.bytes)
+    if (script === null) break
+    if (typeof script === 'number') return script
+    argv = script.arg === null ? [script.interp, name, ...argv.slice(1)] : [script.interp, script.arg, name, ...argv.slice(1)]
+    name = script.interp
+    // open_exec takes an empty name for the working directory, a directory: EACCES.
+    file = name === '' ? -Errno.EACCES : lx.files.readExecutable(p, name)
+    if (typeof file === 'number') return file
+  }
+  const arch = lx.arch
+  const parsed = acceptElf(file.bytes, arch)
+  if (!parsed.ok) {
+    lx.log(`lx: exec ${path}: ${parsed.reason}`)
+    return parsed.errno
+  }
+  yield* lx.memory.reserve(64)
+  const task = yield* newTask(lx)
+  if (task < 0) return task
+  const mm = new Mm(lx.memory, task, arch.layout)
+  const brk = mapImage(mm, parsed.image, file.bytes, file.path, arch.layout)
+  mm.brkBase = mm.brk = brk
+  const tramp = arch.sigpage
+  mm.insert({ start: tramp.addr, end: tramp.addr + 4096, prot: Prot.Read | Prot.Exec, flags: MapF.Private, file: { name: '[sigpage]', pread: (d) => (d.set(tramp.code), tramp.code.length) }, offset: 0, name: '[sigpage]' })
+  const rnd = new Uint8Array(16)
+  lx.random(rnd)
+  const sp = buildStack(mm, parsed.image, { argv, envp, execfn: path, random: rnd, uid: p.uid, gid: p.gid }, arch)
+  if (sp === null) {
+    mm.releaseAll()
+    yield* deleteTask(lx, task)
+    return -Errno.E2BIG
+  }
+  // Point of no return: the old image goes.
+  const old = p.mm
+  p.mm = mm
+  if (--old.users === 0) {
+    old.releaseAll()
+    yield* deleteTask(lx, old.task)
+  }
+  // Other threads of the group die with the old image.
+  for (const other of [...p.threads]) if (other !== t) reapThread(lx, other)
+  p.threads.length = 0
+  p.threads.push(t)
+  p.files.closeOnExec()
+  for (let s = 1; s <= 64; s++) if (p.actions[s].handler > 1) p.actions[s] = defaultSigAction()
+  t.altStack = noAltStack()
+  p.comm = path.split('/').pop()!.slice(0, 15)
+  p.argv = argv
+  p.envp = envp
+  p.exePath = file.path
+  yield* nameTask(lx, p)
+  lx.cpu.startThread(parsed.image.entry + loadBias(parsed.image, arch.layout), sp)
+  t.clearChildTid = 0
+  if (p.vforkDone) {
+    p.vforkDone()
+    p.vforkDone = null
+  }
+  return 0
+}
+
+/** execve(path, argv, envp) */
+export function* execve(lx: Lx, t: LinuxThread, a: SyscallArgs): Generator<unknown, SyscallResult, number> {
+  const mm = t.process.mm
+  const path = mm.readString(a[0])
+  if (path === null) return -Errno.EFAULT
+  const argv = readStringArray(mm, a[1])
+  const envp = readStringArray(mm, a[2])
+  if (argv === null || envp === null) return -Errno.EFAULT
+  const r = yield* exec(lx, t, path, argv, envp)
+  return r < 0 ? r : 'noreturn'
+}
+
+/** A NULL-terminated array of string pointers (argv, envp); null on a bad pointer or past 4096 entries. */
+function readStringArray(mm: Mm, addr: number): string[] | null {
+  const out: string[] = []
+  if (addr === 0) return out
+  for (let i = 0; i < 4096; i++) {
+    const ptr = mm.readU64(addr + i * 8)
+    if (ptr === null) return null
+    if (ptr === 0) return out
+    const s = mm.readString(ptr, 128 * 1024)
+    if (s === null) return null
+    out.push(s)
+  }
+  return null
+}

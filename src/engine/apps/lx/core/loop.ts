@@ -1,0 +1,142 @@
+/**
+ * lx's vCPU loop, as L4Linux's: pick a Linux thread, load its registers,
+ * `vcpu_resume` into its process's task with pending page mappings as send
+ * items, and handle what comes back as an upcall — a system call, a page
+ * fault, an exception, or an IRQ (lx's timer, the console's input, the
+ * exec board's host input). Between upcalls lx does what needs IPC:
+ * console input and output, IRQ acknowledgements, deleting dead tasks,
+ * moving the timer thread's deadline.
+ */
+import { BaseCap, ExcClass, TrapKind, VcpuF } from '../../../kernel/uapi'
+import { irqTrigger, irqUnmask, mem, taskMap, vcpuResume } from '../../../l4/l4sys'
+import type { Lx } from '../lx'
+import { signaledStatus, type LinuxThread } from './process'
+import { syscall } from './syscall'
+import { deliverSignals, force } from './signals'
+import { exitGroup } from './exit'
+import { reapTasks } from './tasks'
+import { chargeCpu } from './itimer'
+import { Sig } from '../uapi'
+
+/** The labels lx's Irqs are attached with: what an IRQ upcall is about. */
+export const enum IrqLabel {
+  Timer = 1,
+  Console = 2,
+  /** Input from the host (exec's stdin), through an ICU line of the board. */
+  Host = 3,
+}
+
+export function* run(lx: Lx): Generator<unknown, void, number> {
+  const sys = lx.sys
+  const v = lx.vcpu
+  const sched = lx.sched
+  for (;;) {
+    yield* lx.memory.reserve()
+    yield* housekeeping(lx)
+    if (lx.initExit !== null) return
+    const t = sched.pick()
+    if (!t) {
+      // Idle: wait for an IRQ (timer, console) as a message.
+      const tag = yield sys.wait()
+      if (!(tag & 0x8000)) irq(lx, sys.label)
+      continue
+    }
+    sched.switchTo(t)
+    if (t.blockedOn === null && t.wakeResult === null && lx.restartPending.has(t)) {
+      lx.restartPending.delete(t)
+      yield* syscall(lx, t)
+      continue
+    }
+    if (t.wakeResult !== null) {
+      lx.cpu.setReturn(t.wakeResult)
+      t.wakeResult = null
+    }
+    if (deliverSignals(lx, t)) continue
+    const mm = t.process.mm
+    if (mm.staleMappings.length > 0) {
+      const stale = mm.staleMappings
+      mm.staleMappings = []
+      yield* mm.revoke(sys, stale)
+    }
+    // Up to 30 page mappings ride along with the resume; more go by Task::map first.
+    const pend = mm.pendingMaps
+    mm.pendingMaps = []
+    while (pend.length > 30) {
+      const [vpn, frame, rights] = pend.pop()!
+      yield* taskMap(sys, mm.task, BaseCap.Task, mem(lx.memory.addr(frame), 12, rights), vpn * 4096)
+    }
+    const maps = pend.map(([vpn, frame, rights]) => [mem(lx.memory.addr(frame), 12, rights), vpn * 4096] as const)
+    v.userTask = mm.task
+    v.state = VcpuF.Irq | VcpuF.PageFaults | VcpuF.Exceptions | VcpuF.FpuEnabled
+    const before = lx.now()
+    const r = yield* vcpuResume(sys, BaseCap.Thread, maps)
+    const ran = lx.now() - before
+    t.utimeNs += ran
+    lx.busyNs += ran
+    if (t.process.itimers[1].expiry !== 0 || t.process.itimers[2].expiry !== 0) chargeCpu(lx, t.process)
+    if (r < 0) {
+      lx.log(`lx: vcpu_resume failed (${r}); killing pid ${t.process.pid}`)
+      yield* exitGroup(lx, t, signaledStatus(Sig.KILL))
+      continue
+    }
+    yield* upcall(lx, t)
+  }
+}
+
+/**
+ * What needs IPC between upcalls: console in and out, IRQ acknowledgements,
+ * dead tasks, the timer. It runs between every two upcalls, so each part
+ * is entered (a generator made) only when it has work.
+ */
+function* housekeeping(lx: Lx): Generator<unknown, void, number> {
+  if (lx.console.inputPending) yield* lx.console.drain()
+  while (lx.pendingIrqAck.length > 0) {
+    const label = lx.pendingIrqAck.pop()!
+    yield* irqUnmask(lx.sys, label === IrqLabel.Timer ? lx.timers.irq : label === IrqLabel.Host ? lx.hostIrq : lx.console.irq)
+  }
+  if (lx.deadTasks.length > 0) yield* reapTasks(lx)
+  if (lx.console.hasOutput) yield* lx.console.flush()
+  if (lx.timers.kickDue()) yield* irqTrigger(lx.sys, lx.timers.kick)
+}
+
+/** What the thread's last run ended with. */
+function* upcall(lx: Lx, t: LinuxThread): Generator<unknown, void, number> {
+  const trap = lx.vcpu.trap
+  switch (trap.kind) {
+    case TrapKind.Exception:
+      if (trap.excClass === ExcClass.Syscall) {
+        yield* syscall(lx, t)
+        return
+      }
+      force(t, trap.excClass === ExcClass.Breakpoint ? Sig.TRAP : trap.excClass === ExcClass.Alignment ? Sig.BUS : Sig.ILL, trap.excClass === ExcClass.Undefined ? 1 : 0, trap.pc)
+      return
+    case TrapKind.PageFault: {
+      lx.pageFaults++
+      const mm = t.process.mm
+      const res = mm.fault(trap.pfa, (trap.access & 2) !== 0, (trap.access & 4) !== 0)
+      if (!res.ok) force(t, res.signal, res.code, trap.pfa)
+      return
+    }
+    case TrapKind.Irq:
+    case TrapKind.Ipc:
+      irq(lx, lx.vcpu.ipc.label)
+      return
+    default:
+      return
+  }
+}
+
+/** Timer, console and host-input IRQs; each is acknowledged (unmasked) in the next housekeeping. */
+function irq(lx: Lx, label: number): void {
+  if (label === IrqLabel.Timer) {
+    lx.timers.fire()
+    lx.sched.tick()
+    lx.pendingIrqAck.push(label)
+  } else if (label === IrqLabel.Console) {
+    lx.console.inputPending = true
+    lx.pendingIrqAck.push(label)
+  } else if (label === IrqLabel.Host) {
+    // The waiting readers were woken when the host delivered; the IRQ only woke us.
+    lx.pendingIrqAck.push(label)
+  }
+}
