@@ -53,6 +53,7 @@ export function benchBoot(argv: string[]): number {
         vmsChanged(vms) {
           for (const v of vms) if (v.system) system.add(v.name)
         },
+        statusChanged() {},
       },
       { now: () => performance.now() },
     )

@@ -91,6 +91,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       vmsChanged(v) {
         vms = v
       },
+      statusChanged() {},
     },
     { now: () => performance.now() },
   )
