@@ -14,8 +14,10 @@ const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an 
 Usage:
   l4lab web [--port N] [SCENARIO.lua | --loopback]
                               serve the lab to a browser on 127.0.0.1 (prints the URL with its token)
-  l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:]TEXT]
-                              run a scenario headless; console lines print as "name| text"
+  l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:][+MS:]TEXT]…
+                              run a scenario headless; console lines print as "name| text";
+                              exits 1 when the scenario fails (its error on stderr),
+                              --expect never matches or --timeout (default 30 s) passes
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
