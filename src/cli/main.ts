@@ -20,6 +20,7 @@ Usage:
                               --expect never matches or --timeout (default 30 s) passes
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
+                              (ELF: a path, or a name looked up in PATH)
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab bench boot [SCENARIO] [--rounds=N]
                               wall ms from a board's start to each guest's shell prompt
