@@ -30,7 +30,13 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (a === '--rw') rw = true
     else if (a === '--stats') stats = true
     else if (a === '--strace') strace = true
-    else if (a === '--arch') arch = argv[++i] ?? ''
+    else if (a === '--arch') {
+      if (i + 1 >= argv.length) {
+        process.stderr.write('l4lab exec: --arch needs a value (aarch64)\n')
+        return 2
+      }
+      arch = argv[++i]
+    }
     else if (a.startsWith('--arch=')) arch = a.slice(7)
     else if (a === '--') {
       i++

@@ -56,18 +56,29 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that goes away (`l4lab bench boot | head -1`) ends us quietly, as SIGPIPE ends a C program.
+// A reader that goes away (`l4lab bench boot | head -1`) ends us quietly, as SIGPIPE ends a C program;
+// output that cannot be written (a full disk, /dev/full) ends us with one line.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e
-  process.exit(141)
+  if (e.code === 'EPIPE') process.exit(141)
+  process.stderr.write(`l4lab: cannot write the output: ${e.message}\n`)
+  process.exit(1)
 })
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== -1) process.exitCode = code
-  },
-  (e: unknown) => {
-    process.stderr.write(`l4lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
-    process.exitCode = 1
-  },
-)
+/**
+ * What l4lab did not foresee still ends in one line: a stack trace tells a
+ * user nothing, and a developer asks for it with L4LAB_DEBUG=1.
+ */
+function internalError(e: unknown): void {
+  const debug = Boolean(process.env.L4LAB_DEBUG)
+  const text = e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)
+  process.stderr.write(`l4lab: internal error: ${text}${debug ? '' : ' (L4LAB_DEBUG=1 shows where)'}\n`)
+  process.exitCode = 1
+}
+process.on('uncaughtException', (e) => {
+  internalError(e)
+  process.exit(1)
+})
+
+main(process.argv.slice(2)).then((code) => {
+  if (code !== -1) process.exitCode = code
+}, internalError)

@@ -56,6 +56,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
   const sends = (parsed.values.send ?? []).map(parseSend)
+  let modules: Record<string, Uint8Array>
+  try {
+    modules = scenarioModules(source)
+  } catch (e) {
+    process.stderr.write(`l4lab run: ${(e as Error).message}\n`)
+    return 2
+  }
 
   const partial = new Map<string, string>()
   const pendingCr = new Map<string, boolean>()
@@ -70,7 +77,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (expect && expect.test(line)) matched = true
   }
   const board: Session = createSession(
-    { kind: 'scenario', scenario: { name: basename(file), source }, modules: scenarioModules(source) },
+    { kind: 'scenario', scenario: { name: basename(file), source }, modules },
     {
       consoleOutput(vm, data) {
         printed.add(vm)
