@@ -84,6 +84,8 @@ interface BoardSlot {
   status: SessionStatus
   /** When the worker last sent anything (performance.now()). */
   heardAt: number
+  /** When the host asked the silent worker for a ping (null: not since it last heard from it). */
+  pingedAt: number | null
   /** The end of the board's queue of lifecycle steps; it never rejects. */
   lifecycle: Promise<void>
   /** A restart queued and not yet begun: restarts asked for meanwhile are answered by it. */
@@ -126,6 +128,7 @@ export class EngineHost {
         stats: new Map(),
         status: { state: 'booting' },
         heardAt: 0,
+        pingedAt: null,
         lifecycle: Promise.resolve(),
         queuedRestart: null,
       }
@@ -253,6 +256,7 @@ export class EngineHost {
     slot.worker = worker
     slot.stopping = false
     slot.heardAt = performance.now()
+    slot.pingedAt = null
     slot.figures.clear()
     slot.previous.clear()
     slot.stats.clear()
@@ -261,6 +265,7 @@ export class EngineHost {
     worker.on('message', (msg: FromWorker) => {
       if (slot.worker !== worker) return
       slot.heardAt = performance.now()
+      slot.pingedAt = null
       this.onMessage(slot, msg)
       if (msg.type === 'ready') settle()
     })
@@ -342,8 +347,11 @@ export class EngineHost {
 
   /**
    * Looks for stuck workers: one silent for half the limit is asked for a
-   * ping; one still silent at the limit with a request unanswered is stuck
-   * inside a slice. Its waiting requests fail, so no caller hangs on it.
+   * ping; one still silent at the limit, its ping unanswered for half the
+   * limit, is stuck inside a slice. (The ping's age matters: after the host
+   * itself was busy, the worker's messages wait in the port, and a ping sent
+   * now is answered before the next look.) Its waiting requests fail, so no
+   * caller hangs on it.
    */
   private watch(): void {
     const limit = this.options.unresponsiveMs ?? UNRESPONSIVE_MS
@@ -352,8 +360,10 @@ export class EngineHost {
       if (!slot.worker || !LIVE.has(slot.info.state)) continue
       const silent = now - slot.heardAt
       if (silent < limit / 2) continue
-      if (slot.requests.size === 0) this.request(slot, { op: 'ping' }).catch(() => {})
-      else if (silent >= limit && slot.info.state !== 'not-responding') {
+      if (slot.pingedAt === null) {
+        slot.pingedAt = now
+        this.request(slot, { op: 'ping' }).catch(() => {})
+      } else if (silent >= limit && now - slot.pingedAt >= limit / 2 && slot.info.state !== 'not-responding') {
         this.failRequests(slot, `board ${slot.config.id} is not responding`)
         slot.info = { ...slot.info, state: 'not-responding', error: `its engine has not answered for ${Math.round(silent / 1000)} s: a script or a guest may be running without end` }
         this.changed()
