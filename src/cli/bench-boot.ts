@@ -41,7 +41,13 @@ export function benchBoot(argv: string[]): number {
     const dec = new TextDecoder()
     const t0 = performance.now()
     // Reading (and unpacking) the rom modules is part of a board's start.
-    const modules = scenarioModules(source)
+    let modules: Record<string, Uint8Array>
+    try {
+      modules = scenarioModules(source)
+    } catch (e) {
+      process.stderr.write(`l4lab bench boot: ${(e as Error).message}\n`)
+      return 2
+    }
     const board = createSession(
       { kind: 'scenario', scenario: { name: basename(file), source }, modules },
       {
@@ -53,12 +59,20 @@ export function benchBoot(argv: string[]): number {
         vmsChanged(vms) {
           for (const v of vms) if (v.system) system.add(v.name)
         },
+        // Read after every slice, with board.status().
+        statusChanged() {},
       },
       { now: () => performance.now() },
     )
     const guests = () => board.vms().filter((v) => !v.system).map((v) => v.name)
     while (performance.now() - t0 < ROUND_LIMIT_MS) {
       const wait = board.run(5)
+      const status = board.status()
+      if (status.state === 'failed') {
+        // No prompt will come: say why now rather than after the round's limit.
+        process.stderr.write(`l4lab bench boot: the scenario failed: ${status.error}\n`)
+        return 1
+      }
       if (guests().length > 0 && guests().every((vm) => seen.has(vm))) break
       // Idle until a timer: sleep as the engine worker would.
       if (wait > 0) Atomics.wait(SLEEP, 0, 0, Math.min(Number.isFinite(wait) ? wait : 5, 5))

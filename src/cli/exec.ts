@@ -4,9 +4,11 @@
  * its root (read-only unless --rw) and a private in-memory /tmp; working
  * directory, environment, stdin/stdout/stderr and exit status pass through.
  * A program killed by a signal kills l4lab with the same signal (as
- * qemu-aarch64 does), after its output is written.
+ * qemu-aarch64 does), after its output is written. ELF is found as a shell
+ * finds a command: a name with a slash from the current directory, a bare
+ * name in PATH.
  */
-import { fstatSync, writeSync } from 'node:fs'
+import { accessSync, constants, fstatSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { dirname, resolve } from 'node:path'
 import { ExecSession, HostFs, StdinBuffer, type HostStreamInfo } from '../engine'
@@ -28,7 +30,13 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (a === '--rw') rw = true
     else if (a === '--stats') stats = true
     else if (a === '--strace') strace = true
-    else if (a === '--arch') arch = argv[++i] ?? ''
+    else if (a === '--arch') {
+      if (i + 1 >= argv.length) {
+        process.stderr.write('l4lab exec: --arch needs a value (aarch64)\n')
+        return 2
+      }
+      arch = argv[++i]
+    }
     else if (a.startsWith('--arch=')) arch = a.slice(7)
     else if (a === '--') {
       i++
@@ -47,18 +55,30 @@ export async function execCommand(argv: string[]): Promise<number> {
     process.stderr.write('usage: l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]\n')
     return 2
   }
-  const path = program.includes('/') ? resolve(program) : program
+  let cwd: string
+  try {
+    cwd = process.cwd()
+  } catch (e) {
+    // The guest's working directory is l4lab's, and there is none to give it.
+    process.stderr.write(`l4lab exec: the current directory no longer exists (${(e as Error).message}); cd to one that does\n`)
+    return 2
+  }
+  const path = program.includes('/') ? resolve(cwd, program) : findInPath(program, cwd)
+  if (path === null) {
+    process.stderr.write(`l4lab exec: ${program}: command not found\n`)
+    return 127
+  }
   const args = argv.slice(i + 1)
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`)
   // The host's wall clock, as qemu-aarch64 gives its guests (file dates and `date` agree with the host).
-  const lxArgs = ['--init', path, '--cwd', process.cwd(), '--mem', '256M', '--epoch', String(Date.now() / 1000)]
+  const lxArgs = ['--init', path, '--cwd', cwd, '--mem', '256M', '--epoch', String(Date.now() / 1000)]
   if (strace) lxArgs.push('--strace')
   for (const e of env) lxArgs.push('--env', e)
   lxArgs.push('--', ...args)
 
   // /tmp is private to the guest; host directories the program needs that lie in /tmp stay visible.
   const binds = new Set<string>()
-  for (const dir of [process.cwd(), path.includes('/') ? dirname(path) : '']) {
+  for (const dir of [cwd, dirname(path)]) {
     const m = /^\/tmp\/[^/]+/.exec(dir)
     if (m) binds.add(m[0])
   }
@@ -153,6 +173,26 @@ export async function execCommand(argv: string[]): Promise<number> {
     return 128 + sig
   }
   return (status >> 8) & 0xff
+}
+
+/**
+ * A command name without a slash, looked up as execvp(3) does: in each PATH
+ * entry in turn (an empty entry is the current directory), the first
+ * regular file we may execute. The guest's PATH is the host's, so a shell
+ * inside finds the same program.
+ */
+function findInPath(name: string, cwd: string): string | null {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const candidate = resolve(cwd, dir || '.', name)
+    try {
+      if (!statSync(candidate).isFile()) continue
+      accessSync(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // Not here, or not ours to run: the next entry.
+    }
+  }
+  return null
 }
 
 /** What a host fd is, as the guest's fstat and isatty should see it. */

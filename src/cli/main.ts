@@ -14,10 +14,13 @@ const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an 
 Usage:
   l4lab web [--port N] [SCENARIO.lua | --loopback]
                               serve the lab to a browser on 127.0.0.1 (prints the URL with its token)
-  l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:]TEXT]
-                              run a scenario headless; console lines print as "name| text"
+  l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:][+MS:]TEXT]…
+                              run a scenario headless; console lines print as "name| text";
+                              exits 1 when the scenario fails (its error on stderr),
+                              --expect never matches or --timeout (default 30 s) passes
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
+                              (ELF: a path, or a name looked up in PATH)
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab bench boot [SCENARIO] [--rounds=N]
                               wall ms from a board's start to each guest's shell prompt
@@ -53,18 +56,29 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that goes away (`l4lab bench boot | head -1`) ends us quietly, as SIGPIPE ends a C program.
+// A reader that goes away (`l4lab bench boot | head -1`) ends us quietly, as SIGPIPE ends a C program;
+// output that cannot be written (a full disk, /dev/full) ends us with one line.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e
-  process.exit(141)
+  if (e.code === 'EPIPE') process.exit(141)
+  process.stderr.write(`l4lab: cannot write the output: ${e.message}\n`)
+  process.exit(1)
 })
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== -1) process.exitCode = code
-  },
-  (e: unknown) => {
-    process.stderr.write(`l4lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
-    process.exitCode = 1
-  },
-)
+/**
+ * What l4lab did not foresee still ends in one line: a stack trace tells a
+ * user nothing, and a developer asks for it with L4LAB_DEBUG=1.
+ */
+function internalError(e: unknown): void {
+  const debug = Boolean(process.env.L4LAB_DEBUG)
+  const text = e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)
+  process.stderr.write(`l4lab: internal error: ${text}${debug ? '' : ' (L4LAB_DEBUG=1 shows where)'}\n`)
+  process.exitCode = 1
+}
+process.on('uncaughtException', (e) => {
+  internalError(e)
+  process.exit(1)
+})
+
+main(process.argv.slice(2)).then((code) => {
+  if (code !== -1) process.exitCode = code
+}, internalError)

@@ -6,7 +6,12 @@
  * something, or into NAME with "NAME:TEXT"; "+MS:" before the text waits MS
  * milliseconds after the previous send (sends go out in order). --expect exits 0 as soon as a
  * line matches REGEX (matched against "name| text"); without it the run ends
- * when the board has nothing left to do. Exit 1 on timeout.
+ * when the board has nothing left to do.
+ *
+ * Exit status: 0 done (or matched); 1 the scenario failed (its error, with
+ * file:line, on stderr), --expect never matched, or --timeout passed; 2 a
+ * bad command line — including a --send to a console the scenario does not
+ * have, known once its script has run (the scenario's status).
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
@@ -51,6 +56,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
   const sends = (parsed.values.send ?? []).map(parseSend)
+  let modules: Record<string, Uint8Array>
+  try {
+    modules = scenarioModules(source)
+  } catch (e) {
+    process.stderr.write(`l4lab run: ${(e as Error).message}\n`)
+    return 2
+  }
 
   const partial = new Map<string, string>()
   const pendingCr = new Map<string, boolean>()
@@ -65,7 +77,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (expect && expect.test(line)) matched = true
   }
   const board: Session = createSession(
-    { kind: 'scenario', scenario: { name: basename(file), source }, modules: scenarioModules(source) },
+    { kind: 'scenario', scenario: { name: basename(file), source }, modules },
     {
       consoleOutput(vm, data) {
         printed.add(vm)
@@ -91,6 +103,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       vmsChanged(v) {
         vms = v
       },
+      // Read after every slice, with board.status().
+      statusChanged() {},
     },
     { now: () => performance.now() },
   )
@@ -104,6 +118,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     const s = sends.find((x) => !x.done)
     if (s) {
       const target = s.vm ?? vms.find((v) => !v.system)?.name
+      // Once the script has run, the consoles there are are all there will be.
+      if (board.status().state === 'running' && (!target || !vms.some((v) => v.name === target))) {
+        const names = vms.map((v) => v.name).join(', ')
+        process.stderr.write(`l4lab run: --send: ${target ? `the scenario has no console ${target}` : 'the scenario has no guest console'} (its consoles: ${names || 'none'})\n`)
+        return finish(2)
+      }
       if (target && printed.has(target) && performance.now() >= lastSend + s.delayMs) {
         const r = board.input(target, enc.encode(s.text))
         if (!r.ok) {
@@ -115,11 +135,18 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
     }
     const wait = board.run(20)
+    const status = board.status()
+    if (status.state === 'failed') {
+      finish(1)
+      process.stderr.write(`l4lab run: the scenario failed: ${status.error}\n`)
+      return 1
+    }
     if (matched) return finish(0)
     const now = performance.now()
     if (now >= deadline) {
-      if (expect) process.stderr.write(`l4lab run: timed out after ${timeoutS} s without a line matching ${expect}\n`)
-      return finish(expect ? 1 : 0)
+      finish(1)
+      process.stderr.write(`l4lab run: timed out after ${timeoutS} s${expect ? ` without a line matching ${expect}` : ''}\n`)
+      return 1
     }
     if (wait === Infinity && !expect && sends.every((x) => x.done)) return finish(0)
     await new Promise((r) => setTimeout(r, Number.isFinite(wait) ? Math.min(wait, deadline - now, 50) : Math.min(50, deadline - now)))

@@ -13,11 +13,13 @@
 import type { Session, SessionSink } from './lab/session'
 import { LoopbackSession, type LoopbackSessionSpec } from './lab/loopback-session'
 import { ScenarioSession, type ScenarioSessionSpec } from './lab/scenario-session'
+import { FaultSession, type FaultSessionSpec } from './lab/fault-session'
 
-export type { Session, SessionSink, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult } from './lab/session'
-export type { LoopbackSessionSpec, ScenarioSessionSpec }
+export type { Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult } from './lab/session'
+export type { LoopbackSessionSpec, ScenarioSessionSpec, FaultSessionSpec }
 
-export type SessionSpec = LoopbackSessionSpec | ScenarioSessionSpec
+/** What a board runs; `fault` sessions misbehave on purpose, for the host's tests. */
+export type SessionSpec = LoopbackSessionSpec | ScenarioSessionSpec | FaultSessionSpec
 
 export interface EngineEnv {
   /** Milliseconds of wall time, for pacing and uptime of sessions without virtual time. */
@@ -30,6 +32,8 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
       return new LoopbackSession(spec, sink, env.now)
     case 'scenario':
       return new ScenarioSession(spec, sink, env.now)
+    case 'fault':
+      return new FaultSession(spec, sink)
     default:
       throw new Error(`unknown session kind ${JSON.stringify((spec as { kind?: unknown })?.kind)}`)
   }

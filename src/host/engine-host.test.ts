@@ -43,6 +43,16 @@ function waitForState(h: EngineHost, board: string, state: string): Promise<LabS
   })
 }
 
+/** How each promise ended by `ms` from now: 'fulfilled', 'rejected', or 'pending' for one that never did. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<string[]> {
+  const outcomes: string[] = promises.map(() => 'pending')
+  promises.forEach((p, i) => p.then(() => (outcomes[i] = 'fulfilled'), () => (outcomes[i] = 'rejected')))
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([Promise.allSettled(promises), new Promise((r) => (timer = setTimeout(r, ms)))])
+  clearTimeout(timer)
+  return outcomes
+}
+
 beforeAll(() => requireBuilt())
 afterEach(async () => {
   await host?.dispose()
@@ -93,6 +103,18 @@ describe('EngineHost', () => {
     expect(h.snapshot().boards[0].state).toBe('running')
     await h.command('console.input', { vm: 'board0/loop0', data: 'back\r' })
     await c.waitFor('board0/loop0', 'loopback: back')
+  })
+
+  it('serialises overlapping restarts: ten at once leave one worker per board, and every call is answered (issue 11, item 5)', async () => {
+    const h = await startHost()
+    const c = consoles(h)
+    const calls = Array.from({ length: 10 }, () => h.command('board.restart', { board: 'board0' }))
+    const outcomes = await settledWithin(calls, 30_000)
+    expect(outcomes).toEqual(Array(10).fill('fulfilled'))
+    expect(h.liveWorkers()).toBe(2)
+    expect(h.snapshot().boards.map((b) => b.state)).toEqual(['running', 'running'])
+    await h.command('console.input', { vm: 'board0/loop0', data: 'after ten restarts\r' })
+    await c.waitFor('board0/loop0', 'loopback: after ten restarts')
   })
 
   it('reports an engine exception with its message and keeps the other boards', async () => {

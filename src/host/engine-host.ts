@@ -4,9 +4,17 @@
  * contract (the `handlers` table below must name them all, so a missing
  * handler is a compile error) and turns worker messages into contract events.
  *
- * A worker that dies — an exception out of the engine, or killed — marks its
- * board "crashed" with the error; every other board and the transports keep
- * running, and `board.restart` brings it back.
+ * A worker that dies — an exception out of the engine, killed, or over its
+ * heap limit — marks its board "crashed" with the error; every other board
+ * and the transports keep running, and `board.restart` brings it back. The
+ * heap limit is what keeps a runaway engine (a script growing tables without
+ * end) from taking the whole process down with it.
+ *
+ * A board's lifecycle steps (start, restart, kill) run one after another,
+ * so that a board has at most one worker however fast restarts come, and
+ * every call is answered. A worker that stays silent (it posts figures twice
+ * a second) while a request waits is stuck inside one slice: its board is
+ * "not responding" until it answers again.
  */
 import { Worker } from 'node:worker_threads'
 import { EventEmitter } from 'node:events'
@@ -24,7 +32,7 @@ import type {
   VmInfo,
   VmStats,
 } from '../shared/contract'
-import type { SessionSpec, VmDescriptor, VmFigures } from '../engine'
+import type { SessionSpec, SessionStatus, VmDescriptor, VmFigures } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 export interface BoardConfig {
@@ -41,7 +49,25 @@ export interface EngineHostOptions {
   version: string
   /** Milliseconds between `stats` events. */
   statsIntervalMs?: number
+  /** Each worker's JavaScript heap limit in MiB (old generation). */
+  workerHeapMiB?: number
+  /** How long a worker may stay silent, with a request unanswered, before its board is not responding. */
+  unresponsiveMs?: number
 }
+
+/**
+ * Room for the scenarios we run many times over (default.lua with a shell
+ * session and busybox.lua run in a 16 MiB heap; guest RAM is wasm memory,
+ * outside the heap), and far below what takes V8 down with the host (a
+ * runaway scenario reached 4.3 GB).
+ */
+const WORKER_HEAP_MIB = 512
+const YOUNG_GENERATION_MIB = 64
+const UNRESPONSIVE_MS = 3000
+const WATCH_INTERVAL_MS = 250
+
+/** States in which the worker runs a session and should answer. */
+const LIVE: ReadonlySet<BoardInfo['state']> = new Set(['booting', 'running', 'failed', 'not-responding'])
 
 interface BoardSlot {
   config: BoardConfig
@@ -54,7 +80,16 @@ interface BoardSlot {
   figures: Map<string, VmFigures>
   previous: Map<string, { instructions: number | null; cpuTimeNs: number | null; at: number }>
   stats: Map<string, VmStats>
-  ready: Promise<void>
+  /** What the session last said of itself: its scenario booting, running or failed. */
+  status: SessionStatus
+  /** When the worker last sent anything (performance.now()). */
+  heardAt: number
+  /** When the host asked the silent worker for a ping (null: not since it last heard from it). */
+  pingedAt: number | null
+  /** The end of the board's queue of lifecycle steps; it never rejects. */
+  lifecycle: Promise<void>
+  /** A restart queued and not yet begun: restarts asked for meanwhile are answered by it. */
+  queuedRestart: Promise<void> | null
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> }
@@ -63,7 +98,10 @@ export class EngineHost {
   private readonly boards = new Map<string, BoardSlot>()
   private readonly emitter = new EventEmitter()
   private statsTimer: ReturnType<typeof setInterval> | null = null
+  private watchTimer: ReturnType<typeof setInterval> | null = null
   private disposed = false
+  /** Workers spawned and not yet exited, over all boards. */
+  private live = 0
 
   constructor(private readonly options: EngineHostOptions) {
     this.emitter.setMaxListeners(0)
@@ -76,6 +114,7 @@ export class EngineHost {
 
   /** Starts every board's worker. Resolves when all are ready or crashed. */
   async start(): Promise<void> {
+    const starting: Promise<void>[] = []
     for (const config of this.options.boards) {
       const slot: BoardSlot = {
         config,
@@ -87,14 +126,25 @@ export class EngineHost {
         figures: new Map(),
         previous: new Map(),
         stats: new Map(),
-        ready: Promise.resolve(),
+        status: { state: 'booting' },
+        heardAt: 0,
+        pingedAt: null,
+        lifecycle: Promise.resolve(),
+        queuedRestart: null,
       }
       this.boards.set(config.id, slot)
-      this.spawn(slot)
+      starting.push(this.lifecycle(slot, () => this.spawn(slot)))
     }
     this.statsTimer = setInterval(() => this.emitStats(), this.options.statsIntervalMs ?? 500)
     this.statsTimer.unref()
-    await Promise.all([...this.boards.values()].map((b) => b.ready))
+    this.watchTimer = setInterval(() => this.watch(), WATCH_INTERVAL_MS)
+    this.watchTimer.unref()
+    await Promise.all(starting)
+  }
+
+  /** Engine workers alive now (spawned, not yet exited), for tests: at most one per board. */
+  liveWorkers(): number {
+    return this.live
   }
 
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
@@ -118,8 +168,7 @@ export class EngineHost {
   private readonly handlers: Handlers = {
     'lab.snapshot': async () => this.snapshot(),
     'board.restart': async ({ board }) => {
-      const slot = this.board(board)
-      await this.restart(slot)
+      await this.restart(this.board(board))
       return null
     },
     'board.inspect': async ({ board }) => {
@@ -157,51 +206,84 @@ export class EngineHost {
    * Ends a board's worker abruptly, as a crash would: the board is reported
    * crashed. Used by tests and by the UI's fault injection; not a stop.
    */
-  async kill(boardId: string): Promise<void> {
+  kill(boardId: string): Promise<void> {
     const slot = this.board(boardId)
-    await slot.worker?.terminate()
+    return this.lifecycle(slot, async () => {
+      await slot.worker?.terminate()
+    })
   }
 
-  async restart(slot: BoardSlot): Promise<void> {
-    await this.stopWorker(slot)
-    slot.info = { ...slot.info, state: 'starting', error: undefined, vms: [] }
-    this.changed()
-    this.spawn(slot)
-    await slot.ready
+  /** Queues a restart; one that is queued and not yet begun answers the calls that come meanwhile. */
+  private restart(slot: BoardSlot): Promise<void> {
+    if (slot.queuedRestart) return slot.queuedRestart
+    const restart = this.lifecycle(slot, async () => {
+      slot.queuedRestart = null
+      await this.stopWorker(slot)
+      slot.info = { ...slot.info, state: 'starting', error: undefined, vms: [] }
+      this.changed()
+      await this.spawn(slot)
+    })
+    slot.queuedRestart = restart
+    return restart
+  }
+
+  /** Runs `step` after the board's earlier lifecycle steps have ended, however they ended. */
+  private lifecycle(slot: BoardSlot, step: () => Promise<void>): Promise<void> {
+    const run = slot.lifecycle.then(step)
+    slot.lifecycle = run.catch(() => {})
+    return run
   }
 
   async dispose(): Promise<void> {
     this.disposed = true
     if (this.statsTimer) clearInterval(this.statsTimer)
+    if (this.watchTimer) clearInterval(this.watchTimer)
     await Promise.all([...this.boards.values()].map((b) => this.stopWorker(b)))
+    // A step under way ends with the worker it waited for; queued ones refuse to spawn.
+    await Promise.all([...this.boards.values()].map((b) => b.lifecycle))
     this.emitter.removeAllListeners()
   }
 
-  private spawn(slot: BoardSlot): void {
-    const worker = new Worker(this.options.workerUrl, { name: `board ${slot.config.id}` })
+  /** Starts the board's worker; resolves when it is ready, or has failed or exited. */
+  private spawn(slot: BoardSlot): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('the lab is shutting down'))
+    const heapMiB = this.options.workerHeapMiB ?? WORKER_HEAP_MIB
+    const worker = new Worker(this.options.workerUrl, {
+      name: `board ${slot.config.id}`,
+      resourceLimits: { maxOldGenerationSizeMb: heapMiB, maxYoungGenerationSizeMb: Math.min(YOUNG_GENERATION_MIB, heapMiB) },
+    })
+    this.live++
     slot.worker = worker
     slot.stopping = false
+    slot.heardAt = performance.now()
+    slot.pingedAt = null
     slot.figures.clear()
     slot.previous.clear()
     slot.stats.clear()
     let settle!: () => void
-    slot.ready = new Promise((resolve) => (settle = resolve))
+    const ready = new Promise<void>((resolve) => (settle = resolve))
     worker.on('message', (msg: FromWorker) => {
       if (slot.worker !== worker) return
-      this.onMessage(slot, msg, settle)
+      slot.heardAt = performance.now()
+      slot.pingedAt = null
+      this.onMessage(slot, msg)
+      if (msg.type === 'ready') settle()
     })
+    // Whoever waits for this worker hears of its end, even when the board has moved on to another.
     worker.on('error', (err) => {
-      if (slot.worker !== worker) return
-      this.crashed(slot, err instanceof Error ? err.message : String(err))
       settle()
+      if (slot.worker !== worker) return
+      this.crashed(slot, workerError(err, heapMiB))
     })
     worker.on('exit', (code) => {
+      this.live--
+      settle()
       if (slot.worker !== worker) return
       slot.worker = null
       if (!slot.stopping && slot.info.state !== 'crashed') this.crashed(slot, `engine worker exited (code ${code})`)
-      settle()
     })
     this.send(slot, { type: 'start', spec: slot.config.spec })
+    return ready
   }
 
   private async stopWorker(slot: BoardSlot): Promise<void> {
@@ -213,12 +295,25 @@ export class EngineHost {
     await worker.terminate()
   }
 
-  private onMessage(slot: BoardSlot, msg: FromWorker, settle: () => void): void {
+  private onMessage(slot: BoardSlot, msg: FromWorker): void {
+    if (slot.info.state === 'not-responding') {
+      // It answers again: back to what its session last said.
+      this.applyStatus(slot)
+      this.changed()
+    }
     switch (msg.type) {
       case 'ready':
-        slot.info = { ...slot.info, kind: msg.kind, state: 'running', error: undefined, vms: this.vmInfos(slot, msg.vms) }
+        slot.status = msg.status
+        slot.info = { ...slot.info, kind: msg.kind, vms: this.vmInfos(slot, msg.vms) }
+        this.applyStatus(slot)
         this.changed()
-        settle()
+        break
+      case 'status':
+        slot.status = msg.status
+        if (LIVE.has(slot.info.state)) {
+          this.applyStatus(slot)
+          this.changed()
+        }
         break
       case 'vms':
         slot.info = { ...slot.info, vms: this.vmInfos(slot, msg.vms) }
@@ -241,6 +336,38 @@ export class EngineHost {
       case 'fatal':
         this.crashed(slot, msg.error)
         break
+    }
+  }
+
+  /** The board's state from its session's status (booting, running, failed with the script's error). */
+  private applyStatus(slot: BoardSlot): void {
+    const s = slot.status
+    slot.info = { ...slot.info, state: s.state, error: s.state === 'failed' ? s.error : undefined }
+  }
+
+  /**
+   * Looks for stuck workers: one silent for half the limit is asked for a
+   * ping; one still silent at the limit, its ping unanswered for half the
+   * limit, is stuck inside a slice. (The ping's age matters: after the host
+   * itself was busy, the worker's messages wait in the port, and a ping sent
+   * now is answered before the next look.) Its waiting requests fail, so no
+   * caller hangs on it.
+   */
+  private watch(): void {
+    const limit = this.options.unresponsiveMs ?? UNRESPONSIVE_MS
+    const now = performance.now()
+    for (const slot of this.boards.values()) {
+      if (!slot.worker || !LIVE.has(slot.info.state)) continue
+      const silent = now - slot.heardAt
+      if (silent < limit / 2) continue
+      if (slot.pingedAt === null) {
+        slot.pingedAt = now
+        this.request(slot, { op: 'ping' }).catch(() => {})
+      } else if (silent >= limit && now - slot.pingedAt >= limit / 2 && slot.info.state !== 'not-responding') {
+        this.failRequests(slot, `board ${slot.config.id} is not responding`)
+        slot.info = { ...slot.info, state: 'not-responding', error: `its engine has not answered for ${Math.round(silent / 1000)} s: a script or a guest may be running without end` }
+        this.changed()
+      }
     }
   }
 
@@ -293,7 +420,7 @@ export class EngineHost {
 
   private emitStats(): void {
     const stats: VmStats[] = []
-    for (const b of this.boards.values()) if (b.info.state === 'running') stats.push(...b.stats.values())
+    for (const b of this.boards.values()) if (LIVE.has(b.info.state) && b.info.state !== 'not-responding') stats.push(...b.stats.values())
     this.emitter.emit('stats', { stats })
   }
 
@@ -323,13 +450,15 @@ export class EngineHost {
   }
 
   private send(slot: BoardSlot, msg: ToWorker): void {
-    if (!slot.worker) throw new Error(`board ${slot.config.id} is ${slot.info.state}`)
+    // A crashed worker may not have exited yet; nothing sent to it would be answered.
+    if (!slot.worker || slot.info.state === 'crashed') throw new Error(`board ${slot.config.id} is ${slot.info.state}`)
     slot.worker.postMessage(msg)
   }
 
   private request(slot: BoardSlot, request: WorkerRequest): Promise<unknown> {
     const id = slot.nextRequest++
     return new Promise((resolve, reject) => {
+      if (slot.info.state === 'not-responding' && request.op !== 'ping') return reject(new Error(`board ${slot.config.id} is not responding`))
       slot.requests.set(id, { resolve, reject })
       try {
         this.send(slot, { type: 'request', id, request })
@@ -339,4 +468,10 @@ export class EngineHost {
       }
     })
   }
+}
+
+/** A worker's error as the board shows it; the heap limit's own message says "out of memory". */
+function workerError(err: unknown, heapMiB: number): string {
+  if ((err as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `out of memory: the engine needed more than its ${heapMiB} MiB heap, and its worker was ended`
+  return err instanceof Error ? err.message : String(err)
 }

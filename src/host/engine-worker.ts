@@ -1,8 +1,10 @@
 /**
  * The engine worker: one board per worker thread. It owns the board, runs it
  * in slices so that messages from the host are never kept waiting, coalesces
- * console output, and reports figures twice a second. An exception out of the
- * engine ends the worker; the host reports the board as crashed.
+ * console output, and reports figures twice a second — the host takes their
+ * silence as a sign that a slice never ended (the board is not responding).
+ * An exception out of the engine ends the worker; the host reports the board
+ * as crashed.
  */
 import { parentPort } from 'node:worker_threads'
 import { createSession, type Session } from '../engine'
@@ -55,6 +57,7 @@ function runSlice(): void {
 }
 
 async function handle(req: WorkerRequest): Promise<unknown> {
+  if (req.op === 'ping') return null
   if (!board) throw new Error('board not started')
   switch (req.op) {
     case 'control': {
@@ -98,10 +101,13 @@ port.on('message', (msg: ToWorker) => {
           vmsChanged(vms) {
             if (board) post({ type: 'vms', vms: [...vms] })
           },
+          statusChanged(status) {
+            post({ type: 'status', status })
+          },
         },
         { now: () => performance.now() },
       )
-      post({ type: 'ready', kind: board.kind, vms: [...board.vms()] })
+      post({ type: 'ready', kind: board.kind, vms: [...board.vms()], status: board.status() })
       setInterval(() => {
         if (board) post({ type: 'figures', figures: board.figures(), at: performance.now() })
       }, FIGURES_MS).unref()

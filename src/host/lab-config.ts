@@ -5,7 +5,7 @@
  * loopback lab (console loopback devices on two boards) is the plumbing
  * test setup.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -29,9 +29,14 @@ export function defaultScenarioPath(): string {
   return existsSync(d) ? d : join(root, 'resources/scenarios/hello.lua')
 }
 
-/** A lab of one board running the scenario at `file`. */
+/** A lab of one board running the scenario at `file`. Throws an Error that names the file it cannot read. */
 export function scenarioLab(file: string = defaultScenarioPath()): BoardConfig[] {
-  const source = readFileSync(file, 'utf8')
+  let source: string
+  try {
+    source = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`)
+  }
   const name = basename(file)
   return [
     {
@@ -47,24 +52,29 @@ export function defaultLab(): BoardConfig[] {
   return scenarioLab()
 }
 
-/** The data modules a scenario names as "rom/NAME" and that exist on the ROM path. */
+/**
+ * The data modules a scenario names as "rom/NAME" and that exist on the ROM
+ * path as files. Throws an Error that names the module when one is there
+ * but cannot be read.
+ */
 export function scenarioModules(source: string): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {}
   for (const m of source.matchAll(/rom\/([A-Za-z0-9_.+-]+)/g)) {
     const name = m[1]
-    if (out[name]) continue
+    // "rom/." and "rom/.." name directories of the ROM path, not modules.
+    if (out[name] || name === '.' || name === '..') continue
     if (name === 'busybox-rootfs.cpio') {
       // Made from Debian's busybox when asked for (never stored in the repository).
-      const image = busyboxRootfs(join(root, '.cache/debian/busybox'))
+      const image = readModule(name, () => busyboxRootfs(join(root, '.cache/debian/busybox')))
       if (image) out[name] = image
       continue
     }
     const found = romFile(name)
-    if (found) out[name] = readFileSync(found)
+    if (found) out[name] = readModule(name, () => readFileSync(found))
     else if (name.endsWith('.cpio') && romFile(`${name}.gz`)) {
       // A plain cpio is unpacked from its committed gzip image, as L4Re's bootstrap unpacks
       // compressed boot modules: each guest's boot then spends no time inflating it.
-      const gz = readFileSync(romFile(`${name}.gz`)!)
+      const gz = readModule(name, () => readFileSync(romFile(`${name}.gz`)!))
       try {
         out[name] = gunzipSync(gz)
       } catch {
@@ -76,10 +86,23 @@ export function scenarioModules(source: string): Record<string, Uint8Array> {
   return out
 }
 
+function readModule<T>(name: string, read: () => T): T {
+  try {
+    return read()
+  } catch (e) {
+    throw new Error(`cannot read rom/${name}: ${(e as Error).message}`)
+  }
+}
+
+/** The first regular file of that name on the ROM path (a directory of that name is no module). */
 function romFile(name: string): string | null {
   for (const dir of ROM_PATH) {
     const p = join(root, dir, name)
-    if (existsSync(p)) return p
+    try {
+      if (statSync(p).isFile()) return p
+    } catch {
+      // Not in this directory.
+    }
   }
   return null
 }

@@ -3,7 +3,7 @@
  * engine worker (one board). Console bytes travel as Uint8Array (structured
  * clone, no JSON); everything else is plain data.
  */
-import type { SessionSpec, VmAction, VmDescriptor, VmFigures } from '../engine'
+import type { SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
 
 export type ToWorker =
   | { type: 'start'; spec: SessionSpec }
@@ -17,9 +17,12 @@ export type WorkerRequest =
   | { op: 'inspect' }
   | { op: 'memoryMap'; task: number }
   | { op: 'mappingTree'; task: number; address: number }
+  /** Answered at once: the host asks when it has heard nothing for a while (is the worker stuck?). */
+  | { op: 'ping' }
 
 export type FromWorker =
-  | { type: 'ready'; kind: string; vms: VmDescriptor[] }
+  | { type: 'ready'; kind: string; vms: VmDescriptor[]; status: SessionStatus }
+  | { type: 'status'; status: SessionStatus }
   | { type: 'vms'; vms: VmDescriptor[] }
   | { type: 'console'; vm: string; data: Uint8Array }
   | { type: 'figures'; figures: VmFigures[]; at: number }

@@ -8,7 +8,19 @@
  * multiplexer), addressed as "board/vm".
  */
 
-export type BoardState = 'starting' | 'running' | 'stopped' | 'crashed'
+/**
+ * A board's state as the lab shows it:
+ * - starting: its engine worker is being started;
+ * - booting: the kernel and base system are up and the scenario's script runs;
+ * - running: the script has run to its end (boards without a script: from the start);
+ * - failed: the script stopped with an error (`error`, with file:line); what it
+ *   started before runs on;
+ * - not-responding: the worker has answered nothing for a few seconds (a script
+ *   or guest runs on inside one slice); it returns to its state when the worker
+ *   answers again;
+ * - crashed: the worker died (`error`); restart the board.
+ */
+export type BoardState = 'starting' | 'booting' | 'running' | 'failed' | 'not-responding' | 'stopped' | 'crashed'
 export type VmState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
 
 export interface VmInfo {
@@ -33,7 +45,7 @@ export interface BoardInfo {
   /** The scenario the board was started with, if any. */
   scenario?: string
   state: BoardState
-  /** Why the board crashed: the worker's error message. */
+  /** Why the board crashed (the worker's error), failed (the scenario's error) or is not responding. */
   error?: string
   vms: VmInfo[]
 }

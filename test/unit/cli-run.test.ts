@@ -1,8 +1,11 @@
 /**
  * `l4lab run`, as a user or a script calls it (the built CLI, a child process).
  */
-import { describe, expect, it, beforeAll } from 'vitest'
+import { describe, expect, it, beforeAll, afterAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { cliPath, requireBuilt, root } from '../support/built'
 
 function l4lab(...args: string[]) {
@@ -10,7 +13,19 @@ function l4lab(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
-beforeAll(() => requireBuilt())
+let dir = ''
+/** A scenario file with this Lua text, in a directory of its own. */
+function scenario(name: string, source: string): string {
+  const file = join(dir, name)
+  writeFileSync(file, source)
+  return file
+}
+
+beforeAll(() => {
+  requireBuilt()
+  dir = mkdtempSync(join(tmpdir(), 'l4lab-run-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('l4lab run', () => {
   it('prints every console line as "name| text" and exits 0 when the scenario is done', () => {
@@ -61,6 +76,32 @@ describe('l4lab run', () => {
     expect(vm1.at(-1)).toBe('done 130')
     expect(r.out).not.toMatch(/^vm2\| .*(heXllo|ONE)/m)
   }, 90_000)
+
+  it('exits 1 with the error and its file:line on stderr when the scenario has a syntax error (issue 11, item 12)', () => {
+    const r = l4lab('run', scenario('syntax.lua', 'local L4 = require "L4"\nthis is bad\n'))
+    expect(r.code).toBe(1)
+    expect(r.err).toContain("l4lab run: the scenario failed: rom/syntax.lua:2: syntax error near 'is'")
+    expect(r.out).toContain("l4re| ned: error: rom/syntax.lua:2: syntax error near 'is'")
+  })
+
+  it('exits 1 with the error when the scenario starts a program the rom does not have (issue 11, item 12)', () => {
+    const r = l4lab('run', scenario('missing.lua', 'local L4 = require "L4"\nL4.default_loader:start({ log = { "vm1", "g" } }, "rom/no-such-program")\n'))
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/^l4lab run: the scenario failed: rom\/missing\.lua:2: rom\/no-such-program: no such program in rom/m)
+  })
+
+  it('exits 1 with a message when --timeout passes without --expect (issue 11, item 12)', () => {
+    // A send still waiting keeps the run going past the timeout.
+    const r = l4lab('run', 'resources/scenarios/hello.lua', '--timeout', '1', '--send', 'server:+600000:late')
+    expect(r.code).toBe(1)
+    expect(r.err).toContain('l4lab run: timed out after 1 s')
+  })
+
+  it('fails a --send to a console the scenario never starts, once its script has run, instead of waiting out the timeout (issue 11, item 12)', () => {
+    const r = l4lab('run', 'resources/scenarios/hello.lua', '--timeout', '60', '--send', 'vm9:hello\\r')
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('l4lab run: --send: the scenario has no console vm9 (its consoles: l4re, server, client)')
+  })
 
   it('says what is wrong with bad arguments', () => {
     expect(l4lab('run', 'no/such.lua').err).toMatch(/cannot read no\/such\.lua/)

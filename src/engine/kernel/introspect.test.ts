@@ -11,7 +11,7 @@ describe('Debugger introspection', () => {
     let wall = 0
     const b = new ScenarioSession(
       { kind: 'scenario', scenario: { name: 'hello.lua', source: readFileSync(new URL('../../../resources/scenarios/hello.lua', import.meta.url), 'utf8') }, paced: false, ramMiB: 64 },
-      { consoleOutput: () => {}, vmsChanged: () => {} },
+      { consoleOutput: () => {}, vmsChanged: () => {}, statusChanged: () => {} },
       () => (wall += 0.01),
     )
     for (let i = 0; i < 200; i++) if (b.run(20) === Infinity) break

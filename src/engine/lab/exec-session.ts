@@ -4,7 +4,9 @@
  * to run, with the host's files and standard streams lent through ports.
  * The host's stdin reaches lx through the board's host-input device: each
  * delivery raises its interrupt line, which lx has bound an Irq to. The
- * session ends when init exits; its wait status is the result.
+ * session ends when init exits; its wait status is the result. It ends too
+ * when lx itself ends first (bad arguments, a crash: lx has said why on the
+ * log), so that nothing waits for an init that will never run.
  */
 import type { BootedKernel } from '../kernel/boot'
 import { Vcon } from '../kernel/objects/vcon'
@@ -33,6 +35,8 @@ export interface ExecOutcome {
 export class ExecSession {
   readonly booted: BootedKernel
   outcome: ExecOutcome | null = null
+  /** Why lx ended before its init exited, if it did. */
+  ended: string | null = null
   private readonly dec = new TextDecoder()
 
   constructor(opts: ExecSessionOptions) {
@@ -70,6 +74,9 @@ export class ExecSession {
     })
     this.booted = system.booted
     kernel = this.booted.kernel
+    kernel.hooks.taskEnded = (task, reason) => {
+      if (task === system.root.task && !this.outcome) this.ended = reason
+    }
   }
 
   /**
@@ -77,9 +84,9 @@ export class ExecSession {
    * An idle session (see `idle`) is waiting for host input or a timer.
    */
   run(maxNs: number): boolean {
-    if (this.outcome) return false
+    if (this.outcome || this.ended !== null) return false
     this.booted.kernel.run(maxNs)
-    return this.outcome === null
+    return this.outcome === null && this.ended === null
   }
 
   /** Whether the engine waits for host input (nothing runnable, no timer due). */

@@ -7,7 +7,7 @@ import { LoopbackConsole } from '../devices/loopback-console'
 import { loopbackBoard } from '../boards/loopback'
 import { buildBoard } from '../boards/builder'
 import { Scrollback } from './scrollback'
-import type { Session, SessionResult, SessionSink, VmAction, VmDescriptor, VmFigures } from './session'
+import type { Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
 
 export interface LoopbackSessionSpec {
   kind: 'loopback'
@@ -53,6 +53,11 @@ export class LoopbackSession implements Session {
     }
     for (const vm of this.list) this.startVm(vm)
     this.sink.vmsChanged(this.vms())
+  }
+
+  /** Nothing to boot and no script: running from the start. */
+  status(): SessionStatus {
+    return { state: 'running' }
   }
 
   vms(): readonly VmDescriptor[] {

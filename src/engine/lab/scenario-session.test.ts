@@ -12,6 +12,7 @@ function boot(source: string, name = 'test.lua') {
   const sink: SessionSink = {
     consoleOutput: (vm, data) => out.set(vm, (out.get(vm) ?? '') + dec.decode(data)),
     vmsChanged: (v) => (vms = v),
+    statusChanged: () => {},
   }
   let wall = 0
   const board = new ScenarioSession({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32 }, sink, () => (wall += 0.01))

@@ -9,6 +9,10 @@
  * task; starting it again (or restarting it) is ned's work: the board writes
  * `start TAG` on ned's control console and answers with ned's reply.
  *
+ * Status: booting until ned says on the same console how the script went
+ * (`ready` → running, `failed FILE:LINE: message` → failed); ned ending
+ * before it says so is a failure too, so a board never stays booting.
+ *
  * Time: the kernel's virtual time, paced to the wall clock. When all CPUs
  * are idle the board jumps to the next timer unless that lies ahead of the
  * wall clock, in which case it asks the host to come back then; when guests
@@ -29,7 +33,7 @@ import { ARM_VE } from '../boards/arm-ve'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { toCrLf } from './console-text'
-import type { Session, SessionResult, SessionSink, VmAction, VmDescriptor, VmFigures } from './session'
+import type { Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
 
 export interface ScenarioSessionSpec {
   kind: 'scenario'
@@ -74,6 +78,7 @@ export class ScenarioSession implements Session {
   private nedControl!: Vcon
   private controlReply = ''
   private readonly waiting: { vm: string; since: number; done: (r: SessionResult) => void }[] = []
+  private current: SessionStatus = { state: 'booting' }
 
   constructor(
     private readonly spec: ScenarioSessionSpec,
@@ -109,6 +114,17 @@ export class ScenarioSession implements Session {
     kernel = system.booted.kernel
     this.paced = spec.paced ?? true
     this.startWall = now()
+  }
+
+  status(): SessionStatus {
+    return this.current
+  }
+
+  /** The script's outcome, once: later lines (ned does not send any) change nothing. */
+  private settleStatus(next: SessionStatus): void {
+    if (this.current.state !== 'booting') return
+    this.current = next
+    this.sink.statusChanged(next)
   }
 
   vms(): readonly VmDescriptor[] {
@@ -193,12 +209,14 @@ export class ScenarioSession implements Session {
     })
   }
 
-  /** ned's answer to a control line ("ok TAG" or "error TAG: why"). */
+  /** ned's lines: how the script went ("ready", "failed why"), answers to control lines ("ok TAG", "error TAG: why"). */
   private controlOutput(bytes: Uint8Array): void {
     this.controlReply += new TextDecoder().decode(bytes)
     for (let nl = this.controlReply.indexOf('\n'); nl >= 0; nl = this.controlReply.indexOf('\n')) {
       const line = this.controlReply.slice(0, nl)
       this.controlReply = this.controlReply.slice(nl + 1)
+      if (line === 'ready') this.settleStatus({ state: 'running' })
+      if (line.startsWith('failed ')) this.settleStatus({ state: 'failed', error: line.slice(7) })
       const m = /^(ok|error) ([^ :]*):? ?(.*)$/.exec(line)
       if (!m) continue
       this.answer(m[2], m[1] === 'ok' ? { ok: true } : { ok: false, error: m[3] || `ned could not start ${m[2]}` })
@@ -290,7 +308,10 @@ export class ScenarioSession implements Session {
   }
 
   private taskEnded(task: Task, reason: string): void {
-    if (task.name === 'ned') for (const w of [...this.waiting]) this.answer(w.vm, { ok: false, error: `ned ended (${reason}): restart the board` })
+    if (task.name === 'ned') {
+      for (const w of [...this.waiting]) this.answer(w.vm, { ok: false, error: `ned ended (${reason}): restart the board` })
+      this.settleStatus({ state: 'failed', error: `ned ended before the scenario did (${reason})` })
+    }
     const rec = this.vmsByName.get(task.name)
     if (!rec || task.name === SYSTEM_LOG) return
     const crashed = /exception|fault|failed|killed/i.test(reason)

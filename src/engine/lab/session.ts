@@ -7,7 +7,6 @@
  */
 import type { KernelView, MappingView, MemoryMap } from '../kernel/introspect'
 
-
 export type VmRunState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
 
 export interface VmDescriptor {
@@ -30,10 +29,21 @@ export interface VmFigures {
   memoryBytes: number | null
 }
 
+/**
+ * How far the session's software has got. A scenario session is `booting`
+ * while the kernel and base system are up and ned runs the script, `running`
+ * once the script has run to its end (its programs run on), and `failed`
+ * when the script stopped with an error (`error`: ned's "file:line:
+ * message"); what it started before the error runs on. Sessions without a
+ * script are running from the start.
+ */
+export type SessionStatus = { state: 'booting' } | { state: 'running' } | { state: 'failed'; error: string }
+
 /** What a session tells its host. */
 export interface SessionSink {
   consoleOutput(vm: string, data: Uint8Array): void
   vmsChanged(vms: readonly VmDescriptor[]): void
+  statusChanged(status: SessionStatus): void
 }
 
 export type VmAction = 'start' | 'stop' | 'restart'
@@ -43,6 +53,7 @@ export type SessionResult = { ok: true } | { ok: false; error: string }
 
 export interface Session {
   readonly kind: string
+  status(): SessionStatus
   vms(): readonly VmDescriptor[]
   /**
    * Runs the board for at most `sliceMs` of wall time. Returns the number of

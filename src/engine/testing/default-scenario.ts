@@ -24,6 +24,7 @@ export function bootDefault(only?: string) {
     {
       consoleOutput: (vm, d) => out.set(vm, (out.get(vm) ?? '') + dec.decode(d)),
       vmsChanged: (vms) => vms.forEach((v) => states.set(v.name, v.state)),
+      statusChanged: () => {},
     },
     () => performance.now(),
   )

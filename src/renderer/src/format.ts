@@ -29,6 +29,11 @@ export function formatBytes(n: number | null): string {
   return `${n} B`
 }
 
+/** A board state as words ("not-responding" → "not responding"). */
+export function boardStateLabel(state: string): string {
+  return state.replace(/-/g, ' ')
+}
+
 /** An address as the Debugger shows it: hex, at least 8 digits. */
 export function formatAddress(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`

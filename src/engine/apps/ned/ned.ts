@@ -21,7 +21,9 @@
  * line `start TAG` on the `ctl` Vcon starts that program once more with the
  * same capabilities, memory allocator and factory (moe and the factory have
  * reclaimed what the earlier run held). ned answers each line with
- * `ok TAG` or `error TAG: why` on the same console.
+ * `ok TAG` or `error TAG: why` on the same console. Before any of that it
+ * says there how the script went: `ready` when it ran to its end, or
+ * `failed FILE:LINE: message` when a Lua error stopped it.
  *
  * Arguments: ned SCRIPT (a rom module name, e.g. rom/default.lua).
  * Named capabilities: rom (namespace), mem (allocator), log_fab (cons),
@@ -181,8 +183,11 @@ export function nedProgram(): NativeProgram {
       // ---- run the script as a coroutine ----------------------------------
       const co = lua.lua_newthread(L)
       const chunk = lauxlib.luaL_loadbuffer(co, text, null, to_luastring(`@${script}`))
+      /** The script's error ("file:line: message"), if it stopped with one. */
+      let failure: string | null = null
       if (chunk !== lua.LUA_OK) {
-        yield* say(`error: ${to_jsstring(lua.lua_tostring(co, -1))}`)
+        failure = to_jsstring(lua.lua_tostring(co, -1))
+        yield* say(`error: ${failure}`)
       } else {
         let nargs = 0
         for (;;) {
@@ -196,12 +201,15 @@ export function nedProgram(): NativeProgram {
             continue
           }
           if (st !== lua.LUA_OK && st !== lua.LUA_YIELD) {
-            yield* say(`error: ${to_jsstring(lua.lua_tostring(co, -1))}`)
+            failure = to_jsstring(lua.lua_tostring(co, -1))
+            yield* say(`error: ${failure}`)
             yield* say('the scenario stopped; programs it started run on')
           }
           break
         }
       }
+      // The lab hears how the script went: one line, so a message with newlines is folded.
+      if (env.caps.ctl !== undefined) yield* vconWrite(sys, env.caps.ctl, failure === null ? 'ready\n' : `failed ${failure.replace(/\s*\n\s*/g, ' ')}\n`)
 
       // ---- watch the programs and the control console ---------------------
       const ctl = env.caps.ctl

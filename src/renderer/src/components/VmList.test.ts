@@ -3,7 +3,8 @@ import { mount, flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import VmList from './VmList.vue'
 import { useLab } from '../stores/lab'
-import { FakeBridge, twoBoards } from '../testing/fake-bridge'
+import { FakeBridge, labWith, twoBoards } from '../testing/fake-bridge'
+import type { BoardInfo } from '../../../shared/contract'
 
 let bridge: FakeBridge
 
@@ -55,6 +56,39 @@ describe('VmList', () => {
     expect(w.find('[data-testid="restart-board-b1"]').exists()).toBe(false)
   })
 
+  it('shows a board whose scenario failed as failed, with the error and its file:line (issue 11, item 13)', async () => {
+    bridge.emit('lab.changed', labWith([scenarioBoard('failed', "rom/bad.lua:2: syntax error near 'is'")]))
+    const w = mount(VmList)
+    await flushPromises()
+    const board = w.get('[data-testid="board-arm0"]')
+    expect(board.attributes('data-state')).toBe('failed')
+    expect(board.get('.badge').text()).toBe('failed')
+    expect(w.get('[data-testid="board-error-arm0"]').text()).toBe("The scenario failed: rom/bad.lua:2: syntax error near 'is'")
+    // What the script started before the error runs on: its VMs keep their actions.
+    expect(w.get('[data-testid="vm-arm0/vm1"]').findAll('.vm-actions button')).toHaveLength(3)
+  })
+
+  it('shows a board that does not answer as not responding, with a restart, and as running once it answers (issue 11, item 13)', async () => {
+    const w = mount(VmList)
+    bridge.emit('lab.changed', labWith([scenarioBoard('not-responding', 'its engine has not answered for 3 s')]))
+    await flushPromises()
+    const board = () => w.get('[data-testid="board-arm0"]')
+    expect(board().attributes('data-state')).toBe('not-responding')
+    expect(board().get('.badge').text()).toBe('not responding')
+    expect(w.get('[data-testid="board-error-arm0"]').text()).toContain('has not answered')
+    expect(w.find('[data-testid="inspect-arm0"]').exists()).toBe(false)
+    expect(w.get('[data-testid="vm-arm0/vm1"]').findAll('.vm-actions button')).toHaveLength(0)
+    await w.get('[data-testid="restart-board-arm0"]').trigger('click')
+    expect(bridge.calls.at(-1)).toEqual({ name: 'board.restart', args: { board: 'arm0' } })
+
+    bridge.emit('lab.changed', labWith([scenarioBoard('running')]))
+    await flushPromises()
+    expect(board().attributes('data-state')).toBe('running')
+    expect(board().get('.badge').text()).toBe('running')
+    expect(w.find('[data-testid="board-error-arm0"]').exists()).toBe(false)
+    expect(w.get('[data-testid="vm-arm0/vm1"]').findAll('.vm-actions button')).toHaveLength(3)
+  })
+
   it('shows a failed command as an error in the store', async () => {
     bridge.answers['vm.stop'] = () => {
       throw new Error('b0 is busy')
@@ -65,3 +99,18 @@ describe('VmList', () => {
     expect(useLab().error).toBe('b0 is busy')
   })
 })
+
+function scenarioBoard(state: BoardInfo['state'], error?: string): BoardInfo {
+  return {
+    id: 'arm0',
+    name: 'arm0',
+    kind: 'scenario',
+    scenario: 'bad.lua',
+    state,
+    error,
+    vms: [
+      { id: 'arm0/l4re', board: 'arm0', name: 'l4re', state: 'running', color: 'w', system: true },
+      { id: 'arm0/vm1', board: 'arm0', name: 'vm1', state: 'running', color: 'g' },
+    ],
+  }
+}

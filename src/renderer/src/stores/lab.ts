@@ -29,6 +29,10 @@ export const useLab = defineStore('lab', {
     vms(state): VmInfo[] {
       return state.boards.flatMap((b) => b.vms)
     },
+    /** Boards whose worker runs a session and answers: the kernel and the VMs take commands. */
+    answering(state): Set<string> {
+      return new Set(state.boards.filter((b) => b.state === 'booting' || b.state === 'running' || b.state === 'failed').map((b) => b.id))
+    },
   },
   actions: {
     /** Binds the store to a transport and loads the first snapshot. */
