@@ -27,6 +27,8 @@ export interface LabServerOptions {
   port: number
   /** For tests: a fixed token instead of a random one. */
   token?: string
+  /** Where the server reports what it did to a misbehaving client; default: stderr. */
+  log?: (line: string) => void
 }
 
 const MIME: Record<string, string> = {
@@ -50,10 +52,12 @@ export class LabServer {
   private wss: WebSocketServer | null = null
   private port = 0
   private readonly rendererDir: string
+  private readonly log: (line: string) => void
 
   constructor(private readonly options: LabServerOptions) {
     this.token = options.token ?? randomBytes(24).toString('base64url')
     this.rendererDir = resolve(options.rendererDir)
+    this.log = options.log ?? ((line) => process.stderr.write(`l4lab web: ${line}\n`))
   }
 
   get url(): string {
@@ -80,6 +84,8 @@ export class LabServer {
       server.once('error', reject)
       server.listen(this.options.port, '127.0.0.1', () => {
         server.off('error', reject)
+        // After listen, an error of the listening socket (say, EMFILE on accept) must not end the lab.
+        server.on('error', (e) => this.log(`server error: ${e.message}`))
         resolvePromise()
       })
     })
@@ -95,8 +101,7 @@ export class LabServer {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const given = url.searchParams.get('token') ?? cookie(req, COOKIE)
+    const given = parseUrl(req)?.searchParams.get('token') ?? cookie(req, COOKIE)
     return given !== null && sameSecret(given, this.token)
   }
 
@@ -152,8 +157,11 @@ export class LabServer {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname !== '/ws' || !this.hostAllowed(req) || !this.originAllowed(req) || !this.authorized(req)) {
+    // Node hands an upgrade's socket over without an 'error' listener: a peer that resets it
+    // before we are done with it would otherwise end the process.
+    socket.on('error', () => socket.destroy())
+    const url = parseUrl(req)
+    if (url?.pathname !== '/ws' || !this.hostAllowed(req) || !this.originAllowed(req) || !this.authorized(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
@@ -177,6 +185,10 @@ export class LabServer {
       }),
     )
     ws.on('close', () => unsubscribe.forEach((u) => u()))
+    // Protocol errors (bad UTF-8, a frame over maxPayload, reserved bits or opcodes, a bad
+    // close code …) arrive as 'error'; ws has already begun closing the connection with the
+    // right status code. Without this listener the EventEmitter would throw and end the lab.
+    ws.on('error', (e) => this.log(`closed a client connection: ${e.message}`))
     ws.on('message', (raw: RawData, isBinary: boolean) => {
       if (isBinary) return
       let msg: ClientMessage
@@ -222,6 +234,15 @@ export function contentSecurityPolicy(port: number): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ')
+}
+
+/** The request's URL, or null when it does not parse (an absolute-form target such as `http://[`). */
+function parseUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1')
+  } catch {
+    return null
+  }
 }
 
 function cookie(req: IncomingMessage, name: string): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConsoleHub } from './console-hub'
+import { ConsoleHub, INPUT_PIECE, inputPieces } from './console-hub'
 import { FakeBridge, twoBoards } from '../testing/fake-bridge'
 
 const enc = new TextEncoder()
@@ -31,5 +31,25 @@ describe('ConsoleHub', () => {
       { name: 'console.input', args: { vm: 'b1/vm2', data: 'ls\r' } },
       { name: 'console.resize', args: { vm: 'b1/vm2', cols: 100, rows: 30 } },
     ])
+  })
+
+  it('sends a paste over the 64 KiB a call takes as ordered pieces under it, keystrokes after it (issue 11, item 4)', () => {
+    const bridge = new FakeBridge(twoBoards())
+    const hub = new ConsoleHub(bridge)
+    const paste = 'line of a large paste\r'.repeat(70_000) // 1.5 MB
+    hub.input('b0/vm1', paste)
+    hub.input('b0/vm1', 'typed after\r')
+    const sent = bridge.calls.map((c) => c.args as { vm: string; data: string })
+    expect(sent.every((a) => a.vm === 'b0/vm1' && a.data.length <= INPUT_PIECE && a.data.length <= 65536)).toBe(true)
+    expect(sent.map((a) => a.data).join('')).toBe(paste + 'typed after\r')
+    expect(sent.at(-1)!.data).toBe('typed after\r')
+  })
+
+  it('never cuts a paste between the halves of a surrogate pair', () => {
+    const text = 'a' + '😀'.repeat(10)
+    const pieces = inputPieces(text, 4)
+    expect(pieces.join('')).toBe(text)
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+    for (const p of pieces) expect(p).not.toMatch(lone)
   })
 })
