@@ -4,7 +4,13 @@
  * anew for every run and printed in the URL, must accompany every request
  * (in the query or in the cookie the first request sets); the Host header
  * must name this server (no DNS rebinding) and a WebSocket's Origin must be
- * this server's own. Anything else gets 403.
+ * this server's own. Anything else gets 403, and its connection is closed.
+ *
+ * No connection may sit open without having shown the token: an HTTP socket
+ * is closed after `idleMs` without traffic, headers must be complete within
+ * `headersMs` and a request within `requestMs` (slowloris). A WebSocket,
+ * which can only exist with the token, is exempt (ws clears the socket's
+ * timeout when it takes the socket over).
  *
  * Wire format (see ./wire.ts): JSON text frames for calls, replies and
  * events; binary frames for console output and byte results.
@@ -29,7 +35,20 @@ export interface LabServerOptions {
   token?: string
   /** Where the server reports what it did to a misbehaving client; default: stderr. */
   log?: (line: string) => void
+  /** For tests: shorter limits than DEFAULT_LIMITS. */
+  limits?: Partial<HttpLimits>
 }
+
+export interface HttpLimits {
+  /** An HTTP socket without traffic for this long is closed. */
+  idleMs: number
+  /** A request's headers must be complete within this (Node's headersTimeout). */
+  headersMs: number
+  /** A whole request must arrive within this (Node's requestTimeout; more than headersMs). */
+  requestMs: number
+}
+
+export const DEFAULT_LIMITS: HttpLimits = { idleMs: 5000, headersMs: 5000, requestMs: 10_000 }
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -69,12 +88,23 @@ export class LabServer {
   }
 
   async listen(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.onRequest(req, res).catch((e) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
-        res.end(`internal error: ${e instanceof Error ? e.message : String(e)}\n`)
-      })
-    })
+    const limits = { ...DEFAULT_LIMITS, ...this.options.limits }
+    const server = createServer(
+      {
+        headersTimeout: limits.headersMs,
+        requestTimeout: limits.requestMs,
+        // How often Node checks the two limits above (default 30 s, longer than they are).
+        connectionsCheckingInterval: Math.min(1000, limits.headersMs / 4),
+      },
+      (req, res) => {
+        this.onRequest(req, res).catch((e) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
+          res.end(`internal error: ${e instanceof Error ? e.message : String(e)}\n`)
+        })
+      },
+    )
+    // Every socket starts with this idle timeout: one that never sends a byte is closed too.
+    server.timeout = limits.idleMs
     const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))
     wss.on('connection', (ws) => this.onConnection(ws))
@@ -96,8 +126,12 @@ export class LabServer {
   async close(): Promise<void> {
     for (const ws of this.wss?.clients ?? []) ws.terminate()
     this.wss?.close()
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
-    this.server?.closeAllConnections()
+    const server = this.server
+    if (!server) return
+    const closed = new Promise<void>((r) => server.close(() => r()))
+    // close() waits for every connection to end: end them, or it waits for idle ones.
+    server.closeAllConnections()
+    await closed
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -117,7 +151,9 @@ export class LabServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.hostAllowed(req) || !this.authorized(req)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+      // Connection: close, so that a client without the token cannot keep the socket (keep-alive) or
+      // hold it with a body it never sends: Node ends the socket once this answer is out.
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
       res.end('403 forbidden: this lab needs the token printed by `l4lab web`\n')
       return
     }
@@ -126,9 +162,12 @@ export class LabServer {
       res.end()
       return
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    let rel = decodeURIComponent(url.pathname)
-    if (rel === '/' || rel === '') rel = '/index.html'
+    const rel = requestPath(req)
+    if (rel === null) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('400 bad request: the path is no URL or has a malformed percent-encoding\n')
+      return
+    }
     const file = normalize(join(this.rendererDir, rel))
     if (!file.startsWith(this.rendererDir + sep)) {
       res.writeHead(404)
@@ -234,6 +273,19 @@ export function contentSecurityPolicy(port: number): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ')
+}
+
+/** The decoded path of a request for a file ('/' is '/index.html'), or null when it is malformed (`/%ff`). */
+function requestPath(req: IncomingMessage): string | null {
+  const url = parseUrl(req)
+  if (!url) return null
+  let rel: string
+  try {
+    rel = decodeURIComponent(url.pathname)
+  } catch {
+    return null
+  }
+  return rel === '/' || rel === '' ? '/index.html' : rel
 }
 
 /** The request's URL, or null when it does not parse (an absolute-form target such as `http://[`). */
