@@ -13,17 +13,20 @@
  * timeout when it takes the socket over).
  *
  * Wire format (see ./wire.ts): JSON text frames for calls, replies and
- * events; binary frames for console output and byte results.
+ * events; binary frames for console output and byte results. Each client is
+ * a ClientConnection (./connection.ts), which bounds what it may cost the
+ * server: a client that stops reading loses console output, never memory.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket, type RawData } from 'ws'
-import { checkArgs, isCommandName, EVENT_NAMES } from '../shared/contract'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { EVENT_NAMES, type EventName, type Events } from '../shared/contract'
 import type { EngineHost } from '../host/engine-host'
-import { encodeBytesFrame, FRAME_CONSOLE, FRAME_RESULT_BYTES, type ClientMessage, type ServerMessage } from './wire'
+import { encodeBytesFrame, FRAME_CONSOLE } from './wire'
+import { ClientConnection } from './connection'
 
 export interface LabServerOptions {
   host: EngineHost
@@ -69,6 +72,8 @@ export class LabServer {
   readonly token: string
   private server: Server | null = null
   private wss: WebSocketServer | null = null
+  private readonly clients = new Set<ClientConnection>()
+  private unsubscribe: (() => void)[] = []
   private port = 0
   private readonly rendererDir: string
   private readonly log: (line: string) => void
@@ -107,7 +112,7 @@ export class LabServer {
     server.timeout = limits.idleMs
     const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))
-    wss.on('connection', (ws) => this.onConnection(ws))
+    this.unsubscribe = EVENT_NAMES.map((name) => this.options.host.on(name, (payload) => this.fanOut(name, payload)))
     this.server = server
     this.wss = wss
     await new Promise<void>((resolvePromise, reject) => {
@@ -124,6 +129,8 @@ export class LabServer {
   }
 
   async close(): Promise<void> {
+    for (const u of this.unsubscribe) u()
+    this.unsubscribe = []
     for (const ws of this.wss?.clients ?? []) ws.terminate()
     this.wss?.close()
     const server = this.server
@@ -204,58 +211,33 @@ export class LabServer {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    this.wss!.handleUpgrade(req, socket, head, (ws) => this.wss!.emit('connection', ws, req))
+    this.wss!.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, socket))
   }
 
-  private onConnection(ws: WebSocket): void {
-    const host = this.options.host
-    const send = (msg: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
-    }
-    const unsubscribe = EVENT_NAMES.map((name) =>
-      host.on(name, (payload) => {
-        if (ws.readyState !== ws.OPEN) return
-        if (name === 'console.output') {
-          const p = payload as { vm: string; data: Uint8Array }
-          ws.send(encodeBytesFrame(FRAME_CONSOLE, 0, p.vm, p.data))
-        } else {
-          send({ t: 'event', name, payload } as ServerMessage)
-        }
-      }),
-    )
-    ws.on('close', () => unsubscribe.forEach((u) => u()))
+  private onConnection(ws: WebSocket, socket: Duplex): void {
+    const client = new ClientConnection(ws, socket, this.options.host)
+    this.clients.add(client)
+    ws.on('close', () => this.clients.delete(client))
     // Protocol errors (bad UTF-8, a frame over maxPayload, reserved bits or opcodes, a bad
     // close code …) arrive as 'error'; ws has already begun closing the connection with the
     // right status code. Without this listener the EventEmitter would throw and end the lab.
     ws.on('error', (e) => this.log(`closed a client connection: ${e.message}`))
-    ws.on('message', (raw: RawData, isBinary: boolean) => {
-      if (isBinary) return
-      let msg: ClientMessage
-      try {
-        msg = JSON.parse(raw.toString()) as ClientMessage
-      } catch {
-        return
-      }
-      if (msg?.t !== 'call' || !Number.isInteger(msg.id)) return
-      const id = msg.id
-      if (!isCommandName(msg.name)) {
-        send({ t: 'reply', id, ok: false, error: `unknown command ${JSON.stringify(msg.name)}` })
-        return
-      }
-      const problem = checkArgs(msg.name, msg.args)
-      if (problem) {
-        send({ t: 'reply', id, ok: false, error: problem })
-        return
-      }
-      host.command(msg.name, msg.args as never).then(
-        (value) => {
-          if (value instanceof Uint8Array) {
-            if (ws.readyState === ws.OPEN) ws.send(encodeBytesFrame(FRAME_RESULT_BYTES, id, '', value))
-          } else send({ t: 'reply', id, ok: true, value })
-        },
-        (e: unknown) => send({ t: 'reply', id, ok: false, error: e instanceof Error ? e.message : String(e) }),
-      )
-    })
+  }
+
+  /**
+   * Sends a back-end event to every client. Console output is framed once for all of them;
+   * each client decides whether it can take it now (./connection.ts).
+   */
+  private fanOut(name: EventName, payload: Events[EventName]): void {
+    if (this.clients.size === 0) return
+    if (name === 'console.output') {
+      const { vm, data } = payload as Events['console.output']
+      const frame = encodeBytesFrame(FRAME_CONSOLE, 0, vm, data)
+      for (const c of this.clients) c.console(vm, frame, data.length)
+    } else {
+      const text = JSON.stringify({ t: 'event', name, payload })
+      for (const c of this.clients) c.event(name, text)
+    }
   }
 }
 

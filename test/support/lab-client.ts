@@ -18,12 +18,19 @@ let nextId = 1
 
 export type Reply = { ok: boolean; value?: unknown; error?: string }
 
-/** One contract call; resolves with the reply (JSON replies only). */
+/** One contract call; resolves with the reply (a byte result, wire.ts's FRAME_RESULT_BYTES, as a Buffer value). */
 export function call(ws: WebSocket, name: string, args: unknown): Promise<Reply> {
   const id = nextId++
   return new Promise((resolve, reject) => {
-    const onMessage = (raw: WebSocket.RawData, binary: boolean) => {
-      if (binary) return
+    const onMessage = (raw: Buffer, binary: boolean) => {
+      if (binary) {
+        if (raw[0] === 2 && raw.readUInt32LE(1) === id) {
+          ws.off('message', onMessage)
+          ws.off('close', onClose)
+          resolve({ ok: true, value: raw.subarray(7 + raw.readUInt16LE(5)) })
+        }
+        return
+      }
       const msg = JSON.parse(raw.toString())
       if (msg.t === 'reply' && msg.id === id) {
         ws.off('message', onMessage)
@@ -36,6 +43,13 @@ export function call(ws: WebSocket, name: string, args: unknown): Promise<Reply>
     ws.once('close', onClose)
     ws.send(JSON.stringify({ t: 'call', id, name, args }))
   })
+}
+
+/** A VM's scroll-back (console.history). */
+export async function history(ws: WebSocket, vm: string): Promise<Buffer> {
+  const r = await call(ws, 'console.history', { vm })
+  if (!r.ok) throw new Error(r.error)
+  return r.value as Buffer
 }
 
 /** Opens a fresh client, asks for the snapshot, closes: the server still serves. */
