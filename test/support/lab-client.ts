@@ -22,6 +22,7 @@ export type Reply = { ok: boolean; value?: unknown; error?: string }
 export function call(ws: WebSocket, name: string, args: unknown): Promise<Reply> {
   const id = nextId++
   return new Promise((resolve, reject) => {
+    if (ws.readyState !== ws.OPEN) return reject(new Error(`the connection is closed; cannot call ${name}`))
     const onMessage = (raw: Buffer, binary: boolean) => {
       if (binary) {
         if (raw[0] === 2 && raw.readUInt32LE(1) === id) {
