@@ -52,4 +52,46 @@ describe('ConsoleHub', () => {
     const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
     for (const p of pieces) expect(p).not.toMatch(lone)
   })
+
+  it('tells the terminal why input did not go through, once until input gets through again (issue 11)', async () => {
+    const bridge = new FakeBridge(twoBoards())
+    bridge.answers['console.history'] = () => new Uint8Array(0)
+    const hub = new ConsoleHub(bridge)
+    let seen = ''
+    hub.attach('b0/vm1', (d) => (seen += dec.decode(d)))
+    await new Promise((r) => setTimeout(r, 0))
+    let refuse = true
+    bridge.answers['console.input'] = () => {
+      if (refuse) throw new Error('input not sent: the connection is lost and 1048576 characters already wait for it')
+      return null
+    }
+    hub.input('b0/vm1', 'a')
+    hub.input('b0/vm1', 'b')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(seen).toBe('\r\n[l4lab: input not sent: the connection is lost and 1048576 characters already wait for it]\r\n')
+    refuse = false
+    hub.input('b0/vm1', 'c')
+    await new Promise((r) => setTimeout(r, 0))
+    refuse = true
+    hub.input('b0/vm1', 'd')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(seen.match(/input not sent/g)).toHaveLength(2)
+  })
+
+  it('after a lost connection comes back, starts each terminal afresh from the scroll-back, then live output (issue 11)', async () => {
+    const bridge = new FakeBridge(twoBoards())
+    let history = 'before'
+    bridge.answers['console.history'] = () => enc.encode(history)
+    const hub = new ConsoleHub(bridge)
+    let seen = ''
+    hub.attach('b0/vm1', (d) => (seen += dec.decode(d)))
+    await new Promise((r) => setTimeout(r, 0))
+    hub.connection(true) // the first connection: nothing to refill
+    hub.connection(false)
+    history = 'before|while away'
+    hub.connection(true)
+    await new Promise((r) => setTimeout(r, 0))
+    bridge.emit('console.output', { vm: 'b0/vm1', data: enc.encode('|after') })
+    expect(seen).toBe('before\x1bcbefore|while away|after')
+  })
 })
