@@ -11,12 +11,14 @@ import { CONSOLE_HUB } from './consoles/inject'
 const transport = connect()
 const app = createApp(App)
 app.use(createPinia())
-app.provide(CONSOLE_HUB, new ConsoleHub(transport.bridge))
+const hub = new ConsoleHub(transport.bridge)
+app.provide(CONSOLE_HUB, hub)
 const lab = useLab()
 transport.onConnection((connected) => {
-  lab.connected = connected
+  lab.setConnected(connected)
+  hub.connection(connected)
   // After a reconnect the back end may have moved on: take a fresh snapshot.
   if (connected) void transport.bridge.call('lab.snapshot', {}).then((s) => lab.apply(s), () => {})
 })
-void lab.attach(transport.bridge).then(() => (lab.connected = true))
+void lab.attach(transport.bridge)
 app.mount('#app')

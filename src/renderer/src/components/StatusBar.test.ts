@@ -34,4 +34,16 @@ describe('StatusBar', () => {
     await flushPromises()
     expect(w.get('[data-testid="figures-b0/vm1"]').text()).toContain('— IPS')
   })
+
+  it('shows disconnected instead of figures that no longer change, while the connection is lost (issue 11)', async () => {
+    const w = mount(StatusBar)
+    useLab().setConnected(true)
+    bridge.emit('stats', { stats: [{ vm: 'b0/vm1', uptimeMs: 5_000, instructionsPerSecond: 1e6, cpuShare: null, memoryBytes: null }] })
+    await flushPromises()
+    expect(w.get('[data-testid="figures-b0/vm1"]').text()).toContain('up 5s')
+    useLab().setConnected(false)
+    await flushPromises()
+    expect(w.get('[data-testid="figures-b0/vm1"]').text()).toContain('disconnected')
+    expect(w.get('[data-testid="figures-b0/vm1"]').text()).not.toContain('up 5s')
+  })
 })

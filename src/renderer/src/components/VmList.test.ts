@@ -98,6 +98,19 @@ describe('VmList', () => {
     await flushPromises()
     expect(useLab().error).toBe('b0 is busy')
   })
+
+  it('shows every VM as disconnected, without actions, while the connection is lost (issue 11)', async () => {
+    const w = mount(VmList)
+    useLab().setConnected(true)
+    useLab().setConnected(false)
+    await flushPromises()
+    for (const vm of ['b0/vm1', 'b1/vm2']) expect(w.get(`[data-testid="vm-${vm}"] .vm-state`).text()).toBe('disconnected')
+    expect(w.findAll('.vm-actions')).toHaveLength(0)
+    useLab().setConnected(true)
+    await flushPromises()
+    expect(w.get('[data-testid="vm-b0/vm1"] .vm-state').text()).toBe('running')
+    expect(w.findAll('.vm-actions')).toHaveLength(1)
+  })
 })
 
 function scenarioBoard(state: BoardInfo['state'], error?: string): BoardInfo {

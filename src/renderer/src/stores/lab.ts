@@ -4,7 +4,10 @@
  * actions only send contract commands.
  */
 import { defineStore } from 'pinia'
-import type { BoardInfo, LabBridge, LabSnapshot, VmInfo, VmStats } from '../../../shared/contract'
+import type { BoardInfo, LabBridge, LabSnapshot, VmInfo, VmState, VmStats } from '../../../shared/contract'
+
+/** The transport's link to the back end: not yet up, up, or lost after being up (the transport reconnects). */
+export type Connection = 'connecting' | 'connected' | 'disconnected'
 
 let bridge: LabBridge | null = null
 
@@ -18,7 +21,7 @@ export const useLab = defineStore('lab', {
     version: '',
     boards: [] as BoardInfo[],
     stats: {} as Record<string, VmStats>,
-    connected: false,
+    connection: 'connecting' as Connection,
     selected: null as string | null,
     /** The last failed command, shown until dismissed. */
     error: null as string | null,
@@ -33,6 +36,12 @@ export const useLab = defineStore('lab', {
     answering(state): Set<string> {
       return new Set(state.boards.filter((b) => b.state === 'booting' || b.state === 'running' || b.state === 'failed').map((b) => b.id))
     },
+    connected: (state): boolean => state.connection === 'connected',
+    /** A VM's state as the UI shows it: while the connection is lost, what the store holds may be stale. */
+    vmState:
+      (state) =>
+      (vm: VmInfo): VmState | 'disconnected' =>
+        state.connection === 'disconnected' ? 'disconnected' : vm.state,
   },
   actions: {
     /** Binds the store to a transport and loads the first snapshot. */
@@ -45,11 +54,21 @@ export const useLab = defineStore('lab', {
         this.stats = next
       })
       this.apply(await b.call('lab.snapshot', {}))
+      // A snapshot came back: the bridge is up.
+      this.setConnected(true)
     },
     apply(s: LabSnapshot): void {
       this.version = s.version
       this.boards = s.boards
       if (this.selected === null || !this.vms.some((v) => v.id === this.selected)) this.selected = (this.vms.find((v) => !v.system) ?? this.vms[0])?.id ?? null
+    },
+    setConnected(up: boolean): void {
+      if (up) this.connection = 'connected'
+      else if (this.connection === 'connected') {
+        this.connection = 'disconnected'
+        // Figures stop coming; old ones would look live.
+        this.stats = {}
+      }
     },
     select(vm: string): void {
       this.selected = vm

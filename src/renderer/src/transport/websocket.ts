@@ -1,38 +1,56 @@
 /**
  * The browser transport: the contract's LabBridge over the lab server's
- * WebSocket (see src/server/wire.ts for the framing). Reconnects when the
- * server comes back; calls made while disconnected fail with a message.
+ * WebSocket (see src/server/wire.ts for the framing). When the connection
+ * is lost it reconnects, waiting longer after each failure (RECONNECT_MS,
+ * doubling up to RECONNECT_MAX_MS).
+ *
+ * Calls made before the first connection wait for it. While the connection
+ * is lost, typed input (console.input) is held, at most HELD_INPUT_LIMIT
+ * characters, and sent in order as the first thing once the connection is
+ * back, so nothing typed is thrown away and later calls cannot overtake it;
+ * input beyond the limit is refused with a message, as are other calls. An
+ * input sent whose confirmation the lost connection took with it may or may
+ * not have arrived: it is refused with a message that says so, never sent
+ * twice.
  */
 import type { CommandArgs, CommandName, CommandResult, EventName, Events, LabBridge } from '../../../shared/contract'
 
 const FRAME_CONSOLE = 1
 const FRAME_RESULT_BYTES = 2
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void }
+export const RECONNECT_MS = 250
+export const RECONNECT_MAX_MS = 5000
+/** Characters of typed input held while disconnected (a large paste fits). */
+export const HELD_INPUT_LIMIT = 1 << 20
+
+type Pending = { name: CommandName; resolve: (v: unknown) => void; reject: (e: Error) => void }
+type Held = Pending & { args: unknown }
 
 export class WebSocketBridge implements LabBridge {
   private ws: WebSocket | null = null
+  private everConnected = false
   private nextId = 1
+  private retryMs = RECONNECT_MS
   private readonly pending = new Map<number, Pending>()
+  /** Calls waiting for a connection, in order. */
+  private held: Held[] = []
+  private heldInput = 0
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>()
-  private readonly opened: Promise<void>
-  private markOpen!: () => void
   private readonly dec = new TextDecoder()
   onConnection: (connected: boolean) => void = () => {}
 
   constructor(private readonly url: string) {
-    this.opened = new Promise((r) => (this.markOpen = r))
     this.connect()
   }
 
-  async call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
-    await this.opened
-    const ws = this.ws
-    if (!ws || ws.readyState !== WebSocket.OPEN) throw new Error('not connected to the lab server')
-    const id = this.nextId++
+  call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      ws.send(JSON.stringify({ t: 'call', id, name, args }))
+      const call = { name, args, resolve: resolve as (v: unknown) => void, reject }
+      // A socket that is closing would drop what it is given: hold it for the next one.
+      if (this.ws?.readyState === WebSocket.OPEN) this.send(this.ws, call)
+      else if (!this.everConnected) this.held.push(call)
+      else if (name === 'console.input') this.holdInput(call, (args as CommandArgs<'console.input'>).data.length)
+      else reject(new Error('not connected to the lab server'))
     })
   }
 
@@ -43,20 +61,44 @@ export class WebSocketBridge implements LabBridge {
     return () => set.delete(listener as (payload: never) => void)
   }
 
+  private holdInput(call: Held, length: number): void {
+    if (this.heldInput + length > HELD_INPUT_LIMIT) {
+      call.reject(new Error(`input not sent: the connection is lost and ${this.heldInput} characters already wait for it`))
+      return
+    }
+    this.heldInput += length
+    this.held.push(call)
+  }
+
+  private send(ws: WebSocket, call: Held): void {
+    const id = this.nextId++
+    this.pending.set(id, call)
+    ws.send(JSON.stringify({ t: 'call', id, name: call.name, args: call.args }))
+  }
+
   private connect(): void {
     const ws = new WebSocket(this.url)
     ws.binaryType = 'arraybuffer'
     ws.onopen = () => {
       this.ws = ws
-      this.markOpen()
+      this.everConnected = true
+      this.retryMs = RECONNECT_MS
+      const held = this.held
+      this.held = []
+      this.heldInput = 0
+      for (const call of held) this.send(ws, call)
       this.onConnection(true)
     }
     ws.onclose = () => {
-      if (this.ws === ws) this.ws = null
-      for (const p of this.pending.values()) p.reject(new Error('connection to the lab server lost'))
+      const wasOpen = this.ws === ws
+      if (wasOpen) this.ws = null
+      for (const p of this.pending.values()) {
+        p.reject(new Error(p.name === 'console.input' ? 'the connection was lost before the lab server confirmed this input; it may not have arrived' : 'connection to the lab server lost'))
+      }
       this.pending.clear()
-      this.onConnection(false)
-      setTimeout(() => this.connect(), 1000)
+      if (wasOpen) this.onConnection(false)
+      setTimeout(() => this.connect(), this.retryMs)
+      this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS)
     }
     ws.onmessage = (ev: MessageEvent) => {
       if (ev.data instanceof ArrayBuffer) this.onBinary(new Uint8Array(ev.data))
