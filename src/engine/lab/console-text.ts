@@ -1,15 +1,35 @@
 /** Console text between guests and the lab's terminals. */
 
-/** LF → CR LF, leaving existing CR LF alone: terminals want CR LF; native programs write LF. */
-export function toCrLf(b: Uint8Array): Uint8Array {
-  let n = 0
-  for (let i = 0; i < b.length; i++) if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) n++
-  if (n === 0) return b
-  const out = new Uint8Array(b.length + n)
-  let o = 0
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out[o++] = 0x0d
-    out[o++] = b[i]
+/**
+ * LF → CR LF for one terminal's output, leaving existing CR LF alone:
+ * terminals want CR LF; native programs write LF (a Linux guest's tty adds
+ * the CR itself, ONLCR). A write may end with the CR of a CR LF whose LF
+ * starts the next write, so the converter remembers the last byte.
+ */
+export class CrLf {
+  private lastWasCr = false
+
+  convert(b: Uint8Array): Uint8Array {
+    let n = 0
+    let prevCr = this.lastWasCr
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] === 0x0a && !prevCr) n++
+      prevCr = b[i] === 0x0d
+    }
+    const last = b.length > 0 ? b[b.length - 1] === 0x0d : this.lastWasCr
+    if (n === 0) {
+      this.lastWasCr = last
+      return b
+    }
+    const out = new Uint8Array(b.length + n)
+    let o = 0
+    prevCr = this.lastWasCr
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] === 0x0a && !prevCr) out[o++] = 0x0d
+      prevCr = b[i] === 0x0d
+      out[o++] = b[i]
+    }
+    this.lastWasCr = last
+    return out
   }
-  return out
 }

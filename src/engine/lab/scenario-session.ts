@@ -32,7 +32,7 @@ import { lxProgram } from '../apps/lx/program'
 import { ARM_VE } from '../boards/arm-ve'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
-import { toCrLf } from './console-text'
+import { CrLf } from './console-text'
 import type { Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
 
 export interface ScenarioSessionSpec {
@@ -61,6 +61,8 @@ interface VmRecord {
   /** The newest terminal with the VM's name (a started-again VM gets a new one). */
   vcon: Vcon
   history: Scrollback
+  /** LF → CR LF for its terminal, across writes. */
+  crlf: CrLf
   state: VmDescriptor['state']
   detail?: string
   startedAt: number
@@ -287,9 +289,9 @@ export class ScenarioSession implements Session {
   private output(v: Vcon, bytes: Uint8Array): void {
     if (v === this.nedControl) return this.controlOutput(bytes)
     const rec = this.vmsByName.get(v.name)
-    // Terminals want CR LF; native programs write LF (for a Linux guest its tty's ONLCR does this).
-    const cooked = toCrLf(bytes)
-    rec?.history.append(cooked)
+    if (!rec) return
+    const cooked = rec.crlf.convert(bytes)
+    rec.history.append(cooked)
     this.sink.consoleOutput(v.name, cooked)
   }
 
@@ -297,7 +299,7 @@ export class ScenarioSession implements Session {
     const k = this.booted.kernel
     for (const v of k.vcons.values()) {
       const rec = this.vmsByName.get(v.name)
-      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), state: 'running', startedAt: k.now })
+      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), state: 'running', startedAt: k.now })
       else if (v.id > rec.vcon.id) {
         // Started again: same name, same scroll-back, a new terminal that takes the UI's size.
         v.resize(rec.vcon.cols, rec.vcon.rows)
