@@ -190,5 +190,7 @@ declare module 'fengari/src/lstate.js' {
     hookcount: number
     /** The running call. */
     ci: { callstatus: number }
+    /** 0 while a hook runs (hooks do not nest). */
+    allowhook: number
   }
 }

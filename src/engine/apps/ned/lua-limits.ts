@@ -22,7 +22,7 @@
  * once per process through a setter on their class prototype for a field
  * the constructor assigns; the setter turns the field into a plain one on
  * the object (later reads and writes cost nothing) and counts the object if
- * a script's run is in progress (`active`: the engine runs one Lua state at
+ * a script's run is in progress (`counting.run`: the engine runs one Lua state at
  * a time, and fengari's constructors are not told which state they work
  * for). A thread's stack grows by at most a frame per instruction; the hook
  * counts it. When the estimate passes the cap, a census (a walk of
@@ -94,7 +94,7 @@ const COST = {
 export class LimitError extends Error {}
 
 /** The run whose objects are being counted (null: ned's own work, or no Lua running). */
-let active: LuaLimits | null = null
+const counting: { run: LuaLimits | null } = { run: null }
 
 export class LuaLimits {
   /** Budget units spent. */
@@ -111,13 +111,27 @@ export class LuaLimits {
   private made = 0
   /** Every thread's hook is set to fire before its next instruction. */
   private armed = false
-  /** The script's threads (weakly: a coroutine nobody holds does not run again). */
-  private threads: WeakRef<lua_State>[] = []
+  /**
+   * The script's threads, to arm their hooks: those the last census found,
+   * and those made since (their number is bounded by the cap: each is counted).
+   */
+  private threads = new Set<lua_State>()
   /** Stack sizes last seen, per thread. */
   private readonly stacks = new WeakMap<object, number>()
   private pauseAt = SLICE_UNITS
   private pausing = false
-  private readonly hook = (T: LuaState) => this.onHook(T)
+  private readonly hook = (T: LuaState) => {
+    try {
+      this.onHook(T)
+    } catch (e) {
+      // fengari (as Lua) turns hooks off while one runs and on again when it
+      // returns; a hook that throws leaves them off, and an xpcall message
+      // handler, which runs before the error unwinds, would loop unhooked.
+      const t = internalThread(T)
+      if (t) t.allowhook = 1
+      throw e
+    }
+  }
   private pausable: LuaState | null = null
   /** fengari's global state: the census's roots (read without the API, which a census inside an allocation must not use). */
   private readonly g: global_State
@@ -135,12 +149,12 @@ export class LuaLimits {
 
   /** Runs `f` (a resume or protected call of the script's Lua) with its work counted. */
   run<T>(f: () => T): T {
-    const outer = active
-    active = this
+    const outer = counting.run
+    counting.run = this
     try {
       return f()
     } finally {
-      active = outer
+      counting.run = outer
     }
   }
 
@@ -154,9 +168,8 @@ export class LuaLimits {
     for (const T of threads) {
       lua.lua_sethook(T, this.hook, lua.LUA_MASKCOUNT, HOOK_PERIOD)
       const t = internalThread(T)
-      if (t) this.threads.push(new WeakRef(t))
+      if (t) this.threads.add(t)
     }
-    this.live = this.census()
   }
 
   /** Whether the script's last yield was the hook's pause (rather than a request of ned's). */
@@ -198,7 +211,7 @@ export class LuaLimits {
   /** A thread was made (while the script ran): its hook must be armable. */
   madeThread(t: lua_State): void {
     this.noted(COST.thread, 0)
-    this.threads.push(new WeakRef(t))
+    this.threads.add(t)
   }
 
   /** Fails now if a limit was hit; for ned's primitives, which do not run Lua code. */
@@ -237,11 +250,7 @@ export class LuaLimits {
   /** Makes every thread of the script run its hook before its next instruction. */
   private arm(): void {
     this.armed = true
-    this.threads = this.threads.filter((ref) => {
-      const t = ref.deref()
-      if (t) t.hookcount = 1
-      return t !== undefined
-    })
+    for (const t of this.threads) t.hookcount = 1
   }
 
   private recount(): void {
@@ -267,8 +276,8 @@ export class LuaLimits {
    */
   private nativeError(L: LuaState): number {
     const e = lua.lua_touserdata(L, -1)
-    const outer = active
-    active = null
+    const outer = counting.run
+    counting.run = null
     try {
       // The first failure keeps the position it happened at; later raises of it repeat it.
       if (!this.placed) {
@@ -281,7 +290,7 @@ export class LuaLimits {
       lua.lua_pushstring(L, to_luastring(this.failure ?? ''))
       return 1
     } finally {
-      active = outer
+      counting.run = outer
     }
   }
 
@@ -303,6 +312,7 @@ export class LuaLimits {
     reach(g.mainthread)
     for (const mt of g.mt) reach(mt)
     let bytes = 0
+    this.threads.clear()
     for (let o = work.pop(); o !== undefined; o = work.pop()) {
       if (o instanceof TString) {
         bytes += COST.string + o.realstring.length + (o.hash?.length ?? 0)
@@ -332,6 +342,7 @@ export class LuaLimits {
       } else if (o instanceof lua_State) {
         bytes += COST.thread + COST.stackSlot * o.stack.length
         this.stacks.set(o, o.stack.length)
+        this.threads.add(o)
         for (const v of o.stack) value(v)
       }
     }
@@ -390,12 +401,12 @@ let instrumented = false
 function instrumentFengari(): void {
   if (instrumented) return
   instrumented = true
-  countOnAssign(TString.prototype, 'realstring', (_o, s: Uint8Array) => active?.noted(COST.string + s.length, s.length / BYTES_PER_UNIT))
-  countOnAssign(Table.prototype, 'strong', () => active?.noted(COST.table, 0), () => new CountedEntries())
-  countOnAssign(LClosure.prototype, 'upvals', (_o, upvals: unknown[]) => active?.noted(COST.closure + COST.upvalue * upvals.length, 0))
-  countOnAssign(Udata.prototype, 'data', () => active?.noted(COST.userdata, 0))
+  countOnAssign(TString.prototype, 'realstring', (_o, s: Uint8Array) => counting.run?.noted(COST.string + s.length, s.length / BYTES_PER_UNIT))
+  countOnAssign(Table.prototype, 'strong', () => counting.run?.noted(COST.table, 0), () => new CountedEntries())
+  countOnAssign(LClosure.prototype, 'upvals', (_o, upvals: unknown[]) => counting.run?.noted(COST.closure + COST.upvalue * upvals.length, 0))
+  countOnAssign(Udata.prototype, 'data', () => counting.run?.noted(COST.userdata, 0))
   countOnAssign(lua_State.prototype, 'stack', (t) => {
-    if (t instanceof lua_State) active?.madeThread(t)
+    if (t instanceof lua_State) counting.run?.madeThread(t)
   })
   chargeMatchSteps()
 }
@@ -405,13 +416,13 @@ class CountedEntries extends Map<unknown, TableEntry> {
   override set(key: unknown, entry: TableEntry): this {
     const before = this.size
     super.set(key, entry)
-    if (this.size !== before) active?.noted(COST.entry, 0)
+    if (this.size !== before) counting.run?.noted(COST.entry, 0)
     return this
   }
 
   override delete(key: unknown): boolean {
     const gone = super.delete(key)
-    if (gone) active?.noted(-COST.entry, 0)
+    if (gone) counting.run?.noted(-COST.entry, 0)
     return gone
   }
 }
@@ -453,7 +464,7 @@ function chargeMatchSteps(): void {
     },
     set(this: Record<symbol, number>, v: number) {
       this[depth] = v
-      active?.charge(1)
+      counting.run?.charge(1)
     },
   })
 }

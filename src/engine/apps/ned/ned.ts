@@ -370,7 +370,7 @@ export function nedProgram(): NativeProgram {
         const tag = log && 'tag' in log ? started.name : ''
         apps.set(label, { name: started.name, thread: started.thread, log: started.log, tag, exitIrq: irq })
         if (tag) recipes.set(tag, () => startFromLua(loader, opts, argv))
-        return [true, started.task, CapRight.All, 'task']
+        return [true, new CapRef({ slot: started.task, rights: CapRight.All, kind: 'task' })]
       }
     },
   }
