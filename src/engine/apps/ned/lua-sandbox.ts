@@ -52,8 +52,14 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
   }
   const lib = (name: string) => originals.get(name)!
   const charge = (units: number) => limits.charge(units)
-  /** A library function charged 1 + its string arguments' bytes / BYTES_PER_UNIT. */
-  const bySize = (f: LuaCFunction): LuaCFunction => (L) => {
+  // What a call costs. A string a call makes is charged as it is made
+  // (lua-limits.ts); a call that scans its arguments is charged by their
+  // bytes; any other call, a unit.
+  const once = (f: LuaCFunction): LuaCFunction => (L) => {
+    charge(1)
+    return f(L)
+  }
+  const scanning = (f: LuaCFunction): LuaCFunction => (L) => {
     charge(1 + argBytes(L, 1, top(L)) / BYTES_PER_UNIT)
     return f(L)
   }
@@ -69,7 +75,7 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
     pcall: keepingHooks(base.get('pcall')!),
     xpcall: keepingHooks(base.get('xpcall')!),
     load: textLoad(base.get('load')!, limits),
-    tonumber: bySize(base.get('tonumber')!),
+    tonumber: scanning(base.get('tonumber')!),
     collectgarbage: (L) => collectGarbage(L, limits),
   })
   lua.lua_pop(L, 1)
@@ -77,9 +83,9 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
   // string, and the string metatable hidden: getmetatable("") is no way in.
   const string = lib(lualib.LUA_STRLIBNAME)
   const str: Record<string, LuaCFunction> = {}
-  for (const name of ['char', 'len', 'lower', 'reverse', 'sub', 'upper']) str[name] = bySize(string.get(name)!)
-  // s:byte(i, j) gives up to #s results, each a stack slot.
-  str.byte = results(string.get('byte')!, limits, (L) => (top(L) >= 3 ? argBytes(L, 1, 1) : 1))
+  for (const name of ['char', 'len', 'lower', 'reverse', 'sub', 'upper']) str[name] = once(string.get(name)!)
+  // s:byte(i, j) gives a result, a stack slot, per byte in i..j.
+  str.byte = results(string.get('byte')!, limits, (L) => stringRange(L))
   for (const name of ['find', 'match', 'gmatch']) str[name] = patternCharged(string.get(name)!, limits)
   str.gsub = checkedGsub(string.get('gsub')!, limits)
   str.rep = checkedRep(string.get('rep')!, limits)
@@ -104,7 +110,10 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
     insert: byLength(table.get('insert')!, (n) => n),
     remove: byLength(table.get('remove')!, (n) => n),
     sort: byLength(table.get('sort')!, (n) => n * Math.ceil(Math.log2(n + 1))),
-    pack: bySize(table.get('pack')!),
+    pack: (L) => {
+      charge(1 + top(L))
+      return table.get('pack')!(L)
+    },
     // Both loop over a range of indices in one call; unpack's results are stack slots.
     move: (L) => {
       charge(1 + Math.max(0, integerArg(L, 3, 0) - integerArg(L, 2, 1) + 1))
@@ -121,8 +130,9 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
 
   const utf8 = lib(lualib.LUA_UTF8LIBNAME)
   newLibrary(L, lualib.LUA_UTF8LIBNAME, {
-    ...Object.fromEntries([...utf8].map(([k, f]) => [k, bySize(f)])),
-    codepoint: results(utf8.get('codepoint')!, limits, (L) => (top(L) >= 3 ? argBytes(L, 1, 1) : 1)),
+    ...Object.fromEntries([...utf8].map(([k, f]) => [k, scanning(f)])),
+    char: once(utf8.get('char')!),
+    codepoint: results(utf8.get('codepoint')!, limits, (L) => stringRange(L)),
   })
   copyField(L, lualib.LUA_UTF8LIBNAME, ['charpattern'])
 
@@ -203,6 +213,15 @@ function argBytes(L: LuaState, from: number, to: number): number {
 
 function integerArg(L: LuaState, i: number, dflt: number): number {
   return type(L, i) === lua.LUA_TNUMBER ? lua.lua_tointeger(L, i) : dflt
+}
+
+/** How many positions f(s, i, j) covers (string.byte, utf8.codepoint: j defaults to i; negative counts from the end). */
+function stringRange(L: LuaState): number {
+  const len = lua.lua_isstring(L, 1) ? lua.lua_rawlen(L, 1) : 0
+  const at = (p: number) => Math.min(Math.max(p < 0 ? len + p + 1 : p, 1), len)
+  const i = integerArg(L, 2, 1)
+  const j = integerArg(L, 3, i)
+  return len === 0 ? 0 : Math.max(0, at(j) - at(i) + 1)
 }
 
 /** find, match, gmatch: scanning costs up to subject × pattern (the matcher's steps are charged as they happen). */

@@ -226,10 +226,13 @@ describe('scenario Lua runs under an instruction budget and a memory cap (issue 
         'local words = {}',
         'for w in table.concat(t, " "):gmatch("%S+") do words[#words + 1] = w end',
         'table.sort(words)',
-        'print(#words, words[1], collectgarbage("count") < 64 * 1024)',
+        // Calls whose cost does not grow with a long argument are not charged by its length.
+        'local long, n = ("x"):rep(2^20), 0',
+        'for i = 1, 5000 do if #long + long:len() + long:byte(1, 2) + #long:sub(1, 3) == 2097275 then n = n + 1 end end',
+        'print(#words, words[1], n, collectgarbage("count") < 64 * 1024)',
       ].join('\n'),
     )
-    expect(printed(s.log())).toBe('20000\tvm1\ttrue')
+    expect(printed(s.log())).toBe('20000\tvm1\t5000\ttrue')
   })
 })
 
