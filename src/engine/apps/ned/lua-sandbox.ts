@@ -52,13 +52,9 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
   }
   const lib = (name: string) => originals.get(name)!
   const charge = (units: number) => limits.charge(units)
-  // What a call costs. A string a call makes is charged as it is made
-  // (lua-limits.ts); a call that scans its arguments is charged by their
-  // bytes; any other call, a unit.
-  const once = (f: LuaCFunction): LuaCFunction => (L) => {
-    charge(1)
-    return f(L)
-  }
+  // What a call costs. Its call instruction is counted by the hook, and a
+  // string it makes as it is made (lua-limits.ts); a call that scans its
+  // arguments is charged by their bytes besides.
   const scanning = (f: LuaCFunction): LuaCFunction => (L) => {
     charge(1 + argBytes(L, 1, top(L)) / BYTES_PER_UNIT)
     return f(L)
@@ -83,9 +79,9 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
   // string, and the string metatable hidden: getmetatable("") is no way in.
   const string = lib(lualib.LUA_STRLIBNAME)
   const str: Record<string, LuaCFunction> = {}
-  for (const name of ['char', 'len', 'lower', 'reverse', 'sub', 'upper']) str[name] = once(string.get(name)!)
+  for (const name of ['char', 'len', 'lower', 'reverse', 'sub', 'upper']) str[name] = string.get(name)!
   // s:byte(i, j) gives a result, a stack slot, per byte in i..j.
-  str.byte = results(string.get('byte')!, limits, (L) => stringRange(L))
+  str.byte = results(string.get('byte')!, limits, stringRange, true)
   for (const name of ['find', 'match', 'gmatch']) str[name] = patternCharged(string.get(name)!, limits)
   str.gsub = checkedGsub(string.get('gsub')!, limits)
   str.rep = checkedRep(string.get('rep')!, limits)
@@ -131,8 +127,8 @@ export function openScenarioLibs(L: LuaState, limits: LuaLimits, script: LuaStat
   const utf8 = lib(lualib.LUA_UTF8LIBNAME)
   newLibrary(L, lualib.LUA_UTF8LIBNAME, {
     ...Object.fromEntries([...utf8].map(([k, f]) => [k, scanning(f)])),
-    char: once(utf8.get('char')!),
-    codepoint: results(utf8.get('codepoint')!, limits, (L) => stringRange(L)),
+    char: utf8.get('char')!,
+    codepoint: results(utf8.get('codepoint')!, limits, stringRange, true),
   })
   copyField(L, lualib.LUA_UTF8LIBNAME, ['charpattern'])
 
@@ -327,9 +323,14 @@ function tableConcat(L: LuaState, limits: LuaLimits): number {
   return 1
 }
 
-/** A call with up to `count` results (each a stack slot): charged per result, and the slots must fit the cap. */
-function results(f: LuaCFunction, limits: LuaLimits, count: (L: LuaState) => number): LuaCFunction {
+/**
+ * A call with `count` results (each a stack slot): charged per result, and
+ * the slots must fit the cap. string.byte and utf8.codepoint give one result
+ * unless given the end of a range (their third argument).
+ */
+function results(f: LuaCFunction, limits: LuaLimits, count: (L: LuaState) => number, oneUnlessRanged = false): LuaCFunction {
   return (L) => {
+    if (oneUnlessRanged && top(L) < 3) return f(L)
     const n = count(L)
     limits.charge(1 + n)
     limits.ensureRoom(STACK_SLOT_BYTES * n)
