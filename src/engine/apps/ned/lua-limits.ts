@@ -63,7 +63,11 @@ export interface Limits {
   memoryBytes: number
 }
 
-/** A scenario's limits: a scenario starts programs, which takes a few thousand units and well under 1 MiB. */
+/**
+ * A scenario's limits, with a wide margin: a scenario starts programs; the
+ * shipped ones run in under 1,000 instructions and hold about 150 KB (the
+ * libraries and the L4 module, mostly). 20M units are 0.3–2 s of Lua.
+ */
 export const SCENARIO_LIMITS: Limits = { instructions: 20_000_000, memoryBytes: 64 * 1024 * 1024 }
 
 /** Instructions between two calls of the count hook. */
