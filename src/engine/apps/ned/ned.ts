@@ -235,7 +235,7 @@ export function nedProgram(): NativeProgram {
       } else {
         let nargs = 0
         for (;;) {
-          const st = resume(co, L, nargs, limits)
+          const st = counted(limits, () => lua.lua_resume(co, L, nargs))
           yield* flushPrinted()
           if (st === lua.LUA_YIELD && limits.takePause()) {
             // The script computes for long: let the board run a while (a closed wait nobody answers).
@@ -420,10 +420,10 @@ function notInCoroutine(L: LuaState): number {
   return 2
 }
 
-/** Resumes the script with its work counted; a JavaScript exception out of fengari is an error of the script's. */
-function resume(co: LuaState, from: LuaState, nargs: number, limits: LuaLimits): number {
+/** Runs the script's Lua (a resume, a protected call) with its work counted; a JavaScript exception out of fengari fails the script. */
+function counted(limits: LuaLimits, run: () => number): number {
   try {
-    return limits.run(() => lua.lua_resume(co, from, nargs))
+    return limits.run(run)
   } catch (e) {
     limits.failure ??= `ned's Lua failed: ${e instanceof Error ? e.message : String(e)}`
     return lua.LUA_ERRRUN
@@ -456,20 +456,13 @@ function scenarioError(L: LuaState, co: LuaState, status: number, limits: LuaLim
     return 1
   })
   lua.lua_insert(L, -2)
-  const st = resumeProtected(() => lua.lua_pcall(L, 1, 1, 0), limits)
+  const st = counted(limits, () => lua.lua_pcall(L, 1, 1, 0))
   const text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? to_jsstring(lua.lua_tostring(L, -1)) : ''
   lua.lua_pop(L, 1)
   if (st === lua.LUA_OK) return `${at}${text}`
   return `${at}(${kind}; its __tostring failed: ${limits.failure ?? text})`
 }
 
-function resumeProtected(f: () => number, limits: LuaLimits): number {
-  try {
-    return limits.run(f)
-  } catch {
-    return lua.LUA_ERRRUN
-  }
-}
 
 function readTable(L: LuaState, idx: number): Record<string, unknown> {
   const v = readValue(L, idx, 0)
