@@ -13,6 +13,13 @@
  * with "file:line: message" on ned's log, and nothing after it is started;
  * what was started before runs on.
  *
+ * The script gets the libraries lua-sandbox.ts lists, and nothing of the
+ * host. It runs under an instruction budget and a memory cap
+ * (lua-limits.ts): running into either is a Lua error at the line that was
+ * running. A script that computes for long is paused every SLICE_UNITS
+ * units, and ned sleeps for a moment of virtual time so that the board's
+ * other threads (and the host, between engine slices) get their turn.
+ *
  * Afterwards ned waits for its programs' exit IRQs and writes each exit
  * reason into that program's console.
  *
@@ -29,13 +36,15 @@
  * Named capabilities: rom (namespace), mem (allocator), log_fab (cons),
  * and optionally ctl (a Vcon carrying control lines).
  */
-import { lua, lauxlib, lualib, to_jsstring, to_luastring, type LuaState } from 'fengari'
-import { BaseCap, CapRight, Err, Proto } from '../../kernel/uapi'
+import { lua, lauxlib, to_jsstring, to_luastring, type LuaState } from 'fengari'
+import { BaseCap, CapRight, Err, Proto, TIMEOUT_NEVER, timeoutPair, timeoutUs } from '../../kernel/uapi'
 import { factoryCreate, vconWrite, createGate, irqDetach, irqUnmask, releaseCap, vconBindIrq, vconRead } from '../../l4/l4sys'
 import { dsRead, memAllocCreate, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
 import { NED_PRELUDE } from './prelude'
+import { LuaLimits, where } from './lua-limits'
+import { openScenarioLibs } from './lua-sandbox'
 
 /** Capability kinds ned tells apart (what `create` means for each). */
 type CapKind = 'factory' | 'mem' | 'gate' | 'ns' | 'log' | 'task' | 'thread' | 'scheduler' | 'irq' | 'other'
@@ -46,9 +55,14 @@ interface LuaCap {
   kind: CapKind
 }
 
+/** A capability as ned hands it to Lua (the payload of an L4.Cap userdata): the only way to name one. */
+class CapRef {
+  constructor(readonly cap: LuaCap) {}
+}
+
 /** A request from Lua, performed by ned's thread; its results go back to the script. */
 type Request = () => Generator<unknown, LuaValue[], number>
-type LuaValue = number | string | boolean | null
+type LuaValue = number | string | boolean | null | CapRef
 
 interface App {
   name: string
@@ -64,6 +78,10 @@ const SCRATCH = 0x1000_0000
 /** The label of the Irq that signals input on the control console (app labels count up from 1). */
 const CONTROL_LABEL = 0x7fff_0000
 const MAX_CONTROL_LINE = 256
+/** How long a paused script lets the board run (virtual time; a budget unit ≈ 10 ns, 10× an emulated instruction). */
+const PAUSE_US = 1000
+/** The registry name of the capability userdata's metatable. */
+const CAP_TYPE = to_luastring('L4.Cap')
 
 export function nedProgram(): NativeProgram {
   return {
@@ -106,21 +124,27 @@ export function nedProgram(): NativeProgram {
 
       // ---- the Lua side ---------------------------------------------------
       const L = lauxlib.luaL_newstate()
-      openLibs(L)
+      /** The script's coroutine (it stays on L's stack, which keeps it alive). */
+      const co = lua.lua_newthread(L)
+      const limits = new LuaLimits(L)
+      openScenarioLibs(L, limits, co)
+      /** print's lines, written whenever the script yields to ned (and at its end). */
+      const printed: string[] = []
       const prims: Record<string, (L: LuaState) => number> = {
-        /** channel() → slot, rights, kind: an unbound Ipc_gate. */
+        /** channel() → ok, gate: an unbound Ipc_gate. */
         channel: (L) => {
+          if (L !== co) return notInCoroutine(L)
           pending = function* () {
             const slot = env.slots.alloc()
             const r = yield* createGate(sys, BaseCap.Factory, slot, 0, 0)
-            return r < 0 ? [false, `cannot create a channel (error ${r})`] : [true, slot, CapRight.All, 'gate']
+            return r < 0 ? [false, `cannot create a channel (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind: 'gate' })]
           }
-          void L
           return lua.lua_yield(L, 0)
         },
-        /** create(cap, proto, args…) → ok, slot, rights, kind | false, message */
+        /** create(cap, proto, args…) → ok, cap | false, message */
         create: (L) => {
-          const cap = readCap(L, 1)
+          if (L !== co) return notInCoroutine(L)
+          const cap = capAt(L, 1)
           const proto = lua.lua_tonumber(L, 2)
           const arg = lua.lua_gettop(L) >= 3 ? lua.lua_tonumber(L, 3) : 0
           pending = function* () {
@@ -129,19 +153,20 @@ export function nedProgram(): NativeProgram {
             if (cap.kind === 'mem') {
               if (proto !== Proto.Factory) return [false, 'a memory allocator creates only allocators (L4.Proto.Factory, limit)']
               const r = yield* memAllocCreate(sys, cap.slot, arg, slot)
-              return r < 0 ? [false, r === -Err.ENoMem ? `not enough memory for a ${arg}-byte allocator` : `create failed (error ${r})`] : [true, slot, CapRight.All, 'mem']
+              return r < 0 ? [false, r === -Err.ENoMem ? `not enough memory for a ${arg}-byte allocator` : `create failed (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind: 'mem' })]
             }
             if (cap.kind === 'factory') {
               const r = yield* factoryCreate(sys, cap.slot, proto, slot, ...(proto === Proto.Factory ? [arg] : []))
               const kind: CapKind = proto === Proto.Factory ? 'factory' : proto === Proto.Task ? 'task' : proto === Proto.Irq ? 'irq' : proto === Proto.Kobject ? 'gate' : 'other'
-              return r < 0 ? [false, r === -Err.ENoMem ? 'out of kernel memory (factory quota)' : `create failed (error ${r})`] : [true, slot, CapRight.All, kind]
+              return r < 0 ? [false, r === -Err.ENoMem ? 'out of kernel memory (factory quota)' : `create failed (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind })]
             }
             return [false, `create: a ${cap.kind} capability creates nothing`]
           }
           return lua.lua_yield(L, 0)
         },
-        /** start(loader, opts, argv) → ok, task slot | false, message */
+        /** start(loader, opts, argv) → ok, task | false, message */
         start: (L) => {
+          if (L !== co) return notInCoroutine(L)
           const loader = readTable(L, 1)
           const opts = readTable(L, 2)
           const argv = readTable(L, 3)
@@ -150,14 +175,29 @@ export function nedProgram(): NativeProgram {
           }
           return lua.lua_yield(L, 0)
         },
-        /** print(…) → ned's log */
+        /** derive(cap, rights, all) → the capability with rights & `rights` (all rights if `all`) | nil, message */
+        derive: (L) => {
+          const cap = capAt(L, 1)
+          if (!cap) {
+            lua.lua_pushnil(L)
+            lua.lua_pushstring(L, to_luastring('not a capability (call it as cap:m(...))'))
+            return 2
+          }
+          pushCap(L, { ...cap, rights: lua.lua_toboolean(L, 3) ? CapRight.All : cap.rights & lua.lua_tointeger(L, 2) })
+          return 1
+        },
+        /** print(…) → ned's log, each value as tostring() makes it */
         print: (L) => {
+          limits.check()
           const n = lua.lua_gettop(L)
           const parts: string[] = []
-          for (let i = 1; i <= n; i++) parts.push(luaToString(L, i))
-          const line = parts.join('\t')
+          for (let i = 1; i <= n; i++) parts.push(to_jsstring(lauxlib.luaL_tolstring(L, i)))
+          const line = `${parts.join('\t')}\n`
+          limits.grew(line.length)
+          limits.held += line.length
+          printed.push(line)
+          if (L !== co || !lua.lua_isyieldable(L)) return 0
           pending = function* () {
-            yield* vconWrite(sys, BaseCap.Log, `${line}\n`)
             return []
           }
           return lua.lua_yield(L, 0)
@@ -176,12 +216,21 @@ export function nedProgram(): NativeProgram {
       const status = lauxlib.luaL_loadbuffer(L, to_luastring(NED_PRELUDE), null, to_luastring('=ned-prelude'))
       if (status !== lua.LUA_OK) throw new Error(`ned prelude: ${to_jsstring(lua.lua_tostring(L, -1))}`)
       pushPrims(L, prims)
+      pushCapMethods(L)
       pushEnvTable(L, envCaps)
-      lua.lua_call(L, 2, 0)
-      sandbox(L)
+      lua.lua_insert(L, -2)
+      lua.lua_call(L, 3, 0)
+      limits.watch([L, co], co)
+
+      /** Writes what the script printed. */
+      function* flushPrinted(): Generator<unknown, void, number> {
+        for (const line of printed.splice(0)) {
+          limits.held -= line.length
+          yield* vconWrite(sys, BaseCap.Log, line)
+        }
+      }
 
       // ---- run the script as a coroutine ----------------------------------
-      const co = lua.lua_newthread(L)
       const chunk = lauxlib.luaL_loadbuffer(co, text, null, to_luastring(`@${script}`))
       /** The script's error ("file:line: message"), if it stopped with one. */
       let failure: string | null = null
@@ -191,7 +240,14 @@ export function nedProgram(): NativeProgram {
       } else {
         let nargs = 0
         for (;;) {
-          const st = lua.lua_resume(co, L, nargs)
+          const st = counted(limits, () => lua.lua_resume(co, L, nargs))
+          yield* flushPrinted()
+          if (st === lua.LUA_YIELD && limits.takePause()) {
+            // The script computes for long: let the board run a while (a closed wait nobody answers).
+            yield sys.receive(BaseCap.Thread, timeoutPair(TIMEOUT_NEVER, timeoutUs(PAUSE_US)))
+            nargs = 0
+            continue
+          }
           if (st === lua.LUA_YIELD && pending) {
             const req: Request = pending
             pending = null
@@ -200,8 +256,8 @@ export function nedProgram(): NativeProgram {
             nargs = results.length
             continue
           }
-          if (st !== lua.LUA_OK && st !== lua.LUA_YIELD) {
-            failure = to_jsstring(lua.lua_tostring(co, -1))
+          if (st !== lua.LUA_OK) {
+            failure = scenarioError(L, co, st, limits)
             yield* say(`error: ${failure}`)
             yield* say('the scenario stopped; programs it started run on')
           }
@@ -322,7 +378,7 @@ export function nedProgram(): NativeProgram {
         const tag = log && 'tag' in log ? started.name : ''
         apps.set(label, { name: started.name, thread: started.thread, log: started.log, tag, exitIrq: irq })
         if (tag) recipes.set(tag, () => startFromLua(loader, opts, argv))
-        return [true, started.task, CapRight.All, 'task']
+        return [true, new CapRef({ slot: started.task, rights: CapRight.All, kind: 'task' })]
       }
     },
   }
@@ -330,20 +386,95 @@ export function nedProgram(): NativeProgram {
 
 // ------------------------------------------------------------ Lua ⇄ JS glue
 
-function readCap(L: LuaState, idx: number): LuaCap | null {
-  return asCap(readValue(L, idx, 0))
+/** The capability a value of the script's is, if it is one (an L4.Cap userdata ned made). */
+function capAt(L: LuaState, idx: number): LuaCap | null {
+  const ref = lauxlib.luaL_testudata(L, idx, CAP_TYPE)?.ref
+  return ref instanceof CapRef ? ref.cap : null
 }
 
 function asCap(v: unknown): LuaCap | null {
-  if (!v || typeof v !== 'object') return null
-  const o = v as Record<string, unknown>
-  if (typeof o.__cap !== 'number') return null
-  return { slot: o.__cap, rights: typeof o.__rights === 'number' ? o.__rights : 0, kind: (o.__kind as CapKind) ?? 'other' }
+  return v instanceof CapRef ? v.cap : null
 }
+
+function pushCap(L: LuaState, cap: LuaCap): void {
+  lua.lua_newuserdata(L, 0).ref = new CapRef(cap)
+  lauxlib.luaL_setmetatable(L, CAP_TYPE)
+}
+
+/**
+ * Makes the capabilities' metatable and pushes their methods table (the
+ * prelude fills it in). The metatable is hidden from getmetatable, and a
+ * userdata has no fields of its own that rawset could change.
+ */
+function pushCapMethods(L: LuaState): void {
+  lauxlib.luaL_newmetatable(L, CAP_TYPE)
+  lua.lua_createtable(L, 0, 4)
+  lua.lua_pushvalue(L, -1)
+  lua.lua_setfield(L, -3, to_luastring('__index'))
+  lua.lua_pushcfunction(L, (L) => {
+    lua.lua_pushstring(L, to_luastring(`cap<${capAt(L, 1)?.kind ?? '?'}>`))
+    return 1
+  })
+  lua.lua_setfield(L, -3, to_luastring('__tostring'))
+  lua.lua_pushboolean(L, false)
+  lua.lua_setfield(L, -3, to_luastring('__metatable'))
+  lua.lua_remove(L, -2)
+}
+
+/** The answer to an L4 call made from inside a coroutine: ned can only resume the script itself. */
+function notInCoroutine(L: LuaState): number {
+  lua.lua_pushboolean(L, false)
+  lua.lua_pushstring(L, to_luastring('L4 calls can be made only from the scenario itself, not from inside a coroutine'))
+  return 2
+}
+
+/** Runs the script's Lua (a resume, a protected call) with its work counted; a JavaScript exception out of fengari fails the script. */
+function counted(limits: LuaLimits, run: () => number): number {
+  try {
+    return limits.run(run)
+  } catch (e) {
+    limits.failure ??= `ned's Lua failed: ${e instanceof Error ? e.message : String(e)}`
+    return lua.LUA_ERRRUN
+  }
+}
+
+/**
+ * What ned says of the error that stopped the script: a limit the script ran
+ * into (whatever it did with the error after), or the error value, as lua.c
+ * shows it: a string or number as it is; anything else by its __tostring,
+ * run protected and under the script's limits, with the position it was
+ * raised at (the coroutine's stack is not unwound), or by its type.
+ */
+function scenarioError(L: LuaState, co: LuaState, status: number, limits: LuaLimits): string {
+  if (limits.failure !== null) return limits.failure
+  const at = where(co, 0)
+  if (status === lua.LUA_YIELD) return `${at}attempt to yield from outside a coroutine`
+  const t = lua.lua_type(co, -1)
+  if (t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER) return to_jsstring(lua.lua_tostring(co, -1))
+  const kind = `error object is a ${to_jsstring(lua.lua_typename(co, t))} value`
+  // The value to L, where there is stack space (a dead coroutine's frame has none to spare).
+  lua.lua_xmove(co, L, 1)
+  if (lauxlib.luaL_getmetafield(L, -1, to_luastring('__tostring')) === lua.LUA_TNIL) {
+    lua.lua_pop(L, 1)
+    return `${at}(${kind})`
+  }
+  lua.lua_pop(L, 1)
+  lua.lua_pushcfunction(L, (L) => {
+    lauxlib.luaL_tolstring(L, 1)
+    return 1
+  })
+  lua.lua_insert(L, -2)
+  const st = counted(limits, () => lua.lua_pcall(L, 1, 1, 0))
+  const text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? to_jsstring(lua.lua_tostring(L, -1)) : ''
+  lua.lua_pop(L, 1)
+  if (st === lua.LUA_OK) return `${at}${text}`
+  return `${at}(${kind}; its __tostring failed: ${limits.failure ?? text})`
+}
+
 
 function readTable(L: LuaState, idx: number): Record<string, unknown> {
   const v = readValue(L, idx, 0)
-  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {}
+  return v && typeof v === 'object' && !(v instanceof CapRef) ? (v as Record<string, unknown>) : {}
 }
 
 function readValue(L: LuaState, idx: number, depth: number): unknown {
@@ -355,6 +486,10 @@ function readValue(L: LuaState, idx: number, depth: number): unknown {
       return to_jsstring(lua.lua_tostring(L, idx))
     case lua.LUA_TBOOLEAN:
       return lua.lua_toboolean(L, idx)
+    case lua.LUA_TUSERDATA: {
+      const cap = capAt(L, idx)
+      return cap ? new CapRef(cap) : null
+    }
     case lua.LUA_TTABLE: {
       if (depth > 8) return {}
       const out: Record<string, unknown> = {}
@@ -372,15 +507,9 @@ function readValue(L: LuaState, idx: number, depth: number): unknown {
   }
 }
 
-function luaToString(L: LuaState, idx: number): string {
-  const v = readValue(L, idx, 0)
-  if (v === null) return 'nil'
-  if (typeof v === 'object') return asCap(v) ? `cap<${asCap(v)!.kind}>` : 'table'
-  return String(v)
-}
-
 function pushValue(L: LuaState, v: LuaValue): void {
-  if (v === null) lua.lua_pushnil(L)
+  if (v instanceof CapRef) pushCap(L, v.cap)
+  else if (v === null) lua.lua_pushnil(L)
   else if (typeof v === 'number') lua.lua_pushnumber(L, v)
   else if (typeof v === 'boolean') lua.lua_pushboolean(L, v)
   else lua.lua_pushstring(L, to_luastring(v))
@@ -397,47 +526,7 @@ function pushPrims(L: LuaState, prims: Record<string, (L: LuaState) => number>):
 function pushEnvTable(L: LuaState, caps: Record<string, LuaCap>): void {
   lua.lua_createtable(L, 0, Object.keys(caps).length)
   for (const [k, c] of Object.entries(caps)) {
-    lua.lua_createtable(L, 0, 3)
-    lua.lua_pushnumber(L, c.slot)
-    lua.lua_setfield(L, -2, to_luastring('__cap'))
-    lua.lua_pushnumber(L, c.rights)
-    lua.lua_setfield(L, -2, to_luastring('__rights'))
-    lua.lua_pushstring(L, to_luastring(c.kind))
-    lua.lua_setfield(L, -2, to_luastring('__kind'))
+    pushCap(L, c)
     lua.lua_setfield(L, -2, to_luastring(k))
   }
-}
-
-/**
- * The standard libraries a scenario has: Lua 5.3's without io and debug (a
- * scenario describes a system; it gets no host files and no way around the
- * sandbox) — and opening only these keeps a board's boot short.
- */
-function openLibs(L: LuaState): void {
-  const libs: [string, (L: LuaState) => number][] = [
-    ['_G', lualib.luaopen_base],
-    [lualib.LUA_LOADLIBNAME, lualib.luaopen_package],
-    [lualib.LUA_COLIBNAME, lualib.luaopen_coroutine],
-    [lualib.LUA_TABLIBNAME, lualib.luaopen_table],
-    [lualib.LUA_OSLIBNAME, lualib.luaopen_os],
-    [lualib.LUA_STRLIBNAME, lualib.luaopen_string],
-    [lualib.LUA_MATHLIBNAME, lualib.luaopen_math],
-    [lualib.LUA_UTF8LIBNAME, lualib.luaopen_utf8],
-  ]
-  for (const [name, open] of libs) {
-    lauxlib.luaL_requiref(L, to_luastring(name), open, 1)
-    lua.lua_pop(L, 1)
-  }
-}
-
-/** Scenario scripts describe a system; they get no access to the host (no io, no file loading). */
-function sandbox(L: LuaState): void {
-  for (const name of ['io', 'dofile', 'loadfile']) {
-    lua.lua_pushnil(L)
-    lua.lua_setglobal(L, to_luastring(name))
-  }
-  lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, to_luastring('_LOADED'))
-  lua.lua_pushnil(L)
-  lua.lua_setfield(L, -2, to_luastring('io'))
-  lua.lua_pop(L, 1)
 }

@@ -7,25 +7,16 @@
  * error at the caller's line (error level 2), so messages read
  * "rom/scenario.lua:12: …".
  *
+ * Capabilities are userdata that ned makes (`Cap` is their __index): a
+ * script can pass them on and narrow their rights, but not make one up or
+ * change the slot one names.
+ *
  * Rights strings as ned has them: r w s d n c.
  */
 export const NED_PRELUDE = String.raw`
-local prim, env = ...
+local prim, env, Cap = ...
 
--- Scenario scripts get no host access: a restricted os, no files, modules only from preload.
-os = { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }
-package.path = ""
-package.cpath = ""
-package.searchers = { package.searchers[1] }
 print = prim.print
-
-local Cap = {}
-Cap.__index = Cap
-Cap.__tostring = function(c) return "cap<" .. c.__kind .. ">" end
-
-local function cap(slot, rights, kind)
-  return setmetatable({ __cap = slot, __rights = rights, __kind = kind }, Cap)
-end
 
 local RIGHTS = { r = 4, w = 1, s = 2, d = 8, n = 16, c = 32 }
 
@@ -43,19 +34,23 @@ end
 
 --- The same object with fewer rights.
 function Cap:m(spec)
-  return cap(self.__cap, self.__rights & rights_of(spec), self.__kind)
+  local c, why = prim.derive(self, rights_of(spec))
+  if not c then error(why, 2) end
+  return c
 end
 
 --- The server side of a channel: all rights, including binding it (n).
 function Cap:svr()
-  return cap(self.__cap, 0x3f, self.__kind)
+  local c, why = prim.derive(self, 0x3f, true)
+  if not c then error(why, 2) end
+  return c
 end
 
 --- Objects made by a factory or a memory allocator: create(L4.Proto.Factory, limit) and the like.
 function Cap:create(proto, ...)
-  local ok, slot, rights, kind = prim.create(self, proto, ...)
-  if not ok then error(slot, 2) end
-  return cap(slot, rights, kind)
+  local ok, c = prim.create(self, proto, ...)
+  if not ok then error(c, 2) end
+  return c
 end
 
 local Proto = {
@@ -64,8 +59,7 @@ local Proto = {
   Dataspace = 0x4000, Namespace = 0x4001,
 }
 
-local Env = {}
-for k, v in pairs(env) do Env[k] = cap(v.__cap, v.__rights, v.__kind) end
+local Env = env
 
 local Loader = {}
 Loader.__index = Loader
@@ -89,25 +83,25 @@ end
 --- start(opts, "rom/prog arg …"): a program in a new task; returns its task capability.
 function Loader:start(opts, cmdline)
   if type(cmdline) ~= "string" then error("start: the command line must be a string", 2) end
-  local ok, slot, rights, kind = prim.start(self, opts or {}, split(cmdline))
-  if not ok then error(slot, 2) end
-  return cap(slot, rights, kind)
+  local ok, task = prim.start(self, opts or {}, split(cmdline))
+  if not ok then error(task, 2) end
+  return task
 end
 
 --- startv(opts, "rom/prog", "arg", …): the same with the arguments apart.
 function Loader:startv(opts, prog, ...)
   local argv = { prog, ... }
   for i = 1, #argv do argv[i] = tostring(argv[i]) end
-  local ok, slot, rights, kind = prim.start(self, opts or {}, argv)
-  if not ok then error(slot, 2) end
-  return cap(slot, rights, kind)
+  local ok, task = prim.start(self, opts or {}, argv)
+  if not ok then error(task, 2) end
+  return task
 end
 
 --- new_channel(): an IPC gate to connect programs (the server binds it).
 function Loader:new_channel()
-  local ok, slot, rights, kind = prim.channel(self)
-  if not ok then error(slot, 2) end
-  return cap(slot, rights & ~16, kind), cap(slot, rights, kind)
+  local ok, ch = prim.channel(self)
+  if not ok then error(ch, 2) end
+  return prim.derive(ch, ~16), ch
 end
 
 local L4 = {
@@ -118,5 +112,9 @@ local L4 = {
   cap = nil,
 }
 
-package.preload["L4"] = function() return L4 end
+--- The only module a scenario can load.
+function require(name)
+  if name == "L4" then return L4 end
+  error("module '" .. tostring(name) .. "' not found: a scenario can require only \"L4\"", 2)
+end
 `
