@@ -121,8 +121,8 @@ export class Lx {
       seen.add(p.mm)
       committed += p.mm.committed
     }
-    // Page tables, lx's own data and shared pages need some frames of their own.
-    return committed + bytes <= this.memory.frames * 4096 * 0.95
+    // lx's own data (files, pipes, bookkeeping) is charged; shared pages and slack need some frames of their own.
+    return committed + bytes <= (this.memory.frames * 0.95 - this.memory.charged) * 4096
   }
 
   /** Deterministic random bytes (getrandom, AT_RANDOM, /dev/urandom): xorshift from the run's seed. */

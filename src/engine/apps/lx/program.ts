@@ -145,8 +145,9 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
           yield* say(`initrd ${parsed.initrd}: cannot read (error ${bytes})`)
           return
         }
-        // File data lives in the engine's memory: bounded by the VM's size, so a guest filling its disk stops there.
-        const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755, maxBytes: parsed.mem })
+        // File data lives in the engine's memory, charged to the VM's: a guest filling its disk stops there.
+        yield* lx.memory.reserve(Math.ceil(bytes.length / 4096) + 64)
+        const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755, maxBytes: parsed.mem, charge: lx.memory })
         const loaded = loadInitramfs(ram, bytes)
         if (!loaded.ok) {
           yield* say(loaded.error)
@@ -159,8 +160,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         yield* say('no root file system: give --initrd rom/NAME')
         return
       }
-      const vfs = new Vfs(rootFs, { clock }, parsed.initrd ? 'rootfs' : 'host')
-      const tmp = new RamFs({ type: 'tmpfs', clock, maxBytes: Math.floor(parsed.mem / 2) })
+      const vfs = new Vfs(rootFs, { clock, charge: lx.memory }, parsed.initrd ? 'rootfs' : 'host')
+      const tmp = new RamFs({ type: 'tmpfs', clock, maxBytes: Math.floor(parsed.mem / 2), charge: lx.memory })
       if (vfs.mount('/tmp', tmp, 'tmpfs') < 0 && parsed.initrd) yield* say('no /tmp directory to mount a tmpfs on')
       for (const b of host?.binds ?? []) {
         // The directories leading to the bind, inside the private /tmp, then the host's directory on top.

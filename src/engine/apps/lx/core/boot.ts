@@ -10,7 +10,7 @@ import type { Lx } from '../lx'
 import { LinuxThread, Process } from './process'
 import { IrqLabel } from './loop'
 import { exec } from './exec'
-import { newTask } from './tasks'
+import { newTask, PROCESS_PAGES, THREAD_PAGES } from './tasks'
 import { FdTable } from '../fs/fdtable'
 import { Mm } from '../mm/mm'
 import { WaitQueue, type Inode } from '../fs/vfs/types'
@@ -78,6 +78,7 @@ export function* bindHostInput(lx: Lx, line: number): Generator<unknown, number,
 
 /** Process 1: a task, the console as fds 0–2, and `init` exec'ed in it. */
 function* spawnInit(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, number, number> {
+  if (!lx.memory.charge(THREAD_PAGES + PROCESS_PAGES)) return -Errno.ENOMEM
   const task = yield* newTask(lx)
   if (task < 0) return task
   const mm = new Mm(lx.memory, task, lx.arch.layout)

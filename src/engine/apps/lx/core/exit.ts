@@ -10,7 +10,7 @@ import { BLOCKED, int, type SyscallArgs, type SyscallResult } from './syscall'
 import { notifyParent } from './signals'
 import { cancelItimers } from './itimer'
 import { futexWake } from './futex'
-import { reapTasks } from './tasks'
+import { PROCESS_PAGES, reapTasks, THREAD_PAGES } from './tasks'
 import { Errno, Sig, Wait } from '../uapi'
 
 /** exit_group from a system call: kills the whole group now. */
@@ -61,13 +61,13 @@ export function reapThread(lx: Lx, th: LinuxThread): void {
   th.state = 'zombie'
   lx.sched.dequeue(th)
   lx.restartPending.delete(th)
-  lx.threads.delete(th.tid)
+  if (lx.threads.delete(th.tid)) lx.memory.uncharge(THREAD_PAGES)
   if (lx.sched.current === th) lx.sched.current = null
 }
 
 /** A reaped zombie leaves the process table. */
 export function release(lx: Lx, p: Process): void {
-  lx.procs.delete(p.pid)
+  if (lx.procs.delete(p.pid)) lx.memory.uncharge(PROCESS_PAGES)
   const parent = p.parent
   if (parent) {
     const i = parent.children.indexOf(p)

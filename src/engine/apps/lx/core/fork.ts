@@ -8,7 +8,7 @@
 import type { Lx } from '../lx'
 import { LinuxThread, Process } from './process'
 import { BLOCKED, type SyscallArgs, type SyscallResult } from './syscall'
-import { nameTask, newTask } from './tasks'
+import { nameTask, newTask, PROCESS_PAGES, THREAD_PAGES } from './tasks'
 import type { Mm } from '../mm/mm'
 import { WaitQueue } from '../fs/vfs/types'
 import { CloneF, Errno } from '../uapi'
@@ -43,6 +43,9 @@ function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid
   const thread = (flags & CloneF.Thread) !== 0
   if (thread && !(flags & CloneF.Vm && flags & CloneF.Sighand)) return -Errno.EINVAL
   yield* lx.memory.reserve(64)
+  // The child's task, process and (unless it shares ours) page-table bookkeeping.
+  const pages = THREAD_PAGES + (thread ? 0 : PROCESS_PAGES) + (flags & CloneF.Vm ? 0 : p.mm.bookkeepingPages())
+  if (!lx.memory.charge(pages)) return -Errno.EAGAIN
   let child: Process
   const tid = lx.nextPid++
   if (thread) {
@@ -56,6 +59,7 @@ function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid
       const task = yield* newTask(lx)
       if (task < 0) {
         lx.nextPid--
+        lx.memory.uncharge(pages)
         return -Errno.EAGAIN
       }
       mm = yield* p.mm.fork(lx.sys, task)

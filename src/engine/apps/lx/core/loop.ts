@@ -32,6 +32,7 @@ export function* run(lx: Lx): Generator<unknown, void, number> {
   const sched = lx.sched
   for (;;) {
     yield* lx.memory.reserve()
+    if (lx.memory.trimDue) yield* lx.memory.trim()
     yield* housekeeping(lx)
     if (lx.initExit !== null) return
     const t = sched.pick()

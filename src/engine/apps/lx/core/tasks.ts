@@ -11,6 +11,15 @@ import type { Lx } from '../lx'
 import type { Process } from './process'
 import { Errno } from '../uapi'
 
+/**
+ * What lx's own state costs the VM's memory, in pages, as Linux's slabs do:
+ * a thread (task_struct and a 16 KiB kernel stack) and a process besides
+ * its threads (signal tables, fd table; a zombie keeps it until reaped).
+ * Charging them bounds the host memory a fork or thread bomb can take.
+ */
+export const THREAD_PAGES = 5
+export const PROCESS_PAGES = 2
+
 /** A new L4 task for a process (paid from lx's factory: its kernel-memory quota). */
 export function* newTask(lx: Lx): Generator<unknown, number, number> {
   const slot = lx.env.slots.alloc()

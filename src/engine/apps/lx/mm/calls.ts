@@ -25,8 +25,8 @@ export function* brk(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
   if (newEnd > oldEnd) {
     if (!mm.rangeFree(oldEnd, newEnd - oldEnd)) return mm.brk
     if (!lx.canCommit(newEnd - oldEnd)) return mm.brk
-    const heap = mm.vmas.find((v) => v.name === '[heap]')
-    if (heap && heap.end === oldEnd) heap.end = newEnd
+    const heap = oldEnd > 0 ? mm.find(oldEnd - 1) : undefined
+    if (heap && heap.name === '[heap]' && heap.end === oldEnd) mm.setEnd(heap, newEnd)
     else mm.insert({ start: oldEnd, end: newEnd, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous, file: null, offset: 0, name: '[heap]' })
   } else if (newEnd < oldEnd) {
     mm.cutVmas(newEnd, oldEnd)
@@ -58,6 +58,8 @@ export function* mmap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     name = file.name
   }
   if (prot & Prot.Write && !(flags & MapF.Shared) && !lx.canCommit(size)) return -Errno.ENOMEM
+  // A fixed mapping may split a VMA around it.
+  if (!mm.makeRoom(2)) return -Errno.ENOMEM
   let start: number
   if (flags & (MapF.Fixed | MapF.FixedNoReplace)) {
     if (addr % PAGE) return -Errno.EINVAL
@@ -104,14 +106,20 @@ export function* mremap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     return old
   }
   if (v.end === old + os && mm.rangeFree(old + os, ns - os)) {
-    v.end = old + ns
+    mm.setEnd(v, old + ns)
     return old
   }
   if (!(flags & 1)) return -Errno.ENOMEM // MREMAP_MAYMOVE
+  if (!mm.makeRoom(2)) return -Errno.ENOMEM
   const dst = flags & 2 ? newAddr : mm.freeRange(ns, 0)
   if (dst < 0) return -Errno.ENOMEM
+  // As Linux: a fixed destination may not overlap the old range.
+  if (dst % PAGE || (dst < old + os && old < dst + ns)) return -Errno.EINVAL
+  if (flags & 2) {
+    mm.cutVmas(dst, dst + ns)
+    yield* mm.unmapRange(lx.sys, dst, dst + ns)
+  }
   // Move: the pages go with the VMA; the task's old mappings are revoked, the new ones fault in.
-  mm.insert({ ...v, start: dst, end: dst + ns })
   const moved: number[] = []
   const delta = (dst - old) / PAGE
   for (const [vpn, pte] of [...mm.pt]) {
@@ -123,8 +131,7 @@ export function* mremap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
   }
   yield* mm.revoke(lx.sys, moved)
   mm.cutVmas(old, old + os)
-  mm.insert({ ...v, start: dst, end: dst + ns })
-  mm.vmas = mm.vmas.filter((x, i, all) => all.findIndex((y) => y.start === x.start && y.end === x.end) === i)
+  mm.insert({ ...v, start: dst, end: dst + ns, offset: v.offset + (old - v.start) })
   return dst
 }
 

@@ -4,9 +4,21 @@
  * a time (L4Linux asks its dataspace for memory the same way), lends them to
  * processes by mapping them into the processes' tasks, and counts
  * references so that fork can share pages copy-on-write.
+ *
+ * What lx itself holds for the VM — file data in ramfs/tmpfs, pipe
+ * buffers, per-task and per-mapping bookkeeping — is charged here in pages
+ * too (`charge`), so that all a guest can make the host hold is bounded by
+ * the VM's memory. Charged pages take frames from the pool: they show in
+ * lx's task as resident memory, as Linux's page cache and slabs do.
+ *
+ * Freed frames go back to the pool; a pool grown past twice its refill
+ * batch is unmapped from lx's task (`trim`), so the VM's resident figure
+ * drops when its programs free memory.
  */
-import { MemRight, PAGE_SIZE, type Sys } from '../../../kernel/uapi'
+import { BaseCap, MemRight, PAGE_SIZE, UnmapFlag, type Sys } from '../../../kernel/uapi'
 import { dsMap } from '../../../l4/l4re'
+import { mem, taskUnmap } from '../../../l4/l4sys'
+import type { MemCharge } from '../fs/vfs/types'
 
 /** Where lx maps its memory in its own address space. */
 export const LX_RAM_BASE = 0x2_0000_0000
@@ -14,7 +26,10 @@ const REFILL = 128
 
 const zeroPage = new Uint8Array(PAGE_SIZE)
 
-export class LxMemory {
+/** Fpages per Task::unmap call (they travel in the UTCB). */
+const UNMAP_BATCH = 32
+
+export class LxMemory implements MemCharge {
   readonly frames: number
   /** References to each frame from process page tables (0: free). */
   readonly refs: Int32Array
@@ -24,8 +39,17 @@ export class LxMemory {
   private readonly ready: number[] = []
   /** The next frame never mapped yet. */
   private nextUnmapped = 0
-  /** Frames freed and mapped, waiting in `ready`; counts for figures. */
+  /** Frames given back to moe's dataspace (unmapped by `trim`), mapped again before new ones. */
+  private readonly returned: number[] = []
+  /** Frames lent to processes. */
   used = 0
+  /** Frames standing for lx's own data (`charge`): taken from the pool, never written. */
+  private readonly chargedFrames: number[] = []
+  /** Charged pages beyond the frames taken (when the pool was empty). */
+  private chargedUnbacked = 0
+
+  /** Frames `charge` leaves to page faults: 1/32 of memory, at most 4 MiB. */
+  private readonly reservePages: number
 
   constructor(
     private readonly sys: Sys,
@@ -34,6 +58,7 @@ export class LxMemory {
     bytes: number,
   ) {
     this.frames = Math.floor(bytes / PAGE_SIZE)
+    this.reservePages = Math.min(this.frames >> 5, 1024)
     this.refs = new Int32Array(this.frames)
     this.mapped = new Uint8Array(this.frames)
   }
@@ -43,24 +68,54 @@ export class LxMemory {
     return LX_RAM_BASE + frame * PAGE_SIZE
   }
 
+  /** Pages charged for lx's own data. */
+  get charged(): number {
+    return this.chargedFrames.length + this.chargedUnbacked
+  }
+
   get free(): number {
-    return this.frames - this.used
+    return this.frames - this.used - this.charged
   }
 
   /** Makes sure at least `n` free frames are mapped (IPC to moe), as far as memory lasts. */
   *reserve(n: number = REFILL): Generator<unknown, boolean, number> {
-    while (this.ready.length < n && this.nextUnmapped < this.frames) {
-      const f = this.nextUnmapped++
+    const want = Math.min(n, this.free)
+    while (this.ready.length < want) {
+      const f = this.returned.length > 0 ? this.returned.pop()! : this.nextUnmapped < this.frames ? this.nextUnmapped++ : -1
+      if (f < 0) break
       const r = yield* dsMap(this.sys, this.ds, f * PAGE_SIZE, this.addr(f), MemRight.RWX)
-      if (r < 0) return false
+      if (r < 0) {
+        this.returned.push(f)
+        return false
+      }
       this.mapped[f] = 1
       this.ready.push(f)
     }
-    return this.ready.length >= Math.min(n, this.frames - this.used)
+    return this.ready.length >= want
+  }
+
+  /** Unmaps free frames beyond twice the refill batch from lx's task (they stay ours, in moe's dataspace). */
+  *trim(): Generator<unknown, void, number> {
+    while (this.ready.length > 2 * REFILL) {
+      const batch: number[] = []
+      while (batch.length < UNMAP_BATCH && this.ready.length > REFILL) {
+        const f = this.ready.pop()!
+        this.mapped[f] = 0
+        this.returned.push(f)
+        batch.push(mem(this.addr(f), 12, MemRight.RWX))
+      }
+      yield* taskUnmap(this.sys, BaseCap.Task, batch, UnmapFlag.AllSpaces)
+    }
+  }
+
+  /** Whether the pool holds more free frames than `trim` keeps. */
+  get trimDue(): boolean {
+    return this.ready.length > 2 * REFILL
   }
 
   /** A zeroed frame with one reference, or -1 when lx's memory is exhausted (or not reserved). */
   alloc(): number {
+    if (this.free <= 0) return -1
     const f = this.ready.pop()
     if (f === undefined) return -1
     this.refs[f] = 1
@@ -75,6 +130,30 @@ export class LxMemory {
     this.used--
     this.sys.mem.write(this.addr(f), zeroPage)
     this.ready.push(f)
+  }
+
+  /**
+   * Takes `pages` for lx's own data; false (nothing taken) when the VM's
+   * memory cannot hold them. As Linux's watermarks, these fail while some
+   * frames remain, so that programs' page faults (stack, heap) still get
+   * memory and a program can see ENOMEM and clean up rather than crash.
+   */
+  charge(pages: number): boolean {
+    if (pages > this.free - this.reservePages) return false
+    for (let i = 0; i < pages; i++) {
+      const f = this.ready.pop()
+      if (f === undefined) this.chargedUnbacked++
+      else this.chargedFrames.push(f)
+    }
+    return true
+  }
+
+  /** Gives back pages of lx's own data. Their frames were never written: they return to the pool as they are (zero). */
+  uncharge(pages: number): void {
+    for (let i = 0; i < pages; i++) {
+      if (this.chargedUnbacked > 0) this.chargedUnbacked--
+      else this.ready.push(this.chargedFrames.pop()!)
+    }
   }
 
   read(f: number, off: number, len: number): Uint8Array {

@@ -47,8 +47,33 @@ export const SEGV_ACCERR = 2
 
 const PAGE = PAGE_SIZE
 
+/** Linux's default vm.max_map_count: more VMAs than this and mmap, mprotect, munmap fail with ENOMEM. */
+export const MAX_MAP_COUNT = 65530
+/**
+ * lx's bookkeeping charged to the VM's memory, as Linux charges VMAs and
+ * page tables: a VMA costs the host about 128 bytes, a page-table entry
+ * about 64.
+ */
+const VMAS_PER_PAGE = 32
+const PTES_PER_PAGE = 64
+
+/** Private writable bytes of a VMA: what strict accounting commits frames for. */
+function commitOf(v: Vma): number {
+  return v.prot & Prot.Write && !(v.flags & MapF.Shared) ? v.end - v.start : 0
+}
+
 export class Mm {
+  /** Sorted by start, never overlapping; changed only through insert, carve and their callers here. */
   vmas: Vma[] = []
+  /** The sum of commitOf over the VMAs, kept as they change. */
+  private committedBytes = 0
+  /**
+   * Where the last top-down search for free space ended (0: search from the
+   * top), and a length no gap above it reaches: a request at least that
+   * long fits nowhere higher, so the search may start right there.
+   */
+  private freeHint = 0
+  private freeHintLen = 0
   readonly pt = new Map<number, Pte>()
   brkBase = 0
   brk = 0
@@ -56,6 +81,8 @@ export class Mm {
   pendingMaps: [number, number, number][] = []
   /** Threads sharing this address space (CLONE_VM). */
   users = 1
+  /** Pages charged to the VM for the VMAs and the page table. */
+  private bookPages = 0
   /** Mappings of the task that point at frames no longer ours (after copy-on-write): unmapped before the next resume. */
   staleMappings: number[] = []
 
@@ -67,16 +94,33 @@ export class Mm {
     readonly layout: AddressLayout,
   ) {}
 
+  /** The index of the first VMA that ends above `addr` (vmas.length if none). */
+  private indexAbove(addr: number): number {
+    let lo = 0
+    let hi = this.vmas.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.vmas[mid].end <= addr) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
   find(addr: number): Vma | undefined {
-    for (const v of this.vmas) if (addr >= v.start && addr < v.end) return v
-    return undefined
+    const v = this.vmas[this.indexAbove(addr)]
+    return v && v.start <= addr ? v : undefined
   }
 
   /** Bytes of private writable memory: what lx commits real frames for (strict accounting). */
   get committed(): number {
-    let n = 0
-    for (const v of this.vmas) if (v.prot & Prot.Write && !(v.flags & MapF.Shared)) n += v.end - v.start
-    return n
+    return this.committedBytes
+  }
+
+  /** Moves the end of `v` (mremap growing in place). */
+  setEnd(v: Vma, end: number): void {
+    this.committedBytes -= commitOf(v)
+    v.end = end
+    this.committedBytes += commitOf(v)
   }
 
   /** Total mapped size of the VMAs, and pages present (for /proc and ps). */
@@ -87,30 +131,68 @@ export class Mm {
     return this.pt.size
   }
 
-  /** Adds a VMA (the range must be free). */
+  /** Adds a VMA (the range must be free; `makeRoom` first where the caller can fail). */
   insert(v: Vma): void {
-    this.vmas.push(v)
-    this.vmas.sort((a, b) => a.start - b.start)
+    this.vmas.splice(this.indexAbove(v.start), 0, v)
+    this.committedBytes += commitOf(v)
+    this.makeRoom(0)
   }
 
-  /** A free range of `len` bytes for mmap without MAP_FIXED, top-down below the mmap base. */
+  /** Pages the bookkeeping of this address space needs with `vmas` VMAs and `ptes` entries. */
+  bookkeepingPages(vmas = this.vmas.length, ptes = this.pt.size): number {
+    return Math.ceil(vmas / VMAS_PER_PAGE) + Math.ceil(ptes / PTES_PER_PAGE)
+  }
+
+  /**
+   * Charges the bookkeeping for `vmas` more VMAs and `ptes` more entries;
+   * false when that would pass MAX_MAP_COUNT or the VM is out of memory.
+   */
+  makeRoom(vmas: number, ptes = 0): boolean {
+    if (this.vmas.length + vmas > MAX_MAP_COUNT) return false
+    const need = this.bookkeepingPages(this.vmas.length + vmas, this.pt.size + ptes)
+    if (need <= this.bookPages) return true
+    if (!this.memory.charge(need - this.bookPages)) return false
+    this.bookPages = need
+    return true
+  }
+
+  /** Gives back bookkeeping pages no longer needed (VMAs or pages went). */
+  settle(): void {
+    const need = this.bookkeepingPages()
+    if (need >= this.bookPages) return
+    this.memory.uncharge(this.bookPages - need)
+    this.bookPages = need
+  }
+
+  /**
+   * A free range of `len` bytes for mmap without MAP_FIXED, top-down below
+   * the mmap base: the highest gap that fits. Right below the last one found
+   * is tried first, so a run of maps costs a lookup each, not a scan.
+   */
   freeRange(len: number, hint: number): number {
     if (hint && hint + len <= this.layout.taskSize && this.rangeFree(hint, len)) return hint
     let top = this.layout.mmapBase
-    const sorted = [...this.vmas].sort((a, b) => b.start - a.start)
-    for (const v of sorted) {
-      if (v.start >= top) {
-        top = Math.min(top, v.start)
-        continue
+    let i = this.indexAbove(top)
+    if (!(this.vmas[i]?.start < top)) i--
+    if (this.freeHint && len >= this.freeHintLen) {
+      top = this.freeHint
+      i = this.indexAbove(top) - 1
+    }
+    for (; ; i--) {
+      const v = i >= 0 ? this.vmas[i] : null
+      if (v ? v.end <= top - len : top - len > this.brk + PAGE) {
+        this.freeHint = top - len
+        this.freeHintLen = len
+        return top - len
       }
-      if (v.end <= top - len) return top - len
+      if (!v) return -1
       top = Math.min(top, v.start)
     }
-    return top - len > this.brk + PAGE ? top - len : -1
   }
 
   rangeFree(start: number, len: number): boolean {
-    return this.vmas.every((v) => v.end <= start || v.start >= start + len)
+    const v = this.vmas[this.indexAbove(start)]
+    return !v || v.start >= start + len
   }
 
   vmaRights(v: Vma): number {
@@ -131,7 +213,9 @@ export class Mm {
       if (!stack) return { ok: false, signal: 11, code: SEGV_MAPERR }
       const newStart = Math.floor(addr / PAGE) * PAGE
       if (!this.rangeFree(newStart, stack.start - newStart)) return { ok: false, signal: 11, code: SEGV_MAPERR }
+      this.committedBytes -= commitOf(stack)
       stack.start = newStart
+      this.committedBytes += commitOf(stack)
       v = stack
     }
     if ((write && !(v.prot & Prot.Write)) || (exec && !(v.prot & Prot.Exec)) || (!write && !exec && !(v.prot & (Prot.Read | Prot.Exec | Prot.Write)))) {
@@ -141,6 +225,7 @@ export class Mm {
     let pte = this.pt.get(vpn)
     const m = this.memory
     if (!pte) {
+      if (this.pt.size % PTES_PER_PAGE === 0 && !this.makeRoom(0, 1)) return { ok: false, signal: 7, code: 0 }
       const f = m.alloc()
       if (f < 0) return { ok: false, signal: 7, code: 0 } // SIGBUS: out of memory
       if (v.file) {
@@ -182,17 +267,30 @@ export class Mm {
     }
   }
 
+  /** Calls `fn` for each present page in [start, end), by whichever is fewer: the range's pages or the page table. */
+  private forPages(start: number, end: number, fn: (vpn: number, pte: Pte) => void): void {
+    const first = Math.floor(start / PAGE)
+    const last = Math.ceil(end / PAGE)
+    if (last - first <= this.pt.size) {
+      for (let vpn = first; vpn < last; vpn++) {
+        const pte = this.pt.get(vpn)
+        if (pte) fn(vpn, pte)
+      }
+      return
+    }
+    for (const [vpn, pte] of this.pt) if (vpn >= first && vpn < last) fn(vpn, pte)
+  }
+
   /** Drops pages [start, end): lx's references and the task's mappings. */
   *unmapRange(sys: Sys, start: number, end: number): Generator<unknown, void, number> {
     const gone: number[] = []
-    for (const [vpn, pte] of this.pt) {
-      const a = vpn * PAGE
-      if (a < start || a >= end) continue
+    this.forPages(start, end, (vpn, pte) => {
       if (pte.mapped) gone.push(vpn)
       this.memory.release(pte.frame)
       this.pt.delete(vpn)
-    }
+    })
     this.pendingMaps = this.pendingMaps.filter(([vpn]) => vpn * PAGE < start || vpn * PAGE >= end)
+    this.settle()
     yield* this.revoke(sys, gone)
   }
 
@@ -202,29 +300,35 @@ export class Mm {
    * VMA inside the range is dropped, or replaced by what `inside` makes of
    * it (mprotect's new rights).
    */
-  private carve(start: number, end: number, inside: ((v: Vma, s: number, e: number) => Vma) | null): Vma[] {
-    const out: Vma[] = []
-    for (const v of this.vmas) {
-      if (v.end <= start || v.start >= end) {
-        out.push(v)
-        continue
-      }
-      if (v.start < start) out.push({ ...v, end: start })
-      if (inside) out.push(inside(v, Math.max(v.start, start), Math.min(v.end, end)))
-      if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) })
+  private carve(start: number, end: number, inside: ((v: Vma, s: number, e: number) => Vma) | null): void {
+    const first = this.indexAbove(start)
+    let last = first
+    const pieces: Vma[] = []
+    for (; last < this.vmas.length && this.vmas[last].start < end; last++) {
+      const v = this.vmas[last]
+      this.committedBytes -= commitOf(v)
+      if (v.start < start) pieces.push({ ...v, end: start })
+      if (inside) pieces.push(inside(v, Math.max(v.start, start), Math.min(v.end, end)))
+      if (v.end > end) pieces.push({ ...v, start: end, offset: v.offset + (end - v.start) })
     }
-    return out
+    if (last === first) return
+    // A cut may open a gap above the search hint.
+    if (!inside) this.freeHint = 0
+    for (const v of pieces) this.committedBytes += commitOf(v)
+    this.vmas.splice(first, last - first, ...pieces)
   }
 
   /** Removes [start, end) from the VMAs, splitting those that straddle it. */
   cutVmas(start: number, end: number): void {
-    this.vmas = this.carve(start, end, null)
+    this.carve(start, end, null)
   }
 
   /** munmap. */
   *munmap(sys: Sys, start: number, len: number): Generator<unknown, number, number> {
     if (start % PAGE || len <= 0) return -Errno.EINVAL
     const end = start + Math.ceil(len / PAGE) * PAGE
+    // Cutting a hole splits a VMA in two.
+    if (!this.makeRoom(1)) return -Errno.ENOMEM
     this.cutVmas(start, end)
     yield* this.unmapRange(sys, start, end)
     return 0
@@ -240,15 +344,16 @@ export class Mm {
       if (!v) return -Errno.ENOMEM
       a = v.end
     }
-    this.vmas = this.carve(start, end, (v, s, e) => ({ ...v, start: s, end: e, prot, offset: v.offset + (s - v.start) })).sort((a, b) => a.start - b.start)
+    if (!this.makeRoom(2)) return -Errno.ENOMEM
+    this.carve(start, end, (v, s, e) => ({ ...v, start: s, end: e, prot, offset: v.offset + (s - v.start) }))
     const reduce: number[] = []
-    for (const [vpn, pte] of this.pt) {
-      const a = vpn * PAGE
-      if (a < start || a >= end || !pte.mapped) continue
+    this.forPages(start, end, (vpn, pte) => {
+      if (!pte.mapped) return
       reduce.push(vpn)
       pte.mapped = 0
-    }
+    })
     this.pendingMaps = this.pendingMaps.filter(([vpn]) => vpn * PAGE < start || vpn * PAGE >= end)
+    this.settle()
     yield* this.revoke(sys, reduce)
     return 0
   }
@@ -256,11 +361,14 @@ export class Mm {
   /**
    * A copy for fork: the same VMAs; private pages shared copy-on-write (the
    * parent's writable mappings are downgraded to read-only), shared ones
-   * stay shared.
+   * stay shared. The caller has charged the child's bookkeeping
+   * (`bookkeepingPages`).
    */
   *fork(sys: Sys, childTask: number): Generator<unknown, Mm, number> {
     const child = new Mm(this.memory, childTask, this.layout)
+    child.bookPages = this.bookkeepingPages()
     child.vmas = this.vmas.map((v) => ({ ...v }))
+    child.committedBytes = this.committedBytes
     child.brkBase = this.brkBase
     child.brk = this.brk
     const downgrade: number[] = []
@@ -283,8 +391,11 @@ export class Mm {
     for (const pte of this.pt.values()) this.memory.release(pte.frame)
     this.pt.clear()
     this.vmas = []
+    this.committedBytes = 0
+    this.freeHint = 0
     this.pendingMaps = []
     this.staleMappings = []
+    this.settle()
   }
 
   // ------------------------------------------------------------ user access

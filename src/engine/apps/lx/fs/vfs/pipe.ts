@@ -15,12 +15,15 @@ import { FileBase } from './file'
 import {
   type Cred, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs, type UserMemory,
   FIONREAD, O_NONBLOCK, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, S_IFIFO, WaitQueue,
-  InodeBase, statOf, O_RDONLY, O_WRONLY,
+  InodeBase, statOf, O_RDONLY, O_WRONLY, type MemCharge, NO_CHARGE,
 } from './types'
 
 export const PIPE_BUF = 4096
 export const PIPE_CAPACITY = 65536
 const PIPEFS_MAGIC = 0x50495045
+
+/** The buffer's pages: Linux's default of 16. */
+const PIPE_PAGES = PIPE_CAPACITY / PIPE_BUF
 
 export class Pipe {
   readers = 0
@@ -30,10 +33,18 @@ export class Pipe {
   writerOpens = 0
   count = 0
   readonly waitq = new WaitQueue()
-  /** Written chunks; chunks[first] is the oldest unread, `head` bytes of it already read. */
-  private chunks: Uint8Array[] = []
-  private first = 0
+  /**
+   * The bytes: a ring of PIPE_CAPACITY over PIPE_PAGES pages. A page exists,
+   * charged to the VM, only while it may hold unread bytes; one drained page
+   * is kept for the next write (as Linux's tmp_page), so a pipe in steady
+   * use allocates nothing.
+   */
+  private readonly pages: (Uint8Array | null)[] = new Array<Uint8Array | null>(PIPE_PAGES).fill(null)
+  private spare: Uint8Array | null = null
+  /** Ring offset of the oldest unread byte. */
   private head = 0
+
+  constructor(private readonly mem: MemCharge = NO_CHARGE) {}
 
   get free(): number {
     return PIPE_CAPACITY - this.count
@@ -45,27 +56,19 @@ export class Pipe {
       if (this.writers === 0) return 0
       return nonblock ? -Errno.EAGAIN : { block: this.waitq }
     }
-    let n = 0
-    while (n < buf.length && this.first < this.chunks.length) {
-      const c = this.chunks[this.first]
-      const k = Math.min(c.length - this.head, buf.length - n)
-      buf.set(c.subarray(this.head, this.head + k), n)
-      n += k
-      this.head += k
-      if (this.head === c.length) {
-        this.first++
-        this.head = 0
-      }
+    const n = Math.min(buf.length, this.count)
+    for (let done = 0; done < n; ) {
+      const page = this.pages[this.head >> 12]!
+      const inPage = this.head & (PIPE_BUF - 1)
+      const k = Math.min(PIPE_BUF - inPage, n - done)
+      buf.set(page.subarray(inPage, inPage + k), done)
+      done += k
+      this.count -= k
+      this.head = (this.head + k) % PIPE_CAPACITY
+      // A page read to its end holds nothing more, unless the ring wrapped into it; nor does the last page read.
+      if ((inPage + k === PIPE_BUF && this.count <= PIPE_CAPACITY - PIPE_BUF) || this.count === 0) this.dropPage((this.head - 1 + PIPE_CAPACITY) % PIPE_CAPACITY >> 12)
     }
-    // Drop consumed chunks in bulk (many one-byte writes must not make reads quadratic).
-    if (this.first === this.chunks.length) {
-      this.chunks = []
-      this.first = 0
-    } else if (this.first > 64 && this.first * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.first)
-      this.first = 0
-    }
-    this.count -= n
+    if (this.count === 0) this.head = 0
     this.waitq.wakeAll()
     return n
   }
@@ -76,12 +79,68 @@ export class Pipe {
     if (this.readers === 0) return -Errno.EPIPE
     const free = this.free
     // PIPE_BUF atomicity: a small write goes in whole or not at all.
-    const n = data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, data.length)
+    let n = data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, data.length)
     if (n === 0) return nonblock ? -Errno.EAGAIN : { block: this.waitq }
-    this.chunks.push(data.slice(0, n))
+    n = this.provide(n, data.length <= PIPE_BUF)
+    if (n === 0) return -Errno.ENOMEM
+    let tail = (this.head + this.count) % PIPE_CAPACITY
+    for (let done = 0; done < n; ) {
+      const inPage = tail & (PIPE_BUF - 1)
+      const k = Math.min(PIPE_BUF - inPage, n - done)
+      this.pages[tail >> 12]!.set(data.subarray(done, done + k), inPage)
+      done += k
+      tail = (tail + k) % PIPE_CAPACITY
+    }
     this.count += n
     this.waitq.wakeAll()
     return n
+  }
+
+  /**
+   * Makes sure the pages for the next `n` bytes exist, charging new ones;
+   * returns how many bytes have room (0 when a whole write cannot get its
+   * pages: the VM is out of memory).
+   */
+  private provide(n: number, whole: boolean): number {
+    const tail = (this.head + this.count) % PIPE_CAPACITY
+    let room = 0
+    for (let at = tail; room < n; ) {
+      const i = at >> 12
+      if (!this.pages[i]) {
+        if (this.spare) {
+          this.pages[i] = this.spare
+          this.spare = null
+        } else if (this.mem.charge(1)) {
+          this.pages[i] = new Uint8Array(PIPE_BUF)
+        } else {
+          return whole ? 0 : room
+        }
+      }
+      const k = Math.min(PIPE_BUF - (at & (PIPE_BUF - 1)), n - room)
+      room += k
+      at = (at + k) % PIPE_CAPACITY
+    }
+    return room
+  }
+
+  private dropPage(i: number): void {
+    const page = this.pages[i]
+    if (!page) return
+    this.pages[i] = null
+    if (!this.spare) this.spare = page
+    else this.mem.uncharge(1)
+  }
+
+  /** The last end closed: the bytes are gone and the pages go back to the VM. */
+  release(): void {
+    for (let i = 0; i < PIPE_PAGES; i++) {
+      if (this.pages[i]) this.mem.uncharge(1)
+      this.pages[i] = null
+    }
+    if (this.spare) this.mem.uncharge(1)
+    this.spare = null
+    this.count = 0
+    this.head = 0
   }
 
   pollRead(): number {
@@ -111,6 +170,11 @@ export class PipeFs implements FileSystem {
   readonly readOnly = false
   private nextIno = 1
   readonly root: Inode = new PipeInode(this, new Pipe(), { uid: 0, gid: 0 })
+
+  constructor(
+    /** The VM's memory, which the buffers of its pipes are charged to. */
+    readonly charge: MemCharge = NO_CHARGE,
+  ) {}
 
   allocIno(): number {
     return this.nextIno++
@@ -201,6 +265,7 @@ export class PipeEnd extends FileBase {
     this.closed = true
     if (this.reading) this.pipe.readers--
     else this.pipe.writers--
+    if (this.pipe.readers === 0 && this.pipe.writers === 0) this.pipe.release()
     this.pipe.waitq.wakeAll()
   }
 }
@@ -253,7 +318,7 @@ class FifoRdwr extends FileBase {
 
 /** pipe2: [read end, write end], an inode of `fs`. `flags` may carry O_NONBLOCK (O_CLOEXEC is the caller's). */
 export function makePipe(fs: PipeFs, cred: Cred, flags = 0): [OpenFile, OpenFile] {
-  const pipe = new Pipe()
+  const pipe = new Pipe(fs.charge)
   const inode = new PipeInode(fs, pipe, cred)
   const nb = flags & O_NONBLOCK
   return [new PipeEnd(pipe, inode, O_RDONLY | nb, true), new PipeEnd(pipe, inode, O_WRONLY | nb, false)]

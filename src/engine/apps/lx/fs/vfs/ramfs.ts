@@ -3,7 +3,9 @@
  * /tmp. File data lives in 4 KiB pages allocated on first write, so sparse
  * files cost only what was written; pages count against the file system's
  * size limit (ENOSPC), as tmpfs's `size=` mount option does, and inodes
- * against `maxInodes` (tmpfs's `nr_inodes=`).
+ * against `maxInodes` (tmpfs's `nr_inodes=`). Inside a VM they are also
+ * charged to the VM's memory (`charge`), so all its file systems together
+ * hold no more than it has.
  *
  * Directory sizes follow tmpfs: 20 bytes per entry plus 40 for '.' and '..'
  * (BOGO_DIRENT_SIZE); directory nlink is 2 plus the number of
@@ -15,11 +17,12 @@ import { DirFile, FileBase } from './file'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
   S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, RENAME_EXCHANGE, O_APPEND, canRead, canWrite, dtype, statOf,
-  seekPosition, MAX_FILE_SIZE, FIONREAD, type UserMemory,
+  seekPosition, MAX_FILE_SIZE, FIONREAD, type UserMemory, type MemCharge, NO_CHARGE,
 } from './types'
 
 export const PAGE = 4096
 const BOGO_DIRENT_SIZE = 20
+const INODES_PER_PAGE = 4
 export const TMPFS_MAGIC = 0x01021994
 export const RAMFS_MAGIC = 0x858458f6
 
@@ -35,6 +38,8 @@ export interface RamFsOptions {
   rootMode?: number
   /** st_dev; by default the Vfs that mounts it assigns one. */
   dev?: number
+  /** The VM's memory, which file data is charged to. */
+  charge?: MemCharge
 }
 
 export class RamFs implements FileSystem {
@@ -45,6 +50,7 @@ export class RamFs implements FileSystem {
   readonly maxBytes: number
   readonly maxInodes: number
   readonly clock: () => number
+  readonly charge: MemCharge
   usedPages = 0
   inodes = 0
   private nextIno = 1
@@ -56,6 +62,7 @@ export class RamFs implements FileSystem {
     // As tmpfs's default nr_inodes scales with its size: one inode per KiB, at least 1024.
     this.maxInodes = opts.maxInodes ?? (Number.isFinite(this.maxBytes) ? Math.max(1024, Math.floor(this.maxBytes / 1024)) : 1 << 20)
     this.clock = opts.clock ?? (() => 0)
+    this.charge = opts.charge ?? NO_CHARGE
     const rootMode = opts.rootMode ?? (this.type === 'tmpfs' ? 0o1777 : 0o755)
     this.root = new RamDir(this, this.allocIno(), S_IFDIR | (rootMode & 0o7777), 0, 0, null)
     this.inodes = 1
@@ -68,14 +75,26 @@ export class RamFs implements FileSystem {
   /** Accounts one more inode, or says there is no room. */
   chargeInode(): boolean {
     if (this.inodes >= this.maxInodes) return false
+    // An inode with its directory entry and name costs the host about a KiB: a page per four.
+    if (this.inodes % INODES_PER_PAGE === 0 && !this.charge.charge(1)) return false
     this.inodes++
     return true
   }
 
+  unchargeInode(): void {
+    this.inodes--
+    if (this.inodes % INODES_PER_PAGE === 0) this.charge.uncharge(1)
+  }
+
   chargePages(n: number): boolean {
-    if ((this.usedPages + n) * PAGE > this.maxBytes) return false
+    if ((this.usedPages + n) * PAGE > this.maxBytes || !this.charge.charge(n)) return false
     this.usedPages += n
     return true
+  }
+
+  unchargePages(n: number): void {
+    this.usedPages -= n
+    this.charge.uncharge(n)
   }
 
   statfs(): StatFs {
@@ -101,7 +120,7 @@ abstract class RamInode implements Inode {
   abstract open(flags: number, cred: Cred): OpenFile | number
   /** Called when the last link went away (and no open file holds it). */
   release(): void {
-    this.fs.inodes--
+    this.fs.unchargeInode()
   }
   touchM(): void {
     this.mtimeNs = this.ctimeNs = this.fs.clock()
@@ -288,7 +307,7 @@ export class RamFile extends RamInode {
     if (this.openCount === 0 && this.nlink === 0) this.release()
   }
   override release(): void {
-    this.fs.usedPages -= this.pages.size
+    this.fs.unchargePages(this.pages.size)
     this.pages.clear()
     super.release()
   }
@@ -340,7 +359,7 @@ export class RamFile extends RamInode {
       for (const p of [...this.pages.keys()]) {
         if (p >= keep) {
           this.pages.delete(p)
-          this.fs.usedPages--
+          this.fs.unchargePages(1)
         }
       }
       // The tail of the last kept page must read as zeros if the file grows again.

@@ -28,6 +28,19 @@ export interface UserMemory {
  * waker, and retries its system call when woken (as Linux's
  * wait_event_interruptible loops around its condition).
  */
+/**
+ * What in-memory objects of a VM (file data, pipe buffers, lx's per-task
+ * state) draw on: the VM's memory, counted in 4 KiB pages. A refusal is
+ * the VM being out of memory (ENOSPC for files, ENOMEM elsewhere).
+ */
+export interface MemCharge {
+  charge(pages: number): boolean
+  uncharge(pages: number): void
+}
+
+/** For file systems outside a VM (tests, tools): nothing to charge. */
+export const NO_CHARGE: MemCharge = { charge: () => true, uncharge: () => {} }
+
 export class WaitQueue {
   private wakers = new Set<() => void>()
   add(waker: () => void): () => void {

@@ -19,7 +19,7 @@ import {
   AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, AT_EACCESS, F_OK, MAX_SYMLINKS, NAME_MAX, O_ACCMODE, O_CREAT, O_DIRECTORY,
   O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, PATH_MAX, O_NOCTTY, O_CLOEXEC, O_LARGEFILE, R_OK, RENAME_EXCHANGE,
   RENAME_NOREPLACE, RENAME_WHITEOUT, S_IFCHR, S_IFBLK, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID,
-  S_ISUID, S_ISVTX, UTIME_NOW, UTIME_OMIT, W_OK, X_OK, isDir, isLnk, isReg, O_TMPFILE, MAX_FILE_SIZE, makedev,
+  S_ISUID, S_ISVTX, UTIME_NOW, UTIME_OMIT, W_OK, X_OK, isDir, isLnk, isReg, O_TMPFILE, MAX_FILE_SIZE, makedev, type MemCharge,
 } from './types'
 
 /** Opens a character or block device node by its rdev (devfs registers /dev's devices). */
@@ -67,6 +67,8 @@ interface OpenedName {
 export interface VfsOptions {
   clock?: () => number
   devices?: DeviceOpener
+  /** The VM's memory: pipe buffers are charged to it. */
+  charge?: MemCharge
 }
 
 const isErr = (r: unknown): r is number => typeof r === 'number'
@@ -85,7 +87,7 @@ export class Vfs {
   readonly clock: () => number
   devices: DeviceOpener
   /** Where pipe2's pipes live (never mounted). */
-  readonly pipefs = new PipeFs()
+  readonly pipefs: PipeFs
   /**
    * The next anonymous device number (major 0) to give a file system: Linux
    * gives each in-memory file system's superblock one when it is set up
@@ -98,6 +100,7 @@ export class Vfs {
   constructor(rootFs: FileSystem, opts: VfsOptions = {}, rootSource = 'rootfs') {
     this.clock = opts.clock ?? (() => 0)
     this.devices = opts.devices ?? (() => -Errno.ENXIO)
+    this.pipefs = new PipeFs(opts.charge)
     this.assignDev(this.pipefs)
     this.assignDev(rootFs)
     const m: Mount = { fs: rootFs, mountpoint: null, source: rootSource, path: '/', options: rootFs.readOnly ? 'ro' : 'rw' }
@@ -441,7 +444,7 @@ export class Vfs {
       case S_IFIFO: {
         let pipe = this.fifos.get(inode)
         if (!pipe) {
-          pipe = new Pipe()
+          pipe = new Pipe(this.pipefs.charge)
           this.fifos.set(inode, pipe)
         }
         f = openPipeEnd(pipe, inode, flags)
