@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { KernelHarness } from '../testing/kernel-harness'
-import { BaseCap, CapRight, Err, Proto, TagFlag, Utcb, msgtag, objFpage, tagHasError, timeoutPair, timeoutUs, TIMEOUT_NEVER } from './abi'
+import { BaseCap, CapRight, Err, MemRight, Proto, TagFlag, Utcb, msgtag, objFpage, tagHasError, timeoutPair, timeoutUs, TIMEOUT_NEVER } from './abi'
 import { OBJECT_COST } from './quota'
 import { createFactory, factoryCreate, irqAttach, irqTrigger, irqUnmask, runThread, startNativeThread, threadControl, vconWrite } from '../l4/l4sys'
 import type { Sys } from './native'
-import { SYSCALL_NS } from './kernel'
+import { NATIVE_BYTES_PER_NS, SYSCALL_NS } from './kernel'
+import { MemorySpace, mapPages } from './mem-space'
 import type { ThreadBody } from './objects/thread'
 import { Vcon } from './objects/vcon'
 
@@ -98,6 +99,30 @@ describe('scheduling', () => {
     // x ran on CPU 1: three calls and its exit, each a kernel entry.
     expect(first.busy[1]).toBe(4 * SYSCALL_NS)
     expect(run().trace).toEqual(first.trace)
+  })
+})
+
+describe('virtual time of native work', () => {
+  it('charges a native step for the bytes it copies through its memory, besides the kernel entry', () => {
+    const h = new KernelHarness()
+    const at: number[] = []
+    const app = h.spawn('app', function* (sys) {
+      const data = new Uint8Array(64 << 10).fill(7)
+      for (const copy of [false, true, true]) {
+        if (copy) expect(sys.mem.write(0x4000_0000, data) && sys.mem.read(0x4000_0000, 4096)?.[4095]).toBe(7)
+        at.push(app.thread.stats.consumedNs)
+        sys.utcb[0] = 0
+        yield sys.call(BaseCap.Scheduler, msgtag(Proto.Scheduler, 1, 0, 0))
+      }
+    })
+    // The app's own view of RAM at 0x4000_0000, as sigma0 would have mapped it.
+    const sigma0 = new MemorySpace(999, null, 'sigma0')
+    sigma0.identity = { firstVpn: 0x4_0000, frames: 256 }
+    mapPages(sigma0, 0x4_0000, app.task.space, 0x4_0000, 16, MemRight.RWX, false)
+    h.run()
+    // Writing 64 KiB and reading 4 KiB cost (65536 + 4096) / NATIVE_BYTES_PER_NS more than a bare entry.
+    expect(at[1] - at[0]).toBe(SYSCALL_NS)
+    expect(at[2] - at[1]).toBe(SYSCALL_NS + (65536 + 4096) / NATIVE_BYTES_PER_NS)
   })
 })
 

@@ -5,7 +5,10 @@
  * exceptions become IPC to pagers and exception handlers, or vCPU upcalls).
  *
  * Time is virtual: an emulated instruction costs 1 ns, a native kernel entry
- * SYSCALL_NS. CPUs run in rounds of at most ROUND_NS, one after the other in
+ * SYSCALL_NS plus 1 ns for every NATIVE_BYTES_PER_NS bytes the native thread
+ * moved through its memory since its last entry (a µApp that copies — lx
+ * moving pipe data — spends time as it does on the host, so it cannot take
+ * the host from other VMs for free, and its programs' clocks stay plausible). CPUs run in rounds of at most ROUND_NS, one after the other in
  * index order, and a round never passes a timer's deadline, so that timeouts
  * fire at exactly the virtual time they name and runs are reproducible.
  */
@@ -30,9 +33,14 @@ import { kernelArch, type KernelArch } from './arch'
 import type { Access } from '../cpu/core-abi'
 import type { Core } from '../cpu/core'
 import { Sys, type NativeEntry } from './native'
-import { TaskMemory } from './task-memory'
+import { TaskMemory, type CopyMeter } from './task-memory'
 
 export const SYSCALL_NS = 100
+/**
+ * What native copies cost: about the rate lx's copy paths reach on the build
+ * machine (a 64 KiB pipe transfer is four copies), fixed so runs stay reproducible.
+ */
+export const NATIVE_BYTES_PER_NS = 2
 export const ROUND_NS = 1_000_000
 export const DEFAULT_TIMESLICE_NS = 10_000_000
 
@@ -84,6 +92,8 @@ export class Kernel {
   /** Virtual time of the CPU that is running now. */
   clock = 0
   private roundEnd = 0
+  /** Bytes the native thread now stepping has copied (TaskMemory counts them). */
+  private readonly copied: CopyMeter = { bytes: 0 }
   private nextAsid = 1
   /** Object ids count per kernel, so that two runs of a board number their objects alike. */
   private nextObjectId = 1
@@ -187,7 +197,7 @@ export class Kernel {
 
   /** Starts a native thread at an entry point: the kernel gives it its Sys. */
   startNativeEntry(th: Thread, entry: NativeEntry): void {
-    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram), () => this.clock)))
+    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram, this.copied), () => this.clock)))
   }
 
   /** Starts a thread executing emulated code in its task at `pc` with stack `sp`. */
@@ -330,14 +340,15 @@ export class Kernel {
       const body = t.body
       if (body !== null && !t.executingUser) {
         let r: IteratorResult<unknown, void>
+        this.copied.bytes = 0
         try {
           r = body.next(t.result)
         } catch (e) {
-          this.account(cpu, t, SYSCALL_NS)
+          this.account(cpu, t, this.nativeStepNs())
           nativeCrash(this, t, e)
           continue
         }
-        this.account(cpu, t, SYSCALL_NS)
+        this.account(cpu, t, this.nativeStepNs())
         if (r.done === true) threadExited(this, t, 'exited')
         else syscall(this, t)
         continue
@@ -349,6 +360,11 @@ export class Kernel {
       this.clock = before
       this.account(cpu, t, used)
     }
+  }
+
+  /** What the native step just taken costs: the kernel entry and the bytes it copied. */
+  private nativeStepNs(): number {
+    return SYSCALL_NS + Math.ceil(this.copied.bytes / NATIVE_BYTES_PER_NS)
   }
 
   /** Charges `ns` of virtual time to a thread on a CPU; its timeslice ending rotates it. */

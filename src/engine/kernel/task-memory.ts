@@ -2,7 +2,8 @@
  * NativeMemory for a task: its memory space's mappings over board RAM.
  * Page by page: each page is looked up in the space, its rights checked,
  * then the bytes copied to or from its frame. Writes keep decoded code
- * coherent (PhysicalMemory.write tells the CPU core).
+ * coherent (PhysicalMemory.write tells the CPU core). Every byte moved is
+ * counted on the meter: the kernel charges it to the thread as virtual time.
  */
 import { MemRight, PAGE_SIZE } from './abi'
 import type { MemorySpace } from './mem-space'
@@ -10,10 +11,16 @@ import type { NativeMemory } from './native'
 import type { PhysicalMemory } from '../hw/physical-memory'
 import { forEachPiece } from '../util/paged'
 
+/** Bytes native threads moved through their memory since the kernel last looked. */
+export interface CopyMeter {
+  bytes: number
+}
+
 export class TaskMemory implements NativeMemory {
   constructor(
     private readonly space: MemorySpace,
     private readonly ram: PhysicalMemory,
+    private readonly meter: CopyMeter = { bytes: 0 },
   ) {}
 
   mapped(va: number, length: number, rights: number): boolean {
@@ -27,6 +34,7 @@ export class TaskMemory implements NativeMemory {
 
   read(va: number, length: number): Uint8Array | null {
     if (!this.mapped(va, length, MemRight.R)) return null
+    this.meter.bytes += length
     const out = new Uint8Array(length)
     forEachPiece(va, length, PAGE_SIZE, (a, done, n) => {
       const base = this.ramOffset(a)
@@ -38,6 +46,7 @@ export class TaskMemory implements NativeMemory {
 
   write(va: number, data: Uint8Array): boolean {
     if (!this.mapped(va, data.length, MemRight.W)) return false
+    this.meter.bytes += data.length
     return forEachPiece(va, data.length, PAGE_SIZE, (a, done, n) => {
       this.ram.write(this.ramOffset(a), data.subarray(done, done + n))
       return true

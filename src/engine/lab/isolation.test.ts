@@ -30,6 +30,36 @@ describe('VM isolation', () => {
     b.until('vm1', /recovered/, at)
   })
 
+  it('fork bombs of every size come back: their children are reaped and the shell answers; vm2 answers meanwhile', () => {
+    const b = bootDefault()
+    // 123 children fitted before; from 124 on their page tables outgrew vm1's kernel memory and the VM livelocked.
+    for (const n of ['123', '124', '250', '']) {
+      const tag = `bomb-${n || 'all'}`
+      const at = b.type('vm1', `forkbomb ${n}; echo ${tag} $?\r`)
+      b.until('vm1', new RegExp(`forkbomb: reaped \\d+ children[^]*${tag} 0`), at)
+      const text = (b.out.get('vm1') ?? '').slice(at)
+      const forked = /forkbomb: (?:(\d+) children running|fork failed after (\d+) children: Resource temporarily unavailable)/.exec(text)
+      expect(forked, text).not.toBeNull()
+      const count = Number(forked![1] ?? forked![2])
+      if (n === '123' || n === '124') expect(count).toBe(Number(n))
+      expect(text).toContain(`forkbomb: reaped ${count} children`)
+      const at2 = b.type('vm2', `echo vm2 after ${n || 'all'}\r`)
+      b.until('vm2', new RegExp(`vm2 after ${n || 'all'}\r?\n`), at2)
+    }
+  })
+
+  it('pipebench in vm1 ends after a second of its time with a rate its copying allows; vm2 answers meanwhile', () => {
+    const b = bootDefault()
+    // Without arguments it ran forever: lx's copies took no virtual time, so its one second never came.
+    const at = b.type('vm1', 'pipebench; echo bench $?\r')
+    const at2 = b.type('vm2', 'echo vm2 during\r')
+    b.until('vm2', /vm2 during\r?\n/, at2)
+    b.until('vm1', /pipebench: \d+ MiB in 1\.\d{3} s: (\d+)\.\d MiB\/s[^]*bench 0/, at)
+    const rate = Number(/: (\d+)\.\d MiB\/s/.exec((b.out.get('vm1') ?? '').slice(at))![1])
+    expect(rate).toBeGreaterThan(10)
+    expect(rate).toBeLessThan(20_000)
+  })
+
   it('crash in vm1 dies of SIGSEGV, the shell prompt returns, vm2 is untouched', () => {
     const b = bootDefault()
     const vm2Before = b.out.get('vm2')

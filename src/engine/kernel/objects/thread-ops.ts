@@ -14,14 +14,17 @@
  * register_delete_irq (needs W): MR1 = Irq index, triggered when the thread
  *   is deleted — how a loader learns that a program ended.
  * vcpu_resume (on one's own thread): items map into the user task; then the
- *   thread runs user code until an upcall.
+ *   thread runs user code until an upcall. When the user task's quota cannot
+ *   hold a page table for an item, the call fails with the IPC error
+ *   SEMAPFAILED and nothing runs: resuming would only fault on the same page
+ *   again (how a pager learns it must free kernel memory or give up).
  */
 import { CapRight, Err, ExRegs, IpcErr, Proto, ThreadCtl, ThreadOp, VCPU_CONTROL_EXT, decodeFpage, FpageType, PAGE_SIZE, MapItem, tagItems, tagWords } from '../abi'
 import type { Capability } from '../cap-space'
 import type { Kernel } from '../kernel'
 import { lacks, mrIndex, mrObject, reply, replyError } from '../invoke'
 import { cancelIpc, ipcError } from '../ipc'
-import { mapPages } from '../mem-space'
+import { MapResult, mapPages } from '../mem-space'
 import { TState, type Thread } from './thread'
 import { VcpuState } from '../vcpu'
 import type { NativeEntry } from '../native'
@@ -128,7 +131,8 @@ function vcpuResume(k: Kernel, t: Thread, tag: number): number {
       if (!(control & MapItem.Map) || fp.type !== FpageType.Memory || fp.order < 12) continue
       const dst = Math.floor(control / PAGE_SIZE) * PAGE_SIZE
       const dstBase = Math.floor(dst / 2 ** fp.order) * 2 ** fp.order
-      mapPages(t.task!.space, fp.base / PAGE_SIZE, user.space, dstBase / PAGE_SIZE, 2 ** (fp.order - 12), fp.rights, (control & MapItem.Grant) !== 0)
+      const r = mapPages(t.task!.space, fp.base / PAGE_SIZE, user.space, dstBase / PAGE_SIZE, 2 ** (fp.order - 12), fp.rights, (control & MapItem.Grant) !== 0)
+      if (r === MapResult.NoMemory) return ipcError(t, IpcErr.SeMapFailed)
     }
   }
   return resumeVcpu(k, t)

@@ -7,9 +7,10 @@
  * console input and output, IRQ acknowledgements, deleting dead tasks,
  * moving the timer thread's deadline.
  */
-import { BaseCap, ExcClass, TrapKind, VcpuF } from '../../../kernel/uapi'
-import { irqTrigger, irqUnmask, mem, taskMap, vcpuResume } from '../../../l4/l4sys'
+import { BaseCap, ExcClass, IpcErr, TrapKind, VcpuF } from '../../../kernel/uapi'
+import { ipcErrorOf, irqTrigger, irqUnmask, mem, taskMap, vcpuResume } from '../../../l4/l4sys'
 import type { Lx } from '../lx'
+import type { Mm } from '../mm/mm'
 import { signaledStatus, type LinuxThread } from './process'
 import { syscall } from './syscall'
 import { deliverSignals, force } from './signals'
@@ -62,11 +63,16 @@ export function* run(lx: Lx): Generator<unknown, void, number> {
     // Up to 30 page mappings ride along with the resume; more go by Task::map first.
     const pend = mm.pendingMaps
     mm.pendingMaps = []
-    while (pend.length > 30) {
-      const [vpn, frame, rights] = pend.pop()!
-      yield* taskMap(sys, mm.task, BaseCap.Task, mem(lx.memory.addr(frame), 12, rights), vpn * 4096)
+    let mapped = 0
+    for (let i = pend.length - 1; i >= 30 && mapped === 0; i--) {
+      const [vpn, frame, rights] = pend[i]
+      mapped = yield* taskMap(sys, mm.task, BaseCap.Task, mem(lx.memory.addr(frame), 12, rights), vpn * 4096)
     }
-    const maps = pend.map(([vpn, frame, rights]) => [mem(lx.memory.addr(frame), 12, rights), vpn * 4096] as const)
+    if (mapped < 0) {
+      yield* pageTablesExhausted(lx, t, pend)
+      continue
+    }
+    const maps = pend.slice(0, 30).map(([vpn, frame, rights]) => [mem(lx.memory.addr(frame), 12, rights), vpn * 4096] as const)
     v.userTask = mm.task
     v.state = VcpuF.Irq | VcpuF.PageFaults | VcpuF.Exceptions | VcpuF.FpuEnabled
     const before = lx.now()
@@ -75,6 +81,10 @@ export function* run(lx: Lx): Generator<unknown, void, number> {
     t.utimeNs += ran
     lx.busyNs += ran
     if (t.process.itimers[1].expiry !== 0 || t.process.itimers[2].expiry !== 0) chargeCpu(lx, t.process)
+    if (r < 0 && ipcErrorOf(r) === IpcErr.SeMapFailed) {
+      yield* pageTablesExhausted(lx, t, pend)
+      continue
+    }
     if (r < 0) {
       lx.log(`lx: vcpu_resume failed (${r}); killing pid ${t.process.pid}`)
       yield* exitGroup(lx, t, signaledStatus(Sig.KILL))
@@ -140,4 +150,30 @@ function irq(lx: Lx, label: number): void {
     // The waiting readers were woken when the host delivered; the IRQ only woke us.
     lx.pendingIrqAck.push(label)
   }
+}
+
+/**
+ * The kernel could not map a page into `t`'s task: the VM's kernel-memory
+ * quota holds no page table for it (many processes, each with its own page
+ * tables). Like a kernel reclaiming under memory pressure, lx takes back the
+ * mappings of every other process (their page tables return to the quota;
+ * they fault their pages in again when they run) and lets `t` try again.
+ * When no other process holds a mapping, `t` alone needs more than the VM
+ * has: it is killed, as Linux's OOM killer does, and the kernel log says so.
+ */
+function* pageTablesExhausted(lx: Lx, t: LinuxThread, pend: Mm['pendingMaps']): Generator<unknown, void, number> {
+  const mine = t.process.mm
+  const seen = new Set<Mm>([mine])
+  let freed = 0
+  for (const p of lx.procs.values()) {
+    if (seen.has(p.mm)) continue
+    seen.add(p.mm)
+    freed += yield* p.mm.dropMappings(lx.sys)
+  }
+  if (freed > 0) {
+    mine.pendingMaps.push(...pend)
+    return
+  }
+  lx.log(`lx: out of kernel memory for page tables: killed process ${t.process.pid} (${t.process.comm})`)
+  yield* exitGroup(lx, t, signaledStatus(Sig.KILL))
 }

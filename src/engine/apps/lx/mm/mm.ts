@@ -251,12 +251,31 @@ export class Mm {
     if (!forKernel) {
       let rights = this.vmaRights(v)
       if (m.refs[pte.frame] > 1 && !(v.flags & MapF.Shared)) rights &= ~MemRight.W
-      if ((pte.mapped & rights) !== rights) {
-        this.pendingMaps.push([vpn, pte.frame, rights])
-        pte.mapped |= rights
-      }
+      // Mapped again even when lx believes the task has it: the fault proves
+      // it does not (a map the kernel could not make), and faulting forever
+      // on a page lx thinks present would be a livelock.
+      this.pendingMaps.push([vpn, pte.frame, rights])
+      pte.mapped |= rights
     }
     return { ok: true }
+  }
+
+  /**
+   * Takes every mapping back from the task (lx keeps its page table, so the
+   * process faults its pages in again when it runs): how lx gives the kernel
+   * memory of the task's page tables back when the quota runs out. Returns
+   * the number of pages unmapped.
+   */
+  *dropMappings(sys: Sys): Generator<unknown, number, number> {
+    const gone: number[] = []
+    for (const [vpn, pte] of this.pt) {
+      if (!pte.mapped) continue
+      gone.push(vpn)
+      pte.mapped = 0
+    }
+    this.pendingMaps = []
+    yield* this.revoke(sys, gone)
+    return gone.length
   }
 
   /** Revokes the task's mappings of `vpns` (all rights, or `rights` only). */
