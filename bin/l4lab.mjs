@@ -14,7 +14,10 @@ async function stale() {
   if (!existsSync(cli) || !existsSync(join(root, 'out/renderer/index.html'))) return true
   if (!existsSync(join(root, 'src'))) return false
   const { isFresh } = await import(pathToFileURL(join(root, 'scripts/lib/fresh.mjs')).href)
-  return !isFresh([join(root, 'src')], [cli, join(root, 'out/engine/worker.mjs'), join(root, 'out/renderer/index.html')])
+  const { nodeStep, rendererStep } = await import(pathToFileURL(join(root, 'scripts/build/steps.mjs')).href)
+  const at = (paths) => paths.map((p) => join(root, p))
+  // The CPU cores' sources are under src/engine: the node step's inputs cover them.
+  return [nodeStep, rendererStep].some((s) => !isFresh(at(s.inputs), at(s.outputs)))
 }
 
 if (await stale()) {

@@ -2,9 +2,9 @@
 // main process reaches the same worker file (out/engine/worker.mjs).
 import { build } from 'esbuild'
 import { isFresh } from '../lib/fresh.mjs'
+import { nodeStep } from './steps.mjs'
 
-const inputs = ['src/cli', 'src/host', 'src/server', 'src/engine', 'src/shared', 'package.json']
-const outputs = ['out/cli/l4lab.mjs', 'out/engine/worker.mjs']
+const { inputs, outputs } = nodeStep
 
 export async function buildNode({ force }) {
   if (!force && isFresh(inputs, outputs)) return false

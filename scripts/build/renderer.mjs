@@ -2,9 +2,9 @@
 // out/renderer is also what `l4lab web` serves.
 import { spawnSync } from 'node:child_process'
 import { isFresh } from '../lib/fresh.mjs'
+import { rendererStep } from './steps.mjs'
 
-const inputs = ['src/main', 'src/preload', 'src/renderer', 'src/shared', 'electron.vite.config.ts', 'package.json']
-const outputs = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const { inputs, outputs } = rendererStep
 
 export async function buildRenderer({ force }) {
   if (!force && isFresh(inputs, outputs)) return false
