@@ -8,7 +8,7 @@ import type { CompilerStats, Core, ExitDetails, Translate } from '../core'
 import type { Access, CoreExit } from '../core-abi'
 import { Aarch64Context } from './context'
 import {
-  CNTFRQ_HZ, CTX_BYTES, C_ACCESS, C_FAULT, C_IMM, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
+  CNTFRQ_HZ, CTX_BYTES, C_ACCESS, C_FAULT, C_IMM, C_IPA, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
   ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0,
 } from './core-layout'
 
@@ -49,6 +49,7 @@ interface CoreExports {
   memory: { buffer: ArrayBuffer }
   init(ramBytes: number, cores: number): number
   run(core: number, ctx: number, asid: number, budget: number): number
+  setRamPa(pa: number): void
   ctxBase(): number
   ctxBytes(): number
   maxCtx(): number
@@ -97,6 +98,8 @@ export class ExitInfo {
   imm(core: number): number { return this.u32[(this.coreBase(core) + C_IMM) / 4] }
   /** The undefined instruction word, or an ESR_EL1-shaped syndrome for the other exits. */
   syndrome(core: number): number { return this.u32[(this.coreBase(core) + C_SYNDROME) / 4] }
+  /** The physical (or intermediate physical) address of a Stage2Abort. */
+  ipa(core: number): number { const b = (this.coreBase(core) + C_IPA) / 4; return this.u32[b] + this.u32[b + 1] * 4294967296 }
 }
 
 export interface IdRegisters {
@@ -202,6 +205,7 @@ export class Aarch64Core implements Core<Aarch64Context> {
     d.access = e.access(core)
     d.imm = e.imm(core)
     d.syndrome = e.syndrome(core)
+    d.ipa = e.ipa(core)
     return d
   }
 
@@ -223,4 +227,6 @@ export class Aarch64Core implements Core<Aarch64Context> {
   /** CNTVCT_EL0 on `core` reads instret(core) + offset (ticks of CNTFRQ =
    *  100 MHz); the kernel sets the offset to align cores with its clock. */
   setCounterOffset(core: number, ticks: number): void { this.exports.setCounterOffset(core, ticks) }
+  /** Where RAM sits in the physical address space of system contexts (QEMU virt's 0x4000_0000 by default). */
+  setRamPa(pa: number): void { this.exports.setRamPa(pa) }
 }

@@ -5,7 +5,7 @@
  * user registers (kernel/arch/aarch64.ts).
  */
 import type { ContextBase } from '../core'
-import { CTX_BYTES, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_TPIDR, R_TPIDRRO, R_V, R_VF, R_ZF } from './core-layout'
+import { CTX_BYTES, CTX_USER_BYTES, R_EL, R_MODE, R_PSTATE, R_SYSREGS, type SysReg, R_CF, R_FPCR, R_FPSR, R_NF, R_PC, R_SP, R_TPIDR, R_TPIDRRO, R_V, R_VF, R_ZF } from './core-layout'
 
 /** One emulated thread's registers, viewed in the core's linear memory. */
 export class Aarch64Context implements ContextBase {
@@ -69,11 +69,29 @@ export class Aarch64Context implements ContextBase {
   v(i: number): Uint8Array { return this.bytes.subarray(R_V + i * 16, R_V + i * 16 + 16) }
   /** V0..V31 as one 512-byte view (a signal frame's FPSIMD record holds them so). */
   vregs(): Uint8Array { return this.bytes.subarray(R_V, R_V + 32 * 16) }
-  snapshot(): Uint8Array { return this.bytes.slice() }
+  /** The context's registers: the user state, and for a system context its privileged state too. */
+  snapshot(): Uint8Array { return this.bytes.slice(0, this.u32[R_MODE / 4] === 0 ? CTX_USER_BYTES : CTX_BYTES) }
   restore(bytes: Uint8Array): void {
     this.bytes.set(bytes.subarray(0, CTX_BYTES))
     this.u64[31] = 0n // XZR slot
   }
+  // ---- system contexts (docs/cpu-aarch64-system.md) ----
+  /** How the context runs (SysMode bits); 0: a task's EL0 context. */
+  get mode(): number { return this.u32[R_MODE / 4] }
+  /** Makes this a system context that starts at `el` (with SP_ELx selected). */
+  setMode(mode: number, el = 1): void {
+    this.u32[R_MODE / 4] = mode
+    this.u32[R_EL / 4] = el
+    this.u32[R_PSTATE / 4] = 0x3c5 // DAIF masked, SPSel = 1, as after reset
+  }
+  get el(): number { return this.u32[R_EL / 4] }
+  /** PSTATE's fields as SPSR holds them, NZCV included. */
+  get pstate(): number {
+    return ((this.nzcv << 28) | this.u32[R_PSTATE / 4] | (this.el << 2)) >>> 0
+  }
+  sysReg(r: SysReg): bigint { return this.u64[(R_SYSREGS >> 3) + r] }
+  setSysReg(r: SysReg, v: bigint): void { this.u64[(R_SYSREGS >> 3) + r] = BigInt.asUintN(64, v) }
+
   /** Zeroes every register. */
   reset(): void { this.bytes.fill(0); this.u64[R_ZF / 8] = 1n }
 }

@@ -8,7 +8,9 @@
 // ---- register block (one per emulated thread; CTX_BYTES each) --------------
 // X31 reads as zero through the XZR slot; SP_EL0 sits right after it so that
 // "register 31 means SP" is one select in the interpreter.
-export const CTX_BYTES = 1024
+export const CTX_BYTES = 2048
+/** The user state (X, SP, PC, flags, FP, V): what a task's thread snapshots. */
+export const CTX_USER_BYTES = 1024
 /** X0..X30 at 8 * i. */
 export const R_X = 0
 /** Always zero; a write to XZR is undone at once. */
@@ -31,6 +33,35 @@ export const R_EL = 328
 /** V0..V31, 16 bytes each, lane 0 at the lowest address. */
 export const R_V = 512
 
+// ---- privileged state (system contexts only; docs/cpu-aarch64-system.md) ---
+/** u32: how the context runs (SysMode bits); 0 for a task's EL0 context. */
+export const R_MODE = 1024
+/** u32: PSTATE's other fields as SPSR has them: DAIF (9:6), PAN (22), SPSel (0), IL (20). */
+export const R_PSTATE = 1028
+/** The system registers, 8 bytes each, at R_SYSREGS + 8 * SysReg. */
+export const R_SYSREGS = 1040
+
+export const enum SysMode {
+  /** EL0–EL2 state; exceptions are taken in the guest. */
+  System = 1,
+  /** EL2 is the host: what goes to EL2 is an exit (a VM under our kernel). */
+  HostEl2 = 2,
+}
+
+/** The system registers of a system context, by slot. */
+export const enum SysReg {
+  SP_EL0 = 0, SP_EL1, SP_EL2,
+  ELR_EL1, ELR_EL2, SPSR_EL1, SPSR_EL2, ESR_EL1, ESR_EL2, FAR_EL1, FAR_EL2, HPFAR_EL2,
+  VBAR_EL1, VBAR_EL2, SCTLR_EL1, SCTLR_EL2, TCR_EL1, TCR_EL2, TTBR0_EL1, TTBR1_EL1, TTBR0_EL2,
+  MAIR_EL1, MAIR_EL2, AMAIR_EL1, AMAIR_EL2, CONTEXTIDR_EL1, TPIDR_EL1, TPIDR_EL2, CPACR_EL1,
+  ACTLR_EL1, ACTLR_EL2, AFSR0_EL1, AFSR1_EL1, AFSR0_EL2, AFSR1_EL2, PAR_EL1, MDSCR_EL1,
+  HCR_EL2, VTCR_EL2, VTTBR_EL2, VPIDR_EL2, VMPIDR_EL2, CPTR_EL2, HSTR_EL2, MDCR_EL2,
+  CNTHCTL_EL2, CNTVOFF_EL2, CNTKCTL_EL1, CNTP_CTL, CNTP_CVAL, CNTV_CTL, CNTV_CVAL, CNTHP_CTL, CNTHP_CVAL,
+  ICC_PMR, ICC_IGRPEN1, ICC_BPR1, ICC_CTLR, ICC_SRE_EL1, ICC_SRE_EL2, ICC_AP1R0,
+  ICH_HCR, ICH_VMCR, ICH_AP1R0, ICH_LR0, ICH_LR1, ICH_LR2, ICH_LR3,
+  OSLSR, COUNT,
+}
+
 // ---- per-core exit record (at the start of each core's state) --------------
 export const C_REASON = 0 // u32: CoreExit
 export const C_ACCESS = 4 // u32: Access of a fault
@@ -39,6 +70,9 @@ export const C_PC = 16 // u64: the PC the context stopped at
 export const C_FAULT = 24 // u64: the faulting virtual address
 export const C_IMM = 32 // u32: SVC/HVC/SMC/BRK immediate
 export const C_SYNDROME = 36 // u32: ESR_ELx-shaped syndrome, or the undefined instruction word
+export const C_IPA = 104 // u64: the physical (or intermediate physical) address of a Stage2Abort
+/** u32: the core's interrupt lines as the board drives them (bit 0 IRQ, bit 1 FIQ). */
+export const C_IRQ_LINES = 112
 
 // ---- soft TLB (per core, per access kind, direct mapped; assembly/mmu.ts) ----
 export const TLB_ENTRIES = 4096

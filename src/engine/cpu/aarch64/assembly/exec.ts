@@ -22,7 +22,7 @@ import {
   R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK, TLB_ENTRY_RAM,
 } from './layout'
 import {
-  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, tlbR, tlbW,
+  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, sysCtx, tlbR, tlbW,
   tlbX,
 } from './mmu'
 import { decAux, decImm, decodeOne } from './decode'
@@ -88,7 +88,7 @@ export let jitThreshold: u32 = 0
   return r
 }
 
-function nzcvValue(c: u32): u64 {
+export function nzcvValue(c: u32): u64 {
   let v: u64 = 0
   if (load<i64>(c + R_NF) < 0) v |= 1 << 31
   if (load<u64>(c + R_ZF) == 0) v |= 1 << 30
@@ -96,7 +96,7 @@ function nzcvValue(c: u32): u64 {
   if (load<i64>(c + R_VF) < 0) v |= 1 << 28
   return v
 }
-function setNzcvBits(c: u32, nzcv: u32): void {
+export function setNzcvBits(c: u32, nzcv: u32): void {
   store<u64>(c + R_NF, (nzcv & 8) != 0 ? <u64>-1 : 0)
   store<u64>(c + R_ZF, (nzcv & 4) != 0 ? 0 : 1)
   store<u64>(c + R_CF, (nzcv >>> 1) & 1)
@@ -743,7 +743,12 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const imm = (insn >>> 5) & 0xFFFF
         return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Breakpoint, budget - left, imm, (0x3C << 26) | (1 << 25) | imm)
       }
-      case Op.HINT: case Op.BARRIER: break
+      case Op.HINT: {
+        // WFI and WFE: a system context's board may sleep until an interrupt (system.ts).
+        if (sysCtx != 0 && (insn == 0xD503207F || insn == 0xD503205F)) return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Wfi, budget - left)
+        break
+      }
+      case Op.BARRIER: break
       case Op.CLREX: store<u32>(coreBase(curCore) + C_EX_VALID, 0); break
       case Op.MRS: {
         const k = (insn >>> 5) & 0x7FFF

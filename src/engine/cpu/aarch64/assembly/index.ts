@@ -1,7 +1,7 @@
 // Exports of the AArch64 core module (see ../aarch64-core.ts for the TypeScript
 // side and docs/cpu-aarch64.md for the design).
 import {
-  CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, MAX_CORES, MAX_CTX, NSLOTS,
+  CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, C_LAST_SYS, MAX_CORES, MAX_CTX, NSLOTS, R_MODE,
   HOT_BASE, HOT_ENTRIES, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES,
 } from './layout'
 import { Op } from './ops'
@@ -9,6 +9,7 @@ import * as mmu from './mmu'
 import { buildTable, decodeOne, decodeRowMask, decodeRowOp, decodeRowValue, decodeRows, decodeTableError } from './decode'
 import * as exec from './exec'
 import { REFETCH_ENTRY, run as runLoop } from './exec'
+import { runSystem } from './system'
 
 export { decodeRows, decodeRowMask, decodeRowValue, decodeRowOp, decodeTableError }
 
@@ -35,8 +36,17 @@ export function init(ramBytes: u32, cores: u32): i32 {
 }
 
 export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
+  if (load<u32>(ctx + R_MODE) != 0) return runSystem(core, ctx, asid, budget)
+  const cb = mmu.coreBase(core)
+  if (load<u32>(cb + C_LAST_SYS) != 0) {
+    mmu.flushCoreTlb(core)
+    store<u32>(cb + C_LAST_SYS, 0)
+  }
   return runLoop(core, ctx, asid, budget)
 }
+
+/** Where board RAM sits in the physical address space of system contexts. */
+export function setRamPa(pa: f64): void { mmu.setRamPa(<u64>pa) }
 
 /** Turns the block compiler on (taken branches to an entry before
  *  it is compiled) or off (0). */

@@ -19,7 +19,7 @@ import { CTX_BYTES, TLB_ENTRIES as SHARED_TLB_ENTRIES, TLB_ENTRY_BYTES } from '.
 export const CTX_BASE: u32 = 1 << 20
 export const MAX_CTX: u32 = 2048
 
-export const CORE_BASE: u32 = CTX_BASE + CTX_BYTES * MAX_CTX // 3 MiB
+export const CORE_BASE: u32 = CTX_BASE + CTX_BYTES * MAX_CTX // 5 MiB
 export const MAX_CORES: u32 = 16
 /** Entries per access kind, direct mapped (they cover 16 MiB); as u32 for the loops here. */
 export const TLB_ENTRIES: u32 = SHARED_TLB_ENTRIES
@@ -33,7 +33,7 @@ export const DECODE_MAX_ROWS: u32 = 2048
 export const DECODE_BYTES: u32 = DECODE_MAX_ROWS * 12
 
 /** The REFETCH entry and the SIMD scratch registers (below SLOTMAP_BASE). */
-export const SCRATCH_BASE: u32 = 7 << 20
+export const SCRATCH_BASE: u32 = 9 << 20
 
 // Block compiler (exec.ts, ../jit/): per-target counters of taken
 // branches (hashed), the original op|aux of every entry a compiled function
@@ -45,20 +45,21 @@ export const SLOTJIT_BASE: u32 = SCRATCH_BASE + 0x18000 // u8 × NSLOTS
 export const JITSIDE_BASE: u32 = SCRATCH_BASE + 0x20000 // u32 × JIT_MAX_FNS
 export const JIT_MAX_FNS: u32 = 65536
 
-export const SLOTMAP_BASE: u32 = 8 << 20 // up to 512 Ki pages (2 GiB) * 4 bytes = 2 MiB
+export const SLOTMAP_BASE: u32 = 10 << 20 // up to 512 Ki pages (2 GiB) * 4 bytes = 2 MiB
 export const NSLOTS: u32 = 2048
-export const SLOTPPN_BASE: u32 = 10 << 20
+export const SLOTPPN_BASE: u32 = 12 << 20
 export const SLOT_ENTRIES: u32 = 1025 // 1024 instructions + the page-end sentinel
 export const ENTRY_BYTES: u32 = 16 // [insn u32][op u16][aux u16][imm u64]
 export const SLOT_BYTES: u32 = SLOT_ENTRIES * ENTRY_BYTES
-export const CODE_BASE: u32 = 11 << 20
+export const CODE_BASE: u32 = 13 << 20
 export const RAM_BASE: u32 = 48 << 20 // CODE_BASE + NSLOTS * SLOT_BYTES < 48 MiB
 
 // The register block, the exit record and the access/exit codes are shared
 // with the TypeScript side (../core-layout.ts, ../../core-abi.ts).
 export {
   CTX_BYTES, R_X, R_XZR, R_SP, R_PC, R_NF, R_ZF, R_CF, R_VF, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO, R_EL, R_V,
-  C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
+  C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME, C_IPA, C_IRQ_LINES, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
+  CTX_USER_BYTES, R_MODE, R_PSTATE, R_SYSREGS,
 } from '../core-layout'
 
 // Per-core header (at CORE_BASE + core * CORE_BYTES), after the exit record.
@@ -70,4 +71,5 @@ export const C_EX_HI: u32 = 64 // u64 (pairs)
 export const C_ASID_HI: u32 = 72 // u32: asid >> 12 the TLB was filled under
 export const C_INSTRET: u32 = 80 // f64: instructions retired on this core in total
 export const C_CNTVOFF: u32 = 88 // f64
+export const C_LAST_SYS: u32 = 120 // u32: the system context whose translations the TLB holds (0: tasks')
 export const C_TLB: u32 = CORE_HDR // read TLB; write at +TLB_BYTES; exec at +2*TLB_BYTES

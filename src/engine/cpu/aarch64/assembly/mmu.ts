@@ -24,6 +24,7 @@ import {
   TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
 } from './layout'
 import { Op } from './ops'
+import { sysTranslate } from './walk'
 
 @external('env', 'translate')
 declare function hostTranslate(asid: i32, vaddr: f64, access: i32): i32
@@ -45,6 +46,16 @@ export let tlbR: u32 = 0
 export let tlbW: u32 = 0
 export let tlbX: u32 = 0
 export let regime: Regime = Regime.El0Task
+
+// A system context (docs/cpu-aarch64-system.md) runs now: its block's
+// address, 0 while a task runs. Physical addresses [ramPa, ramPa + ramBytes)
+// are RAM; anything else a system context reaches is a device.
+export let sysCtx: u32 = 0
+/** The key the host translates a system context's stage 2 under (Core.run's asid). */
+export let sysHostKey: i32 = 0
+export let ramPa: u64 = 0x40000000
+export function setSysCtx(c: u32, hostKey: i32): void { sysCtx = c; sysHostKey = hostKey }
+export function setRamPa(pa: u64): void { ramPa = pa }
 
 // Fault raised by a slow path: 0 or an exit reason. The run loop checks it
 // after every access that may have taken the slow path.
@@ -101,7 +112,7 @@ export function flushPage(asid: i32, va: u64): void {
   }
 }
 
-function raise(reason: i32, va: u64, access: i32, fsc: u32): void {
+export function raiseFault(reason: i32, va: u64, access: i32, fsc: u32): void {
   gFault = reason
   const cb = coreBase(curCore)
   store<u64>(cb + C_FAULT, va)
@@ -114,18 +125,21 @@ function raise(reason: i32, va: u64, access: i32, fsc: u32): void {
 }
 
 export function raiseAlignment(va: u64, access: i32): void {
-  raise(CoreExit.Alignment, va, access, 0x21)
+  raiseFault(CoreExit.Alignment, va, access, 0x21)
 }
 
 /** Looks the page up through the regime and fills the TLB of `kind`. Returns
  *  the RAM offset of the page, or -1 after raising a fault. */
 export function fillTlb(va: u64, access: i32): i32 {
   let r: i32 = -1
-  if ((va >>> 48) == 0) r = hostTranslate(curAsid, <f64>va, access)
+  if (sysCtx != 0) {
+    r = sysTranslate(va, access)
+    if (r < 0) return -1
+  } else if ((va >>> 48) == 0) r = hostTranslate(curAsid, <f64>va, access)
   if (r < 0 || <u32>r >= ramBytes) {
     const reason = access == Access.Execute ? CoreExit.InstructionAbort : CoreExit.DataAbort
     // Level-3 translation fault (0b000111) or permission fault (0b001111).
-    raise(reason, va, access, r == TranslateFault.Permission ? 0x0F : 0x07)
+    raiseFault(reason, va, access, r == TranslateFault.Permission ? 0x0F : 0x07)
     return -1
   }
   const ramOff = <u32>r & ~<u32>0xFFF

@@ -1,0 +1,486 @@
+// The system layer (docs/cpu-aarch64-system.md): runs a system context —
+// one with EL0–EL2 state — through the interpreter loop, and handles what
+// the loop leaves for it: exceptions are taken in the guest (ESR, FAR, ELR,
+// SPSR, PSTATE, the SP switch, the vector), privileged instructions are
+// emulated (MSR/MRS of the system registers, MSR to PSTATE fields, ERET,
+// HVC, SMC, WFI/WFE), and what the host owns returns as an exit.
+import { Access, CoreExit } from '../../core-abi'
+import {
+  C_ACCESS, C_FAULT, C_IMM, C_INSTRET, C_LAST_SYS, C_PC, C_REASON, C_RETIRED, C_SYNDROME, RAM_BASE, R_EL, R_MODE, R_PC,
+  R_PSTATE, R_SP, R_SYSREGS,
+} from './layout'
+import { SysMode, SysReg } from '../core-layout'
+import { coreBase, curCore, fillTlb, flushAll, flushCoreTlb, setSysCtx } from './mmu'
+import { sysTlbTag } from './walk'
+import { nzcvValue, run as runLoop, setNzcvBits } from './exec'
+import { readSys, sysOk, writeSys } from './sysreg'
+import { ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR } from '../core-layout'
+
+// PSTATE bits as SPSR holds them.
+const PS_SPSEL: u32 = 1
+const PS_F: u32 = 1 << 6
+const PS_I: u32 = 1 << 7
+const PS_A: u32 = 1 << 8
+const PS_D: u32 = 1 << 9
+const PS_DAIF: u32 = PS_D | PS_A | PS_I | PS_F
+const PS_IL: u32 = 1 << 20
+
+// Exception classes (ESR_ELx.EC).
+const EC_UNKNOWN: u32 = 0x00
+const EC_WFX: u32 = 0x01
+const EC_HVC: u32 = 0x16
+const EC_SMC: u32 = 0x17
+const EC_SYSREG: u32 = 0x18
+const EC_PC_ALIGN: u32 = 0x22
+const EC_DABT_LOW: u32 = 0x24
+const IL: u32 = 1 << 25
+
+/** ID_AA64PFR0 of a system context: EL0, EL1 and EL2 in AArch64 state, no EL3; FP and AdvSIMD. */
+const SYS_PFR0: u64 = 0x111
+/** ID_AA64MMFR0: 48-bit PA, 8-bit ASIDs, 4 KiB granule only (TGran64 = 0xF, TGran16 = 0). */
+const SYS_MMFR0: u64 = 0x0F000005
+
+@inline function sreg(c: u32, r: SysReg): u64 { return load<u64>(c + R_SYSREGS + (<u32>r << 3)) }
+@inline function setSreg(c: u32, r: SysReg, v: u64): void { store<u64>(c + R_SYSREGS + (<u32>r << 3), v) }
+@inline function curEl(c: u32): u32 { return load<u32>(c + R_EL) }
+@inline function hostEl2(c: u32): bool { return (load<u32>(c + R_MODE) & SysMode.HostEl2) != 0 }
+
+/** The bank that holds the SP of (el, spsel). */
+function spBank(el: u32, spsel: u32): SysReg {
+  if (spsel == 0 || el == 0) return SysReg.SP_EL0
+  return el == 1 ? SysReg.SP_EL1 : SysReg.SP_EL2
+}
+
+/** Banks the current SP and loads the one of (el, spsel): the loop always uses R_SP. */
+function switchSp(c: u32, el: u32, spsel: u32): void {
+  const ps = load<u32>(c + R_PSTATE)
+  setSreg(c, spBank(curEl(c), ps & PS_SPSEL), load<u64>(c + R_SP))
+  store<u64>(c + R_SP, sreg(c, spBank(el, spsel)))
+}
+
+function spsrNow(c: u32): u64 {
+  const ps = load<u32>(c + R_PSTATE)
+  return nzcvValue(c) | <u64>(ps & (PS_DAIF | PS_IL)) | <u64>(curEl(c) << 2) | <u64>(ps & PS_SPSEL)
+}
+
+/**
+ * Takes an exception to `target` (1 or 2): SPSR and ELR of that level get
+ * the state left, ESR the syndrome (synchronous ones), and the PC the vector
+ * at VBAR + the offset for where it came from + 0x80 × `kind` (0 synchronous,
+ * 1 IRQ, 2 FIQ, 3 SError).
+ */
+export function takeException(c: u32, target: u32, kind: u32, esr: u64, retPc: u64): void {
+  const from = curEl(c)
+  const ps = load<u32>(c + R_PSTATE)
+  const spsr = spsrNow(c)
+  let offset: u64 = 0x400 // from a lower EL in AArch64
+  if (from == target) offset = (ps & PS_SPSEL) != 0 ? 0x200 : 0
+  switchSp(c, target, 1)
+  store<u32>(c + R_EL, target)
+  store<u32>(c + R_PSTATE, (ps & ~(PS_SPSEL | PS_IL)) | PS_SPSEL | PS_DAIF)
+  const e2 = target == 2
+  setSreg(c, e2 ? SysReg.SPSR_EL2 : SysReg.SPSR_EL1, spsr)
+  setSreg(c, e2 ? SysReg.ELR_EL2 : SysReg.ELR_EL1, retPc)
+  if (kind == 0) setSreg(c, e2 ? SysReg.ESR_EL2 : SysReg.ESR_EL1, esr)
+  const vbar = sreg(c, e2 ? SysReg.VBAR_EL2 : SysReg.VBAR_EL1) & ~<u64>0x7FF
+  store<u64>(c + R_PC, vbar + offset + <u64>(kind << 7))
+}
+
+/** ERET at EL1 or EL2: PSTATE from SPSR, PC from ELR; an illegal return keeps the EL and sets PSTATE.IL. */
+function eret(c: u32): void {
+  const el = curEl(c)
+  const e2 = el == 2
+  const spsr = sreg(c, e2 ? SysReg.SPSR_EL2 : SysReg.SPSR_EL1)
+  const elr = sreg(c, e2 ? SysReg.ELR_EL2 : SysReg.ELR_EL1)
+  const m = <u32>spsr & 0x1F
+  const target = (m >>> 2) & 3
+  const spsel = m & 1
+  const illegal = (m & 0x10) != 0 || (m & 2) != 0 || target > el || (target == 0 && spsel != 0)
+  setNzcvBits(c, <u32>(spsr >>> 28) & 15)
+  if (illegal) {
+    store<u32>(c + R_PSTATE, (load<u32>(c + R_PSTATE) & ~PS_DAIF) | (<u32>spsr & PS_DAIF) | PS_IL)
+  } else {
+    switchSp(c, target, spsel)
+    store<u32>(c + R_EL, target)
+    store<u32>(c + R_PSTATE, (<u32>spsr & (PS_DAIF | PS_IL)) | spsel)
+  }
+  store<u64>(c + R_PC, elr)
+}
+
+// ---- system registers ---------------------------------------------------------------
+
+@inline function key(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
+  return ((op0 & 1) << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2
+}
+
+/** The slot of a plain (side-effect free) register and the lowest EL that reaches it; -1 if not one. */
+let minEl: u32 = 1
+function slotOf(k: u32): i32 {
+  minEl = 1
+  switch (k) {
+    case key(3, 0, 1, 0, 0): return SysReg.SCTLR_EL1
+    case key(3, 0, 1, 0, 1): return SysReg.ACTLR_EL1
+    case key(3, 0, 1, 0, 2): return SysReg.CPACR_EL1
+    case key(3, 0, 2, 0, 0): return SysReg.TTBR0_EL1
+    case key(3, 0, 2, 0, 1): return SysReg.TTBR1_EL1
+    case key(3, 0, 2, 0, 2): return SysReg.TCR_EL1
+    case key(3, 0, 4, 0, 0): return SysReg.SPSR_EL1
+    case key(3, 0, 4, 0, 1): return SysReg.ELR_EL1
+    case key(3, 0, 5, 1, 0): return SysReg.AFSR0_EL1
+    case key(3, 0, 5, 1, 1): return SysReg.AFSR1_EL1
+    case key(3, 0, 5, 2, 0): return SysReg.ESR_EL1
+    case key(3, 0, 6, 0, 0): return SysReg.FAR_EL1
+    case key(3, 0, 7, 4, 0): return SysReg.PAR_EL1
+    case key(3, 0, 10, 2, 0): return SysReg.MAIR_EL1
+    case key(3, 0, 10, 3, 0): return SysReg.AMAIR_EL1
+    case key(3, 0, 12, 0, 0): return SysReg.VBAR_EL1
+    case key(3, 0, 13, 0, 1): return SysReg.CONTEXTIDR_EL1
+    case key(3, 0, 13, 0, 4): return SysReg.TPIDR_EL1
+    case key(3, 0, 14, 1, 0): return SysReg.CNTKCTL_EL1
+    case key(2, 0, 0, 2, 2): return SysReg.MDSCR_EL1
+  }
+  minEl = 2
+  switch (k) {
+    case key(3, 4, 0, 0, 0): return SysReg.VPIDR_EL2
+    case key(3, 4, 0, 0, 5): return SysReg.VMPIDR_EL2
+    case key(3, 4, 1, 0, 0): return SysReg.SCTLR_EL2
+    case key(3, 4, 1, 0, 1): return SysReg.ACTLR_EL2
+    case key(3, 4, 1, 1, 0): return SysReg.HCR_EL2
+    case key(3, 4, 1, 1, 1): return SysReg.MDCR_EL2
+    case key(3, 4, 1, 1, 2): return SysReg.CPTR_EL2
+    case key(3, 4, 1, 1, 3): return SysReg.HSTR_EL2
+    case key(3, 4, 2, 0, 0): return SysReg.TTBR0_EL2
+    case key(3, 4, 2, 0, 2): return SysReg.TCR_EL2
+    case key(3, 4, 2, 1, 0): return SysReg.VTTBR_EL2
+    case key(3, 4, 2, 1, 2): return SysReg.VTCR_EL2
+    case key(3, 4, 4, 0, 0): return SysReg.SPSR_EL2
+    case key(3, 4, 4, 0, 1): return SysReg.ELR_EL2
+    case key(3, 4, 4, 1, 0): return SysReg.SP_EL1
+    case key(3, 4, 5, 1, 0): return SysReg.AFSR0_EL2
+    case key(3, 4, 5, 1, 1): return SysReg.AFSR1_EL2
+    case key(3, 4, 5, 2, 0): return SysReg.ESR_EL2
+    case key(3, 4, 6, 0, 0): return SysReg.FAR_EL2
+    case key(3, 4, 6, 0, 4): return SysReg.HPFAR_EL2
+    case key(3, 4, 10, 2, 0): return SysReg.MAIR_EL2
+    case key(3, 4, 10, 3, 0): return SysReg.AMAIR_EL2
+    case key(3, 4, 12, 0, 0): return SysReg.VBAR_EL2
+    case key(3, 4, 13, 0, 2): return SysReg.TPIDR_EL2
+    case key(3, 4, 14, 0, 3): return SysReg.CNTVOFF_EL2
+    case key(3, 4, 14, 1, 0): return SysReg.CNTHCTL_EL2
+  }
+  return -1
+}
+
+/** ID registers of the S3_0_C0 space at EL1 (the AArch32 ones read as zero, as on a CPU without AArch32). */
+function idReg(c: u32, crm: u32, op2: u32): u64 {
+  if (crm == 0) {
+    if (op2 == 0) return ID_MIDR
+    if (op2 == 5) return 0x80000000 | (sreg(c, SysReg.VMPIDR_EL2) & 0xFF00FFFFFF)
+    return 0
+  }
+  if (crm == 4 && op2 == 0) return SYS_PFR0
+  if (crm == 5 && op2 == 0) return 0x6 // ID_AA64DFR0: Armv8 debug, no PMU, one breakpoint and watchpoint pair
+  if (crm == 6 && op2 == 0) return ID_ISAR0
+  if (crm == 6 && op2 == 1) return ID_ISAR1
+  if (crm == 7 && op2 == 0) return SYS_MMFR0
+  return 0
+}
+
+/** A trapped MSR/MRS: ESR ISS as EC 0x18 has it. */
+function sysregIss(insn: u32): u32 {
+  const op0 = (insn >>> 19) & 3, op1 = (insn >>> 16) & 7, crn = (insn >>> 12) & 15
+  const crm = (insn >>> 8) & 15, op2 = (insn >>> 5) & 7, rt = insn & 31
+  const read: u32 = (insn >>> 21) & 1
+  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | read
+}
+
+// Results of emulating one instruction.
+const DONE: i32 = -1 // emulated; the PC moves on
+const TAKEN: i32 = -2 // an exception was taken in the guest (the PC is its vector)
+
+/** The X register `r` (31 reads as zero). */
+@inline function xr(c: u32, r: u32): u64 { return r == 31 ? 0 : load<u64>(c + (r << 3)) }
+@inline function setXr(c: u32, r: u32, v: u64): void { if (r != 31) store<u64>(c + (r << 3), v) }
+
+/** Undefined at the current EL: to EL1 from EL0 and EL1, to EL2 at EL2. */
+function undefined(c: u32, pc: u64): i32 {
+  const el = curEl(c)
+  takeException(c, el == 2 ? 2 : 1, 0, <u64>((EC_UNKNOWN << 26) | IL), pc)
+  return TAKEN
+}
+
+/** A trap to EL2: taken by the core's EL2, or an exit when EL2 is the host. */
+function trapToEl2(c: u32, pc: u64, esr: u32, exit: i32): i32 {
+  if (hostEl2(c)) {
+    store<u32>(coreBase(curCore) + C_SYNDROME, esr)
+    return exit
+  }
+  takeException(c, 2, 0, <u64>esr, pc)
+  return TAKEN
+}
+
+function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
+  const el = curEl(c)
+  const read = ((insn >>> 21) & 1) != 0
+  const k = (insn >>> 5) & 0x7FFF
+  const rt = insn & 31
+  const op1 = (insn >>> 16) & 7, crn = (insn >>> 12) & 15, crm = (insn >>> 8) & 15, op2 = (insn >>> 5) & 7
+  if (el == 0) {
+    // What EL0 reaches is the task core's register set (sysreg.ts).
+    if (read) {
+      const v = readSys(c, k, nzcvValue(c), 0)
+      if (!sysOk) return undefined(c, pc)
+      setXr(c, rt, v)
+    } else if (!writeSys(c, k, xr(c, rt))) return undefined(c, pc)
+    return DONE
+  }
+  const hcr = sreg(c, SysReg.HCR_EL2)
+  // PSTATE fields and banked stack pointers.
+  if (k == key(3, 0, 4, 2, 2)) { if (!read) return undefined(c, pc); setXr(c, rt, <u64>(el << 2)); return DONE } // CurrentEL
+  if (k == key(3, 3, 4, 2, 1)) { // DAIF
+    if (read) setXr(c, rt, <u64>(load<u32>(c + R_PSTATE) & PS_DAIF))
+    else store<u32>(c + R_PSTATE, (load<u32>(c + R_PSTATE) & ~PS_DAIF) | (<u32>xr(c, rt) & PS_DAIF))
+    return DONE
+  }
+  if (k == key(3, 0, 4, 2, 0)) { // SPSel
+    if (read) { setXr(c, rt, <u64>(load<u32>(c + R_PSTATE) & PS_SPSEL)); return DONE }
+    const spsel = <u32>xr(c, rt) & 1
+    switchSp(c, el, spsel)
+    store<u32>(c + R_PSTATE, (load<u32>(c + R_PSTATE) & ~PS_SPSEL) | spsel)
+    return DONE
+  }
+  if (k == key(3, 0, 4, 1, 0)) { // SP_EL0: not while it is the current SP
+    if ((load<u32>(c + R_PSTATE) & PS_SPSEL) == 0) return undefined(c, pc)
+    if (read) setXr(c, rt, sreg(c, SysReg.SP_EL0)); else setSreg(c, SysReg.SP_EL0, xr(c, rt))
+    return DONE
+  }
+  // EL1's virtual-memory controls under HCR_EL2.TVM (writes) / TRVM (reads).
+  const slot = slotOf(k)
+  if (slot >= 0 && el < minEl) return undefined(c, pc)
+  if (el == 1 && slot >= 0 && isVmControl(<SysReg>slot) && (hcr & (read ? (<u64>1 << 30) : (<u64>1 << 26))) != 0) {
+    return trapToEl2(c, pc, (EC_SYSREG << 26) | IL | sysregIss(insn), CoreExit.SysReg)
+  }
+  if (slot >= 0) {
+    if (read) setXr(c, rt, sreg(c, <SysReg>slot))
+    else {
+      setSreg(c, <SysReg>slot, xr(c, rt))
+      // What the TLB's entries were made under changed (TTBRs carry an ASID the tags hold).
+      if (changesTranslation(<SysReg>slot)) flushCoreTlb(curCore)
+    }
+    return DONE
+  }
+  // ID registers, cache geometry.
+  if (read && op1 == 0 && crn == 0) {
+    if (el == 1 && (hcr & (<u64>1 << 18)) != 0 && crm >= 1) // HCR_EL2.TID3: the feature ID registers
+      return trapToEl2(c, pc, (EC_SYSREG << 26) | IL | sysregIss(insn), CoreExit.SysReg)
+    setXr(c, rt, idReg(c, crm, op2))
+    return DONE
+  }
+  if (read && k == key(3, 1, 0, 0, 1)) { setXr(c, rt, 0); return DONE } // CLIDR: no caches to maintain
+  if (read && k == key(3, 1, 0, 0, 0)) { setXr(c, rt, 0); return DONE } // CCSIDR
+  if (k == key(3, 2, 0, 0, 0)) { if (read) setXr(c, rt, 0); return DONE } // CSSELR
+  if (read && k == key(3, 3, 0, 0, 1)) { setXr(c, rt, ID_CTR); return DONE }
+  if (read && k == key(3, 3, 0, 0, 7)) { setXr(c, rt, ID_DCZID); return DONE }
+  // The OS lock and debug registers: Linux resets them at boot; they hold nothing here.
+  if (((insn >>> 19) & 3) == 2 && op1 == 0) { if (read) setXr(c, rt, 0); return DONE }
+  // The registers EL0 reaches too (NZCV, FPCR/FPSR, TPIDR_EL0, the counters).
+  if (read) {
+    const v = readSys(c, k, nzcvValue(c), 0)
+    if (!sysOk) return undefined(c, pc)
+    setXr(c, rt, v)
+    return DONE
+  }
+  if (writeSys(c, k, xr(c, rt))) return DONE
+  return undefined(c, pc)
+}
+
+function changesTranslation(r: SysReg): bool {
+  return r == SysReg.SCTLR_EL1 || r == SysReg.SCTLR_EL2 || r == SysReg.TCR_EL1 || r == SysReg.TCR_EL2
+    || r == SysReg.TTBR0_EL2 || r == SysReg.HCR_EL2 || r == SysReg.VTTBR_EL2 || r == SysReg.VTCR_EL2
+}
+
+function isVmControl(r: SysReg): bool {
+  return r == SysReg.SCTLR_EL1 || r == SysReg.TTBR0_EL1 || r == SysReg.TTBR1_EL1 || r == SysReg.TCR_EL1
+    || r == SysReg.ESR_EL1 || r == SysReg.FAR_EL1 || r == SysReg.AFSR0_EL1 || r == SysReg.AFSR1_EL1
+    || r == SysReg.MAIR_EL1 || r == SysReg.AMAIR_EL1 || r == SysReg.CONTEXTIDR_EL1
+}
+
+/** MSR (immediate) to DAIFSet, DAIFClr and SPSel. */
+function msrImm(c: u32, insn: u32, pc: u64): i32 {
+  const el = curEl(c)
+  const op1 = (insn >>> 16) & 7, op2 = (insn >>> 5) & 7, crm = (insn >>> 8) & 15
+  const ps = load<u32>(c + R_PSTATE)
+  if (op1 == 3 && (op2 == 6 || op2 == 7)) {
+    if (el == 0 && (sreg(c, SysReg.SCTLR_EL1) & (1 << 9)) == 0) return undefined(c, pc) // SCTLR_EL1.UMA
+    const bits = crm << 6
+    store<u32>(c + R_PSTATE, op2 == 6 ? ps | bits : ps & ~bits)
+    return DONE
+  }
+  if (op1 == 0 && op2 == 5 && el > 0) {
+    switchSp(c, el, crm & 1)
+    store<u32>(c + R_PSTATE, (ps & ~PS_SPSEL) | (crm & 1))
+    return DONE
+  }
+  return undefined(c, pc)
+}
+
+/**
+ * An instruction the loop left as undefined: the privileged ones are
+ * emulated here. Returns DONE, TAKEN, or an exit for the host.
+ */
+function privileged(c: u32, insn: u32, pc: u64): i32 {
+  const el = curEl(c)
+  if ((insn & 0xFFE0001F) == 0xD4000002) { // HVC
+    if (el == 0) return undefined(c, pc)
+    const imm = (insn >>> 5) & 0xFFFF
+    const esr = (EC_HVC << 26) | IL | imm
+    store<u32>(coreBase(curCore) + C_IMM, imm)
+    if (hostEl2(c) && el == 1) {
+      store<u64>(c + R_PC, pc + 4)
+      store<u32>(coreBase(curCore) + C_SYNDROME, esr)
+      return CoreExit.Hvc
+    }
+    takeException(c, 2, 0, <u64>esr, pc + 4)
+    return TAKEN
+  }
+  if ((insn & 0xFFE0001F) == 0xD4000003) { // SMC: no EL3 here
+    if (el == 0) return undefined(c, pc)
+    const imm = (insn >>> 5) & 0xFFFF
+    store<u32>(coreBase(curCore) + C_IMM, imm)
+    if (el == 1 && (sreg(c, SysReg.HCR_EL2) & (<u64>1 << 19)) != 0) // HCR_EL2.TSC
+      return trapToEl2(c, pc, (EC_SMC << 26) | IL | imm, CoreExit.Smc)
+    // The board answers it (PSCI, as QEMU's virt machine without EL3 does).
+    store<u64>(c + R_PC, pc + 4)
+    store<u32>(coreBase(curCore) + C_SYNDROME, (EC_SMC << 26) | IL | imm)
+    return CoreExit.Smc
+  }
+  if (insn == 0xD69F03E0) { // ERET
+    if (el == 0) return undefined(c, pc)
+    eret(c)
+    return TAKEN
+  }
+  if ((insn & 0xFFF8F01F) == 0xD500401F) return msrImm(c, insn, pc) // MSR (immediate)
+  if ((insn & 0xFFD00000) == 0xD5100000) return mrsMsr(c, insn, pc) // MSR/MRS (register), op0 = 2 or 3
+  if ((insn & 0xFFF80000) == 0xD5080000) { // SYS: TLBI, AT, DC, IC at EL1+
+    if (el == 0) return undefined(c, pc)
+    // TLBI (any kind, broadcast or not), AT, DC and IC: dropping every core's
+    // soft TLB is always correct; decoded code follows writes by itself.
+    flushAll()
+    return DONE
+  }
+  return undefined(c, pc)
+}
+
+/** WFI/WFE: trapped to EL2 by HCR_EL2.TWI/TWE from EL1 and EL0, else an exit the board sleeps on. */
+function wfx(c: u32, insn: u32, pc: u64): i32 {
+  const wfe: u32 = insn == 0xD503205F ? 1 : 0
+  const el = curEl(c)
+  if (el < 2 && (sreg(c, SysReg.HCR_EL2) & (<u64>1 << (13 + wfe))) != 0)
+    return trapToEl2(c, pc, (EC_WFX << 26) | IL | (1 << 24) | (0xE << 20) | wfe, CoreExit.Wfi)
+  store<u64>(c + R_PC, pc + 4)
+  return CoreExit.Wfi
+}
+
+/** A fault the loop raised, as the architecture takes it. */
+function fault(c: u32, reason: i32, pc: u64): i32 {
+  const cb = coreBase(curCore)
+  const el = curEl(c)
+  const target: u32 = el == 2 ? 2 : 1
+  let esr = load<u32>(cb + C_SYNDROME)
+  const far = load<u64>(cb + C_FAULT)
+  if (reason == CoreExit.Alignment && load<u32>(cb + C_ACCESS) == Access.Execute) esr = (EC_PC_ALIGN << 26) | IL
+  // The loop reports aborts as from a lower EL; from the level that takes them the class is one more.
+  else if (el == target) esr += 1 << 26
+  setSreg(c, target == 2 ? SysReg.FAR_EL2 : SysReg.FAR_EL1, far)
+  takeException(c, target, 0, <u64>esr, pc)
+  return TAKEN
+}
+
+/**
+ * A device access (a physical address outside RAM): an exit for the board or
+ * the VMM, with the ISS of a data abort whose syndrome is valid when the
+ * instruction is a single-register load or store without writeback.
+ */
+function mmio(c: u32, pc: u64): i32 {
+  const cb = coreBase(curCore)
+  const insn = fetchWord(pc)
+  const write = load<u32>(cb + C_ACCESS) == Access.Write
+  let iss: u32 = write ? 1 << 6 : 0
+  // LDR/STR (unsigned offset, or unscaled/register offset without writeback), integer registers.
+  const integerSingle = (insn & 0x3F000000) == 0x39000000 || (insn & 0x3F200C00) == 0x38000000 || (insn & 0x3F200C00) == 0x38200800
+  if (integerSingle) {
+    const size = insn >>> 30
+    const opc = (insn >>> 22) & 3
+    const signed: u32 = opc >= 2 ? 1 : 0
+    const sf: u32 = opc == 2 || size == 3 ? 1 : 0
+    iss |= (1 << 24) | (size << 22) | (signed << 21) | ((insn & 31) << 16) | (sf << 15)
+  }
+  store<u32>(cb + C_SYNDROME, (EC_DABT_LOW << 26) | IL | iss)
+  store<u64>(c + R_PC, pc)
+  return CoreExit.Stage2Abort
+}
+
+/** The instruction word at `pc` (0 when it cannot be fetched). */
+function fetchWord(pc: u64): u32 {
+  const r = fillTlb(pc, Access.Execute)
+  if (r < 0) return 0
+  return load<u32>(RAM_BASE + <u32>r + (<u32>pc & 0xFFF))
+}
+
+/**
+ * Runs system context `c` on `core` for up to `budget` instructions. Returns
+ * the exit the host must see (Budget when the budget is used up).
+ */
+export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
+  const cb = coreBase(core)
+  setSysCtx(c, asid)
+  // The soft TLB holds one system context's translations at a time.
+  if (load<u32>(cb + C_LAST_SYS) != c) {
+    flushCoreTlb(core)
+    store<u32>(cb + C_LAST_SYS, c)
+  }
+  let left = budget
+  let retired: i32 = 0
+  let exit: i32 = CoreExit.Budget
+  while (left > 0) {
+    const r = runLoop(core, c, <i32>sysTlbTag(), left)
+    const n = <i32>load<f64>(cb + C_RETIRED)
+    retired += n
+    left -= n
+    if (r == CoreExit.Budget) break
+    const pc = load<u64>(c + R_PC)
+    let h: i32
+    if (r == CoreExit.Undefined) h = privileged(c, load<u32>(cb + C_SYNDROME), pc)
+    else if (r == CoreExit.Syscall) {
+      // SVC: the loop retired it and left the PC after it.
+      takeException(c, curEl(c) == 2 ? 2 : 1, 0, <u64>load<u32>(cb + C_SYNDROME), pc)
+      h = TAKEN
+    } else if (r == CoreExit.Breakpoint) {
+      takeException(c, curEl(c) == 2 ? 2 : 1, 0, <u64>load<u32>(cb + C_SYNDROME), pc)
+      h = TAKEN
+    } else if (r == CoreExit.Wfi) h = wfx(c, fetchWord(pc), pc)
+    else if (r == CoreExit.Stage2Abort) h = mmio(c, pc)
+    else if (r == CoreExit.DataAbort || r == CoreExit.InstructionAbort || r == CoreExit.Alignment) h = fault(c, r, pc)
+    else h = r
+    if (h == DONE) {
+      store<u64>(c + R_PC, pc + 4)
+      retired++
+      left--
+      store<f64>(cb + C_INSTRET, load<f64>(cb + C_INSTRET) + 1)
+      continue
+    }
+    if (h == TAKEN) continue
+    // An exit: instructions that ended with one (HVC, SMC, WFI) retired.
+    if (h == CoreExit.Hvc || h == CoreExit.Smc || (h == CoreExit.Wfi && load<u64>(c + R_PC) != pc)) {
+      retired++
+      store<f64>(cb + C_INSTRET, load<f64>(cb + C_INSTRET) + 1)
+    }
+    exit = h
+    break
+  }
+  setSysCtx(0, 0)
+  store<u32>(cb + C_REASON, exit)
+  store<u64>(cb + C_PC, load<u64>(c + R_PC))
+  store<f64>(cb + C_RETIRED, <f64>retired)
+  return exit
+}
