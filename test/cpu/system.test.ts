@@ -1,8 +1,8 @@
 // The privileged architecture of a system context (docs/cpu-aarch64-system.md):
 // small bare-metal programs (test/cpu/system/*.S) run from EL2 under
-// qemu-system-aarch64 (the reference) and on our core with a board of two
-// devices written here — a PL011 data register that collects bytes and PSCI
-// SYSTEM_OFF on SMC — and both must print the same log of vectors,
+// qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 (the
+// reference) and on our arm-ve machine (boards/arm-ve-machine.ts: RAM,
+// PL011, GICv3, timer, PSCI), and both must print the same log of vectors,
 // syndromes and values. The expected logs are checked against the Arm ARM
 // by hand below.
 import { spawnSync } from 'node:child_process'
@@ -10,13 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { Aarch64Core } from '../../src/engine/cpu/aarch64/aarch64-core'
-import { SysMode } from '../../src/engine/cpu/aarch64/core-layout'
-import { Access, CoreExit } from '../../src/engine/cpu/core-abi'
+import { ArmVeMachine } from '../../src/engine/boards/arm-ve-machine'
 
 const RAM_PA = 0x4000_0000
-const UART = 0x0900_0000
-const PSCI_SYSTEM_OFF = 0x8400_0008n
 
 const have = (cmd: string, arg = '--version') => spawnSync(cmd, [arg]).status === 0
 const toolsPresent = have('clang') && have('ld.lld')
@@ -24,35 +20,23 @@ const qemuPresent = have('qemu-system-aarch64')
 const dir = mkdtempSync(join(tmpdir(), 'l4lab-system-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function link(src: string, out: string, binary: boolean): void {
+function link(src: string, out: string): void {
   const r = spawnSync('clang', ['--target=aarch64-none-elf', '-nostdlib', '-fuse-ld=lld', `-Wl,-Ttext=0x${RAM_PA.toString(16)}`,
-    ...(binary ? ['-Wl,--oformat=binary'] : []), src, '-o', out], { encoding: 'utf8' })
+    src, '-o', out], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`clang: ${r.stderr}`)
 }
 
-/** Runs a flat image at RAM_PA on one core from EL2 until SYSTEM_OFF; returns what the PL011 printed. */
-function runOnCore(image: Uint8Array): string {
-  const core = Aarch64Core.create({ ramBytes: 16 << 20, cores: 1, translate: () => -1 })
-  core.ram.set(image, 0)
-  const ctx = core.allocContext()
-  ctx.setMode(SysMode.System, 2)
-  ctx.setPc(BigInt(RAM_PA))
+/** Runs an ELF on the arm-ve machine from EL2 until it powers off; returns what the PL011 printed. */
+function runOnMachine(elf: Uint8Array, cpus = 1): string {
   let out = ''
-  for (let i = 0; i < 1000; i++) {
-    const exit = core.run(0, ctx, 1, 100_000)
-    if (exit === CoreExit.Budget) continue
-    const d = core.details(0)
-    if (exit === CoreExit.Stage2Abort && d.ipa === UART && d.access === Access.Write) {
-      // ISV set: the syndrome names the register (SRT) the byte came from.
-      expect(d.syndrome >>> 24 & 1).toBe(1)
-      out += String.fromCharCode(Number(ctx.x((d.syndrome >>> 16) & 31) & 0xffn))
-      ctx.setPc(ctx.pc + 4n)
-      continue
-    }
-    if (exit === CoreExit.Smc && ctx.x(0) === PSCI_SYSTEM_OFF) return out
-    throw new Error(`unexpected exit ${exit} at ${ctx.pc.toString(16)} (syndrome ${d.syndrome.toString(16)}); printed: ${out}`)
-  }
-  throw new Error(`no SYSTEM_OFF; printed: ${out}`)
+  const m = new ArmVeMachine({ cpus, output: (b) => (out += String.fromCharCode(b)) })
+  const loaded = m.loadElf(elf)
+  if (!loaded.ok) throw new Error(loaded.reason)
+  m.boot(loaded.entry)
+  m.run(50_000_000)
+  if (m.stopped?.reason !== 'off') throw new Error(`not powered off (${JSON.stringify(m.stopped)}); printed: ${out}`)
+  expect(m.unmappedAccesses).toBe(0)
+  return out
 }
 
 /** Each program with the log it must print, checked against the Arm ARM by hand. */
@@ -72,6 +56,17 @@ const programs: { name: string; what: string; expected: string[] }[] = [
       '0000000000002400', '0000000062300400', // MSR SCTLR_EL1 under HCR_EL2.TVM: EC 0x18, ISS op0=3 CRn=1 Rt=0, write
       '0000000000002400', '0000000007e00000', // WFI under HCR_EL2.TWI: EC 1, CV, COND 0xE, TI = 0
       '0000000000000000', // SP_EL1 is the value EL2 set
+    ],
+  },
+  {
+    name: 'timer',
+    what: 'the virtual timer and an SGI through the GICv3',
+    expected: [
+      '000000000000001b', '0000000000000005', // three ticks of CNTV: PPI 27, CNTV_CTL = ENABLE | ISTATUS
+      '000000000000001b', '0000000000000005',
+      '000000000000001b', '0000000000000005',
+      '0000000000000005', '0000000000000000', // SGI 5 to itself; the timer is off by then
+      '00000000000000ff', // ICC_RPR_EL1: idle
     ],
   },
   {
@@ -97,16 +92,16 @@ describe.skipIf(!toolsPresent)('system contexts: the privileged architecture aga
     const src = join(__dirname, 'system', `${p.name}.S`)
 
     it(`${p.name}.S (${p.what}) prints the log the Arm ARM gives`, () => {
-      const bin = join(dir, `${p.name}.bin`)
-      link(src, bin, true)
-      expect(runOnCore(new Uint8Array(readFileSync(bin)))).toBe(expected)
+      const elf = join(dir, `${p.name}.elf`)
+      link(src, elf)
+      expect(runOnMachine(new Uint8Array(readFileSync(elf)))).toBe(expected)
     })
 
     it.skipIf(!qemuPresent)(`${p.name}.S prints the same under qemu-system-aarch64`, () => {
       const elf = join(dir, `${p.name}.elf`)
-      link(src, elf, false)
+      link(src, elf)
       // -nographic would multiplex the monitor onto stdio, which waits on a piped stdin.
-      const r = spawnSync('qemu-system-aarch64', ['-M', 'virt,virtualization=on', '-cpu', 'cortex-a57', '-display', 'none',
+      const r = spawnSync('qemu-system-aarch64', ['-M', 'virt,virtualization=on,gic-version=3', '-cpu', 'cortex-a57', '-display', 'none',
         '-serial', 'stdio', '-monitor', 'none', '-net', 'none', '-kernel', elf], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] })
       expect(r.stdout.replace(/\r/g, '')).toBe(expected)
     })

@@ -2,6 +2,7 @@
 // the register blocks (Aarch64Context) and implements the core contract
 // (../core.ts): runs, exits, TLB maintenance and the ID register values.
 // Pure TypeScript: no Node, no DOM.
+import { GIC_BYTES } from '../../hw/gic-state'
 import { coreWasmBase64 } from './generated/core-wasm'
 import { BlockCompiler, type JitStats, type WasmTable } from './jit/block-compiler'
 import type { CompilerStats, Core, ExitDetails, Translate } from '../core'
@@ -50,6 +51,11 @@ interface CoreExports {
   init(ramBytes: number, cores: number): number
   run(core: number, ctx: number, asid: number, budget: number): number
   setRamPa(pa: number): void
+  gicBase(): number
+  setIrqLines(core: number, lines: number): void
+  ticksToNextTimer(core: number, ctx: number): number
+  advanceCounter(core: number, ticks: number): void
+  wfiWakeable(core: number, ctx: number): number
   ctxBase(): number
   ctxBytes(): number
   maxCtx(): number
@@ -229,4 +235,14 @@ export class Aarch64Core implements Core<Aarch64Context> {
   setCounterOffset(core: number, ticks: number): void { this.exports.setCounterOffset(core, ticks) }
   /** Where RAM sits in the physical address space of system contexts (QEMU virt's 0x4000_0000 by default). */
   setRamPa(pa: number): void { this.exports.setRamPa(pa) }
+  /** The GICv3 state block (core-layout.ts GIC_*) as bytes, for the board's distributor and redistributors. */
+  gicState(): Uint8Array { return new Uint8Array(this.buffer, this.exports.gicBase(), GIC_BYTES) }
+  /** The board's interrupt lines into `core` (bit 0: IRQ), besides the GIC's. */
+  setIrqLines(core: number, lines: number): void { this.exports.setIrqLines(core, lines) }
+  /** Instructions until a timer of system context `ctx` fires on `core`, or -1: how long a WFI may sleep. */
+  ticksToNextTimer(core: number, ctx: Aarch64Context): number { return this.exports.ticksToNextTimer(core, ctx.base) }
+  /** Lets `ticks` of counter time pass on `core` without instructions (a WFI's sleep). */
+  advanceCounter(core: number, ticks: number): void { this.exports.advanceCounter(core, ticks) }
+  /** Whether `core`, asleep in WFI running `ctx`, has an interrupt to wake it (its timers brought up to date). */
+  wfiWakeable(core: number, ctx: Aarch64Context): boolean { return this.exports.wfiWakeable(core, ctx.base) !== 0 }
 }

@@ -2,14 +2,16 @@
 // side and docs/cpu-aarch64.md for the design).
 import {
   CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, C_LAST_SYS, MAX_CORES, MAX_CTX, NSLOTS, R_MODE,
-  HOT_BASE, HOT_ENTRIES, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES,
+  HOT_BASE, HOT_ENTRIES, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, GIC_BASE, C_IRQ_LINES,
 } from './layout'
 import { Op } from './ops'
 import * as mmu from './mmu'
 import { buildTable, decodeOne, decodeRowMask, decodeRowOp, decodeRowValue, decodeRows, decodeTableError } from './decode'
 import * as exec from './exec'
 import { REFETCH_ENTRY, run as runLoop } from './exec'
-import { runSystem } from './system'
+import { runSystem, wakeable } from './system'
+import * as timer from './timer'
+import { GIC_BYTES } from '../../../hw/gic-state'
 
 export { decodeRows, decodeRowMask, decodeRowValue, decodeRowOp, decodeTableError }
 
@@ -30,6 +32,7 @@ export function init(ramBytes: u32, cores: u32): i32 {
   memory.fill(REFETCH_ENTRY, 0, 16)
   memory.fill(HOT_BASE, 0, HOT_ENTRIES * 2)
   memory.fill(SLOTJIT_BASE, 0, NSLOTS)
+  memory.fill(GIC_BASE, 0, GIC_BYTES)
   store<u16>(REFETCH_ENTRY, <u16>Op.REFETCH, 4)
   buildTable()
   return <i32>RAM_BASE
@@ -43,6 +46,18 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
     store<u32>(cb + C_LAST_SYS, 0)
   }
   return runLoop(core, ctx, asid, budget)
+}
+
+/** The GICv3 state block the board's distributor and redistributors share with the CPU interface. */
+export function gicBase(): u32 { return GIC_BASE }
+/** The board's interrupt lines into `core` (bit 0 IRQ), besides the GIC's. */
+export function setIrqLines(core: u32, lines: u32): void { store<u32>(mmu.coreBase(core) + C_IRQ_LINES, lines) }
+/** Instructions until a timer of system context `ctx` on `core` fires (-1: none will): how long a WFI may sleep. */
+export function ticksToNextTimer(core: u32, ctx: u32): f64 { return timer.ticksToNextTimer(ctx, core) }
+/** Time the board let pass on `core` without instructions (a WFI's sleep): the counters move on. */
+export function advanceCounter(core: u32, ticks: f64): void {
+  const cb = mmu.coreBase(core)
+  store<f64>(cb + C_CNTVOFF, load<f64>(cb + C_CNTVOFF) + ticks)
 }
 
 /** Where board RAM sits in the physical address space of system contexts. */
@@ -69,3 +84,6 @@ export function instret(core: u32): f64 { return load<f64>(mmu.coreBase(core) + 
  *  decoder assigns to an instruction word (2 = undefined). */
 export function decodeOp(insn: u32): u32 { return <u32>decodeOne(insn) }
 export function codeBytes(): u32 { return CODE_BASE + NSLOTS * SLOT_BYTES }
+
+/** Whether `core`, asleep in WFI with system context `ctx`, has an interrupt to wake it (its timers updated first). */
+export function wfiWakeable(core: u32, ctx: u32): bool { return wakeable(core, ctx) }

@@ -44,6 +44,8 @@ export const HOT_ENTRIES: u32 = 4096
 export const SLOTJIT_BASE: u32 = SCRATCH_BASE + 0x18000 // u8 × NSLOTS
 export const JITSIDE_BASE: u32 = SCRATCH_BASE + 0x20000 // u32 × JIT_MAX_FNS
 export const JIT_MAX_FNS: u32 = 65536
+/** The GICv3 state block (core-layout.ts GIC_*), after the block compiler's tables. */
+export const GIC_BASE: u32 = SCRATCH_BASE + 0x60000
 
 export const SLOTMAP_BASE: u32 = 10 << 20 // up to 512 Ki pages (2 GiB) * 4 bytes = 2 MiB
 export const NSLOTS: u32 = 2048
@@ -72,4 +74,5 @@ export const C_ASID_HI: u32 = 72 // u32: asid >> 12 the TLB was filled under
 export const C_INSTRET: u32 = 80 // f64: instructions retired on this core in total
 export const C_CNTVOFF: u32 = 88 // f64
 export const C_LAST_SYS: u32 = 120 // u32: the system context whose translations the TLB holds (0: tasks')
+export const C_TIMER_LINES: u32 = 124 // u32: the generic timers' output lines (timer.ts)
 export const C_TLB: u32 = CORE_HDR // read TLB; write at +TLB_BYTES; exec at +2*TLB_BYTES

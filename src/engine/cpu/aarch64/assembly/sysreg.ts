@@ -4,7 +4,7 @@
 // (EL1 state for the VM issue) will join this table with an EL check.
 import { C_CNTVOFF, C_INSTRET, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO } from './layout'
 import { CNTFRQ_HZ, ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR, ID_MMFR0, ID_PFR0 } from '../core-layout'
-import { coreBase, curCore } from './mmu'
+import { coreBase, curCore, sysCtx } from './mmu'
 import { fpGetFPCR, fpGetFPSR, fpSetFPCR, fpSetFPSR } from './fp/index'
 
 @inline function key(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
@@ -45,7 +45,7 @@ export function readSys(ctx: u32, k: u32, nzcv: u64, runRetired: i32): u64 {
   if (k == K_FPSR) return fpGetFPSR()
   if (k == K_TPIDR) return load<u64>(ctx + R_TPIDR)
   if (k == K_TPIDRRO) return load<u64>(ctx + R_TPIDRRO)
-  if (k == K_CNTVCT) {
+  if (k == K_CNTVCT && sysCtx == 0) { // a system context's counters are system.ts's (CNTVOFF_EL2)
     const cb = coreBase(curCore)
     return <u64>(load<f64>(cb + C_INSTRET) + <f64>runRetired + load<f64>(cb + C_CNTVOFF))
   }

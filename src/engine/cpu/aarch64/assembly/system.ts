@@ -12,6 +12,11 @@ import {
 import { SysMode, SysReg } from '../core-layout'
 import { coreBase, curCore, fillTlb, flushAll, flushCoreTlb, setSysCtx } from './mmu'
 import { sysTlbTag } from './walk'
+import * as timer from './timer'
+import * as gic from './gic'
+import { C_IRQ_LINES } from './layout'
+import { CNTFRQ_HZ } from '../core-layout'
+import { GIC_C_AP1R0, GIC_C_BPR1, GIC_C_CTLR, GIC_C_IGRPEN1, GIC_C_PMR } from '../../../hw/gic-state'
 import { nzcvValue, run as runLoop, setNzcvBits } from './exec'
 import { readSys, sysOk, writeSys } from './sysreg'
 import { ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR } from '../core-layout'
@@ -35,8 +40,8 @@ const EC_PC_ALIGN: u32 = 0x22
 const EC_DABT_LOW: u32 = 0x24
 const IL: u32 = 1 << 25
 
-/** ID_AA64PFR0 of a system context: EL0, EL1 and EL2 in AArch64 state, no EL3; FP and AdvSIMD. */
-const SYS_PFR0: u64 = 0x111
+/** ID_AA64PFR0 of a system context: EL0, EL1 and EL2 in AArch64 state, no EL3; FP and AdvSIMD; GICv3 CPU interface. */
+const SYS_PFR0: u64 = 0x01000111 // GIC [27:24] = 1: the GICv3 system-register interface
 /** ID_AA64MMFR0: 48-bit PA, 8-bit ASIDs, 4 KiB granule only (TGran64 = 0xF, TGran16 = 0). */
 const SYS_MMFR0: u64 = 0x0F000005
 
@@ -175,7 +180,8 @@ function slotOf(k: u32): i32 {
 function idReg(c: u32, crm: u32, op2: u32): u64 {
   if (crm == 0) {
     if (op2 == 0) return ID_MIDR
-    if (op2 == 5) return 0x80000000 | (sreg(c, SysReg.VMPIDR_EL2) & 0xFF00FFFFFF)
+    // MPIDR: EL1 reads the virtual one EL2 set up.
+    if (op2 == 5) return curEl(c) == 2 ? sreg(c, SysReg.MPIDR_EL1) : sreg(c, SysReg.VMPIDR_EL2)
     return 0
   }
   if (crm == 4 && op2 == 0) return SYS_PFR0
@@ -225,6 +231,14 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
   const k = (insn >>> 5) & 0x7FFF
   const rt = insn & 31
   const op1 = (insn >>> 16) & 7, crn = (insn >>> 12) & 15, crm = (insn >>> 8) & 15, op2 = (insn >>> 5) & 7
+  if (((insn >>> 19) & 3) == 3 && crn == 14 && (op1 == 3 || op1 == 4)) {
+    const r = timerAccess(c, insn, pc, read, op1, crm, op2, rt)
+    if (r != NOT_MINE) return r
+  }
+  if (el > 0 && ((insn >>> 19) & 3) == 3 && crn == 12 && (op1 == 0 || (op1 == 4 && crm == 9 && op2 == 5))) {
+    const r = iccAccess(c, read, op1, crm, op2, rt)
+    if (r != NOT_MINE) return r
+  }
   if (el == 0) {
     // What EL0 reaches is the task core's register set (sysreg.ts).
     if (read) {
@@ -235,6 +249,11 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     return DONE
   }
   const hcr = sreg(c, SysReg.HCR_EL2)
+  if (k == key(3, 0, 4, 6, 0)) { // ICC_PMR_EL1
+    const regs = gic.cpuRegs(curCore)
+    if (read) setXr(c, rt, load<u32>(regs + GIC_C_PMR)); else store<u32>(regs + GIC_C_PMR, <u32>xr(c, rt) & 0xF8)
+    return DONE
+  }
   // PSTATE fields and banked stack pointers.
   if (k == key(3, 0, 4, 2, 2)) { if (!read) return undefined(c, pc); setXr(c, rt, <u64>(el << 2)); return DONE } // CurrentEL
   if (k == key(3, 3, 4, 2, 1)) { // DAIF
@@ -297,6 +316,86 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
 function changesTranslation(r: SysReg): bool {
   return r == SysReg.SCTLR_EL1 || r == SysReg.SCTLR_EL2 || r == SysReg.TCR_EL1 || r == SysReg.TCR_EL2
     || r == SysReg.TTBR0_EL2 || r == SysReg.HCR_EL2 || r == SysReg.VTTBR_EL2 || r == SysReg.VTCR_EL2
+}
+
+const NOT_MINE: i32 = -3
+
+/**
+ * The generic timer's registers (CNTPCT, CNTVCT, CNTFRQ, CNTP_*, CNTV_*,
+ * CNTHP_*). EL0 reaches them as CNTKCTL_EL1 allows (else they trap to EL1).
+ */
+function timerAccess(c: u32, insn: u32, pc: u64, read: bool, op1: u32, crm: u32, op2: u32, rt: u32): i32 {
+  const el = curEl(c)
+  const core = curCore
+  let t: u32 = 0
+  if (op1 == 4) {
+    if (crm != 2 || el < 2) return NOT_MINE
+    t = timer.T_HYP
+  } else if (crm == 0) {
+    if (!read) return op2 == 0 ? DONE : NOT_MINE // CNTFRQ is fixed
+    const kctl = sreg(c, SysReg.CNTKCTL_EL1)
+    if (op2 == 0) { setXr(c, rt, CNTFRQ_HZ); return DONE }
+    if (op2 != 1 && op2 != 2) return NOT_MINE
+    if (el == 0 && (kctl & (op2 == 1 ? 1 : 2)) == 0) return trapToEl1(c, insn, pc)
+    const p = timer.physicalCount(core)
+    setXr(c, rt, op2 == 1 ? p : p - sreg(c, SysReg.CNTVOFF_EL2))
+    return DONE
+  } else if (crm == 2) t = timer.T_PHYS
+  else if (crm == 3) t = timer.T_VIRT
+  else return NOT_MINE
+  if (el == 0 && (sreg(c, SysReg.CNTKCTL_EL1) & (t == timer.T_PHYS ? 1 << 9 : 1 << 8)) == 0) return trapToEl1(c, insn, pc)
+  if (op2 == 0) {
+    if (read) setXr(c, rt, timer.readTval(c, core, t)); else timer.writeTval(c, core, t, xr(c, rt))
+  } else if (op2 == 1) {
+    if (read) setXr(c, rt, timer.readCtl(c, core, t)); else timer.writeCtl(c, t, xr(c, rt))
+  } else if (op2 == 2) {
+    if (read) setXr(c, rt, timer.readCval(c, t)); else timer.writeCval(c, t, xr(c, rt))
+  } else return NOT_MINE
+  return DONE
+}
+
+function trapToEl1(c: u32, insn: u32, pc: u64): i32 {
+  takeException(c, 1, 0, <u64>((EC_SYSREG << 26) | IL | sysregIss(insn)), pc)
+  return TAKEN
+}
+
+/** The GICv3 CPU interface's registers (Group 1; Group 0's read as zero). */
+function iccAccess(c: u32, read: bool, op1: u32, crm: u32, op2: u32, rt: u32): i32 {
+  const core = curCore
+  const regs = gic.cpuRegs(core)
+  const v = xr(c, rt)
+  if (op1 == 4) { if (read) setXr(c, rt, 0xF); return DONE } // ICC_SRE_EL2: SRE, DFB, DIB, Enable (RAO/WI)
+  if (crm == 12) {
+    switch (op2) {
+      case 0: if (!read) return NOT_MINE; setXr(c, rt, gic.acknowledge(core)); return DONE // IAR1
+      case 1: if (read) return NOT_MINE; gic.endOfInterrupt(core, <u32>v & 0xFFFFFF); return DONE // EOIR1
+      case 2: if (!read) return NOT_MINE; setXr(c, rt, gic.highestPending(core)); return DONE // HPPIR1
+      case 3: if (read) setXr(c, rt, load<u32>(regs + GIC_C_BPR1)); else store<u32>(regs + GIC_C_BPR1, max(<u32>v & 7, 2)); return DONE
+      case 4: // CTLR: PRIbits = 4 (five bits), 16-bit INTIDs, EOImode
+        if (read) setXr(c, rt, <u64>((4 << 8) | (load<u32>(regs + GIC_C_CTLR) & 2)))
+        else store<u32>(regs + GIC_C_CTLR, <u32>v & 2)
+        return DONE
+      case 5: if (read) setXr(c, rt, 7); return DONE // SRE_EL1: SRE, DFB, DIB (RAO/WI)
+      case 6: if (read) setXr(c, rt, 0); return DONE // IGRPEN0: no Group 0 here
+      case 7: if (read) setXr(c, rt, load<u32>(regs + GIC_C_IGRPEN1) & 1); else store<u32>(regs + GIC_C_IGRPEN1, <u32>v & 1); return DONE
+    }
+    return NOT_MINE
+  }
+  if (crm == 11) {
+    switch (op2) {
+      case 1: if (read) return NOT_MINE; gic.deactivate(core, <u32>v & 0xFFFFFF); return DONE // DIR
+      case 3: if (!read) return NOT_MINE; setXr(c, rt, min(gic.runningPriority(core), 0xFF)); return DONE // RPR
+      case 5: if (read) return NOT_MINE; gic.generateSgi(core, v); return DONE // SGI1R
+      case 6: case 7: if (read) return NOT_MINE; return DONE // SGI0R, ASGI1R: no Group 0 / secure side
+    }
+    return NOT_MINE
+  }
+  if (crm == 9 && op2 == 0) { // AP1R0
+    if (read) setXr(c, rt, load<u32>(regs + GIC_C_AP1R0)); else store<u32>(regs + GIC_C_AP1R0, <u32>v)
+    return DONE
+  }
+  if (crm == 8 && op2 >= 4) { if (read) setXr(c, rt, 0); return DONE } // AP0R<n>
+  return NOT_MINE
 }
 
 function isVmControl(r: SysReg): bool {
@@ -427,6 +526,45 @@ function fetchWord(pc: u64): u32 {
   return load<u32>(RAM_BASE + <u32>r + (<u32>pc & 0xFFF))
 }
 
+/** The timers' lines as PPIs of the core's redistributor: CNTP 30, CNTV 27, CNTHP 26. */
+export function syncTimers(c: u32, core: u32): void {
+  const lines = timer.updateTimerLines(c, core)
+  gic.setPpiLevel(core, 30, (lines & 1) != 0)
+  gic.setPpiLevel(core, 27, (lines & 2) != 0)
+  gic.setPpiLevel(core, 26, (lines & 4) != 0)
+}
+
+/**
+ * Takes a pending IRQ if PSTATE and the routing let it in: TAKEN, an exit
+ * (a physical interrupt while EL2 is the host), or 0. The board's lines
+ * (C_IRQ_LINES bit 0) and the GIC's CPU interface both raise IRQ;
+ * HCR_EL2.VI raises a virtual one for EL1.
+ */
+function interrupt(c: u32, core: u32): i32 {
+  const physical = (load<u32>(coreBase(core) + C_IRQ_LINES) & 1) != 0 || gic.irqPending(core)
+  const el = curEl(c)
+  const hcr = sreg(c, SysReg.HCR_EL2)
+  const masked = (load<u32>(c + R_PSTATE) & PS_I) != 0
+  const imo = (hcr & (1 << 4)) != 0
+  const pc = load<u64>(c + R_PC)
+  if (physical) {
+    if (el < 2 && imo) {
+      if (hostEl2(c)) return CoreExit.Irq
+      takeException(c, 2, 1, 0, pc)
+      return TAKEN
+    }
+    if (!masked && (el < 2 || imo)) {
+      takeException(c, el == 2 ? 2 : 1, 1, 0, pc)
+      return TAKEN
+    }
+  }
+  if (el < 2 && imo && (hcr & (1 << 7)) != 0 && !masked) {
+    takeException(c, 1, 1, 0, pc)
+    return TAKEN
+  }
+  return 0
+}
+
 /**
  * Runs system context `c` on `core` for up to `budget` instructions. Returns
  * the exit the host must see (Budget when the budget is used up).
@@ -443,11 +581,19 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
   let retired: i32 = 0
   let exit: i32 = CoreExit.Budget
   while (left > 0) {
-    const r = runLoop(core, c, <i32>sysTlbTag(), left)
+    syncTimers(c, core)
+    const irq = interrupt(c, core)
+    if (irq == TAKEN) continue
+    if (irq != 0) { exit = irq; break }
+    // A run ends when the next timer fires, so its interrupt comes at exactly its tick.
+    let quantum = left
+    const next = timer.ticksToNextTimer(c, core)
+    if (next >= 0 && next < <f64>quantum) quantum = max(1, <i32>next)
+    const r = runLoop(core, c, <i32>sysTlbTag(), quantum)
     const n = <i32>load<f64>(cb + C_RETIRED)
     retired += n
     left -= n
-    if (r == CoreExit.Budget) break
+    if (r == CoreExit.Budget) continue
     const pc = load<u64>(c + R_PC)
     let h: i32
     if (r == CoreExit.Undefined) h = privileged(c, load<u32>(cb + C_SYNDROME), pc)
@@ -483,4 +629,10 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
   store<u64>(cb + C_PC, load<u64>(c + R_PC))
   store<f64>(cb + C_RETIRED, <f64>retired)
   return exit
+}
+
+/** For a core that sleeps in WFI: brings its timers up to date and says whether an interrupt wakes it. */
+export function wakeable(core: u32, c: u32): bool {
+  syncTimers(c, core)
+  return (load<u32>(coreBase(core) + C_IRQ_LINES) & 1) != 0 || gic.irqPending(core)
 }
