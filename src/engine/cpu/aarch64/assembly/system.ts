@@ -200,6 +200,9 @@ function sysregIss(insn: u32): u32 {
   return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | read
 }
 
+/** Set when the instruction that led to TAKEN completed (ERET, HVC): it counts as retired. */
+let completed = false
+
 // Results of emulating one instruction.
 const DONE: i32 = -1 // emulated; the PC moves on
 const TAKEN: i32 = -2 // an exception was taken in the guest (the PC is its vector)
@@ -440,6 +443,7 @@ function privileged(c: u32, insn: u32, pc: u64): i32 {
       return CoreExit.Hvc
     }
     takeException(c, 2, 0, <u64>esr, pc + 4)
+    completed = true
     return TAKEN
   }
   if ((insn & 0xFFE0001F) == 0xD4000003) { // SMC: no EL3 here
@@ -456,6 +460,7 @@ function privileged(c: u32, insn: u32, pc: u64): i32 {
   if (insn == 0xD69F03E0) { // ERET
     if (el == 0) return undefined(c, pc)
     eret(c)
+    completed = true
     return TAKEN
   }
   if ((insn & 0xFFF8F01F) == 0xD500401F) return msrImm(c, insn, pc) // MSR (immediate)
@@ -583,7 +588,7 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
   while (left > 0) {
     syncTimers(c, core)
     const irq = interrupt(c, core)
-    if (irq == TAKEN) continue
+    if (irq == TAKEN) { left--; continue }
     if (irq != 0) { exit = irq; break }
     // A run ends when the next timer fires, so its interrupt comes at exactly its tick.
     let quantum = left
@@ -615,7 +620,17 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
       store<f64>(cb + C_INSTRET, load<f64>(cb + C_INSTRET) + 1)
       continue
     }
-    if (h == TAKEN) continue
+    if (h == TAKEN) {
+      // Every exception taken uses budget, even when nothing retires (a
+      // fault whose handler returns to it), so a run always ends.
+      left--
+      if (completed) {
+        retired++
+        store<f64>(cb + C_INSTRET, load<f64>(cb + C_INSTRET) + 1)
+        completed = false
+      }
+      continue
+    }
     // An exit: instructions that ended with one (HVC, SMC, WFI) retired.
     if (h == CoreExit.Hvc || h == CoreExit.Smc || (h == CoreExit.Wfi && load<u64>(c + R_PC) != pc)) {
       retired++
