@@ -82,6 +82,18 @@ export async function execCommand(argv: string[]): Promise<number> {
     const m = /^\/tmp\/[^/]+/.exec(dir)
     if (m) binds.add(m[0])
   }
+  // The host's files, each tree held by a descriptor of its top (src/host/host-fs.ts).
+  const notice = (line: string): void => writeAll(2, new TextEncoder().encode(`l4lab exec: ${line}\n`))
+  const trees: { path: string; port: NodeHostFs }[] = []
+  for (const root of ['/', ...binds]) {
+    const port = NodeHostFs.open({ root, writable: rw, notice })
+    if (typeof port === 'string') {
+      for (const t of trees) t.port.close()
+      process.stderr.write(`l4lab exec: ${port}\n`)
+      return 1
+    }
+    trees.push({ path: root, port })
+  }
   const stdin = new StdinBuffer()
   let wake: (() => void) | null = null
   const poke = () => {
@@ -106,10 +118,10 @@ export async function execCommand(argv: string[]): Promise<number> {
   const board = new ExecSession({
     lxArgs,
     ports: {
-      rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: rw }), { writable: rw }),
+      rootFs: () => new HostFs(trees[0].port, { writable: rw }),
       stdio: { write: (fd, data) => writeAll(fd, data), describe: (fd) => describeFd(fd) },
       stdin,
-      binds: [...binds].map((b) => ({ path: b, fs: () => new HostFs(new NodeHostFs({ root: b, writable: rw }), { writable: rw }) })),
+      binds: trees.slice(1).map((t) => ({ path: t.path, fs: () => new HostFs(t.port, { writable: rw }) })),
     },
     log: (text) => {
       if (!text.startsWith('moe:')) writeAll(2, new TextEncoder().encode(text))
@@ -138,6 +150,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (next !== Infinity && next > k.now) k.run(Math.min(next, Math.max(wallNs, k.now)) - k.now)
   }
   process.stdin.destroy()
+  for (const t of trees) t.port.close()
   const outcome = board.outcome
   if (strace && outcome) writeAll(2, new TextEncoder().encode(outcome.lx.kmsgLog.text()))
   const status = outcome?.status ?? (127 << 8)

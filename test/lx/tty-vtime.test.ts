@@ -11,8 +11,15 @@ import { beforeAll, expect, it } from 'vitest'
 import { ExecSession } from '../../src/engine/lab/exec-session'
 import type { Vcon } from '../../src/engine/kernel/objects/vcon'
 import { HostFs } from '../../src/engine/apps/lx/fs/vfs/hostfs'
-import { NodeHostFs } from '../../src/host/host-fs'
+import { NodeHostFs, type NodeHostFsOptions } from '../../src/host/host-fs'
 import { program } from './harness'
+
+/** The host port over `o.root`; a test without one cannot run. */
+function hostPort(o: NodeHostFsOptions): NodeHostFs {
+  const p = NodeHostFs.open(o)
+  if (typeof p === 'string') throw new Error(p)
+  return p
+}
 
 let prog = ''
 beforeAll(() => {
@@ -31,7 +38,7 @@ it('non-canonical console reads follow VMIN and VTIME in virtual time', () => {
   let out = ''
   const board = new ExecSession({
     lxArgs: ['--init', prog],
-    ports: { rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: false }), { writable: false }) },
+    ports: { rootFs: () => new HostFs(hostPort({ root: '/', writable: false }), { writable: false }) },
     // The tty's output processing ends lines with \r\n.
     log: (text) => (out += text.replaceAll('\r', '')),
   })
