@@ -116,6 +116,10 @@ export class NodeHostFs implements HostFsPort {
   private readonly maxOpen: number
   private readonly maxDirs: number
   private readonly notice: (line: string) => void
+  /** Host FIFOs already reported. */
+  private readonly noticed = new Set<string>()
+  /** The top as the host names it, for messages. */
+  private readonly rootName: string
   readonly writable: boolean
   private closed = false
 
@@ -146,6 +150,7 @@ export class NodeHostFs implements HostFsPort {
     this.maxOpen = opts.maxOpen ?? 4096
     this.maxDirs = opts.maxDirs ?? 64
     this.notice = opts.notice ?? (() => {})
+    this.rootName = (opts.root ?? '/').replace(/\/+$/, '')
   }
 
   /** Host descriptors held now (open files, cached directories and the top), for tests and figures. */
@@ -294,6 +299,21 @@ export class NodeHostFs implements HostFsPort {
         namelen: 255, flags: this.writable ? 0 : 1,
       }
     })
+  }
+
+  /**
+   * A host FIFO is refused (EOPNOTSUPP), and the host's user told once per
+   * FIFO. Its reads and writes block in the host kernel until the other end
+   * acts, and the engine must never block; connecting one would take a
+   * watcher on the host's event loop that wakes the guest, which exec does
+   * not have. (FIFOs the guest makes live in lx and work.)
+   */
+  fifo(p: string): number {
+    if (!this.noticed.has(p)) {
+      this.noticed.add(p)
+      this.notice(`${this.rootName}${p}: a host FIFO; exec does not connect the program to it (EOPNOTSUPP)`)
+    }
+    return -EOPNOTSUPP
   }
 
   // ------------------------------------------------------------ open files

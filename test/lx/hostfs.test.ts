@@ -9,6 +9,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { BUSYBOX, CLI, WORK, program, run } from './harness'
 import { requireBuilt } from '../support/built'
@@ -89,5 +90,17 @@ describe('l4lab exec --rw: descriptors and directories never follow a name again
       const lab = run(process.execPath, [CLI, 'exec', '--rw', program('hostfile'), dir])
       expect({ dir, out: lab.stdout, err: lab.stderr }).toEqual({ dir, out: "mapped after close and unlink: 'second page' 'm'\n", err: '' })
     }
+  })
+})
+
+describe('l4lab exec: host FIFOs (issue 11, item 14)', () => {
+  it('are refused with EOPNOTSUPP and one line on stderr, rather than a pipe no host writer reaches', () => {
+    shared = freshShared('hostfile-fifo')
+    const fifo = join(shared, 'fifo')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    // The timeout only bounds the hang this guards against (cat waiting on a pipe of lx's own).
+    const r = spawnSync(process.execPath, [CLI, 'exec', BUSYBOX, 'cat', fifo], { encoding: 'utf8', timeout: 30_000 })
+    expect(r.stderr).toBe(`l4lab exec: ${fifo}: a host FIFO; exec does not connect the program to it (EOPNOTSUPP)\ncat: can't open '${fifo}': Operation not supported\n`)
+    expect(r.status).toBe(1)
   })
 })
