@@ -6,6 +6,8 @@
  * program found the host's CPUs while lx schedules it on one.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { BUSYBOX, CLI, program, run } from './harness'
 import { requireBuilt } from '../support/built'
 
@@ -27,5 +29,36 @@ describe('l4lab exec: /dev, /proc and /sys are lx\'s', () => {
     expect(mounts).toEqual(['devtmpfs /dev devtmpfs rw 0 0', 'proc /proc proc rw 0 0', 'sysfs /sys sysfs ro 0 0'])
     expect(lab.stdout).toContain('\n0\nwrite: 1\n')
     expect(lab.stderr).toBe("sh: can't create /sys/devices/system/cpu/online: Read-only file system\n")
+  })
+})
+
+describe('l4lab exec: the private /tmp hides neither the program nor where it runs', () => {
+  it('a program in /tmp itself, run from /tmp: it starts and sees its neighbours (the host\'s /tmp is shown)', () => {
+    // Busybox runs as itself under a name that starts with "busybox".
+    const prog = join('/tmp', `busybox-l4lab-${process.pid}`)
+    const note = join('/tmp', `l4lab-note-${process.pid}`)
+    copyFileSync(BUSYBOX, prog)
+    writeFileSync(note, 'next to the program\n')
+    try {
+      expect(run(process.execPath, [CLI, 'exec', prog, 'echo', 'started'], { cwd: '/' })).toMatchObject({ status: 0, stdout: 'started\n', stderr: '' })
+      expect(run(process.execPath, [CLI, 'exec', `./${basename(prog)}`, 'cat', basename(note)], { cwd: '/tmp' })).toMatchObject({ status: 0, stdout: 'next to the program\n', stderr: '' })
+    } finally {
+      rmSync(prog, { force: true })
+      rmSync(note, { force: true })
+    }
+  })
+
+  it('run from a directory in /tmp, the program sees that directory; the rest of the host\'s /tmp stays hidden', () => {
+    const dir = mkdtempSync('/tmp/l4lab-cwd-')
+    const other = mkdtempSync('/tmp/l4lab-other-')
+    writeFileSync(join(dir, 'here'), 'in the working directory\n')
+    try {
+      const r = run(process.execPath, [CLI, 'exec', BUSYBOX, 'sh', '-c', `cat here; ls ${other}; ls /tmp`], { cwd: dir })
+      expect(r.stdout).toBe(`in the working directory\n${basename(dir)}\n`)
+      expect(r.stderr).toBe(`ls: ${other}: No such file or directory\n`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      rmSync(other, { recursive: true, force: true })
+    }
   })
 })
