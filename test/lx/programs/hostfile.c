@@ -135,6 +135,23 @@ static void mappedAfterClose(const char *dir) {
   }
   printf("mapped after close and unlink: '%.11s' '%c'\n", p + 4096, p[0]);
   munmap(p, sizeof page);
+  /* Moved by mremap before its second page was ever read: the move must keep the file. */
+  fd = open(in(dir, "mapped"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (write(fd, page, sizeof page) != (ssize_t)sizeof page) printf("write failed %m\n");
+  /* Three reserved pages, the file over the first two: the third keeps it from growing in place. */
+  char *at = mmap(0, 3 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  p = mmap(at, sizeof page, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+  close(fd);
+  unlink(in(dir, "mapped"));
+  char first = p[0];
+  char *moved = mremap(p, sizeof page, 3 * 4096, MREMAP_MAYMOVE);
+  if (moved == MAP_FAILED) {
+    printf("mremap failed %m\n");
+    return;
+  }
+  printf("moved by mremap: %d '%c' '%.11s'\n", moved != p, first, moved + 4096);
+  munmap(moved, 3 * 4096);
+  munmap(at + sizeof page, 4096);
 }
 
 int main(int argc, char **argv) {
