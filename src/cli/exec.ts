@@ -1,7 +1,8 @@
 /**
  * `l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]`: a static Linux
  * program as the only process of an lx guest, with the host's file system as
- * its root (read-only unless --rw) and a private in-memory /tmp; working
+ * its root (read-only unless --rw) and a private in-memory /tmp (what it
+ * shows of the host is src/host/exec-fs.ts's decision); working
  * directory, environment, stdin/stdout/stderr and exit status pass through.
  * A program killed by a signal kills l4lab with the same signal (as
  * qemu-aarch64 does), after its output is written. ELF is found as a shell
@@ -10,9 +11,9 @@
  */
 import { accessSync, constants, fstatSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
-import { dirname, resolve } from 'node:path'
-import { ExecSession, HostFs, StdinBuffer, type HostStreamInfo } from '../engine'
-import { NodeHostFs } from '../host/host-fs'
+import { resolve } from 'node:path'
+import { ExecSession, StdinBuffer, type HostStreamInfo } from '../engine'
+import { execTrees } from '../host/exec-fs'
 
 const SIGNALS: Record<number, NodeJS.Signals> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
@@ -76,11 +77,12 @@ export async function execCommand(argv: string[]): Promise<number> {
   for (const e of env) lxArgs.push('--env', e)
   lxArgs.push('--', ...args)
 
-  // /tmp is private to the guest; host directories the program needs that lie in /tmp stay visible.
-  const binds = new Set<string>()
-  for (const dir of [cwd, dirname(path)]) {
-    const m = /^\/tmp\/[^/]+/.exec(dir)
-    if (m) binds.add(m[0])
+  // What the program sees of the host's files (src/host/exec-fs.ts).
+  const notice = (line: string): void => writeAll(2, new TextEncoder().encode(`l4lab exec: ${line}\n`))
+  const trees = execTrees({ cwd, program: path, writable: rw, notice })
+  if (typeof trees === 'string') {
+    process.stderr.write(`l4lab exec: ${trees}\n`)
+    return 1
   }
   const stdin = new StdinBuffer()
   let wake: (() => void) | null = null
@@ -106,10 +108,10 @@ export async function execCommand(argv: string[]): Promise<number> {
   const board = new ExecSession({
     lxArgs,
     ports: {
-      rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: rw }), { writable: rw }),
+      rootFs: trees.rootFs,
       stdio: { write: (fd, data) => writeAll(fd, data), describe: (fd) => describeFd(fd) },
       stdin,
-      binds: [...binds].map((b) => ({ path: b, fs: () => new HostFs(new NodeHostFs({ root: b, writable: rw }), { writable: rw }) })),
+      binds: trees.binds,
     },
     log: (text) => {
       if (!text.startsWith('moe:')) writeAll(2, new TextEncoder().encode(text))
@@ -138,6 +140,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (next !== Infinity && next > k.now) k.run(Math.min(next, Math.max(wallNs, k.now)) - k.now)
   }
   process.stdin.destroy()
+  trees.close()
   const outcome = board.outcome
   if (strace && outcome) writeAll(2, new TextEncoder().encode(outcome.lx.kmsgLog.text()))
   const status = outcome?.status ?? (127 << 8)

@@ -4,14 +4,14 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import { NodeHostFs } from './host-fs'
+import { NodeHostFs, type NodeHostFsOptions } from './host-fs'
 import { HostFs } from '../engine/apps/lx/fs/vfs/hostfs'
 import { Vfs } from '../engine/apps/lx/fs/vfs/vfs'
 import { RamFs } from '../engine/apps/lx/fs/vfs/ramfs'
 import { Errno } from '../engine/apps/lx/fs/vfs/errno'
 import { setupLinuxFs } from '../engine/apps/lx/fs/vfs/index'
 import {
-  type Inode, type OpenFile, AT_REMOVEDIR, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_END,
+  type Inode, type OpenFile, AT_REMOVEDIR, O_APPEND, O_CREAT, O_NONBLOCK, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_END,
 } from '../engine/apps/lx/fs/vfs/types'
 
 const root = { uid: 0, gid: 0 }
@@ -35,8 +35,15 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
+/** The host port over `o.root`; a test without one cannot run. */
+function hostPort(o: NodeHostFsOptions): NodeHostFs {
+  const p = NodeHostFs.open(o)
+  if (typeof p === 'string') throw new Error(p)
+  return p
+}
+
 function make(writable: boolean): { vfs: Vfs; port: NodeHostFs; r: Inode } {
-  const port = new NodeHostFs({ root: dir, writable })
+  const port = hostPort({ root: dir, writable })
   const vfs = new Vfs(new HostFs(port, { writable }), {}, 'host')
   return { vfs, port, r: vfs.root }
 }
@@ -102,16 +109,16 @@ describe('NodeHostFs + HostFs', () => {
     port.close()
   })
 
-  it('a host FIFO opened twice is one pipe', () => {
+  it('refuses a host FIFO with EOPNOTSUPP and says so once on the host (a blocking host read must never block the engine)', () => {
     const fifo = path.join(dir, 'fifo')
     const mk = spawnSync('mkfifo', [fifo])
-    if (mk.status !== 0) return
-    const { vfs, r, port } = make(false)
-    const w = vfs.open(r, '/fifo', O_RDWR, 0, root) as OpenFile
-    const rd = vfs.open(r, '/fifo', O_RDONLY, 0, root) as OpenFile
-    expect(w.write(enc.encode('via fifo'))).toBe(8)
-    const b = new Uint8Array(16)
-    expect(rd.read(b)).toBe(8)
+    expect(mk.status).toBe(0)
+    const lines: string[] = []
+    const port = hostPort({ root: dir, notice: (l) => lines.push(l) })
+    const vfs = new Vfs(new HostFs(port), {}, 'host')
+    for (const flags of [O_RDONLY, O_WRONLY, O_RDWR, O_RDONLY | O_NONBLOCK]) expect(vfs.open(vfs.root, '/fifo', flags, 0, root)).toBe(-Errno.EOPNOTSUPP)
+    expect(lines).toEqual([`${dir}/fifo: a host FIFO; exec does not connect the program to it (EOPNOTSUPP)`])
+    expect(vfs.stat(vfs.root, '/fifo', root)).toMatchObject({ mode: 0o010000 | (fs.statSync(fifo).mode & 0o7777) })
     port.close()
     fs.unlinkSync(fifo)
   })
@@ -142,7 +149,7 @@ describe('NodeHostFs + HostFs', () => {
     expect(vfs.mkdir(r, '/d', 0o755, root)).toBe(-Errno.EROFS)
     expect(vfs.unlink(r, '/etc/motd', root)).toBe(-Errno.EROFS)
     expect(vfs.rename(r, '/big', r, '/big2', root)).toBe(-Errno.EROFS)
-    expect(new NodeHostFs({ root: dir }).write('/big', 0, new Uint8Array(1))).toBe(-Errno.EROFS)
+    expect(hostPort({ root: dir }).open('/big', O_RDWR)).toBe(-Errno.EROFS)
     // A tmpfs mounted over it is writable.
     expect(vfs.mount('/tmp', new RamFs(), 'tmpfs')).toBe(0)
     const t = vfs.open(r, '/tmp/x', O_WRONLY | O_CREAT, 0o644, root) as OpenFile
@@ -182,11 +189,182 @@ describe('NodeHostFs + HostFs', () => {
   })
 })
 
+describe('nothing reaches outside the tree (issue 11, item 2)', () => {
+  const made: string[] = []
+  afterAll(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true })
+  })
+  /** A fresh writable tree `inside` and a host directory `outside` it with a file the guest must not reach. */
+  function trees(o: NodeHostFsOptions = {}): { inside: string; outside: string; vfs: Vfs; port: NodeHostFs; r: Inode } {
+    const inside = fs.mkdtempSync(path.join(os.tmpdir(), 'l4lab-inside-'))
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'l4lab-outside-'))
+    made.push(inside, outside)
+    fs.writeFileSync(path.join(outside, 'secret'), 'SECRET')
+    fs.chmodSync(path.join(outside, 'secret'), 0o644)
+    fs.mkdirSync(path.join(outside, 'deep'))
+    fs.writeFileSync(path.join(outside, 'deep/file'), 'SECRETFILE')
+    const port = hostPort({ root: inside, writable: true, ...o })
+    const vfs = new Vfs(new HostFs(port, { writable: true }), {}, 'host')
+    return { inside, outside, vfs, port, r: vfs.root }
+  }
+  function untouched(outside: string): void {
+    expect(fs.readFileSync(path.join(outside, 'secret'), 'utf8')).toBe('SECRET')
+    expect(fs.statSync(path.join(outside, 'secret')).mode & 0o7777).toBe(0o644)
+    expect(fs.readFileSync(path.join(outside, 'deep/file'), 'utf8')).toBe('SECRETFILE')
+  }
+
+  it('an open file is the file opened: unlinked and replaced by a symlink to a host file, it is still read, written, chmod\'ed and truncated', () => {
+    const { inside, outside, vfs, port, r } = trees()
+    const f = file(vfs.open(r, '/victim', O_RDWR | O_CREAT, 0o644, root))
+    expect(f.write(enc.encode('original'))).toBe(8)
+    expect(vfs.unlink(r, '/victim', root)).toBe(0)
+    fs.symlinkSync(path.join(outside, 'secret'), path.join(inside, 'victim'))
+    const b = new Uint8Array(16)
+    expect(dec.decode(b.subarray(0, f.pread(b, 0) as number))).toBe('original')
+    expect(f.pwrite(enc.encode('EVIL'), 0)).toBe(4)
+    expect(vfs.chmodInode(f.inode, 0o600, root)).toBe(0)
+    expect(vfs.ftruncate(f, 6)).toBe(0)
+    expect(vfs.utimensInode(f.inode, [{ sec: 10, nsec: 0 }, { sec: 20, nsec: 0 }], root)).toBe(0)
+    expect(f.inode.stat()).toMatchObject({ nlink: 0, size: 6, mode: 0o100600, mtimeNs: 20e9 })
+    expect(dec.decode(b.subarray(0, f.pread(b, 0) as number))).toBe('EVILin')
+    untouched(outside)
+    // The name is the symlink, shown as one.
+    expect(vfs.readlink(r, '/victim', root)).toBe(path.join(outside, 'secret'))
+    f.close()
+    port.close()
+  })
+
+  it('writing through a descriptor of a file unlinked and created again writes the unlinked file; opening it again (/proc/self/fd) reaches it too', () => {
+    const { inside, vfs, port, r } = trees()
+    const old = file(vfs.open(r, '/stale', O_RDWR | O_CREAT, 0o644, root))
+    expect(old.write(enc.encode('old'))).toBe(3)
+    expect(vfs.unlink(r, '/stale', root)).toBe(0)
+    const fresh = file(vfs.open(r, '/stale', O_RDWR | O_CREAT | O_EXCL, 0o644, root))
+    expect(fresh.write(enc.encode('new'))).toBe(3)
+    expect(old.pwrite(enc.encode('STALE'), 0)).toBe(5)
+    expect(fs.readFileSync(path.join(inside, 'stale'), 'utf8')).toBe('new')
+    // What the Vfs does for /proc/self/fd/N: open the descriptor's inode again.
+    const again = file(old.inode.open(O_RDWR, root))
+    const b = new Uint8Array(16)
+    expect(dec.decode(b.subarray(0, again.pread(b, 0) as number))).toBe('STALE')
+    expect(again.pwrite(enc.encode('s'), 0)).toBe(1)
+    expect(dec.decode(b.subarray(0, old.pread(b, 0) as number))).toBe('sTALE')
+    expect(fs.readFileSync(path.join(inside, 'stale'), 'utf8')).toBe('new')
+    for (const f of [old, fresh, again]) f.close()
+    port.close()
+  })
+
+  it('a directory kept by path whose parent was replaced on the host by a symlink leads to that directory or nowhere, never outside', () => {
+    // With its walk cached the port still holds the directory, wherever the host moved it; without, the walk ends at the symlink.
+    for (const [maxDirs, expected] of [[64, 'inside'], [0, -Errno.ENOTDIR]] as const) {
+      const { inside, outside, vfs, port, r } = trees({ maxDirs })
+      fs.mkdirSync(path.join(inside, 'a/deep'), { recursive: true })
+      fs.writeFileSync(path.join(inside, 'a/deep/file'), 'inside')
+      const deep = vfs.resolveDir(r, '/a/deep', root) as Inode
+      // Behind the guest's back: no rename through lx, so nothing can follow it.
+      fs.renameSync(path.join(inside, 'a'), path.join(inside, 'a2'))
+      fs.symlinkSync(outside, path.join(inside, 'a'))
+      for (const flags of [O_RDONLY, O_RDWR, O_WRONLY | O_APPEND]) {
+        const f = vfs.open(deep, 'file', flags, 0, root)
+        if (typeof f !== 'number') {
+          if (flags !== O_RDONLY) expect(f.write(enc.encode('!'))).toBe(1)
+          f.close()
+        }
+        expect(typeof f === 'number' ? f : 'inside').toBe(expected)
+      }
+      const r2 = [vfs.stat(deep, 'file', root), vfs.chmod(deep, 'file', 0o600, root), vfs.truncate(deep, 'file', 0, root), vfs.mkdir(deep, 'x', 0o755, root), vfs.unlink(deep, 'file', root)]
+      if (expected === -Errno.ENOTDIR) expect(r2).toEqual(Array(5).fill(-Errno.ENOTDIR))
+      untouched(outside)
+      expect(fs.readdirSync(path.join(outside, 'deep'))).toEqual(['file'])
+      port.close()
+    }
+  })
+
+  it('a rename through lx carries the directories below it along (a working directory follows, as on Linux)', () => {
+    const { inside, outside, vfs, port, r } = trees()
+    fs.mkdirSync(path.join(inside, 'a/deep'), { recursive: true })
+    fs.writeFileSync(path.join(inside, 'a/deep/file'), 'inside')
+    const deep = vfs.resolveDir(r, '/a/deep', root) as Inode
+    expect(vfs.rename(r, '/a', r, '/a2', root)).toBe(0)
+    expect(vfs.symlink(outside, r, '/a', root)).toBe(0)
+    const f = file(vfs.open(deep, 'file', O_RDWR, 0, root))
+    expect(dec.decode(readAll(f))).toBe('inside')
+    expect(vfs.getcwd(deep)).toBe('/a2/deep')
+    f.close()
+    untouched(outside)
+    port.close()
+  })
+
+  it('the port never follows a symlink and never leaves its tree, whatever path it is given', () => {
+    const { inside, outside, port } = trees()
+    fs.symlinkSync(outside, path.join(inside, 'out'))
+    fs.symlinkSync(path.join(outside, 'secret'), path.join(inside, 'sec'))
+    expect(port.lstat('/out/secret')).toBe(-Errno.ENOTDIR)
+    expect(port.readdir('/out')).toBe(-Errno.ENOTDIR)
+    expect(port.open('/sec', O_RDWR)).toBe(-Errno.ELOOP)
+    expect(port.truncate('/sec', 0)).toBe(-Errno.ELOOP)
+    expect(port.chmod('/sec', 0o600)).toBe(-Errno.EOPNOTSUPP)
+    expect(port.utimes('/sec', 0, 0)).toBe(0)
+    expect(port.lstat('/sec')).toMatchObject({ mode: expect.any(Number), mtimeNs: 0 })
+    for (const p of ['/../' + path.basename(outside) + '/secret', '/./sec', 'sec', '/out/../sec', '/sec/']) {
+      expect(port.lstat(p)).toBeTypeOf('number')
+      expect(port.open(p, O_RDWR)).toBeTypeOf('number')
+      expect(port.open(p, O_RDWR)).toBeLessThan(0)
+    }
+    expect(port.unlink('/out/secret')).toBe(-Errno.ENOTDIR)
+    expect(port.rename('/out/secret', '/stolen', false)).toBe(-Errno.ENOTDIR)
+    expect(port.link('/out/secret', '/stolen')).toBe(-Errno.ENOTDIR)
+    // link(2) links a symlink itself, never what it points to.
+    expect(port.link('/sec', '/sec2')).toBe(0)
+    expect(fs.lstatSync(path.join(inside, 'sec2')).isSymbolicLink()).toBe(true)
+    untouched(outside)
+    expect(fs.statSync(path.join(outside, 'secret')).nlink).toBe(1)
+    // Handles are the port's own: anything else is EBADF, never another host descriptor.
+    expect(port.pread(0, 0, new Uint8Array(1))).toBe(-Errno.EBADF)
+    expect(port.fstat(1)).toBe(-Errno.EBADF)
+    port.close()
+  })
+
+  it('holds at most maxOpen (4096) host files, ENFILE beyond, and gives each back at the guest\'s last close: 10k opens do not exhaust the host', () => {
+    const { inside, vfs, port, r } = trees()
+    fs.writeFileSync(path.join(inside, 'f'), 'x')
+    const hostFds = (): number => fs.readdirSync('/proc/self/fd').length
+    const before = hostFds()
+    const open: OpenFile[] = []
+    let refused = 0
+    for (let k = 0; k < 10_000; k++) {
+      const f = vfs.open(r, '/f', O_RDONLY, 0, root)
+      if (typeof f === 'number') {
+        expect(f).toBe(-Errno.ENFILE)
+        refused++
+      } else open.push(f)
+    }
+    expect(open.length).toBe(4096)
+    expect(refused).toBe(10_000 - 4096)
+    expect(hostFds() - before).toBeLessThanOrEqual(4096 + 64)
+    for (const f of open) f.close()
+    expect(hostFds() - before).toBeLessThanOrEqual(64)
+    expect(file(vfs.open(r, '/f', O_RDONLY, 0, root)).read(new Uint8Array(4))).toBe(1)
+    port.close()
+  })
+
+  it('keeps at most maxDirs walked directories open between operations', () => {
+    const { inside, port } = trees()
+    for (let k = 0; k < 100; k++) fs.mkdirSync(path.join(inside, `d${k}/e`), { recursive: true })
+    for (let k = 0; k < 100; k++) expect(port.readdir(`/d${k}/e`)).toEqual([])
+    port.lstat('/')
+    expect(port.descriptors).toBeLessThanOrEqual(64 + 1)
+    port.close()
+    expect(port.descriptors).toBe(0)
+    expect(port.lstat('/')).toBe(-Errno.EBADF)
+  })
+})
+
 describe('setupLinuxFs over a host root (l4lab exec)', () => {
   it('mounts /dev, /proc and a private /tmp over the read-only host tree', () => {
     fs.mkdirSync(path.join(dir, 'dev'), { recursive: true })
     fs.mkdirSync(path.join(dir, 'proc'), { recursive: true })
-    const port = new NodeHostFs({ root: dir })
+    const port = hostPort({ root: dir })
     const view = {
       pids: () => [1], process: () => null, meminfo: () => ({}), uptime: () => ({ up: 0, idle: 0 }), cpuinfo: () => '',
       mounts: () => '', self: () => 1,

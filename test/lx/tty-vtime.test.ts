@@ -10,8 +10,7 @@
 import { beforeAll, expect, it } from 'vitest'
 import { ExecSession } from '../../src/engine/lab/exec-session'
 import type { Vcon } from '../../src/engine/kernel/objects/vcon'
-import { HostFs } from '../../src/engine/apps/lx/fs/vfs/hostfs'
-import { NodeHostFs } from '../../src/host/host-fs'
+import { execTrees } from '../../src/host/exec-fs'
 import { program } from './harness'
 
 let prog = ''
@@ -29,9 +28,12 @@ const TYPING: Record<string, { afterMs: number; text: string }> = {
 
 it('non-canonical console reads follow VMIN and VTIME in virtual time', () => {
   let out = ''
+  const trees = execTrees({ cwd: process.cwd(), program: prog, writable: false })
+  if (typeof trees === 'string') throw new Error(trees)
   const board = new ExecSession({
     lxArgs: ['--init', prog],
-    ports: { rootFs: () => new HostFs(new NodeHostFs({ root: '/', writable: false }), { writable: false }) },
+    // The host's files as exec shows them: the program is found wherever the checkout is, /tmp included.
+    ports: { rootFs: trees.rootFs, binds: trees.binds },
     // The tty's output processing ends lines with \r\n.
     log: (text) => (out += text.replaceAll('\r', '')),
   })
@@ -51,6 +53,7 @@ it('non-canonical console reads follow VMIN and VTIME in virtual time', () => {
       pending = null
     }
   }
+  trees.close()
   expect(board.outcome?.status, out).toBe(0)
   const result = (name: string) => {
     const m = new RegExp(`^${name}: (-?\\d+) '([^']*)' (\\d+) ms$`, 'm').exec(out)

@@ -26,6 +26,7 @@ import { loadInitramfs } from './fs/vfs/initramfs'
 import type { FileSystem, OpenFile } from './fs/vfs/types'
 import { DevFs } from './fs/vfs/devfs'
 import { ProcFs } from './fs/vfs/procfs'
+import { makeSysFs } from './fs/vfs/sysfs'
 import { Tty } from './fs/vfs/tty'
 
 /** What a board lends lx for `l4lab exec`: the host's files and standard streams. */
@@ -183,6 +184,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       vfs.devices = dev.openDevice
       if (vfs.mount('/dev', dev, 'devtmpfs') < 0 && parsed.initrd) yield* say('no /dev directory to mount devtmpfs on')
       if (vfs.mount('/proc', new ProcFs(procView(lx), clock), 'proc') < 0 && parsed.initrd) yield* say('no /proc directory to mount proc on')
+      // lx's own /sys, over the host's under exec; an initramfs without /sys goes without.
+      vfs.mount('/sys', makeSysFs({ cpus: 1, clock }), 'sysfs')
       lx.files = new LxFiles(lx, vfs, tty)
       if (host?.stdio) {
         const port = host.stdio

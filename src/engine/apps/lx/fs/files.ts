@@ -10,7 +10,7 @@
 import type { Lx } from '../lx'
 import type { LinuxThread, Process } from '../core/process'
 import { BLOCKED } from '../core/syscall'
-import type { FdTable } from './fdtable'
+import { ref, unref, type FdTable } from './fdtable'
 import type { FileBacking } from '../mm/mm'
 import { Errno } from '../uapi'
 import type { Vfs } from './vfs/vfs'
@@ -119,6 +119,9 @@ export class LxFiles {
         const r = f.pread(dst, off)
         return typeof r === 'number' ? r : 0
       },
+      // Each VMA is a reference to the open file, as a descriptor is.
+      retain: () => ref(f),
+      release: () => unref(f),
     }
   }
 

@@ -130,8 +130,9 @@ export function* mremap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     mm.pt.set(vpn + delta, pte)
   }
   yield* mm.revoke(lx.sys, moved)
-  mm.cutVmas(old, old + os)
+  // The new VMA first: it takes the file before the old one lets it go.
   mm.insert({ ...v, start: dst, end: dst + ns, offset: v.offset + (old - v.start) })
+  mm.cutVmas(old, old + os)
   return dst
 }
 

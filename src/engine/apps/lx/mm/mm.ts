@@ -20,6 +20,14 @@ export interface FileBacking {
   pread(dst: Uint8Array, offset: number): number
   /** For /proc/<pid>/maps. */
   name: string
+  /**
+   * One more VMA maps the file / one fewer does. A VMA holds its file as
+   * Linux's vm_file does: the file stays open (an unlinked one keeps its
+   * data) after the process closes its descriptor, until the last mapping
+   * goes.
+   */
+  retain?(): void
+  release?(): void
 }
 
 export interface Vma {
@@ -133,6 +141,7 @@ export class Mm {
 
   /** Adds a VMA (the range must be free; `makeRoom` first where the caller can fail). */
   insert(v: Vma): void {
+    v.file?.retain?.()
     this.vmas.splice(this.indexAbove(v.start), 0, v)
     this.committedBytes += commitOf(v)
     this.makeRoom(0)
@@ -334,7 +343,10 @@ export class Mm {
     // A cut may open a gap above the search hint.
     if (!inside) this.freeHint = 0
     for (const v of pieces) this.committedBytes += commitOf(v)
-    this.vmas.splice(first, last - first, ...pieces)
+    const gone = this.vmas.splice(first, last - first, ...pieces)
+    // The pieces take their files before the cut VMAs let go, so a file mapped by both stays open.
+    for (const v of pieces) v.file?.retain?.()
+    for (const v of gone) v.file?.release?.()
   }
 
   /** Removes [start, end) from the VMAs, splitting those that straddle it. */
@@ -387,6 +399,7 @@ export class Mm {
     const child = new Mm(this.memory, childTask, this.layout)
     child.bookPages = this.bookkeepingPages()
     child.vmas = this.vmas.map((v) => ({ ...v }))
+    for (const v of child.vmas) v.file?.retain?.()
     child.committedBytes = this.committedBytes
     child.brkBase = this.brkBase
     child.brk = this.brk
@@ -409,6 +422,7 @@ export class Mm {
   releaseAll(): void {
     for (const pte of this.pt.values()) this.memory.release(pte.frame)
     this.pt.clear()
+    for (const v of this.vmas) v.file?.release?.()
     this.vmas = []
     this.committedBytes = 0
     this.freeHint = 0

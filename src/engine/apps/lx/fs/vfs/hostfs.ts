@@ -6,14 +6,18 @@
  * EROFS comes from the Vfs before any port call.
  *
  * Inodes are looked up by path; directory inodes are kept so that their
- * identity is stable (mount points, getcwd). Attributes are re-read from
- * the host on every stat.
+ * identity is stable (mount points, getcwd), and follow renames made
+ * through us. Attributes are re-read from the host on every stat. An open
+ * regular file holds a port handle from open to its last close: reads,
+ * writes, fstat, fchmod and ftruncate reach that file and no other, as on
+ * Linux after it is unlinked, renamed or replaced. An inode whose path now
+ * names another file (removed and recreated) reports itself gone.
  */
 import { Errno } from './errno'
 import { DirFile, FileBase } from './file'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
-  type UserMemory, FIONREAD, InodeBase, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
+  type UserMemory, FIONREAD, InodeBase, O_ACCMODE, O_APPEND, RENAME_EXCHANGE, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
   seekPosition,
 } from './types'
 
@@ -27,18 +31,38 @@ export interface HostDirEntry {
   type: number
 }
 
-/** Synchronous host file operations; every failure is a negative errno. */
+/**
+ * Synchronous host file operations; every failure is a negative errno.
+ * Paths name entries as the Vfs found them; the port must not follow a
+ * host symlink in any component (the Vfs follows symlinks itself, in the
+ * guest's namespace). An open file is a handle that holds its file until
+ * released, whatever happens to its name.
+ */
 export interface HostFsPort {
+  /** The entry at `path` itself (a symlink is not followed). */
   lstat(path: string): HostStat | number
-  stat(path: string): HostStat | number
   readdir(path: string): HostDirEntry[] | number
-  /** Reads up to buf.length bytes at `offset`; the count, 0 at the end. */
-  read(path: string, offset: number, buf: Uint8Array): number
   readlink(path: string): string | number
   /** Statistics of the host file system holding `path` (optional). */
   statfs?(path: string): StatFs | number
+  /** Opening the host FIFO at `path`: its errno (a port that cannot connect host FIFOs refuses). */
+  fifo?(path: string, flags: number): number
+
+  /** Opens the regular file at `path` with access mode O_RDONLY, O_WRONLY or O_RDWR: a handle (>= 0) or -errno. */
+  open(path: string, access: number): number
+  /** The file `handle` holds, opened again with another access mode (as /proc/self/fd/N): a new handle. */
+  reopen(handle: number, access: number): number
+  release(handle: number): void
+  fstat(handle: number): HostStat | number
+  /** Reads up to buf.length bytes at `offset`; the count, 0 at the end. */
+  pread(handle: number, offset: number, buf: Uint8Array): number
+
   // Writable mounts (--rw):
-  write?(path: string, offset: number, data: Uint8Array): number
+  pwrite?(handle: number, offset: number, data: Uint8Array): number
+  ftruncate?(handle: number, size: number): number
+  fchmod?(handle: number, mode: number): number
+  fchown?(handle: number, uid: number, gid: number): number
+  futimes?(handle: number, atimeNs: number, mtimeNs: number): number
   /** Creates a regular file exclusively. */
   create?(path: string, mode: number): number
   mkdir?(path: string, mode: number): number
@@ -74,7 +98,7 @@ export class HostFs implements FileSystem {
 
   constructor(readonly port: HostFsPort, opts: { writable?: boolean } = {}) {
     this.readOnly = !opts.writable
-    const st = port.stat('/')
+    const st = port.lstat('/')
     const s: HostStat = typeof st === 'number'
       ? { dev: 0, ino: 1, mode: S_IFDIR | 0o755, nlink: 2, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0, atimeNs: 0, mtimeNs: 0, ctimeNs: 0 }
       : st
@@ -114,6 +138,17 @@ export class HostFs implements FileSystem {
     for (const k of [...this.dirs.keys()]) if (k === path || k.startsWith(path + '/')) this.dirs.delete(k)
   }
 
+  /** `from` was renamed to `to`: the inodes kept at and below it (someone's cwd) follow, as on Linux. */
+  moved(from: string, to: string): void {
+    this.forget(to)
+    for (const [k, d] of [...this.dirs]) {
+      if (k !== from && !k.startsWith(from + '/')) continue
+      this.dirs.delete(k)
+      d.path = to + k.slice(from.length)
+      this.dirs.set(d.path, d)
+    }
+  }
+
   statfs(): StatFs {
     const s = this.port.statfs ? this.port.statfs('/') : -1
     if (typeof s !== 'number') return s
@@ -134,6 +169,8 @@ function identity(st: HostStat): number {
 export class HostInode extends InodeBase {
   readonly ino: number
   mode = 0
+  /** Open files of this inode; while there is one, its handle is how the inode reaches its file. */
+  private readonly files = new Set<HostFileHandle>()
   constructor(readonly fs: HostFs, public path: string, st: HostStat) {
     super()
     this.ino = identity(st)
@@ -159,8 +196,23 @@ export class HostInode extends InodeBase {
     return this.fs.port
   }
 
-  stat(): Stat {
+  /** A handle on this very file, while an open file holds one. */
+  private held(): number | null {
+    for (const f of this.files) return f.handle
+    return null
+  }
+
+  /** The host's attributes of this inode's file, or -errno when it is no longer at our path. */
+  private hostStat(): HostStat | number {
+    const h = this.held()
+    if (h !== null) return this.port.fstat(h)
     const st = this.port.lstat(this.path)
+    if (typeof st !== 'number' && identity(st) !== this.ino) return -Errno.ENOENT
+    return st
+  }
+
+  stat(): Stat {
+    const st = this.hostStat()
     if (typeof st === 'number') {
       // Gone on the host: what we knew (as an unlinked file still open).
       return { dev: this.fs.dev, ino: this.ino, mode: this.mode, nlink: 0, uid: this.uid, gid: this.gid, rdev: this.rdev, size: 0, blksize: 4096, blocks: 0, atimeNs: this.atimeNs, mtimeNs: this.mtimeNs, ctimeNs: this.ctimeNs }
@@ -172,8 +224,28 @@ export class HostInode extends InodeBase {
   open(flags: number, _cred: Cred): OpenFile | number {
     const t = this.mode & S_IFMT
     if (t === S_IFDIR) return new DirFile(this, flags)
-    if (t === S_IFREG) return new HostFileHandle(this, flags)
-    return -Errno.ENXIO
+    if (t === S_IFIFO && this.port.fifo) return this.port.fifo(this.path, flags)
+    if (t !== S_IFREG) return -Errno.ENXIO
+    const access = flags & O_ACCMODE
+    const held = this.held()
+    const h = held !== null ? this.port.reopen(held, access) : this.port.open(this.path, access)
+    if (h < 0) return h
+    if (held === null) {
+      // Whatever the name leads to now must be the file the Vfs looked up (a host process may have replaced it).
+      const st = this.port.fstat(h)
+      if (typeof st === 'number' || identity(st) !== this.ino) {
+        this.port.release(h)
+        return -Errno.ENOENT
+      }
+    }
+    const f = new HostFileHandle(this, flags, h)
+    this.files.add(f)
+    return f
+  }
+
+  /** The last reference to `f` went: its handle is given back. */
+  closed(f: HostFileHandle): void {
+    if (this.files.delete(f)) this.port.release(f.handle)
   }
 
   parent(): Inode {
@@ -238,14 +310,8 @@ export class HostInode extends InodeBase {
     if (!this.port.rename) return -Errno.EROFS
     const from = join(this.path, oldName)
     const to = join(newDir.path, newName)
-    const moved = this.fs.inodeAt(from)
     const r = this.port.rename(from, to, (flags & 1) !== 0)
-    if (r === 0) {
-      this.fs.forget(from)
-      this.fs.forget(to)
-      // A directory inode someone holds (a cwd) follows its new name.
-      if (typeof moved !== 'number') moved.path = to
-    }
+    if (r === 0) this.fs.moved(from, to)
     return r
   }
 
@@ -254,6 +320,8 @@ export class HostInode extends InodeBase {
   }
 
   truncate(size: number): number {
+    const h = this.held()
+    if (h !== null) return this.port.ftruncate ? this.port.ftruncate(h, size) : -Errno.EROFS
     if (!this.port.truncate) return -Errno.EROFS
     return this.port.truncate(this.path, size)
   }
@@ -261,53 +329,61 @@ export class HostInode extends InodeBase {
   setattr(what: 'mode' | 'owner' | 'times'): number {
     // The change goes to the host, which may refuse it; the next stat shows what the host has.
     const port = this.port
+    const h = this.held()
     let r = 0
-    if (what === 'mode' && port.chmod && (this.mode & S_IFMT) !== S_IFLNK) r = port.chmod(this.path, this.mode & 0o7777)
-    else if (what === 'owner' && port.chown) r = port.chown(this.path, this.uid, this.gid)
-    else if (what === 'times' && port.utimes) r = port.utimes(this.path, this.atimeNs, this.mtimeNs)
+    if (what === 'mode' && (this.mode & S_IFMT) !== S_IFLNK) {
+      const m = this.mode & 0o7777
+      r = h !== null ? (port.fchmod?.(h, m) ?? 0) : (port.chmod?.(this.path, m) ?? 0)
+    } else if (what === 'owner') {
+      r = h !== null ? (port.fchown?.(h, this.uid, this.gid) ?? 0) : (port.chown?.(this.path, this.uid, this.gid) ?? 0)
+    } else if (what === 'times') {
+      r = h !== null ? (port.futimes?.(h, this.atimeNs, this.mtimeNs) ?? 0) : (port.utimes?.(this.path, this.atimeNs, this.mtimeNs) ?? 0)
+    }
     if (r < 0) {
-      const st = port.lstat(this.path)
+      const st = this.hostStat()
       if (typeof st !== 'number') this.refresh(st)
     }
     return r
   }
 }
 
-/** An open regular host file: reads and writes go to the port by offset. */
+/** An open regular host file: reads and writes go through its own port handle, by offset. */
 class HostFileHandle extends FileBase {
-  constructor(readonly file: HostInode, flags: number) {
+  private released = false
+  constructor(readonly file: HostInode, flags: number, readonly handle: number) {
     super(file, flags)
   }
+  private get port(): HostFsPort {
+    return this.file.fs.port
+  }
   private size(): number {
-    const st = this.file.fs.port.lstat(this.file.path)
+    const st = this.port.fstat(this.handle)
     return typeof st === 'number' ? 0 : st.size
   }
   override read(buf: Uint8Array): IoResult {
-    if (!canRead(this.flags)) return -Errno.EBADF
-    const n = this.file.fs.port.read(this.file.path, this.pos, buf)
+    if (!canRead(this.flags) || this.released) return -Errno.EBADF
+    const n = this.port.pread(this.handle, this.pos, buf)
     if (n > 0) this.pos += n
     return n
   }
   override pread(buf: Uint8Array, off: number): IoResult {
-    if (!canRead(this.flags)) return -Errno.EBADF
+    if (!canRead(this.flags) || this.released) return -Errno.EBADF
     if (off < 0) return -Errno.EINVAL
-    return this.file.fs.port.read(this.file.path, off, buf)
+    return this.port.pread(this.handle, off, buf)
   }
   override write(data: Uint8Array): IoResult {
-    if (!canWrite(this.flags)) return -Errno.EBADF
-    const w = this.file.fs.port.write
-    if (!w) return -Errno.EROFS
+    if (!canWrite(this.flags) || this.released) return -Errno.EBADF
+    if (!this.port.pwrite) return -Errno.EROFS
     if (this.flags & O_APPEND) this.pos = this.size()
-    const n = w.call(this.file.fs.port, this.file.path, this.pos, data)
+    const n = this.port.pwrite(this.handle, this.pos, data)
     if (n > 0) this.pos += n
     return n
   }
   override pwrite(data: Uint8Array, off: number): IoResult {
-    if (!canWrite(this.flags)) return -Errno.EBADF
+    if (!canWrite(this.flags) || this.released) return -Errno.EBADF
     if (off < 0) return -Errno.EINVAL
-    const w = this.file.fs.port.write
-    if (!w) return -Errno.EROFS
-    return w.call(this.file.fs.port, this.file.path, this.flags & O_APPEND ? this.size() : off, data)
+    if (!this.port.pwrite) return -Errno.EROFS
+    return this.port.pwrite(this.handle, this.flags & O_APPEND ? this.size() : off, data)
   }
   override lseek(off: number, whence: number): number {
     const n = seekPosition(this.pos, whence === 2 || whence === 3 || whence === 4 ? this.size() : 0, off, whence)
@@ -319,5 +395,10 @@ class HostFileHandle extends FileBase {
     const v = new Uint8Array(4)
     new DataView(v.buffer).setInt32(0, Math.max(0, Math.min(0x7fffffff, this.size() - this.pos)), true)
     return mem.write(arg, v) ? 0 : -Errno.EFAULT
+  }
+  override close(): void {
+    if (this.released) return
+    this.released = true
+    this.file.closed(this)
   }
 }

@@ -40,6 +40,8 @@ export interface RamFsOptions {
   dev?: number
   /** The VM's memory, which file data is charged to. */
   charge?: MemCharge
+  /** statfs f_type, when not that of tmpfs or ramfs (lx's sysfs is a read-only RamFs). */
+  magic?: number
 }
 
 export class RamFs implements FileSystem {
@@ -51,6 +53,7 @@ export class RamFs implements FileSystem {
   readonly maxInodes: number
   readonly clock: () => number
   readonly charge: MemCharge
+  private readonly magic: number
   usedPages = 0
   inodes = 0
   private nextIno = 1
@@ -63,6 +66,7 @@ export class RamFs implements FileSystem {
     this.maxInodes = opts.maxInodes ?? (Number.isFinite(this.maxBytes) ? Math.max(1024, Math.floor(this.maxBytes / 1024)) : 1 << 20)
     this.clock = opts.clock ?? (() => 0)
     this.charge = opts.charge ?? NO_CHARGE
+    this.magic = opts.magic ?? (this.type === 'ramfs' ? RAMFS_MAGIC : TMPFS_MAGIC)
     const rootMode = opts.rootMode ?? (this.type === 'tmpfs' ? 0o1777 : 0o755)
     this.root = new RamDir(this, this.allocIno(), S_IFDIR | (rootMode & 0o7777), 0, 0, null)
     this.inodes = 1
@@ -100,9 +104,9 @@ export class RamFs implements FileSystem {
   statfs(): StatFs {
     const total = Number.isFinite(this.maxBytes) ? Math.floor(this.maxBytes / PAGE) : 0
     return {
-      type: this.type === 'ramfs' ? RAMFS_MAGIC : TMPFS_MAGIC, bsize: PAGE, frsize: PAGE,
+      type: this.magic, bsize: PAGE, frsize: PAGE,
       blocks: total, bfree: total ? total - this.usedPages : 0, bavail: total ? total - this.usedPages : 0,
-      files: this.maxInodes, ffree: this.maxInodes - this.inodes, namelen: 255, flags: 0,
+      files: this.maxInodes, ffree: this.maxInodes - this.inodes, namelen: 255, flags: this.readOnly ? 1 : 0,
     }
   }
 }

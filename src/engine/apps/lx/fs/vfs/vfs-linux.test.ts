@@ -10,11 +10,18 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { RamFs } from './ramfs'
 import { HostFs } from './hostfs'
-import { NodeHostFs } from '../../../../../host/host-fs'
+import { NodeHostFs, type NodeHostFsOptions } from '../../../../../host/host-fs'
 import type { FileSystem } from './types'
 import { Vfs } from './vfs'
 import { errnoName } from './errno'
 import { type Inode, type OpenFile, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFMT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW } from './types'
+
+/** The host port over `o.root`; a test without one cannot run. */
+function hostPort(o: NodeHostFsOptions): NodeHostFs {
+  const p = NodeHostFs.open(o)
+  if (typeof p === 'string') throw new Error(p)
+  return p
+}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1
@@ -312,7 +319,7 @@ describe('Vfs against Linux (host directory)', () => {
     const { mismatches } = differential((seed) => {
       const dir = path.join(base, `hostfs${seed}`)
       fs.mkdirSync(dir)
-      return new HostFs(new NodeHostFs({ root: dir, writable: true, maxOpen: 4 }), { writable: true })
+      return new HostFs(hostPort({ root: dir, writable: true, maxOpen: 4 }), { writable: true })
     }, 2)
     expect(mismatches).toEqual([])
   })
