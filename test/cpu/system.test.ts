@@ -40,7 +40,7 @@ function runOnMachine(elf: Uint8Array, cpus = 1): string {
 }
 
 /** Each program with the log it must print, checked against the Arm ARM by hand. */
-const programs: { name: string; what: string; expected: string[] }[] = [
+const programs: { name: string; what: string; expected: string[]; cpus?: number }[] = [
   {
     name: 'exceptions',
     what: 'exceptions and privileged instructions from EL2 to EL1',
@@ -70,6 +70,19 @@ const programs: { name: string; what: string; expected: string[] }[] = [
     ],
   },
   {
+    name: 'smp',
+    what: 'two cores: PSCI CPU_ON, LDXR/STXR on a shared counter, WFE/SEV, CPU_OFF',
+    cpus: 2,
+    expected: [
+      '0000000000009c40', // 2 × 20000 increments, none lost
+      '0000000000000002', // both cores done
+      '0000000000000000',
+      '0000000000000000', // CPU_ON: SUCCESS
+      '0000000000000042', // core 1 started with x0 = the context id
+      '0000000000000001', // core 1's MPIDR_EL1.Aff0
+    ],
+  },
+  {
     name: 'mmu',
     what: 'stage-1 translation at EL1 and EL0',
     expected: [
@@ -94,7 +107,7 @@ describe.skipIf(!toolsPresent)('system contexts: the privileged architecture aga
     it(`${p.name}.S (${p.what}) prints the log the Arm ARM gives`, () => {
       const elf = join(dir, `${p.name}.elf`)
       link(src, elf)
-      expect(runOnMachine(new Uint8Array(readFileSync(elf)))).toBe(expected)
+      expect(runOnMachine(new Uint8Array(readFileSync(elf)), p.cpus)).toBe(expected)
     })
 
     it.skipIf(!qemuPresent)(`${p.name}.S prints the same under qemu-system-aarch64`, () => {
@@ -102,7 +115,7 @@ describe.skipIf(!toolsPresent)('system contexts: the privileged architecture aga
       link(src, elf)
       // -nographic would multiplex the monitor onto stdio, which waits on a piped stdin.
       const r = spawnSync('qemu-system-aarch64', ['-M', 'virt,virtualization=on,gic-version=3', '-cpu', 'cortex-a57', '-display', 'none',
-        '-serial', 'stdio', '-monitor', 'none', '-net', 'none', '-kernel', elf], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] })
+        '-smp', String(p.cpus ?? 1), '-serial', 'stdio', '-monitor', 'none', '-net', 'none', '-kernel', elf], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] })
       expect(r.stdout.replace(/\r/g, '')).toBe(expected)
     })
   }

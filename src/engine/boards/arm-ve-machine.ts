@@ -9,7 +9,8 @@
  * Cores run round-robin in quanta of instructions, so a run is the same
  * every time. A core in WFI sleeps until an interrupt would wake it; its
  * counter moves on with the others', and when every core sleeps, time skips
- * to the next timer.
+ * to the next timer. WFE ends the core's quantum (the event it waits for
+ * comes from another core, which runs next) without sleeping.
  */
 import { Aarch64Core } from '../cpu/aarch64/aarch64-core'
 import type { Aarch64Context } from '../cpu/aarch64/context'
@@ -160,6 +161,8 @@ export class ArmVeMachine {
           this.psci(i, ctx)
           break
         case CoreExit.Wfi:
+          // WFE waits for an event (SEV, a lock released): the other cores run first, this one stays runnable.
+          if (d.syndrome & 1) return
           this.states[i] = 'asleep'
           break
         default:

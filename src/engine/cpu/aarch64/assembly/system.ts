@@ -481,7 +481,9 @@ function wfx(c: u32, insn: u32, pc: u64): i32 {
   const el = curEl(c)
   if (el < 2 && (sreg(c, SysReg.HCR_EL2) & (<u64>1 << (13 + wfe))) != 0)
     return trapToEl2(c, pc, (EC_WFX << 26) | IL | (1 << 24) | (0xE << 20) | wfe, CoreExit.Wfi)
+  // The board sleeps on WFI until an interrupt; WFE (an event from another core) it treats as a yield.
   store<u64>(c + R_PC, pc + 4)
+  store<u32>(coreBase(curCore) + C_SYNDROME, (EC_WFX << 26) | IL | (1 << 24) | (0xE << 20) | wfe)
   return CoreExit.Wfi
 }
 
