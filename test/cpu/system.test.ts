@@ -83,6 +83,19 @@ const programs: { name: string; what: string; expected: string[]; cpus?: number 
     ],
   },
   {
+    name: 'vgic',
+    what: 'a virtual interrupt injected through ICH_LR0 and taken at EL1',
+    expected: [
+      '0000000000000003', // ICH_VTR_EL2.ListRegs: four list registers
+      '000000000000002a', // ICV_IAR1_EL1: vINTID 42
+      '00000000000000a0', // ICV_RPR_EL1: its priority
+      '0000000000000001', // the handler ran as soon as EL1 unmasked IRQs
+      '10a000000000002a', // ICH_LR0 after EOI: state invalid, group, priority and vINTID kept
+      '000000000000000f', // ICH_ELRSR_EL2: all four free
+      '0000000000000000', // ICH_MISR_EL2
+    ],
+  },
+  {
     name: 'mmu',
     what: 'stage-1 translation at EL1 and EL0',
     expected: [

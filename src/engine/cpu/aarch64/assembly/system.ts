@@ -14,6 +14,7 @@ import { coreBase, curCore, fillTlb, flushAll, flushCoreTlb, setSysCtx } from '.
 import { sysTlbTag } from './walk'
 import * as timer from './timer'
 import * as gic from './gic'
+import * as vgic from './vgic'
 import { C_IRQ_LINES } from './layout'
 import { CNTFRQ_HZ } from '../core-layout'
 import { GIC_C_AP1R0, GIC_C_BPR1, GIC_C_CTLR, GIC_C_IGRPEN1, GIC_C_PMR } from '../../../hw/gic-state'
@@ -239,7 +240,13 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     if (r != NOT_MINE) return r
   }
   if (el > 0 && ((insn >>> 19) & 3) == 3 && crn == 12 && (op1 == 0 || (op1 == 4 && crm == 9 && op2 == 5))) {
-    const r = iccAccess(c, read, op1, crm, op2, rt)
+    // At EL1 with HCR_EL2.IMO the CPU interface is the virtual one EL2 programs.
+    const virtual = el == 1 && (sreg(c, SysReg.HCR_EL2) & (1 << 4)) != 0
+    const r = virtual ? icvAccess(c, read, crm, op2, rt) : iccAccess(c, read, op1, crm, op2, rt)
+    if (r != NOT_MINE) return r
+  }
+  if (el == 2 && ((insn >>> 19) & 3) == 3 && crn == 12 && op1 == 4) {
+    const r = ichAccess(c, read, crm, op2, rt)
     if (r != NOT_MINE) return r
   }
   if (el == 0) {
@@ -252,7 +259,11 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     return DONE
   }
   const hcr = sreg(c, SysReg.HCR_EL2)
-  if (k == key(3, 0, 4, 6, 0)) { // ICC_PMR_EL1
+  if (k == key(3, 0, 4, 6, 0)) { // ICC_PMR_EL1 (ICV_PMR_EL1 at EL1 under HCR_EL2.IMO)
+    if (el == 1 && (hcr & (1 << 4)) != 0) {
+      if (read) setXr(c, rt, vgic.readPmr(c)); else vgic.writePmr(c, xr(c, rt))
+      return DONE
+    }
     const regs = gic.cpuRegs(curCore)
     if (read) setXr(c, rt, load<u32>(regs + GIC_C_PMR)); else store<u32>(regs + GIC_C_PMR, <u32>xr(c, rt) & 0xF8)
     return DONE
@@ -401,6 +412,48 @@ function iccAccess(c: u32, read: bool, op1: u32, crm: u32, op2: u32, rt: u32): i
   return NOT_MINE
 }
 
+/** The virtual CPU interface as EL1 sees it (ICV_*), for the registers that differ from the physical ones. */
+function icvAccess(c: u32, read: bool, crm: u32, op2: u32, rt: u32): i32 {
+  const v = xr(c, rt)
+  if (crm == 12) {
+    switch (op2) {
+      case 0: if (!read) return NOT_MINE; setXr(c, rt, vgic.acknowledge(c)); return DONE
+      case 1: if (read) return NOT_MINE; vgic.endOfInterrupt(c, curCore, v & 0xFFFFFF); return DONE
+      case 2: if (!read) return NOT_MINE; setXr(c, rt, vgic.highestPending(c)); return DONE
+      case 7: if (read) setXr(c, rt, vgic.readIgrpen1(c)); else vgic.writeIgrpen1(c, v); return DONE
+    }
+  } else if (crm == 11) {
+    if (op2 == 1) { if (read) return NOT_MINE; vgic.deactivate(c, curCore, v & 0xFFFFFF); return DONE }
+    if (op2 == 3) { if (!read) return NOT_MINE; setXr(c, rt, vgic.runningPriorityReg(c)); return DONE }
+  } else if (crm == 9 && op2 == 0) {
+    if (read) setXr(c, rt, sreg(c, SysReg.ICH_AP1R0)); else setSreg(c, SysReg.ICH_AP1R0, v & 0xFFFFFFFF)
+    return DONE
+  }
+  // The rest (CTLR, SRE, BPR1, SGI1R…) behaves as the physical interface's.
+  return iccAccess(c, read, 0, crm, op2, rt)
+}
+
+/** ICH_*_EL2: the hypervisor's controls of the virtual CPU interface. */
+function ichAccess(c: u32, read: bool, crm: u32, op2: u32, rt: u32): i32 {
+  const v = xr(c, rt)
+  if (crm == 9 && op2 == 0) { if (read) setXr(c, rt, sreg(c, SysReg.ICH_AP1R0)); else setSreg(c, SysReg.ICH_AP1R0, v & 0xFFFFFFFF); return DONE }
+  if (crm == 12 && op2 < vgic.LIST_REGS) {
+    const r = <SysReg>(<u32>SysReg.ICH_LR0 + op2)
+    if (read) setXr(c, rt, sreg(c, r)); else setSreg(c, r, v)
+    return DONE
+  }
+  if (crm != 11) return NOT_MINE
+  switch (op2) {
+    case 0: if (read) setXr(c, rt, sreg(c, SysReg.ICH_HCR)); else setSreg(c, SysReg.ICH_HCR, v & 0xF80000FF); return DONE
+    case 1: if (!read) return NOT_MINE; setXr(c, rt, vgic.ICH_VTR); return DONE
+    case 2: if (!read) return NOT_MINE; setXr(c, rt, vgic.maintenance(c)); return DONE
+    case 3: if (!read) return NOT_MINE; setXr(c, rt, vgic.eoiLrs(c)); return DONE
+    case 5: if (!read) return NOT_MINE; setXr(c, rt, vgic.emptyLrs(c)); return DONE
+    case 7: if (read) setXr(c, rt, sreg(c, SysReg.ICH_VMCR)); else setSreg(c, SysReg.ICH_VMCR, v & 0xFFFC0203); return DONE
+  }
+  return NOT_MINE
+}
+
 function isVmControl(r: SysReg): bool {
   return r == SysReg.SCTLR_EL1 || r == SysReg.TTBR0_EL1 || r == SysReg.TTBR1_EL1 || r == SysReg.TCR_EL1
     || r == SysReg.ESR_EL1 || r == SysReg.FAR_EL1 || r == SysReg.AFSR0_EL1 || r == SysReg.AFSR1_EL1
@@ -539,6 +592,7 @@ export function syncTimers(c: u32, core: u32): void {
   gic.setPpiLevel(core, 30, (lines & 1) != 0)
   gic.setPpiLevel(core, 27, (lines & 2) != 0)
   gic.setPpiLevel(core, 26, (lines & 4) != 0)
+  gic.setPpiLevel(core, 25, vgic.maintenance(c) != 0) // the virtual interface's maintenance interrupt
 }
 
 /**
@@ -565,7 +619,7 @@ function interrupt(c: u32, core: u32): i32 {
       return TAKEN
     }
   }
-  if (el < 2 && imo && (hcr & (1 << 7)) != 0 && !masked) {
+  if (el < 2 && imo && ((hcr & (1 << 7)) != 0 || vgic.virqPending(c)) && !masked) {
     takeException(c, 1, 1, 0, pc)
     return TAKEN
   }
