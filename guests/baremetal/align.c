@@ -23,10 +23,10 @@ extern char el0_sp_align[];
 #define EL0T 0x3c0ul
 
 static u64 stack[32] __attribute__((aligned(16)));
-static const unsigned char pattern[16] __attribute__((aligned(16))) = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 // Out of the way of the program (near the end of the 128 MiB of RAM), so
-// that its FAR does not move when the program changes.
+// that the FARs do not move when the program changes.
 #define SPARE_RAM 0x47f00000ul
+#define PATTERN (SPARE_RAM + 0x100) // bytes 0, 1, 2, ..., 15
 
 void el1_main(void) {
   hook_el1 = catch_hook;
@@ -39,7 +39,7 @@ void el1_main(void) {
 
   // SCTLR_EL1.SA0, the same at EL0: to EL1's lower-EL vector.
   trap_reset();
-  check("el0 exit", run_el0((u64)el0_sp_align, (u64)&stack[32] - 8, Z_C), 5);
+  check("el0 exit", run_el0((u64)el0_sp_align, (u64)&stack[32] - 8, Z_C, 0), 5);
   expect_trap(&trap_el1, "el0 sp align", el0_sp_align, 0x9a000000, NOFAR, 4, Z_C | EL0T, 0x400);
 
   // With the MMU off every data access is Device-nGnRnE, and an unaligned
@@ -49,7 +49,8 @@ void el1_main(void) {
   expect_trap(&trap_el1, "device unaligned", trig_load, 0x96000021, SPARE_RAM + 4, 4, Z_C | EL1H, 0x200);
 
   mmu_on(identity_map(), tcr_el1(25, 0));
-  u64 p = (u64)pattern + 3;
+  for (int i = 0; i < 16; i++) ((volatile unsigned char *)PATTERN)[i] = (unsigned char)i;
+  u64 p = PATTERN + 3;
 
   // Normal memory, A = 0: the load is done, little-endian.
   trap_reset();
@@ -70,6 +71,6 @@ void el1_main(void) {
   trig_ldxr(Z_C, p);
   expect_trap(&trap_el1, "ldxr unaligned", trig_ldxr, 0x96000021, p, 4, Z_C | EL1H, 0x200);
   trap_reset();
-  trig_ldar(N_V, (u64)pattern + 2);
-  expect_trap(&trap_el1, "ldar unaligned", trig_ldar, 0x96000021, (u64)pattern + 2, 4, N_V | EL1H, 0x200);
+  trig_ldar(N_V, PATTERN + 2);
+  expect_trap(&trap_el1, "ldar unaligned", trig_ldar, 0x96000021, PATTERN + 2, 4, N_V | EL1H, 0x200);
 }

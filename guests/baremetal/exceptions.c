@@ -72,17 +72,17 @@ static void from_el0(void) {
   u64 sp = (u64)&el0_stack[64];
   // SVC from EL0: lower-EL vector, M = EL0t.
   trap_reset();
-  check("el0 svc exit", run_el0((u64)el0_svc, sp, C_V), 7);
+  check("el0 svc exit", run_el0((u64)el0_svc, sp, C_V, 0), 7);
   expect_trap(&trap_el1, "el0 svc", el0_svc, 0x56000099, NOFAR, 8, C_V | EL0T, 0x400);
 
   // MRS of an EL1 register at EL0 is UNDEFINED: EC 0x00, ELR at the MRS.
   trap_reset();
-  check("el0 mrs exit", run_el0((u64)el0_mrs, sp, N_Z), 8);
+  check("el0 mrs exit", run_el0((u64)el0_mrs, sp, N_Z, 0), 8);
   expect_trap(&trap_el1, "el0 mrs sctlr_el1", el0_mrs, 0x02000000, NOFAR, 4, N_Z | EL0T, 0x400);
 
   // HVC is UNDEFINED at EL0 (it is not a call to EL2 from there).
   trap_reset();
-  check("el0 hvc exit", run_el0((u64)el0_hvc, sp, Z_C), 9);
+  check("el0 hvc exit", run_el0((u64)el0_hvc, sp, Z_C, 0), 9);
   expect_trap(&trap_el1, "el0 hvc", el0_hvc, 0x02000000, NOFAR, 4, Z_C | EL0T, 0x400);
 }
 

@@ -29,7 +29,8 @@ const CFLAGS = ['--target=aarch64-none-elf', '-march=armv8-a', '-std=gnu11', '-O
   '-mgeneral-regs-only', '-mstrict-align',
   '-fno-pic', '-fno-pie', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-fno-unwind-tables',
   '-ffunction-sections', '-fdata-sections', '-Wall', '-Wextra', '-Werror']
-const LDFLAGS = ['-static', '-nostdlib', '--gc-sections', '--build-id=none', '-z', 'max-page-size=4096', '-z', 'noexecstack', '-T', 'rt/link.ld']
+// Linked by ld.lld through the driver: one clang process per program.
+const LDFLAGS = ['-fuse-ld=lld', '-static', '-Wl,--gc-sections,--build-id=none,-z,max-page-size=4096,-z,noexecstack,-T,rt/link.ld']
 
 /** Why the suite cannot be built here, or undefined when it can. */
 export function missingToolchain() {
@@ -63,21 +64,15 @@ function newest(paths) {
 /** Builds the named programs (all by default) into outDir; returns the names built. */
 export function buildSuite({ force = false, only = [], outDir = OUT_DIR } = {}) {
   const cc = tool('clang')
-  const ld = tool('ld.lld')
   const resource = run(cc, ['-print-resource-dir']).trim()
   const cflags = CFLAGS.map((f) => f.replace('<resource>', resource))
-  const objDir = join(outDir, 'obj')
-  mkdirSync(objDir, { recursive: true })
+  mkdirSync(outDir, { recursive: true })
   const rtTime = newest([fileURLToPath(import.meta.url), ...readdirSync(join(SOURCE_DIR, 'rt')).map((f) => join(SOURCE_DIR, 'rt', f))])
-
-  // The runtime is compiled once per build; its objects are shared.
-  const rtObjs = []
-  for (const src of RT_SOURCES) {
-    const obj = join(objDir, `rt-${basename(src).replace(/\.[cS]$/, '')}.o`)
-    if (force || !existsSync(obj) || statSync(obj).mtimeMs < rtTime) run(cc, [...cflags, '-c', src, '-o', obj])
-    rtObjs.push(obj)
-  }
-
+  // The runtime becomes one relocatable object (one process), which every
+  // program links with; --gc-sections then keeps what that program uses.
+  const rtObj = join(outDir, 'rt.o')
+  if (force || !existsSync(rtObj) || statSync(rtObj).mtimeMs < rtTime)
+    run(cc, [...cflags, '-fuse-ld=lld', '-Wl,-r', '-o', relative(SOURCE_DIR, rtObj), ...RT_SOURCES])
   const built = []
   for (const name of programNames()) {
     if (only.length && !only.includes(name)) continue
@@ -87,12 +82,7 @@ export function buildSuite({ force = false, only = [], outDir = OUT_DIR } = {}) 
     if (!force && existsSync(elf) && statSync(elf).mtimeMs >= srcTime) continue
     const first = readFileSync(join(SOURCE_DIR, sources[0]), 'utf8').split('\n')[0]
     const extra = first.match(/^\/\/ cflags:(.*)$/)?.[1].trim().split(/\s+/) ?? []
-    const objs = sources.map((s) => {
-      const obj = join(objDir, s.replace(/\.([cS])$/, '-$1.o'))
-      run(cc, [...cflags, ...extra, '-c', s, '-o', obj])
-      return obj
-    })
-    run(ld, [...LDFLAGS, '-o', relative(SOURCE_DIR, elf), ...[...rtObjs, ...objs].map((o) => relative(SOURCE_DIR, o))])
+    run(cc, [...cflags, ...extra, ...LDFLAGS, '-o', relative(SOURCE_DIR, elf), relative(SOURCE_DIR, rtObj), ...sources])
     built.push(name)
   }
   return built

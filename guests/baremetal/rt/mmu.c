@@ -64,13 +64,20 @@ u64 tcr_el1(unsigned t0sz, unsigned t1sz) {
   return tcr;
 }
 
+// Changing TCR and TTBR0 together is only safe with the MMU off (between
+// the two writes neither the old nor the new tables fit the TCR), so an
+// MMU already on is turned off around the change; the code runs from the
+// identity-mapped RAM in both states.
 void mmu_on(u64 *ttbr0, u64 tcr) {
+  u64 sctlr = sysreg_read(sctlr_el1);
+  sysreg_write(sctlr_el1, sctlr & ~1ul);
+  isb();
   sysreg_write(mair_el1, MAIR_VALUE);
   sysreg_write(tcr_el1, tcr);
   sysreg_write(ttbr0_el1, (u64)ttbr0);
   isb();
   __asm__ volatile("tlbi vmalle1\n dsb nsh" ::: "memory");
   // SCTLR_EL1.M (0), C (2), I (12).
-  sysreg_write(sctlr_el1, sysreg_read(sctlr_el1) | (1ul << 0) | (1ul << 2) | (1ul << 12));
+  sysreg_write(sctlr_el1, sctlr | (1ul << 0) | (1ul << 2) | (1ul << 12));
   isb();
 }

@@ -67,16 +67,17 @@ extern struct trap trap_el1, trap_el2;
 int catch_hook(struct frame *f);
 void trap_reset(void);
 #define NOFAR (~0ul) // FAR is UNKNOWN for this exception: neither printed nor checked
-// Prints "name esr .. far .. elr +off spsr .. vec .." and checks each value.
+// Prints "name esr .. far .. elr +off spsr .. vec .." and checks each value;
+// ELR (and a FAR near base) are printed as offsets from base.
 void expect_trap(const struct trap *t, const char *name, const void *base, u64 esr, u64 far, u64 elr_off, u64 spsr, u64 vec);
 
 // ---- running lower exception levels (start.S)
 // run_el1 (at EL2) runs fn(arg) at EL1h with DAIF masked on this CPU's EL1
 // stack and returns its result once fn returns (through HVC #RT_EXIT_IMM).
 u64 run_el1(u64 (*fn)(u64), u64 arg);
-// run_el0 (at EL1) enters EL0t at pc with x0 = arg and the given stack, DAIF
+// run_el0 (at EL1) enters EL0t at pc with x0, x1 and the given stack, DAIF
 // masked; returns x0 of the SVC #RT_EXIT_IMM that ends it.
-u64 run_el0(u64 pc, u64 sp, u64 arg);
+u64 run_el0(u64 pc, u64 sp, u64 x0, u64 x1);
 unsigned cpu_id(void);
 unsigned current_el(void);
 
@@ -138,7 +139,8 @@ u64 *identity_map(void);
 // TCR_EL1 for a T0SZ/T1SZ pair (4 KiB granule, inner-shareable write-back
 // walks, 40-bit IPS); TTBR1 walks are disabled when t1sz is 0.
 u64 tcr_el1(unsigned t0sz, unsigned t1sz);
-// Turns the EL1 MMU and caches on with these tables (ASID 0 in TTBR0).
+// Turns the EL1 MMU and caches on with these tables (ASID 0 in TTBR0), or
+// switches to them when it is on already.
 void mmu_on(u64 *ttbr0, u64 tcr);
 
 // ---- GICv3 (gic.c)

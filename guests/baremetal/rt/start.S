@@ -131,7 +131,7 @@ el1_trampoline:
 	blr	x9
 	hvc	#RT_EXIT_IMM
 
-// u64 run_el0(u64 pc, u64 sp, u64 arg) at EL1: see rt.h.
+// u64 run_el0(u64 pc, u64 sp, u64 x0, u64 x1) at EL1: see rt.h.
 	.globl run_el0
 run_el0:
 	mrs	x9, mpidr_el1
@@ -144,6 +144,7 @@ run_el0:
 	mov	x10, #0x3c0 // EL0t, DAIF masked
 	msr	spsr_el1, x10
 	mov	x0, x2
+	mov	x1, x3
 	eret
 
 // void rt_resume(u64 *ctx, u64 value): returns value from the run_el1 or
