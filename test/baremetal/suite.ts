@@ -12,7 +12,7 @@ export const SOURCE_DIR = join(ROOT, 'guests/baremetal')
 export const ELF_DIR = join(ROOT, 'build/guests/baremetal')
 
 /** One program per guests/baremetal/NAME.c (a test checks the two agree). */
-export const PROGRAMS = ['exceptions', 'align', 'stage1', 'asid', 'el2'] as const
+export const PROGRAMS = ['exceptions', 'align', 'stage1', 'asid', 'el2', 'timer'] as const
 export type ProgramName = (typeof PROGRAMS)[number]
 
 export function elfPath(name: ProgramName): string {
