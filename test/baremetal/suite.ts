@@ -12,7 +12,7 @@ export const SOURCE_DIR = join(ROOT, 'guests/baremetal')
 export const ELF_DIR = join(ROOT, 'build/guests/baremetal')
 
 /** One program per guests/baremetal/NAME.c (a test checks the two agree). */
-export const PROGRAMS = ['exceptions', 'align', 'stage1', 'asid', 'el2', 'timer'] as const
+export const PROGRAMS = ['exceptions', 'align', 'stage1', 'asid', 'el2', 'timer', 'smp', 'lse'] as const
 export type ProgramName = (typeof PROGRAMS)[number]
 
 export function elfPath(name: ProgramName): string {
@@ -33,10 +33,12 @@ export function qemuExpectedOutput(name: ProgramName): string {
   return existsSync(own) ? readFileSync(own, 'latin1') : expectedOutput(name)
 }
 
-/** The CPU model QEMU emulates for the program. */
+/**
+ * The CPU model QEMU emulates for the program: the issue's cortex-a57, except
+ * for lse, whose atomics (ARMv8.1) that core lacks.
+ */
 export function qemuCpu(name: ProgramName): string {
-  void name
-  return 'cortex-a57'
+  return name === 'lse' ? 'cortex-a76' : 'cortex-a57'
 }
 
 /** The machine every program expects, as qemu-system-aarch64 arguments. */

@@ -45,6 +45,8 @@ long cpu_on(unsigned cpu, u64 (*fn)(u64), u64 arg) {
   if (cpu < NCPUS) {
     boot_args[cpu].fn = fn;
     boot_args[cpu].arg = arg;
+    // The new CPU reads them with its MMU (and so its caches) off.
+    __asm__ volatile("dc civac, %0" ::"r"(&boot_args[cpu]) : "memory");
     dsb(sy);
   }
   return psci_call(PSCI_CPU_ON_64, cpu, (u64)_secondary, cpu);
