@@ -258,8 +258,8 @@ void el2_main(void) {
   const u64 kinds[3] = {HCR_VI, HCR_VF, HCR_VSE};
   const char *names[3] = {"virtual irq", "virtual fiq", "virtual serror"};
   for (int i = 0; i < 3; i++) {
-    puts(names[i]);
-    puts("\n");
+    putstr(names[i]);
+    putstr("\n");
     sysreg_write(hcr_el2, hcr | HCR_IMO | HCR_FMO | HCR_AMO | kinds[i]);
     isb();
     run_el1(guest_virtual, kinds[i]);

@@ -67,7 +67,7 @@ static u64 irq_signalled(void) { return sysreg_read(isr_el1) & ISR_I; }
 static void expect_irq(const char *name, u64 intid, u64 ctl) {
   printf("%s: %d interrupt(s)", name, nseen);
   if (nseen >= 1) printf(", intid %lu vec 0x%lx rpr 0x%lx ctl 0x%lx", seen[0].intid, seen[0].vec, seen[0].rpr, seen[0].ctl);
-  puts("\n");
+  putstr("\n");
   check_quiet("interrupts", nseen, 1);
   check_quiet("intid", seen[0].intid, intid);
   check_quiet("vec", seen[0].vec, 0x280);

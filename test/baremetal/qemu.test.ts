@@ -29,7 +29,7 @@ describe.skipIf(missing !== undefined)(title, () => {
     expect(r.stdout.toString('latin1')).toBe(qemuExpectedOutput(name))
   })
 
-  test('two builds are byte-identical and name no path of the checkout', () => {
+  test('a fresh build is byte-identical and names no path of the checkout', () => {
     buildSuite(['--check'])
     for (const name of PROGRAMS) {
       const elf = readFileSync(elfPath(name))

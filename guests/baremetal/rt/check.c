@@ -28,6 +28,6 @@ _Noreturn void finish(void) {
   if (failures)
     printf("FAIL %u check(s)\n", failures);
   else
-    puts("ok\n");
+    putstr("ok\n");
   psci_system_off();
 }

@@ -30,7 +30,7 @@ void printf(const char *fmt, ...) {
     while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
     if (*fmt == 'l') is_long = 1, fmt++;
     switch (*fmt) {
-    case 's': puts(va_arg(ap, const char *)); break;
+    case 's': putstr(va_arg(ap, const char *)); break;
     case 'c': putch(va_arg(ap, int)); break;
     case 'd': {
       long v = is_long ? va_arg(ap, long) : va_arg(ap, int);
@@ -39,7 +39,7 @@ void printf(const char *fmt, ...) {
     }
     case 'u': number(is_long ? va_arg(ap, u64) : va_arg(ap, unsigned), 10, width, pad, 0); break;
     case 'x': number(is_long ? va_arg(ap, u64) : va_arg(ap, unsigned), 16, width, pad, 0); break;
-    case 'p': puts("0x"); number(va_arg(ap, u64), 16, 16, '0', 0); break;
+    case 'p': putstr("0x"); number(va_arg(ap, u64), 16, 16, '0', 0); break;
     case '%': putch('%'); break;
     case 0: fmt--; break;
     default: putch('%'); putch(*fmt);

@@ -37,7 +37,7 @@ struct frame {
 
 // ---- console (uart.c, print.c)
 void putch(int c);
-void puts(const char *s);
+void putstr(const char *s);
 void printf(const char *fmt, ...);
 
 // ---- checks (check.c): every program ends through finish(), which prints

@@ -17,6 +17,6 @@ void putch(int c) {
   *reg(UARTDR) = (u32)(unsigned char)c;
 }
 
-void puts(const char *s) {
+void putstr(const char *s) {
   while (*s) putch(*s++);
 }
