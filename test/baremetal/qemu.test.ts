@@ -4,12 +4,21 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { buildSuite, elfPath, missingToolchain, PROGRAMS, qemuArgs, qemuExpectedOutput, ROOT, SOURCE_DIR } from './suite'
+import { buildSuite, elfPath, expectedOutput, missingToolchain, PROGRAMS, qemuArgs, qemuExpectedOutput, ROOT, SOURCE_DIR } from './suite'
 
 const QEMU = 'qemu-system-aarch64'
 const missing =
   missingToolchain() ?? (spawnSync(QEMU, ['--version']).status === 0 ? undefined : `${QEMU} not found (Debian package qemu-system-arm)`)
 const title = missing ? `bare-metal suite under qemu (skipped: ${missing})` : 'bare-metal suite under qemu'
+
+// The expected files are the architecture's answers: a QEMU run pasted in
+// with its FAIL lines would make a wrong value the standard.
+test.each(PROGRAMS)('%s.expected passes its own checks', (name) => {
+  const expected = expectedOutput(name)
+  expect(expected).not.toMatch(/^FAIL/m)
+  expect(expected.endsWith('\nok\n')).toBe(true)
+  if (qemuExpectedOutput(name) !== expected) expect(qemuExpectedOutput(name)).toMatch(/^FAIL/m)
+})
 
 describe.skipIf(missing !== undefined)(title, () => {
   beforeAll(() => buildSuite(), 120_000)
