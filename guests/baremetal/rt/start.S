@@ -48,7 +48,8 @@ _secondary:
 	b	.
 
 // Everything a CPU needs before C at EL2: stacks, vectors, and the EL2
-// controls that let EL1 run without traps. Only x0-x3 and x9-x11 change.
+// controls that let EL1 run without traps. Only x9-x11 change (x0 keeps
+// the DTB address or context id, though nothing reads it yet).
 el2_setup:
 	mrs	x9, CurrentEL
 	cmp	x9, #(2 << 2)
