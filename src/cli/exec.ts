@@ -11,7 +11,7 @@
 import { accessSync, constants, fstatSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { dirname, resolve } from 'node:path'
-import { ExecSession, HostFs, StdinBuffer, type HostStreamInfo } from '../engine'
+import { describeExecFailure, ExecSession, HostFs, StdinBuffer, type HostStreamInfo } from '../engine'
 import { NodeHostFs } from '../host/host-fs'
 
 const SIGNALS: Record<number, NodeJS.Signals> = {
@@ -140,6 +140,8 @@ export async function execCommand(argv: string[]): Promise<number> {
   process.stdin.destroy()
   const outcome = board.outcome
   if (strace && outcome) writeAll(2, new TextEncoder().encode(outcome.lx.kmsgLog.text()))
+  // As a shell reports a program it cannot execute; lx has said nothing itself.
+  if (outcome?.failure) process.stderr.write(`l4lab exec: cannot start ${path}: ${describeExecFailure(outcome.failure)}\n`)
   const status = outcome?.status ?? (127 << 8)
   if (stats && outcome) {
     const k = board.booted.kernel

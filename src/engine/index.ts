@@ -42,6 +42,7 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
 // `l4lab exec`
 export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
 export type { LxHostPorts } from './apps/lx/program'
+export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failure'
 export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
 
 // Formats the host builds guest images with.

@@ -6,7 +6,7 @@ import { endTask } from '../kernel/lifecycle'
 
 const dec = new TextDecoder()
 
-function boot(source: string, name = 'test.lua') {
+function boot(source: string, name = 'test.lua', modules?: Record<string, Uint8Array>) {
   const out = new Map<string, string>()
   let vms: readonly VmDescriptor[] = []
   const sink: SessionSink = {
@@ -15,7 +15,7 @@ function boot(source: string, name = 'test.lua') {
     statusChanged: () => {},
   }
   let wall = 0
-  const board = new ScenarioSession({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32 }, sink, () => (wall += 0.01))
+  const board = new ScenarioSession({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32, modules }, sink, () => (wall += 0.01))
   const runUntilIdle = () => {
     for (let i = 0; i < 10_000; i++) if (board.run(50) === Infinity) return
   }
@@ -104,6 +104,16 @@ describe('scenario board', () => {
     const c = boot('local L4 = require "L4"\nlocal ch = L4.default_loader:new_channel()\nlocal y = ch:m("rxz")\n', 'rights.lua')
     c.runUntilIdle()
     expect(c.out.get('l4re')).toMatch(/rom\/rights\.lua:3: unknown right 'x'/)
+  })
+
+  it('a VM whose init cannot start says why on its console, with the errno name (issue 11, item 11)', () => {
+    const rootfs = readFileSync(new URL('../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
+    const source = `local L4 = require "L4"
+L4.default_loader:start({ log = { "vm1", "g" }, mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 16 * 1024 * 1024) },
+  "rom/lx --initrd rom/rootfs.cpio.gz --init /etc/motd --mem 8M")`
+    const b = boot(source, 'test.lua', { 'rootfs.cpio.gz': rootfs })
+    b.runUntilIdle()
+    expect(b.out.get('vm1')).toMatch(/^lx: cannot start \/etc\/motd: EACCES: no permission to execute it \(mode 0644\)\r?\n\[vm1: exited\]/m)
   })
 
   it('gives scripts no access to the host', () => {

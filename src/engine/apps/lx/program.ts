@@ -16,6 +16,7 @@ import { Lx } from './lx'
 import { aarch64 } from './arch/aarch64'
 import { LxMemory } from './mm/memory'
 import { boot, bindHostInput } from './core/boot'
+import { describeExecFailure, type ExecFailure } from './core/exec-failure'
 import { run } from './core/loop'
 import { killPgrp } from './core/signals'
 import { procView } from './core/procview'
@@ -40,6 +41,8 @@ export interface LxHostPorts {
   binds?: { path: string; fs: () => FileSystem }[]
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
+  /** Told when init cannot start, and why (then lx does not say it on its log). */
+  onStartFailed?(path: string, failure: ExecFailure, lx: Lx): void
 }
 
 export interface LxArgs {
@@ -202,10 +205,10 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         if (r < 0) yield* say(`no host input interrupt (error ${r})`)
       }
       const pid = yield* boot(lx, { path: parsed.init, argv: [parsed.init, ...parsed.argv], envp }, root)
-      if (pid < 0) {
+      if (typeof pid !== 'number') {
         yield* lx.console.flush()
-        yield* say(`cannot start ${parsed.init} (error ${pid})`)
-        host?.onExit?.(127 << 8, lx)
+        if (host?.onStartFailed) host.onStartFailed(parsed.init, pid, lx)
+        else yield* say(`cannot start ${parsed.init}: ${describeExecFailure(pid)}`)
         return
       }
       const init = lx.procs.get(pid)!

@@ -13,6 +13,7 @@ import type { LinuxThread } from './process'
 import type { SyscallArgs, SyscallResult } from './syscall'
 import { acceptElf, buildStack, loadBias, mapImage } from './elf'
 import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
+import { describeExecFailure, execFailure, type ExecFailure } from './exec-failure'
 import { noAltStack } from './altstack'
 import { defaultSigAction } from './signal-defs'
 import { reapThread } from './exit'
@@ -21,38 +22,39 @@ import { Mm } from '../mm/mm'
 import { Errno, MapF, Prot } from '../uapi'
 
 /**
- * Replaces the program of `t`'s process. On success the thread's registers
- * are at the entry point; on failure the old image is untouched (the error
- * returns to the caller).
+ * Replaces the program of `t`'s process. On success (null) the thread's
+ * registers are at the entry point; on failure the old image is untouched
+ * and the caller learns why.
  */
-export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp: string[]): Generator<unknown, number, number> {
+export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp: string[]): Generator<unknown, ExecFailure | null, number> {
   const p = t.process
   let file = lx.files.readExecutable(p, path)
-  if (typeof file === 'number') return file
+  if (!file.ok) return file
   // A `#!` script runs its interpreter with the script's path (the name it was found
   // by, bprm->interp) in place of argv[0]; interpreters may be scripts again, as deep
   // as exec_binprm allows.
   let name = path
   for (let depth = 0; ; depth++) {
-    if (depth > MAX_SCRIPT_DEPTH) return -Errno.ELOOP
+    if (depth > MAX_SCRIPT_DEPTH) return execFailure(-Errno.ELOOP, `#! interpreters nested more than ${MAX_SCRIPT_DEPTH} deep`)
     const script = parseShebang(file.bytes)
     if (script === null) break
-    if (typeof script === 'number') return script
+    if (typeof script === 'number') return execFailure(script, `${name}: a #! line that names no interpreter`)
     argv = script.arg === null ? [script.interp, name, ...argv.slice(1)] : [script.interp, script.arg, name, ...argv.slice(1)]
     name = script.interp
     // open_exec takes an empty name for the working directory, a directory: EACCES.
-    file = name === '' ? -Errno.EACCES : lx.files.readExecutable(p, name)
-    if (typeof file === 'number') return file
+    file = name === '' ? execFailure(-Errno.EACCES, 'an empty #! interpreter') : lx.files.readExecutable(p, name)
+    if (!file.ok) return { ...file, reason: `interpreter ${name}: ${file.reason}` }
   }
   const arch = lx.arch
   const parsed = acceptElf(file.bytes, arch)
   if (!parsed.ok) {
-    lx.log(`lx: exec ${path}: ${parsed.reason}`)
-    return parsed.errno
+    const failure = execFailure(parsed.errno, name === path ? parsed.reason : `interpreter ${name}: ${parsed.reason}`)
+    lx.log(`lx: exec ${path}: ${describeExecFailure(failure)}`)
+    return failure
   }
   yield* lx.memory.reserve(64)
   const task = yield* newTask(lx)
-  if (task < 0) return task
+  if (task < 0) return execFailure(task, 'cannot create an L4 task for the new image')
   const mm = new Mm(lx.memory, task, arch.layout)
   const brk = mapImage(mm, parsed.image, file.bytes, file.path, arch.layout)
   mm.brkBase = mm.brk = brk
@@ -64,7 +66,7 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
   if (sp === null) {
     mm.releaseAll()
     yield* deleteTask(lx, task)
-    return -Errno.E2BIG
+    return execFailure(-Errno.E2BIG, 'the arguments and environment do not fit on the stack')
   }
   // Point of no return: the old image goes.
   const old = p.mm
@@ -91,7 +93,7 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
     p.vforkDone()
     p.vforkDone = null
   }
-  return 0
+  return null
 }
 
 /** execve(path, argv, envp) */
@@ -102,8 +104,8 @@ export function* execve(lx: Lx, t: LinuxThread, a: SyscallArgs): Generator<unkno
   const argv = readStringArray(mm, a[1])
   const envp = readStringArray(mm, a[2])
   if (argv === null || envp === null) return -Errno.EFAULT
-  const r = yield* exec(lx, t, path, argv, envp)
-  return r < 0 ? r : 'noreturn'
+  const failure = yield* exec(lx, t, path, argv, envp)
+  return failure ? failure.errno : 'noreturn'
 }
 
 /** A NULL-terminated array of string pointers (argv, envp); null on a bad pointer or past 4096 entries. */
