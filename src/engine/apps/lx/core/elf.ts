@@ -8,7 +8,7 @@
  */
 import { PAGE_SIZE } from '../../../kernel/uapi'
 import { machineName, parseElf, type ElfImage } from '../../../formats/elf'
-import type { Mm, Vma } from '../mm/mm'
+import type { FileBacking, Mm } from '../mm/mm'
 import type { AddressLayout, LxArch } from '../arch/arch'
 import { AuxT, Errno, MapF, Prot } from '../uapi'
 
@@ -43,8 +43,9 @@ export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string, 
     const fileStart = s.offset - (vaddr - start)
     // File bytes of this segment only: what lies past p_filesz in the last page is zero (bss).
     const segFileEnd = s.offset + s.filesz
-    const backing = {
+    const backing: FileBacking = {
       name,
+      writable: false,
       pread(dst: Uint8Array, off: number): number {
         if (off >= segFileEnd) return 0
         const n = Math.min(dst.length, segFileEnd - off)
@@ -53,7 +54,7 @@ export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string, 
       },
     }
     const fileVmaEnd = Math.ceil(fileEnd / PAGE_SIZE) * PAGE_SIZE
-    if (s.filesz > 0) mm.insert({ start, end: fileVmaEnd, prot, flags: MapF.Private, file: backing, offset: fileStart, name } as Vma)
+    if (s.filesz > 0) mm.insert({ start, end: fileVmaEnd, prot, flags: MapF.Private, file: backing, offset: fileStart, name })
     const anonStart = s.filesz > 0 ? fileVmaEnd : start
     const anonEnd = Math.ceil(memEnd / PAGE_SIZE) * PAGE_SIZE
     if (anonEnd > anonStart) mm.insert({ start: anonStart, end: anonEnd, prot, flags: MapF.Private | MapF.Anonymous, file: null, offset: 0, name: '' })

@@ -59,7 +59,7 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
   const brk = mapImage(mm, parsed.image, file.bytes, file.path, arch.layout)
   mm.brkBase = mm.brk = brk
   const tramp = arch.sigpage
-  mm.insert({ start: tramp.addr, end: tramp.addr + 4096, prot: Prot.Read | Prot.Exec, flags: MapF.Private, file: { name: '[sigpage]', pread: (d) => (d.set(tramp.code), tramp.code.length) }, offset: 0, name: '[sigpage]' })
+  mm.insert({ start: tramp.addr, end: tramp.addr + 4096, prot: Prot.Read | Prot.Exec, flags: MapF.Private, file: { name: '[sigpage]', writable: false, pread: (d) => (d.set(tramp.code), tramp.code.length) }, offset: 0, name: '[sigpage]' })
   const rnd = new Uint8Array(16)
   lx.random(rnd)
   const sp = buildStack(mm, parsed.image, { argv, envp, execfn: path, random: rnd, uid: p.uid, gid: p.gid }, arch)

@@ -122,6 +122,7 @@ export class LxFiles {
     const name = this.vfs.openedPath(f) ?? ''
     return {
       name,
+      writable: (f.flags & O_ACCMODE) !== O_RDONLY,
       pread(dst: Uint8Array, off: number): number {
         const r = f.pread(dst, off)
         return typeof r === 'number' ? r : 0

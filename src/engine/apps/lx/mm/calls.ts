@@ -9,7 +9,7 @@ import { PAGE_SIZE } from '../../../kernel/uapi'
 import type { Lx } from '../lx'
 import type { LinuxThread } from '../core/process'
 import { int, type SyscallArgs, type SyscallResult } from '../core/syscall'
-import type { FileBacking } from './mm'
+import { mayWrite, type FileBacking } from './mm'
 import { Errno, MapF, Prot } from '../uapi'
 
 type Gen = Generator<unknown, SyscallResult, number>
@@ -56,6 +56,7 @@ export function* mmap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     if (typeof file === 'number') return file
     backing = file
     name = file.name
+    if (prot & Prot.Write && !mayWrite(flags, file)) return -Errno.EACCES
   }
   if (prot & Prot.Write && !(flags & MapF.Shared) && !lx.canCommit(size)) return -Errno.ENOMEM
   // A fixed mapping may split a VMA around it.

@@ -20,6 +20,13 @@ export interface FileBacking {
   pread(dst: Uint8Array, offset: number): number
   /** For /proc/<pid>/maps. */
   name: string
+  /** The file was opened for writing (FMODE_WRITE): without it a shared mapping may never be writable (no VM_MAYWRITE). */
+  writable: boolean
+}
+
+/** A shared mapping of a file opened read-only cannot be made writable, at mmap or by mprotect (EACCES). */
+export function mayWrite(flags: number, file: FileBacking | null): boolean {
+  return !(flags & MapF.Shared) || file === null || file.writable
 }
 
 export interface Vma {
@@ -338,10 +345,11 @@ export class Mm {
   *mprotect(sys: Sys, start: number, len: number, prot: number): Generator<unknown, number, number> {
     if (start % PAGE) return -Errno.EINVAL
     const end = start + Math.ceil(len / PAGE) * PAGE
-    // Every page of the range must be in some VMA.
+    // Every page of the range must be in some VMA, and may have the new rights.
     for (let a = start; a < end; ) {
       const v = this.find(a)
       if (!v) return -Errno.ENOMEM
+      if (prot & Prot.Write && !mayWrite(v.flags, v.file)) return -Errno.EACCES
       a = v.end
     }
     if (!this.makeRoom(2)) return -Errno.ENOMEM
