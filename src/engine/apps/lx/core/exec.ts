@@ -13,6 +13,8 @@ import type { LinuxThread } from './process'
 import type { SyscallArgs, SyscallResult } from './syscall'
 import { acceptElf, buildStack, loadBias, mapImage } from './elf'
 import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
+import { argSize, readStringArray } from './exec-args'
+import { PAGE_SIZE } from '../../../kernel/uapi'
 import { describeExecFailure, execFailure, type ExecFailure } from './exec-failure'
 import { noAltStack } from './altstack'
 import { defaultSigAction } from './signal-defs'
@@ -30,6 +32,9 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
   const p = t.process
   let file = lx.files.readExecutable(p, path)
   if (!file.ok) return file
+  // As Linux: a file that cannot be opened first, then strings too big, then the format.
+  let size = argSize(path, argv, envp)
+  if (typeof size !== 'number') return size
   // A `#!` script runs its interpreter with the script's path (the name it was found
   // by, bprm->interp) in place of argv[0]; interpreters may be scripts again, as deep
   // as exec_binprm allows.
@@ -44,6 +49,8 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
     // open_exec takes an empty name for the working directory, a directory: EACCES.
     file = name === '' ? execFailure(-Errno.EACCES, 'an empty #! interpreter') : lx.files.readExecutable(p, name)
     if (!file.ok) return { ...file, reason: `interpreter ${name}: ${file.reason}` }
+    size = argSize(path, argv, envp)
+    if (typeof size !== 'number') return size
   }
   const arch = lx.arch
   const parsed = acceptElf(file.bytes, arch)
@@ -52,7 +59,8 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
     lx.log(`lx: exec ${path}: ${describeExecFailure(failure)}`)
     return failure
   }
-  yield* lx.memory.reserve(64)
+  // Frames for the new stack's strings and vectors, and the pages the image touches first.
+  yield* lx.memory.reserve(64 + Math.ceil(size / PAGE_SIZE))
   const task = yield* newTask(lx)
   if (task < 0) return execFailure(task, 'cannot create an L4 task for the new image')
   const mm = new Mm(lx.memory, task, arch.layout)
@@ -102,23 +110,9 @@ export function* execve(lx: Lx, t: LinuxThread, a: SyscallArgs): Generator<unkno
   const path = mm.readString(a[0])
   if (path === null) return -Errno.EFAULT
   const argv = readStringArray(mm, a[1])
+  if (typeof argv === 'number') return argv
   const envp = readStringArray(mm, a[2])
-  if (argv === null || envp === null) return -Errno.EFAULT
+  if (typeof envp === 'number') return envp
   const failure = yield* exec(lx, t, path, argv, envp)
   return failure ? failure.errno : 'noreturn'
-}
-
-/** A NULL-terminated array of string pointers (argv, envp); null on a bad pointer or past 4096 entries. */
-function readStringArray(mm: Mm, addr: number): string[] | null {
-  const out: string[] = []
-  if (addr === 0) return out
-  for (let i = 0; i < 4096; i++) {
-    const ptr = mm.readU64(addr + i * 8)
-    if (ptr === null) return null
-    if (ptr === 0) return out
-    const s = mm.readString(ptr, 128 * 1024)
-    if (s === null) return null
-    out.push(s)
-  }
-  return null
 }
