@@ -7,6 +7,15 @@ const reason = (b: Uint8Array): string => {
   return r.ok ? 'ok' : r.reason
 }
 
+describe('ELF sizes (issue 11, item 14)', () => {
+  it('reads p_memsz past 4 GiB exactly (whether it fits is the loader’s question)', () => {
+    for (const memsz of [4 * 2 ** 30 + 100 * 2 ** 20, 8 * 2 ** 30]) {
+      const r = parseElf(elf({ memsz }))
+      expect(r.ok && r.image.segments[0].memsz).toBe(memsz)
+    }
+  })
+})
+
 describe('ELF parser reasons (issue 11, item 11)', () => {
   it('parses a well-formed static executable and a dynamic one (PT_INTERP)', () => {
     const r = parseElf(elf())

@@ -100,7 +100,7 @@ export function parseElf(b: Uint8Array, pageSize = 4096): ElfResult {
     if (pt === PT_PHDR) phdrVaddr = vaddr
     if (pt !== PT_LOAD) continue
     if (offset + filesz > b.length) return bad(`truncated ELF file (${b.length} bytes; a PT_LOAD segment ends at byte ${offset + filesz})`)
-    if (filesz > memsz || vaddr + memsz > USER_LIMIT || memsz > 2 ** 32) return bad('bad PT_LOAD segment')
+    if (filesz > memsz || vaddr + memsz > USER_LIMIT) return bad('bad PT_LOAD segment')
     if ((vaddr - offset) % pageSize !== 0) return bad('misaligned PT_LOAD segment')
     segments.push({ vaddr, memsz, offset, filesz, flags })
   }

@@ -47,7 +47,7 @@ export class ExecSession {
 
   constructor(opts: ExecSessionOptions) {
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) << 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const built = buildBoard(ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) * 2 ** 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
     const board = built.board
     const input = board.devices.get('host-input')

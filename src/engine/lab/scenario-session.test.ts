@@ -116,6 +116,18 @@ L4.default_loader:start({ log = { "vm1", "g" }, mem = L4.Env.mem_alloc:create(L4
     expect(b.out.get('vm1')).toMatch(/^lx: cannot start \/etc\/motd: EACCES: no permission to execute it \(mode 0644\)\r?\n\[vm1: exited\]/m)
   })
 
+  it('an lx asking for more memory than its allocator has says so with the exact size (issue 11, item 14)', () => {
+    const rootfs = readFileSync(new URL('../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
+    const source = `local L4 = require "L4"
+local mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 16 * L4.MiB)
+L4.default_loader:start({ log = { "vm1", "g" }, mem = mem }, "rom/lx --initrd rom/rootfs.cpio.gz --mem 4196M")
+L4.default_loader:start({ log = { "vm2", "g" }, mem = mem }, "rom/lx --initrd rom/rootfs.cpio.gz --mem 8G")`
+    const b = boot(source, 'test.lua', { 'rootfs.cpio.gz': rootfs })
+    b.runUntilIdle()
+    expect(b.out.get('vm1')).toContain('lx: cannot get 4196 MiB of memory (4399824896 bytes): ENOMEM, more than the allocator has left')
+    expect(b.out.get('vm2')).toContain('lx: cannot get 8192 MiB of memory (8589934592 bytes): ENOMEM, more than the allocator has left')
+  })
+
   it('gives scripts no access to the host', () => {
     const b = boot('print(io, dofile, loadfile, os.execute, os.exit, os.remove, debug, js)\nprint(pcall(require, "fs"))', 'sandbox.lua')
     b.runUntilIdle()

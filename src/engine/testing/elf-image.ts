@@ -13,6 +13,8 @@ export interface Header {
   type?: number
   machine?: number
   interp?: string
+  /** The PT_LOAD segment's p_memsz (a writable segment with bss past its 8 file bytes). */
+  memsz?: number
 }
 
 /** A minimal ELF64 executable: the header, its program headers, then one page-aligned PT_LOAD of 8 bytes. */
@@ -29,17 +31,17 @@ export function elf(h: Header = {}): Uint8Array {
   dv.setUint16(52, 64, true)
   dv.setUint16(54, 56, true)
   dv.setUint16(56, phnum, true)
-  const ph = (i: number, type: number, offset: number, vaddr: number, size: number) => {
+  const ph = (i: number, type: number, offset: number, vaddr: number, size: number, memsz = size) => {
     const o = 64 + i * 56
     dv.setUint32(o, type, true)
-    dv.setUint32(o + 4, 5, true)
+    dv.setUint32(o + 4, memsz > size ? 6 : 5, true) // RW with bss, else RX
     dv.setUint32(o + 8, offset, true)
     dv.setUint32(o + 16, vaddr, true)
     dv.setUint32(o + 32, size, true)
-    dv.setUint32(o + 40, size, true)
+    dv.setBigUint64(o + 40, BigInt(memsz), true)
   }
   // PT_INTERP comes before any PT_LOAD (gABI).
-  ph(phnum - 1, PT_LOAD, 0x1000, 0x401000, 8)
+  ph(phnum - 1, PT_LOAD, 0x1000, 0x401000, 8, h.memsz)
   if (h.interp) {
     ph(0, PT_INTERP, interpAt, 0, h.interp.length + 1)
     b.set(new TextEncoder().encode(h.interp), interpAt)

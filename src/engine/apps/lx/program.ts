@@ -8,7 +8,7 @@
  * Without --initrd the root is the host's file system, which the board must
  * lend (`l4lab exec`). Arguments after `--` are init's argv[1..].
  */
-import { BaseCap } from '../../kernel/uapi'
+import { BaseCap, Err } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
 import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
@@ -127,7 +127,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
       if (r < 0) {
-        yield* say(`cannot get ${parsed.mem >> 20} MiB of memory (error ${r})`)
+        const why = r === -Err.ENoMem ? 'ENOMEM, more than the allocator has left' : `L4 error ${r}`
+        yield* say(`cannot get ${parsed.mem / 2 ** 20} MiB of memory (${parsed.mem} bytes): ${why}`)
         return
       }
       lx.memory = new LxMemory(sys, ds, parsed.mem)

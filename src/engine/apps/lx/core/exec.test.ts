@@ -15,6 +15,8 @@ const fs = withFiles(rootfs, {
   'bin/text': ['echo not a program\n', 0o755],
   'bin/data': [elf(), 0o644],
   'bin/badinterp': ['#!/bin/x86\n', 0o755],
+  'bin/bss4g': [elf({ memsz: 4 * 2 ** 30 + 100 * 2 ** 20 }), 0o755],
+  'bin/bss8g': [elf({ memsz: 8 * 2 ** 30 }), 0o755],
 })
 
 /** What init's failure to start tells the host: the reason, and a shell's exit status. */
@@ -35,6 +37,8 @@ describe('a program lx cannot start says why (issue 11, item 11)', () => {
     ['/bin/data', 'EACCES: no permission to execute it (mode 0644)', 126],
     ['/bin/badinterp', 'ENOEXEC: interpreter /bin/x86: not an aarch64 program (x86-64)', 126],
     ['/no/such/file', 'ENOENT: no such file or directory', 127],
+    ['/bin/bss4g', 'ENOMEM: its writable segments need 4196 MiB, more than the VM\'s memory can commit', 126],
+    ['/bin/bss8g', 'ENOMEM: its writable segments need 8192 MiB, more than the VM\'s memory can commit', 126],
   ])('%s: %s, status %d', (path, reason, status) => {
     const r = start(path)
     expect(r.reason).toBe(reason)

@@ -15,6 +15,7 @@ import { acceptElf, buildStack, loadBias, mapImage } from './elf'
 import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
 import { argSize, readStringArray } from './exec-args'
 import { PAGE_SIZE } from '../../../kernel/uapi'
+import { SegmentFlag } from '../../../formats/elf'
 import { describeExecFailure, execFailure, type ExecFailure } from './exec-failure'
 import { noAltStack } from './altstack'
 import { defaultSigAction } from './signal-defs'
@@ -58,6 +59,12 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
     const failure = execFailure(parsed.errno, name === path ? parsed.reason : `interpreter ${name}: ${parsed.reason}`)
     lx.log(`lx: exec ${path}: ${describeExecFailure(failure)}`)
     return failure
+  }
+  // Its writable segments are committed memory (bss as vm_brk would charge it); the old image's goes.
+  let writable = 0
+  for (const seg of parsed.image.segments) if (seg.flags & SegmentFlag.W) writable += Math.ceil(((seg.vaddr % PAGE_SIZE) + seg.memsz) / PAGE_SIZE) * PAGE_SIZE
+  if (!lx.canCommit(writable - (p.mm.users === 1 ? p.mm.committed : 0))) {
+    return execFailure(-Errno.ENOMEM, `its writable segments need ${writable / 2 ** 20} MiB, more than the VM's memory can commit`)
   }
   // Frames for the new stack's strings and vectors, and the pages the image touches first.
   yield* lx.memory.reserve(64 + Math.ceil(size / PAGE_SIZE))

@@ -85,7 +85,10 @@ export function* munmap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
 
 /** mprotect(addr, length, prot) */
 export function* mprotect(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
-  return yield* t.process.mm.mprotect(lx.sys, a[0], a[1], int(a[2]) & 7)
+  const mm = t.process.mm
+  const prot = int(a[2]) & 7
+  if (a[0] % PAGE === 0 && !lx.canCommit(mm.commitGrowth(a[0], a[0] + Math.ceil(a[1] / PAGE) * PAGE, prot))) return -Errno.ENOMEM
+  return yield* mm.mprotect(lx.sys, a[0], a[1], prot)
 }
 
 /** mremap(old_address, old_size, new_size, flags, new_address) */
@@ -106,6 +109,7 @@ export function* mremap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     yield* mm.unmapRange(lx.sys, old + ns, old + os)
     return old
   }
+  if (v.prot & Prot.Write && !(v.flags & MapF.Shared) && !lx.canCommit(ns - os)) return -Errno.ENOMEM
   if (v.end === old + os && mm.rangeFree(old + os, ns - os)) {
     mm.setEnd(v, old + ns)
     return old

@@ -123,6 +123,20 @@ export class Mm {
     return this.committedBytes
   }
 
+  /**
+   * The bytes strict accounting must commit more if [start, end) gets
+   * `prot`: private pages that become writable (mprotect_fixup charges them).
+   */
+  commitGrowth(start: number, end: number, prot: number): number {
+    if (!(prot & Prot.Write)) return 0
+    let bytes = 0
+    for (let i = this.indexAbove(start); i < this.vmas.length && this.vmas[i].start < end; i++) {
+      const v = this.vmas[i]
+      if (!commitOf(v) && !(v.flags & MapF.Shared)) bytes += Math.min(v.end, end) - Math.max(v.start, start)
+    }
+    return bytes
+  }
+
   /** Moves the end of `v` (mremap growing in place). */
   setEnd(v: Vma, end: number): void {
     this.committedBytes -= commitOf(v)
