@@ -16,6 +16,7 @@ import { ScenarioSession, type ScenarioSessionSpec } from './lab/scenario-sessio
 import { FaultSession, type FaultSessionSpec } from './lab/fault-session'
 
 export type { Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult } from './lab/session'
+export { CONSOLE_INPUT_LIMIT } from './lab/input-queue'
 export type { LoopbackSessionSpec, ScenarioSessionSpec, FaultSessionSpec }
 
 /** What a board runs; `fault` sessions misbehave on purpose, for the host's tests. */

@@ -9,6 +9,7 @@ import { EngineHost, type BoardConfig, type EngineHostOptions } from './engine-h
 import { loopbackLab } from './lab-config'
 import { requireBuilt, workerUrl } from '../../test/support/built'
 import type { BoardInfo, BoardState } from '../shared/contract'
+import { CONSOLE_INPUT_LIMIT } from '../engine'
 
 const dec = new TextDecoder()
 let host: EngineHost | null = null
@@ -85,6 +86,24 @@ describe('board health', () => {
     await waitForState(h, 'stuck', 'running')
     expect(seen).toEqual(['running', 'not-responding', 'running'])
     expect(await h.command('board.inspect', { board: 'stuck' })).toBeNull()
+  })
+
+  it('sends a board that takes no console input at most CONSOLE_INPUT_LIMIT bytes of it; more is refused with the reason until the board takes it (issue 11, item 14)', async () => {
+    const h = await startHost([{ id: 'stuck', name: 'stuck', spec: { kind: 'fault', fault: 'stall', ms: 1500 } }])
+    // The fault session blocks its worker while it handles this request; input queues behind it.
+    const waiting = h.command('vm.restart', { vm: 'stuck/fault' })
+    const piece = 'a'.repeat(32 * 1024)
+    const sent = await Promise.allSettled(Array.from({ length: 40 }, () => h.command('console.input', { vm: 'stuck/fault', data: piece })))
+    expect(sent.filter((r) => r.status === 'fulfilled').length).toBe(CONSOLE_INPUT_LIMIT / piece.length)
+    const refused = sent.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect(refused.reason.message).toBe('input not sent: stuck/fault has not yet taken the 1024 KiB sent before (its board is busy or not responding)')
+    await waiting
+    // Once the worker has taken what waited, input goes through again.
+    for (;;) {
+      const r = await h.command('console.input', { vm: 'stuck/fault', data: piece }).then(() => true, () => false)
+      if (r) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
   })
 
   it('ends a worker whose engine allocates without end as crashed with "out of memory"; the host stays bounded and the other boards live (issue 11, item 8)', async () => {

@@ -32,7 +32,7 @@ import type {
   VmInfo,
   VmStats,
 } from '../shared/contract'
-import type { SessionSpec, SessionStatus, VmDescriptor, VmFigures } from '../engine'
+import { CONSOLE_INPUT_LIMIT, type SessionSpec, type SessionStatus, type VmDescriptor, type VmFigures } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 export interface BoardConfig {
@@ -90,6 +90,8 @@ interface BoardSlot {
   lifecycle: Promise<void>
   /** A restart queued and not yet begun: restarts asked for meanwhile are answered by it. */
   queuedRestart: Promise<void> | null
+  /** Console input bytes sent to the worker and not yet taken by its board, per VM (at most CONSOLE_INPUT_LIMIT each). */
+  inputInFlight: Map<string, number>
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> }
@@ -131,6 +133,7 @@ export class EngineHost {
         pingedAt: null,
         lifecycle: Promise.resolve(),
         queuedRestart: null,
+        inputInFlight: new Map(),
       }
       this.boards.set(config.id, slot)
       starting.push(this.lifecycle(slot, () => this.spawn(slot)))
@@ -188,7 +191,14 @@ export class EngineHost {
     'vm.restart': async ({ vm }) => this.control(vm, 'restart'),
     'console.input': async ({ vm, data }) => {
       const { slot, name } = this.vm(vm)
-      this.send(slot, { type: 'input', vm: name, data: new TextEncoder().encode(data) })
+      const bytes = new TextEncoder().encode(data)
+      // A board that takes no input (busy in one slice, not responding) gets no more than the limit.
+      const inFlight = slot.inputInFlight.get(name) ?? 0
+      if (inFlight + bytes.length > CONSOLE_INPUT_LIMIT) {
+        throw new Error(`input not sent: ${vm} has not yet taken the ${Math.ceil(inFlight / 1024)} KiB sent before (its board is busy or not responding)`)
+      }
+      this.send(slot, { type: 'input', vm: name, data: bytes })
+      slot.inputInFlight.set(name, inFlight + bytes.length)
       return null
     },
     'console.resize': async ({ vm, cols, rows }) => {
@@ -260,6 +270,7 @@ export class EngineHost {
     slot.figures.clear()
     slot.previous.clear()
     slot.stats.clear()
+    slot.inputInFlight.clear()
     let settle!: () => void
     const ready = new Promise<void>((resolve) => (settle = resolve))
     worker.on('message', (msg: FromWorker) => {
@@ -318,6 +329,9 @@ export class EngineHost {
       case 'vms':
         slot.info = { ...slot.info, vms: this.vmInfos(slot, msg.vms) }
         this.changed()
+        break
+      case 'inputTaken':
+        slot.inputInFlight.set(msg.vm, Math.max(0, (slot.inputInFlight.get(msg.vm) ?? 0) - msg.bytes))
         break
       case 'console':
         this.emitter.emit('console.output', { vm: `${slot.config.id}/${msg.vm}`, data: msg.data })

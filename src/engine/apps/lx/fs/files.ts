@@ -51,6 +51,11 @@ export class LxFiles {
     this.console?.input(data)
   }
 
+  /** How much console input the tty takes now. */
+  consoleRoom(): number {
+    return this.console ? this.console.receiveRoom() : Infinity
+  }
+
   consoleSize(cols: number, rows: number): void {
     if (this.console && (cols !== this.console.cols || rows !== this.console.rows) && cols > 0 && rows > 0) this.console.resize(cols, rows)
   }
