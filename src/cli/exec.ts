@@ -13,6 +13,8 @@ import { isatty } from 'node:tty'
 import { dirname, resolve } from 'node:path'
 import { describeExecFailure, ExecSession, HostFs, StdinBuffer, type HostStreamInfo } from '../engine'
 import { NodeHostFs } from '../host/host-fs'
+import { buildGuestsFor } from './guests'
+import { projectRoot } from './paths'
 
 const SIGNALS: Record<number, NodeJS.Signals> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
@@ -66,6 +68,11 @@ export async function execCommand(argv: string[]): Promise<number> {
   const path = program.includes('/') ? resolve(cwd, program) : findInPath(program, cwd)
   if (path === null) {
     process.stderr.write(`l4lab exec: ${program}: command not found\n`)
+    return 127
+  }
+  const unbuilt = buildGuestsFor(path, projectRoot, (line) => process.stderr.write(`${line}\n`))
+  if (unbuilt) {
+    process.stderr.write(`l4lab exec: ${program}: ${unbuilt}\n`)
     return 127
   }
   const args = argv.slice(i + 1)
