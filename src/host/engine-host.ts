@@ -32,7 +32,8 @@ import type {
   VmInfo,
   VmStats,
 } from '../shared/contract'
-import { CONSOLE_INPUT_LIMIT, type SessionSpec, type SessionStatus, type VmDescriptor, type VmFigures } from '../engine'
+import type { SessionSpec, SessionStatus, VmDescriptor, VmFigures } from '../engine'
+import { InputFlow } from './input-flow'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 export interface BoardConfig {
@@ -90,8 +91,8 @@ interface BoardSlot {
   lifecycle: Promise<void>
   /** A restart queued and not yet begun: restarts asked for meanwhile are answered by it. */
   queuedRestart: Promise<void> | null
-  /** Console input bytes sent to the worker and not yet taken by its board, per VM (at most CONSOLE_INPUT_LIMIT each). */
-  inputInFlight: Map<string, number>
+  /** Console input on its way to each VM (by name), with back-pressure. */
+  input: Map<string, InputFlow>
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> }
@@ -133,7 +134,7 @@ export class EngineHost {
         pingedAt: null,
         lifecycle: Promise.resolve(),
         queuedRestart: null,
-        inputInFlight: new Map(),
+        input: new Map(),
       }
       this.boards.set(config.id, slot)
       starting.push(this.lifecycle(slot, () => this.spawn(slot)))
@@ -191,14 +192,9 @@ export class EngineHost {
     'vm.restart': async ({ vm }) => this.control(vm, 'restart'),
     'console.input': async ({ vm, data }) => {
       const { slot, name } = this.vm(vm)
-      const bytes = new TextEncoder().encode(data)
-      // A board that takes no input (busy in one slice, not responding) gets no more than the limit.
-      const inFlight = slot.inputInFlight.get(name) ?? 0
-      if (inFlight + bytes.length > CONSOLE_INPUT_LIMIT) {
-        throw new Error(`input not sent: ${vm} has not yet taken the ${Math.ceil(inFlight / 1024)} KiB sent before (its board is busy or not responding)`)
-      }
-      this.send(slot, { type: 'input', vm: name, data: bytes })
-      slot.inputInFlight.set(name, inFlight + bytes.length)
+      let flow = slot.input.get(name)
+      if (!flow) slot.input.set(name, (flow = new InputFlow(vm, (data) => this.send(slot, { type: 'input', vm: name, data }))))
+      await flow.offer(new TextEncoder().encode(data), slot.info.state !== 'not-responding')
       return null
     },
     'console.resize': async ({ vm, cols, rows }) => {
@@ -270,7 +266,9 @@ export class EngineHost {
     slot.figures.clear()
     slot.previous.clear()
     slot.stats.clear()
-    slot.inputInFlight.clear()
+    // Input for the worker before this one is not for this one.
+    for (const flow of slot.input.values()) flow.fail(`board ${slot.config.id} started again`)
+    slot.input.clear()
     let settle!: () => void
     const ready = new Promise<void>((resolve) => (settle = resolve))
     worker.on('message', (msg: FromWorker) => {
@@ -331,7 +329,7 @@ export class EngineHost {
         this.changed()
         break
       case 'inputTaken':
-        slot.inputInFlight.set(msg.vm, Math.max(0, (slot.inputInFlight.get(msg.vm) ?? 0) - msg.bytes))
+        slot.input.get(msg.vm)?.taken(msg.bytes)
         break
       case 'console':
         this.emitter.emit('console.output', { vm: `${slot.config.id}/${msg.vm}`, data: msg.data })
@@ -401,6 +399,7 @@ export class EngineHost {
   private failRequests(slot: BoardSlot, why: string): void {
     for (const r of slot.requests.values()) r.reject(new Error(why))
     slot.requests.clear()
+    for (const flow of slot.input.values()) flow.fail(why)
   }
 
   private vmInfos(slot: BoardSlot, vms: VmDescriptor[]): VmInfo[] {
