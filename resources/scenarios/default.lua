@@ -11,8 +11,8 @@
 local L4 = require "L4"
 
 local function vm(name, colour)
-  local mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 80 * 1024 * 1024)
-  local kmem = L4.Env.factory:create(L4.Proto.Factory, 2 * 1024 * 1024)
+  local mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 80 * L4.MiB)
+  local kmem = L4.Env.factory:create(L4.Proto.Factory, 2 * L4.MiB)
   L4.default_loader:start(
     { log = { name, colour }, mem = mem, factory = kmem },
     "rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 64M --hostname " .. name)

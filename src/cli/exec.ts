@@ -12,8 +12,10 @@
 import { accessSync, constants, fstatSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { resolve } from 'node:path'
-import { ExecSession, StdinBuffer, type HostStreamInfo } from '../engine'
+import { describeExecFailure, ExecSession, StdinBuffer, type HostStreamInfo } from '../engine'
 import { execTrees } from '../host/exec-fs'
+import { buildGuestsFor } from './guests'
+import { projectRoot } from './paths'
 
 const SIGNALS: Record<number, NodeJS.Signals> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
@@ -67,6 +69,11 @@ export async function execCommand(argv: string[]): Promise<number> {
   const path = program.includes('/') ? resolve(cwd, program) : findInPath(program, cwd)
   if (path === null) {
     process.stderr.write(`l4lab exec: ${program}: command not found\n`)
+    return 127
+  }
+  const unbuilt = buildGuestsFor(path, projectRoot, (line) => process.stderr.write(`${line}\n`))
+  if (unbuilt) {
+    process.stderr.write(`l4lab exec: ${program}: ${unbuilt}\n`)
     return 127
   }
   const args = argv.slice(i + 1)
@@ -143,6 +150,8 @@ export async function execCommand(argv: string[]): Promise<number> {
   trees.close()
   const outcome = board.outcome
   if (strace && outcome) writeAll(2, new TextEncoder().encode(outcome.lx.kmsgLog.text()))
+  // As a shell reports a program it cannot execute; lx has said nothing itself.
+  if (outcome?.failure) process.stderr.write(`l4lab exec: cannot start ${path}: ${describeExecFailure(outcome.failure)}\n`)
   const status = outcome?.status ?? (127 << 8)
   if (stats && outcome) {
     const k = board.booted.kernel

@@ -16,6 +16,7 @@ import { ScenarioSession, type ScenarioSessionSpec } from './lab/scenario-sessio
 import { FaultSession, type FaultSessionSpec } from './lab/fault-session'
 
 export type { Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult } from './lab/session'
+export { CONSOLE_INPUT_LIMIT } from './lab/input-queue'
 export type { LoopbackSessionSpec, ScenarioSessionSpec, FaultSessionSpec }
 
 /** What a board runs; `fault` sessions misbehave on purpose, for the host's tests. */
@@ -42,6 +43,7 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
 // `l4lab exec`
 export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
 export type { LxHostPorts } from './apps/lx/program'
+export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failure'
 export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
 
 // Formats the host builds guest images with.

@@ -9,6 +9,7 @@ import { EngineHost, type BoardConfig, type EngineHostOptions } from './engine-h
 import { loopbackLab } from './lab-config'
 import { requireBuilt, workerUrl } from '../../test/support/built'
 import type { BoardInfo, BoardState } from '../shared/contract'
+import { CONSOLE_INPUT_LIMIT } from '../engine'
 
 const dec = new TextDecoder()
 let host: EngineHost | null = null
@@ -85,6 +86,25 @@ describe('board health', () => {
     await waitForState(h, 'stuck', 'running')
     expect(seen).toEqual(['running', 'not-responding', 'running'])
     expect(await h.command('board.inspect', { board: 'stuck' })).toBeNull()
+  })
+
+  it('holds console input back while its board takes none: the limit goes out, as much again waits, more is refused with the reason (issue 11, item 14)', async () => {
+    const h = await startHost([{ id: 'stuck', name: 'stuck', spec: { kind: 'fault', fault: 'stall', ms: 1500 } }])
+    // The fault session blocks its worker while it handles this request; input queues behind it.
+    const waiting = h.command('vm.restart', { vm: 'stuck/fault' })
+    const piece = 'a'.repeat(32 * 1024)
+    const perLimit = CONSOLE_INPUT_LIMIT / piece.length
+    const calls = Array.from({ length: 2 * perLimit + 8 }, () => h.command('console.input', { vm: 'stuck/fault', data: piece }))
+    const state = calls.map(() => 'pending')
+    calls.forEach((c, i) => c.then(() => (state[i] = 'sent'), (e: Error) => (state[i] = e.message)))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(state.slice(0, perLimit)).toEqual(Array(perLimit).fill('sent'))
+    expect(state.slice(perLimit, 2 * perLimit)).toEqual(Array(perLimit).fill('pending'))
+    expect(state.slice(2 * perLimit)).toEqual(Array(8).fill('input not sent: stuck/fault has 2048 KiB of input on its way that its board has not taken (it is busy or not responding)'))
+    await waiting
+    // Once the worker takes what was sent, what waited goes out, in order.
+    await Promise.all(calls.slice(perLimit, 2 * perLimit))
+    expect(state.filter((x) => x === 'sent').length).toBe(2 * perLimit)
   })
 
   it('ends a worker whose engine allocates without end as crashed with "out of memory"; the host stays bounded and the other boards live (issue 11, item 8)', async () => {

@@ -33,6 +33,7 @@ import type {
   VmStats,
 } from '../shared/contract'
 import type { SessionSpec, SessionStatus, VmDescriptor, VmFigures } from '../engine'
+import { InputFlow } from './input-flow'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 export interface BoardConfig {
@@ -90,6 +91,8 @@ interface BoardSlot {
   lifecycle: Promise<void>
   /** A restart queued and not yet begun: restarts asked for meanwhile are answered by it. */
   queuedRestart: Promise<void> | null
+  /** Console input on its way to each VM (by name), with back-pressure. */
+  input: Map<string, InputFlow>
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> }
@@ -131,6 +134,7 @@ export class EngineHost {
         pingedAt: null,
         lifecycle: Promise.resolve(),
         queuedRestart: null,
+        input: new Map(),
       }
       this.boards.set(config.id, slot)
       starting.push(this.lifecycle(slot, () => this.spawn(slot)))
@@ -188,7 +192,9 @@ export class EngineHost {
     'vm.restart': async ({ vm }) => this.control(vm, 'restart'),
     'console.input': async ({ vm, data }) => {
       const { slot, name } = this.vm(vm)
-      this.send(slot, { type: 'input', vm: name, data: new TextEncoder().encode(data) })
+      let flow = slot.input.get(name)
+      if (!flow) slot.input.set(name, (flow = new InputFlow(vm, (data) => this.send(slot, { type: 'input', vm: name, data }))))
+      await flow.offer(new TextEncoder().encode(data), slot.info.state !== 'not-responding')
       return null
     },
     'console.resize': async ({ vm, cols, rows }) => {
@@ -260,6 +266,9 @@ export class EngineHost {
     slot.figures.clear()
     slot.previous.clear()
     slot.stats.clear()
+    // Input for the worker before this one is not for this one.
+    for (const flow of slot.input.values()) flow.fail(`board ${slot.config.id} started again`)
+    slot.input.clear()
     let settle!: () => void
     const ready = new Promise<void>((resolve) => (settle = resolve))
     worker.on('message', (msg: FromWorker) => {
@@ -318,6 +327,9 @@ export class EngineHost {
       case 'vms':
         slot.info = { ...slot.info, vms: this.vmInfos(slot, msg.vms) }
         this.changed()
+        break
+      case 'inputTaken':
+        slot.input.get(msg.vm)?.taken(msg.bytes)
         break
       case 'console':
         this.emitter.emit('console.output', { vm: `${slot.config.id}/${msg.vm}`, data: msg.data })
@@ -387,6 +399,7 @@ export class EngineHost {
   private failRequests(slot: BoardSlot, why: string): void {
     for (const r of slot.requests.values()) r.reject(new Error(why))
     slot.requests.clear()
+    for (const flow of slot.input.values()) flow.fail(why)
   }
 
   private vmInfos(slot: BoardSlot, vms: VmDescriptor[]): VmInfo[] {

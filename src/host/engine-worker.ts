@@ -117,6 +117,7 @@ port.on('message', (msg: ToWorker) => {
     case 'input': {
       if (!board) return
       const r = board.input(msg.vm, msg.data)
+      post({ type: 'inputTaken', vm: msg.vm, bytes: msg.data.length })
       if (!r.ok) post({ type: 'console', vm: msg.vm, data: new TextEncoder().encode(`\r\n[l4lab: ${r.error}]\r\n`) })
       schedule(0)
       break

@@ -54,10 +54,11 @@ export function defaultLab(): BoardConfig[] {
 
 /**
  * The data modules a scenario names as "rom/NAME" and that exist on the ROM
- * path as files. Throws an Error that names the module when one is there
- * but cannot be read.
+ * path (under `base`, the project) as files. Throws an Error that names the
+ * module when one is there but cannot be read, or cannot be made (Debian's
+ * busybox not fetched: the message says what to run).
  */
-export function scenarioModules(source: string): Record<string, Uint8Array> {
+export function scenarioModules(source: string, base: string = root): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {}
   for (const m of source.matchAll(/rom\/([A-Za-z0-9_.+-]+)/g)) {
     const name = m[1]
@@ -65,16 +66,17 @@ export function scenarioModules(source: string): Record<string, Uint8Array> {
     if (out[name] || name === '.' || name === '..') continue
     if (name === 'busybox-rootfs.cpio') {
       // Made from Debian's busybox when asked for (never stored in the repository).
-      const image = readModule(name, () => busyboxRootfs(join(root, '.cache/debian/busybox')))
-      if (image) out[name] = image
+      const image = readModule(name, () => busyboxRootfs(join(base, '.cache/debian/busybox')))
+      if (!image) throw new Error(`rom/${name} is made from Debian's busybox, which is not fetched: run \`bash scripts/guests/fetch-debian.sh\` in ${base} (it puts it in .cache/debian)`)
+      out[name] = image
       continue
     }
-    const found = romFile(name)
+    const found = romFile(name, base)
     if (found) out[name] = readModule(name, () => readFileSync(found))
-    else if (name.endsWith('.cpio') && romFile(`${name}.gz`)) {
+    else if (name.endsWith('.cpio') && romFile(`${name}.gz`, base)) {
       // A plain cpio is unpacked from its committed gzip image, as L4Re's bootstrap unpacks
       // compressed boot modules: each guest's boot then spends no time inflating it.
-      const gz = readModule(name, () => readFileSync(romFile(`${name}.gz`)!))
+      const gz = readModule(name, () => readFileSync(romFile(`${name}.gz`, base)!))
       try {
         out[name] = gunzipSync(gz)
       } catch {
@@ -95,9 +97,9 @@ function readModule<T>(name: string, read: () => T): T {
 }
 
 /** The first regular file of that name on the ROM path (a directory of that name is no module). */
-function romFile(name: string): string | null {
+function romFile(name: string, base: string): string | null {
   for (const dir of ROM_PATH) {
-    const p = join(root, dir, name)
+    const p = join(base, dir, name)
     try {
       if (statSync(p).isFile()) return p
     } catch {

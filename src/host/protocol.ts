@@ -25,6 +25,8 @@ export type FromWorker =
   | { type: 'status'; status: SessionStatus }
   | { type: 'vms'; vms: VmDescriptor[] }
   | { type: 'console'; vm: string; data: Uint8Array }
+  /** The board has taken `bytes` of console input for `vm` (queued or refused): the host's count of input on its way goes down. */
+  | { type: 'inputTaken'; vm: string; bytes: number }
   | { type: 'figures'; figures: VmFigures[]; at: number }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LoopbackConsole, LOOPBACK_PROMPT } from './loopback-console'
+import { LINE_MAX, LoopbackConsole, LOOPBACK_PROMPT } from './loopback-console'
 
 function run(input: string) {
   let out = ''
@@ -18,5 +18,9 @@ describe('LoopbackConsole', () => {
   })
   it('skips escape sequences such as cursor keys', () => {
     expect(run('a\x1b[Db\r')).toContain('loopback: ab\r\n')
+  })
+  it('keeps at most LINE_MAX bytes of a line: a paste without newlines is cut there with one bell, not kept whole (issue 11, item 14)', () => {
+    const out = run('x'.repeat(3 * LINE_MAX) + '\r')
+    expect(out).toBe(`${'x'.repeat(LINE_MAX)}\x07\r\nloopback: ${'x'.repeat(LINE_MAX)}\r\n${LOOPBACK_PROMPT}`)
   })
 })

@@ -3,6 +3,8 @@
  * echoes what is typed, edits the line (backspace, ^U), and on Enter answers
  * with the line it received, so the whole path UI → transport → engine worker
  * → UI can be exercised before any guest runs. Kept as a plumbing test device.
+ * Input is handled as it comes (no queue); the line holds at most LINE_MAX
+ * bytes, the rest of a longer one is dropped with a bell.
  *
  * Device tree: `console@N { compatible = "l4lab,loopback-console"; }` (no
  * registers, no interrupt: the lab's terminal is wired to it directly).
@@ -13,6 +15,9 @@ const enc = new TextEncoder()
 const dec = new TextDecoder()
 
 export const LOOPBACK_PROMPT = 'loopback> '
+/** The longest line it keeps (N_TTY_BUF_SIZE less the newline): a paste without newlines cannot grow it further. */
+export const LINE_MAX = 4095
+const BEL = Uint8Array.of(0x07)
 
 export class LoopbackConsole implements Device {
   readonly compatible = LOOPBACK_CONSOLE
@@ -39,6 +44,7 @@ export class LoopbackConsole implements Device {
   }
 
   input(data: Uint8Array): void {
+    let rang = false
     for (const b of data) {
       if (this.escape === 1) {
         this.escape = b === 0x5b ? 2 : 0
@@ -68,8 +74,14 @@ export class LoopbackConsole implements Device {
       } else if (b === 0x1b) {
         this.escape = 1
       } else if (b >= 0x20 || b === 0x09) {
-        this.line.push(b)
-        this.out(Uint8Array.of(b))
+        // As N_TTY's canonical line: a full line takes no more, and the terminal beeps (IMAXBEL), once per delivery.
+        if (this.line.length >= LINE_MAX) {
+          if (!rang) this.out(BEL)
+          rang = true
+        } else {
+          this.line.push(b)
+          this.out(Uint8Array.of(b))
+        }
       }
     }
   }

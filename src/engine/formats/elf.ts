@@ -43,6 +43,9 @@ export interface ElfImage {
 
 export type ElfResult = { ok: true; image: ElfImage } | { ok: false; reason: string }
 
+/** e_type values that are not executables, for messages. */
+const ELF_TYPES: Record<number, string> = { 0: 'ET_NONE', 1: 'ET_REL, an object file', 4: 'ET_CORE, a core dump' }
+
 const PT_LOAD = 1
 const PT_INTERP = 3
 const PT_PHDR = 6
@@ -58,21 +61,23 @@ export function machineName(machine: number): string {
 
 export function parseElf(b: Uint8Array, pageSize = 4096): ElfResult {
   const bad = (reason: string): ElfResult => ({ ok: false, reason })
-  if (b.length < 64 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return bad('not an ELF file')
-  if (b[4] !== 2) return bad('not a 64-bit ELF file')
-  if (b[5] !== 1) return bad('not little-endian')
+  if (b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return bad('not an ELF file')
+  if (b.length < 64) return bad(`truncated ELF file (${b.length} bytes, shorter than the 64-byte ELF header)`)
+  if (b[4] !== 2) return bad(b[4] === 1 ? 'a 32-bit ELF file (64-bit programs only)' : `not a 64-bit ELF file (class ${b[4]})`)
+  if (b[5] !== 1) return bad('a big-endian ELF file (little-endian programs only)')
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
   const u16 = (o: number) => dv.getUint16(o, true)
   const u32 = (o: number) => dv.getUint32(o, true)
   const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296
   const type = u16(16)
-  if (type !== 2 && type !== 3) return bad('not an executable')
+  if (type !== 2 && type !== 3) return bad(`not an executable (ELF type ${ELF_TYPES[type] ?? type})`)
   const machine = u16(18)
   const entry = u64(24)
   const phoff = u64(32)
   const phentsize = u16(54)
   const phnum = u16(56)
-  if (phentsize !== PHENT_SIZE || phnum === 0 || phnum > MAX_PHNUM || phoff + phnum * PHENT_SIZE > b.length) return bad('bad program headers')
+  if (phentsize !== PHENT_SIZE || phnum === 0 || phnum > MAX_PHNUM) return bad('bad program headers')
+  if (phoff + phnum * PHENT_SIZE > b.length) return bad(`truncated ELF file (${b.length} bytes; its program headers end at byte ${phoff + phnum * PHENT_SIZE})`)
   const segments: Segment[] = []
   let phdrVaddr = -1
   let interp: string | null = null
@@ -85,7 +90,8 @@ export function parseElf(b: Uint8Array, pageSize = 4096): ElfResult {
     const filesz = u64(o + 32)
     const memsz = u64(o + 40)
     if (pt === PT_INTERP) {
-      if (offset + filesz > b.length || filesz === 0 || filesz > 4096) return bad('bad PT_INTERP segment')
+      if (offset + filesz > b.length) return bad(`truncated ELF file (${b.length} bytes; its PT_INTERP ends at byte ${offset + filesz})`)
+      if (filesz === 0 || filesz > 4096) return bad('bad PT_INTERP segment')
       const name = b.subarray(offset, offset + filesz)
       const nul = name.indexOf(0)
       interp = new TextDecoder().decode(nul >= 0 ? name.subarray(0, nul) : name)
@@ -93,7 +99,8 @@ export function parseElf(b: Uint8Array, pageSize = 4096): ElfResult {
     }
     if (pt === PT_PHDR) phdrVaddr = vaddr
     if (pt !== PT_LOAD) continue
-    if (filesz > memsz || offset + filesz > b.length || vaddr + memsz > USER_LIMIT || memsz > 2 ** 32) return bad('bad PT_LOAD segment')
+    if (offset + filesz > b.length) return bad(`truncated ELF file (${b.length} bytes; a PT_LOAD segment ends at byte ${offset + filesz})`)
+    if (filesz > memsz || vaddr + memsz > USER_LIMIT) return bad('bad PT_LOAD segment')
     if ((vaddr - offset) % pageSize !== 0) return bad('misaligned PT_LOAD segment')
     segments.push({ vaddr, memsz, offset, filesz, flags })
   }

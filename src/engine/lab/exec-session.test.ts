@@ -12,4 +12,9 @@ describe('exec session', () => {
     expect(s.ended).toBeTruthy()
     expect(log).toContain('lx: --init must be an absolute path')
   })
+
+  it('refuses a board of more RAM than it can have, instead of a smaller one (issue 11, item 14)', () => {
+    expect(() => new ExecSession({ lxArgs: ['--init', '/bin/true'], ports: {}, ramMiB: 4196 })).toThrow('not 4399824896 bytes')
+    expect(() => new ExecSession({ lxArgs: ['--init', '/bin/true'], ports: {}, ramMiB: 8192 })).toThrow('not 8589934592 bytes')
+  })
 })

@@ -4,7 +4,8 @@
  * to run, with the host's files and standard streams lent through ports.
  * The host's stdin reaches lx through the board's host-input device: each
  * delivery raises its interrupt line, which lx has bound an Irq to. The
- * session ends when init exits; its wait status is the result. It ends too
+ * session ends when init exits; its wait status is the result, or when
+ * init cannot start, with the reason (lx then says nothing). It ends too
  * when lx itself ends first (bad arguments, a crash: lx has said why on the
  * log), so that nothing waits for an init that will never run.
  */
@@ -12,6 +13,8 @@ import type { BootedKernel } from '../kernel/boot'
 import { Vcon } from '../kernel/objects/vcon'
 import { lxProgram, type LxHostPorts } from '../apps/lx/program'
 import type { Lx } from '../apps/lx/lx'
+import type { ExecFailure } from '../apps/lx/core/exec-failure'
+import { Errno } from '../apps/lx/uapi'
 import { ARM_VE_EXEC } from '../boards/arm-ve'
 import { buildBoard } from '../boards/builder'
 import { HostInput } from '../devices/host-input'
@@ -28,8 +31,11 @@ export interface ExecSessionOptions {
 }
 
 export interface ExecOutcome {
+  /** A wait status: init's, or as a shell reports a program it cannot start (127 not found, 126 otherwise). */
   status: number
   lx: Lx
+  /** Why the program did not start, when it did not. */
+  failure: ExecFailure | null
 }
 
 export class ExecSession {
@@ -41,7 +47,7 @@ export class ExecSession {
 
   constructor(opts: ExecSessionOptions) {
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) << 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const built = buildBoard(ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) * 2 ** 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
     const board = built.board
     const input = board.devices.get('host-input')
@@ -55,8 +61,12 @@ export class ExecSession {
       ...opts.ports,
       inputLine: board.descriptor.irqmap.hostInput,
       onExit: (status, lx) => {
-        this.outcome = { status, lx }
+        this.outcome = { status, lx, failure: null }
         opts.ports.onExit?.(status, lx)
+      },
+      onStartFailed: (path, failure, lx) => {
+        this.outcome = { status: (failure.errno === -Errno.ENOENT ? 127 : 126) << 8, lx, failure }
+        opts.ports.onStartFailed?.(path, failure, lx)
       },
     }
     const system = bootstrap({

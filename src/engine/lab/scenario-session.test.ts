@@ -6,7 +6,7 @@ import { endTask } from '../kernel/lifecycle'
 
 const dec = new TextDecoder()
 
-function boot(source: string, name = 'test.lua') {
+function boot(source: string, name = 'test.lua', modules?: Record<string, Uint8Array>) {
   const out = new Map<string, string>()
   let vms: readonly VmDescriptor[] = []
   const sink: SessionSink = {
@@ -15,7 +15,7 @@ function boot(source: string, name = 'test.lua') {
     statusChanged: () => {},
   }
   let wall = 0
-  const board = new ScenarioSession({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32 }, sink, () => (wall += 0.01))
+  const board = new ScenarioSession({ kind: 'scenario', scenario: { name, source }, paced: false, ramMiB: 32, modules }, sink, () => (wall += 0.01))
   const runUntilIdle = () => {
     for (let i = 0; i < 10_000; i++) if (board.run(50) === Infinity) return
   }
@@ -104,6 +104,28 @@ describe('scenario board', () => {
     const c = boot('local L4 = require "L4"\nlocal ch = L4.default_loader:new_channel()\nlocal y = ch:m("rxz")\n', 'rights.lua')
     c.runUntilIdle()
     expect(c.out.get('l4re')).toMatch(/rom\/rights\.lua:3: unknown right 'x'/)
+  })
+
+  it('a VM whose init cannot start says why on its console, with the errno name (issue 11, item 11)', () => {
+    const rootfs = readFileSync(new URL('../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
+    const source = `local L4 = require "L4"
+L4.default_loader:start({ log = { "vm1", "g" }, mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 16 * 1024 * 1024) },
+  "rom/lx --initrd rom/rootfs.cpio.gz --init /etc/motd --mem 8M")`
+    const b = boot(source, 'test.lua', { 'rootfs.cpio.gz': rootfs })
+    b.runUntilIdle()
+    expect(b.out.get('vm1')).toMatch(/^lx: cannot start \/etc\/motd: EACCES: no permission to execute it \(mode 0644\)\r?\n\[vm1: exited\]/m)
+  })
+
+  it('an lx asking for more memory than its allocator has says so with the exact size (issue 11, item 14)', () => {
+    const rootfs = readFileSync(new URL('../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
+    const source = `local L4 = require "L4"
+local mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 16 * L4.MiB)
+L4.default_loader:start({ log = { "vm1", "g" }, mem = mem }, "rom/lx --initrd rom/rootfs.cpio.gz --mem 4196M")
+L4.default_loader:start({ log = { "vm2", "g" }, mem = mem }, "rom/lx --initrd rom/rootfs.cpio.gz --mem 8G")`
+    const b = boot(source, 'test.lua', { 'rootfs.cpio.gz': rootfs })
+    b.runUntilIdle()
+    expect(b.out.get('vm1')).toContain('lx: cannot get 4196 MiB of memory (4399824896 bytes): ENOMEM, more than the allocator has left')
+    expect(b.out.get('vm2')).toContain('lx: cannot get 8192 MiB of memory (8589934592 bytes): ENOMEM, more than the allocator has left')
   })
 
   it('gives scripts no access to the host', () => {

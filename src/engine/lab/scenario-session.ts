@@ -24,6 +24,7 @@ import { endTask } from '../kernel/lifecycle'
 import { Vcon } from '../kernel/objects/vcon'
 import type { Task } from '../kernel/objects/task'
 import { inspectKernel, mappingTree, memoryMap, type KernelView, type MappingView, type MemoryMap } from '../kernel/introspect'
+import { InputQueue } from './input-queue'
 import { Scrollback } from './scrollback'
 import type { NativeProgram } from '../l4/runtime/program'
 import { nedProgram } from '../apps/ned/ned'
@@ -63,6 +64,8 @@ interface VmRecord {
   history: Scrollback
   /** LF → CR LF for its terminal, across writes. */
   crlf: CrLf
+  /** Typed or pasted bytes its terminal has had no room for yet. */
+  input: InputQueue
   state: VmDescriptor['state']
   detail?: string
   startedAt: number
@@ -81,6 +84,8 @@ export class ScenarioSession implements Session {
   private controlReply = ''
   private readonly waiting: { vm: string; since: number; done: (r: SessionResult) => void }[] = []
   private current: SessionStatus = { state: 'booting' }
+  /** VMs with queued console input, so that a slice without any looks at none. */
+  private readonly inputWaiting = new Set<VmRecord>()
 
   constructor(
     private readonly spec: ScenarioSessionSpec,
@@ -153,6 +158,7 @@ export class ScenarioSession implements Session {
     const k = this.booted.kernel
     while (this.now() - t0 < sliceMs) {
       if (k.halted) return Infinity
+      if (this.inputWaiting.size > 0) this.feedInput()
       if (k.anyReady()) {
         k.run(1_000_000)
         continue
@@ -177,8 +183,20 @@ export class ScenarioSession implements Session {
   input(vm: string, data: Uint8Array): SessionResult {
     const v = this.vmsByName.get(vm)
     if (!v) return { ok: false, error: `no VM named ${vm}` }
-    v.vcon.pushInput(data)
+    if (!v.input.push(data)) {
+      return { ok: false, error: `${vm}'s console input is full (${v.input.length} bytes typed or pasted that it has not read yet): ${data.length} bytes dropped` }
+    }
+    this.inputWaiting.add(v)
+    this.feedInput()
     return { ok: true }
+  }
+
+  /** Hands queued input to the terminals, as far as they have room (their guests read). */
+  private feedInput(): void {
+    for (const v of this.inputWaiting) {
+      v.input.drain((bytes) => v.vcon.pushInput(bytes))
+      if (v.input.length === 0) this.inputWaiting.delete(v)
+    }
   }
 
   resize(vm: string, cols: number, rows: number): SessionResult {
@@ -299,11 +317,13 @@ export class ScenarioSession implements Session {
     const k = this.booted.kernel
     for (const v of k.vcons.values()) {
       const rec = this.vmsByName.get(v.name)
-      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), state: 'running', startedAt: k.now })
+      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now })
       else if (v.id > rec.vcon.id) {
         // Started again: same name, same scroll-back, a new terminal that takes the UI's size.
         v.resize(rec.vcon.cols, rec.vcon.rows)
-        Object.assign(rec, { vcon: v, state: 'running', detail: undefined, startedAt: k.now })
+        // Input typed for the VM that ended is not for the new one.
+        Object.assign(rec, { vcon: v, input: new InputQueue(), state: 'running', detail: undefined, startedAt: k.now })
+        this.inputWaiting.delete(rec)
       }
     }
     this.sink.vmsChanged(this.vms())

@@ -4,6 +4,22 @@
  */
 import { ExecSession } from '../lab/exec-session'
 import { StdinBuffer } from '../apps/lx/fs/host-stdio'
+import { writeCpio } from '../formats/cpio'
+
+/**
+ * A root file system image with more files: a second archive after it (at a
+ * 4-byte boundary), as initramfs allows. A mode without file-type bits is a
+ * regular file's.
+ */
+export function withFiles(rootfs: Uint8Array, files: Record<string, [string | Uint8Array, number]>): Uint8Array {
+  const enc = new TextEncoder()
+  const extra = writeCpio(Object.entries(files).map(([name, [data, mode]]) => ({ name, mode: mode & 0o170000 ? mode : 0o100000 | mode, data: typeof data === 'string' ? enc.encode(data) : data })))
+  const at = Math.ceil(rootfs.length / 4) * 4
+  const all = new Uint8Array(at + extra.length)
+  all.set(rootfs)
+  all.set(extra, at)
+  return all
+}
 
 export interface LxRun {
   stdout: string

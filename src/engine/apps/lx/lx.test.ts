@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { runLx } from '../../testing/run-lx'
-import { writeCpio } from '../../formats/cpio'
+import { runLx, withFiles as withRootfsFiles } from '../../testing/run-lx'
 
 const rootfs = readFileSync(new URL('../../../../resources/guests/aarch64/rootfs.cpio.gz', import.meta.url))
 
-/** The root file system with more files: a second archive after it (at a 4-byte boundary), as initramfs allows. */
-function withFiles(files: Record<string, [string, number]>): Uint8Array {
-  const extra = writeCpio(Object.entries(files).map(([name, [text, mode]]) => ({ name, mode: 0o100000 | mode, data: new TextEncoder().encode(text) })))
-  const at = Math.ceil(rootfs.length / 4) * 4
-  const all = new Uint8Array(at + extra.length)
-  all.set(rootfs)
-  all.set(extra, at)
-  return all
-}
+const withFiles = (files: Record<string, [string, number]>) => withRootfsFiles(rootfs, files)
 
 describe('lx runs static aarch64 Linux programs', () => {
   it('echo prints its arguments and exits 0', () => {

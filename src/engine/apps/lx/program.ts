@@ -8,7 +8,7 @@
  * Without --initrd the root is the host's file system, which the board must
  * lend (`l4lab exec`). Arguments after `--` are init's argv[1..].
  */
-import { BaseCap } from '../../kernel/uapi'
+import { BaseCap, Err } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
 import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
@@ -16,6 +16,7 @@ import { Lx } from './lx'
 import { aarch64 } from './arch/aarch64'
 import { LxMemory } from './mm/memory'
 import { boot, bindHostInput } from './core/boot'
+import { describeExecFailure, type ExecFailure } from './core/exec-failure'
 import { run } from './core/loop'
 import { killPgrp } from './core/signals'
 import { procView } from './core/procview'
@@ -41,6 +42,8 @@ export interface LxHostPorts {
   binds?: { path: string; fs: () => FileSystem }[]
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
+  /** Told when init cannot start, and why (then lx does not say it on its log). */
+  onStartFailed?(path: string, failure: ExecFailure, lx: Lx): void
 }
 
 export interface LxArgs {
@@ -125,7 +128,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
       if (r < 0) {
-        yield* say(`cannot get ${parsed.mem >> 20} MiB of memory (error ${r})`)
+        const why = r === -Err.ENoMem ? 'ENOMEM, more than the allocator has left' : `L4 error ${r}`
+        yield* say(`cannot get ${parsed.mem / 2 ** 20} MiB of memory (${parsed.mem} bytes): ${why}`)
         return
       }
       lx.memory = new LxMemory(sys, ds, parsed.mem)
@@ -205,10 +209,10 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         if (r < 0) yield* say(`no host input interrupt (error ${r})`)
       }
       const pid = yield* boot(lx, { path: parsed.init, argv: [parsed.init, ...parsed.argv], envp }, root)
-      if (pid < 0) {
+      if (typeof pid !== 'number') {
         yield* lx.console.flush()
-        yield* say(`cannot start ${parsed.init} (error ${pid})`)
-        host?.onExit?.(127 << 8, lx)
+        if (host?.onStartFailed) host.onStartFailed(parsed.init, pid, lx)
+        else yield* say(`cannot start ${parsed.init}: ${describeExecFailure(pid)}`)
         return
       }
       const init = lx.procs.get(pid)!

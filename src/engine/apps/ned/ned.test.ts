@@ -261,3 +261,38 @@ describe('scenario errors read clearly (issue 11, item 14)', () => {
     expect(s.nedRuns()).toBe(true)
   })
 })
+
+describe('memory sizes in scenario Lua are exact past 4 GiB (issue 11, item 14)', () => {
+  const ERR = /^ned: error: (.*)$/m
+  const error = (script: string) => ERR.exec(scenario(`local L4 = require "L4"\n${script}`).log())?.[1]
+
+  it('L4.KiB, L4.MiB and L4.GiB make sizes Lua’s 32-bit integers cannot hold', () => {
+    const s = scenario('local L4 = require "L4"\nprint(4 * L4.GiB + 100 * L4.MiB, 8 * L4.GiB, 64 * L4.KiB)')
+    expect(printed(s.log())).toBe('4399824896.0\t8589934592.0\t65536.0')
+  })
+
+  it.each([
+    ['4 GiB + 100 MiB', '4 * L4.GiB + 100 * L4.MiB', /^rom\/test\.lua:2: not enough memory for a 4196 MiB allocator \(4399824896 bytes; this allocator has \d+ MiB left\)$/],
+    ['8 GiB', '8 * L4.GiB', /^rom\/test\.lua:2: not enough memory for a 8 GiB allocator \(8589934592 bytes; this allocator has \d+ MiB left\)$/],
+  ])('an allocator of %s is asked for exactly and refused with the sizes', (_what, size, message) => {
+    expect(error(`L4.Env.mem_alloc:create(L4.Proto.Factory, ${size})`)).toMatch(message)
+  })
+
+  it('a kernel-memory factory of 8 GiB is refused with its size', () => {
+    expect(error('L4.Env.factory:create(L4.Proto.Factory, 8 * L4.GiB)')).toBe('rom/test.lua:2: out of kernel memory (factory quota) for a factory of 8 GiB (8589934592 bytes)')
+  })
+
+  it.each([
+    ['4 GiB in integers (wraps to 0)', '4 * 1024 * 1024 * 1024', 'rom/test.lua:2: a limit of 0 bytes: Lua integers are 32-bit here and wrap past 2 GiB; write sizes as 4 * L4.GiB'],
+    ['3 GiB in integers (wraps negative)', '3 * 1024 * 1024 * 1024', 'rom/test.lua:2: a limit of -1073741824 bytes: Lua integers are 32-bit here and wrap past 2 GiB; write sizes as 4 * L4.GiB'],
+    ['a fraction', '1.5', 'rom/test.lua:2: a limit of 1.5 bytes: a limit is a whole number of bytes'],
+  ])('%s is an error at its line, not a smaller quota', (_what, size, message) => {
+    expect(error(`L4.Env.mem_alloc:create(L4.Proto.Factory, ${size})`)).toBe(message)
+    expect(error(`L4.Env.factory:create(L4.Proto.Factory, ${size})`)).toBe(message)
+  })
+
+  it('a quota that fits is made', () => {
+    const s = scenario('local L4 = require "L4"\nprint(L4.Env.mem_alloc:create(L4.Proto.Factory, 4 * L4.MiB), L4.Env.factory:create(L4.Proto.Factory, 64 * L4.KiB))')
+    expect(printed(s.log())).toBe('cap<mem>\tcap<factory>')
+  })
+})

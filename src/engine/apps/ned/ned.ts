@@ -39,7 +39,8 @@
 import { lua, lauxlib, to_jsstring, to_luastring, type LuaState } from 'fengari'
 import { BaseCap, CapRight, Err, Proto, TIMEOUT_NEVER, timeoutPair, timeoutUs } from '../../kernel/uapi'
 import { factoryCreate, vconWrite, createGate, irqDetach, irqUnmask, releaseCap, vconBindIrq, vconRead } from '../../l4/l4sys'
-import { dsRead, memAllocCreate, nsQuery } from '../../l4/l4re'
+import { dsRead, memAllocCreate, memAllocInfo, nsQuery } from '../../l4/l4re'
+import { badLimit, sizeText } from './sizes'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
 import { NED_PRELUDE } from './prelude'
@@ -149,16 +150,24 @@ export function nedProgram(): NativeProgram {
           const arg = lua.lua_gettop(L) >= 3 ? lua.lua_tonumber(L, 3) : 0
           pending = function* () {
             if (!cap) return [false, 'create: not a capability']
+            const limitError = proto === Proto.Factory && (cap.kind === 'mem' || cap.kind === 'factory') ? badLimit(arg) : null
+            if (limitError) return [false, limitError]
             const slot = env.slots.alloc()
             if (cap.kind === 'mem') {
               if (proto !== Proto.Factory) return [false, 'a memory allocator creates only allocators (L4.Proto.Factory, limit)']
               const r = yield* memAllocCreate(sys, cap.slot, arg, slot)
-              return r < 0 ? [false, r === -Err.ENoMem ? `not enough memory for a ${arg}-byte allocator` : `create failed (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind: 'mem' })]
+              if (r === -Err.ENoMem) {
+                const info = yield* memAllocInfo(sys, cap.slot)
+                const left = typeof info === 'number' ? '' : `; this allocator has ${Math.floor((info.limit - info.used) / 2 ** 20)} MiB left`
+                return [false, `not enough memory for a ${sizeText(arg)} allocator (${arg} bytes${left})`]
+              }
+              return r < 0 ? [false, `create failed (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind: 'mem' })]
             }
             if (cap.kind === 'factory') {
               const r = yield* factoryCreate(sys, cap.slot, proto, slot, ...(proto === Proto.Factory ? [arg] : []))
               const kind: CapKind = proto === Proto.Factory ? 'factory' : proto === Proto.Task ? 'task' : proto === Proto.Irq ? 'irq' : proto === Proto.Kobject ? 'gate' : 'other'
-              return r < 0 ? [false, r === -Err.ENoMem ? 'out of kernel memory (factory quota)' : `create failed (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind })]
+              const what = proto === Proto.Factory ? ` for a factory of ${sizeText(arg)} (${arg} bytes)` : ''
+              return r < 0 ? [false, r === -Err.ENoMem ? `out of kernel memory (factory quota)${what}` : `create failed (error ${r})`] : [true, new CapRef({ slot, rights: CapRight.All, kind })]
             }
             return [false, `create: a ${cap.kind} capability creates nothing`]
           }

@@ -105,6 +105,8 @@ function Loader:new_channel()
 end
 
 local L4 = {
+  -- Floats: Lua integers are 32-bit in fengari, so 4 * 1024 * 1024 * 1024 wraps; 4 * L4.GiB does not.
+  KiB = 1024.0, MiB = 1048576.0, GiB = 1073741824.0,
   Proto = Proto,
   Env = Env,
   Loader = Loader,

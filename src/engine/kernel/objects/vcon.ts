@@ -9,7 +9,8 @@
  *       extension: the UI's size, for TIOCGWINSZ)
  * and the ICU protocol for its input interrupt: bind (0: MR1 = 0, MR2 = Irq
  * index), unbind (1). Input from the host is queued (at most INPUT_LIMIT
- * bytes; more is dropped and counted) and the bound Irq triggered.
+ * bytes; the host keeps what does not fit, lab/input-queue.ts) and the
+ * bound Irq triggered.
  */
 import { CapRight, Err, IcuOp, Proto, VconOp } from '../abi'
 import type { Capability } from '../cap-space'
@@ -28,7 +29,6 @@ export class Vcon extends KObject {
   private input = new Uint8Array(INPUT_LIMIT)
   private head = 0
   private length = 0
-  dropped = 0
   irq: Irq | null = null
   iflags = 0
   oflags = 0
@@ -45,17 +45,16 @@ export class Vcon extends KObject {
     super()
   }
 
-  /** Host side: keyboard input for this terminal. */
-  pushInput(data: Uint8Array): void {
-    for (const b of data) {
-      if (this.length >= INPUT_LIMIT) {
-        this.dropped++
-        continue
-      }
-      this.input[(this.head + this.length) % INPUT_LIMIT] = b
-      this.length++
-    }
-    if (this.irq) triggerIrq(this.kernel, this.irq)
+  /**
+   * Host side: keyboard input for this terminal, as much as the queue has
+   * room for; returns the bytes taken (the caller keeps the rest for later).
+   */
+  pushInput(data: Uint8Array): number {
+    const n = Math.min(data.length, INPUT_LIMIT - this.length)
+    for (let i = 0; i < n; i++) this.input[(this.head + this.length + i) % INPUT_LIMIT] = data[i]
+    this.length += n
+    if (n > 0 && this.irq) triggerIrq(this.kernel, this.irq)
+    return n
   }
 
   /** Host side: the terminal's new size; the input IRQ tells the client to read the attributes again. */

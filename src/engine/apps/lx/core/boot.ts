@@ -10,6 +10,7 @@ import type { Lx } from '../lx'
 import { LinuxThread, Process } from './process'
 import { IrqLabel } from './loop'
 import { exec } from './exec'
+import { execFailure, type ExecFailure } from './exec-failure'
 import { newTask, PROCESS_PAGES, THREAD_PAGES } from './tasks'
 import { FdTable } from '../fs/fdtable'
 import { Mm } from '../mm/mm'
@@ -22,34 +23,29 @@ export interface InitSpec {
   envp: string[]
 }
 
-/** Sets lx up on its vCPU and starts init; its pid, or a negative error. */
-export function* boot(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, number, number> {
+/** Sets lx up on its vCPU and starts init; its pid, or why not. */
+export function* boot(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, number | ExecFailure, number> {
   const sys = lx.sys
   lx.bootNs = lx.now()
   lx.realtimeBaseNs = (lx.opts.epochNs ?? 1_767_225_600e9) - lx.bootNs
   // The vCPU: its state area, and a register context from the kernel.
   let r = yield* vcpuControl(sys, BaseCap.Thread, lx.vcpu)
-  if (r < 0) return r
+  if (r < 0) return execFailure(-Errno.EIO, `no vCPU (L4 error ${r})`)
   // lx runs programs of one architecture: the board's vCPU registers must be that architecture's.
   const cpu = lx.arch.bind(lx.vcpu.regs)
-  if (!cpu) {
-    lx.log(`lx: the vCPU has no ${lx.arch.name} registers (a board of another architecture?)`)
-    return -Errno.ENOEXEC
-  }
+  if (!cpu) return execFailure(-Errno.ENOEXEC, `the vCPU has no ${lx.arch.name} registers (a board of another architecture?)`)
   lx.cpu = cpu
   // The timer: a thread of ours that sleeps until lx's next deadline and then triggers our IRQ.
   const timerIrq = (lx.timers.irq = lx.env.slots.alloc())
   r = yield* factoryCreate(sys, BaseCap.Factory, Proto.Irq, timerIrq)
-  if (r < 0) return r
-  r = yield* irqAttach(sys, timerIrq, IrqLabel.Timer, BaseCap.Thread)
-  if (r < 0) return r
+  if (r >= 0) r = yield* irqAttach(sys, timerIrq, IrqLabel.Timer, BaseCap.Thread)
+  if (r < 0) return execFailure(-Errno.EIO, `no timer interrupt (L4 error ${r})`)
   yield* lx.timers.startThread()
   // Console input: an IRQ that cons triggers when keys arrive.
   const consIrq = (lx.console.irq = lx.env.slots.alloc())
   r = yield* factoryCreate(sys, BaseCap.Factory, Proto.Irq, consIrq)
-  if (r < 0) return r
-  r = yield* irqAttach(sys, consIrq, IrqLabel.Console, BaseCap.Thread)
-  if (r < 0) return r
+  if (r >= 0) r = yield* irqAttach(sys, consIrq, IrqLabel.Console, BaseCap.Thread)
+  if (r < 0) return execFailure(-Errno.EIO, `no console interrupt (L4 error ${r})`)
   // Our log is a kernel Vcon (a board's own terminal: the Irq by index) or a cons
   // client (the Irq as a map item); a Vcon's bind comes first, as cons refuses it
   // without an item, where the item form could name a wrong cap to a Vcon.
@@ -77,10 +73,10 @@ export function* bindHostInput(lx: Lx, line: number): Generator<unknown, number,
 }
 
 /** Process 1: a task, the console as fds 0–2, and `init` exec'ed in it. */
-function* spawnInit(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, number, number> {
-  if (!lx.memory.charge(THREAD_PAGES + PROCESS_PAGES)) return -Errno.ENOMEM
+function* spawnInit(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, number | ExecFailure, number> {
+  if (!lx.memory.charge(THREAD_PAGES + PROCESS_PAGES)) return execFailure(-Errno.ENOMEM, 'no memory for process 1')
   const task = yield* newTask(lx)
-  if (task < 0) return task
+  if (task < 0) return execFailure(task, 'cannot create an L4 task for process 1')
   const mm = new Mm(lx.memory, task, lx.arch.layout)
   const files = new FdTable()
   lx.files.openConsole(files)
@@ -91,11 +87,8 @@ function* spawnInit(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, num
   lx.procs.set(p.pid, p)
   lx.threads.set(t.tid, t)
   lx.sched.switchTo(t)
-  const r = yield* exec(lx, t, init.path, init.argv, init.envp)
-  if (r < 0) {
-    lx.log(`lx: cannot run ${init.path} (error ${r})`)
-    return r
-  }
+  const failure = yield* exec(lx, t, init.path, init.argv, init.envp)
+  if (failure) return failure
   t.regs = lx.cpu.snapshot()
   return p.pid
 }

@@ -8,7 +8,7 @@
  */
 import { PAGE_SIZE } from '../../../kernel/uapi'
 import { machineName, parseElf, type ElfImage } from '../../../formats/elf'
-import type { Mm, Vma } from '../mm/mm'
+import type { FileBacking, Mm } from '../mm/mm'
 import type { AddressLayout, LxArch } from '../arch/arch'
 import { AuxT, Errno, MapF, Prot } from '../uapi'
 
@@ -43,8 +43,9 @@ export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string, 
     const fileStart = s.offset - (vaddr - start)
     // File bytes of this segment only: what lies past p_filesz in the last page is zero (bss).
     const segFileEnd = s.offset + s.filesz
-    const backing = {
+    const backing: FileBacking = {
       name,
+      writable: false,
       pread(dst: Uint8Array, off: number): number {
         if (off >= segFileEnd) return 0
         const n = Math.min(dst.length, segFileEnd - off)
@@ -53,7 +54,7 @@ export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string, 
       },
     }
     const fileVmaEnd = Math.ceil(fileEnd / PAGE_SIZE) * PAGE_SIZE
-    if (s.filesz > 0) mm.insert({ start, end: fileVmaEnd, prot, flags: MapF.Private, file: backing, offset: fileStart, name } as Vma)
+    if (s.filesz > 0) mm.insert({ start, end: fileVmaEnd, prot, flags: MapF.Private, file: backing, offset: fileStart, name })
     const anonStart = s.filesz > 0 ? fileVmaEnd : start
     const anonEnd = Math.ceil(memEnd / PAGE_SIZE) * PAGE_SIZE
     if (anonEnd > anonStart) mm.insert({ start: anonStart, end: anonEnd, prot, flags: MapF.Private | MapF.Anonymous, file: null, offset: 0, name: '' })
@@ -61,6 +62,9 @@ export function mapImage(mm: Mm, img: ElfImage, file: Uint8Array, name: string, 
   }
   return top
 }
+
+/** What the stack VMA has beyond exec's strings and vectors at the start (setup_arg_pages' stack_expand). */
+const STACK_EXPAND = 128 * 1024
 
 export interface StackSpec {
   argv: string[]
@@ -80,24 +84,15 @@ export interface StackSpec {
  */
 export function buildStack(mm: Mm, img: ElfImage, s: StackSpec, arch: LxArch): number | null {
   const enc = new TextEncoder()
+  const cstr = (str: string) => {
+    const b = enc.encode(str)
+    const z = new Uint8Array(b.length + 1)
+    z.set(b)
+    return z
+  }
   const bias = loadBias(img, arch.layout)
   const top = arch.layout.stackTop
-  mm.insert({ start: top - 128 * 1024, end: top, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous | MapF.GrowsDown, file: null, offset: 0, name: '[stack]' })
-  let sp = top - 16
-  const put = (bytes: Uint8Array): number | null => {
-    sp -= bytes.length
-    return mm.write(sp, bytes) ? sp : null
-  }
-  const cstr = (str: string) => put(new Uint8Array([...enc.encode(str), 0]))
-  const execfn = cstr(s.execfn)
-  // As Linux copies them: the last string first, so that argv[0] ends up lowest.
-  const envAddrs = [...s.envp].reverse().map(cstr).reverse()
-  const argAddrs = [...s.argv].reverse().map(cstr).reverse()
-  const platform = cstr(arch.name)
-  sp = Math.floor(sp / 16) * 16
-  const random = put(s.random.subarray(0, 16))
-  if (execfn === null || platform === null || random === null || envAddrs.includes(null) || argAddrs.includes(null)) return null
-  const aux: [number, number][] = [
+  const auxv = (random: number, platform: number, execfn: number): [number, number][] => [
     [AuxT.Phdr, img.phdrVaddr + bias],
     [AuxT.Phent, 56],
     [AuxT.Phnum, img.phnum],
@@ -118,7 +113,31 @@ export function buildStack(mm: Mm, img: ElfImage, s: StackSpec, arch: LxArch): n
     [AuxT.Execfn, execfn],
     [AuxT.Null, 0],
   ]
-  const words = [s.argv.length, ...(argAddrs as number[]), 0, ...(envAddrs as number[]), 0, ...aux.flat()]
+  const execfnBytes = cstr(s.execfn)
+  const envBytes = s.envp.map(cstr)
+  const argBytes = s.argv.map(cstr)
+  const platformBytes = cstr(arch.name)
+  // As setup_arg_pages: the VMA holds what exec puts there and STACK_EXPAND more; it grows on from there.
+  // The gap below the top, AT_RANDOM's bytes and two 16-byte alignments, besides the strings and the vectors.
+  let need = 16 + 16 + 2 * 16 + execfnBytes.length + platformBytes.length
+  for (const b of [...envBytes, ...argBytes]) need += b.length
+  need += (3 + s.argv.length + s.envp.length + 2 * auxv(0, 0, 0).length) * 8
+  const size = Math.ceil(need / PAGE_SIZE) * PAGE_SIZE + STACK_EXPAND
+  mm.insert({ start: top - size, end: top, prot: Prot.Read | Prot.Write, flags: MapF.Private | MapF.Anonymous | MapF.GrowsDown, file: null, offset: 0, name: '[stack]' })
+  let sp = top - 16
+  const put = (bytes: Uint8Array): number | null => {
+    sp -= bytes.length
+    return mm.write(sp, bytes) ? sp : null
+  }
+  const execfn = put(execfnBytes)
+  // As Linux copies them: the last string first, so that argv[0] ends up lowest.
+  const envAddrs = [...envBytes].reverse().map(put).reverse()
+  const argAddrs = [...argBytes].reverse().map(put).reverse()
+  const platform = put(platformBytes)
+  sp = Math.floor(sp / 16) * 16
+  const random = put(s.random.subarray(0, 16))
+  if (execfn === null || platform === null || random === null || envAddrs.includes(null) || argAddrs.includes(null)) return null
+  const words = [s.argv.length, ...(argAddrs as number[]), 0, ...(envAddrs as number[]), 0, ...auxv(random, platform, execfn).flat()]
   sp -= words.length * 8
   sp = Math.floor(sp / 16) * 16
   const buf = new Uint8Array(words.length * 8)

@@ -13,6 +13,10 @@ import type { LinuxThread } from './process'
 import type { SyscallArgs, SyscallResult } from './syscall'
 import { acceptElf, buildStack, loadBias, mapImage } from './elf'
 import { MAX_SCRIPT_DEPTH, parseShebang } from './script'
+import { argSize, readStringArray } from './exec-args'
+import { PAGE_SIZE } from '../../../kernel/uapi'
+import { SegmentFlag } from '../../../formats/elf'
+import { describeExecFailure, execFailure, type ExecFailure } from './exec-failure'
 import { noAltStack } from './altstack'
 import { defaultSigAction } from './signal-defs'
 import { reapThread } from './exit'
@@ -21,50 +25,63 @@ import { Mm } from '../mm/mm'
 import { Errno, MapF, Prot } from '../uapi'
 
 /**
- * Replaces the program of `t`'s process. On success the thread's registers
- * are at the entry point; on failure the old image is untouched (the error
- * returns to the caller).
+ * Replaces the program of `t`'s process. On success (null) the thread's
+ * registers are at the entry point; on failure the old image is untouched
+ * and the caller learns why.
  */
-export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp: string[]): Generator<unknown, number, number> {
+export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp: string[]): Generator<unknown, ExecFailure | null, number> {
   const p = t.process
   let file = lx.files.readExecutable(p, path)
-  if (typeof file === 'number') return file
+  if (!file.ok) return file
+  // As Linux: a file that cannot be opened first, then strings too big, then the format.
+  let size = argSize(path, argv, envp)
+  if (typeof size !== 'number') return size
   // A `#!` script runs its interpreter with the script's path (the name it was found
   // by, bprm->interp) in place of argv[0]; interpreters may be scripts again, as deep
   // as exec_binprm allows.
   let name = path
   for (let depth = 0; ; depth++) {
-    if (depth > MAX_SCRIPT_DEPTH) return -Errno.ELOOP
+    if (depth > MAX_SCRIPT_DEPTH) return execFailure(-Errno.ELOOP, `#! interpreters nested more than ${MAX_SCRIPT_DEPTH} deep`)
     const script = parseShebang(file.bytes)
     if (script === null) break
-    if (typeof script === 'number') return script
+    if (typeof script === 'number') return execFailure(script, `${name}: a #! line that names no interpreter`)
     argv = script.arg === null ? [script.interp, name, ...argv.slice(1)] : [script.interp, script.arg, name, ...argv.slice(1)]
     name = script.interp
     // open_exec takes an empty name for the working directory, a directory: EACCES.
-    file = name === '' ? -Errno.EACCES : lx.files.readExecutable(p, name)
-    if (typeof file === 'number') return file
+    file = name === '' ? execFailure(-Errno.EACCES, 'an empty #! interpreter') : lx.files.readExecutable(p, name)
+    if (!file.ok) return { ...file, reason: `interpreter ${name}: ${file.reason}` }
+    size = argSize(path, argv, envp)
+    if (typeof size !== 'number') return size
   }
   const arch = lx.arch
   const parsed = acceptElf(file.bytes, arch)
   if (!parsed.ok) {
-    lx.log(`lx: exec ${path}: ${parsed.reason}`)
-    return parsed.errno
+    const failure = execFailure(parsed.errno, name === path ? parsed.reason : `interpreter ${name}: ${parsed.reason}`)
+    lx.log(`lx: exec ${path}: ${describeExecFailure(failure)}`)
+    return failure
   }
-  yield* lx.memory.reserve(64)
+  // Its writable segments are committed memory (bss as vm_brk would charge it); the old image's goes.
+  let writable = 0
+  for (const seg of parsed.image.segments) if (seg.flags & SegmentFlag.W) writable += Math.ceil(((seg.vaddr % PAGE_SIZE) + seg.memsz) / PAGE_SIZE) * PAGE_SIZE
+  if (!lx.canCommit(writable - (p.mm.users === 1 ? p.mm.committed : 0))) {
+    return execFailure(-Errno.ENOMEM, `its writable segments need ${writable / 2 ** 20} MiB, more than the VM's memory can commit`)
+  }
+  // Frames for the new stack's strings and vectors, and the pages the image touches first.
+  yield* lx.memory.reserve(64 + Math.ceil(size / PAGE_SIZE))
   const task = yield* newTask(lx)
-  if (task < 0) return task
+  if (task < 0) return execFailure(task, 'cannot create an L4 task for the new image')
   const mm = new Mm(lx.memory, task, arch.layout)
   const brk = mapImage(mm, parsed.image, file.bytes, file.path, arch.layout)
   mm.brkBase = mm.brk = brk
   const tramp = arch.sigpage
-  mm.insert({ start: tramp.addr, end: tramp.addr + 4096, prot: Prot.Read | Prot.Exec, flags: MapF.Private, file: { name: '[sigpage]', pread: (d) => (d.set(tramp.code), tramp.code.length) }, offset: 0, name: '[sigpage]' })
+  mm.insert({ start: tramp.addr, end: tramp.addr + 4096, prot: Prot.Read | Prot.Exec, flags: MapF.Private, file: { name: '[sigpage]', writable: false, pread: (d) => (d.set(tramp.code), tramp.code.length) }, offset: 0, name: '[sigpage]' })
   const rnd = new Uint8Array(16)
   lx.random(rnd)
   const sp = buildStack(mm, parsed.image, { argv, envp, execfn: path, random: rnd, uid: p.uid, gid: p.gid }, arch)
   if (sp === null) {
     mm.releaseAll()
     yield* deleteTask(lx, task)
-    return -Errno.E2BIG
+    return execFailure(-Errno.E2BIG, 'the arguments and environment do not fit on the stack')
   }
   // Point of no return: the old image goes.
   const old = p.mm
@@ -91,7 +108,7 @@ export function* exec(lx: Lx, t: LinuxThread, path: string, argv: string[], envp
     p.vforkDone()
     p.vforkDone = null
   }
-  return 0
+  return null
 }
 
 /** execve(path, argv, envp) */
@@ -100,23 +117,9 @@ export function* execve(lx: Lx, t: LinuxThread, a: SyscallArgs): Generator<unkno
   const path = mm.readString(a[0])
   if (path === null) return -Errno.EFAULT
   const argv = readStringArray(mm, a[1])
+  if (typeof argv === 'number') return argv
   const envp = readStringArray(mm, a[2])
-  if (argv === null || envp === null) return -Errno.EFAULT
-  const r = yield* exec(lx, t, path, argv, envp)
-  return r < 0 ? r : 'noreturn'
-}
-
-/** A NULL-terminated array of string pointers (argv, envp); null on a bad pointer or past 4096 entries. */
-function readStringArray(mm: Mm, addr: number): string[] | null {
-  const out: string[] = []
-  if (addr === 0) return out
-  for (let i = 0; i < 4096; i++) {
-    const ptr = mm.readU64(addr + i * 8)
-    if (ptr === null) return null
-    if (ptr === 0) return out
-    const s = mm.readString(ptr, 128 * 1024)
-    if (s === null) return null
-    out.push(s)
-  }
-  return null
+  if (typeof envp === 'number') return envp
+  const failure = yield* exec(lx, t, path, argv, envp)
+  return failure ? failure.errno : 'noreturn'
 }

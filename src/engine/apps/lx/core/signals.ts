@@ -171,12 +171,12 @@ export function deliverSignals(lx: Lx, t: LinuxThread): boolean {
       exitGroupNow(lx, t, signaledStatus(sig, a === SigAct.Core))
       return true
     }
-    // A handler: restart or fail the interrupted system call, then build the frame.
+    // A handler: restart or fail the interrupted system call, then build the frame. (The
+    // run loop has put a woken thread's result in the register before it delivers.)
     const cpu = lx.cpu
-    if (t.wakeResult === -Errno.EINTR || cpu.returnsEintr()) {
+    if (cpu.returnsEintr()) {
       if (act.flags & SA_RESTART && t.interrupted === 'sys') cpu.restartSyscall(t.origArg0)
       t.interrupted = null
-      t.wakeResult = null
     }
     const oldMask = t.savedMask ?? t.sigmask
     t.savedMask = null

@@ -2,8 +2,8 @@
  * The console's way out and in: lx's log capability, a Vcon (a cons
  * client, or a kernel Vcon of the board). What the console tty writes is
  * gathered and sent once per upcall, so that a burst of small writes is one
- * IPC; input arrives with the Vcon's IRQ and is read into the tty, along
- * with the terminal's size.
+ * IPC; input arrives with the Vcon's IRQ and is read into the tty as far
+ * as it has room (flow control), along with the terminal's size.
  */
 import { BaseCap } from '../../../kernel/uapi'
 import { vconGetAttr, vconRead, vconWrite } from '../../../l4/l4sys'
@@ -43,17 +43,23 @@ export class LogConsole {
     yield* vconWrite(this.lx.sys, BaseCap.Log, all)
   }
 
-  /** Reads the console's input (after its IRQ) into the tty. */
+  /**
+   * Reads the console's input (after its IRQ) into the tty, as much as the
+   * tty has room for; the rest stays in the terminal, and input stays
+   * pending until a reader makes room (the run loop drains again).
+   */
   *drain(): Generator<unknown, void, number> {
     if (!this.inputPending) return
-    this.inputPending = false
     const sys = this.lx.sys
     const files = this.lx.files
     for (;;) {
-      const got = yield* vconRead(sys, BaseCap.Log, 496)
+      const room = files.consoleRoom()
+      if (room === 0) return
+      const got = yield* vconRead(sys, BaseCap.Log, Math.min(496, room))
       if (typeof got === 'number' || got.length === 0) break
       files.consoleInput(got)
     }
+    this.inputPending = false
     // The IRQ also says the terminal may have a new size.
     const attr = yield* vconGetAttr(sys, BaseCap.Log)
     if (typeof attr !== 'number') files.consoleSize(attr.cols, attr.rows)

@@ -14,9 +14,13 @@ import { ref, unref, type FdTable } from './fdtable'
 import type { FileBacking } from '../mm/mm'
 import { Errno } from '../uapi'
 import type { Vfs } from './vfs/vfs'
-import { AT_FDCWD, O_ACCMODE, O_RDONLY, O_RDWR, S_IFMT, S_IFREG, X_OK, type Cred, type Inode, type IoResult, type OpenFile, type UserMemory } from './vfs/types'
+import { AT_FDCWD, O_ACCMODE, O_RDONLY, O_RDWR, S_IFDIR, S_IFMT, S_IFREG, X_OK, type Cred, type Inode, type IoResult, type OpenFile, type UserMemory } from './vfs/types'
 import type { Tty } from './vfs/tty'
 import { BINPRM_BUF_SIZE } from '../core/script'
+import { execFailure, type ExecFailure } from '../core/exec-failure'
+
+/** lx reads a program whole; a larger one is ENOMEM. */
+const MAX_PROGRAM_BYTES = 64 * 1024 * 1024
 
 export class LxFiles {
   constructor(
@@ -47,6 +51,11 @@ export class LxFiles {
     this.console?.input(data)
   }
 
+  /** How much console input the tty takes now. */
+  consoleRoom(): number {
+    return this.console ? this.console.receiveRoom() : Infinity
+  }
+
   consoleSize(cols: number, rows: number): void {
     if (this.console && (cols !== this.console.cols || rows !== this.console.rows) && cols > 0 && rows > 0) this.console.resize(cols, rows)
   }
@@ -59,32 +68,35 @@ export class LxFiles {
   /**
    * An executable's bytes, with execute permission checked: the whole file,
    * or for a `#!` script only the first BINPRM_BUF_SIZE bytes (its line).
+   * Failures say why, for a user (execve's errno stays Linux's).
    */
-  readExecutable(p: Process, path: string): { bytes: Uint8Array; path: string } | number {
+  readExecutable(p: Process, path: string): { ok: true; bytes: Uint8Array; path: string } | ExecFailure {
     const cred = this.cred(p)
     const ino = this.vfs.resolve(p.cwd, path, cred)
-    if (typeof ino === 'number') return ino
-    if ((ino.mode & S_IFMT) !== S_IFREG) return -Errno.EACCES
+    if (typeof ino === 'number') return execFailure(ino)
+    const type = ino.mode & S_IFMT
+    if (type === S_IFDIR) return execFailure(-Errno.EACCES, 'a directory, not a program')
+    if (type !== S_IFREG) return execFailure(-Errno.EACCES, 'not a regular file')
     const perm = this.vfs.permission(ino, cred, X_OK)
-    if (perm < 0 || (ino.mode & 0o111) === 0) return -Errno.EACCES
+    if (perm < 0 || (ino.mode & 0o111) === 0) return execFailure(-Errno.EACCES, `no permission to execute it (mode ${(ino.mode & 0o7777).toString(8).padStart(4, '0')})`)
     const f = ino.open(O_RDONLY, cred)
-    if (typeof f === 'number') return f
+    if (typeof f === 'number') return execFailure(f)
     const size = ino.stat().size
     const head = new Uint8Array(Math.min(size, BINPRM_BUF_SIZE))
     let done = preadAll(f, head, 0)
     if (done >= 2 && head[0] === 0x23 && head[1] === 0x21) {
       f.close()
-      return { bytes: head.subarray(0, done), path: this.canonical(p, path) }
+      return { ok: true, bytes: head.subarray(0, done), path: this.canonical(p, path) }
     }
-    if (size > 64 * 1024 * 1024) {
+    if (size > MAX_PROGRAM_BYTES) {
       f.close()
-      return -Errno.ENOMEM
+      return execFailure(-Errno.ENOMEM, `${size} bytes, larger than the ${MAX_PROGRAM_BYTES >> 20} MiB lx loads`)
     }
     const bytes = new Uint8Array(size)
     bytes.set(head.subarray(0, done))
     if (done === head.length) done += preadAll(f, bytes.subarray(done), done)
     f.close()
-    return { bytes: bytes.subarray(0, done), path: this.canonical(p, path) }
+    return { ok: true, bytes: bytes.subarray(0, done), path: this.canonical(p, path) }
   }
 
   /** The path of a file with every symlink resolved (what /proc/<pid>/exe shows). */
@@ -115,6 +127,7 @@ export class LxFiles {
     const name = this.vfs.openedPath(f) ?? ''
     return {
       name,
+      writable: (f.flags & O_ACCMODE) !== O_RDONLY,
       pread(dst: Uint8Array, off: number): number {
         const r = f.pread(dst, off)
         return typeof r === 'number' ? r : 0

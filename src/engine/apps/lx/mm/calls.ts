@@ -9,7 +9,7 @@ import { PAGE_SIZE } from '../../../kernel/uapi'
 import type { Lx } from '../lx'
 import type { LinuxThread } from '../core/process'
 import { int, type SyscallArgs, type SyscallResult } from '../core/syscall'
-import type { FileBacking } from './mm'
+import { mayWrite, type FileBacking } from './mm'
 import { Errno, MapF, Prot } from '../uapi'
 
 type Gen = Generator<unknown, SyscallResult, number>
@@ -56,6 +56,7 @@ export function* mmap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     if (typeof file === 'number') return file
     backing = file
     name = file.name
+    if (prot & Prot.Write && !mayWrite(flags, file)) return -Errno.EACCES
   }
   if (prot & Prot.Write && !(flags & MapF.Shared) && !lx.canCommit(size)) return -Errno.ENOMEM
   // A fixed mapping may split a VMA around it.
@@ -84,7 +85,10 @@ export function* munmap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
 
 /** mprotect(addr, length, prot) */
 export function* mprotect(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
-  return yield* t.process.mm.mprotect(lx.sys, a[0], a[1], int(a[2]) & 7)
+  const mm = t.process.mm
+  const prot = int(a[2]) & 7
+  if (a[0] % PAGE === 0 && !lx.canCommit(mm.commitGrowth(a[0], a[0] + Math.ceil(a[1] / PAGE) * PAGE, prot))) return -Errno.ENOMEM
+  return yield* mm.mprotect(lx.sys, a[0], a[1], prot)
 }
 
 /** mremap(old_address, old_size, new_size, flags, new_address) */
@@ -105,6 +109,7 @@ export function* mremap(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
     yield* mm.unmapRange(lx.sys, old + ns, old + os)
     return old
   }
+  if (v.prot & Prot.Write && !(v.flags & MapF.Shared) && !lx.canCommit(ns - os)) return -Errno.ENOMEM
   if (v.end === old + os && mm.rangeFree(old + os, ns - os)) {
     mm.setEnd(v, old + ns)
     return old

@@ -28,6 +28,13 @@ export interface FileBacking {
    */
   retain?(): void
   release?(): void
+  /** The file was opened for writing (FMODE_WRITE): without it a shared mapping may never be writable (no VM_MAYWRITE). */
+  writable: boolean
+}
+
+/** A shared mapping of a file opened read-only cannot be made writable, at mmap or by mprotect (EACCES). */
+export function mayWrite(flags: number, file: FileBacking | null): boolean {
+  return !(flags & MapF.Shared) || file === null || file.writable
 }
 
 export interface Vma {
@@ -122,6 +129,20 @@ export class Mm {
   /** Bytes of private writable memory: what lx commits real frames for (strict accounting). */
   get committed(): number {
     return this.committedBytes
+  }
+
+  /**
+   * The bytes strict accounting must commit more if [start, end) gets
+   * `prot`: private pages that become writable (mprotect_fixup charges them).
+   */
+  commitGrowth(start: number, end: number, prot: number): number {
+    if (!(prot & Prot.Write)) return 0
+    let bytes = 0
+    for (let i = this.indexAbove(start); i < this.vmas.length && this.vmas[i].start < end; i++) {
+      const v = this.vmas[i]
+      if (!commitOf(v) && !(v.flags & MapF.Shared)) bytes += Math.min(v.end, end) - Math.max(v.start, start)
+    }
+    return bytes
   }
 
   /** Moves the end of `v` (mremap growing in place). */
@@ -369,10 +390,11 @@ export class Mm {
   *mprotect(sys: Sys, start: number, len: number, prot: number): Generator<unknown, number, number> {
     if (start % PAGE) return -Errno.EINVAL
     const end = start + Math.ceil(len / PAGE) * PAGE
-    // Every page of the range must be in some VMA.
+    // Every page of the range must be in some VMA, and may have the new rights.
     for (let a = start; a < end; ) {
       const v = this.find(a)
       if (!v) return -Errno.ENOMEM
+      if (prot & Prot.Write && !mayWrite(v.flags, v.file)) return -Errno.EACCES
       a = v.end
     }
     if (!this.makeRoom(2)) return -Errno.ENOMEM

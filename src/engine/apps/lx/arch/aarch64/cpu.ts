@@ -49,8 +49,8 @@ export class Aarch64Cpu implements LxCpu {
   }
 
   returnsEintr(): boolean {
-    // x0 read as an unsigned number, as -EINTR reads.
-    return this.r.xNum(0) === 2 ** 64 - Errno.EINTR
+    // As a signed value: read unsigned, every -errno rounds to 2^64 and would match.
+    return regArg(this.r, 0) === -Errno.EINTR
   }
 
   restartSyscall(origArg0: number): void {

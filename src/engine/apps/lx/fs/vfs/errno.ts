@@ -68,26 +68,43 @@ export const enum Errno {
 /** EWOULDBLOCK is EAGAIN on Linux. */
 export const EWOULDBLOCK = Errno.EAGAIN
 
-const NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG', 8: 'ENOEXEC',
-  9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 15: 'ENOTBLK',
-  16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
-  23: 'ENFILE', 24: 'EMFILE', 25: 'ENOTTY', 26: 'ETXTBSY', 27: 'EFBIG', 28: 'ENOSPC', 29: 'ESPIPE',
-  30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 33: 'EDOM', 34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG',
-  37: 'ENOLCK', 38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 42: 'ENOMSG', 61: 'ENODATA', 75: 'EOVERFLOW',
-  84: 'EILSEQ', 88: 'ENOTSOCK', 95: 'EOPNOTSUPP', 104: 'ECONNRESET', 107: 'ENOTCONN', 110: 'ETIMEDOUT',
-  111: 'ECONNREFUSED', 116: 'ESTALE', 125: 'ECANCELED',
+/** Name and glibc's strerror text of each errno lx uses. */
+const ERRNOS: Record<number, readonly [string, string]> = {
+  1: ['EPERM', 'Operation not permitted'], 2: ['ENOENT', 'No such file or directory'], 3: ['ESRCH', 'No such process'],
+  4: ['EINTR', 'Interrupted system call'], 5: ['EIO', 'Input/output error'], 6: ['ENXIO', 'No such device or address'],
+  7: ['E2BIG', 'Argument list too long'], 8: ['ENOEXEC', 'Exec format error'], 9: ['EBADF', 'Bad file descriptor'],
+  10: ['ECHILD', 'No child processes'], 11: ['EAGAIN', 'Resource temporarily unavailable'], 12: ['ENOMEM', 'Cannot allocate memory'],
+  13: ['EACCES', 'Permission denied'], 14: ['EFAULT', 'Bad address'], 15: ['ENOTBLK', 'Block device required'],
+  16: ['EBUSY', 'Device or resource busy'], 17: ['EEXIST', 'File exists'], 18: ['EXDEV', 'Invalid cross-device link'],
+  19: ['ENODEV', 'No such device'], 20: ['ENOTDIR', 'Not a directory'], 21: ['EISDIR', 'Is a directory'],
+  22: ['EINVAL', 'Invalid argument'], 23: ['ENFILE', 'Too many open files in system'], 24: ['EMFILE', 'Too many open files'],
+  25: ['ENOTTY', 'Inappropriate ioctl for device'], 26: ['ETXTBSY', 'Text file busy'], 27: ['EFBIG', 'File too large'],
+  28: ['ENOSPC', 'No space left on device'], 29: ['ESPIPE', 'Illegal seek'], 30: ['EROFS', 'Read-only file system'],
+  31: ['EMLINK', 'Too many links'], 32: ['EPIPE', 'Broken pipe'], 33: ['EDOM', 'Numerical argument out of domain'],
+  34: ['ERANGE', 'Numerical result out of range'], 35: ['EDEADLK', 'Resource deadlock avoided'], 36: ['ENAMETOOLONG', 'File name too long'],
+  37: ['ENOLCK', 'No locks available'], 38: ['ENOSYS', 'Function not implemented'], 39: ['ENOTEMPTY', 'Directory not empty'],
+  40: ['ELOOP', 'Too many levels of symbolic links'], 42: ['ENOMSG', 'No message of desired type'], 61: ['ENODATA', 'No data available'],
+  75: ['EOVERFLOW', 'Value too large for defined data type'], 84: ['EILSEQ', 'Invalid or incomplete multibyte or wide character'],
+  88: ['ENOTSOCK', 'Socket operation on non-socket'], 95: ['EOPNOTSUPP', 'Operation not supported'], 104: ['ECONNRESET', 'Connection reset by peer'],
+  107: ['ENOTCONN', 'Transport endpoint is not connected'], 110: ['ETIMEDOUT', 'Connection timed out'], 111: ['ECONNREFUSED', 'Connection refused'],
+  116: ['ESTALE', 'Stale file handle'], 125: ['ECANCELED', 'Operation canceled'],
 }
 
 /** The symbolic name of an errno number (positive or negative), for logs and tests. */
 export function errnoName(e: number): string {
   const n = Math.abs(e)
-  return NAMES[n] ?? `E${n}`
+  return ERRNOS[n]?.[0] ?? `E${n}`
+}
+
+/** strerror(3)'s text for an errno number (positive or negative), as glibc words it. */
+export function errnoText(e: number): string {
+  const n = Math.abs(e)
+  return ERRNOS[n]?.[1] ?? `Unknown error ${n}`
 }
 
 /** The number of an errno name ("ENOENT" → 2), for ports that report errors by name (Node's err.code); EIO if unknown. */
 export function errnoFromName(name: string): number {
-  for (const k in NAMES) if (NAMES[k] === name) return Number(k)
+  for (const k in ERRNOS) if (ERRNOS[k][0] === name) return Number(k)
   if (name === 'EWOULDBLOCK') return Errno.EAGAIN
   if (name === 'ENOTSUP') return Errno.EOPNOTSUPP
   return Errno.EIO

@@ -307,6 +307,19 @@ export class Tty {
 
   // ---------------------------------------------------------------- input
 
+  /**
+   * How many more bytes the line discipline takes now (n_tty's receive
+   * room): the console reads no more than this, and the rest waits in the
+   * terminal (flow control) instead of being dropped here. A canonical
+   * buffer without a whole line keeps taking input (what does not fit is
+   * dropped, as n_tty does), or a reader waiting for that line and the
+   * console waiting for the reader would wait for each other.
+   */
+  receiveRoom(): number {
+    if (!this.canon) return TTY_BUF - (this.raw.length - this.rawHead)
+    return this.lines.length === 0 ? Infinity : Math.max(0, TTY_BUF - 1 - this.canonHeld())
+  }
+
   /** Keys from the console. */
   input(bytes: Uint8Array): void {
     for (const b of bytes) this.receive(b)
