@@ -204,7 +204,7 @@ export class ArmVeMachine {
       case PSCI.systemReset: this.stopped = { reason: 'reset' }; return
       case PSCI.cpuOff: this.states[i] = 'off'; return
       case PSCI.cpuOn32:
-      case PSCI.cpuOn64: r = this.cpuOn(Number(ctx.x(1) & 0xffn), ctx.x(2), ctx.x(3), ctx.el); break
+      case PSCI.cpuOn64: r = this.cpuOn(Number(ctx.x(1) & 0xffn), ctx.x(2), ctx.x(3)); break
       case PSCI.affinityInfo32:
       case PSCI.affinityInfo64: {
         const t = Number(ctx.x(1) & 0xffn)
@@ -215,14 +215,18 @@ export class ArmVeMachine {
     ctx.setX(0, BigInt.asUintN(64, r))
   }
 
-  /** CPU_ON: the core starts at `entry` with x0 = `contextId`, at the caller's exception level, MMU off. */
-  private cpuOn(target: number, entry: bigint, contextId: bigint, el: number): bigint {
+  /**
+   * CPU_ON: the core starts at `entry` with x0 = `contextId`, MMU off, at
+   * the highest exception level there is — EL2 — as PSCI asks of firmware
+   * and QEMU's does.
+   */
+  private cpuOn(target: number, entry: bigint, contextId: bigint): bigint {
     if (target >= this.states.length) return PSCI_INVALID
     if (this.states[target] !== 'off') return PSCI_ALREADY_ON
     const ctx = this.contexts[target]
     const mpidr = ctx.sysReg(SysReg.MPIDR_EL1)
     ctx.reset()
-    ctx.setMode(SysMode.System, el)
+    ctx.setMode(SysMode.System, 2)
     ctx.setSysReg(SysReg.MPIDR_EL1, mpidr)
     ctx.setSysReg(SysReg.VMPIDR_EL2, mpidr)
     ctx.setSysReg(SysReg.CNTHCTL_EL2, 3n)

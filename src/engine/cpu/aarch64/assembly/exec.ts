@@ -18,7 +18,7 @@
 import { Access, CoreExit } from '../../core-abi'
 import {
   C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
-  ENTRY_BYTES, CODE_BASE, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR,
+  ENTRY_BYTES, CODE_BASE, R_EL, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR,
   R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK, TLB_ENTRY_RAM,
 } from './layout'
 import {
@@ -829,6 +829,8 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const rn = (insn >>> 5) & 31
         const base = XS(c, rn)
         const idx = (insn >>> 10) & 3
+        // LDTR/STTR at EL1 access with EL0's permissions: system.ts does them.
+        if (idx == 2 && sysCtx != 0 && load<u32>(c + R_EL) == 1) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
         const rt = insn & 31
@@ -848,6 +850,8 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const rn = (insn >>> 5) & 31
         const base = XS(c, rn)
         const idx = (insn >>> 10) & 3
+        // LDTR/STTR at EL1 access with EL0's permissions: system.ts does them.
+        if (idx == 2 && sysCtx != 0 && load<u32>(c + R_EL) == 1) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
         transfer(c, load<u16>(ip, 6), insn & 31, va)
@@ -892,9 +896,10 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
         let a: u64, b: u64
-        if ((insn >>> 31) != 0) { a = ld64(va); b = ld64(va + 8) }
+        // The second access only after the first succeeded: a fault reports the first address.
+        if ((insn >>> 31) != 0) { a = ld64(va); b = gFault == 0 ? ld64(va + 8) : 0 }
         else {
-          a = ld32(va); b = ld32(va + 4)
+          a = ld32(va); b = gFault == 0 ? ld32(va + 4) : 0
           if ((insn & (1 << 30)) != 0) { a = sx32(a); b = sx32(b) }
         }
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)

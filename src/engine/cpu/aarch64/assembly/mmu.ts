@@ -54,7 +54,10 @@ export let sysCtx: u32 = 0
 /** The key the host translates a system context's stage 2 under (Core.run's asid). */
 export let sysHostKey: i32 = 0
 export let ramPa: u64 = 0x40000000
-export function setSysCtx(c: u32, hostKey: i32): void { sysCtx = c; sysHostKey = hostKey }
+export function setSysCtx(c: u32, hostKey: i32): void { sysCtx = c; sysHostKey = hostKey; alignCheck = false }
+/** SCTLR_ELx.A of the running system context's regime: every unaligned data access faults (alignment, DFSC 0x21). */
+export let alignCheck: bool = false
+export function setAlignCheck(on: bool): void { alignCheck = on }
 export function setRamPa(pa: u64): void { ramPa = pa }
 
 // Fault raised by a slow path: 0 or an exit reason. The run loop checks it
@@ -62,6 +65,12 @@ export function setRamPa(pa: u64): void { ramPa = pa }
 export let gFault: i32 = 0
 
 export function coreBase(core: u32): u32 { return CORE_BASE + core * CORE_BYTES }
+
+/** The TLB view accesses use from now on (system.ts: LDTR/STTR borrow EL0's), and a clean fault state. */
+export function setView(tag: u32): void {
+  asidLow = <u64>(tag & 0xFFF)
+  gFault = 0
+}
 
 export function enterCore(core: u32, asid: i32): void {
   const cb = coreBase(core)
@@ -146,6 +155,8 @@ export function fillTlb(va: u64, access: i32): i32 {
   const tbl = access == Access.Read ? tlbR : access == Access.Write ? tlbW : tlbX
   // INVARIANT (see header): a code page gets no write-TLB entry.
   if (access == Access.Write && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
+  // Under SCTLR.A every data access takes the slow path, which checks alignment.
+  if (alignCheck && access != Access.Execute) return <i32>ramOff
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   store<u64>(e, (va & ~<u64>0xFFF) | asidLow)
   store<u32>(e, RAM_BASE + ramOff, TLB_ENTRY_HOST)
@@ -211,7 +222,11 @@ export function invalidateCode(ramOff: u32, n: u32): void {
 
 // ---- slow paths --------------------------------------------------------------
 
-function byteHost(va: u64, access: i32): u32 {
+function byteHost(va: u64, access: i32, size: u32): u32 {
+  if (alignCheck && (<u32>va & (size - 1)) != 0) {
+    raiseAlignment(va, access)
+    return 0
+  }
   const tbl = access == Access.Read ? tlbR : tlbW
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow)) return load<u32>(e, TLB_ENTRY_HOST) + (<u32>va & 0xFFF)
@@ -223,7 +238,7 @@ function byteHost(va: u64, access: i32): u32 {
 /** A read the TLB fast path could not serve: a miss or a page-crossing access. */
 export function readSlow(va: u64, size: u32): u64 {
   if ((<u32>va & 0xFFF) + size <= 4096) {
-    const h = byteHost(va, Access.Read)
+    const h = byteHost(va, Access.Read, size)
     if (h == 0) return 0
     if (size == 8) return load<u64>(h)
     if (size == 4) return load<u32>(h)
@@ -231,10 +246,10 @@ export function readSlow(va: u64, size: u32): u64 {
     return load<u8>(h)
   }
   // Crossing a page: translate both pages before reading anything.
-  const h0 = byteHost(va, Access.Read)
+  const h0 = byteHost(va, Access.Read, size)
   if (h0 == 0) return 0
   const va1 = (va + 4096) & ~<u64>0xFFF
-  const h1 = byteHost(va1, Access.Read)
+  const h1 = byteHost(va1, Access.Read, 1)
   if (h1 == 0) return 0
   const n0: u32 = 4096 - (<u32>va & 0xFFF)
   let v: u64 = 0
@@ -255,14 +270,14 @@ function writeHost(h: u32, size: u32, v: u64): void {
 
 export function writeSlow(va: u64, size: u32, v: u64): void {
   if ((<u32>va & 0xFFF) + size <= 4096) {
-    const h = byteHost(va, Access.Write)
+    const h = byteHost(va, Access.Write, size)
     if (h != 0) writeHost(h, size, v)
     return
   }
-  const h0 = byteHost(va, Access.Write)
+  const h0 = byteHost(va, Access.Write, size)
   if (h0 == 0) return
   const va1 = (va + 4096) & ~<u64>0xFFF
-  const h1 = byteHost(va1, Access.Write)
+  const h1 = byteHost(va1, Access.Write, 1)
   if (h1 == 0) return
   const n0: u32 = 4096 - (<u32>va & 0xFFF)
   for (let i: u32 = 0; i < size; i++) {
@@ -274,6 +289,6 @@ export function writeSlow(va: u64, size: u32, v: u64): void {
 
 /** Host address for a whole aligned block (exclusives, DC ZVA); 0 on fault. */
 export function hostFor(va: u64, access: i32): u32 {
-  return byteHost(va, access)
+  return byteHost(va, access, 1)
 }
 

@@ -41,6 +41,8 @@ export let sysOk: bool = true
 export function readSys(ctx: u32, k: u32, nzcv: u64, runRetired: i32): u64 {
   sysOk = true
   if (k == K_NZCV) return nzcv
+  // A system context's other registers are system.ts's (ID registers and counters differ, and traps apply).
+  if (sysCtx != 0 && k != K_FPCR && k != K_FPSR && k != K_TPIDR && k != K_TPIDRRO) { sysOk = false; return 0 }
   if (k == K_FPCR) return fpGetFPCR() // FPCR/FPSR live in the FP library while a context runs
   if (k == K_FPSR) return fpGetFPSR()
   if (k == K_TPIDR) return load<u64>(ctx + R_TPIDR)

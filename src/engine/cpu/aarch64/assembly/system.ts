@@ -6,12 +6,12 @@
 // HVC, SMC, WFI/WFE), and what the host owns returns as an exit.
 import { Access, CoreExit } from '../../core-abi'
 import {
-  C_ACCESS, C_FAULT, C_IMM, C_INSTRET, C_LAST_SYS, C_PC, C_REASON, C_RETIRED, C_SYNDROME, RAM_BASE, R_EL, R_MODE, R_PC,
+  C_ACCESS, C_FAULT, C_IMM, C_INSTRET, C_IPA, C_LAST_SYS, C_PC, C_REASON, C_RETIRED, C_SYNDROME, RAM_BASE, R_EL, R_MODE, R_PC,
   R_PSTATE, R_SP, R_SYSREGS,
 } from './layout'
 import { SysMode, SysReg } from '../core-layout'
-import { coreBase, curCore, fillTlb, flushAll, flushCoreTlb, setSysCtx } from './mmu'
-import { sysTlbTag } from './walk'
+import { alignCheck, coreBase, curCore, fillTlb, flushAll, flushCoreTlb, gFault, readSlow, setAlignCheck, setSysCtx, setView, writeSlow } from './mmu'
+import { stage2Walk, sysTlbTag } from './walk'
 import * as timer from './timer'
 import * as gic from './gic'
 import * as vgic from './vgic'
@@ -249,8 +249,14 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     const r = ichAccess(c, read, crm, op2, rt)
     if (r != NOT_MINE) return r
   }
+  if (el == 0 && read && k == key(3, 3, 0, 0, 1)) { // CTR_EL0: EL0 reads it when SCTLR_EL1.UCT allows
+    if ((sreg(c, SysReg.SCTLR_EL1) & (1 << 15)) == 0) return trapToEl1(c, insn, pc)
+    setXr(c, rt, ID_CTR)
+    return DONE
+  }
+  if (el == 0 && read && k == key(3, 3, 0, 0, 7)) { setXr(c, rt, ID_DCZID); return DONE }
   if (el == 0) {
-    // What EL0 reaches is the task core's register set (sysreg.ts).
+    // What EL0 reaches besides: NZCV, FPCR/FPSR, TPIDR_EL0, TPIDRRO_EL0 (sysreg.ts).
     if (read) {
       const v = readSys(c, k, nzcvValue(c), 0)
       if (!sysOk) return undefined(c, pc)
@@ -266,6 +272,11 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     }
     const regs = gic.cpuRegs(curCore)
     if (read) setXr(c, rt, load<u32>(regs + GIC_C_PMR)); else store<u32>(regs + GIC_C_PMR, <u32>xr(c, rt) & 0xF8)
+    return DONE
+  }
+  if (k == key(3, 0, 12, 1, 0)) { // ISR_EL1: what is pending, as EL1 would take it
+    if (!read) return undefined(c, pc)
+    setXr(c, rt, pendingStatus(c, curCore))
     return DONE
   }
   // PSTATE fields and banked stack pointers.
@@ -516,6 +527,7 @@ function privileged(c: u32, insn: u32, pc: u64): i32 {
     completed = true
     return TAKEN
   }
+  if ((insn & 0x3B200C00) == 0x38000800 && ((insn >>> 26) & 1) == 0) return unprivileged(c, insn, pc) // LDTR/STTR
   if ((insn & 0xFFF8F01F) == 0xD500401F) return msrImm(c, insn, pc) // MSR (immediate)
   if ((insn & 0xFFD00000) == 0xD5100000) return mrsMsr(c, insn, pc) // MSR/MRS (register), op0 = 2 or 3
   if ((insn & 0xFFF80000) == 0xD5080000) { // SYS: TLBI, AT, DC, IC at EL1+
@@ -526,6 +538,33 @@ function privileged(c: u32, insn: u32, pc: u64): i32 {
     return DONE
   }
   return undefined(c, pc)
+}
+
+/**
+ * LDTR/STTR at EL1: the access EL0 would make, with EL0's permissions
+ * (Linux's uaccess routines use them, so a user pointer to kernel memory
+ * faults). A fault is taken at EL1 as any data abort there.
+ */
+function unprivileged(c: u32, insn: u32, pc: u64): i32 {
+  const size = insn >>> 30
+  const opc = (insn >>> 22) & 3
+  const rn = (insn >>> 5) & 31
+  const rt = insn & 31
+  const va = (rn == 31 ? load<u64>(c + R_SP) : xr(c, rn)) + <u64><i64>(<i32>(insn << 11) >> 23)
+  const bytes: u32 = 1 << size
+  store<u32>(c + R_EL, 0)
+  setView(sysTlbTag())
+  let v: u64 = 0
+  if (opc == 0) writeSlow(va, bytes, xr(c, rt))
+  else v = readSlow(va, bytes)
+  const failed = gFault
+  store<u32>(c + R_EL, 1)
+  setView(sysTlbTag())
+  if (failed != 0) return fault(c, failed, pc)
+  if (opc == 2) v = size == 0 ? <u64><i64><i8>v : size == 1 ? <u64><i64><i16>v : <u64><i64><i32>v
+  else if (opc == 3) v = (size == 0 ? <u64><i64><i8>v : <u64><i64><i16>v) & 0xFFFFFFFF
+  if (opc != 0) setXr(c, rt, v)
+  return DONE
 }
 
 /** WFI/WFE: trapped to EL2 by HCR_EL2.TWI/TWE from EL1 and EL0, else an exit the board sleeps on. */
@@ -556,27 +595,62 @@ function fault(c: u32, reason: i32, pc: u64): i32 {
 }
 
 /**
- * A device access (a physical address outside RAM): an exit for the board or
- * the VMM, with the ISS of a data abort whose syndrome is valid when the
- * instruction is a single-register load or store without writeback.
+ * The ISS bits a data abort's syndrome holds about the instruction when it
+ * is a single-register load or store without writeback (ISV, SAS, SSE, SRT,
+ * SF, AR): what lets a hypervisor or the board emulate the access.
  */
-function mmio(c: u32, pc: u64): i32 {
-  const cb = coreBase(curCore)
-  const insn = fetchWord(pc)
-  const write = load<u32>(cb + C_ACCESS) == Access.Write
-  let iss: u32 = write ? 1 << 6 : 0
+function dataIss(insn: u32): u32 {
   // LDR/STR (unsigned offset, or unscaled/register offset without writeback), integer registers.
-  const integerSingle = (insn & 0x3F000000) == 0x39000000 || (insn & 0x3F200C00) == 0x38000000 || (insn & 0x3F200C00) == 0x38200800
-  if (integerSingle) {
+  if ((insn & 0x3F000000) == 0x39000000 || (insn & 0x3F200C00) == 0x38000000 || (insn & 0x3F200C00) == 0x38200800) {
     const size = insn >>> 30
     const opc = (insn >>> 22) & 3
     const signed: u32 = opc >= 2 ? 1 : 0
     const sf: u32 = opc == 2 || size == 3 ? 1 : 0
-    iss |= (1 << 24) | (size << 22) | (signed << 21) | ((insn & 31) << 16) | (sf << 15)
+    return (1 << 24) | (size << 22) | (signed << 21) | ((insn & 31) << 16) | (sf << 15)
   }
+  // LDAR/STLR: ordered, not exclusive.
+  if (((insn >>> 24) & 0x3F) == 0x08 && (insn & (1 << 23)) != 0 && (insn & (1 << 21)) == 0 && (insn & (1 << 15)) != 0) {
+    const size = insn >>> 30
+    return (1 << 24) | (size << 22) | ((insn & 31) << 16) | ((size == 3 ? 1 : 0) << 15) | (1 << 14)
+  }
+  return 0
+}
+
+/**
+ * A device access (a physical address outside RAM): an exit for the board or
+ * the VMM, with the syndrome of a data abort (ISV when the instruction allows).
+ */
+function mmio(c: u32, pc: u64): i32 {
+  const cb = coreBase(curCore)
+  const write = load<u32>(cb + C_ACCESS) == Access.Write
+  const iss = dataIss(fetchWord(pc)) | (write ? 1 << 6 : 0)
   store<u32>(cb + C_SYNDROME, (EC_DABT_LOW << 26) | IL | iss)
   store<u64>(c + R_PC, pc)
   return CoreExit.Stage2Abort
+}
+
+/**
+ * A stage-2 fault of EL1&0: taken by the core's EL2 (ESR_EL2, FAR_EL2,
+ * HPFAR_EL2), or an exit when EL2 is the host. A data abort's syndrome
+ * describes the instruction unless the fault was on stage 1's table walk.
+ */
+function stage2Fault(c: u32, pc: u64): i32 {
+  const cb = coreBase(curCore)
+  let esr = load<u32>(cb + C_SYNDROME)
+  const far = load<u64>(cb + C_FAULT)
+  const ipa = load<u64>(cb + C_IPA)
+  if (load<u32>(cb + C_ACCESS) != Access.Execute && (esr & (1 << 7)) == 0) esr |= dataIss(fetchWord(pc))
+  if (hostEl2(c)) {
+    store<u32>(cb + C_SYNDROME, esr)
+    store<u64>(cb + C_IPA, ipa)
+    store<u64>(cb + C_FAULT, far)
+    store<u64>(c + R_PC, pc)
+    return CoreExit.Stage2Abort
+  }
+  setSreg(c, SysReg.FAR_EL2, far)
+  setSreg(c, SysReg.HPFAR_EL2, (ipa >>> 12) << 4)
+  takeException(c, 2, 0, <u64>esr, pc)
+  return TAKEN
 }
 
 /** The instruction word at `pc` (0 when it cannot be fetched). */
@@ -623,7 +697,31 @@ function interrupt(c: u32, core: u32): i32 {
     takeException(c, 1, 1, 0, pc)
     return TAKEN
   }
+  // Virtual FIQ (HCR_EL2.VF under FMO) and virtual SError (VSE under AMO, which the exception clears).
+  const ps = load<u32>(c + R_PSTATE)
+  if (el < 2 && (hcr & (1 << 3)) != 0 && (hcr & (1 << 6)) != 0 && (ps & PS_F) == 0) {
+    takeException(c, 1, 2, 0, pc)
+    return TAKEN
+  }
+  if (el < 2 && (hcr & (1 << 5)) != 0 && (hcr & (1 << 8)) != 0 && (ps & PS_A) == 0) {
+    setSreg(c, SysReg.HCR_EL2, hcr & ~(<u64>1 << 8))
+    // ESR: SError with an IMPLEMENTATION DEFINED syndrome of zero, as VSESR_EL2 (absent here) would leave it.
+    takeException(c, 1, 3, 0, pc)
+    setSreg(c, SysReg.ESR_EL1, <u64>(0x2F << 26) | IL)
+    return TAKEN
+  }
   return 0
+}
+
+/** ISR_EL1: A, I, F pending as EL1 sees them (the virtual ones where HCR_EL2 routes to EL2). */
+function pendingStatus(c: u32, core: u32): u64 {
+  const hcr = sreg(c, SysReg.HCR_EL2)
+  let r: u64 = 0
+  const physicalIrq = (load<u32>(coreBase(core) + C_IRQ_LINES) & 1) != 0 || gic.irqPending(core)
+  if ((hcr & (1 << 4)) != 0 ? (hcr & (1 << 7)) != 0 || vgic.virqPending(c) : physicalIrq) r |= 0x80
+  if ((hcr & (1 << 3)) != 0 && (hcr & (1 << 6)) != 0) r |= 0x40
+  if ((hcr & (1 << 5)) != 0 && (hcr & (1 << 8)) != 0) r |= 0x100
+  return r
 }
 
 /**
@@ -650,6 +748,9 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
     let quantum = left
     const next = timer.ticksToNextTimer(c, core)
     if (next >= 0 && next < <f64>quantum) quantum = max(1, <i32>next)
+    // SCTLR.A of the regime: its data accesses then go through the slow path, which checks alignment.
+    const strict = (sreg(c, curEl(c) == 2 ? SysReg.SCTLR_EL2 : SysReg.SCTLR_EL1) & 2) != 0
+    if (strict != alignCheck) { flushCoreTlb(core); setAlignCheck(strict) }
     const r = runLoop(core, c, <i32>sysTlbTag(), quantum)
     const n = <i32>load<f64>(cb + C_RETIRED)
     retired += n
@@ -666,7 +767,7 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
       takeException(c, curEl(c) == 2 ? 2 : 1, 0, <u64>load<u32>(cb + C_SYNDROME), pc)
       h = TAKEN
     } else if (r == CoreExit.Wfi) h = wfx(c, fetchWord(pc), pc)
-    else if (r == CoreExit.Stage2Abort) h = mmio(c, pc)
+    else if (r == CoreExit.Stage2Abort) h = stage2Walk ? stage2Fault(c, pc) : mmio(c, pc)
     else if (r == CoreExit.DataAbort || r == CoreExit.InstructionAbort || r == CoreExit.Alignment) h = fault(c, r, pc)
     else h = r
     if (h == DONE) {

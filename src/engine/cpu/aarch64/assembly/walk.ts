@@ -18,6 +18,9 @@ declare function hostTranslate(asid: i32, vaddr: f64, access: i32): i32
 
 const PA_MASK: u64 = 0x0000FFFFFFFFF000
 
+/** Whether the last Stage2Abort raised was a stage-2 fault (true) or a device access (false). */
+export let stage2Walk: bool = false
+
 // Fault status codes (DFSC/IFSC) without the level.
 const FSC_TRANSLATION: u32 = 0x04
 const FSC_ACCESS: u32 = 0x08
@@ -50,6 +53,7 @@ function stage2(ipa: u64, va: u64, access: i32, s1ptw: bool): i64 {
     if (r >= 0) return <i64>ramPa + <i64>r
     raiseFault(CoreExit.Stage2Abort, va, access, FSC_TRANSLATION | 3)
     store<u64>(coreBase(curCore) + C_IPA, ipa)
+    stage2Walk = true
     return -1
   }
   const vtcr = sreg(SysReg.VTCR_EL2)
@@ -84,6 +88,7 @@ function stage2(ipa: u64, va: u64, access: i32, s1ptw: bool): i64 {
 function s2Fault(ipa: u64, va: u64, access: i32, fsc: u32, level: u32, s1ptw: bool): i64 {
   raiseFault(CoreExit.Stage2Abort, va, access, fsc | level | (s1ptw ? 1 << 7 : 0))
   store<u64>(coreBase(curCore) + C_IPA, ipa)
+  stage2Walk = true
   return -1
 }
 
@@ -113,6 +118,7 @@ export function sysTranslate(va: u64, access: i32): i32 {
   }
   raiseFault(CoreExit.Stage2Abort, va, access, 0)
   store<u64>(coreBase(curCore) + C_IPA, <u64>pa)
+  stage2Walk = false
   return -1
 }
 
