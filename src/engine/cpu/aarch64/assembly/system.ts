@@ -7,7 +7,7 @@
 import { Access, CoreExit } from '../../core-abi'
 import {
   C_ACCESS, C_FAULT, C_IMM, C_INSTRET, C_IPA, C_LAST_SYS, C_PC, C_REASON, C_RETIRED, C_SYNDROME, RAM_BASE, R_EL, R_MODE, R_PC,
-  R_PSTATE, R_SP, R_SYSREGS,
+  R_PSTATE, R_SP, R_SYSREGS, R_TPIDRRO,
 } from './layout'
 import { SysMode, SysReg } from '../core-layout'
 import { alignCheck, coreBase, curCore, fillTlb, flushAll, flushCoreTlb, gFault, readSlow, setAlignCheck, setSysCtx, setView, writeSlow } from './mmu'
@@ -304,6 +304,7 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
   if (el == 1 && slot >= 0 && isVmControl(<SysReg>slot) && (hcr & (read ? (<u64>1 << 30) : (<u64>1 << 26))) != 0) {
     return trapToEl2(c, pc, (EC_SYSREG << 26) | IL | sysregIss(insn), CoreExit.SysReg)
   }
+  if (slot >= 0 && isRazWi(<SysReg>slot)) { if (read) setXr(c, rt, 0); return DONE }
   if (slot >= 0) {
     if (read) setXr(c, rt, sreg(c, <SysReg>slot))
     else {
@@ -334,8 +335,18 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     setXr(c, rt, v)
     return DONE
   }
+  if (k == key(3, 3, 13, 0, 3)) { store<u64>(c + R_TPIDRRO, xr(c, rt)); return DONE } // TPIDRRO_EL0: read-only at EL0 only
   if (writeSys(c, k, xr(c, rt))) return DONE
   return undefined(c, pc)
+}
+
+/**
+ * The auxiliary fault status and memory attribute registers: the
+ * Cortex-A57 implements nothing in them (RES0), and QEMU reads them as zero.
+ */
+function isRazWi(r: SysReg): bool {
+  return r == SysReg.AFSR0_EL1 || r == SysReg.AFSR1_EL1 || r == SysReg.AFSR0_EL2 || r == SysReg.AFSR1_EL2
+    || r == SysReg.AMAIR_EL1 || r == SysReg.AMAIR_EL2
 }
 
 function changesTranslation(r: SysReg): bool {
