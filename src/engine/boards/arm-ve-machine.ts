@@ -29,6 +29,8 @@ export interface ArmVeMachineOptions {
   output?: (byte: number) => void
   /** Instructions a core runs before the next one's turn. */
   quantum?: number
+  /** The block compiler (Aarch64CoreOptions.jit): on by default, false for the interpreter alone. */
+  jit?: boolean | number
 }
 
 type CoreState = 'off' | 'running' | 'asleep'
@@ -61,7 +63,7 @@ export class ArmVeMachine {
     const cpus = opts.cpus ?? 1
     const ramBytes = (opts.ramMiB ?? 128) << 20
     this.quantum = opts.quantum ?? 10_000
-    this.core = Aarch64Core.create({ ramBytes, cores: cpus, translate: () => -1 })
+    this.core = Aarch64Core.create({ ramBytes, cores: cpus, translate: () => -1, jit: opts.jit })
     this.core.setRamPa(this.ramBase)
     this.gic = new Gicv3(this.core.gicState(), cpus, 256)
     const m = ARM_VE_MEMMAP
