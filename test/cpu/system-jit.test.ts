@@ -35,7 +35,7 @@ const expected = [mix(0x1234n, 0x30000, 1n), mix(0x5678n, 0x30000, 1n), mix(0x12
 describe.skipIf(!(have('clang') && have('ld.lld')))('the block compiler in a system context', () => {
   const elf = join(dir, 'jit.elf')
   const build = () => {
-    const r = spawnSync('clang', ['--target=aarch64-none-elf', '-nostdlib', '-fuse-ld=lld', '-Wl,-Ttext=0x40000000',
+    const r = spawnSync('clang', ['--target=aarch64-none-elf', '-nostdlib', '-fuse-ld=lld', '-Wl,-Ttext=0x40000000', '-I', join(import.meta.dirname, 'system'),
       join(import.meta.dirname, 'system', 'jit.S'), '-o', elf], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(r.stderr)
   }

@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'l4lab-system-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function link(src: string, out: string): void {
-  const r = spawnSync('clang', ['--target=aarch64-none-elf', '-nostdlib', '-fuse-ld=lld', `-Wl,-Ttext=0x${RAM_PA.toString(16)}`,
+  const r = spawnSync('clang', ['--target=aarch64-none-elf', '-nostdlib', '-fuse-ld=lld', `-Wl,-Ttext=0x${RAM_PA.toString(16)}`, '-I', join(__dirname, 'system'),
     src, '-o', out], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`clang: ${r.stderr}`)
 }

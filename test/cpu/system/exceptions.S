@@ -2,6 +2,7 @@
 // to EL1 (test/cpu/system.test.ts). Each vector entry logs a tag (which
 // vector: 0x1000 | offset at EL1, 0x2000 | offset at EL2) and the syndrome
 // into the log at x28; the test compares the log with the Arm ARM's values.
+	.include "common.inc"
 	.text
 	.global _start
 _start:
@@ -43,27 +44,9 @@ el1:
 	adr x1, stack1
 	sub x0, x1, x0
 	str x0, [x28], #8              // SP_EL1 as set from EL2
-	// Print the log, one 64-bit word per line in hex.
 	adr x27, log
-2:	cmp x27, x28
-	b.hs 3f
-	ldr x3, [x27], #8
-	mov x4, #60
-4:	lsr x5, x3, x4
-	and x5, x5, #15
-	cmp x5, #10
-	add x6, x5, #'0'
-	add x7, x5, #('a' - 10)
-	csel x6, x7, x6, hs
-	strb w6, [x2]
-	subs x4, x4, #4
-	b.pl 4b
-	mov w6, #'\n'
-	strb w6, [x2]
-	b 2b
-3:	movz x0, #0x0008
-	movk x0, #0x8400, lsl #16      // PSCI SYSTEM_OFF
-	smc #0
+	print_log
+	system_off
 
 // x9 = the vector's tag. EL1: skip the instruction unless it was an SVC.
 el1_common:

@@ -3,6 +3,7 @@
 // alias of its physical page at another VA), then after the loop's code is
 // rewritten (store, DC CVAU, IC IVAU, ISB): each result must be what the
 // instructions compute, whether the block compiler ran them or not.
+	.include "common.inc"
 	.text
 	.global _start
 _start:
@@ -58,9 +59,7 @@ el1:
 	movz x1, #0x0003, lsl #16
 	bl mix
 	bl print
-	movz x0, #0x0008
-	movk x0, #0x8400, lsl #16      // PSCI SYSTEM_OFF
-	smc #0
+	system_off
 
 mix:
 	mov x2, #0
@@ -75,19 +74,9 @@ patch:	add x2, x2, #1
 
 // Prints x0 as 16 hex digits and a newline (x2-x7).
 print:
+	mov x3, x0
 	mov x2, #0x09000000
-	mov x4, #60
-2:	lsr x5, x0, x4
-	and x5, x5, #15
-	cmp x5, #10
-	add x6, x5, #'0'
-	add x7, x5, #('a' - 10)
-	csel x6, x7, x6, hs
-	strb w6, [x2]
-	subs x4, x4, #4
-	b.pl 2b
-	mov w6, #'\n'
-	strb w6, [x2]
+	print_x3
 	ret
 
 	.balign 4096

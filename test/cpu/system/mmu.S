@@ -5,6 +5,7 @@
 // a TTBR1 block at the top of the address space, a remap made visible by
 // TLBI, and an EL0 program whose access to an EL1-only page faults. Each
 // result goes into the log at x28, which is printed at the end.
+	.include "common.inc"
 	.text
 	.global _start
 _start:
@@ -111,28 +112,9 @@ el1:
 	msr spsr_el1, xzr
 	eret
 after_el0:
-	// Print the log, one 64-bit word per line in hex.
-	mov x2, #0x09000000
 	adr x27, log
-2:	cmp x27, x28
-	b.hs 3f
-	ldr x3, [x27], #8
-	mov x4, #60
-4:	lsr x5, x3, x4
-	and x5, x5, #15
-	cmp x5, #10
-	add x6, x5, #'0'
-	add x7, x5, #('a' - 10)
-	csel x6, x7, x6, hs
-	strb w6, [x2]
-	subs x4, x4, #4
-	b.pl 4b
-	mov w6, #'\n'
-	strb w6, [x2]
-	b 2b
-3:	movz x0, #0x0008
-	movk x0, #0x8400, lsl #16      // PSCI SYSTEM_OFF
-	smc #0
+	print_log
+	system_off
 
 // Synchronous exceptions at EL1: log the tag, ESR and FAR - VA 0x8000_0000, and skip the instruction.
 el1_sync:

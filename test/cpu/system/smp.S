@@ -2,6 +2,7 @@
 // both add 1 to a shared counter 20000 times with LDXR/STXR, then count
 // themselves done the same way; core 0 waits with WFE until both are, core 1
 // says SEV and turns itself off, and core 0 waits for AFFINITY_INFO to say so.
+	.include "common.inc"
 	.text
 	.global _start
 _start:
@@ -25,29 +26,11 @@ _start:
 	smc #0
 	cmp x0, #1                     // 1: off
 	b.ne 2b
-	// Print: the counter, the done count, CPU_ON's result, core 1's x0 and MPIDR.Aff0.
-	mov x2, #0x09000000
+	// Print shared[0..5]: the counter, the done count, CPU_ON's result, core 1's x0 and MPIDR.Aff0.
 	mov x27, x19
 	add x28, x19, #48
-4:	cmp x27, x28
-	b.hs 6f
-	ldr x3, [x27], #8
-	mov x4, #60
-5:	lsr x5, x3, x4
-	and x5, x5, #15
-	cmp x5, #10
-	add x6, x5, #'0'
-	add x7, x5, #('a' - 10)
-	csel x6, x7, x6, hs
-	strb w6, [x2]
-	subs x4, x4, #4
-	b.pl 5b
-	mov w6, #'\n'
-	strb w6, [x2]
-	b 4b
-6:	movz x0, #0x0008
-	movk x0, #0x8400, lsl #16      // PSCI SYSTEM_OFF
-	smc #0
+	print_log
+	system_off
 
 secondary:
 	adr x19, shared

@@ -2,6 +2,7 @@
 // EL2 wakes redistributor 0 and enables the distributor, EL1 enables PPI 27
 // (the virtual timer) and SGI 5, arms CNTV three times and waits in WFI; each
 // IRQ logs ICC_IAR1_EL1's INTID and CNTV_CTL_EL0; then an SGI to itself.
+	.include "common.inc"
 	.text
 	.global _start
 _start:
@@ -66,28 +67,9 @@ el1:
 	msr daifset, #2
 	mrs x0, icc_rpr_el1            // idle again
 	str x0, [x28], #8
-	// Print the log, one 64-bit word per line in hex.
-	mov x2, #0x09000000
 	adr x27, log
-4:	cmp x27, x28
-	b.hs 6f
-	ldr x3, [x27], #8
-	mov x4, #60
-5:	lsr x5, x3, x4
-	and x5, x5, #15
-	cmp x5, #10
-	add x6, x5, #'0'
-	add x7, x5, #('a' - 10)
-	csel x6, x7, x6, hs
-	strb w6, [x2]
-	subs x4, x4, #4
-	b.pl 5b
-	mov w6, #'\n'
-	strb w6, [x2]
-	b 4b
-6:	movz x0, #0x0008
-	movk x0, #0x8400, lsl #16      // PSCI SYSTEM_OFF
-	smc #0
+	print_log
+	system_off
 
 irq:
 	mrs x0, icc_iar1_el1

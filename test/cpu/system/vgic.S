@@ -3,6 +3,7 @@
 // pending, Group 1, priority 0xa0; with HCR_EL2.IMO, EL1 takes it when it
 // unmasks IRQs, acknowledges and ends it through ICC_* (the ICV_* view);
 // back at EL2 the list register is empty again.
+	.include "common.inc"
 	.text
 	.global _start
 _start:
@@ -62,27 +63,9 @@ at_el2:
 	str x0, [x28], #8              // every list register empty
 	mrs x0, ich_misr_el2
 	str x0, [x28], #8              // no maintenance wanted
-	mov x2, #0x09000000
 	adr x27, log
-4:	cmp x27, x28
-	b.hs 6f
-	ldr x3, [x27], #8
-	mov x4, #60
-5:	lsr x5, x3, x4
-	and x5, x5, #15
-	cmp x5, #10
-	add x6, x5, #'0'
-	add x7, x5, #('a' - 10)
-	csel x6, x7, x6, hs
-	strb w6, [x2]
-	subs x4, x4, #4
-	b.pl 5b
-	mov w6, #'\n'
-	strb w6, [x2]
-	b 4b
-6:	movz x0, #0x0008
-	movk x0, #0x8400, lsl #16      // PSCI SYSTEM_OFF
-	smc #0
+	print_log
+	system_off
 
 	.balign 0x800
 vec1:
