@@ -19,13 +19,7 @@ _start:
 	orr x0, x0, #(1 << 26)
 	orr x0, x0, #(1 << 13)
 	msr hcr_el2, x0
-	mov x0, #0x3c5
-	msr spsr_el2, x0
-	adr x0, el1
-	msr elr_el2, x0
-	adr x0, stack1
-	msr sp_el1, x0
-	eret
+	enter_el1 el1, stack1
 el1:
 	mrs x0, CurrentEL
 	str x0, [x28], #8

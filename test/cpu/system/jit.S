@@ -22,13 +22,7 @@ _start:
 	movk x1, #0x0002, lsl #32
 	msr tcr_el1, x1
 	msr ttbr0_el1, x0
-	mov x0, #0x3c5
-	msr spsr_el2, x0
-	adr x0, el1
-	msr elr_el2, x0
-	adr x0, stack
-	msr sp_el1, x0
-	eret
+	enter_el1 el1, stack
 
 el1:
 	mrs x0, sctlr_el1

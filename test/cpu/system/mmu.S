@@ -13,13 +13,7 @@ _start:
 	msr vbar_el1, x0
 	mov x0, #(1 << 31)             // HCR_EL2.RW: EL1 is AArch64
 	msr hcr_el2, x0
-	mov x0, #0x3c5
-	msr spsr_el2, x0
-	adr x0, el1
-	msr elr_el2, x0
-	adr x0, stack1
-	msr sp_el1, x0
-	eret
+	enter_el1 el1, stack1
 
 el1:
 	adr x28, log

@@ -31,14 +31,7 @@ _start:
 	msr hcr_el2, x0
 	mov x0, #1
 	msr icc_sre_el1, x0
-	mov x0, #0x3c5
-	msr spsr_el2, x0
-	adr x0, el1
-	msr elr_el2, x0
-	adr x0, stack1
-	msr sp_el1, x0
-	isb
-	eret
+	enter_el1 el1, stack1
 
 el1:
 	mov x20, #0
