@@ -4,15 +4,13 @@
 // departs from the architecture, this machine must not). lse needs an
 // Armv8.1 CPU; the Cortex-A57 we model has no LSE (docs/decisions.md), so
 // the program must report that and stop, as it does on a real A57.
-// align: like QEMU 7.2 we check SCTLR.A but not SP alignment (SCTLR.SA/SA0)
-// nor unaligned accesses to Device memory, so we are held to QEMU's output
-// there (docs/cpu-aarch64-system.md, known gaps).
+// Where QEMU 7.2 departs from the architecture (NAME.qemu.expected: SP
+// alignment, Device-memory alignment, level-0 blocks, a stage-2 fault on a
+// stage-1 walk), this machine gives the architecture's answer.
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ArmVeMachine } from '../../src/engine/boards/arm-ve-machine'
-import { PROGRAMS, buildSuite, elfPath, expectedOutput, missingToolchain, qemuExpectedOutput } from './suite'
-
-const LIKE_QEMU = new Set(['align'])
+import { PROGRAMS, buildSuite, elfPath, expectedOutput, missingToolchain } from './suite'
 
 const missing = missingToolchain()
 
@@ -30,10 +28,9 @@ describe.skipIf(missing)(`the bare-metal suite on the arm-ve machine${missing ? 
   beforeAll(() => buildSuite(), 120_000)
 
   for (const name of PROGRAMS.filter((p) => p !== 'lse')) {
-    it(`${name} prints what ${LIKE_QEMU.has(name) ? 'QEMU prints' : 'the Arm ARM says'}`, () => {
+    it(`${name} prints what the Arm ARM says`, () => {
       const r = runOnMachine(name)
-      const want = LIKE_QEMU.has(name) ? qemuExpectedOutput(name) : expectedOutput(name)
-      expect(r.out.replace(/\r/g, '')).toBe(want.replace(/\r/g, ''))
+      expect(r.out.replace(/\r/g, '')).toBe(expectedOutput(name).replace(/\r/g, ''))
       expect(r.stopped?.reason).toBe('off')
     }, 120_000)
   }

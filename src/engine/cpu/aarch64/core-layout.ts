@@ -38,6 +38,13 @@ export const R_V = 512
 export const R_MODE = 1024
 /** u32: PSTATE's other fields as SPSR has them: DAIF (9:6), PAN (22), SPSel (0), IL (20). */
 export const R_PSTATE = 1028
+/**
+ * u32: 15 when SP alignment checking is on for the code running now
+ * (SCTLR_ELx.SA, SA0 at EL0) — a load or store whose base is an SP with any
+ * of those low bits set faults — else 0. The system layer sets it before
+ * each run; the interpreter and compiled code read it.
+ */
+export const R_SPALIGN = 1032
 /** The system registers, 8 bytes each, at R_SYSREGS + 8 * SysReg. */
 export const R_SYSREGS = 1040
 

@@ -22,7 +22,7 @@ import {
   R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK, TLB_ENTRY_RAM,
 } from './layout'
 import {
-  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, sysCtx, tlbR, tlbW,
+  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, spMask, SP_POISON, tlbR, tlbW,
   tlbX,
 } from './mmu'
 import { decAux, decImm, decodeOne } from './decode'
@@ -53,6 +53,18 @@ export let jitThreshold: u32 = 0
 @inline function setW(c: u32, r: u32, v: u64): void { setX(c, r, v & 0xFFFFFFFF) }
 /** Register 31 as SP (address bases, ADD/SUB immediate, extended register). */
 @inline function XS(c: u32, r: u32): u64 { return load<u64>(c + select<u32>(R_SP, r << 3, r == 31)) }
+/**
+ * The base register of a load or store (31 is SP). In the system
+ * instantiation of the loop (S = u64, see run), a misaligned SP under SP
+ * alignment checking becomes SP_POISON + offset, which only the slow path
+ * sees and faults on; the task instantiation (S = u32) reads the register
+ * and nothing else, so user code pays nothing for the check.
+ */
+@inline function MB<S>(c: u32, r: u32): u64 {
+  const v = load<u64>(c + select<u32>(R_SP, r << 3, r == 31))
+  if (sizeof<S>() == 8) return select<u64>(SP_POISON, v, (<u32>v & select<u32>(spMask, 0, r == 31)) != 0)
+  return v
+}
 @inline function setXS(c: u32, r: u32, v: u64): void { store<u64>(c + select<u32>(R_SP, r << 3, r == 31), v) }
 
 @inline function sx32(v: u64): u64 { return <u64><i64><i32><u32>v }
@@ -392,7 +404,13 @@ function jitInstall(t: u32, slotPtr: u32, hostPage: u32, counter: u32): void {
 
 // ---- the loop -----------------------------------------------------------------------------
 
-export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
+/**
+ * Runs context `c` on `core` for up to `budget` instructions. Instantiated
+ * twice: run<u32> for tasks (EL0, every exception an exit) and run<u64> for
+ * system contexts (system.ts), whose extra checks are compiled out of the
+ * task loop.
+ */
+export function run<S>(core: u32, c: u32, asid: i32, budget: i32): i32 {
   enterCore(core, asid)
   fpSetFPCR(load<u32>(c + R_FPCR))
   fpSetFPSR(load<u32>(c + R_FPSR))
@@ -595,7 +613,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.LDP_Q: case Op.STP_Q: {
         const rn = (insn >>> 5) & 31
-        const base = XS(c, rn)
+        const base = MB<S>(c, rn)
         const idx = <u32>load<u16>(ip, 6)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
@@ -626,7 +644,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       case Op.LDR_REG_Z: {
         const size = (insn >>> 30)
         const sh = ((insn >>> 12) & 1) != 0 ? size : 0
-        const va = XS(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
+        const va = MB<S>(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
         if ((insn & (1 << 22)) == 0) { // store
           const v = X(c, insn & 31)
           if (size == 3) st64(va, v)
@@ -745,7 +763,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.HINT: {
         // WFI and WFE: a system context's board may sleep until an interrupt (system.ts).
-        if (sysCtx != 0 && (insn == 0xD503207F || insn == 0xD503205F)) return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Wfi, budget - left)
+        if (sizeof<S>() == 8 && (insn == 0xD503207F || insn == 0xD503205F)) return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Wfi, budget - left)
         break
       }
       case Op.BARRIER: break
@@ -785,52 +803,52 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
 
       // ---- loads and stores ----
       case Op.LDR_X_UIMM: {
-        const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        const va = MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld64(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         store<u64>(c + ((insn & 31) << 3), v) // INVARIANT: rt != 31 (decode.ts refineLdst)
         break
       }
       case Op.LDR_W_UIMM: {
-        const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        const va = MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld32(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         store<u64>(c + ((insn & 31) << 3), v) // INVARIANT: rt != 31 (decode.ts refineLdst)
         break
       }
       case Op.LDRB_UIMM: {
-        const va = XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
+        const va = MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8)
         const v = ld8(va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         store<u64>(c + ((insn & 31) << 3), v) // INVARIANT: rt != 31 (decode.ts refineLdst)
         break
       }
       case Op.STR_X_UIMM: {
-        st64(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
+        st64(MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.STR_W_UIMM: {
-        st32(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
+        st32(MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.STRB_UIMM: {
-        st8(XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
+        st8(MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8), X(c, insn & 31))
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.LDST_UIMM: {
-        transfer(c, load<u16>(ip, 6), insn & 31, XS(c, (insn >>> 5) & 31) + load<u64>(ip, 8))
+        transfer(c, load<u16>(ip, 6), insn & 31, MB<S>(c, (insn >>> 5) & 31) + load<u64>(ip, 8))
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
       }
       case Op.LDST_IMM9_INT: {
         const rn = (insn >>> 5) & 31
-        const base = XS(c, rn)
+        const base = MB<S>(c, rn)
         const idx = (insn >>> 10) & 3
         // LDTR/STTR at EL1 access with EL0's permissions: system.ts does them.
-        if (idx == 2 && sysCtx != 0 && load<u32>(c + R_EL) == 1) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
+        if (sizeof<S>() == 8 && idx == 2 && load<u32>(c + R_EL) == 1) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
         const rt = insn & 31
@@ -848,10 +866,10 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.LDST_IMM9: {
         const rn = (insn >>> 5) & 31
-        const base = XS(c, rn)
+        const base = MB<S>(c, rn)
         const idx = (insn >>> 10) & 3
         // LDTR/STTR at EL1 access with EL0's permissions: system.ts does them.
-        if (idx == 2 && sysCtx != 0 && load<u32>(c + R_EL) == 1) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
+        if (sizeof<S>() == 8 && idx == 2 && load<u32>(c + R_EL) == 1) return leaveSyndrome(c, pcAt(pageVa, ip, slotPtr), CoreExit.Undefined, budget - left, 0, insn)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
         transfer(c, load<u16>(ip, 6), insn & 31, va)
@@ -864,7 +882,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const kind = <u32>load<u16>(ip, 6)
         const size = (kind & 16) != 0 && (kind & 3) >= 2 ? 4 : (kind >>> 2) & 3
         const sh = ((insn >>> 12) & 1) != 0 ? size : 0
-        const va = XS(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
+        const va = MB<S>(c, (insn >>> 5) & 31) + extendReg(X(c, (insn >>> 16) & 31), (insn >>> 13) & 7, sh)
         transfer(c, kind, insn & 31, va)
         if (gFault != 0) return leave(c, pcAt(pageVa, ip, slotPtr), gFault, budget - left)
         break
@@ -891,7 +909,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.LDP: case Op.LDPSW: {
         const rn = (insn >>> 5) & 31
-        const base = XS(c, rn)
+        const base = MB<S>(c, rn)
         const idx = <u32>load<u16>(ip, 6)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
@@ -911,7 +929,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.STP: {
         const rn = (insn >>> 5) & 31
-        const base = XS(c, rn)
+        const base = MB<S>(c, rn)
         const idx = <u32>load<u16>(ip, 6)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
@@ -925,7 +943,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.LDP_V: case Op.STP_V: {
         const rn = (insn >>> 5) & 31
-        const base = XS(c, rn)
+        const base = MB<S>(c, rn)
         const idx = <u32>load<u16>(ip, 6)
         const off = load<u64>(ip, 8)
         const va = idx == 1 ? base : base + off
@@ -953,7 +971,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.LDXR: case Op.LDAR: {
         const size = insn >>> 30
-        const va = XS(c, (insn >>> 5) & 31)
+        const va = MB<S>(c, (insn >>> 5) & 31)
         if ((va & ((<u64>1 << size) - 1)) != 0) {
           raiseAlignment(va, Access.Read)
           return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Alignment, budget - left)
@@ -972,7 +990,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.LDXP: {
         const is64 = (insn >>> 30) & 1
-        const va = XS(c, (insn >>> 5) & 31)
+        const va = MB<S>(c, (insn >>> 5) & 31)
         if ((va & (is64 ? 15 : 7)) != 0) {
           raiseAlignment(va, Access.Read)
           return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Alignment, budget - left)
@@ -997,7 +1015,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
         const pair = <Op>load<u16>(ip, 4) == Op.STXP
         const is64 = (insn >>> 30) & 1
         const size: u32 = pair ? (is64 ? 16 : 8) : <u32>1 << (insn >>> 30)
-        const va = XS(c, (insn >>> 5) & 31)
+        const va = MB<S>(c, (insn >>> 5) & 31)
         const cb = coreBase(curCore)
         const rs = (insn >>> 16) & 31
         let status: u64 = 1
@@ -1028,7 +1046,7 @@ export function run(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.STLR: {
         const size = insn >>> 30
-        const va = XS(c, (insn >>> 5) & 31)
+        const va = MB<S>(c, (insn >>> 5) & 31)
         if ((va & ((<u64>1 << size) - 1)) != 0) {
           raiseAlignment(va, Access.Write)
           return leave(c, pcAt(pageVa, ip, slotPtr), CoreExit.Alignment, budget - left)

@@ -45,7 +45,7 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
     mmu.flushCoreTlb(core)
     store<u32>(cb + C_LAST_SYS, 0)
   }
-  return runLoop(core, ctx, asid, budget)
+  return runLoop<u32>(core, ctx, asid, budget)
 }
 
 /** The GICv3 state block the board's distributor and redistributors share with the CPU interface. */

@@ -24,7 +24,7 @@ import {
   TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
 } from './layout'
 import { Op } from './ops'
-import { sysTranslate } from './walk'
+import { deviceMemory, sysTranslate } from './walk'
 
 @external('env', 'translate')
 declare function hostTranslate(asid: i32, vaddr: f64, access: i32): i32
@@ -54,7 +54,7 @@ export let sysCtx: u32 = 0
 /** The key the host translates a system context's stage 2 under (Core.run's asid). */
 export let sysHostKey: i32 = 0
 export let ramPa: u64 = 0x40000000
-export function setSysCtx(c: u32, hostKey: i32): void { sysCtx = c; sysHostKey = hostKey; alignCheck = false }
+export function setSysCtx(c: u32, hostKey: i32): void { sysCtx = c; sysHostKey = hostKey; alignCheck = false; spMask = 0 }
 /** SCTLR_ELx.A of the running system context's regime: every unaligned data access faults (alignment, DFSC 0x21). */
 export let alignCheck: bool = false
 export function setAlignCheck(on: bool): void { alignCheck = on }
@@ -65,6 +65,9 @@ export function setRamPa(pa: u64): void { ramPa = pa }
 export let gFault: i32 = 0
 
 export function coreBase(core: u32): u32 { return CORE_BASE + core * CORE_BYTES }
+
+/** The system layer handled the fault the loop left with: translations may run again (fillTlb refuses while one is raised). */
+export function clearFault(): void { gFault = 0 }
 
 /** The TLB view accesses use from now on (system.ts: LDTR/STTR borrow EL0's), and a clean fault state. */
 export function setView(tag: u32): void {
@@ -133,6 +136,32 @@ export function raiseFault(reason: i32, va: u64, access: i32, fsc: u32): void {
   store<u32>(cb + C_SYNDROME, (ec << 26) | (1 << 25) | wnr | fsc)
 }
 
+/**
+ * A non-canonical address no translation ever maps: what a load or store with
+ * a misaligned SP goes to. In the middle of its 2^48-byte window, so that any
+ * immediate offset keeps it there and fillTlb knows it by its top 16 bits (a
+ * register offset of 2^47 or more would leave the window and fault as a
+ * translation fault instead).
+ */
+export const SP_POISON: u64 = 0x0BAD800000000000
+
+/**
+ * 15 while SP alignment checking is on (system.ts sets it per run), else 0:
+ * a load or store whose base is SP with any of these bits set goes to
+ * SP_POISON + offset instead, and fillTlb raises the fault there.
+ */
+export let spMask: u32 = 0
+export function setSpMask(m: u32): void { spMask = m }
+
+/** An SP alignment fault (EC 0x26), raised by fillTlb for a poisoned address before anything is accessed. */
+function raiseSpAlignment(): u64 {
+  gFault = CoreExit.Alignment
+  const cb = coreBase(curCore)
+  store<u32>(cb + C_ACCESS, Access.Read)
+  store<u32>(cb + C_SYNDROME, (0x26 << 26) | (1 << 25))
+  return SP_POISON
+}
+
 export function raiseAlignment(va: u64, access: i32): void {
   raiseFault(CoreExit.Alignment, va, access, 0x21)
 }
@@ -140,6 +169,8 @@ export function raiseAlignment(va: u64, access: i32): void {
 /** Looks the page up through the regime and fills the TLB of `kind`. Returns
  *  the RAM offset of the page, or -1 after raising a fault. */
 export function fillTlb(va: u64, access: i32): i32 {
+  if (gFault != 0) return -1 // the instruction already faulted: nothing more happens
+  if ((va >>> 48) == (SP_POISON >>> 48)) { raiseSpAlignment(); return -1 }
   let r: i32 = -1
   if (sysCtx != 0) {
     r = sysTranslate(va, access)
@@ -155,8 +186,8 @@ export function fillTlb(va: u64, access: i32): i32 {
   const tbl = access == Access.Read ? tlbR : access == Access.Write ? tlbW : tlbX
   // INVARIANT (see header): a code page gets no write-TLB entry.
   if (access == Access.Write && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
-  // Under SCTLR.A every data access takes the slow path, which checks alignment.
-  if (alignCheck && access != Access.Execute) return <i32>ramOff
+  // Under SCTLR.A every data access takes the slow path, which checks alignment; so does every access to Device memory.
+  if ((alignCheck || (sysCtx != 0 && deviceMemory)) && access != Access.Execute) return <i32>ramOff
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   store<u64>(e, (va & ~<u64>0xFFF) | asidLow)
   store<u32>(e, RAM_BASE + ramOff, TLB_ENTRY_HOST)
@@ -232,6 +263,10 @@ function byteHost(va: u64, access: i32, size: u32): u32 {
   if (load<u64>(e) == ((va & ~<u64>0xFFF) | asidLow)) return load<u32>(e, TLB_ENTRY_HOST) + (<u32>va & 0xFFF)
   const r = fillTlb(va, access)
   if (r < 0) return 0
+  if (sysCtx != 0 && deviceMemory && (<u32>va & (size - 1)) != 0) {
+    raiseAlignment(va, access)
+    return 0
+  }
   return RAM_BASE + <u32>r + (<u32>va & 0xFFF)
 }
 

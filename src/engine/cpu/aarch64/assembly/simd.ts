@@ -1,7 +1,7 @@
 // SIMD & FP execution: AdvSIMD structure loads/stores here; arithmetic in
 // simd_ops.ts / fp.ts. Returns 0, or an exit reason (undefined / fault).
 import { R_SP, R_V } from './layout'
-import { gFault } from './mmu'
+import { gFault, spMask, SP_POISON } from './mmu'
 import { ldN, stN } from './mem'
 import { Op } from './ops'
 import { execSimdData } from './simd_ops'
@@ -9,7 +9,13 @@ import { execSimdData } from './simd_ops'
 export let simdExit: i32 = 0
 
 @inline function vreg(c: u32, r: u32): u32 { return c + R_V + ((r & 31) << 4) }
-@inline function XS(c: u32, r: u32): u64 { return load<u64>(c + select<u32>(R_SP, r << 3, r == 31)) }
+/** The base register of a load or store (31 is SP), with exec.ts's SP alignment check. */
+@inline function MB(c: u32, r: u32): u64 {
+  // Branch-free, so that loads and stores pay nothing measurable: a misaligned SP
+  // under the check becomes SP_POISON + offset, which only the slow path sees.
+  const v = load<u64>(c + select<u32>(R_SP, r << 3, r == 31))
+  return select<u64>(SP_POISON, v, (<u32>v & select<u32>(spMask, 0, r == 31)) != 0)
+}
 @inline function setXS(c: u32, r: u32, v: u64): void { store<u64>(c + select<u32>(R_SP, r << 3, r == 31), v) }
 
 /** LD1-4 / ST1-4 (multiple structures). aux = rpt << 4 | selem (from decode). */
@@ -23,7 +29,7 @@ function ldstMultiple(c: u32, insn: u32, aux: u32): i32 {
   const selem = aux & 15
   const esize: u32 = 1 << size
   const elems: u32 = (q ? 16 : 8) >>> size
-  const base = XS(c, rn)
+  const base = MB(c, rn)
   let addr = base
   for (let r: u32 = 0; r < rpt; r++) {
     for (let e: u32 = 0; e < elems; e++) {
@@ -67,7 +73,7 @@ function ldstSingle(c: u32, insn: u32, aux: u32, index: u32): i32 {
   const scale = (aux >>> 4) & 15
   const replicate = (aux & 1) != 0
   const esize: u32 = 1 << scale
-  const base = XS(c, rn)
+  const base = MB(c, rn)
   let addr = base
   for (let s: u32 = 0; s < selem; s++) {
     const v = vreg(c, rt + s)

@@ -7,10 +7,10 @@
 import { Access, CoreExit } from '../../core-abi'
 import {
   C_ACCESS, C_FAULT, C_IMM, C_INSTRET, C_IPA, C_LAST_SYS, C_PC, C_REASON, C_RETIRED, C_SYNDROME, RAM_BASE, R_EL, R_MODE, R_PC,
-  R_PSTATE, R_SP, R_SYSREGS, R_TPIDRRO,
+  R_PSTATE, R_SP, R_SPALIGN, R_SYSREGS, R_TPIDRRO,
 } from './layout'
 import { SysMode, SysReg } from '../core-layout'
-import { alignCheck, coreBase, curCore, fillTlb, flushAll, flushCoreTlb, gFault, readSlow, setAlignCheck, setSysCtx, setView, writeSlow } from './mmu'
+import { alignCheck, clearFault, coreBase, setSpMask, curCore, fillTlb, flushAll, flushCoreTlb, gFault, readSlow, setAlignCheck, setSysCtx, setView, writeSlow } from './mmu'
 import { stage2Walk, sysTlbTag } from './walk'
 import * as timer from './timer'
 import * as gic from './gic'
@@ -598,8 +598,9 @@ function fault(c: u32, reason: i32, pc: u64): i32 {
   let esr = load<u32>(cb + C_SYNDROME)
   const far = load<u64>(cb + C_FAULT)
   if (reason == CoreExit.Alignment && load<u32>(cb + C_ACCESS) == Access.Execute) esr = (EC_PC_ALIGN << 26) | IL
-  // The loop reports aborts as from a lower EL; from the level that takes them the class is one more.
-  else if (el == target) esr += 1 << 26
+  // The loop reports aborts as from a lower EL; from the level that takes them the class is one more
+  // (an SP alignment fault, EC 0x26, has one class for both).
+  else if (el == target && (esr >>> 26) != 0x26) esr += 1 << 26
   setSreg(c, target == 2 ? SysReg.FAR_EL2 : SysReg.FAR_EL1, far)
   takeException(c, target, 0, <u64>esr, pc)
   return TAKEN
@@ -760,9 +761,15 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
     const next = timer.ticksToNextTimer(c, core)
     if (next >= 0 && next < <f64>quantum) quantum = max(1, <i32>next)
     // SCTLR.A of the regime: its data accesses then go through the slow path, which checks alignment.
-    const strict = (sreg(c, curEl(c) == 2 ? SysReg.SCTLR_EL2 : SysReg.SCTLR_EL1) & 2) != 0
+    const sctlr = sreg(c, curEl(c) == 2 ? SysReg.SCTLR_EL2 : SysReg.SCTLR_EL1)
+    // SP alignment checking: SCTLR_ELx.SA, or SA0 for EL0 (the loop and compiled code read the flag).
+    const spCheck: u32 = (sctlr & (curEl(c) == 0 ? 16 : 8)) != 0 ? 15 : 0
+    store<u32>(c + R_SPALIGN, spCheck)
+    setSpMask(spCheck)
+    const strict = (sctlr & 2) != 0
     if (strict != alignCheck) { flushCoreTlb(core); setAlignCheck(strict) }
-    const r = runLoop(core, c, <i32>sysTlbTag(), quantum)
+    const r = runLoop<u64>(core, c, <i32>sysTlbTag(), quantum)
+    clearFault()
     const n = <i32>load<f64>(cb + C_RETIRED)
     retired += n
     left -= n

@@ -18,6 +18,9 @@ declare function hostTranslate(asid: i32, vaddr: f64, access: i32): i32
 
 const PA_MASK: u64 = 0x0000FFFFFFFFF000
 
+/** Whether the last translation found Device memory (stage 1's MAIR attribute): its unaligned accesses fault. */
+export let deviceMemory: bool = false
+
 /** Whether the last Stage2Abort raised was a stage-2 fault (true) or a device access (false). */
 export let stage2Walk: bool = false
 
@@ -104,10 +107,12 @@ function s2Fault(ipa: u64, va: u64, access: i32, fsc: u32, level: u32, s1ptw: bo
  * device address).
  */
 export function sysTranslate(va: u64, access: i32): i32 {
+  deviceMemory = false
   const el = load<u32>(sysCtx + R_EL)
   const sctlr = sreg(el == 2 ? SysReg.SCTLR_EL2 : SysReg.SCTLR_EL1)
   let pa: i64
-  if ((sctlr & 1) == 0) pa = afterStage1(va, va, access, el, false)
+  // With stage 1 off, data accesses are to Device-nGnRnE memory: unaligned ones fault.
+  if ((sctlr & 1) == 0) { deviceMemory = true; pa = afterStage1(va, va, access, el, false) }
   else pa = stage1(va, access, el, sctlr)
   if (pa < 0) return -1
   const off = ramOffset(<u64>pa)
@@ -172,6 +177,9 @@ function stage1(va: u64, access: i32, el: u32, sctlr: u64): i64 {
     if (level == 0) return s1Fault(va, access, FSC_TRANSLATION, level)
     if ((d & (1 << 10)) == 0) return s1Fault(va, access, FSC_ACCESS, level)
     if (!permitted(d, access, el, apTable, xnTable, sctlr)) return s1Fault(va, access, FSC_PERMISSION, level)
+    // Device memory (MAIR attribute 0b0000dd00): unaligned accesses fault.
+    const attr = <u32>(sreg(e2 ? SysReg.MAIR_EL2 : SysReg.MAIR_EL1) >>> (<u64>(((<u32>d >>> 2) & 7) << 3))) & 0xFF
+    deviceMemory = (attr & 0xF0) == 0
     const mask = (<u64>1 << shift) - 1
     return afterStage1((d & PA_MASK & ~mask) | (va & mask), va, access, el, false)
   }

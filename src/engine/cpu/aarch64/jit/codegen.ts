@@ -9,7 +9,7 @@
 // retired instructions (the return value).
 import { type Insn, type Region, ZR } from './region'
 import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
-import { R_CF, R_NF, R_PC, R_SP, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
+import { R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
 
 /** (ctx, budget left, read TLB, write TLB, asid tag bits, region PC) → retired. */
 export const JIT_PARAMS = [ValType.i32, ValType.i32, ValType.i32, ValType.i32, ValType.i64, ValType.i64]
@@ -34,6 +34,8 @@ class Gen {
   private readonly tb: number
   private readonly tr: number
   private readonly tva: number
+  /** The memory access being emitted has SP as its base (address() sets it for access()). */
+  private spBase = false
   private readonly te: number
   private readonly toff: number
   private readonly th: number
@@ -200,6 +202,12 @@ class Gen {
     f.mem(W.i64Load)
     f.get(this.tva).i64(~0xfffn).op(W.i64And).get(P_ASID).op(W.i64Or, W.i64Ne)
     f.get(this.tva).op(W.i32WrapI64).i32(0xfff).op(W.i32And).tee(this.toff).i32(4096 - size).op(W.i32GtU, W.i32Or)
+    if (this.spBase) {
+      // A misaligned SP under SP alignment checking (the flag is 15 then, 0 else): the interpreter takes the fault.
+      f.get(P_CTX).mem(W.i32Load, R_SPALIGN)
+      this.rd(31, 'sp')
+      f.op(W.i32WrapI64).i32(15).op(W.i32And, W.i32And, W.i32Or)
+    }
     const miss = f.open(W.if_)
     this.exitAt(this.word * 4, this.pending)
     f.close(miss)
@@ -526,6 +534,7 @@ class Gen {
 
   private address(ins: { rn: number; mode: string; imm: bigint }, reg?: { rm: number; option: number; amt: number }): void {
     const f = this.f
+    this.spBase = ins.rn === 31
     this.rd(ins.rn, 'sp')
     if (ins.mode === 'reg' && reg) {
       this.extended(reg.rm, reg.option === 3 ? 7 : reg.option, reg.amt)
