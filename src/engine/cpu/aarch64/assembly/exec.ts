@@ -152,7 +152,7 @@ export function setNzcvBits(c: u32, nzcv: u32): void {
 
 @inline function ones(n: u32): u64 { return n >= 64 ? <u64>-1 : (<u64>1 << n) - 1 }
 
-function bitfield(op: Op, sf: u32, dst: u64, src: u64, immr: u32, imms: u32): u64 {
+@inline function bitfield(op: Op, sf: u32, dst: u64, src: u64, immr: u32, imms: u32): u64 {
   const size: u32 = sf ? 64 : 32
   let r: u64
   if (imms >= immr) {
@@ -173,28 +173,28 @@ function bitfield(op: Op, sf: u32, dst: u64, src: u64, immr: u32, imms: u32): u6
   return sf ? r : r & 0xFFFFFFFF
 }
 
-function umulh(a: u64, b: u64): u64 {
+@inline function umulh(a: u64, b: u64): u64 {
   const al = a & 0xFFFFFFFF, ah = a >>> 32, bl = b & 0xFFFFFFFF, bh = b >>> 32
   const t = al * bl
   const m1 = ah * bl + (t >>> 32)
   const m2 = al * bh + (m1 & 0xFFFFFFFF)
   return ah * bh + (m1 >>> 32) + (m2 >>> 32)
 }
-function smulh(a: u64, b: u64): u64 {
+@inline function smulh(a: u64, b: u64): u64 {
   let h = umulh(a, b)
   if (<i64>a < 0) h -= b
   if (<i64>b < 0) h -= a
   return h
 }
 
-function rbit64(v: u64): u64 {
+@inline function rbit64(v: u64): u64 {
   v = ((v >>> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1)
   v = ((v >>> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2)
   v = ((v >>> 4) & 0x0F0F0F0F0F0F0F0F) | ((v & 0x0F0F0F0F0F0F0F0F) << 4)
   return bswap<u64>(v)
 }
 
-function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
+@inline function crc32(acc: u32, data: u64, bytes: u32, poly: u32): u32 {
   for (let i: u32 = 0; i < bytes; i++) {
     acc ^= <u32>(data >>> (<u64>i * 8)) & 0xFF
     for (let k = 0; k < 8; k++) acc = (acc >>> 1) ^ (poly & (0 - (acc & 1)))
@@ -335,7 +335,7 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
 /** Packed form of an ADD/SUB/MOV (register, or immediate without shift) for
  *  ALU2, 0 for other instructions: rd | rn << 5 | sub << 10 | sf << 11 |
  *  imm-form << 12 | 1 << 13 | (rm or imm12) << 14. MOV reads XZR as rn. */
-function aluDesc(op: Op, w: u32): u32 {
+@inline function aluDesc(op: Op, w: u32): u32 {
   let sub: u32 = 0, rn = (w >>> 5) & 31, b = (w >>> 16) & 31, immForm: u32 = 0
   const rd = w & 31
   switch (op) {
@@ -387,7 +387,7 @@ function aluDesc(op: Op, w: u32): u32 {
   return t
 }
 
-function jitInstall(t: u32, slotPtr: u32, hostPage: u32, counter: u32): void {
+@inline function jitInstall(t: u32, slotPtr: u32, hostPage: u32, counter: u32): void {
   store<u16>(counter, 0)
   const op = load<u16>(t, 4)
   // An undecoded entry has no op and imm to restore later: wait until it ran.
