@@ -55,6 +55,8 @@ const programs: { name: string; what: string; expected: string[]; cpus?: number 
       '0000000000001200', '00000000f2000003', // BRK #3: EC 0x3C
       '0000000000002400', '0000000062300400', // MSR SCTLR_EL1 under HCR_EL2.TVM: EC 0x18, ISS op0=3 CRn=1 Rt=0, write
       '0000000000002400', '0000000007e00000', // WFI under HCR_EL2.TWI: EC 1, CV, COND 0xE, TI = 0
+      '0000000000002400', '000000006232c021', // MRS X1, CTR_EL0 under TID2: EC 0x18, op0 3, op2 1, op1 3, Rt 1, read
+      '0000000000002400', '00000000623c0021', // MRS X1, REVIDR_EL1 under TID1: op2 6
       '0000000000000000', // SP_EL1 is the value EL2 set
     ],
   },

@@ -14,10 +14,11 @@ _start:
 	adr x0, vec1
 	msr vbar_el1, x0
 	hvc #0x42                      // EL2 → EL2: current EL with SP_ELx
-	// EL1 in AArch64 (RW), with TVM, TWI.
+	// EL1 in AArch64 (RW), with TVM, TWI, TID1, TID2.
 	mov x0, #(1 << 31)
 	orr x0, x0, #(1 << 26)
 	orr x0, x0, #(1 << 13)
+	orr x0, x0, #(3 << 16)         // TID1, TID2
 	msr hcr_el2, x0
 	enter_el1 el1, stack1
 el1:
@@ -29,6 +30,8 @@ el1:
 	brk #3
 	msr sctlr_el1, x0              // trapped by HCR_EL2.TVM
 	wfi                            // trapped by HCR_EL2.TWI
+	mrs x1, ctr_el0                // trapped by HCR_EL2.TID2
+	mrs x1, revidr_el1             // trapped by HCR_EL2.TID1
 	mov x2, #0x09000000
 	mov w1, #'A'
 	strb w1, [x2]                  // the PL011's data register: a device access

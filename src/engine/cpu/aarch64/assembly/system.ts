@@ -251,6 +251,7 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
   }
   if (el == 0 && read && k == key(3, 3, 0, 0, 1)) { // CTR_EL0: EL0 reads it when SCTLR_EL1.UCT allows
     if ((sreg(c, SysReg.SCTLR_EL1) & (1 << 15)) == 0) return trapToEl1(c, insn, pc)
+    if ((sreg(c, SysReg.HCR_EL2) & (1 << 17)) != 0) return trapToEl2(c, pc, (EC_SYSREG << 26) | IL | sysregIss(insn), CoreExit.SysReg)
     setXr(c, rt, ID_CTR)
     return DONE
   }
@@ -314,6 +315,13 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
     }
     return DONE
   }
+  // HCR_EL2.TID2 traps the cache geometry (CTR, CCSIDR, CLIDR, CSSELR), TID1 REVIDR and AIDR.
+  if (el == 1 && crn == 0 && ((insn >>> 19) & 3) == 3) {
+    const tid2 = (hcr & (1 << 17)) != 0 && (k == key(3, 3, 0, 0, 1) || k == key(3, 1, 0, 0, 0) || k == key(3, 1, 0, 0, 1) || k == key(3, 2, 0, 0, 0))
+    const tid1 = (hcr & (1 << 16)) != 0 && read && (k == key(3, 0, 0, 0, 6) || k == key(3, 1, 0, 0, 7))
+    if (tid1 || tid2) return trapToEl2(c, pc, (EC_SYSREG << 26) | IL | sysregIss(insn), CoreExit.SysReg)
+  }
+  if (read && k == key(3, 1, 0, 0, 7)) { setXr(c, rt, 0); return DONE } // AIDR: nothing implementation defined
   // ID registers, cache geometry.
   if (read && op1 == 0 && crn == 0) {
     if (el == 1 && (hcr & (<u64>1 << 18)) != 0 && crm >= 1) // HCR_EL2.TID3: the feature ID registers
