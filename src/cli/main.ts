@@ -8,6 +8,7 @@ import { runCommand } from './run'
 import { execCommand } from './exec'
 import { benchCommand } from './bench'
 import { labVersion } from './paths'
+import { commandHelp } from './help'
 
 const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
 
@@ -26,11 +27,17 @@ Usage:
                               wall ms from a board's start to each guest's shell prompt
   l4lab --version             print the version
   l4lab --help                print this help
+  l4lab COMMAND --help        print a command's own help
 
 `
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
+  const help = command === undefined ? null : commandHelp(command, rest)
+  if (help !== null) {
+    process.stdout.write(help)
+    return 0
+  }
   switch (command) {
     case undefined:
     case '-h':

@@ -1,0 +1,71 @@
+/**
+ * Each command's own help: `l4lab COMMAND --help` (or -h) prints it on stdout
+ * and exits 0. For exec only the options before the program count, so that
+ * `l4lab exec prog --help` asks the program, not l4lab.
+ */
+const HELP: Record<string, string> = {
+  web: `usage: l4lab web [--port N] [SCENARIO.lua | --loopback]
+
+Serves the lab to a browser on 127.0.0.1 and prints its URL with the access
+token; runs until Ctrl+C (SIGINT) or SIGTERM.
+
+  -p, --port N     the port (default 8731; 0 picks a free one)
+  --loopback       the loopback board instead of a scenario
+  SCENARIO.lua     the scenario to run (default resources/scenarios/default.lua)
+`,
+  run: `usage: l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:][+MS:]TEXT]…
+
+Runs a scenario headless and prints each console line as "name| text".
+
+  -t, --timeout S        stop after S seconds (default 30)
+  -e, --expect REGEX     exit 0 at the first console line that matches
+  -s, --send [VM:][+MS:]TEXT
+                         type TEXT into VM's console (default: the first),
+                         MS milliseconds after the previous send; repeatable
+
+Exit status: 0 ok, 1 the scenario failed or --expect never matched before
+the timeout, 2 a bad command line.
+`,
+  exec: `usage: l4lab exec [--arch aarch64] [--rw] [--stats] [--strace] [--] ELF [ARGS…]
+
+Runs a static aarch64 Linux program under lx, with the host's files: read-
+only unless --rw, with a private /tmp (the program's directory and the
+working directory stay visible), lx's own /proc, /sys and /dev. ELF is a
+path, or a name looked up in PATH.
+
+  --arch aarch64   the program's architecture (the only one today)
+  --rw             let the program change the host's files
+  --stats          print instructions, MIPS, system calls and page faults on stderr
+  --strace         print lx's kernel log (every system call) on stderr
+  --               the end of l4lab's options
+
+Exit status: the program's, 128 + N when signal N ended it, 126 when it
+cannot be started (the reason on stderr), 127 when it does not exist,
+2 a bad command line.
+`,
+  bench: `usage: l4lab bench ipc | cpu [--no-jit] | boot [SCENARIO] [--rounds=N]
+
+Measures and prints "key: value unit" lines.
+
+  ipc            the kernel's IPC round trip and map/unmap
+  cpu            the AArch64 core on our benchmark program (MIPS, seconds per part);
+                 --no-jit measures the interpreter alone
+  boot           wall milliseconds from a board's start to each guest's shell prompt
+                 (default scenario default.lua; --rounds=N, 1..100, default 5)
+`,
+}
+
+/** The command's help when `args` asks for it, else null. */
+export function commandHelp(command: string, args: string[]): string | null {
+  const text = HELP[command]
+  if (!text) return null
+  const asks = (a: string) => a === '--help' || a === '-h'
+  if (command === 'exec') {
+    for (const a of args) {
+      if (asks(a)) return text
+      if (a === '--' || !a.startsWith('-') || a === '-') return null
+    }
+    return null
+  }
+  return args.some(asks) ? text : null
+}
