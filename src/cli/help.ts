@@ -43,13 +43,15 @@ Exit status: the program's, 128 + N when signal N ended it, 126 when it
 cannot be started (the reason on stderr), 127 when it does not exist,
 2 a bad command line.
 `,
-  bench: `usage: l4lab bench ipc | cpu [--no-jit] | boot [SCENARIO] [--rounds=N]
+  bench: `usage: l4lab bench ipc | cpu [--no-jit] [--no-qemu] [--rounds=N] | boot [SCENARIO] [--rounds=N]
 
 Measures and prints "key: value unit" lines.
 
   ipc            the kernel's IPC round trip and map/unmap
   cpu            the AArch64 core on our benchmark program (MIPS, seconds per part);
-                 --no-jit measures the interpreter alone
+                 with qemu-aarch64 installed, the same program under it in the same
+                 run, alternating, and each part's ratio_vs_qemu (best of --rounds=N,
+                 default 3); --no-jit: the interpreter alone; --no-qemu: ours only
   boot           wall milliseconds from a board's start to each guest's shell prompt
                  (default scenario default.lua; --rounds=N, 1..100, default 5)
 `,
