@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/guests/**/*.test.ts', 'test/fp/**/*.test.ts', 'test/cpu/**/*.test.ts', 'test/lx/**/*.test.ts', 'test/baremetal/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/guests/**/*.test.ts', 'test/fp/**/*.test.ts', 'test/cpu/**/*.test.ts', 'test/lx/**/*.test.ts', 'test/baremetal/**/*.test.ts', 'test/linux/**/*.test.ts'],
           exclude: ['src/renderer/**', 'node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
