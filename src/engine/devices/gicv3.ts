@@ -22,9 +22,9 @@ import {
 } from '../hw/gic-state'
 
 /** GICD_PIDR2 / GICR_PIDR2: architecture revision 3. */
-const PIDR2_GICV3 = 0x30
+export const PIDR2_GICV3 = 0x30
 /** Arm's JEP106 code as GICD_IIDR's implementer. */
-const IIDR = 0x0100043b
+export const IIDR = 0x0100043b
 export const REDIST_STRIDE = 0x20000
 
 export class Gicv3 {
