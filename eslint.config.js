@@ -37,7 +37,7 @@ const engineLayers = {
   boards: { may: ['boards', 'hw', 'cpu', 'devices', 'virtio', 'util', 'formats'], why: 'a board is built from hw, cpu, devices and virtio, and imports nothing from kernel, l4, apps or lab' },
   kernel: { may: ['kernel', 'cpu', 'hw', 'util', 'formats'], why: 'the kernel imports nothing from apps, lab or boards; it builds only on cpu, hw, util and formats' },
   l4: { may: ['l4', 'util', 'formats', 'kernel/uapi'], why: 'the l4 libraries build only on util and formats and reach the kernel only through its user ABI' },
-  apps: { may: ['apps', 'l4', 'util', 'formats', 'kernel/uapi'], why: 'µApps reach the kernel only through its user ABI and the l4 libraries, and see no machine (cpu, hw, devices, virtio, boards) and no lab' },
+  apps: { may: ['apps', 'l4', 'util', 'formats', 'kernel/uapi', 'hw', 'devices', 'virtio'], why: 'µApps reach the kernel only through its user ABI and the l4 libraries; a VMM (uvmm) emulates devices in software with the device models (hw, devices, virtio), but no µApp sees the CPU, the boards or the lab' },
   lab: { may: ['*'], why: 'lab is the top of the engine' },
   bench: { may: ['*'], why: 'bench is the top of the engine' },
   index: { may: ['*'], why: 'index.ts is the engine\'s public face' },

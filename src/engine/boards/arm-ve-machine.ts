@@ -16,7 +16,8 @@ import { Aarch64Core } from '../cpu/aarch64/aarch64-core'
 import type { Aarch64Context } from '../cpu/aarch64/context'
 import { SysMode, SysReg } from '../cpu/aarch64/core-layout'
 import { Access, CoreExit } from '../cpu/core-abi'
-import { MmioBus, MmioStatus, type AccessSize } from '../hw/mmio-bus'
+import { MmioBus } from '../hw/mmio-bus'
+import { emulateMmio, MmioAccessResult } from '../hw/mmio-access'
 import { Gicv3, REDIST_STRIDE } from '../devices/gicv3'
 import { Pl011 } from '../devices/pl011'
 import { parseElf } from '../formats/elf'
@@ -175,22 +176,12 @@ export class ArmVeMachine {
 
   /** A load or store to a device: the ISS names the register and the size; the PC moves past it. */
   private deviceAccess(ctx: Aarch64Context, pa: number, access: Access, syndrome: number): void {
-    if (((syndrome >>> 24) & 1) === 0) {
+    const r = emulateMmio(ctx, this.bus, pa, access === Access.Write, syndrome)
+    if (r === MmioAccessResult.NoSyndrome) {
       this.stopped = { reason: 'error', detail: `a device access at 0x${pa.toString(16)} by an instruction with no syndrome (pc 0x${ctx.pc.toString(16)})` }
       return
     }
-    const size = (1 << ((syndrome >>> 22) & 3)) as AccessSize
-    const rt = (syndrome >>> 16) & 31
-    if (access === Access.Write) {
-      const v = rt === 31 ? 0n : BigInt.asUintN(size * 8, ctx.x(rt))
-      if (this.bus.write(pa, size, v) !== MmioStatus.Ok) this.unmappedAccesses++
-    } else {
-      let v = this.bus.read(pa, size)
-      if (this.bus.status !== MmioStatus.Ok) this.unmappedAccesses++
-      if ((syndrome >>> 21) & 1) v = BigInt.asUintN(64, BigInt.asIntN(size * 8, v)) // SSE
-      if (((syndrome >>> 15) & 1) === 0) v &= 0xffff_ffffn // a W register
-      ctx.setX(rt, v)
-    }
+    if (r === MmioAccessResult.Unmapped) this.unmappedAccesses++
     ctx.setPc(ctx.pc + 4n)
   }
 

@@ -91,6 +91,11 @@ export function buildBoard(desc: BoardDescriptor, opts: BoardOptions = {}): Boar
 function makeCore(desc: BoardDescriptor, ramBytes: number, cpus: number, translate: Translate): Core {
   switch (desc.arch) {
     case 'aarch64':
-      return Aarch64Core.create({ ramBytes, cores: cpus, translate })
+    {
+      const core = Aarch64Core.create({ ramBytes, cores: cpus, translate })
+      // The kernel sets the counter to its clock (nanoseconds) before each run: CNTFRQ must say so.
+      core.setCounterHz(1e9)
+      return core
+    }
   }
 }

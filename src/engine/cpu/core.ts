@@ -89,6 +89,8 @@ export interface Core<C extends ContextBase = CoreContext> {
   flushTlbPage(asid: number, vaddr: number): void
   /** The host wrote RAM: decoded or compiled code there is stale. */
   invalidateCode(ramOffset: number, bytes: number): void
+  /** Sets `core`'s counter (CNTPCT) to `ticks` now; it counts on with the instructions retired. */
+  setCounter?(core: number, ticks: number): void
   /** Breaks the exclusive monitor of `core` (a context switch). */
   clearExclusive(core: number): void
   /** What the core's code compiler did, if it has one (for --stats and the UI). */

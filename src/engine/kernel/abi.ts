@@ -311,7 +311,7 @@ export const enum VcpuSticky {
   IrqPending = 0x1,
 }
 /** Thread::vcpu_control flag: extended vCPU state (virtualization: the user task is a Vm). */
-export const VCPU_CONTROL_EXT = 0x1
+export const VCPU_CONTROL_EXT = 0x1_0000
 
 /** Thread::control flags (l4sys thread.h, L4_THREAD_CONTROL_*). */
 export const enum ThreadCtl {

@@ -9,4 +9,4 @@
 export * from './abi'
 export { SYSCALL, Sys, type NativeEntry, type NativeMemory, type SyscallRegs, type SyscallToken, type ThreadBody } from './native'
 export { ExcClass, TrapKind, VcpuState, newVcpuState, type VcpuTrap } from './vcpu'
-export { aarch64Regs, type Aarch64Regs, type Aarch64VcpuExt } from './arch/aarch64'
+export { aarch64Regs, GuestSysReg, VmExitKind, type Aarch64Regs, type Aarch64VcpuExt } from './arch/aarch64'

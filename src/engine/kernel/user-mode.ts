@@ -50,12 +50,23 @@ export function runUser(k: Kernel, cpu: Cpu, t: Thread): void {
     return
   }
   const budget = Math.max(1, Math.min(k.roundLeftNs(), t.sliceLeftNs))
+  // The core's counter is the kernel's clock (CNTFRQ says 1 GHz: docs/vm.md).
+  core.setCounter?.(cpu.index, k.clock)
   const exit = core.run(cpu.index, ctx, task.space.asid, budget)
   const d = core.details(cpu.index)
   k.clock += Math.max(1, d.retired)
   t.stats.instructions += d.retired
   k.stats.instructions += d.retired
   if (exit === CoreExit.Budget) return
+  if (v?.ext) {
+    // A VM exit: everything that ends a guest's run goes to its VMM, with the syndrome and the IPA.
+    t.stats.exceptions++
+    k.stats.exceptions++
+    k.arch.leaveVm(ctx, v.ext)
+    const abort = exit === CoreExit.Stage2Abort
+    upcall(k, t, TrapKind.VmExit, 0, exit, d.syndrome, abort ? d.ipa : 0, abort ? d.access : 0, d.pc)
+    return
+  }
   if (exit === CoreExit.DataAbort || exit === CoreExit.InstructionAbort) {
     t.stats.pageFaults++
     k.stats.pageFaults++
@@ -130,11 +141,14 @@ export function upcallForPending(k: Kernel, t: Thread): void {
 export function vcpuResume(k: Kernel, t: Thread): number {
   const v = t.vcpu
   if (!v) return ipcError(t, IpcErr.ENotExistent)
-  if (!userTaskOf(t)) return msgtag(-Err.EInval, 0, 0, 0)
+  const user = userTaskOf(t)
+  // Extended state runs a Vm (guest EL1 under stage 2), and only extended state does.
+  if (!user || (user.kind === 'vm') !== (v.ext !== null)) return msgtag(-Err.EInval, 0, 0, 0)
   if (v.state & VcpuF.Irq && t.senders.length > 0) {
     upcallForPending(k, t)
     return VCPU_UPCALL
   }
+  if (v.ext && (!v.regs || !k.arch.enterVm(v.regs, v.ext))) return msgtag(-Err.EInval, 0, 0, 0)
   v.state |= VcpuF.UserMode
   t.executingUser = true
   return -1

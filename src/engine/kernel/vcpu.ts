@@ -37,7 +37,12 @@ export const enum TrapKind {
   Irq = 3,
   /** An IPC arrived: `ipc.label`, `ipc.tag`, message in the UTCB. */
   Ipc = 4,
-  /** Extended mode: a VM exit. */
+  /**
+   * Extended mode: a VM exit. `trap.imm` is the core's exit (CoreExit:
+   * Stage2Abort, Hvc, Smc, Wfi, SysReg, Irq…), `trap.syndrome` its
+   * ESR-shaped syndrome (for Irq: the INTID of the timer that fired),
+   * `trap.pfa` the IPA of a stage-2 abort, `trap.pc` the guest's PC.
+   */
   VmExit = 5,
 }
 

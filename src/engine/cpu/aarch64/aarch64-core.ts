@@ -66,6 +66,7 @@ interface CoreExports {
   invalidateCode(ramOff: number, n: number): void
   clearExclusive(core: number): void
   setCounterOffset(core: number, off: number): void
+  setCounterHz(hz: number): void
   instret(core: number): number
   setJitThreshold(n: number): void
   decodeOp(insn: number): number
@@ -233,6 +234,9 @@ export class Aarch64Core implements Core<Aarch64Context> {
   /** CNTVCT_EL0 on `core` reads instret(core) + offset (ticks of CNTFRQ =
    *  100 MHz); the kernel sets the offset to align cores with its clock. */
   setCounterOffset(core: number, ticks: number): void { this.exports.setCounterOffset(core, ticks) }
+  setCounter(core: number, ticks: number): void { this.exports.setCounterOffset(core, ticks - this.exports.instret(core)) }
+  /** CNTFRQ_EL0 every context reads (100 MHz unless set; the kernel's board counts nanoseconds). */
+  setCounterHz(hz: number): void { this.exports.setCounterHz(hz) }
   /** Where RAM sits in the physical address space of system contexts (QEMU virt's 0x4000_0000 by default). */
   setRamPa(pa: number): void { this.exports.setRamPa(pa) }
   /** The GICv3 state block (core-layout.ts GIC_*) as bytes, for the board's distributor and redistributors. */

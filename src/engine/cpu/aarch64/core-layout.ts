@@ -65,7 +65,15 @@ export const enum SysReg {
   HCR_EL2, VTCR_EL2, VTTBR_EL2, VPIDR_EL2, VMPIDR_EL2, CPTR_EL2, HSTR_EL2, MDCR_EL2,
   CNTHCTL_EL2, CNTVOFF_EL2, CNTKCTL_EL1, CNTP_CTL, CNTP_CVAL, CNTV_CTL, CNTV_CVAL, CNTHP_CTL, CNTHP_CVAL,
   ICH_HCR, ICH_VMCR, ICH_AP1R0, ICH_LR0, ICH_LR1, ICH_LR2, ICH_LR3,
-  OSLSR, MPIDR_EL1, COUNT,
+  OSLSR, MPIDR_EL1,
+  /**
+   * Not an architectural register: for a host-EL2 context, the timers
+   * (bit 0 EL1 physical, bit 1 virtual) whose firing the host has been told
+   * of and not yet seen deactivated — the mask a hypervisor holds on a
+   * forwarded timer PPI until the guest deactivates it (vgic.ts).
+   */
+  HOST_TMASK,
+  COUNT,
 }
 
 // ---- per-core exit record (at the start of each core's state) --------------

@@ -6,7 +6,8 @@
 import type { CoreArch } from '../../cpu/core'
 import type { CoreExit } from '../../cpu/core-abi'
 import type { ExcClass } from '../vcpu'
-import { aarch64ExcClass, newAarch64VcpuExt, type Aarch64VcpuExt } from './aarch64'
+import type { CoreContext } from '../../cpu/core'
+import { aarch64EnterVm, aarch64ExcClass, aarch64LeaveVm, newAarch64VcpuExt, type Aarch64VcpuExt } from './aarch64'
 
 export type VcpuExt = Aarch64VcpuExt
 
@@ -15,10 +16,14 @@ export interface KernelArch {
   excClass(exit: CoreExit): ExcClass
   /** A zeroed extended vCPU state (vcpu_control with EXT). */
   newVcpuExt(): VcpuExt
+  /** Loads a VM's extended state into its vCPU context before it runs; false when they do not fit together. */
+  enterVm(regs: CoreContext, ext: VcpuExt): boolean
+  /** Saves what the guest changed of the extended state after it ran. */
+  leaveVm(regs: CoreContext, ext: VcpuExt): void
 }
 
 const ARCHES: { [A in CoreArch]: KernelArch } = {
-  aarch64: { excClass: aarch64ExcClass, newVcpuExt: newAarch64VcpuExt },
+  aarch64: { excClass: aarch64ExcClass, newVcpuExt: newAarch64VcpuExt, enterVm: aarch64EnterVm, leaveVm: aarch64LeaveVm },
 }
 
 export function kernelArch(arch: CoreArch): KernelArch {

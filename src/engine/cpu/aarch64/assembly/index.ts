@@ -10,6 +10,7 @@ import { buildTable, decodeOne, decodeRowMask, decodeRowOp, decodeRowValue, deco
 import * as exec from './exec'
 import { REFETCH_ENTRY, run as runLoop } from './exec'
 import { runSystem, wakeable } from './system'
+import { setCounterHz as setSysCounterHz } from './sysreg'
 import * as timer from './timer'
 import { GIC_BYTES } from '../../../hw/gic-state'
 
@@ -78,6 +79,8 @@ export function flushTlbPage(asid: i32, va: f64): void { mmu.flushPage(asid, <u6
 export function invalidateCode(ramOff: u32, n: u32): void { mmu.invalidateCode(ramOff, n) }
 export function clearExclusive(core: u32): void { store<u32>(mmu.coreBase(core) + C_EX_VALID, 0) }
 export function setCounterOffset(core: u32, off: f64): void { store<f64>(mmu.coreBase(core) + C_CNTVOFF, off) }
+/** CNTFRQ_EL0 as every context reads it. */
+export function setCounterHz(hz: f64): void { setSysCounterHz(<u64>hz) }
 export function instret(core: u32): f64 { return load<f64>(mmu.coreBase(core) + C_INSTRET) }
 
 /** Decoder probe for tests and the random-program generator: the op the

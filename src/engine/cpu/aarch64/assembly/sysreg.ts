@@ -37,6 +37,10 @@ function idReg(crm: u32, op2: u32): u64 {
 
 export let sysOk: bool = true
 
+/** CNTFRQ_EL0: 100 MHz unless the host says otherwise (the kernel's board counts in nanoseconds). */
+export let counterHz: u64 = CNTFRQ_HZ
+export function setCounterHz(hz: u64): void { counterHz = hz }
+
 /** MRS at EL0. sysOk = false when the register is not accessible (→ undefined). */
 export function readSys(ctx: u32, k: u32, nzcv: u64, runRetired: i32): u64 {
   sysOk = true
@@ -51,7 +55,7 @@ export function readSys(ctx: u32, k: u32, nzcv: u64, runRetired: i32): u64 {
     const cb = coreBase(curCore)
     return <u64>(load<f64>(cb + C_INSTRET) + <f64>runRetired + load<f64>(cb + C_CNTVOFF))
   }
-  if (k == K_CNTFRQ) return CNTFRQ_HZ
+  if (k == K_CNTFRQ) return counterHz
   if (k == K_CTR) return ID_CTR
   if (k == K_DCZID) return ID_DCZID
   if (k == K_MIDR) return ID_MIDR

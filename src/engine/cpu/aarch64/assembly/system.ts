@@ -15,11 +15,10 @@ import { stage2Walk, sysTlbTag } from './walk'
 import * as timer from './timer'
 import * as gic from './gic'
 import * as vgic from './vgic'
-import { C_IRQ_LINES } from './layout'
-import { CNTFRQ_HZ } from '../core-layout'
+import { C_IRQ_LINES, C_TIMER_LINES } from './layout'
 import { GIC_C_AP1R0, GIC_C_BPR1, GIC_C_CTLR, GIC_C_IGRPEN1, GIC_C_PMR } from '../../../hw/gic-state'
 import { nzcvValue, run as runLoop, setNzcvBits } from './exec'
-import { readSys, sysOk, writeSys } from './sysreg'
+import { counterHz, readSys, sysOk, writeSys } from './sysreg'
 import { ID_CTR, ID_DCZID, ID_ISAR0, ID_ISAR1, ID_MIDR } from '../core-layout'
 
 // PSTATE bits as SPSR holds them.
@@ -242,6 +241,8 @@ function mrsMsr(c: u32, insn: u32, pc: u64): i32 {
   if (el > 0 && ((insn >>> 19) & 3) == 3 && crn == 12 && (op1 == 0 || (op1 == 4 && crm == 9 && op2 == 5))) {
     // At EL1 with HCR_EL2.IMO the CPU interface is the virtual one EL2 programs.
     const virtual = el == 1 && (sreg(c, SysReg.HCR_EL2) & (1 << 4)) != 0
+    // Generating SGIs (ICC_SGI0R, SGI1R, ASGI1R) traps to EL2 under IMO (GICv3 12.2.1): the hypervisor routes them.
+    if (virtual && !read && crm == 11 && op2 >= 5) return trapToEl2(c, pc, (EC_SYSREG << 26) | IL | sysregIss(insn), CoreExit.SysReg)
     const r = virtual ? icvAccess(c, read, crm, op2, rt) : iccAccess(c, read, op1, crm, op2, rt)
     if (r != NOT_MINE) return r
   }
@@ -378,7 +379,7 @@ function timerAccess(c: u32, insn: u32, pc: u64, read: bool, op1: u32, crm: u32,
   } else if (crm == 0) {
     if (!read) return op2 == 0 ? DONE : NOT_MINE // CNTFRQ is fixed
     const kctl = sreg(c, SysReg.CNTKCTL_EL1)
-    if (op2 == 0) { setXr(c, rt, CNTFRQ_HZ); return DONE }
+    if (op2 == 0) { setXr(c, rt, counterHz); return DONE }
     if (op2 != 1 && op2 != 2) return NOT_MINE
     if (el == 0 && (kctl & (op2 == 1 ? 1 : 2)) == 0) return trapToEl1(c, insn, pc)
     const p = timer.physicalCount(core)
@@ -696,6 +697,17 @@ export function syncTimers(c: u32, core: u32): void {
  * HCR_EL2.VI raises a virtual one for EL1.
  */
 function interrupt(c: u32, core: u32): i32 {
+  if (hostEl2(c)) {
+    // The EL1 timers' PPIs belong to the host (as on Fiasco and KVM): a
+    // firing one is an exit, once, until the guest deactivates the virtual
+    // interrupt the host injected for it (vgic.ts clears the mask).
+    const fired = load<u32>(coreBase(core) + C_TIMER_LINES) & 3 & ~<u32>sreg(c, SysReg.HOST_TMASK)
+    if (fired != 0) {
+      setSreg(c, SysReg.HOST_TMASK, sreg(c, SysReg.HOST_TMASK) | fired)
+      store<u32>(coreBase(core) + C_SYNDROME, (fired & 2) != 0 ? 27 : 30)
+      return CoreExit.Irq
+    }
+  }
   const physical = (load<u32>(coreBase(core) + C_IRQ_LINES) & 1) != 0 || gic.irqPending(core)
   const el = curEl(c)
   const hcr = sreg(c, SysReg.HCR_EL2)

@@ -6,8 +6,8 @@
 // register holds a pending Group 1 interrupt above the virtual priority mask
 // and running priority. The state lives in the context (it moves with the
 // vCPU); five priority bits, one active-priority register.
-import { R_SYSREGS } from './layout'
-import { SysReg } from '../core-layout'
+import { R_MODE, R_SYSREGS } from './layout'
+import { SysMode, SysReg } from '../core-layout'
 import { deactivate as deactivatePhysical } from './gic'
 
 export const LIST_REGS: u32 = 4
@@ -73,7 +73,12 @@ export function deactivate(c: u32, core: u32, id: u64): void {
     const v = lr(c, i)
     if ((v & 0xFFFFFFFF) != id || (lrState(v) & 2) == 0) continue
     setLr(c, i, v & ~(<u64>2 << STATE_SHIFT))
-    if (((v >>> 61) & 1) != 0) deactivatePhysical(core, <u32>(v >>> 32) & 0x1FFF)
+    if (((v >>> 61) & 1) == 0) return
+    const pintid = <u32>(v >>> 32) & 0x1FFF
+    // Under a host EL2 a forwarded timer PPI is masked, not active, in the host's view: unmask it.
+    if ((load<u32>(c + R_MODE) & SysMode.HostEl2) != 0 && (pintid == 27 || pintid == 30))
+      setSreg(c, SysReg.HOST_TMASK, sreg(c, SysReg.HOST_TMASK) & ~<u64>(pintid == 27 ? 2 : 1))
+    else deactivatePhysical(core, pintid)
     return
   }
 }

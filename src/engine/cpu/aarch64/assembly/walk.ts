@@ -52,8 +52,9 @@ export function sysTlbTag(): u32 {
  */
 function stage2(ipa: u64, va: u64, access: i32, s1ptw: bool): i64 {
   if ((load<u32>(sysCtx + R_MODE) & SysMode.HostEl2) != 0) {
+    // The host answers with its page's RAM offset; the offset within the page is the IPA's.
     const r = hostTranslate(sysHostKey, <f64>ipa, access)
-    if (r >= 0) return <i64>ramPa + <i64>r
+    if (r >= 0) return <i64>ramPa + <i64>r + <i64>(ipa & 0xFFF)
     raiseFault(CoreExit.Stage2Abort, va, access, FSC_TRANSLATION | 3)
     store<u64>(coreBase(curCore) + C_IPA, ipa)
     stage2Walk = true
