@@ -27,7 +27,7 @@ import { INTID_PPI, INTID_SPI, VgicState } from './state'
 
 export { MAX_LRS, REDIST_STRIDE }
 
-/** SPIs a VM gets by default: 256 (INTIDs 32–287), as QEMU virt's GIC and our physical model have. */
+/** SPIs a VM gets by default: 256 (INTIDs 32–287), as our physical model has (QEMU 7.2's virt has 224: INTIDs up to 255). */
 export const VGIC_SPIS = 256
 /** GICD_TYPER.ITLinesNumber tops out at INTID 1019. */
 export const VGIC_MAX_SPIS = 960

@@ -189,6 +189,23 @@ describe('VirtualGic list registers', () => {
     expect(vm.cpu[0].acknowledge()).toBe(40)
   })
 
+  it('keeps an interrupt active across exits until a split-mode guest deactivates it (EOImode 1)', () => {
+    const vm = linuxVm(1)
+    vm.cpu[0].eoiMode = 1
+    linuxUnmask(vm.gic, 42)
+    vm.gic.setLevel(42, true)
+    vm.enter(0)
+    expect(vm.cpu[0].acknowledge()).toBe(42)
+    vm.cpu[0].endOfInterrupt(42) // priority drop only
+    vm.enter(0, () => vm.gic.setLevel(42, false))
+    vm.enter(0)
+    expect(vm.cpu[0].statesOf(42)).toEqual(['active'])
+    vm.cpu[0].deactivate(42) // ICV_DIR_EL1
+    vm.enter(0)
+    expect(vm.cpu[0].intids()).toEqual([])
+    expect(vm.gic.distributor.read(0x304, 4)).toBe(0n)
+  })
+
   it('latches edge pulses: one while active is delivered after the EOI, several coalesce', () => {
     const vm = linuxVm(1)
     linuxSetType(vm.gic, 48, true) // a virtio-mmio transport's SPI 16, edge-rising
