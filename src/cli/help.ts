@@ -43,6 +43,29 @@ Exit status: the program's, 128 + N when signal N ended it, 126 when it
 cannot be started (the reason on stderr), 127 when it does not exist,
 2 a bad command line.
 `,
+  vm: `usage: l4lab vm --board arm-ve --kernel IMAGE [--initrd FILE] [--dtb FILE]
+                [--append ARGS] [--mem MiB] [--cpus N] [--disk FILE[,ro]]…
+
+Boots an unmodified Linux kernel (an arm64 Image, plain or gzip'd) in a VM
+under uvmm on our microkernel, as qemu-system-aarch64 -kernel does: the
+arm64 boot protocol, a generated device tree (or --dtb), PSCI, the GICv3,
+the generic timer, PL011, PL031 and virtio-mmio devices laid out as QEMU's
+virt machine. The guest's serial port and hvc0 are stdin/stdout (a raw
+terminal when stdin is one; ^A x quits, ^A ^A sends ^A).
+
+  --board arm-ve   the board (the only one today)
+  --kernel IMAGE   the kernel
+  --initrd FILE    an initramfs
+  --dtb FILE       a device tree instead of the generated one (/chosen is set)
+  --append ARGS    the kernel command line (default console=ttyAMA0)
+  --mem MiB        guest RAM (default 256; 512M and 1G work too)
+  --cpus N         vCPUs, 1 to 8 (default 1)
+  --disk FILE[,ro] a virtio-blk disk backed by FILE (written in place unless ro);
+                   repeatable: vda, vdb, …
+
+Exit status: 0 when the guest powers off or resets (or ^A x), 1 when it
+cannot boot or crashes (the reason on stderr), 2 a bad command line.
+`,
   bench: `usage: l4lab bench ipc | cpu [--no-jit] [--no-qemu] [--rounds=N] | boot [SCENARIO] [--rounds=N]
 
 Measures and prints "key: value unit" lines.

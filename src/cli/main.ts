@@ -6,6 +6,7 @@
 import { webCommand } from './web'
 import { runCommand } from './run'
 import { execCommand } from './exec'
+import { vmCommand } from './vm'
 import { benchCommand } from './bench'
 import { labVersion } from './paths'
 import { commandHelp } from './help'
@@ -22,6 +23,10 @@ Usage:
   l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
                               run a static aarch64 Linux program under lx, with the host's files
                               (ELF: a path, or a name looked up in PATH)
+  l4lab vm --board arm-ve --kernel IMAGE [--initrd FILE] [--dtb FILE] [--append ARGS]
+           [--mem MiB] [--cpus N] [--disk FILE[,ro]]…
+                              boot an unmodified Linux kernel in a VM under uvmm, as qemu -kernel
+                              does; its console is stdio (^A x quits)
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab bench boot [SCENARIO] [--rounds=N]
                               wall ms from a board's start to each guest's shell prompt
@@ -55,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand(rest)
     case 'exec':
       return execCommand(rest)
+    case 'vm':
+      return vmCommand(rest)
     case 'bench':
       return benchCommand(rest)
     default:

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { createSession, type Session, type VmDescriptor } from '../engine'
 import { parseOrExplain } from './args'
-import { scenarioModules } from '../host/lab-config'
+import { boardOptions, scenarioModules } from '../host/lab-config'
 
 export async function runCommand(argv: string[]): Promise<number> {
   const parsed = parseOrExplain(
@@ -77,7 +77,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (expect && expect.test(line)) matched = true
   }
   const board: Session = createSession(
-    { kind: 'scenario', scenario: { name: basename(file), source }, modules },
+    { kind: 'scenario', scenario: { name: basename(file), source }, modules, ...boardOptions(source) },
     {
       consoleOutput(vm, data) {
         printed.add(vm)

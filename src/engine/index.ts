@@ -44,6 +44,8 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
 export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
 export type { LxHostPorts } from './apps/lx/program'
 export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failure'
+export { VmSession, type VmSessionOptions, type VmOutcome } from './lab/vm-session'
+export type { RomFile } from './apps/uvmm/devices'
 export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
 
 // Formats the host builds guest images with.

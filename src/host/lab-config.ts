@@ -15,7 +15,7 @@ import { busyboxRootfs } from './busybox-rootfs'
 const root = fileURLToPath(new URL(process.env.L4LAB_BUNDLED ? '../../' : '../../', import.meta.url))
 
 /** Where "rom/NAME" data modules are looked for, in order. */
-export const ROM_PATH = ['resources/scenarios', 'resources/guests/aarch64', '.cache/debian']
+export const ROM_PATH = ['resources/scenarios', 'resources/guests/aarch64', '.cache/debian', 'build/guests/linux-arm64']
 
 export function loopbackLab(): BoardConfig[] {
   return [
@@ -43,9 +43,24 @@ export function scenarioLab(file: string = defaultScenarioPath()): BoardConfig[]
       id: 'arm0',
       name: 'arm0',
       scenario: name,
-      spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source) },
+      spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...boardOptions(source) },
     },
   ]
+}
+
+/**
+ * What a scenario asks of its board, in a comment line of its own (the
+ * board is built before the script runs): `-- l4lab board: ram=768M cpus=2`.
+ */
+export function boardOptions(source: string): { ramMiB?: number; cpus?: number } {
+  const line = /^--\s*l4lab board:(.*)$/m.exec(source)
+  if (!line) return {}
+  const out: { ramMiB?: number; cpus?: number } = {}
+  const ram = /\bram=(\d+)([MG])\b/i.exec(line[1])
+  if (ram) out.ramMiB = Number(ram[1]) * (ram[2].toUpperCase() === 'G' ? 1024 : 1)
+  const cpus = /\bcpus=(\d+)\b/.exec(line[1])
+  if (cpus) out.cpus = Number(cpus[1])
+  return out
 }
 
 export function defaultLab(): BoardConfig[] {

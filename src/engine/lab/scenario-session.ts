@@ -31,6 +31,7 @@ import { nedProgram } from '../apps/ned/ned'
 import { helloClient, helloServer } from '../apps/demo/hello'
 import { lxProgram } from '../apps/lx/program'
 import { ARM_VE } from '../boards/arm-ve'
+import { uvmmProgram } from '../apps/uvmm/program'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
@@ -55,7 +56,7 @@ const CONTROL_TIMEOUT_MS = 10_000
 
 /** The native programs every scenario session's boot image carries besides the base system. */
 export function scenarioPrograms(): NativeProgram[] {
-  return [nedProgram(), helloServer, helloClient, lxProgram(null)]
+  return [nedProgram(), helloServer, helloClient, lxProgram(null), uvmmProgram(null)]
 }
 
 interface VmRecord {

@@ -114,9 +114,50 @@ local L4 = {
   cap = nil,
 }
 
---- The only module a scenario can load.
+--- vmm, after L4Re's uvmm.lua: a virtual machine running an unmodified
+--- Linux kernel under uvmm, with its own memory and kernel-memory quotas.
+local vmm = {}
+
+local function want(opts, key, kind)
+  local v = opts[key]
+  if v ~= nil and type(v) ~= kind then error("start_vm: " .. key .. " must be a " .. kind, 3) end
+  return v
+end
+
+--- start_vm{ id, kernel, mem (MiB, default 256), cpus, ramdisk, dtb, bootargs, disks = { "rom/F[,ro]", … }, rng, log, color }
+function vmm.start_vm(opts)
+  if type(opts) ~= "table" then error("start_vm: give a table such as { id = \"vm1\", kernel = \"rom/Image\" }", 2) end
+  local id = want(opts, "id", "string")
+  if not id or not id:match("^[%w_.-]+$") then error("start_vm: id must be a name (letters, digits, _ . -)", 2) end
+  local kernel = want(opts, "kernel", "string")
+  if not kernel then error("start_vm: no kernel (kernel = \"rom/Image\")", 2) end
+  local mem = want(opts, "mem", "number") or 256
+  if mem < 32 or mem % 2 ~= 0 then error("start_vm: mem is MiB, an even number of at least 32", 2) end
+  local cpus = want(opts, "cpus", "number") or 1
+  local argv = { "rom/uvmm", "--id", id, "--kernel", kernel, "--mem", string.format("%dM", mem), "--cpus", string.format("%d", cpus) }
+  local function add(...) for _, a in ipairs({ ... }) do argv[#argv + 1] = a end end
+  if want(opts, "ramdisk", "string") then add("--initrd", opts.ramdisk) end
+  if want(opts, "dtb", "string") then add("--dtb", opts.dtb) end
+  for i, d in ipairs(want(opts, "disks", "table") or {}) do
+    if type(d) ~= "string" then error("start_vm: disks[" .. i .. "] must be a string \"rom/F[,ro]\"", 2) end
+    add("--disk", d)
+  end
+  if opts.rng == false then add("--no-rng") end
+  add("--")
+  for w in tostring(want(opts, "bootargs", "string") or "console=ttyAMA0"):gmatch("%S+") do add(w) end
+  -- The guest's RAM and uvmm's own data come from a quota of its own, page tables and threads from another.
+  local mem_alloc = opts.mem_alloc or Env.mem_alloc:create(Proto.Factory, (mem + 16) * 1048576.0)
+  local factory = opts.factory or Env.factory:create(Proto.Factory, 8 * 1048576.0)
+  local log = opts.log or { id, want(opts, "color", "string") or "y" }
+  local ok, task = prim.start(L4.default_loader, { log = log, mem = mem_alloc, factory = factory }, argv)
+  if not ok then error(task, 2) end
+  return task
+end
+
+--- The modules a scenario can load.
 function require(name)
   if name == "L4" then return L4 end
-  error("module '" .. tostring(name) .. "' not found: a scenario can require only \"L4\"", 2)
+  if name == "vmm" then return vmm end
+  error("module '" .. tostring(name) .. "' not found: a scenario can require only \"L4\" and \"vmm\"", 2)
 end
 `

@@ -146,7 +146,12 @@ export class ListRegisters {
           if (!edge) s.setBit(s.latch, slot, false)
         }
       }
-      if (state === 0) this.stats.completed++
+      if (state === 0) {
+        this.stats.completed++
+        // A hardware interrupt's line is the physical side's: once the guest deactivated it, the
+        // source (the core's timer, masked until now) raises it again if it is still asserted.
+        if (s.hwIntid[slot] >= 0) s.setBit(s.line, slot, false)
+      }
       s.setBit(s.inLr, slot, false)
       this.held[at] = -1
       this.offeredIn[at] = 0
