@@ -99,9 +99,18 @@ export function moeProgram(): NativeProgram {
       objects.set(MOE_ROM, rom)
       let nextLabel = FIRST_DYNAMIC_LABEL
 
+      // Frames that held a client's data (they came back by `collect`): zeroed before they go out again.
+      // A frame from sigma0 was never written — board RAM starts zeroed — so it goes out as it is,
+      // and the host does not touch memory the guest may never use (a VM's RAM is mapped up front).
+      const dirty = new Set<number>()
       const takePage = (): number => {
         const a = pool.pop()
         if (a === undefined) return 0
+        return a
+      }
+      const takeCleanPage = (): number => {
+        const a = takePage()
+        if (a !== 0 && dirty.delete(a)) sys.mem.write(a, ZERO_PAGE)
         return a
       }
 
@@ -131,7 +140,11 @@ export function moeProgram(): NativeProgram {
             if (o.kind === 'ds' ? o.owner === null : o.kind !== 'alloc' || o.parent === null || o.used > 0) continue
             if ((yield* capReferences(sys, BaseCap.Task, slot)) !== 1) continue
             if (o.kind === 'ds') {
-              for (const a of o.pages) if (a !== 0) pool.push(a)
+              for (const a of o.pages) {
+                if (a === 0) continue
+                pool.push(a)
+                dirty.add(a)
+              }
               o.pages.length = 0
               if (o.owner) o.owner.used -= o.size
             } else if (o.parent) o.parent.used -= o.limit
@@ -222,7 +235,7 @@ export function moeProgram(): NativeProgram {
             const want = sys.utcb[2] & MemRight.RWX
             if (pool.length < 64) yield* grow(1024)
             if (pool.length === 0) yield* collect()
-            return mapPage(sys, o, offset, want, takePage)
+            return mapPage(sys, o, offset, want, takeCleanPage)
           }
           return errorReply(Err.ENoSys)
         }
@@ -249,10 +262,9 @@ function mapPage(sys: Sys, ds: Dataspace, offset: number, want: number, takePage
   const i = Math.floor(offset / PAGE_SIZE)
   let a = ds.pages[i]
   if (a === 0) {
+    // Fresh memory is zero (takePage clears a frame an earlier owner wrote): no data leaks.
     a = takePage()
     if (a === 0) return errorReply(Err.ENoMem)
-    // Fresh memory is zeroed: no data leaks from an earlier owner of the frame.
-    sys.mem.write(a, ZERO_PAGE)
     ds.pages[i] = a
   }
   const rights = ds.readOnly ? want & MemRight.RX : want
