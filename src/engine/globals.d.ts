@@ -14,3 +14,6 @@ declare class TextDecoder {
 
 /** Base64 decoding for embedded wasm (present in Node ≥ 16 and every browser). */
 declare function atob(data: string): string
+
+/** Web Crypto's random bytes (Node ≥ 19 and every browser and worker): the virtio entropy device's default source. */
+declare const crypto: { getRandomValues<T extends ArrayBufferView>(array: T): T }

@@ -7,6 +7,7 @@
  *   on the L4Re base system, or the loopback consoles — created from a spec.
  * - `l4lab exec`: the exec session, with the ports through which the host
  *   lends its files and standard streams to lx.
+ * - The interface of a virtio block disk, which the host implements over a file.
  * - Formats and figures the host needs: cpio (the busybox rootfs image),
  *   Linux errno names (the host file system's errors), the benchmarks.
  */
@@ -47,6 +48,9 @@ export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failu
 export { VmSession, type VmSessionOptions, type VmOutcome } from './lab/vm-session'
 export type { RomFile } from './apps/uvmm/devices'
 export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
+
+// virtio block disks the host provides (src/host/file-backend.ts).
+export type { BlockBackend } from './virtio/block-backend'
 
 // Formats the host builds guest images with.
 export { writeCpio, type CpioEntry } from './formats/cpio'
