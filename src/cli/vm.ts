@@ -7,10 +7,11 @@
  * Exit status 0 when the guest powers off or resets, 1 with a message when
  * it cannot boot or crashes.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync, fsyncSync } from 'node:fs'
+import { readFileSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { basename } from 'node:path'
 import { VmSession, type RomFile } from '../engine'
+import { FileBackend } from '../host/file-backend'
 
 const USAGE = 'usage: l4lab vm --board arm-ve --kernel IMAGE [--initrd FILE] [--dtb FILE] [--append ARGS] [--mem MiB] [--cpus N] [--disk FILE[,ro]]…\n'
 
@@ -71,45 +72,11 @@ function parse(argv: string[]): VmArgs | string {
   return a
 }
 
-/** A disk image file, read and written in place (sync I/O: the engine's loop is ours). */
-function fileDisk(path: string, readOnly: boolean): RomFile | string {
-  let fd: number
-  try {
-    fd = openSync(path, readOnly ? 'r' : 'r+')
-  } catch (e) {
-    return `${path}: ${(e as Error).message}`
-  }
-  const size = fstatSync(fd).size
-  return {
-    name: `disk/${basename(path)}`,
-    readOnly,
-    backend: {
-      size,
-      read: (offset, into) => {
-        try {
-          return readSync(fd, into, 0, into.length, offset) === into.length
-        } catch {
-          return false
-        }
-      },
-      write: (offset, data) => {
-        try {
-          return writeSync(fd, data, 0, data.length, offset) === data.length
-        } catch {
-          return false
-        }
-      },
-      flush: () => {
-        try {
-          fsyncSync(fd)
-          return true
-        } catch {
-          return false
-        }
-      },
-    },
-    close: () => closeSync(fd),
-  }
+/** A disk image file, read and written in place (read-only with ,ro). */
+function fileDisk(path: string, readOnly: boolean, index: number): RomFile | string {
+  const r = FileBackend.open(path, { readOnly })
+  if (!r.ok) return r.reason
+  return { name: `disk${index}/${basename(path)}`, readOnly, backend: r.disk, close: () => r.disk.close() }
 }
 
 export async function vmCommand(argv: string[]): Promise<number> {
@@ -151,8 +118,8 @@ export async function vmCommand(argv: string[]): Promise<number> {
     uvmmArgs.push('--dtb', 'rom/vm/dtb')
   }
   const disks: Record<string, RomFile> = {}
-  for (const d of args.disks) {
-    const f = fileDisk(d.path, d.readOnly)
+  for (const [i, d] of args.disks.entries()) {
+    const f = fileDisk(d.path, d.readOnly, i)
     if (typeof f === 'string') {
       process.stderr.write(`l4lab vm: disk ${f}\n`)
       return 1

@@ -39,11 +39,12 @@ export interface QemuRun {
 /**
  * Boots the VM, feeds the console `input` as the guest asks for it (each
  * [prompt, reply] pair: reply is written once prompt has appeared), and
- * resolves when QEMU exits or at the deadline, when it is killed.
+ * resolves when QEMU exits or at the deadline, when it is killed. `command`
+ * runs another VM the same way (`l4lab vm`, test/linux/vm.test.ts).
  */
-export function bootQemu(args: string[], input: Array<[string, string]> = [], deadlineMs = 120_000): Promise<QemuRun> {
+export function bootQemu(args: string[], input: Array<[string, string]> = [], deadlineMs = 120_000, command = QEMU): Promise<QemuRun> {
   const t0 = performance.now()
-  const child = spawn(QEMU, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
   // With nothing to say the console reads end-of-file, as from /dev/null.
   if (!input.length) child.stdin.end()
   let output = ''

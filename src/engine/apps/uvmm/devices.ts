@@ -16,6 +16,7 @@ import type { UvmmArgs } from './args'
 import { UvmmConsole } from './console'
 import type { GuestRam } from './guest-ram'
 import { vmDeviceTree } from './device-tree'
+import { MemoryBackend, VirtioBlock, VirtioConsole, VirtioMmio, VirtioRng, VIRTIO_MMIO_WINDOW, type BlockBackend, type VirtioDevice } from '../../virtio'
 import { VirtualGic } from './gic'
 import type { UvmmVm } from './vm'
 
@@ -23,12 +24,12 @@ export const VM_MEMMAP = ARM_VE_MEMMAP
 /** SPIs the distributor implements (GICD_TYPER.ITLinesNumber = 7: INTIDs 32..255). */
 export const VM_SPIS = 224
 
-/** A disk's contents: rom bytes (kept in memory, writes stay there) or a host file. */
+/** A disk's contents: rom bytes (uvmm's copy: writes stay in the VM's memory) or a host file. */
 export interface RomFile {
   name: string
   readOnly: boolean
   bytes?: Uint8Array
-  backend?: { size: number; read(offset: number, into: Uint8Array): boolean; write(offset: number, data: Uint8Array): boolean; flush(): boolean }
+  backend?: BlockBackend
   close?(): void
 }
 
@@ -51,7 +52,7 @@ function spiLine(gic: VirtualGic, spi: number): IrqLine {
   }
 }
 
-export function buildDevices(args: UvmmArgs, _ram: GuestRam, _disks: RomFile[], clock: () => number, log: (msg: string) => void): VmDevices {
+export function buildDevices(args: UvmmArgs, ram: GuestRam, disks: RomFile[], clock: () => number, log: (msg: string) => void): VmDevices {
   const bus = new MmioBus()
   const m = VM_MEMMAP
   const gic = new VirtualGic({ cpus: args.cpus, spis: VM_SPIS, mpidr: (i: number) => BigInt(i) })
@@ -62,18 +63,42 @@ export function buildDevices(args: UvmmArgs, _ram: GuestRam, _disks: RomFile[], 
   map(m.gicDist.base, m.gicDist.size, gic.distributor, 'gic-dist')
   map(m.gicRedist.base, 0x2_0000 * args.cpus, gic.redistributors, 'gic-redist')
   let uart: Pl011 | null = null
-  const console = new UvmmConsole(clock, (b) => uart!.input(b))
+  let hvc: VirtioConsole | null = null
+  // Input goes to the console the guest's command line names last (hvc0, or the serial port).
+  const consoles = [...args.bootargs.matchAll(/(?:^|\s)console=([^\s,]+)/g)].map((c) => c[1])
+  const toHvc = consoles.length > 0 && consoles[consoles.length - 1].startsWith('hvc')
+  const console = new UvmmConsole(clock, (b) => (toHvc && hvc ? hvc.input(b) : uart!.input(b)))
   uart = new Pl011((b) => console.writeByte(b), { irq: spiLine(gic, ARM_VE_IRQMAP.uart) })
   map(m.uart.base, m.uart.size, uart, 'pl011')
   // The RTC counts from the VM's epoch along the virtual clock, as lx's CLOCK_REALTIME does.
   const rtc = new Pl031({ irq: spiLine(gic, ARM_VE_IRQMAP.rtc), clock: () => args.epochMs + clock() / 1e6 })
   map(m.rtc.base, m.rtc.size, rtc, 'pl031')
+
+  // virtio-mmio transports from the first window up: hvc0, the disks in order (vda, vdb, …), the entropy source.
+  const virtio: { base: number; size: number; irq: number }[] = []
+  const transports: VirtioMmio[] = []
+  const add = (device: VirtioDevice, name: string): void => {
+    const n = virtio.length
+    const base = m.virtio.base + n * VIRTIO_MMIO_WINDOW
+    const irq = ARM_VE_IRQMAP.virtio + n
+    const t = new VirtioMmio(device, ram, spiLine(gic, irq), (msg) => log(`uvmm: ${name}: ${msg}`))
+    map(base, VIRTIO_MMIO_WINDOW, t, name)
+    virtio.push({ base, size: VIRTIO_MMIO_WINDOW, irq })
+    transports.push(t)
+  }
+  hvc = new VirtioConsole({ output: (b) => console.write(b) })
+  add(hvc, 'virtio-console')
+  disks.forEach((d, i) => {
+    const backend = d.backend ?? new MemoryBackend(d.bytes ?? new Uint8Array(0))
+    add(new VirtioBlock(backend, { readOnly: d.readOnly, serial: `${args.id}-disk${i}` }), `virtio-blk${i}`)
+  })
+  if (args.rng) add(new VirtioRng(), 'virtio-rng')
   return {
     bus,
     gic,
     console,
     uart,
-    virtio: [],
+    virtio,
     attach(vm: UvmmVm) {
       gic.onKick = (vcpu) => vm.kick(vcpu)
     },
