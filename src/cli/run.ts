@@ -135,6 +135,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
     }
     const wait = board.run(20)
+    // A prompt ends no line: --expect sees what waits on a console too.
+    if (expect) {
+      for (const [vm, text] of partial) {
+        if (!text.trim() || !expect.test(`${vm}| ${text}`)) continue
+        emitLine(vm, text)
+        partial.set(vm, '')
+      }
+    }
     const status = board.status()
     if (status.state === 'failed') {
       finish(1)

@@ -1,0 +1,63 @@
+// resources/scenarios/linux-arm.lua on a lab board: two unmodified Linux VMs
+// (uvmm) and an lx guest, each on its own console, each answering at its
+// prompt; powering one Linux VM off leaves the other and the lx guest
+// running. The board runs unpaced; input is typed once a prompt is there
+// (Linux's PL011 driver drops what arrives before it opens the port, as a
+// real UART does).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { ScenarioSession } from '../../src/engine/lab/scenario-session'
+import type { SessionSink, VmDescriptor } from '../../src/engine/lab/session'
+import { boardOptions, scenarioModules } from '../../src/host/lab-config'
+import { POWER_DOWN, ROOT, buildGuest } from './guest'
+
+const missing = buildGuest()
+
+describe.skipIf(missing !== undefined)(`linux-arm.lua${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  test('vm1 powers off; vm2 and lx1 go on answering', () => {
+    const source = readFileSync(join(ROOT, 'resources/scenarios/linux-arm.lua'), 'utf8')
+    const out = new Map<string, string>()
+    let vms: readonly VmDescriptor[] = []
+    const dec = new TextDecoder()
+    const sink: SessionSink = {
+      consoleOutput: (vm, data) => out.set(vm, (out.get(vm) ?? '') + dec.decode(data)),
+      vmsChanged: (v) => (vms = v),
+      statusChanged: () => {},
+    }
+    let wall = 0
+    const board = new ScenarioSession(
+      { kind: 'scenario', scenario: { name: 'linux-arm.lua', source }, modules: scenarioModules(source), paced: false, ...boardOptions(source) },
+      sink,
+      () => (wall += 0.01),
+    )
+    const t0 = performance.now()
+    /** Runs the board until `vm`'s console shows `text` (after what it showed before), or fails after 200 s. */
+    const until = (vm: string, text: string, from = 0): number => {
+      for (;;) {
+        const at = (out.get(vm) ?? '').indexOf(text, from)
+        if (at >= 0) return at + text.length
+        if (performance.now() - t0 > 200_000) throw new Error(`no "${text}" on ${vm}:\n${out.get(vm) ?? ''}`)
+        board.run(50)
+      }
+    }
+    const type = (vm: string, text: string) => expect(board.input(vm, new TextEncoder().encode(text)).ok).toBe(true)
+    const at1 = until('vm1', 'vm1:/root# ')
+    let at2 = until('vm2', 'vm2:/root# ')
+    let atLx = until('lx1', 'lx1:/# ')
+    type('vm1', 'poweroff -f\n')
+    until('vm1', POWER_DOWN, at1)
+    type('vm2', 'echo vm-$((6 * 7)) $(uname -m) $(hostname)\n')
+    at2 = until('vm2', 'vm-42 aarch64 vm2', at2)
+    type('lx1', 'echo lx-$((6 * 7)) $(uname -m)\n')
+    atLx = until('lx1', 'lx-42 aarch64', atLx)
+    expect(at2).toBeGreaterThan(0)
+    expect(atLx).toBeGreaterThan(0)
+    // Both Linux VMs found their disk and hvc0 through virtio-mmio.
+    for (const vm of ['vm1', 'vm2']) expect(out.get(vm)).toContain('l4lab-init: disk: first line: l4lab disk: hello from virtio-blk')
+    // The lab shows vm1 ended (uvmm's task exited with its VM), the others running.
+    const state = (name: string) => vms.find((v) => v.name === name)?.state
+    board.run(50)
+    expect([state('vm1'), state('vm2'), state('lx1')]).toEqual(['exited', 'running', 'running'])
+  }, 300_000)
+})
