@@ -79,7 +79,7 @@ interface BoardSlot {
   nextRequest: number
   requests: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>
   figures: Map<string, VmFigures>
-  previous: Map<string, { instructions: number | null; cpuTimeNs: number | null; at: number }>
+  previous: Map<string, { instructions: number | null; cpuTimeNs: number | null; at: number; exits: number | null; interrupts: number | null }>
   stats: Map<string, VmStats>
   /** What the session last said of itself: its scenario booting, running or failed. */
   status: SessionStatus
@@ -420,13 +420,17 @@ export class EngineHost {
       const dt = prev ? (at - prev.at) / 1000 : 0
       const ips = prev && dt > 0 && f.instructions !== null && prev.instructions !== null ? (f.instructions - prev.instructions) / dt : null
       const cpu = prev && dt > 0 && f.cpuTimeNs !== null && prev.cpuTimeNs !== null ? (f.cpuTimeNs - prev.cpuTimeNs) / 1e9 / dt : null
-      slot.previous.set(f.name, { instructions: f.instructions, cpuTimeNs: f.cpuTimeNs, at })
+      const exits = f.vmExits ? Object.values(f.vmExits).reduce((a, b) => a + b, 0) : null
+      const rate = (now: number | null | undefined, before: number | null | undefined) =>
+        prev && dt > 0 && typeof now === 'number' && typeof before === 'number' ? Math.max(0, Math.round((now - before) / dt)) : undefined
+      slot.previous.set(f.name, { instructions: f.instructions, cpuTimeNs: f.cpuTimeNs, at, exits, interrupts: f.interrupts ?? null })
       slot.stats.set(f.name, {
         vm: `${slot.config.id}/${f.name}`,
         uptimeMs: f.uptimeMs,
         instructionsPerSecond: ips === null ? null : Math.max(0, Math.round(ips)),
         cpuShare: cpu === null ? null : Math.min(1, Math.max(0, cpu)),
         memoryBytes: f.memoryBytes,
+        ...(f.vmExits && { exitsByKind: f.vmExits, exitsPerSecond: rate(exits, prev?.exits) ?? 0, interruptsPerSecond: rate(f.interrupts, prev?.interrupts) ?? 0 }),
       })
     }
   }

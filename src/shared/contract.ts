@@ -65,6 +65,12 @@ export interface VmStats {
   cpuShare: number | null
   /** Guest memory in use, in bytes; null when not known. */
   memoryBytes: number | null
+  /** A hardware-assisted VM's exits to its VMM per second of wall time, all kinds; absent for other VMs. */
+  exitsPerSecond?: number
+  /** Its exits since start, by kind (mmio, wfi, hvc, timer …). */
+  exitsByKind?: Record<string, number>
+  /** Interrupts injected into the guest per second of wall time. */
+  interruptsPerSecond?: number
 }
 
 /** A capability slot of a task, as the Debugger shows it. */

@@ -59,5 +59,11 @@ describe.skipIf(missing !== undefined)(`linux-arm.lua${missing ? ` (skipped: ${m
     const state = (name: string) => vms.find((v) => v.name === name)?.state
     board.run(50)
     expect([state('vm1'), state('vm2'), state('lx1')]).toEqual(['exited', 'running', 'running'])
+    // A Linux VM's figures: instructions, its exits by kind, the interrupts uvmm injected; lx has no exits.
+    const fig = (name: string) => board.figures().find((f) => f.name === name)!
+    expect(fig('vm2').instructions).toBeGreaterThan(1e8)
+    expect(fig('vm2').vmExits).toMatchObject({ mmio: expect.any(Number), timer: expect.any(Number), wfi: expect.any(Number) })
+    expect(Math.min(fig('vm2').vmExits!.mmio, fig('vm2').vmExits!.timer, fig('vm2').interrupts!)).toBeGreaterThan(0)
+    expect(fig('lx1').vmExits).toBeUndefined()
   }, 300_000)
 })

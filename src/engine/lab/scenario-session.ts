@@ -32,6 +32,7 @@ import { helloClient, helloServer } from '../apps/demo/hello'
 import { lxProgram } from '../apps/lx/program'
 import { ARM_VE } from '../boards/arm-ve'
 import { uvmmProgram } from '../apps/uvmm/program'
+import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
@@ -55,8 +56,8 @@ const STOPPED = 'stopped from the lab'
 const CONTROL_TIMEOUT_MS = 10_000
 
 /** The native programs every scenario session's boot image carries besides the base system. */
-export function scenarioPrograms(): NativeProgram[] {
-  return [nedProgram(), helloServer, helloClient, lxProgram(null), uvmmProgram(null)]
+export function scenarioPrograms(vms?: Map<string, UvmmVm>): NativeProgram[] {
+  return [nedProgram(), helloServer, helloClient, lxProgram(null), uvmmProgram(vms ? { onStart: (vm) => vms.set(vm.args.id, vm) } : null)]
 }
 
 interface VmRecord {
@@ -77,6 +78,8 @@ export class ScenarioSession implements Session {
   /** The kernel and its singletons (set as soon as the kernel is up, before any program runs). */
   booted!: BootedKernel
   private readonly vmsByName = new Map<string, VmRecord>()
+  /** The Linux VMs of the scenario by id (uvmm tells us of each as it starts), for their figures. */
+  private readonly uvmms = new Map<string, UvmmVm>()
   private readonly enc = new TextEncoder()
   private readonly startWall: number
   private readonly paced: boolean
@@ -102,7 +105,7 @@ export class ScenarioSession implements Session {
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
     const system = bootstrap({
       board: built.board,
-      programs: scenarioPrograms(),
+      programs: scenarioPrograms(this.uvmms),
       modules,
       cons: true,
       prepare: (b) => {
@@ -284,6 +287,8 @@ export class ScenarioSession implements Session {
         instructions: k.core ? instructions : null,
         cpuTimeNs: task ? cpu : null,
         memoryBytes: task ? task.space.mappedPages * 4096 : null,
+        // A Linux VM (uvmm, started as `id`): its exits and interrupts.
+        ...(task && this.uvmms.get(name)?.figures()),
       }
     })
   }

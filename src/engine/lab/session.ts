@@ -27,6 +27,10 @@ export interface VmFigures {
   /** Virtual nanoseconds of CPU time consumed since start; null when not known. */
   cpuTimeNs: number | null
   memoryBytes: number | null
+  /** A hardware-assisted VM's exits to its VMM since start, by kind (mmio, wfi, hvc, timer …); absent for other VMs. */
+  vmExits?: Record<string, number>
+  /** Interrupts its VMM injected into the guest since start; absent for other VMs. */
+  interrupts?: number
 }
 
 /**

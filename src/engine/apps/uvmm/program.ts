@@ -23,6 +23,8 @@ import { runVcpu, UvmmIrq } from './vcpu'
 export interface UvmmHostPorts {
   /** Told when the VM stops (powered off, reset, crashed, or could not start: `detail` says why). */
   onStop?(why: StopReason | { kind: 'failed'; detail: string }, vm: UvmmVm | null): void
+  /** Told when the VM is built and about to run (the lab reads its figures from it). */
+  onStart?(vm: UvmmVm): void
   /** Disks by name that the host backs (files), instead of rom modules. */
   disk?(name: string): RomFile | null
 }
@@ -134,6 +136,7 @@ export function uvmmProgram(host: UvmmHostPorts | null = null): NativeProgram {
         if (r < 0) return yield* fail(`cannot start vCPU ${v.index}'s thread (L4 error ${r})`)
       }
       vm.log = (msg: string) => vm.console.write(new TextEncoder().encode(`${msg}\r\n`))
+      host?.onStart?.(vm)
       for (const m of pendingLog) vm.log(m)
       yield* runVcpu(vm, boot, sys)
       const why = vm.stopped ?? { kind: 'crash', detail: 'the boot vCPU stopped' }

@@ -28,6 +28,22 @@ describe('StatusBar', () => {
     expect(w.get('[data-testid="figures-b1/vm2"]').text()).toContain('crashed')
   })
 
+  it('shows a Linux VM\'s exits and injected interrupts per second, with the exits by kind in the tooltip', async () => {
+    const w = mount(StatusBar)
+    bridge.emit('stats', {
+      stats: [{ vm: 'b0/vm1', uptimeMs: 1_000, instructionsPerSecond: 2e8, cpuShare: 1, memoryBytes: 192 << 20, exitsPerSecond: 12_500, interruptsPerSecond: 250, exitsByKind: { mmio: 900, wfi: 40, timer: 250, hvc: 0 } }],
+    })
+    await flushPromises()
+    const f = w.get('[data-testid="figures-b0/vm1"]')
+    expect(f.text()).toContain('12.5 kexits')
+    expect(f.text()).toContain('250 IRQ')
+    expect(f.get('[data-testid="vm-exits"]').attributes('title')).toBe('VM exits per second (since start: mmio 900, wfi 40, timer 250)')
+    // An lx VM has no exits to show.
+    bridge.emit('stats', { stats: [{ vm: 'b0/vm1', uptimeMs: 1_000, instructionsPerSecond: 2e8, cpuShare: 1, memoryBytes: 1 << 20 }] })
+    await flushPromises()
+    expect(w.find('[data-testid="vm-exits"]').exists()).toBe(false)
+  })
+
   it('says when a VM runs no emulated code yet', async () => {
     const w = mount(StatusBar)
     bridge.emit('stats', { stats: [{ vm: 'b0/vm1', uptimeMs: 5_000, instructionsPerSecond: null, cpuShare: null, memoryBytes: null }] })
