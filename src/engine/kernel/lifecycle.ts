@@ -85,6 +85,9 @@ export function terminate(k: Kernel, t: Thread): void {
   }
   if (t.context && k.core) k.core.freeContext(t.context)
   t.context = null
+  // A vCPU's user-mode registers are the kernel's too (vcpu_control made them).
+  if (t.vcpu?.regs && k.core) k.core.freeContext(t.vcpu.regs)
+  if (t.vcpu) t.vcpu.regs = null
   if (t.task) {
     const task = t.task
     t.task = null

@@ -67,6 +67,7 @@ interface CoreExports {
   clearExclusive(core: number): void
   setCounterOffset(core: number, off: number): void
   setCounterHz(hz: number): void
+  forgetContext(ctx: number): void
   instret(core: number): number
   setJitThreshold(n: number): void
   decodeOp(insn: number): number
@@ -195,6 +196,7 @@ export class Aarch64Core implements Core<Aarch64Context> {
   }
 
   freeContext(ctx: Aarch64Context): void {
+    this.exports.forgetContext(ctx.base)
     this.freeBlocks.push((ctx.base - this.ctxBase) / CTX_BYTES)
   }
 

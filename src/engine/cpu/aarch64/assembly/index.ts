@@ -49,6 +49,14 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
   return runLoop<u32>(core, ctx, asid, budget)
 }
 
+/** A register block goes back to the pool: no core may take its soft TLB for the block's next owner's. */
+export function forgetContext(ctx: u32): void {
+  for (let core: u32 = 0; core < MAX_CORES; core++) {
+    const cb = mmu.coreBase(core)
+    if (load<u32>(cb + C_LAST_SYS) == ctx) store<u32>(cb + C_LAST_SYS, 0xFFFFFFFF)
+  }
+}
+
 /** The GICv3 state block the board's distributor and redistributors share with the CPU interface. */
 export function gicBase(): u32 { return GIC_BASE }
 /** The board's interrupt lines into `core` (bit 0 IRQ), besides the GIC's. */

@@ -75,4 +75,5 @@ export const C_INSTRET: u32 = 80 // f64: instructions retired on this core in to
 export const C_CNTVOFF: u32 = 88 // f64
 export const C_LAST_SYS: u32 = 120 // u32: the system context whose translations the TLB holds (0: tasks')
 export const C_TIMER_LINES: u32 = 124 // u32: the generic timers' output lines (timer.ts)
+export const C_LAST_KEY: u32 = 128 // i32: the host key (a VM's VMID) C_LAST_SYS ran under
 export const C_TLB: u32 = CORE_HDR // read TLB; write at +TLB_BYTES; exec at +2*TLB_BYTES

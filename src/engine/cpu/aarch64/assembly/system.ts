@@ -15,7 +15,7 @@ import { stage2Walk, sysTlbTag } from './walk'
 import * as timer from './timer'
 import * as gic from './gic'
 import * as vgic from './vgic'
-import { C_IRQ_LINES, C_TIMER_LINES } from './layout'
+import { C_IRQ_LINES, C_LAST_KEY, C_TIMER_LINES } from './layout'
 import { GIC_C_AP1R0, GIC_C_BPR1, GIC_C_CTLR, GIC_C_IGRPEN1, GIC_C_PMR } from '../../../hw/gic-state'
 import { nzcvValue, run as runLoop, setNzcvBits } from './exec'
 import { counterHz, readSys, sysOk, writeSys } from './sysreg'
@@ -764,9 +764,11 @@ export function runSystem(core: u32, c: u32, asid: i32, budget: i32): i32 {
   const cb = coreBase(core)
   setSysCtx(c, asid)
   // The soft TLB holds one system context's translations at a time.
-  if (load<u32>(cb + C_LAST_SYS) != c) {
+  // A register block reused for another VM (same address, another VMID) must not see the old one's.
+  if (load<u32>(cb + C_LAST_SYS) != c || load<i32>(cb + C_LAST_KEY) != asid) {
     flushCoreTlb(core)
     store<u32>(cb + C_LAST_SYS, c)
+    store<i32>(cb + C_LAST_KEY, asid)
   }
   let left = budget
   let retired: i32 = 0
