@@ -9,6 +9,8 @@
  *          --no-qemu leaves qemu out.
  *   boot — wall milliseconds from a board's start to each guest's shell
  *          prompt (bench-boot.ts)
+ *   vm   — Debian's kernel under l4lab vm and qemu-system-aarch64, side by
+ *          side: to our init's first line and to power-off (bench-vm.ts)
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
@@ -16,6 +18,7 @@ import { join } from 'node:path'
 import { runCpuBench, runIpcBench } from '../engine'
 import { projectRoot } from './paths'
 import { benchBoot } from './bench-boot'
+import { benchVm } from './bench-vm'
 import { qemuAarch64Present, qemuParts } from './qemu-parts'
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -93,8 +96,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
     case 'boot':
       return benchBoot(argv.slice(1))
+    case 'vm':
+      return benchVm(argv.slice(1))
     default:
-      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot)\n`)
+      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm)\n`)
       return 2
   }
 }

@@ -67,6 +67,7 @@ Exit status: 0 when the guest powers off or resets (or ^A x), 1 when it
 cannot boot or crashes (the reason on stderr), 2 a bad command line.
 `,
   bench: `usage: l4lab bench ipc | cpu [--no-jit] [--no-qemu] [--rounds=N] | boot [SCENARIO] [--rounds=N]
+                   | vm [--no-qemu] [--rounds=N]
 
 Measures and prints "key: value unit" lines.
 
@@ -77,6 +78,10 @@ Measures and prints "key: value unit" lines.
                  default 3); --no-jit: the interpreter alone; --no-qemu: ours only
   boot           wall milliseconds from a board's start to each guest's shell prompt
                  (default scenario default.lua; --rounds=N, 1..100, default 5)
+  vm             Debian's arm64 kernel with our initramfs under l4lab vm and, in the same
+                 run alternating, qemu-system-aarch64: ms to our init's first line and to
+                 power-off (best of --rounds=N, default 3), the ratios, and ours' instructions,
+                 VM exits by kind and compile time
 `,
 }
 

@@ -47,6 +47,7 @@ export type { LxHostPorts } from './apps/lx/program'
 export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failure'
 export { VmSession, type VmSessionOptions, type VmOutcome } from './lab/vm-session'
 export type { RomFile } from './apps/uvmm/devices'
+export type UvmmVmFigures = ReturnType<import('./apps/uvmm/vm').UvmmVm['figures']>
 export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
 
 // virtio block disks the host provides (src/host/file-backend.ts).
