@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { VmSession, type UvmmVmFigures } from '../engine'
 import { projectRoot } from './paths'
+import { catchUp, idleWaitMs } from './pace'
 
 const FIRST_LINE = 'l4lab-init: kernel:'
 const POWER_DOWN = 'reboot: Power down'
@@ -52,12 +53,10 @@ function ours(files: { kernel: string; initrd: string; disk: string }): Round & 
   while (s.run(20e6)) {
     const k = s.booted.kernel
     if (k.anyReady()) continue
-    const next = s.nextEventNs
-    const wallNs = (performance.now() - start) * 1e6
-    if (next === Infinity) break
-    const waitMs = Math.max(0, (next - Math.max(wallNs, k.now)) / 1e6)
-    if (waitMs > 0) Atomics.wait(SLEEP, 0, 0, Math.min(waitMs, 1000))
-    if (next > k.now) k.run(Math.min(next, Math.max((performance.now() - start) * 1e6, k.now)) - k.now)
+    if (k.nextEvent() === Infinity) break
+    const waitMs = idleWaitMs(k, start)
+    if (waitMs > 0) Atomics.wait(SLEEP, 0, 0, waitMs)
+    catchUp(k, start)
   }
   const offMs = s.outcome?.kind === 'off' ? performance.now() - t0 : -1
   const k = s.booted.kernel

@@ -16,6 +16,7 @@ import { describeExecFailure, ExecSession, StdinBuffer, type HostStreamInfo } fr
 import { execTrees } from '../host/exec-fs'
 import { buildGuestsFor } from './guests'
 import { projectRoot } from './paths'
+import { catchUp, idleWait, idleWaitMs } from './pace'
 
 const SIGNALS: Record<number, NodeJS.Signals> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
@@ -136,15 +137,9 @@ export async function execCommand(argv: string[]): Promise<number> {
     }
     // Idle: a timer (sleep) or input will wake the program; virtual time keeps pace with the wall clock.
     const k = board.booted.kernel
-    const next = k.timers.next()
-    const wallNs = (performance.now() - startWall) * 1e6
-    const waitMs = next === Infinity ? 1000 : Math.max(0, (next - Math.max(wallNs, k.now)) / 1e6)
-    await new Promise<void>((r) => {
-      wake = r
-      setTimeout(r, Math.min(waitMs, 1000))
-    })
+    await idleWait(idleWaitMs(k, startWall), (w) => (wake = w))
     wake = null
-    if (next !== Infinity && next > k.now) k.run(Math.min(next, Math.max(wallNs, k.now)) - k.now)
+    catchUp(k, startWall)
   }
   process.stdin.destroy()
   trees.close()

@@ -12,6 +12,7 @@ import { isatty } from 'node:tty'
 import { basename } from 'node:path'
 import { VmSession, type RomFile } from '../engine'
 import { FileBackend } from '../host/file-backend'
+import { catchUp, idleWait, idleWaitMs } from './pace'
 
 const USAGE = 'usage: l4lab vm --board arm-ve --kernel IMAGE [--initrd FILE] [--dtb FILE] [--append ARGS] [--mem MiB] [--cpus N] [--disk FILE[,ro]]…\n'
 
@@ -175,15 +176,9 @@ export async function vmCommand(argv: string[]): Promise<number> {
         continue
       }
       // Idle: the guest waits for a timer or input; its virtual time keeps pace with the wall clock.
-      const next = session.nextEventNs
-      const wallNs = (performance.now() - startWall) * 1e6
-      const waitMs = next === Infinity ? 1000 : Math.max(0, (next - Math.max(wallNs, k.now)) / 1e6)
-      await new Promise<void>((r) => {
-        wake = r
-        setTimeout(r, Math.min(waitMs, 1000))
-      })
+      await idleWait(idleWaitMs(k, startWall), (w) => (wake = w))
       wake = null
-      if (next !== Infinity && next > k.now) k.run(Math.min(next, Math.max(wallNs, k.now)) - k.now)
+      catchUp(k, startWall)
     }
   } finally {
     if (tty) process.stdin.setRawMode(false)
