@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { parseUvmmArgs } from './args'
 import { PSCI_FN, psciCall, type PsciHost } from './psci'
 import { planBoot } from './boot-image'
+import { sleepTimeout } from './vcpu'
+import { IPC_NEVER, timeoutNs } from '../../kernel/uapi'
 
 describe('uvmm command line', () => {
   it('takes the VM from its options and the kernel command line after --', () => {
@@ -106,5 +108,15 @@ describe('the arm64 boot protocol', () => {
   it('refuses an initrd that does not fit beside the kernel', () => {
     const r = planBoot(base, 64 << 20, image(4096, 0, 30 << 20), 40 << 20, 2 << 20)
     expect(r).toEqual({ ok: false, reason: expect.stringMatching(/initrd: \d+ bytes do not fit/) })
+  })
+})
+
+describe('a vCPU sleeping in WFI', () => {
+  it('sleeps to a timer the guest set anywhere in 64 bits, never failing on it', () => {
+    expect(timeoutNs(sleepTimeout(100e6) & 0xffff)).toBeGreaterThanOrEqual(100e6)
+    // CNTV_CVAL = 2^64 - 1: the longest timeout there is, looked at again then.
+    const far = sleepTimeout(2 ** 64)
+    expect(timeoutNs(far & 0xffff)).toBe(0x3ff * 2 ** 31 * 1000)
+    expect(sleepTimeout(Infinity)).toBe(IPC_NEVER)
   })
 })

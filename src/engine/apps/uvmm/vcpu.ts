@@ -172,13 +172,26 @@ function timerDeadline(v: UvmmVcpu): number {
   return at
 }
 
+/** The longest relative timeout the L4 format holds (1023 × 2^31 µs, about 70 years). */
+const MAX_SLEEP_US = 0x3ff * 2 ** 31
+
+/**
+ * The receive timeout for a sleep of `leftNs`: a guest may program its timer
+ * anywhere in 64 bits, so a deadline beyond what the format holds is slept
+ * to the longest timeout (and looked at again), never an error.
+ */
+export function sleepTimeout(leftNs: number): number {
+  if (!Number.isFinite(leftNs)) return IPC_NEVER
+  return timeoutPair(TIMEOUT_NEVER, timeoutUs(Math.min(MAX_SLEEP_US, Math.max(1, Math.ceil(leftNs / 1000)))))
+}
+
 /** Waits until `until` (virtual ns) or an IRQ of ours (a kick, console input). */
 function* sleep(vm: UvmmVm, v: UvmmVcpu, sys: Sys, until: number, acks: number[]): Generator<unknown, void, number> {
   if (vm.console.hasOutput && v.index === 0) yield* vm.console.flush(sys)
   while (acks.length > 0) yield* irqUnmask(sys, acks.pop()!)
   const left = until - sys.clock()
   if (left <= 0) return
-  const timeout = Number.isFinite(left) ? timeoutPair(TIMEOUT_NEVER, timeoutUs(Math.max(1, Math.ceil(left / 1000)))) : IPC_NEVER
+  const timeout = sleepTimeout(left)
   v.sleeping = true
   const tag = yield sys.wait(timeout)
   v.sleeping = false
