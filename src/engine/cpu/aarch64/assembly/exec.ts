@@ -15,6 +15,8 @@
 // when the budget allows them, so run() still stops after exactly `budget`
 // instructions; when it cannot start (budget, a TLB miss at its first
 // access) the entry gets its original op back until the counter fires again.
+// A region's exit to another compiled entry calls it from the Op.JIT case
+// directly (chaining); arrivals through REFETCH count towards hotness too.
 import { Access, CoreExit } from '../../core-abi'
 import {
   C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
@@ -378,13 +380,20 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
  *  regions that run through the dispatch code up to its indirect branch.) */
 @inline function branchTo(pc: u64, pageVa: u64, slotPtr: u32, hostPage: u32): u32 {
   const t = jumpTo(pc, pageVa, slotPtr)
-  if (t != REFETCH_ENTRY && jitThreshold != 0) {
-    const k = HOT_BASE + (((t >>> 4) & (HOT_ENTRIES - 1)) << 1)
-    const n = <u32>load<u16>(k) + 1
-    if (n >= jitThreshold) jitInstall(t, slotPtr, hostPage, k)
-    else store<u16>(k, <u16>n)
-  }
+  if (t != REFETCH_ENTRY) countTarget(t, slotPtr, hostPage)
   return t
+}
+
+/** One more arrival at entry `t` by a branch, a page change or a compiled
+ *  region's exit; at the threshold the host is asked to compile from there. */
+@inline function countTarget(t: u32, slotPtr: u32, hostPage: u32): void {
+  if (jitThreshold != 0) {
+    // Signed: after a "never" from the compiler the counter restarts far below zero.
+    const k = HOT_BASE + (((t >>> 4) & (HOT_ENTRIES - 1)) << 1)
+    const n = <i32>load<i16>(k) + 1
+    if (n >= <i32>jitThreshold) jitInstall(t, slotPtr, hostPage, k)
+    else store<i16>(k, <i16>n)
+  }
 }
 
 @inline function jitInstall(t: u32, slotPtr: u32, hostPage: u32, counter: u32): void {
@@ -393,6 +402,11 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
   // An undecoded entry has no op and imm to restore later: wait until it ran.
   if (op == <u16>Op.JIT || op == <u16>Op.UNDECODED) return
   const fn = hostJitCompile(hostPage, (t - slotPtr) >>> 4)
+  // -1: no region can start at this word (e.g. it is not in the compiler's
+  // subset); ask again only after 32768 more arrivals, not every threshold.
+  // With calls and returns counted, such entries are common and each refusal
+  // costs a trip to the host.
+  if (fn < 0) store<i16>(counter, <i16>-32768)
   if (fn <= 0) return
   // Entries with the same word and successor decode alike, so one saved
   // op|aux per function serves every place it is installed at.
@@ -446,6 +460,9 @@ export function run<S>(core: u32, c: u32, asid: i32, budget: i32): i32 {
         pageVa = pc & ~<u64>0xFFF
         hostPage = RAM_BASE + <u32>ramOff
         ip = slotPtr + ((<u32>pc & 0xFFF) << 2)
+        // Calls, returns and the fall into the next page start regions too,
+        // so the code after a call's return gets compiled (and chained to).
+        countTarget(ip, slotPtr, hostPage)
         continue
       }
       case Op.UNDECODED: {
@@ -509,14 +526,46 @@ export function run<S>(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.JIT: {
         const fn = <u32>load<u16>(ip, 6)
-        const r = call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, pcAt(pageVa, ip, slotPtr))
+        let r = call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, pcAt(pageVa, ip, slotPtr))
         if (r <= 0) {
           store<u32>(ip, load<u32>(JITSIDE_BASE + (fn << 2)), 4)
           continue
         }
-        left -= r
-        pc = load<u64>(c + R_PC)
-        ip = jumpTo(pc, pageVa, slotPtr)
+        // Chaining: while a region leaves for another compiled entry (in this
+        // page or one REFETCH would find at once) and budget is left, call it
+        // directly, without the dispatch (each call checks the budget for its
+        // own pass; one that cannot start gets its op back).
+        while (true) {
+          left -= r
+          pc = load<u64>(c + R_PC)
+          ip = jumpTo(pc, pageVa, slotPtr)
+          if (left <= 0) break
+          if (ip == REFETCH_ENTRY) {
+            // Another page (a call, a return): follow only what REFETCH would
+            // find without side effects, an execute-TLB hit on a page with
+            // decoded code whose entry is compiled; anything else goes the
+            // long way round (REFETCH fills, allocates and counts).
+            if ((<u32>pc & 3) != 0) break
+            const e = tlbX + ((<u32>(pc >>> 12) & TLB_MASK) << 4)
+            if (load<u64>(e) != ((pc & ~<u64>0xFFF) | asidLow)) break
+            const ramOff = load<u32>(e, TLB_ENTRY_RAM)
+            const slot = load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2))
+            if (slot < 0) break
+            const sp = slotAddr(slot)
+            const t = sp + ((<u32>pc & 0xFFF) << 2)
+            if (load<u16>(t, 4) != <u16>Op.JIT) break
+            slotPtr = sp
+            pageVa = pc & ~<u64>0xFFF
+            hostPage = RAM_BASE + ramOff
+            ip = t
+          } else if (load<u16>(ip, 4) != <u16>Op.JIT) break
+          const next = <u32>load<u16>(ip, 6)
+          r = call_indirect<i32>(next, c, left, tlbR, tlbW, asidLow, pc)
+          if (r <= 0) {
+            store<u32>(ip, load<u32>(JITSIDE_BASE + (next << 2)), 4)
+            break
+          }
+        }
         continue
       }
       case Op.ALU2: {

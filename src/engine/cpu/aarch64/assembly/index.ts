@@ -74,7 +74,7 @@ export function setRamPa(pa: f64): void { mmu.setRamPa(<u64>pa) }
 
 /** Turns the block compiler on (taken branches to an entry before
  *  it is compiled) or off (0). */
-export function setJitThreshold(n: u32): void { exec.jitThreshold = min(n, 0xFFFF) }
+export function setJitThreshold(n: u32): void { exec.jitThreshold = min(n, 0x7FFF) }
 
 export function ctxBase(): u32 { return CTX_BASE }
 export function ctxBytes(): u32 { return CTX_BYTES }

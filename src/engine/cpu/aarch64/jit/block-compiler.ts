@@ -76,7 +76,8 @@ export class BlockCompiler {
   }
 
   /** Table index of the function for the region at word `index` of the RAM
-   *  page at linear address `hostPage`, or 0 when there is none. */
+   *  page at linear address `hostPage`; -1 when no region starts there (the
+   *  core then asks again much later), 0 when there is none for now. */
   compile(hostPage: number, index: number): number {
     // Called from inside the core's run loop: nothing may escape.
     try {
@@ -92,7 +93,7 @@ export class BlockCompiler {
     if (!this.memory) return 0
     const words = new Uint32Array(this.memory.buffer, hostPage, 1024)
     const region = scanRegion(words, index)
-    if (!region) { this.stats.declined++; return 0 }
+    if (!region) { this.stats.declined++; return -1 }
     const n = region.insns.length
     const h = hashRegion(words, region.at)
     const list = this.cache.get(h)
@@ -104,7 +105,7 @@ export class BlockCompiler {
         }
       }
     }
-    if (this.stats.compiled >= MAX_FUNCTIONS) { this.stats.declined++; return 0 }
+    if (this.stats.compiled >= MAX_FUNCTIONS) { this.stats.declined++; return -1 }
     const t0 = this.now()
     const bytes = moduleBytes(JIT_PARAMS, ValType.i32, compileRegion(region))
     const module = new this.api.Module(bytes)
