@@ -2,8 +2,9 @@
 // to another compiled entry — in the same page, or through a call, a return
 // or a jump into another page — calls it without going round the run loop.
 // Random programs of four code pages (a main loop that calls a function in
-// the next page and one that jumps on into a fourth page, a main loop that
-// may straddle a page boundary) run on a machine with the compiler and one
+// the next page or its own — then regions follow the call and the return —
+// and one that jumps on into a fourth page; a main loop that may straddle a
+// page boundary; returns now and then elsewhere than after their call) run on a machine with the compiler and one
 // without, in quanta of random budgets; after every quantum the exit, the
 // retired count, the register block and the data must be identical. Some
 // programs also get a word of a called function rewritten by the host in the
@@ -71,15 +72,19 @@ describe('aarch64 block compiler: chaining', () => {
       // of page 0 now and then, so that it runs on into page 1.
       const m1 = gen.body(r, 4 + r.int(30)), m2 = gen.body(r, 2 + r.int(20)), m3 = gen.body(r, 1 + r.int(10))
       const mainLen = m1.length + m2.length + m3.length + 3
-      const main = r.int(3) === 0 ? 1024 - r.int(mainLen) : r.int(1024 - mainLen)
-      const f1 = 1024 + 256 + r.int(256), f2 = 2048 + r.int(512), f3 = 3072 + r.int(512)
+      // Now and then f1 is in main's page: regions follow the call and its return.
+      const shape = r.int(3)
+      const main = shape === 0 ? 1024 - r.int(mainLen) : shape === 1 ? r.int(400) : r.int(1024 - mainLen)
+      const f1 = shape === 1 ? 600 + r.int(300) : 1024 + 256 + r.int(256), f2 = 2048 + r.int(512), f3 = 3072 + r.int(512)
       const callF1 = main + m1.length, callF2 = callF1 + 1 + m2.length
       const mainWords = [...m1, BL(f1 - callF1), ...m2, BL(f2 - callF2), ...m3]
       mainWords.push(B(-mainWords.length))
       words.set(mainWords, main)
       // f1: a body and a return; f2: a body and a jump into page 3, whose body returns.
       const f1Body = gen.body(r, 1 + r.int(40))
-      words.set([...f1Body, ...returnTo(CODE_VA + (callF1 + 1) * 4)], f1)
+      // f1 sometimes returns elsewhere than after its call (to main's start): a mispredicted return.
+      const f1Back = r.int(4) === 0 ? main : callF1 + 1
+      words.set([...f1Body, ...returnTo(CODE_VA + f1Back * 4)], f1)
       const f2Body = gen.body(r, 1 + r.int(20))
       words.set([...f2Body, B(f3 - (f2 + f2Body.length))], f2)
       words.set([...gen.body(r, 1 + r.int(20)), ...returnTo(CODE_VA + (callF2 + 1) * 4)], f3)
@@ -144,6 +149,24 @@ describe('aarch64 block compiler: chaining', () => {
     // Regions: the loop head (x0 += 1; bl), the callee (entered through a call
     // from another page) and the return point (entered by the RET).
     expect(m.jitStats().compiled).toBe(3)
+  })
+
+  test('a call within the page and its return run inside one region', () => {
+    const m = machine(2)
+    const words = new Uint32Array(1024)
+    // 0: x0 += 1; 1: bl 8; 2: x2 += 1; 3: b 0 ... 8: x1 += 1; 9: ret
+    words.set([ADDI(0, 0, 1), BL(7), ADDI(2, 2, 1), B(-3)], 0)
+    words.set([ADDI(1, 1, 1), RET], 8)
+    m.ram.set(new Uint8Array(words.buffer), 0)
+    m.invalidateCode(0, 4096)
+    const ctx = m.allocContext()
+    ctx.setPc(BigInt(CODE_VA))
+    // 6 instructions a pass, 1000 passes.
+    expect(m.run(0, ctx, 1, 6000)).toBe(CoreExit.Budget)
+    expect(m.exit.retired(0)).toBe(6000)
+    for (const r of [0, 1, 2]) expect(ctx.x(r)).toBe(1000n)
+    expect(ctx.x(30)).toBe(BigInt(CODE_VA + 8))
+    expect(m.jitStats().compiled).toBeGreaterThan(0)
   })
 
   test('a hot branch target the compiler refuses is not offered to it again at every threshold', () => {

@@ -19,6 +19,7 @@
 // it overwrites. allocSlot enforces this when a page becomes code.
 import { Access, CoreExit, TranslateFault } from '../../core-abi'
 import {
+  HOT_BASE, HOT_ENTRIES,
   CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB, ENTRY_BYTES, MAX_CORES,
   NSLOTS, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES,
   TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
@@ -239,7 +240,12 @@ export function invalidateCode(ramOff: u32, n: u32): void {
     const hi = min(ramOff + n, pageStart + 4096) - pageStart
     const a = slotAddr(slot)
     // The entry before the first overwritten word may have fused it (ALU2).
-    for (let w = lo >= 4 ? (lo >>> 2) - 1 : 0; w < ((hi + 3) >>> 2); w++) store<u32>(a + w * ENTRY_BYTES, 0, 4)
+    for (let w = lo >= 4 ? (lo >>> 2) - 1 : 0; w < ((hi + 3) >>> 2); w++) {
+      store<u32>(a + w * ENTRY_BYTES, 0, 4)
+      // A word the compiler refused may now be one it takes: end the back-off (exec.ts jitInstall).
+      const k = HOT_BASE + ((((a + w * ENTRY_BYTES) >>> 4) & (HOT_ENTRIES - 1)) << 1)
+      if (load<i16>(k) < 0) store<i16>(k, 0)
+    }
     // A compiled region may span any words of its page: drop them all. The
     // host's cache checks the words again before it reinstalls one.
     if (load<u8>(SLOTJIT_BASE + slot) != 0) {

@@ -493,7 +493,10 @@ class Gen {
       case 'ldstv': this.ldstv(ins); break
       case 'ldstpv': this.ldstpv(ins); break
       case 'b':
-        if (ins.follow) break // the region continues at the target
+        if (ins.follow) { // the region continues at the target
+          if (ins.link) { this.pcPlus(i * 4 + 4); this.wr(30, 'zr', true) }
+          break
+        }
         this.retireBranch()
         if (ins.link) {
           this.pcPlus(i * 4 + 4); this.wr(30, 'zr', true)
@@ -522,6 +525,17 @@ class Gen {
         this.branch(i + ins.delta / 4, true, labels)
         return
       case 'br':
+        if (ins.ret !== undefined) {
+          // The return of a call the region followed: on when X30 still holds
+          // the return address, else out to wherever it points.
+          this.retireBranch()
+          this.rd(30); f.tee(this.xpc)
+          this.pcPlus((ins.ret - this.region.start) * 4); f.op(W.i64Ne)
+          const l = f.open(W.if_)
+          f.br(this.exitL)
+          f.close(l)
+          return
+        }
         this.rd(ins.rn); f.set(this.xpc)
         if (ins.link) { this.pcPlus(i * 4 + 4); this.wr(30, 'zr', true) }
         this.retireBranch()

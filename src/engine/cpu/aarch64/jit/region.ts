@@ -30,12 +30,15 @@ export type Insn =
   // SIMD&FP registers: 1 << size bytes (size 4 = Q), the rest of the register zeroed by loads.
   | { k: 'ldstv'; size: number; load: boolean; rt: number; rn: number; mode: 'off' | 'pre' | 'post' | 'reg'; imm: bigint; rm: number; option: number; amt: number }
   | { k: 'ldstpv'; size: number; load: boolean; rt: number; rt2: number; rn: number; mode: 'off' | 'pre' | 'post'; imm: bigint }
-  // follow: the region continues at the target (set by scanRegion)
+  // follow: the region continues at the target (set by scanRegion; for BL
+  // after setting X30)
   | { k: 'b'; link: boolean; delta: number; follow?: boolean }
   | { k: 'bcond'; cond: number; delta: number }
   | { k: 'cbz'; sf: boolean; nz: boolean; rt: number; delta: number }
   | { k: 'tbz'; nz: boolean; rt: number; bit: number; delta: number }
-  | { k: 'br'; rn: number; link: boolean }
+  // ret: a RET the region continues after, at this page word, when X30
+  // holds its address (the return of a BL the region followed); else it exits
+  | { k: 'br'; rn: number; link: boolean; ret?: number }
   | { k: 'nop' }
 
 function ones(n: number): bigint { return (1n << BigInt(n)) - 1n }
@@ -143,7 +146,8 @@ export function decodeInsn(w: number): Insn | null {
     return { k: 'ccmp', sf, sub: ((w >>> 30) & 1) === 1, useImm: ((w >>> 11) & 1) === 1, rn, rm, cond: (w >>> 12) & 15, nzcv: w & 15 }
   }
   if ((w & 0x7fe00000) === 0x1b000000) return { k: 'madd', sf, sub: ((w >>> 15) & 1) === 1, rd, rn, rm, ra: (w >>> 10) & 31 }
-  if ((w & 0xff600000) === 0x9b200000) {
+  // (>>> 0: JavaScript's & is signed, these patterns have bit 31 set.)
+  if (((w & 0xff600000) >>> 0) === 0x9b200000) {
     return { k: 'maddl', signed: ((w >>> 23) & 1) === 0, sub: ((w >>> 15) & 1) === 1, rd, rn, rm, ra: (w >>> 10) & 31 }
   }
   // ---- loads and stores (general registers)
@@ -190,8 +194,8 @@ export function decodeInsn(w: number): Insn | null {
   if ((w & 0x7e000000) === 0x36000000) {
     return { k: 'tbz', nz: ((w >>> 24) & 1) === 1, rt: rd, bit: ((w >>> 26) & 32) | ((w >>> 19) & 31), delta: sext((w >>> 5) & 0x3fff, 14) * 4 }
   }
-  if ((w & 0xffdffc1f) === 0xd61f0000 || (w & 0xfffffc1f) === 0xd65f0000) {
-    return { k: 'br', rn, link: ((w >>> 21) & 1) === 1 && (w & 0xfffffc1f) !== 0xd65f0000 }
+  if (((w & 0xffdffc1f) >>> 0) === 0xd61f0000 || ((w & 0xfffffc1f) >>> 0) === 0xd65f0000) {
+    return { k: 'br', rn, link: ((w >>> 21) & 1) === 1 && ((w & 0xfffffc1f) >>> 0) !== 0xd65f0000 }
   }
   if (w === 0xd503201f) return { k: 'nop' }
   return null
@@ -229,8 +233,10 @@ export const MAX_REGION = 256
  *  after the last one (`next`, -1 when the last one always branches). It
  *  stops before the first word the compiler does not take, and at an
  *  unconditional branch — unless an earlier branch jumps past it (an
- *  if/else body follows), or it is a B to a word not yet in the region,
- *  which the region then follows (the shared tail of a switch case). */
+ *  if/else body follows), or it is a B or BL to a word not yet in the
+ *  region, which the region then follows (the shared tail of a switch case,
+ *  a call into the same page), or the RET of such a call, after which it
+ *  continues at the call's return address (checked against X30 when run). */
 export interface Region {
   start: number
   insns: Insn[]
@@ -243,6 +249,7 @@ export function scanRegion(words: Uint32Array, start: number): Region | null {
   const at: number[] = []
   const seen = new Set<number>()
   let furthest = -1 // furthest in-page forward target of the straight-line part
+  const calls: number[] = [] // return words of the BLs the region followed
   let i = start
   let next = start
   for (;;) {
@@ -262,10 +269,21 @@ export function scanRegion(words: Uint32Array, start: number): Region | null {
         i++
         continue
       }
-      if (ins.k === 'b' && !ins.link && t !== start && t >= 0 && t < words.length && !seen.has(t)) {
+      if (ins.k === 'b' && t !== start && t >= 0 && t < words.length && !seen.has(t)) {
+        // A call into this page: the region runs the callee and, if it
+        // returns by RET, the code after the call.
+        if (ins.link) calls.push(i + 1)
         insns[insns.length - 1] = { ...ins, follow: true }
         furthest = -1
         i = t
+        continue
+      }
+      const back = calls.length ? calls[calls.length - 1] : -1
+      if (ins.k === 'br' && ins.rn === 30 && !ins.link && back >= 0 && back < words.length && !seen.has(back)) {
+        calls.pop()
+        insns[insns.length - 1] = { ...ins, ret: back }
+        furthest = -1
+        i = back
         continue
       }
       next = -1
