@@ -1,0 +1,203 @@
+// Instruction decoding: prefixes, REX, the opcode maps, ModRM/SIB,
+// displacements and immediates — all driven by the attribute words the
+// generator derived from encodings.table (../generated/decoder.ts). Decoding
+// happens as the instruction runs (register values are read for the
+// effective address), fetching bytes through the execute TLB; a fetch that
+// faults leaves the fault in mmu.gFault and nothing changed.
+import { Access, CoreExit } from '../../core-abi'
+import { OPMAP, GROUPS } from '../generated/decoder'
+import { R_FS_BASE, R_GS_BASE } from './layout'
+import { gFault, pageHost } from './mmu'
+import {
+  ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setInsnBytes, setModrm, setRip, setSegBase, setStartRip, setZreg,
+} from './state'
+
+// Attribute word (scripts/build/x86-decoder.mjs, A / Imm / Size).
+const OP_MASK: u32 = 0x3ff
+const A_MODRM: u32 = 1 << 10
+const IMM_SHIFT: u32 = 11
+const SIZE_SHIFT: u32 = 15
+const A_GROUP: u32 = 1 << 17
+const A_LOCK: u32 = 1 << 18
+const A_ZREG: u32 = 1 << 19
+const IMM_IB: u32 = 1
+const IMM_IW: u32 = 2
+const IMM_IZ: u32 = 3
+const IMM_IV: u32 = 4
+const IMM_IW_IB: u32 = 5
+const IMM_MOFFS: u32 = 6
+const IMM_JZ: u32 = 7
+const SIZE_BYTE: u32 = 1
+const SIZE_D64: u32 = 2
+const SIZE_F64: u32 = 3
+
+/** The architectural limit on instruction length. */
+const MAX_LEN: u32 = 15
+
+// Fetch state: the next byte's address, and the host range of its page.
+let fetchVa: u64 = 0
+let fetchPtr: u32 = 0
+let fetchEnd: u32 = 0
+let fetched: u32 = 0
+let firstBytes: u32 = 0
+
+function fetch8(): u32 {
+  if (fetchPtr == fetchEnd) {
+    const h = pageHost(fetchVa, Access.Execute)
+    if (h == 0) return 0
+    fetchPtr = h + (<u32>fetchVa & 0xFFF)
+    fetchEnd = h + 4096
+  }
+  const b = <u32>load<u8>(fetchPtr)
+  if (fetched < 4) firstBytes |= b << (fetched * 8)
+  fetchPtr++
+  fetchVa++
+  fetched++
+  return b
+}
+
+function fetchN(n: u32): u64 {
+  let v: u64 = 0
+  for (let i: u32 = 0; i < n; i++) v |= <u64>fetch8() << (<u64>i * 8)
+  return v
+}
+
+@inline function sx8(v: u64): u64 { return <u64>(<i64>(<i8>v)) }
+@inline function sx16(v: u64): u64 { return <u64>(<i64>(<i16>v)) }
+@inline function sx32(v: u64): u64 { return <u64>(<i64>(<i32>v)) }
+
+/**
+ * Decodes the instruction at RIP. Returns its op (>= 0; 0 = undefined, whose
+ * handler raises the exit) with state.ts's fields set and RIP moved past it,
+ * or -1 when fetching faulted or the instruction is too long (exit raised).
+ */
+export function decode(): i32 {
+  const start = rip
+  setStartRip(start)
+  fetchVa = start
+  fetchPtr = 0
+  fetchEnd = 0
+  fetched = 0
+  firstBytes = 0
+  let osz16 = false
+  let asz32 = false
+  let repPfx: u32 = 0
+  let lock = false
+  let rexB: u32 = 0
+  let seg: u64 = 0
+  let b: u32 = 0
+  // Prefixes; a REX counts only right before the opcode.
+  while (true) {
+    b = fetch8()
+    if (gFault != 0) return -1
+    if (fetched > MAX_LEN) { raiseExit(CoreExit.Exception, 13); return -1 }
+    if ((b & 0xF0) == 0x40) { rexB = b; continue }
+    if (b == 0x66) osz16 = true
+    else if (b == 0x67) asz32 = true
+    else if (b == 0xF2 || b == 0xF3) repPfx = b
+    else if (b == 0xF0) lock = true
+    else if (b == 0x64) seg = load<u64>(ctx + R_FS_BASE)
+    else if (b == 0x65) seg = load<u64>(ctx + R_GS_BASE)
+    else if (b != 0x2E && b != 0x36 && b != 0x3E && b != 0x26) break
+    rexB = 0
+  }
+  const rexv = rexB
+  let map: u32 = 0
+  if (b == 0x0F) {
+    b = fetch8()
+    map = 1
+    if (b == 0x38) { map = 2; b = fetch8() } else if (b == 0x3A) { map = 3; b = fetch8() }
+    if (gFault != 0) return -1
+  }
+  // The opcode maps; in the 0F maps a 66/F3/F2 may select another row
+  // (a mandatory prefix), in which case it is not a size or REP prefix.
+  let attr: u32 = 0
+  if (map == 0) attr = unchecked(OPMAP[b])
+  else {
+    const base = map * 1024 + b
+    if (repPfx != 0) {
+      attr = unchecked(OPMAP[base + (repPfx == 0xF3 ? 512 : 768)])
+      if (attr != 0) repPfx = 0
+    }
+    if (attr == 0 && osz16) {
+      attr = unchecked(OPMAP[base + 256])
+      if (attr != 0) osz16 = false
+    }
+    if (attr == 0) attr = unchecked(OPMAP[base])
+  }
+  let modrm: u32 = 0
+  if ((attr & A_MODRM) != 0) {
+    modrm = fetch8()
+    if (gFault != 0) return -1
+    if ((attr & A_GROUP) != 0) attr = unchecked(GROUPS[((attr & OP_MASK) << 4) + (((modrm >> 3) & 7) << 1) + (modrm >= 0xC0 ? 1 : 0)])
+  }
+  const w = (rexv & 8) != 0
+  const sizeClass = (attr >> SIZE_SHIFT) & 3
+  let osz: u32 = w ? 8 : osz16 ? 2 : 4
+  if (sizeClass == SIZE_BYTE) osz = 1
+  else if (sizeClass == SIZE_D64) osz = osz16 && !w ? 2 : 8
+  else if (sizeClass == SIZE_F64) osz = 8
+  setDecoded(osz, asz32 ? 4 : 8, rexv, repPfx, b)
+  setSegBase(seg)
+  if ((attr & A_ZREG) != 0) setZreg((b & 7) | ((rexv & 1) << 3))
+
+  // ModRM, SIB, displacement.
+  let ripRel = false
+  let eaOff: u64 = 0
+  let baseRsp = false
+  let isMem = false
+  if ((attr & A_MODRM) != 0) {
+    const mod = modrm >> 6
+    const r = ((modrm >> 3) & 7) | ((rexv & 4) << 1)
+    let m = (modrm & 7) | ((rexv & 1) << 3)
+    isMem = mod != 3
+    if (isMem) {
+      let base: i32 = <i32>m
+      if ((modrm & 7) == 4) {
+        const sib = fetch8()
+        const idx = ((sib >> 3) & 7) | ((rexv & 2) << 2)
+        base = <i32>((sib & 7) | ((rexv & 1) << 3))
+        if (idx != 4) eaOff = gpr(idx) << <u64>(sib >> 6)
+        if ((sib & 7) == 5 && mod == 0) { base = -1; eaOff += sx32(fetchN(4)) }
+      } else if ((modrm & 7) == 5 && mod == 0) {
+        base = -1
+        ripRel = true
+        eaOff = sx32(fetchN(4))
+      }
+      if (base >= 0) { eaOff += gpr(<u32>base); baseRsp = base == 4 }
+      if (mod == 1) eaOff += sx8(fetchN(1))
+      else if (mod == 2) eaOff += sx32(fetchN(4))
+    }
+    setModrm(r, m, isMem)
+  } else setModrm(0, 0, false)
+
+  // Immediates.
+  const kind = (attr >> IMM_SHIFT) & 15
+  let imm: u64 = 0
+  let imm2: u64 = 0
+  if (kind == IMM_IB) imm = sx8(fetchN(1))
+  else if (kind == IMM_IW) imm = fetchN(2)
+  else if (kind == IMM_IZ) imm = osz == 2 ? sx16(fetchN(2)) : sx32(fetchN(4))
+  else if (kind == IMM_IV) imm = osz == 8 ? fetchN(8) : osz == 2 ? fetchN(2) : fetchN(4)
+  else if (kind == IMM_IW_IB) { imm = fetchN(2); imm2 = fetchN(1) }
+  else if (kind == IMM_JZ) imm = sx32(fetchN(4))
+  else if (kind == IMM_MOFFS) {
+    eaOff = asz32 ? fetchN(4) : fetchN(8)
+    isMem = true
+    setModrm(0, 0, true)
+  }
+  if (gFault != 0) return -1
+  if (fetched > MAX_LEN) { raiseExit(CoreExit.Exception, 13); return -1 }
+  setImm(imm, imm2)
+  setInsnBytes(firstBytes)
+  const next = start + <u64>fetched
+  setRip(next)
+  if (isMem) {
+    if (ripRel) eaOff += next
+    if (asz32) eaOff &= 0xFFFFFFFF
+    setEa(eaOff + seg, baseRsp)
+  }
+  // LOCK only on the rows that allow it, with a memory operand.
+  if (lock && ((attr & A_LOCK) == 0 || !isMem)) return 0
+  return <i32>(attr & OP_MASK)
+}
