@@ -1,7 +1,7 @@
 // Types of x86-decoder.mjs for the TypeScript tests that read the encoding table.
 export const TABLE_PATH: string
 export const DECODER_PATH: string
-export const A: { OP_MASK: number; MODRM: number; IMM_SHIFT: number; SIZE_SHIFT: number; GROUP: number; LOCK: number; ZREG: number }
+export const A: { OP_MASK: number; MODRM: number; IMM_SHIFT: number; SIZE_SHIFT: number; GROUP: number; LOCK: number; ZREG: number; STRICT: number }
 export const Imm: { NONE: 0; IB: 1; IW: 2; IZ: 3; IV: 4; IW_IB: 5; MOFFS: 6; JZ: 7 }
 export const Size: { V: 0; BYTE: 1; D64: 2; F64: 3 }
 

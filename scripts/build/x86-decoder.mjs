@@ -21,6 +21,8 @@ export const A = {
   GROUP: 1 << 17,
   LOCK: 1 << 18,
   ZREG: 1 << 19,
+  /** An SSE row (XMM operands): a 66/F3/F2 in front selects another instruction, never this one. */
+  STRICT: 1 << 20,
 }
 export const Imm = { NONE: 0, IB: 1, IW: 2, IZ: 3, IV: 4, IW_IB: 5, MOFFS: 6, JZ: 7 }
 export const Size = { V: 0, BYTE: 1, D64: 2, F64: 3 }
@@ -72,7 +74,7 @@ export function parseTable(text) {
     for (const a of attrCol.split(/\s+/).filter(Boolean)) {
       if (a.startsWith('uf=')) uf = a.slice(3)
       else if (a.startsWith('rf=')) rf = a.slice(3)
-      else if (['lock', 'd64', 'f64', 'ctl', 'nogen'].includes(a)) attrs.add(a)
+      else if (['lock', 'd64', 'f64', 'ctl', 'nogen', 'strict'].includes(a)) attrs.add(a)
       else throw new Error(`encodings.table:${i + 1}: unknown attribute '${a}'`)
     }
     const opcodes = Array.from({ length: count }, (_, k) => base + k)
@@ -111,6 +113,7 @@ export function rowAttr(row) {
   if (row.modrm) a |= A.MODRM
   if (row.attrs.has('lock')) a |= A.LOCK
   if (row.zreg) a |= A.ZREG
+  if (row.pfx === 0 && row.map !== 0 && (row.attrs.has('strict') || row.operands.some((o) => /^[VWU]/.test(o)))) a |= A.STRICT
   return a
 }
 

@@ -24,6 +24,11 @@ export function differences(ours: SnippetResult, native: SnippetResult, undef: n
   for (let i = 0; i < 16; i++) if (ours.regs[i] !== native.regs[i]) out.push(`${names[i]}: ours ${hex(ours.regs[i])} native ${hex(native.regs[i])}`)
   const mask = BigInt((ARITH_FLAGS & ~undef) | DF)
   if ((ours.rflags & mask) !== (native.rflags & mask)) out.push(`rflags&${hex(mask)}: ours ${hex(ours.rflags & mask)} native ${hex(native.rflags & mask)}`)
+  for (let i = 0; i < 16; i++) {
+    const a = Buffer.from(ours.xmm?.subarray(i * 16, i * 16 + 16) ?? []).toString('hex')
+    const b = Buffer.from(native.xmm?.subarray(i * 16, i * 16 + 16) ?? []).toString('hex')
+    if (a !== b) out.push(`xmm${i}: ours ${a} native ${b}`)
+  }
   if (ours.signal !== native.signal) out.push(`signal: ours ${ours.signal} native ${native.signal}`)
   if (ours.rip !== native.rip) out.push(`rip: ours ${hex(ours.rip)} native ${hex(native.rip)}`)
   for (let i = 0; i < ours.data.length; i++) {

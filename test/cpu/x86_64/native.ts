@@ -48,12 +48,12 @@ export function runNative(cases: NativeCase[]): SnippetResult[] {
     const regs = Buffer.alloc(17 * 8)
     c.state.regs.forEach((v, i) => regs.writeBigUInt64LE(BigInt.asUintN(64, v), i * 8))
     regs.writeBigUInt64LE(c.state.rflags, 16 * 8)
-    chunks.push(hdr, Buffer.from(c.code), regs, Buffer.from(c.data))
+    chunks.push(hdr, Buffer.from(c.code), regs, Buffer.from(c.state.xmm ?? new Uint8Array(256)), Buffer.from(c.data))
   }
   const r = spawnSync(harness(), [], { input: Buffer.concat(chunks), maxBuffer: 1 << 30 })
   if (r.status !== 0) throw new Error(`native harness failed (${r.status ?? r.signal}): ${r.stderr?.toString()}`)
   const out = r.stdout
-  const rec = 19 * 8 + DATA_SIZE
+  const rec = 19 * 8 + 256 + DATA_SIZE
   if (out.length !== rec * cases.length) throw new Error(`native harness returned ${out.length} bytes for ${cases.length} cases`)
   return cases.map((_, k) => {
     const b = k * rec
@@ -63,7 +63,8 @@ export function runNative(cases: NativeCase[]): SnippetResult[] {
       rflags: out.readBigUInt64LE(b + 128),
       rip: out.readBigUInt64LE(b + 136),
       signal: Number(out.readBigUInt64LE(b + 144)),
-      data: new Uint8Array(out.subarray(b + 152, b + rec)),
+      xmm: new Uint8Array(out.subarray(b + 152, b + 152 + 256)),
+      data: new Uint8Array(out.subarray(b + 152 + 256, b + rec)),
     }
   })
 }

@@ -9,7 +9,7 @@
 // that no instruction reads them and the comparison masks what remains.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseTable, type TableRow } from '../../../scripts/build/x86-decoder.mjs'
+import { A, parseTable, rowAttr, type TableRow } from '../../../scripts/build/x86-decoder.mjs'
 import { CODE_ADDR, DATA_ADDR, DATA_SIZE, type SnippetState } from './snippet'
 
 const TABLE = fileURLToPath(new URL('../../../src/engine/cpu/x86_64/encodings.table', import.meta.url))
@@ -86,7 +86,8 @@ function encode(rng: Rng, row: TableRow, at: number): number[] {
   // A 16-bit BSWAP/SHLD/SHRD (counts above 16) has no defined result; in the
   // 0F map a 66 before an instruction without operand size (fences, hints)
   // encodes another (undefined) instruction.
-  const undef66 = /^(bswap_Z|shd_E_G)/.test(row.handler) || (row.map !== 0 && (row.operands.length === 0 || row.operands[0] === 'M'))
+  const undef66 = /^(bswap_Z|shd_E_G)/.test(row.handler) || (rowAttr(row) & A.STRICT) !== 0 ||
+    (row.map !== 0 && (row.operands.length === 0 || row.operands[0] === 'M'))
   const pre: number[] = []
   let w = 0, r = 0, b = 0
   let forceRex = false
@@ -99,6 +100,8 @@ function encode(rng: Rng, row: TableRow, at: number): number[] {
   let isMem = false
   let zregBits = 0
   if (row.zreg) { const z = rng.pick(REGS); b = z >> 3; zregBits = z & 7 }
+  // Packed SSE memory operands must be 16-byte aligned (else #GP): keep them aligned here.
+  const align = row.operands.some((o) => /^[VWUM]x$/.test(o)) ? 16 : 1
   if (row.modrm) {
     const reg = row.ext >= 0 ? row.ext : rng.pick(REGS)
     r = reg >> 3
@@ -117,16 +120,16 @@ function encode(rng: Rng, row: TableRow, at: number): number[] {
       } else if (kind === 1) { // SIB without index, base R15, disp8
         b = 1; forceRex = true
         tail.push(0x44 | ((reg & 7) << 3), (rng.int(4) << 6) | (4 << 3) | (MEM_BASE & 7))
-        const d = rng.int(256) - 128
+        const d = (rng.int(256) - 128) & -align
         tail.push(d & 0xff)
       } else {
         b = 1; forceRex = true
         if (kind === 2) {
           tail.push(0x40 | ((reg & 7) << 3) | (MEM_BASE & 7))
-          tail.push((rng.int(256) - 128) & 0xff)
+          tail.push(((rng.int(256) - 128) & -align) & 0xff)
         } else {
           tail.push(0x80 | ((reg & 7) << 3) | (MEM_BASE & 7))
-          const d = rng.int(0x1000 + 0x800 - 16) - 0x800
+          const d = (rng.int(0x1000 + 0x800 - 16) - 0x800) & -align
           tail.push(d & 0xff, (d >> 8) & 0xff, (d >> 16) & 0xff, (d >> 24) & 0xff)
         }
       }
@@ -154,7 +157,7 @@ function encode(rng: Rng, row: TableRow, at: number): number[] {
   if (memDisp?.ripRel) {
     const start = pre.length + mapBytes.length + 1 + memDisp.at
     const next = CODE_ADDR + at + out.length
-    const target = DATA_ADDR + 0x100 + rng.int(0x1000)
+    const target = (DATA_ADDR + 0x100 + rng.int(0x1000)) & -align
     const d = target - next
     out[start] = d & 0xff; out[start + 1] = (d >> 8) & 0xff; out[start + 2] = (d >> 16) & 0xff; out[start + 3] = (d >>> 24) & 0xff
   }
@@ -199,7 +202,9 @@ export function randomSnippet(rng: Rng, length: number): Snippet {
   const data = new Uint8Array(DATA_SIZE)
   for (let i = 0; i < DATA_SIZE; i++) data[i] = rng.int(256)
   const rflags = 0x202n | BigInt(rng.u32() & ARITH_FLAGS)
-  return { code: new Uint8Array(bytes), insns, undefAfter, state: { regs, rflags }, data }
+  const xmm = new Uint8Array(256)
+  for (let i = 0; i < 256; i += 8) new DataView(xmm.buffer).setBigUint64(i, rng.u64(), true)
+  return { code: new Uint8Array(bytes), insns, undefAfter, state: { regs, rflags, xmm }, data }
 }
 
 /** The code of the first `k` instructions. */

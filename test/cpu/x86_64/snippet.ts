@@ -14,6 +14,8 @@ export interface SnippetState {
   /** RAX..R15. */
   regs: bigint[]
   rflags: bigint
+  /** XMM0..XMM15, 16 bytes each (zeros when absent). */
+  xmm?: Uint8Array
 }
 
 export interface SnippetResult extends SnippetState {
@@ -64,6 +66,7 @@ export class SnippetMachine {
     ctx.reset()
     state.regs.forEach((v, i) => ctx.setGpr(i, v))
     ctx.setRflags(state.rflags)
+    for (let i = 0; i < 16; i++) ctx.xmm(i).set(state.xmm ? state.xmm.subarray(i * 16, i * 16 + 16) : new Uint8Array(16))
     ctx.setPc(BigInt(CODE_ADDR))
     const exit = this.core.run(0, ctx, 1, budget)
     const d = this.core.details(0)
@@ -72,6 +75,7 @@ export class SnippetMachine {
     return {
       regs: Array.from({ length: 16 }, (_, i) => ctx.gpr(i)),
       rflags: ctx.rflags,
+      xmm: Uint8Array.from({ length: 256 }, (_, k) => ctx.xmm(k >> 4)[k & 15]),
       rip: ctx.pc,
       signal: ended ? 0 : signalOf(exit, d.imm),
       data: ram.slice(CODE_SIZE, CODE_SIZE + DATA_SIZE),

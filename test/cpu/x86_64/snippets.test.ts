@@ -1,5 +1,6 @@
 // Hand-written snippets for what the random test leaves out (control flow,
-// string instructions with REP, the stack, flags registers), assembled with
+// string instructions with REP, the stack, flags registers, SSE loops and
+// alignment faults), assembled with
 // the host's GNU as and compared with native execution; then known answers
 // for what the host cannot run the same way (exits, CPUID, RDTSC, budgets,
 // restart after a fault).
@@ -53,6 +54,11 @@ const SNIPPETS: [string, string, number][] = [
   ['null segment prefixes', 'mov rax, [r15]\n.byte 0x3e, 0x2e, 0x26, 0x36\nmov rbx, [r15+8]', 0],
   ['lea forms', 'lea rax, [rbx+rcx*4+100]\nlea eax, [rbx+rcx*8-1]\nlea ax, [rsi+rdi]\nlea rcx, [rip+0x1234]\nlea edx, [0x12345678]', 0],
   ['setcc to memory and cmov', 'cmp rax, rbx\nsetl [r15]\ncmovg rcx, [r15+8]\ncmovl edx, esi\ncmovge edi, [r15+16]', 0],
+  ['sse strlen loop (pcmpeqb, pmovmskb, bsf)', 'movb [r15+0x123], 0\nlea rdi, [r15+0x40]\npxor xmm0, xmm0\n1: movdqa xmm1, [rdi]\npcmpeqb xmm1, xmm0\npmovmskb eax, xmm1\nadd rdi, 16\ntest eax, eax\njz 1b\nbsf eax, eax\nlea rax, [rdi+rax-16]\nsub rax, r15', 0],
+  ['sse memchr-style (pminub, punpcklbw, pshufd)', 'movd xmm1, eax\npunpcklbw xmm1, xmm1\npunpcklwd xmm1, xmm1\npshufd xmm1, xmm1, 0\nmovdqu xmm2, [r15+3]\npcmpeqb xmm2, xmm1\npminub xmm2, [r15+0x20]\npmovmskb ecx, xmm2', 0],
+  ['movdqa misaligned faults', 'movdqa xmm3, [r15+8]', 0],
+  ['movdqu and movups unaligned stores', 'movdqu xmm5, [r15+1]\nmovdqu [r15+0x207], xmm5\nmovups [r15+0x301], xmm6\nmovq [r15+0x403], xmm7\nmovd [r15+0x409], xmm7', 0],
+  ['sse shifts by count registers', 'movq xmm1, rcx\npsrlq xmm2, xmm1\npsllw xmm3, xmm1\npsrad xmm5, xmm1\nmov ecx, 3\nmovd xmm1, ecx\npsraw xmm6, xmm1\npsrldq xmm7, 5\npslldq xmm8, 11', 0],
   ['movabs moffs', 'movabs rax, [0x20000800]\nmovabs [0x20000810], eax\nmovabs al, [0x20000820]', 0],
 ]
 
@@ -60,7 +66,9 @@ function state(rng: Rng): SnippetState {
   const regs = Array.from({ length: 16 }, () => rng.u64())
   regs[4] = RSP_VALUE
   regs[15] = R15_VALUE
-  return { regs, rflags: 0x202n | BigInt(rng.u32() & 0x8d5) }
+  const xmm = new Uint8Array(256)
+  for (let i = 0; i < 256; i++) xmm[i] = rng.int(256)
+  return { regs, rflags: 0x202n | BigInt(rng.u32() & 0x8d5), xmm }
 }
 
 const skip = nativeUnavailable()
@@ -78,8 +86,8 @@ describe.skipIf(skip !== undefined)('x86-64 snippets against the host CPU', () =
         const ours = m.run(code, st, data)
         const [native] = runNative([{ code, state: st, data }])
         const mask = BigInt((0x8d5 & ~undef) | 0x400)
-        expect({ regs: ours.regs, flags: ours.rflags & mask, rip: ours.rip, signal: ours.signal })
-          .toEqual({ regs: native.regs, flags: native.rflags & mask, rip: native.rip, signal: native.signal })
+        expect({ regs: ours.regs, flags: ours.rflags & mask, rip: ours.rip, signal: ours.signal, xmm: ours.xmm })
+          .toEqual({ regs: native.regs, flags: native.rflags & mask, rip: native.rip, signal: native.signal, xmm: native.xmm })
         expect(Buffer.from(ours.data).equals(Buffer.from(native.data))).toBe(true)
       }
     })

@@ -3,8 +3,10 @@
 // reports the registers, RFLAGS, the stopping RIP and signal, and memory.
 //
 // Protocol (stdin -> stdout, little-endian, one record per case):
-//   in:  u32 code_len, u32 0, code[code_len], u64 regs[16] (RAX..R15), u64 rflags, u8 data[DATA_SIZE]
-//   out: u64 regs[16], u64 rflags, u64 rip, u64 signal (0: ran to the end), u8 data[DATA_SIZE]
+//   in:  u32 code_len, u32 0, code[code_len], u64 regs[16] (RAX..R15), u64 rflags, u8 xmm[16][16],
+//        u8 data[DATA_SIZE]
+//   out: u64 regs[16], u64 rflags, u64 rip, u64 signal (0: ran to the end), u8 xmm[16][16],
+//        u8 data[DATA_SIZE]
 // The snippet runs at CODE_ADDR followed by a jump to the exit stub; DATA_SIZE
 // bytes of data live at DATA_ADDR. A fault (SIGSEGV, SIGFPE, SIGILL, SIGBUS,
 // SIGTRAP) ends the snippet with the registers as the signal saw them, RIP on
@@ -24,10 +26,11 @@
 #define DATA_ADDR 0x20000000UL
 #define DATA_SIZE 0x2000UL
 
-struct out { uint64_t regs[16], rflags, rip, signal; };
+struct out { uint64_t regs[16], rflags, rip, signal; uint8_t xmm[256]; };
 struct out g_out;
 uint64_t g_host_rsp;
 uint64_t g_in_regs[17];
+uint8_t g_in_xmm[256] __attribute__((aligned(16)));
 uint64_t g_code_addr = CODE_ADDR;
 
 void run_snippet(void);
@@ -43,6 +46,22 @@ __asm__(
   "  push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
   "  mov %rsp, g_host_rsp(%rip)\n"
   "  pushq g_in_regs+128(%rip); popfq\n"
+  "  movdqu g_in_xmm+0(%rip), %xmm0\n"
+  "  movdqu g_in_xmm+16(%rip), %xmm1\n"
+  "  movdqu g_in_xmm+32(%rip), %xmm2\n"
+  "  movdqu g_in_xmm+48(%rip), %xmm3\n"
+  "  movdqu g_in_xmm+64(%rip), %xmm4\n"
+  "  movdqu g_in_xmm+80(%rip), %xmm5\n"
+  "  movdqu g_in_xmm+96(%rip), %xmm6\n"
+  "  movdqu g_in_xmm+112(%rip), %xmm7\n"
+  "  movdqu g_in_xmm+128(%rip), %xmm8\n"
+  "  movdqu g_in_xmm+144(%rip), %xmm9\n"
+  "  movdqu g_in_xmm+160(%rip), %xmm10\n"
+  "  movdqu g_in_xmm+176(%rip), %xmm11\n"
+  "  movdqu g_in_xmm+192(%rip), %xmm12\n"
+  "  movdqu g_in_xmm+208(%rip), %xmm13\n"
+  "  movdqu g_in_xmm+224(%rip), %xmm14\n"
+  "  movdqu g_in_xmm+240(%rip), %xmm15\n"
   "  mov g_in_regs+0(%rip), %rax\n"
   "  mov g_in_regs+8(%rip), %rcx\n"
   "  mov g_in_regs+16(%rip), %rdx\n"
@@ -78,6 +97,22 @@ __asm__(
   "  mov %r13, g_out+104(%rip)\n"
   "  mov %r14, g_out+112(%rip)\n"
   "  mov %r15, g_out+120(%rip)\n"
+  "  movdqu %xmm0, g_out+152+0(%rip)\n"
+  "  movdqu %xmm1, g_out+152+16(%rip)\n"
+  "  movdqu %xmm2, g_out+152+32(%rip)\n"
+  "  movdqu %xmm3, g_out+152+48(%rip)\n"
+  "  movdqu %xmm4, g_out+152+64(%rip)\n"
+  "  movdqu %xmm5, g_out+152+80(%rip)\n"
+  "  movdqu %xmm6, g_out+152+96(%rip)\n"
+  "  movdqu %xmm7, g_out+152+112(%rip)\n"
+  "  movdqu %xmm8, g_out+152+128(%rip)\n"
+  "  movdqu %xmm9, g_out+152+144(%rip)\n"
+  "  movdqu %xmm10, g_out+152+160(%rip)\n"
+  "  movdqu %xmm11, g_out+152+176(%rip)\n"
+  "  movdqu %xmm12, g_out+152+192(%rip)\n"
+  "  movdqu %xmm13, g_out+152+208(%rip)\n"
+  "  movdqu %xmm14, g_out+152+224(%rip)\n"
+  "  movdqu %xmm15, g_out+152+240(%rip)\n"
   "  mov g_host_rsp(%rip), %rsp\n"
   "  pushfq; popq g_out+128(%rip)\n"
   "  cld\n"
@@ -97,6 +132,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv) {
   g_out.rflags = (uint64_t)g[REG_EFL];
   g_out.rip = (uint64_t)g[REG_RIP];
   g_out.signal = (uint64_t)sig;
+  memcpy(g_out.xmm, uc->uc_mcontext.fpregs->_xmm, 256);
   // Resume in the host frame: callee-saved registers come back from its stack.
   g[REG_RSP] = (greg_t)g_host_rsp;
   g[REG_RIP] = (greg_t)(uintptr_t)fault_resume;
@@ -130,7 +166,7 @@ int main(void) {
   while (read_full(hdr, 8)) {
     uint32_t len = hdr[0];
     if (len > CODE_SIZE - 16) return 4;
-    if (!read_full(code, len) || !read_full(g_in_regs, 17 * 8) || !read_full(data, DATA_SIZE)) return 5;
+    if (!read_full(code, len) || !read_full(g_in_regs, 17 * 8) || !read_full(g_in_xmm, 256) || !read_full(data, DATA_SIZE)) return 5;
     // jmp *0(%rip); .quad exit_stub
     uint8_t *p = code + len;
     p[0] = 0xFF; p[1] = 0x25; memset(p + 2, 0, 4);

@@ -20,6 +20,7 @@ const SIZE_SHIFT: u32 = 15
 const A_GROUP: u32 = 1 << 17
 const A_LOCK: u32 = 1 << 18
 const A_ZREG: u32 = 1 << 19
+const A_STRICT: u32 = 1 << 20
 const IMM_IB: u32 = 1
 const IMM_IW: u32 = 2
 const IMM_IZ: u32 = 3
@@ -123,7 +124,11 @@ export function decode(): i32 {
       attr = unchecked(OPMAP[base + 256])
       if (attr != 0) osz16 = false
     }
-    if (attr == 0) attr = unchecked(OPMAP[base])
+    if (attr == 0) {
+      attr = unchecked(OPMAP[base])
+      // An SSE row is a different instruction with any of these prefixes (one not implemented yet).
+      if ((attr & A_STRICT) != 0 && (repPfx != 0 || osz16)) attr = 0
+    }
   }
   let modrm: u32 = 0
   if ((attr & A_MODRM) != 0) {
