@@ -41,11 +41,20 @@ let fetchPtr: u32 = 0
 let fetchEnd: u32 = 0
 let fetched: u32 = 0
 let firstBytes: u32 = 0
+// The code page the last fetch used (page address, host address): within
+// one run translations only get added, so the next instruction on the same
+// page needs no TLB lookup. run() forgets it on entry (the host may have
+// changed mappings between runs).
+let codePage: u64 = <u64>-1
+let codeHost: u32 = 0
+export function forgetCodePage(): void { codePage = <u64>-1 }
 
 function fetch8(): u32 {
   if (fetchPtr == fetchEnd) {
     const h = pageHost(fetchVa, Access.Execute)
     if (h == 0) return 0
+    codePage = fetchVa & ~<u64>0xFFF
+    codeHost = h
     fetchPtr = h + (<u32>fetchVa & 0xFFF)
     fetchEnd = h + 4096
   }
@@ -76,8 +85,13 @@ export function decode(): i32 {
   const start = rip
   setStartRip(start)
   fetchVa = start
-  fetchPtr = 0
-  fetchEnd = 0
+  if ((start & ~<u64>0xFFF) == codePage) {
+    fetchPtr = codeHost + (<u32>start & 0xFFF)
+    fetchEnd = codeHost + 4096
+  } else {
+    fetchPtr = 0
+    fetchEnd = 0
+  }
   fetched = 0
   firstBytes = 0
   let osz16 = false

@@ -4,7 +4,7 @@
 import { CoreExit } from '../../core-abi'
 import { CcOp } from '../core-layout'
 import { dispatch } from '../generated/decoder'
-import { decode } from './decode'
+import { decode, forgetCodePage } from './decode'
 import { ccDst, ccSrc, ccSrc2, loadFlags, materialize, rflags } from './flags'
 import {
   C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME, R_CC_DST, R_CC_OP, R_CC_SRC, R_CC_SRC2, R_RFLAGS, R_RIP,
@@ -17,6 +17,7 @@ import {
 
 export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
   enterCore(core, asid)
+  forgetCodePage()
   setCtx(ctx)
   setRip(load<u64>(ctx + R_RIP))
   loadFlags(load<u32>(ctx + R_CC_OP), load<u64>(ctx + R_CC_DST), load<u64>(ctx + R_CC_SRC), load<u64>(ctx + R_CC_SRC2), load<u64>(ctx + R_RFLAGS))
