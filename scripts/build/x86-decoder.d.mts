@@ -29,9 +29,13 @@ export interface TableRow {
   /** Flags read. */
   rf: string
   name: string
+  /** Set by buildDecoder: the op's name and id. */
+  opName?: string
+  op?: number
 }
 
 export function parseTable(text: string): TableRow[]
 export function rowAttr(row: TableRow): number
+export function buildDecoder(rows: TableRow[]): { ops: { id: number; name: string; handler: string }[]; opmap: number[]; groups: number[][] }
 export function generateDecoder(text: string): string
 export function writeDecoder(): boolean

@@ -31,6 +31,7 @@ interface CoreExports {
   flushTlbPage(asid: number, va: number): void
   instret(core: number): number
   setTscOffset(core: number, off: number): void
+  decodeAt(core: number, va: number): number
 }
 
 let cachedModule: object | null = null

@@ -3,6 +3,9 @@
 import { CORE_BYTES, CTX_BASE, CTX_BYTES, C_INSTRET, C_TSCOFF, MAX_CORES, MAX_CTX, RAM_BASE } from './layout'
 import * as mmu from './mmu'
 import { run as runLoop } from './exec'
+import { decode, forgetCodePage } from './decode'
+import { R_RIP } from './layout'
+import { setCtx, setRip } from './state'
 
 /** Grows memory for `ramBytes` of RAM and resets all state. Returns the RAM base offset, or -1 when out of range. */
 export function init(ramBytes: u32, cores: u32): i32 {
@@ -29,3 +32,15 @@ export function flushTlbPage(asid: i32, va: f64): void { mmu.flushPage(asid, <u6
 export function instret(core: u32): f64 { return load<f64>(mmu.coreBase(core) + C_INSTRET) }
 /** RDTSC on `core` reads instret(core) + off. */
 export function setTscOffset(core: u32, off: f64): void { store<f64>(mmu.coreBase(core) + C_TSCOFF, off) }
+
+/** Decoder probe for tests: the op of the instruction at `va` as `core` (asid 0) fetches it, or -1 when fetching faulted. Uses register block 0. */
+export function decodeAt(core: u32, va: f64): i32 {
+  mmu.enterCore(core, 0)
+  forgetCodePage()
+  setCtx(CTX_BASE)
+  setRip(<u64>va)
+  const op = decode()
+  mmu.clearFault()
+  store<u64>(CTX_BASE + R_RIP, 0)
+  return op
+}
