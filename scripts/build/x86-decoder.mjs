@@ -23,6 +23,10 @@ export const A = {
   ZREG: 1 << 19,
   /** An SSE row (XMM operands): a 66/F3/F2 in front selects another instruction, never this one. */
   STRICT: 1 << 20,
+  /** A VEX row defined only with VEX.L = 0. */
+  LZ: 1 << 21,
+  /** A VEX row without a vvvv operand: VEX.vvvv must be 1111b, else the instruction is undefined. */
+  NOVVVV: 1 << 22,
 }
 export const Imm = { NONE: 0, IB: 1, IW: 2, IZ: 3, IV: 4, IW_IB: 5, MOFFS: 6, JZ: 7 }
 export const Size = { V: 0, BYTE: 1, D64: 2, F64: 3 }
@@ -44,6 +48,9 @@ export function parseTable(text) {
     if (cols.length !== 5) throw new Error(`encodings.table:${i + 1}: expected 5 columns, got ${cols.length}`)
     const [enc, mnemonic, operandCol, handler, attrCol] = cols
     const toks = enc.split(/\s+/)
+    // "VEX" first: a VEX-encoded row (its pp and map come from the VEX prefix; maps 5-7 of OPMAP).
+    const vex = toks[0] === 'VEX'
+    if (vex) toks.shift()
     let pfx = ''
     // A mandatory prefix only exists before the 0F maps.
     if (['66', 'F3', 'F2'].includes(toks[0]) && toks[1] === '0F') pfx = toks.shift()
@@ -79,8 +86,9 @@ export function parseTable(text) {
     }
     const opcodes = Array.from({ length: count }, (_, k) => base + k)
     if (opcodes[count - 1] > 0xff) throw new Error(`encodings.table:${i + 1}: opcode range leaves the map`)
+    if (vex && map === '') throw new Error(`encodings.table:${i + 1}: a VEX row needs a map (0F, 0F 38, 0F 3A)`)
     const name = `${mnemonic}_${operands.join('_') || 'none'}`.replace(/[^A-Za-z0-9_]/g, '')
-    rows.push({ line: i + 1, map: MAPS[map], pfx: PREFIX_CLASS[pfx], pfxText: pfx, mapText: map, opcodes, zreg: m[2] === '+r', cc: m[2] === '+cc', ext, modrm, form, mnemonic, operands, handler, attrs, uf, rf, name })
+    rows.push({ line: i + 1, vex, map: (vex ? 4 : 0) + MAPS[map], pfx: PREFIX_CLASS[pfx], pfxText: pfx, mapText: map, opcodes, zreg: m[2] === '+r', cc: m[2] === '+cc', ext, modrm, form, mnemonic, operands, handler, attrs, uf, rf, name })
   })
   return rows
 }
@@ -113,11 +121,13 @@ export function rowAttr(row) {
   if (row.modrm) a |= A.MODRM
   if (row.attrs.has('lock')) a |= A.LOCK
   if (row.zreg) a |= A.ZREG
-  if (row.pfx === 0 && row.map !== 0 && (row.attrs.has('strict') || row.operands.some((o) => /^[VWU]/.test(o)))) a |= A.STRICT
+  if (row.vex) a |= A.LZ
+  if (row.vex && !row.operands.some((o) => o.startsWith('B'))) a |= A.NOVVVV
+  if (row.pfx === 0 && row.map !== 0 && !row.vex && (row.attrs.has('strict') || row.operands.some((o) => /^[VWU]/.test(o)))) a |= A.STRICT
   return a
 }
 
-/** Builds op ids, the opcode maps (4 maps × 4 prefix classes × 256) and the group tables. */
+/** Builds op ids, the opcode maps (8 maps — legacy 1-byte/0F/0F38/0F3A, then VEX 0F/0F38/0F3A at 5-7 — × 4 prefix classes × 256) and the group tables. */
 export function buildDecoder(rows) {
   const ops = new Map() // name -> { id, handler }
   const opOf = (row) => {
@@ -129,7 +139,7 @@ export function buildDecoder(rows) {
     row.opName = key
     return row.op
   }
-  const opmap = new Array(4 * 4 * 256).fill(0)
+  const opmap = new Array(8 * 4 * 256).fill(0)
   const groups = [] // arrays of 16 attribute words
   const groupOf = new Map() // map index -> group index
   const where = new Map() // map index or group slot -> row (duplicate detection)
@@ -202,7 +212,7 @@ export const enum Op {
 ${ops.map((o) => `  ${o.name} = ${o.id},`).join('\n')}
 }
 
-/** Attribute words by [map * 4 + prefix class][opcode] (maps: 1-byte, 0F, 0F 38, 0F 3A; prefix classes: none, 66, F3, F2). */
+/** Attribute words by [map * 4 + prefix class][opcode] (maps: 1-byte, 0F, 0F 38, 0F 3A, -, VEX 0F, VEX 0F 38, VEX 0F 3A; prefix classes: none, 66, F3, F2). */
 export const OPMAP: StaticArray<u32> = [
 ${words(opmap)}
 ]

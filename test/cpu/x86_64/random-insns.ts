@@ -149,9 +149,18 @@ function encode(rng: Rng, row: TableRow, at: number): number[] {
   if (isMem && !memDisp?.ripRel && rng.chance(0.1)) pre.unshift(0x67)
   if (row.pfxText === 'F3') pre.push(0xf3)
   if (row.pfxText === 'F2') pre.push(0xf2)
-  const rexv = 0x40 | (w << 3) | (r << 2) | b
-  if (rexv !== 0x40 || forceRex || rng.chance(0.1)) pre.push(rexv)
-  const mapBytes = row.map === 0 ? [] : row.map === 1 ? [0x0f] : row.map === 2 ? [0x0f, 0x38] : [0x0f, 0x3a]
+  let mapBytes = row.map === 0 ? [] : row.map === 1 ? [0x0f] : row.map === 2 ? [0x0f, 0x38] : [0x0f, 0x3a]
+  if (row.vex) {
+    // C4 R X B mmmmm, W vvvv L pp (inverted R X B vvvv), in place of legacy prefixes and REX.
+    const vreg = row.operands.some((o) => o.startsWith('B')) ? rng.pick(REGS) : 0 // unused vvvv must be 1111b (inverted 0)
+    const keep = pre.filter((p) => p === 0x67)
+    pre.length = 0
+    pre.push(...keep, 0xc4, ((r ^ 1) << 7) | (1 << 6) | ((b ^ 1) << 5) | (row.map - 4), (w << 7) | ((~vreg & 15) << 3) | row.pfx)
+    mapBytes = []
+  } else {
+    const rexv = 0x40 | (w << 3) | (r << 2) | b
+    if (rexv !== 0x40 || forceRex || rng.chance(0.1)) pre.push(rexv)
+  }
   const op = row.zreg ? (opcode & ~7) | zregBits : opcode
   const out = [...pre, ...mapBytes, op, ...tail]
   if (memDisp?.ripRel) {

@@ -109,13 +109,14 @@ describe('x86-64 known answers', () => {
   })
 
   test('CPUID reports the vendor and only implemented features', () => {
-    const code = assemble('xor eax, eax\ncpuid\nmov r8, rbx\nmov r9, rdx\nmov r10, rcx\nmov eax, 1\ncpuid\nmov r11, rcx\nmov r12, rdx\nmov eax, 0x80000001\ncpuid')
+    const code = assemble('xor eax, eax\ncpuid\nmov r8, rbx\nmov r9, rdx\nmov r10, rcx\nmov eax, 1\ncpuid\nmov r11, rcx\nmov r12, rdx\nmov eax, 7\nxor ecx, ecx\ncpuid\nmov r13, rbx\nmov eax, 0x80000001\ncpuid')
     const r = m.run(code, zero(), new Uint8Array(DATA_SIZE))
     const vendor = Buffer.alloc(12)
     vendor.writeUInt32LE(Number(r.regs[8]), 0); vendor.writeUInt32LE(Number(r.regs[9]), 4); vendor.writeUInt32LE(Number(r.regs[10]), 8)
     expect(vendor.toString('latin1')).toBe('L4LabL4LabCP')
     expect(r.regs[11]).toBe(1n << 23n) // POPCNT only
     expect(r.regs[12]).toBe((1n << 4n) | (1n << 8n) | (1n << 15n)) // TSC, CX8, CMOV: no x87/MMX/SSE yet
+    expect(r.regs[13]).toBe((1n << 3n) | (1n << 8n)) // BMI1, BMI2
     expect(r.regs[1]).toBe(0x21n) // LAHF/SAHF, LZCNT
     expect(r.regs[2]).toBe((1n << 11n) | (1n << 29n)) // SYSCALL, LM
   })

@@ -48,10 +48,13 @@ describe('the core decodes every row of the table as that row', () => {
             if (!row.modrm && isReg) continue
             if ((row.form === 'mem' && isReg) || (row.form === 'reg' && !isReg)) continue
             const bytes: number[] = []
-            if (row.pfxText) bytes.push(parseInt(row.pfxText, 16))
-            if (row.map >= 1) bytes.push(0x0f)
-            if (row.map === 2) bytes.push(0x38)
-            if (row.map === 3) bytes.push(0x3a)
+            if (row.vex) bytes.push(0xc4, 0xe0 | (row.map - 4), 0x78 | row.pfx) // R X B = 0, W0, vvvv = 0, L0, pp
+            else {
+              if (row.pfxText) bytes.push(parseInt(row.pfxText, 16))
+              if (row.map >= 1) bytes.push(0x0f)
+              if (row.map === 2) bytes.push(0x38)
+              if (row.map === 3) bytes.push(0x3a)
+            }
             bytes.push(opcode)
             if (row.modrm) bytes.push((isReg ? 0xc0 : 0x80) | (reg << 3))
             bytes.push(...new Array(12).fill(0)) // displacement and immediates

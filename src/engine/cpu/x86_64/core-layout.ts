@@ -89,8 +89,8 @@ export const CPUID_1_EAX = 0x600
 export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15)
 /** Leaf 1 ECX: POPCNT (23). */
 export const CPUID_1_ECX = 1 << 23
-/** Leaf 7.0 EBX: nothing (no BMI1/BMI2/ERMS yet). */
-export const CPUID_7_EBX = 0
+/** Leaf 7.0 EBX: BMI1 (3), BMI2 (8). */
+export const CPUID_7_EBX = (1 << 3) | (1 << 8)
 export const CPUID_MAX_EXT = 0x80000001
 /** Leaf 0x80000001 ECX: LAHF/SAHF in 64-bit mode (0), LZCNT (5). */
 export const CPUID_81_ECX = (1 << 0) | (1 << 5)

@@ -9,7 +9,7 @@ import { OPMAP, GROUPS } from '../generated/decoder'
 import { R_FS_BASE, R_GS_BASE } from './layout'
 import { gFault, pageHost } from './mmu'
 import {
-  ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setInsnBytes, setModrm, setRip, setSegBase, setStartRip, setZreg,
+  ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setInsnBytes, setModrm, setRip, setSegBase, setStartRip, setVvvv, setZreg,
 } from './state'
 
 // Attribute word (scripts/build/x86-decoder.mjs, A / Imm / Size).
@@ -21,6 +21,8 @@ const A_GROUP: u32 = 1 << 17
 const A_LOCK: u32 = 1 << 18
 const A_ZREG: u32 = 1 << 19
 const A_STRICT: u32 = 1 << 20
+const A_LZ: u32 = 1 << 21
+const A_NOVVVV: u32 = 1 << 22
 const IMM_IB: u32 = 1
 const IMM_IW: u32 = 2
 const IMM_IZ: u32 = 3
@@ -116,9 +118,37 @@ export function decode(): i32 {
     else if (b != 0x2E && b != 0x36 && b != 0x3E && b != 0x26) break
     rexB = 0
   }
-  const rexv = rexB
+  let rexv = rexB
   let map: u32 = 0
-  if (b == 0x0F) {
+  let attr: u32 = 0
+  if (b == 0xC4 || b == 0xC5) {
+    // VEX (C4/C5 are never LES/LDS in 64-bit mode). Its R, X, B, W act as REX's,
+    // pp is the mandatory-prefix class and mmmmm the map (VEX maps are 5-7 of OPMAP).
+    // A legacy 66/F2/F3, LOCK or REX before it makes the instruction undefined.
+    const v1 = fetch8()
+    let v2: u32 = 0
+    let mm: u32 = 1
+    let x: u32 = 0
+    let bb: u32 = 0
+    if (b == 0xC4) {
+      v2 = fetch8()
+      mm = v1 & 31
+      x = ((~v1) >> 6) & 1
+      bb = ((~v1) >> 5) & 1
+    } else v2 = v1 & 0x7F // C5: the R vvvv L pp byte, W = 0, X = B = 0
+    b = fetch8()
+    if (gFault != 0) return -1
+    const bad = rexB != 0 || osz16 || repPfx != 0 || lock || mm == 0 || mm > 3
+    rexv = 0x40 | (((v2 >> 7) & 1) << 3) | ((((~v1) >> 7) & 1) << 2) | (x << 1) | bb
+    map = 4 + mm
+    setVvvv(((~v2) >> 3) & 15)
+    if (!bad) {
+      attr = unchecked(OPMAP[map * 1024 + (v2 & 3) * 256 + b])
+      if ((attr & A_LZ) != 0 && (v2 & 4) != 0) attr = 0
+      if ((attr & A_NOVVVV) != 0 && (v2 & 0x78) != 0x78) attr = 0
+    }
+    if (attr == 0) return 0 // undefined: fetched up to the opcode
+  } else if (b == 0x0F) {
     b = fetch8()
     map = 1
     if (b == 0x38) { map = 2; b = fetch8() } else if (b == 0x3A) { map = 3; b = fetch8() }
@@ -126,9 +156,8 @@ export function decode(): i32 {
   }
   // The opcode maps; in the 0F maps a 66/F3/F2 may select another row
   // (a mandatory prefix), in which case it is not a size or REP prefix.
-  let attr: u32 = 0
   if (map == 0) attr = unchecked(OPMAP[b])
-  else {
+  else if (map < 4) {
     const base = map * 1024 + b
     if (repPfx != 0) {
       attr = unchecked(OPMAP[base + (repPfx == 0xF3 ? 512 : 768)])

@@ -43,6 +43,9 @@ export let ea: u64 = 0
 export let segBase: u64 = 0
 /** Whether the memory operand's base register is RSP (POP Ev computes its address after the increment). */
 export let eaBaseRsp: bool = false
+/** VEX.vvvv: the extra register operand of a VEX row (B operands). */
+export let vvvv: u32 = 0
+export function setVvvv(v: u32): void { vvvv = v }
 /** The register in the opcode's low bits with REX.B (+r rows). */
 export let zreg: u32 = 0
 /** The immediate, sign-extended to 64 bits (IW: zero-extended); ENTER's second one in imm2. */
