@@ -9,7 +9,7 @@ import { OPMAP, GROUPS } from '../generated/decoder'
 import { R_FS_BASE, R_GS_BASE } from './layout'
 import { gFault, pageHost } from './mmu'
 import {
-  ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setInsnBytes, setModrm, setRip, setSegBase, setStartRip, setVvvv, setZreg,
+  ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setModrm, setRip, setSegBase, setStartRip, setVvvv, setZreg,
 } from './state'
 
 // Attribute word (scripts/build/x86-decoder.mjs, A / Imm / Size).
@@ -37,12 +37,15 @@ const SIZE_F64: u32 = 3
 /** The architectural limit on instruction length. */
 const MAX_LEN: u32 = 15
 
-// Fetch state: the next byte's address, and the host range of its page.
-let fetchVa: u64 = 0
+// Fetch state: the host range of the page being fetched from (fetchPtr the
+// next byte, fetchEnd its page end) and the guest address of fetchBase.
+// The instruction's length is derived from them, so the per-byte fetch is a
+// compare, a load and an increment.
+let fetchBaseVa: u64 = 0
+let fetchBase: u32 = 0
 let fetchPtr: u32 = 0
 let fetchEnd: u32 = 0
-let fetched: u32 = 0
-let firstBytes: u32 = 0
+let startVa: u64 = 0
 // The code page the last fetch used (page address, host address): within
 // one run translations only get added, so the next instruction on the same
 // page needs no TLB lookup. run() forgets it on entry (the host may have
@@ -51,26 +54,54 @@ let codePage: u64 = <u64>-1
 let codeHost: u32 = 0
 export function forgetCodePage(): void { codePage = <u64>-1 }
 
-function fetch8(): u32 {
-  if (fetchPtr == fetchEnd) {
-    const h = pageHost(fetchVa, Access.Execute)
-    if (h == 0) return 0
-    codePage = fetchVa & ~<u64>0xFFF
-    codeHost = h
-    fetchPtr = h + (<u32>fetchVa & 0xFFF)
-    fetchEnd = h + 4096
-  }
+/** Bytes of the current instruction fetched so far. */
+@inline function fetched(): u32 { return <u32>(fetchBaseVa - startVa) + (fetchPtr - fetchBase) }
+
+/** The next byte is on another page (or fetching starts): translate it. 0 after a fault (fetchPtr stays at fetchEnd). */
+function refill(): u32 {
+  const va = fetchBaseVa + <u64>(fetchPtr - fetchBase)
+  const h = pageHost(va, Access.Execute)
+  if (h == 0) return 0
+  codePage = va & ~<u64>0xFFF
+  codeHost = h
+  fetchBaseVa = va
+  fetchBase = h + (<u32>va & 0xFFF)
+  fetchPtr = fetchBase + 1
+  fetchEnd = h + 4096
+  return <u32>load<u8>(fetchBase)
+}
+
+@inline function fetch8(): u32 {
+  if (fetchPtr == fetchEnd) return refill()
   const b = <u32>load<u8>(fetchPtr)
-  if (fetched < 4) firstBytes |= b << (fetched * 8)
   fetchPtr++
-  fetchVa++
-  fetched++
   return b
 }
 
 function fetchN(n: u32): u64 {
+  if (fetchPtr + n <= fetchEnd) {
+    const p = fetchPtr
+    fetchPtr += n
+    if (n == 4) return <u64>load<u32>(p)
+    if (n == 1) return <u64>load<u8>(p)
+    if (n == 2) return <u64>load<u16>(p)
+    return load<u64>(p)
+  }
   let v: u64 = 0
   for (let i: u32 = 0; i < n; i++) v |= <u64>fetch8() << (<u64>i * 8)
+  return v
+}
+
+/** The first four bytes of the instruction just decoded (the Undefined exit's syndrome); its pages were fetched, so reading them cannot fault. */
+export function firstBytes(): u32 {
+  const n = min<u32>(fetched(), 4)
+  let v: u32 = 0
+  for (let i: u32 = 0; i < n; i++) {
+    const va = startVa + <u64>i
+    const h = pageHost(va, Access.Execute)
+    if (h == 0) break
+    v |= <u32>load<u8>(h + (<u32>va & 0xFFF)) << (i * 8)
+  }
   return v
 }
 
@@ -86,16 +117,17 @@ function fetchN(n: u32): u64 {
 export function decode(): i32 {
   const start = rip
   setStartRip(start)
-  fetchVa = start
+  startVa = start
+  fetchBaseVa = start
   if ((start & ~<u64>0xFFF) == codePage) {
-    fetchPtr = codeHost + (<u32>start & 0xFFF)
+    fetchBase = codeHost + (<u32>start & 0xFFF)
+    fetchPtr = fetchBase
     fetchEnd = codeHost + 4096
   } else {
+    fetchBase = 0
     fetchPtr = 0
     fetchEnd = 0
   }
-  fetched = 0
-  firstBytes = 0
   let osz16 = false
   let asz32 = false
   let repPfx: u32 = 0
@@ -107,7 +139,7 @@ export function decode(): i32 {
   while (true) {
     b = fetch8()
     if (gFault != 0) return -1
-    if (fetched > MAX_LEN) { raiseExit(CoreExit.Exception, 13); return -1 }
+    if (fetched() > MAX_LEN) { raiseExit(CoreExit.Exception, 13); return -1 }
     if ((b & 0xF0) == 0x40) { rexB = b; continue }
     if (b == 0x66) osz16 = true
     else if (b == 0x67) asz32 = true
@@ -235,10 +267,10 @@ export function decode(): i32 {
     setModrm(0, 0, true)
   }
   if (gFault != 0) return -1
-  if (fetched > MAX_LEN) { raiseExit(CoreExit.Exception, 13); return -1 }
+  const len = fetched()
+  if (len > MAX_LEN) { raiseExit(CoreExit.Exception, 13); return -1 }
   setImm(imm, imm2)
-  setInsnBytes(firstBytes)
-  const next = start + <u64>fetched
+  const next = start + <u64>len
   setRip(next)
   if (isMem) {
     if (ripRel) eaOff += next

@@ -4,14 +4,14 @@
 import { CoreExit } from '../../core-abi'
 import { CcOp } from '../core-layout'
 import { dispatch } from '../generated/decoder'
-import { decode, forgetCodePage } from './decode'
+import { decode, firstBytes, forgetCodePage } from './decode'
 import { ccDst, ccSrc, ccSrc2, loadFlags, materialize, rflags } from './flags'
 import {
   C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME, R_CC_DST, R_CC_OP, R_CC_SRC, R_CC_SRC2, R_RFLAGS, R_RIP,
 } from './layout'
 import { coreBase, enterCore, gFault } from './mmu'
 import {
-  clearExit, exitReason, exitVector, extraRetired, insnBytes, rip, setBudgetLeft, setCtx, setExtraRetired, setRip,
+  clearExit, exitReason, exitVector, extraRetired, rip, setBudgetLeft, setCtx, setExtraRetired, setRip,
   setRunRetired, startRip,
 } from './state'
 
@@ -52,7 +52,7 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
   store<f64>(cb + C_RETIRED, <f64>retired)
   store<f64>(cb + C_INSTRET, load<f64>(cb + C_INSTRET) + <f64>retired)
   store<u64>(cb + C_PC, rip)
-  if (reason == CoreExit.Undefined) store<u32>(cb + C_SYNDROME, insnBytes)
+  if (reason == CoreExit.Undefined) store<u32>(cb + C_SYNDROME, firstBytes())
   if (reason == CoreExit.Exception || reason == CoreExit.Breakpoint) store<u32>(cb + C_IMM, exitVector)
   // The host only ever sees materialized flags (core-layout.ts R_RFLAGS).
   materialize()

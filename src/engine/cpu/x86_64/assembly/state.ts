@@ -51,8 +51,6 @@ export let zreg: u32 = 0
 /** The immediate, sign-extended to 64 bits (IW: zero-extended); ENTER's second one in imm2. */
 export let imm: u64 = 0
 export let imm2: u64 = 0
-/** The instruction's first bytes (little-endian), for the Undefined exit's syndrome. */
-export let insnBytes: u32 = 0
 
 export function setDecoded(o: u32, a: u32, x: u32, p: u32, op: u32): void { osz = o; asz = a; rex = x; rep = p; opcode = op }
 export function setModrm(r: u32, m: u32, mem: bool): void { reg = r; rm = m; isMem = mem }
@@ -60,7 +58,6 @@ export function setEa(v: u64, base: bool): void { ea = v; eaBaseRsp = base }
 export function setSegBase(v: u64): void { segBase = v }
 export function setZreg(v: u32): void { zreg = v }
 export function setImm(v: u64, v2: u64): void { imm = v; imm2 = v2 }
-export function setInsnBytes(v: u32): void { insnBytes = v }
 
 // ---- exits raised by handlers -------------------------------------------------
 /** 0, or the CoreExit a handler ended the run with. */
