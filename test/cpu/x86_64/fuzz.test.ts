@@ -39,6 +39,7 @@ describe('x86-64 interpreter fuzz', () => {
       const base = page * 4096
       // 24 random bytes at a random place (crossing into the next page at times).
       for (let k = 0; k < 24; k++) core.ram[(base + off + k) % core.ram.length] = rng.int(256)
+      core.invalidateCode(0, core.ram.length)
       ctx.reset()
       // Half the registers hold addresses below 2^32, so memory operands often reach mapped pages.
       for (let r = 0; r < 16; r++) ctx.setGpr(r, rng.chance(0.5) ? BigInt(rng.u32()) : rng.u64())

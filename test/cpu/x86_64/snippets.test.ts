@@ -59,6 +59,8 @@ const SNIPPETS: [string, string, number][] = [
   ['movdqa misaligned faults', 'movdqa xmm3, [r15+8]', 0],
   ['movdqu and movups unaligned stores', 'movdqu xmm5, [r15+1]\nmovdqu [r15+0x207], xmm5\nmovups [r15+0x301], xmm6\nmovq [r15+0x403], xmm7\nmovd [r15+0x409], xmm7', 0],
   ['sse shifts by count registers', 'movq xmm1, rcx\npsrlq xmm2, xmm1\npsllw xmm3, xmm1\npsrad xmm5, xmm1\nmov ecx, 3\nmovd xmm1, ecx\npsraw xmm6, xmm1\npsrldq xmm7, 5\npslldq xmm8, 11', 0],
+  ['self-modifying code: a loop rewrites an immediate it runs', 'lea rbx, [rip+2f]\nmov ecx, 5\nxor edx, edx\n1:\n2: mov eax, 0x11111111\nadd edx, eax\ninc dword ptr [rbx+1]\ndec ecx\njnz 1b', 0],
+  ['self-modifying code: a store turns the next instruction into another', 'lea rbx, [rip+1f]\nmovw [rbx], 0x9090\n1: inc eax\ninc ecx', 0],
   ['movabs moffs', 'movabs rax, [0x20000800]\nmovabs [0x20000810], eax\nmovabs al, [0x20000820]', 0],
 ]
 

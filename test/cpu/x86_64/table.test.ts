@@ -59,6 +59,7 @@ describe('the core decodes every row of the table as that row', () => {
             if (row.modrm) bytes.push((isReg ? 0xc0 : 0x80) | (reg << 3))
             bytes.push(...new Array(12).fill(0)) // displacement and immediates
             core.ram.set(bytes, 0x100)
+            core.invalidateCode(0x100, bytes.length)
             const op = core.exports.decodeAt(0, 0x100)
             expect({ line: row.line, opcode, reg, isReg, op }).toEqual({ line: row.line, opcode, reg, isReg, op: rowOp })
             checked++

@@ -105,4 +105,26 @@ describe('X86_64Core', () => {
     expect(core.run(0, ctx, 1, 10)).toBe(CoreExit.InstructionAbort)
     expect(asked).toEqual([])
   })
+
+  test('cached instructions follow host writes (invalidateCode) and stores from another core', () => {
+    const { core, spaces } = machine()
+    spaces.set(1, new Map([[0, 0], [1, 1]]))
+    // 1: add eax, 1 ; jmp 1b  — then the immediate is changed to 2 by the host, then by core 1.
+    core.ram.set([0x83, 0xc0, 0x01, 0xeb, 0xfb], 0)
+    const ctx = core.allocContext()
+    expect(core.run(0, ctx, 1, 100)).toBe(CoreExit.Budget)
+    expect(ctx.gpr(Gpr.RAX)).toBe(50n)
+    core.ram[2] = 2
+    core.invalidateCode(2, 1)
+    expect(core.run(0, ctx, 1, 100)).toBe(CoreExit.Budget)
+    expect(ctx.gpr(Gpr.RAX)).toBe(150n)
+    // Core 1: mov byte [2], 3 ; ud2 (its code on page 1, storing into page 0 which core 0 runs).
+    core.ram.set([0xc6, 0x04, 0x25, 0x02, 0x00, 0x00, 0x00, 0x03, 0x0f, 0x0b], 4096)
+    core.invalidateCode(4096, 10)
+    const other = core.allocContext()
+    other.setPc(0x1000n)
+    expect(core.run(1, other, 1, 10)).toBe(CoreExit.Undefined)
+    expect(core.run(0, ctx, 1, 100)).toBe(CoreExit.Budget)
+    expect(ctx.gpr(Gpr.RAX)).toBe(300n)
+  })
 })

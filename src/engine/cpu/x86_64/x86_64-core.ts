@@ -32,6 +32,7 @@ interface CoreExports {
   instret(core: number): number
   setTscOffset(core: number, off: number): void
   decodeAt(core: number, va: number): number
+  invalidateCode(ramOff: number, n: number): void
 }
 
 let cachedModule: object | null = null
@@ -140,8 +141,8 @@ export class X86_64Core implements Core<X86_64Context> {
     else this.exports.flushTlbAsid(asid)
   }
   flushTlbPage(asid: number, vaddr: number): void { this.exports.flushTlbPage(asid, vaddr) }
-  /** Nothing to do yet: instructions are decoded as they run (no decoded-code cache). */
-  invalidateCode(_ramOffset: number, _bytes: number): void {}
+  /** The host wrote RAM: decoded instructions cached from there are stale. */
+  invalidateCode(ramOffset: number, bytes: number): void { this.exports.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
   /** x86 has no exclusive monitor (LOCK'd instructions are atomic within one run). */
   clearExclusive(_core: number): void {}
   instret(core: number): number { return this.exports.instret(core) }

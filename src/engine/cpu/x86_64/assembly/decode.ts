@@ -8,8 +8,12 @@ import { Access, CoreExit } from '../../core-abi'
 import { OPMAP, GROUPS } from '../generated/decoder'
 import { R_FS_BASE, R_GS_BASE } from './layout'
 import { gFault, pageHost } from './mmu'
+import { F_BASE_RSP, F_FS, F_GS, F_HAS_BASE, F_HAS_INDEX, F_MEM, F_RIPREL, claim, lookup } from './dcache'
+import { RAM_BASE } from './layout'
 import {
   ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setModrm, setRip, setSegBase, setStartRip, setVvvv, setZreg,
+  osz as sOsz, asz as sAsz, rex as sRex, rep as sRep, opcode as sOpcode, reg as sReg, rm as sRm, isMem as sIsMem,
+  zreg as sZreg, vvvv as sVvvv, imm as sImm, imm2 as sImm2,
 } from './state'
 
 // Attribute word (scripts/build/x86-decoder.mjs, A / Imm / Size).
@@ -114,7 +118,95 @@ export function firstBytes(): u32 {
  * handler raises the exit) with state.ts's fields set and RIP moved past it,
  * or -1 when fetching faulted or the instruction is too long (exit raised).
  */
+/**
+ * Decodes the instruction at RIP (from the decoded-instruction cache when it
+ * is there). Returns its op (>= 0; 0 = undefined, whose handler raises the
+ * exit) with state.ts's fields set and RIP moved past it, or -1 when fetching
+ * faulted or the instruction is too long (exit raised).
+ */
 export function decode(): i32 {
+  const start = rip
+  let host: u32 = 0
+  if ((start & ~<u64>0xFFF) == codePage) host = codeHost
+  else {
+    host = pageHost(start, Access.Execute)
+    if (host == 0) { setStartRip(start); return -1 }
+    codePage = start & ~<u64>0xFFF
+    codeHost = host
+  }
+  const ramOff = host - RAM_BASE + (<u32>start & 0xFFF)
+  const e = lookup(ramOff)
+  if (e != 0) return fromEntry(e, start)
+  const op = decodeFresh()
+  // Keep it when it decoded, lies within its page and raised nothing.
+  if (op > 0 && gFault == 0 && fetchBaseVa == start) toEntry(claim(ramOff), op)
+  return op
+}
+
+// The memory operand's recipe, as decodeFresh found it (for the cache).
+let rBase: u32 = 0
+let rIndex: u32 = 0
+let rScale: u32 = 0
+let rDisp: u64 = 0
+let rFlags: u32 = 0
+
+/** The effective address of a recipe for the instruction ending at `next`. */
+@inline function effectiveAddress(flags: u32, base: u32, index: u32, scale: u32, disp: u64, asz32: bool, next: u64): u64 {
+  let a = disp
+  if ((flags & F_HAS_BASE) != 0) a += gpr(base)
+  if ((flags & F_HAS_INDEX) != 0) a += gpr(index) << <u64>scale
+  if ((flags & F_RIPREL) != 0) a += next
+  if (asz32) a &= 0xFFFFFFFF
+  if ((flags & (F_FS | F_GS)) != 0) a += load<u64>(ctx + ((flags & F_FS) != 0 ? R_FS_BASE : R_GS_BASE))
+  return a
+}
+
+function toEntry(e: u32, op: i32): void {
+  store<u16>(e, <u16>op, 8)
+  store<u8>(e, <u8>sOsz, 10)
+  store<u8>(e, <u8>sAsz, 11)
+  store<u8>(e, <u8>sRex, 12)
+  store<u8>(e, <u8>sRep, 13)
+  store<u8>(e, <u8>sOpcode, 14)
+  store<u8>(e, <u8>fetched(), 15)
+  store<u8>(e, <u8>sReg, 16)
+  store<u8>(e, <u8>sRm, 17)
+  store<u8>(e, <u8>(rFlags | (sIsMem ? F_MEM : 0)), 18)
+  store<u8>(e, <u8>rBase, 19)
+  store<u8>(e, <u8>rIndex, 20)
+  store<u8>(e, <u8>rScale, 21)
+  store<u8>(e, <u8>sZreg, 22)
+  store<u8>(e, <u8>sVvvv, 23)
+  store<u64>(e, rDisp, 24)
+  store<u64>(e, sImm, 32)
+  store<u64>(e, sImm2, 40)
+}
+
+function fromEntry(e: u32, start: u64): i32 {
+  setStartRip(start)
+  // The fetch state describes this instruction too (its length; firstBytes()).
+  startVa = start
+  fetchBaseVa = start
+  fetchBase = 0
+  fetchPtr = <u32>load<u8>(e, 15)
+  fetchEnd = 0
+  const asz = <u32>load<u8>(e, 11)
+  setDecoded(<u32>load<u8>(e, 10), asz, <u32>load<u8>(e, 12), <u32>load<u8>(e, 13), <u32>load<u8>(e, 14))
+  const flags = <u32>load<u8>(e, 18)
+  const mem = (flags & F_MEM) != 0
+  setModrm(<u32>load<u8>(e, 16), <u32>load<u8>(e, 17), mem)
+  setZreg(<u32>load<u8>(e, 22))
+  setVvvv(<u32>load<u8>(e, 23))
+  setImm(load<u64>(e, 32), load<u64>(e, 40))
+  const next = start + <u64>load<u8>(e, 15)
+  setRip(next)
+  if (mem) {
+    setEa(effectiveAddress(flags, <u32>load<u8>(e, 19), <u32>load<u8>(e, 20), <u32>load<u8>(e, 21), load<u64>(e, 24), asz == 4, next), (flags & F_BASE_RSP) != 0)
+  }
+  return <i32>load<u16>(e, 8)
+}
+
+function decodeFresh(): i32 {
   const start = rip
   setStartRip(start)
   startVa = start
@@ -133,7 +225,7 @@ export function decode(): i32 {
   let repPfx: u32 = 0
   let lock = false
   let rexB: u32 = 0
-  let seg: u64 = 0
+  let segKind: u32 = 0
   let b: u32 = 0
   // Prefixes; a REX counts only right before the opcode.
   while (true) {
@@ -145,8 +237,8 @@ export function decode(): i32 {
     else if (b == 0x67) asz32 = true
     else if (b == 0xF2 || b == 0xF3) repPfx = b
     else if (b == 0xF0) lock = true
-    else if (b == 0x64) seg = load<u64>(ctx + R_FS_BASE)
-    else if (b == 0x65) seg = load<u64>(ctx + R_GS_BASE)
+    else if (b == 0x64) segKind = F_FS
+    else if (b == 0x65) segKind = F_GS
     else if (b != 0x2E && b != 0x36 && b != 0x3E && b != 0x26) break
     rexB = 0
   }
@@ -218,35 +310,37 @@ export function decode(): i32 {
   else if (sizeClass == SIZE_D64) osz = osz16 && !w ? 2 : 8
   else if (sizeClass == SIZE_F64) osz = 8
   setDecoded(osz, asz32 ? 4 : 8, rexv, repPfx, b)
-  setSegBase(seg)
+  setSegBase(segKind == 0 ? 0 : load<u64>(ctx + (segKind == F_FS ? R_FS_BASE : R_GS_BASE)))
   if ((attr & A_ZREG) != 0) setZreg((b & 7) | ((rexv & 1) << 3))
 
-  // ModRM, SIB, displacement.
-  let ripRel = false
-  let eaOff: u64 = 0
-  let baseRsp = false
+  // ModRM, SIB, displacement: the memory operand's recipe.
+  let flags: u32 = segKind
+  let base: u32 = 0
+  let index: u32 = 0
+  let scale: u32 = 0
+  let disp: u64 = 0
   let isMem = false
   if ((attr & A_MODRM) != 0) {
     const mod = modrm >> 6
     const r = ((modrm >> 3) & 7) | ((rexv & 4) << 1)
-    let m = (modrm & 7) | ((rexv & 1) << 3)
+    const m = (modrm & 7) | ((rexv & 1) << 3)
     isMem = mod != 3
     if (isMem) {
-      let base: i32 = <i32>m
+      flags |= F_HAS_BASE
+      base = m
       if ((modrm & 7) == 4) {
         const sib = fetch8()
         const idx = ((sib >> 3) & 7) | ((rexv & 2) << 2)
-        base = <i32>((sib & 7) | ((rexv & 1) << 3))
-        if (idx != 4) eaOff = gpr(idx) << <u64>(sib >> 6)
-        if ((sib & 7) == 5 && mod == 0) { base = -1; eaOff += sx32(fetchN(4)) }
+        base = (sib & 7) | ((rexv & 1) << 3)
+        if (idx != 4) { flags |= F_HAS_INDEX; index = idx; scale = sib >> 6 }
+        if ((sib & 7) == 5 && mod == 0) { flags &= ~F_HAS_BASE; disp = sx32(fetchN(4)) }
       } else if ((modrm & 7) == 5 && mod == 0) {
-        base = -1
-        ripRel = true
-        eaOff = sx32(fetchN(4))
+        flags = (flags & ~F_HAS_BASE) | F_RIPREL
+        disp = sx32(fetchN(4))
       }
-      if (base >= 0) { eaOff += gpr(<u32>base); baseRsp = base == 4 }
-      if (mod == 1) eaOff += sx8(fetchN(1))
-      else if (mod == 2) eaOff += sx32(fetchN(4))
+      if ((flags & F_HAS_BASE) != 0 && base == 4) flags |= F_BASE_RSP
+      if (mod == 1) disp += sx8(fetchN(1))
+      else if (mod == 2) disp += sx32(fetchN(4))
     }
     setModrm(r, m, isMem)
   } else setModrm(0, 0, false)
@@ -262,7 +356,7 @@ export function decode(): i32 {
   else if (kind == IMM_IW_IB) { imm = fetchN(2); imm2 = fetchN(1) }
   else if (kind == IMM_JZ) imm = sx32(fetchN(4))
   else if (kind == IMM_MOFFS) {
-    eaOff = asz32 ? fetchN(4) : fetchN(8)
+    disp = asz32 ? fetchN(4) : fetchN(8)
     isMem = true
     setModrm(0, 0, true)
   }
@@ -272,11 +366,8 @@ export function decode(): i32 {
   setImm(imm, imm2)
   const next = start + <u64>len
   setRip(next)
-  if (isMem) {
-    if (ripRel) eaOff += next
-    if (asz32) eaOff &= 0xFFFFFFFF
-    setEa(eaOff + seg, baseRsp)
-  }
+  rFlags = flags; rBase = base; rIndex = index; rScale = scale; rDisp = disp
+  if (isMem) setEa(effectiveAddress(flags, base, index, scale, disp, asz32, next), (flags & F_BASE_RSP) != 0)
   // LOCK only on the rows that allow it, with a memory operand.
   if (lock && ((attr & A_LOCK) == 0 || !isMem)) return 0
   return <i32>(attr & OP_MASK)

@@ -1,6 +1,7 @@
 // Exports of the x86-64 core module (../x86_64-core.ts is its TypeScript side,
 // docs/cpu-x86_64.md the design).
-import { CORE_BYTES, CTX_BASE, CTX_BYTES, C_INSTRET, C_TSCOFF, MAX_CORES, MAX_CTX, RAM_BASE } from './layout'
+import { CORE_BYTES, CTX_BASE, CTX_BYTES, C_INSTRET, C_TSCOFF, MAX_CORES, MAX_CTX, PAGECODE_BASE, PAGEGEN_BASE, RAM_BASE } from './layout'
+import { clearAll as clearDecodedCache } from './dcache'
 import * as mmu from './mmu'
 import { run as runLoop } from './exec'
 import { decode, forgetCodePage } from './decode'
@@ -17,6 +18,9 @@ export function init(ramBytes: u32, cores: u32): i32 {
   mmu.nCores = cores
   memory.fill(mmu.coreBase(0), 0, CORE_BYTES * MAX_CORES)
   for (let c: u32 = 0; c < cores; c++) mmu.flushCoreTlb(c)
+  memory.fill(PAGEGEN_BASE, 0, (ramBytes >>> 12) * 4)
+  memory.fill(PAGECODE_BASE, 0, ramBytes >>> 12)
+  clearDecodedCache()
   return <i32>RAM_BASE
 }
 
@@ -29,6 +33,8 @@ export function coreBase(core: u32): u32 { return mmu.coreBase(core) }
 export function flushTlb(): void { mmu.flushAll() }
 export function flushTlbAsid(asid: i32): void { mmu.flushAsid(asid) }
 export function flushTlbPage(asid: i32, va: f64): void { mmu.flushPage(asid, <u64>va) }
+/** The host wrote RAM: cached instructions there are stale. */
+export function invalidateCode(ramOff: u32, n: u32): void { mmu.invalidateCode(ramOff, n) }
 export function instret(core: u32): f64 { return load<f64>(mmu.coreBase(core) + C_INSTRET) }
 /** RDTSC on `core` reads instret(core) + off. */
 export function setTscOffset(core: u32, off: f64): void { store<f64>(mmu.coreBase(core) + C_TSCOFF, off) }

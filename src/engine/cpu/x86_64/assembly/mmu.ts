@@ -11,12 +11,15 @@
 // instruction changes nothing (state.ts's writers check gFault), and the run
 // loop puts RIP back on it, so the host can map the page and run it again.
 //
-// No decoded code is cached yet (every instruction is decoded when it runs),
-// so stores need no code-page tracking; the block compiler brings that back.
+// Code pages (dcache.ts). A RAM page whose decoded instructions are cached is
+// a code page (PAGECODE = 1). INVARIANT: no write-TLB entry of any core points
+// at a code page (markCode drops them, fillTlb installs none), so every guest
+// store to one takes writeSlow, which bumps the page's generation: cached
+// instructions of an older generation are stale.
 import { Access, CoreExit, TranslateFault } from '../../core-abi'
 import {
-  CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB, RAM_BASE, TLB_BYTES, TLB_ENTRIES, TLB_MASK,
-  TLB_ENTRY_HOST, TLB_ENTRY_RAM,
+  CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB, PAGECODE_BASE, PAGEGEN_BASE, RAM_BASE, TLB_BYTES,
+  TLB_ENTRIES, TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
 } from './layout'
 
 @external('env', 'translate')
@@ -116,6 +119,8 @@ export function fillTlb(va: u64, access: i32): u32 {
     return 0
   }
   const ramOff = <u32>r & ~<u32>0xFFF
+  // INVARIANT (header): a code page gets no write-TLB entry.
+  if (access == Access.Write && load<u8>(PAGECODE_BASE + (ramOff >>> 12)) != 0) return RAM_BASE + ramOff
   const tbl = access == Access.Read ? tlbR : access == Access.Write ? tlbW : tlbX
   const e = tbl + ((<u32>(va >>> 12) & TLB_MASK) << 4)
   store<u64>(e, (va & ~<u64>0xFFF) | asidLow)
@@ -166,6 +171,7 @@ export function writeSlow(va: u64, size: u32, v: u64): void {
     else if (size == 4) store<u32>(h, <u32>v)
     else if (size == 2) store<u16>(h, <u16>v)
     else store<u8>(h, <u8>v)
+    codeWritten(h0 - RAM_BASE)
     return
   }
   const h1 = pageHost((va + 4096) & ~<u64>0xFFF, Access.Write)
@@ -176,7 +182,40 @@ export function writeSlow(va: u64, size: u32, v: u64): void {
     if (i < n0) store<u8>(h0 + off + i, b)
     else store<u8>(h1 + i - n0, b)
   }
+  codeWritten(h0 - RAM_BASE)
+  codeWritten(h1 - RAM_BASE)
 }
+
+// ---- code pages ------------------------------------------------------------
+
+/** RAM at `ramOff` changed: if its page holds cached instructions, they are stale now. */
+@inline export function codeWritten(ramOff: u32): void {
+  const ppn = ramOff >>> 12
+  if (load<u8>(PAGECODE_BASE + ppn) != 0) store<u32>(PAGEGEN_BASE + (ppn << 2), load<u32>(PAGEGEN_BASE + (ppn << 2)) + 1)
+}
+
+/** The host wrote `n` bytes of RAM at `ramOff`. */
+export function invalidateCode(ramOff: u32, n: u32): void {
+  if (n == 0 || ramOff >= ramBytes) return
+  const last = min<u32>(ramOff + n - 1, ramBytes - 1) >>> 12
+  for (let p = ramOff >>> 12; p <= last; p++) codeWritten(p << 12)
+}
+
+/** Page `ppn` starts holding cached instructions: no core may keep a write-TLB entry for it (header). */
+export function markCode(ppn: u32): void {
+  if (load<u8>(PAGECODE_BASE + ppn) != 0) return
+  store<u8>(PAGECODE_BASE + ppn, 1)
+  const ram = ppn << 12
+  for (let c: u32 = 0; c < nCores; c++) {
+    const t = coreBase(c) + C_TLB + TLB_BYTES
+    for (let i: u32 = 0; i < TLB_ENTRIES; i++) {
+      const e = t + (i << 4)
+      if (load<u32>(e, TLB_ENTRY_RAM) == ram) store<u64>(e, -1)
+    }
+  }
+}
+
+@inline export function pageGen(ppn: u32): u32 { return load<u32>(PAGEGEN_BASE + (ppn << 2)) }
 
 /** Checks that `size` bytes at `va` can be written, without writing (a read-modify-write's write must not fault after its read). */
 export function probeWrite(va: u64, size: u32): bool {
