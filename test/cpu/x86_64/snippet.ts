@@ -68,6 +68,7 @@ export class SnippetMachine {
     ctx.setRflags(state.rflags)
     for (let i = 0; i < 16; i++) ctx.xmm(i).set(state.xmm ? state.xmm.subarray(i * 16, i * 16 + 16) : new Uint8Array(16))
     ctx.setPc(BigInt(CODE_ADDR))
+    ctx.setGsBase(BigInt(DATA_ADDR)) // as the native harness sets it
     const exit = this.core.run(0, ctx, 1, budget)
     const d = this.core.details(0)
     const end = BigInt(CODE_ADDR + code.length)

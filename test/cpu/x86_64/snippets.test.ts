@@ -61,6 +61,8 @@ const SNIPPETS: [string, string, number][] = [
   ['sse shifts by count registers', 'movq xmm1, rcx\npsrlq xmm2, xmm1\npsllw xmm3, xmm1\npsrad xmm5, xmm1\nmov ecx, 3\nmovd xmm1, ecx\npsraw xmm6, xmm1\npsrldq xmm7, 5\npslldq xmm8, 11', 0],
   ['self-modifying code: a loop rewrites an immediate it runs', 'lea rbx, [rip+2f]\nmov ecx, 5\nxor edx, edx\n1:\n2: mov eax, 0x11111111\nadd edx, eax\ninc dword ptr [rbx+1]\ndec ecx\njnz 1b', 0],
   ['self-modifying code: a store turns the next instruction into another', 'lea rbx, [rip+1f]\nmovw [rbx], 0x9090\n1: inc eax\ninc ecx', 0],
+  ['GS-relative accesses (GS base = the data area)', 'mov rax, gs:[0x10]\nmov gs:[0x20], rbx\nadd qword ptr gs:[0x28], 5\nlea rcx, gs:[0x30]\nmov edx, 0x40\nmov rsi, gs:[rdx*2]\n.byte 0x65, 0x48, 0xa1\n.quad 0x48', 0],
+  ['GS with string instructions and 67', 'mov esi, 0x100\nlea rdi, [r15]\nmov ecx, 8\nrep movsb es:[rdi], gs:[rsi]\nmov r8d, 0x200\nmov r9, gs:[r8d]', 0],
   ['movabs moffs', 'movabs rax, [0x20000800]\nmovabs [0x20000810], eax\nmovabs al, [0x20000820]', 0],
 ]
 

@@ -11,6 +11,7 @@
 // bytes of data live at DATA_ADDR. A fault (SIGSEGV, SIGFPE, SIGILL, SIGBUS,
 // SIGTRAP) ends the snippet with the registers as the signal saw them, RIP on
 // the faulting instruction (after it for SIGTRAP), as the core reports exits.
+// GS base is DATA_ADDR (arch_prctl), as the core's snippet machine sets it.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
@@ -20,6 +21,8 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <asm/prctl.h>
+#include <sys/syscall.h>
 
 #define CODE_ADDR 0x10000000UL
 #define CODE_SIZE 0x10000UL
@@ -156,6 +159,8 @@ int main(void) {
   static uint8_t altstack[65536];
   stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0 };
   sigaltstack(&ss, 0);
+  // GS base = the data area, so snippets can test GS-prefixed accesses (FS is the C library's TLS).
+  if (syscall(SYS_arch_prctl, ARCH_SET_GS, DATA_ADDR) != 0) { perror("arch_prctl"); return 2; }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_signal;
