@@ -1,11 +1,11 @@
 // Instruction decoding: prefixes, REX, the opcode maps, ModRM/SIB,
 // displacements and immediates — all driven by the attribute words the
-// generator derived from encodings.table (../generated/decoder.ts). Decoding
+// generator derived from encodings.table (./generated/decoder.ts). Decoding
 // happens as the instruction runs (register values are read for the
 // effective address), fetching bytes through the execute TLB; a fetch that
 // faults leaves the fault in mmu.gFault and nothing changed.
 import { Access, CoreExit } from '../../core-abi'
-import { OPMAP, GROUPS } from '../generated/decoder'
+import { OPMAP, GROUPS } from './generated/decoder'
 import { R_FS_BASE, R_GS_BASE } from './layout'
 import { gFault, pageHost } from './mmu'
 import { F_BASE_RSP, F_FS, F_GS, F_HAS_BASE, F_HAS_INDEX, F_MEM, F_RIPREL, claim, lookup } from './dcache'

@@ -3,7 +3,7 @@
 // run() stops after exactly `budget` of them.
 import { CoreExit } from '../../core-abi'
 import { CcOp } from '../core-layout'
-import { dispatch } from '../generated/decoder'
+import { dispatch } from './generated/decoder'
 import { decode, firstBytes, forgetCodePage } from './decode'
 import { ccDst, ccSrc, ccSrc2, loadFlags, materialize, rflags } from './flags'
 import {

@@ -1,5 +1,5 @@
 // Every handler the encoding table names, for the generated dispatch
-// (../generated/decoder.ts): one module the generator imports.
+// (./generated/decoder.ts): one module the generator imports.
 export * from './alu'
 export * from './move'
 export * from './control'
