@@ -56,7 +56,7 @@ export const R15_VALUE = BigInt(DATA_ADDR + 0x800)
 export const RSP_VALUE = BigInt(DATA_ADDR + 0x1c00)
 
 /** Handlers whose rows set all six arithmetic flags (but their undefined ones). */
-const DEFINES_ALL = /^(alu_|neg_E|xadd_E_G|cmpxchg_E_G|popcnt)/
+const DEFINES_ALL = /^(alu_|neg_E|xadd_E_G|cmpxchg_E_G|popcnt|fpcomi)/
 /** Rows kept out: they move RSP arbitrarily, change TF/AC, or address memory through a random register. */
 const EXCLUDED = /^(enter|leave|popf)$/
 
