@@ -8,10 +8,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join, resolve } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { isFresh } from '../lib/fresh.mjs'
+import { TABLE_PATH, writeDecoder } from './x86-decoder.mjs'
 
 export async function buildCores({ force }) {
   const cpuDir = 'src/engine/cpu'
   if (!existsSync(cpuDir)) return false
+  // The x86-64 decoder is generated from its encoding table first; it is
+  // rewritten only when its text changes, so the freshness check below sees it
+  // as one more input of that core.
+  if (existsSync(TABLE_PATH)) writeDecoder()
   let built = false
   for (const arch of readdirSync(cpuDir)) {
     const dir = join(cpuDir, arch)

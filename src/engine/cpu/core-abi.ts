@@ -37,6 +37,8 @@ export const enum CoreExit {
   Stage2Abort = 11,
   /** A physical interrupt is pending for the core and unmasked. */
   Irq = 12,
+  /** An architectural exception no other exit names (x86: #DE, #GP…): imm = the vector, PC on the instruction. */
+  Exception = 13,
 }
 
 /** Memory access kinds, as bits (a translation asks for one). */

@@ -21,12 +21,19 @@ export type CoreContext = Aarch64Context
 export type CoreArch = CoreContext['arch']
 
 /**
+ * Every architecture a core exists for. The x86-64 core implements the
+ * contract before the kernel runs its contexts (it joins `CoreContext` with
+ * lx on x86-64), hence the wider name here.
+ */
+export type CpuArch = CoreArch | 'x86_64'
+
+/**
  * What every architecture's context offers the kernel: the PC and SP (the
  * kernel starts threads and moves a PC when an exception handler says so),
  * and whole-file snapshots (a vCPU switching between user threads).
  */
-export interface ContextBase {
-  readonly arch: CoreArch
+export interface ContextBase<A extends CpuArch = CoreArch> {
+  readonly arch: A
   /** The PC as a number (addresses are below 2^53). */
   readonly pcNum: number
   setPc(v: bigint): void
@@ -73,8 +80,8 @@ export interface CompilerStats {
   failed: number
 }
 
-export interface Core<C extends ContextBase = CoreContext> {
-  readonly arch: CoreArch
+export interface Core<C extends ContextBase<CpuArch> = CoreContext> {
+  readonly arch: C['arch']
   /** Board RAM as the core sees it (its linear memory), for the host's copies. */
   readonly ram: Uint8Array
   /** How many cores share this RAM. */

@@ -1,0 +1,100 @@
+// The x86-64 core's layouts that both sides read: the register block of an
+// emulated thread, the per-core exit record, the soft-TLB entry and the CPUID
+// values the core reports. The core (assembly/), its TypeScript side
+// (x86_64-core.ts, context.ts) and the tests import this one file, written in
+// the subset of TypeScript that AssemblyScript compiles too: plain integer
+// constants.
+
+// ---- register block (one per emulated thread; CTX_BYTES each) --------------
+export const CTX_BYTES = 1024
+/** RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 at 8 * i (the ModRM numbering). */
+export const R_GPR = 0
+export const R_RSP = 32
+export const R_RIP = 128
+/**
+ * RFLAGS. The six arithmetic flags (OF SF ZF AF PF CF) live here only while
+ * R_CC_OP is CcOp.EFLAGS; otherwise they are computed on demand from the last
+ * flag-setting operation (R_CC_*), as QEMU's cc_op does. Every exit from run()
+ * materializes them here and sets CcOp.EFLAGS, so the host only ever reads and
+ * writes this word.
+ */
+export const R_RFLAGS = 136
+/** u32: CcOp * 4 + log2(operand bytes). */
+export const R_CC_OP = 144
+/** The result of the last flag-setting operation. */
+export const R_CC_DST = 152
+/** Its second operand (the first is recomputed from result and second). */
+export const R_CC_SRC = 160
+/** The carry into ADC/SBB, or CF before INC/DEC (which keep it). */
+export const R_CC_SRC2 = 168
+export const R_FS_BASE = 176
+export const R_GS_BASE = 184
+/** u32 MXCSR (SSE control/status), reset 0x1F80. */
+export const R_MXCSR = 192
+/** XMM0..XMM15, 16 bytes each, lowest byte first. */
+export const R_XMM = 256
+/** x87 state (reserved: not implemented yet). */
+export const R_X87 = 512
+
+/** The flag-setting operation kinds of R_CC_OP (docs/cpu-x86_64.md, "Flags"). */
+export const enum CcOp {
+  /** Flags are in R_RFLAGS. */
+  EFLAGS = 0,
+  ADD = 1,
+  SUB = 2,
+  ADC = 3,
+  SBB = 4,
+  /** AND/OR/XOR/TEST: CF = OF = AF = 0. */
+  LOGIC = 5,
+  INC = 6,
+  DEC = 7,
+}
+
+/** RFLAGS bits. */
+export const enum Fl {
+  CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200, DF = 0x400, OF = 0x800,
+  AC = 0x40000, ID = 0x200000,
+  /** The arithmetic flags the lazy state covers. */
+  ARITH = 0x8d5,
+  /** Bit 1 reads as one. */
+  FIXED = 0x2,
+}
+
+// ---- per-core exit record (at the start of each core's state) --------------
+export const C_REASON = 0 // u32: CoreExit
+export const C_ACCESS = 4 // u32: Access of a fault
+export const C_RETIRED = 8 // f64: instructions retired by the last run
+export const C_PC = 16 // u64: the RIP the context stopped at
+export const C_FAULT = 24 // u64: the faulting virtual address
+export const C_IMM = 32 // u32: exception vector of CoreExit.Exception
+/** u32: the instruction's first four bytes (Undefined), or a page-fault error code (bit 1 write, bit 4 fetch). */
+export const C_SYNDROME = 36
+
+// ---- soft TLB (per core, per access kind, direct mapped; assembly/mmu.ts) ----
+export const TLB_ENTRIES = 4096
+/** An entry: [tag u64 = page address | asid & 0xFFF][host address u32][RAM offset u32]. */
+export const TLB_ENTRY_BYTES = 16
+export const TLB_ENTRY_HOST = 8
+export const TLB_ENTRY_RAM = 12
+
+// ---- CPUID: exactly what the core implements --------------------------------
+// Leaf 0 vendor "L4LabL4LabCP" (EBX, EDX, ECX order), highest basic leaf 7.
+export const CPUID_VENDOR_EBX = 0x614c344c // "L4La"
+export const CPUID_VENDOR_EDX = 0x4c344c62 // "bL4L"
+export const CPUID_VENDOR_ECX = 0x50436261 // "abCP"
+export const CPUID_MAX_BASIC = 7
+/** Leaf 1 EAX: family 6, model 0, stepping 0. */
+export const CPUID_1_EAX = 0x600
+/** Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15). No FPU/MMX/SSE until they are implemented. */
+export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15)
+/** Leaf 1 ECX: POPCNT (23). */
+export const CPUID_1_ECX = 1 << 23
+/** Leaf 7.0 EBX: BMI1 (3), BMI2 (8). */
+export const CPUID_7_EBX = (1 << 3) | (1 << 8)
+export const CPUID_MAX_EXT = 0x80000001
+/** Leaf 0x80000001 ECX: LAHF/SAHF in 64-bit mode (0), LZCNT (5). */
+export const CPUID_81_ECX = (1 << 0) | (1 << 5)
+/** Leaf 0x80000001 EDX: SYSCALL (11), long mode (29). */
+export const CPUID_81_EDX = (1 << 11) | (1 << 29)
+/** RDTSC counts this many ticks per second of virtual time: one per retired instruction. */
+export const TSC_HZ = 100000000

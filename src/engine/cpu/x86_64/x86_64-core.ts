@@ -1,0 +1,151 @@
+// The TypeScript side of the x86-64 core: creates the wasm instance, owns the
+// register blocks (X86_64Context) and implements the core contract
+// (../core.ts). Pure TypeScript: no Node, no DOM. docs/cpu-x86_64.md.
+import { coreWasmBase64 } from './generated/core-wasm'
+import type { Core, ExitDetails, Translate } from '../core'
+import type { Access, CoreExit } from '../core-abi'
+import { X86_64Context } from './context'
+import { CTX_BYTES, C_ACCESS, C_FAULT, C_IMM, C_PC, C_REASON, C_RETIRED, C_SYNDROME, TSC_HZ } from './core-layout'
+
+export interface X86_64CoreOptions {
+  ramBytes: number
+  cores: number
+  translate: Translate
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown }
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
+interface CoreExports {
+  memory: { buffer: ArrayBuffer }
+  init(ramBytes: number, cores: number): number
+  run(core: number, ctx: number, asid: number, budget: number): number
+  ctxBase(): number
+  maxCtx(): number
+  coreBase(core: number): number
+  flushTlb(): void
+  flushTlbAsid(asid: number): void
+  flushTlbPage(asid: number, va: number): void
+  instret(core: number): number
+  setTscOffset(core: number, off: number): void
+  decodeAt(core: number, va: number): number
+  invalidateCode(ramOff: number, n: number): void
+}
+
+let cachedModule: object | null = null
+
+function coreModule(): object {
+  if (cachedModule) return cachedModule
+  const bin = atob(coreWasmBase64)
+  const bytes = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+  cachedModule = new wasmApi.Module(bytes)
+  return cachedModule
+}
+
+export class X86_64Core implements Core<X86_64Context> {
+  readonly arch = 'x86_64'
+  readonly ram: Uint8Array
+  readonly cores: number
+  /** The raw module exports (tests, tools). */
+  readonly exports: CoreExports
+  /** RDTSC ticks per second of virtual time (one per retired instruction). */
+  readonly tscHz = TSC_HZ
+  private readonly buffer: ArrayBuffer
+  private readonly u32: Uint32Array
+  private readonly f64: Float64Array
+  private readonly freeBlocks: number[] = []
+  private nextBlock = 0
+  private readonly ctxBase: number
+  private readonly maxCtx: number
+  private readonly coreBases: number[]
+  private readonly lastExit: ExitDetails = { retired: 0, pc: 0, faultAddress: 0, ipa: 0, access: 0 as Access, imm: 0, syndrome: 0 }
+
+  private constructor(exports: CoreExports, ramBase: number, opts: X86_64CoreOptions) {
+    this.exports = exports
+    this.cores = opts.cores
+    this.buffer = exports.memory.buffer
+    this.u32 = new Uint32Array(this.buffer)
+    this.f64 = new Float64Array(this.buffer)
+    this.ram = new Uint8Array(this.buffer, ramBase, opts.ramBytes)
+    this.ctxBase = exports.ctxBase()
+    this.maxCtx = exports.maxCtx()
+    this.coreBases = Array.from({ length: opts.cores }, (_, i) => exports.coreBase(i))
+  }
+
+  static create(opts: X86_64CoreOptions): X86_64Core {
+    if (!(opts.cores >= 1 && opts.cores <= 16)) throw new RangeError(`cores must be 1..16, not ${opts.cores}`)
+    if (opts.ramBytes <= 0 || opts.ramBytes % 65536 !== 0 || opts.ramBytes > 2 ** 31) {
+      throw new RangeError(`ramBytes must be a positive multiple of 64 KiB up to 2 GiB, not ${opts.ramBytes}`)
+    }
+    const translate = opts.translate
+    const instance = new wasmApi.Instance(coreModule(), {
+      env: {
+        translate: (asid: number, va: number, access: number) => translate(asid, va, access as Access) | 0,
+        abort: () => { throw new Error('x86_64 core: abort') },
+      },
+    })
+    const core = instance.exports as unknown as CoreExports
+    const ramBase = core.init(opts.ramBytes >>> 0, opts.cores)
+    if (ramBase < 0) throw new RangeError('x86_64 core: cannot allocate memory')
+    return new X86_64Core(core, ramBase, opts)
+  }
+
+  allocContext(): X86_64Context {
+    let block = this.freeBlocks.pop()
+    if (block === undefined) {
+      if (this.nextBlock >= this.maxCtx) throw new RangeError('x86_64 core: out of register blocks')
+      block = this.nextBlock++
+    }
+    const ctx = new X86_64Context(this.buffer, this.ctxBase + block * CTX_BYTES)
+    ctx.reset()
+    return ctx
+  }
+
+  freeContext(ctx: X86_64Context): void {
+    this.freeBlocks.push((ctx.base - this.ctxBase) / CTX_BYTES)
+  }
+
+  /** Runs `ctx` on `core` for up to `budget` instructions (REP iterations count one each). */
+  run(core: number, ctx: X86_64Context, asid: number, budget: number): CoreExit {
+    return this.exports.run(core, ctx.base, asid, Math.min(budget, 0x7fffffff)) as CoreExit
+  }
+
+  /**
+   * The last exit of `core`. Syndrome: the instruction's first four bytes for
+   * Undefined; the x86 page-fault error code (bit 0 present, 1 write, 2 user,
+   * 4 fetch) for DataAbort/InstructionAbort. imm: the vector of Exception
+   * (0 #DE, 13 #GP) and Breakpoint (3).
+   */
+  details(core: number): ExitDetails {
+    const b = this.coreBases[core]
+    const u = this.u32
+    const d = this.lastExit
+    d.retired = this.f64[(b + C_RETIRED) / 8]
+    d.pc = u[(b + C_PC) / 4] + u[(b + C_PC) / 4 + 1] * 4294967296
+    d.faultAddress = u[(b + C_FAULT) / 4] + u[(b + C_FAULT) / 4 + 1] * 4294967296
+    d.access = u[(b + C_ACCESS) / 4] as Access
+    d.imm = u[(b + C_IMM) / 4]
+    d.syndrome = u[(b + C_SYNDROME) / 4]
+    d.ipa = 0
+    return d
+  }
+
+  reason(core: number): CoreExit { return this.u32[(this.coreBases[core] + C_REASON) / 4] as CoreExit }
+
+  flushTlb(asid?: number): void {
+    if (asid === undefined) this.exports.flushTlb()
+    else this.exports.flushTlbAsid(asid)
+  }
+  flushTlbPage(asid: number, vaddr: number): void { this.exports.flushTlbPage(asid, vaddr) }
+  /** The host wrote RAM: decoded instructions cached from there are stale. */
+  invalidateCode(ramOffset: number, bytes: number): void { this.exports.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
+  /** x86 has no exclusive monitor (LOCK'd instructions are atomic within one run). */
+  clearExclusive(_core: number): void {}
+  instret(core: number): number { return this.exports.instret(core) }
+  /** RDTSC on `core` reads `ticks` now and counts on with retired instructions. */
+  setCounter(core: number, ticks: number): void { this.exports.setTscOffset(core, ticks - this.exports.instret(core)) }
+}
