@@ -109,7 +109,7 @@ port.on('message', (msg: ToWorker) => {
       )
       post({ type: 'ready', kind: board.kind, vms: [...board.vms()], status: board.status() })
       setInterval(() => {
-        if (board) post({ type: 'figures', figures: board.figures(), at: performance.now() })
+        if (board) post({ type: 'figures', figures: board.figures(), board: board.boardFigures?.() ?? null, at: performance.now() })
       }, FIGURES_MS).unref()
       schedule(0)
       break

@@ -63,14 +63,39 @@ export interface VmStats {
   instructionsPerSecond: number | null
   /** Share of the board's CPU time this VM received in the last period (0..1); null when not known. */
   cpuShare: number | null
-  /** Guest memory in use, in bytes; null when not known. */
+  /** Guest memory resident now, in bytes (the pages the VM's task has mapped: it drops when lx gives freed frames back); null when not known. */
   memoryBytes: number | null
+  /** The most memory the VM may hold (an lx VM's --mem, a Linux VM's RAM); null when not known. */
+  memoryLimitBytes: number | null
+  /** Kernel memory the VM's factory quota holds and allows, in bytes; null when not known. */
+  kernelMemory: { used: number; max: number } | null
+  /** IPCs the VM's threads sent per second of wall time; null when it has no task. */
+  ipcsPerSecond: number | null
+  /** Page faults its pager resolved per second (lx: its processes'; a Linux VM: stage-2 faults on RAM); absent for other VMs. */
+  pageFaultsPerSecond?: number
+  /** Linux system calls per second (lx VMs only; a Linux VM's are inside its kernel, which we do not see). */
+  syscallsPerSecond?: number
+  /** Console bytes per second: guest output, and typed input the guest's terminal took. */
+  consoleBytesPerSecond: { out: number; in: number }
+  /** Disk bytes per second read and written (Linux VMs with disks). */
+  diskBytesPerSecond?: { read: number; written: number }
   /** A hardware-assisted VM's exits to its VMM per second of wall time, all kinds; absent for other VMs. */
   exitsPerSecond?: number
   /** Its exits since start, by kind (mmio, wfi, hvc, timer …). */
   exitsByKind?: Record<string, number>
-  /** Interrupts injected into the guest per second of wall time. */
+  /** Interrupts delivered to the guest per second of wall time (a Linux VM: injected by its VMM; lx: IRQ upcalls it took). */
   interruptsPerSecond?: number
+}
+
+/** A board's kernel as a whole, with each period's `stats`: its memory by factory quota and its objects. */
+export interface BoardStats {
+  board: string
+  /** What the kernel's objects hold of its memory (the root factory's quota). */
+  kernelMemory: { used: number; max: number }
+  /** Each live factory: whose it is (the first named task it paid for; "root" for the root factory) and its quota. */
+  factories: { id: number; name: string; used: number; max: number }[]
+  /** Live kernel objects by kind. */
+  objects: Record<string, number>
 }
 
 /** A capability slot of a task, as the Debugger shows it. */
@@ -186,7 +211,8 @@ export interface Events {
   'lab.changed': LabSnapshot
   /** Console output of one VM, as raw bytes (the terminal decodes UTF-8). */
   'console.output': { vm: string; data: Uint8Array }
-  'stats': { stats: VmStats[] }
+  /** Every half second: each live VM's figures, and the kernel figures of each board that has a kernel. */
+  'stats': { stats: VmStats[]; boards: BoardStats[] }
 }
 
 export type CommandName = keyof Commands
