@@ -41,18 +41,24 @@ const points = async (chart: Locator) => Number(await chart.getAttribute('data-p
 const latest = async (chart: Locator) => Number(await chart.getAttribute('data-latest'))
 const peak = async (chart: Locator) => Number(await chart.getAttribute('data-peak'))
 
-/** Whether the chart's canvas has any pixel drawn (uPlot drew axes and lines, not a blank). */
+/** What the page's script sees, typed here (the e2e tests compile without the DOM's types). */
+interface CanvasPage {
+  document: { querySelector(sel: string): { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } | null }
+}
+
+/** How many pixels of the chart's canvas are drawn (uPlot drew axes and lines, not a blank). */
 function drawnPixels(page: Page, vm: string, title: string): Promise<number> {
   return page.evaluate(
     ([vm, title]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="graphs-${vm}"] [data-testid="chart-${title}"] canvas`)
+      const g = globalThis as unknown as CanvasPage
+      const canvas = g.document.querySelector(`[data-testid="graphs-${vm}"] [data-testid="chart-${title}"] canvas`)
       if (!canvas) return -1
-      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
       let n = 0
       for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) n++
       return n
     },
-    [vm, title],
+    [vm, title] as const,
   )
 }
 

@@ -307,12 +307,17 @@ export class ScenarioSession implements Session {
         ipcs += th.stats.ipcSent
         if (th.vcpu) lx ??= this.lxs.get(th.vcpu)
       }
+      // A Linux VM's memory is what its stage 2 maps (guest RAM it touched), not its uvmm's
+      // task, which maps all of the RAM and the rom files besides.
+      const uvmm = task && this.uvmms.get(name)
+      const guest = uvmm && task.caps.get(uvmm.vmCap)?.object
+      const space = guest?.kind === 'vm' ? guest.space : task?.space
       return {
         name,
         uptimeMs: v.state === 'running' ? (now - v.startedAt) / 1e6 : 0,
         instructions: k.core ? instructions : null,
         cpuTimeNs: task ? cpu : null,
-        memoryBytes: task ? task.space.mappedPages * 4096 : null,
+        memoryBytes: space ? space.mappedPages * 4096 : null,
         memoryLimitBytes: lx ? lx.opts.memBytes : null,
         kernelMemory: task?.quota ? { used: task.quota.current, max: task.quota.max } : null,
         ipcs: task ? ipcs : null,
@@ -320,7 +325,7 @@ export class ScenarioSession implements Session {
         // An lx VM: the system calls, page faults and IRQs of its Linux.
         ...(lx && { syscalls: lx.syscalls, pageFaults: lx.pageFaults, interrupts: lx.irqs }),
         // A Linux VM (uvmm, started as `id`): its exits, interrupts, stage-2 faults, disks and RAM.
-        ...(task && this.uvmms.get(name)?.figures()),
+        ...uvmm?.figures(),
       }
     })
   }
