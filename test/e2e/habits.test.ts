@@ -91,7 +91,51 @@ describe('habits', () => {
     await expect.poll(() => page.locator('[data-testid="graphs"]').count()).toBe(0)
     await page.close()
   })
+
+  it('copies and pastes through the console’s context menu and Ctrl+Shift+C', async () => {
+    const context = await browser.newContext()
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin })
+    const page = await context.newPage()
+    await page.goto(url)
+    const rows = page.locator('[data-testid="console-arm0/vm1"] .xterm-rows')
+    const body = page.locator('[data-testid="console-arm0/vm1"] .pane-body')
+    const menu = page.locator('[data-testid="console-arm0/vm1"] [data-testid="console-menu"]')
+    const clipboard = () => page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.readText())
+    await expect.poll(() => rows.innerText(), { timeout: 60_000 }).toContain('vm1:/# ')
+    await page.locator('[data-testid="console-arm0/vm1"] .terminal-host').click()
+    await page.keyboard.type('echo copy-me-$((6 * 7))\n', { delay: 2 })
+    await expect.poll(() => rows.innerText()).toContain('copy-me-42')
+    // Select all, then Copy, from the menu.
+    await body.click({ button: 'right' })
+    await menu.getByText('Select all').click()
+    await body.click({ button: 'right' })
+    await menu.getByText('Copy').click()
+    await expect.poll(clipboard).toContain('copy-me-42')
+    // Paste from the menu: the clipboard's text goes to the guest.
+    await page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.writeText('echo pasted-$((6 * 7))\r'))
+    await body.click({ button: 'right' })
+    await menu.getByText('Paste').click()
+    await expect.poll(() => rows.innerText()).toContain('pasted-42')
+    // Ctrl+Shift+C copies the selection; Escape closes an open menu without reaching the guest.
+    await page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.writeText(''))
+    await body.click({ button: 'right' })
+    await menu.getByText('Select all').click()
+    await page.keyboard.press('Control+Shift+C')
+    await expect.poll(clipboard).toContain('pasted-42')
+    await body.click({ button: 'right' })
+    await expect.poll(() => menu.count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => menu.count()).toBe(0)
+    await page.keyboard.type('echo after-escape\n', { delay: 2 })
+    // An ESC reaching sh's line editor would have eaten the next character.
+    await expect.poll(() => rows.innerText()).toMatch(/\nafter-escape\n/)
+    await context.close()
+  })
 })
+
+interface ClipboardPage {
+  navigator: { clipboard: { readText(): Promise<string>; writeText(t: string): Promise<void> } }
+}
 
 /** What the page's script sees (the e2e tests compile without the DOM's types). */
 interface ComputedStyle {
