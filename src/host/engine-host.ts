@@ -211,6 +211,11 @@ export class EngineHost {
       const { slot, name } = this.vm(vm)
       return (await this.request(slot, { op: 'history', vm: name })) as Uint8Array
     },
+    'vm.putFile': async ({ vm, name: file, offset, data }) => {
+      const { slot, name } = this.vm(vm)
+      const bytes = new Uint8Array(Buffer.from(data, 'base64'))
+      return (await this.request(slot, { op: 'putFile', vm: name, name: file, offset, data: bytes })) as { path: string }
+    },
   }
 
   /**

@@ -17,6 +17,7 @@ export type WorkerRequest =
   | { op: 'inspect' }
   | { op: 'memoryMap'; task: number }
   | { op: 'mappingTree'; task: number; address: number }
+  | { op: 'putFile'; vm: string; name: string; offset: number; data: Uint8Array }
   /** Answered at once: the host asks when it has heard nothing for a while (is the worker stuck?). */
   | { op: 'ping' }
 

@@ -204,7 +204,22 @@ export interface Commands {
   'console.resize': { args: { vm: string; cols: number; rows: number }; result: null }
   /** The console's scroll-back so far, for a terminal that attaches late. */
   'console.history': { args: { vm: string }; result: Uint8Array }
+  /**
+   * A piece of a file dropped on a VM's console: `data` (base64, at most
+   * DROP_PIECE_BYTES decoded) goes at `offset` of /tmp/`name` in the VM;
+   * offset 0 creates or empties the file (lx VMs). Answers the file's path.
+   */
+  'vm.putFile': { args: { vm: string; name: string; offset: number; data: string }; result: { path: string } }
 }
+
+/**
+ * The most bytes one `vm.putFile` carries (base64 makes it 4/3 of that in
+ * the frame, well under the server's 1 MiB). A type as well as a value: the
+ * renderer, which imports only types from here, declares its constant with
+ * this type, so the two cannot differ.
+ */
+export type DropPieceBytes = 262_144
+export const DROP_PIECE_BYTES: DropPieceBytes = 262_144
 
 /** Events: the back end tells, the UI listens. */
 export interface Events {
@@ -237,6 +252,7 @@ const commandTable: Record<CommandName, true> = {
   'console.input': true,
   'console.resize': true,
   'console.history': true,
+  'vm.putFile': true,
 }
 const eventTable: Record<EventName, true> = {
   'lab.changed': true,
@@ -290,6 +306,10 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       return str('vm')
     case 'console.resize':
       return str('vm') ?? int('cols', 1, 1000) ?? int('rows', 1, 1000)
+    case 'vm.putFile':
+      if (typeof a.data !== 'string' || a.data.length > Math.ceil(DROP_PIECE_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.data))
+        return `${name}: 'data' must be base64 of at most ${DROP_PIECE_BYTES / 1024} KiB`
+      return str('vm') ?? str('name') ?? nat('offset')
   }
 }
 

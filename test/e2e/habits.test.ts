@@ -131,7 +131,33 @@ describe('habits', () => {
     await expect.poll(() => rows.innerText()).toMatch(/\nafter-escape\n/)
     await context.close()
   })
+
+  it('copies a file dropped on a console into that VM’s /tmp', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    const rows = page.locator('[data-testid="console-arm0/vm2"] .xterm-rows')
+    await expect.poll(() => rows.innerText(), { timeout: 60_000 }).toContain('vm2:/# ')
+    const body = page.locator('[data-testid="console-arm0/vm2"] .pane-body')
+    const files = await page.evaluateHandle(() => {
+      const g = globalThis as unknown as DropPage
+      const dt = new g.DataTransfer()
+      dt.items.add(new g.File(['hello from the host\n'], 'dropped.txt', { type: 'text/plain' }))
+      return dt
+    })
+    await body.dispatchEvent('dragover', { dataTransfer: files })
+    await body.dispatchEvent('drop', { dataTransfer: files })
+    await expect.poll(() => rows.innerText()).toContain('[l4lab: copied dropped.txt to /tmp/dropped.txt (20 B)]')
+    await page.locator('[data-testid="console-arm0/vm2"] .terminal-host').click()
+    await page.keyboard.type('cat /tmp/dropped.txt\n', { delay: 2 })
+    await expect.poll(() => rows.innerText()).toMatch(/\nhello from the host\n/)
+    await page.close()
+  })
 })
+
+interface DropPage {
+  DataTransfer: new () => { items: { add(f: unknown): void } }
+  File: new (parts: string[], name: string, opts: { type: string }) => unknown
+}
 
 interface ClipboardPage {
   navigator: { clipboard: { readText(): Promise<string>; writeText(t: string): Promise<void> } }

@@ -38,6 +38,7 @@ import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
 import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
 import { boardFigures } from './board-figures'
+import { dropIntoTmp } from '../apps/lx/fs/drop'
 import type { Lx } from '../apps/lx/lx'
 import type { VcpuState } from '../kernel/vcpu'
 
@@ -300,13 +301,12 @@ export class ScenarioSession implements Session {
       let cpu = 0
       let instructions = 0
       let ipcs = 0
-      let lx: Lx | undefined
       for (const th of task?.threads ?? []) {
         cpu += th.stats.consumedNs
         instructions += th.stats.instructions
         ipcs += th.stats.ipcSent
-        if (th.vcpu) lx ??= this.lxs.get(th.vcpu)
       }
+      const lx = task && this.lxOf(task)
       // A Linux VM's memory is what its stage 2 maps (guest RAM it touched), not its uvmm's
       // task, which maps all of the RAM and the rom files besides.
       const uvmm = task && this.uvmms.get(name)
@@ -332,6 +332,20 @@ export class ScenarioSession implements Session {
 
   boardFigures(): BoardFigures {
     return boardFigures(this.booted.kernel)
+  }
+
+  putFile(vm: string, name: string, offset: number, data: Uint8Array): { ok: true; path: string } | { ok: false; error: string } {
+    const task = this.taskNamed(vm)
+    if (!task) return { ok: false, error: `${vm} is not running` }
+    const lx = this.lxOf(task)
+    if (!lx?.files) return { ok: false, error: `${vm} is not an lx VM: files can be dropped on lx VMs only` }
+    return dropIntoTmp(lx, name, offset, data)
+  }
+
+  /** The lx a VM's task runs, found through its vCPU thread (lx tells us of itself as it starts). */
+  private lxOf(task: Task): Lx | undefined {
+    for (const th of task.threads) if (th.vcpu) return this.lxs.get(th.vcpu)
+    return undefined
   }
 
   inspect(): KernelView {

@@ -97,6 +97,8 @@ export interface Session {
   figures(): VmFigures[]
   /** The kernel's figures as a whole (sessions with a kernel). */
   boardFigures?(): BoardFigures
+  /** Writes `data` at `offset` of /tmp/`name` in the VM (a file dropped on its console; lx VMs). */
+  putFile?(vm: string, name: string, offset: number, data: Uint8Array): { ok: true; path: string } | { ok: false; error: string }
   /** What the kernel's Debugger shows (sessions with a kernel). */
   inspect?(): KernelView
   /** A task's memory map as the Debugger shows it; null when there is no such task. */
