@@ -94,9 +94,10 @@ describe('resource graphs', () => {
     expect(await peak(memory)).toBeGreaterThan(idleMemory + (2 << 20))
     expect(await latest(memory)).toBeLessThan(idleMemory + (1 << 20))
     expect(await peak(cpu)).toBeGreaterThan(10)
-    // vm2 did nothing meanwhile.
+    // vm2 did nothing meanwhile (its shell's start may still be in the window: a few hundred calls at most).
     const vm2calls = page.locator('[data-testid="graphs-arm0/vm2"] [data-testid="chart-System calls"]')
-    expect(await peak(vm2calls)).toBe(0)
+    expect(await peak(vm2calls)).toBeLessThan((await peak(syscalls)) / 10)
+    expect(await latest(vm2calls)).toBe(0)
     // The board's kernel: its objects and its factories.
     const objects = page.locator('[data-testid="graphs-kernel-arm0"] [data-testid="chart-Kernel objects"]')
     await expect.poll(() => points(objects)).toBeGreaterThan(2)
