@@ -180,4 +180,40 @@ describe('EngineHost', () => {
     expect(stats.map((s) => s.vm).sort()).toEqual(['board0/loop0', 'board1/loop1'])
     expect(stats.every((s) => s.uptimeMs >= 0)).toBe(true)
   })
+
+  it('turns console counters into bytes per second, and sends no kernel figures for a board without a kernel', async () => {
+    const h = await startHost()
+    let sent = false
+    const seen: { in: number; out: number }[] = []
+    const done = new Promise<void>((resolve) => {
+      const off = h.on('stats', ({ stats, boards }) => {
+        expect(boards).toEqual([])
+        const s = stats.find((x) => x.vm === 'board0/loop0')
+        if (!s) return
+        expect(s.ipcsPerSecond).toBeNull()
+        if (sent) seen.push(s.consoleBytesPerSecond)
+        // Two periods after the input: the one that holds it, and one that does not.
+        if (seen.length >= 1 && seen.some((r) => r.in > 0) && seen.at(-1)!.in === 0) {
+          off()
+          resolve()
+        }
+      })
+    })
+    // After the board's first figures: input before them would be in the counters' starting point.
+    await new Promise<void>((resolve) => {
+      const off = h.on('stats', ({ stats }) => {
+        if (stats.some((x) => x.vm === 'board0/loop0')) {
+          off()
+          resolve()
+        }
+      })
+    })
+    await h.command('console.input', { vm: 'board0/loop0', data: 'x'.repeat(1000) })
+    sent = true
+    await done
+    // 1000 bytes within one half-second period of the worker's figures: 2000 bytes/s; and the echo back out as well.
+    const peak = seen.reduce((m, r) => Math.max(m, r.in), 0)
+    expect(peak).toBeGreaterThan(1000)
+    expect(seen.reduce((m, r) => Math.max(m, r.out), 0)).toBeGreaterThan(0)
+  })
 })

@@ -29,6 +29,7 @@ import type {
   LabSnapshot,
   MappingView,
   MemoryMap,
+  BoardStats,
   VmInfo,
   VmStats,
 } from '../shared/contract'
@@ -79,8 +80,11 @@ interface BoardSlot {
   nextRequest: number
   requests: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>
   figures: Map<string, VmFigures>
-  previous: Map<string, { instructions: number | null; cpuTimeNs: number | null; at: number; exits: number | null; interrupts: number | null }>
+  /** Each VM's counters at the last figures, for the rates of the next. */
+  previous: Map<string, { at: number; f: VmFigures; exits: number | null }>
   stats: Map<string, VmStats>
+  /** The kernel's figures as a whole (null for boards without a kernel). */
+  boardStats: BoardStats | null
   /** What the session last said of itself: its scenario booting, running or failed. */
   status: SessionStatus
   /** When the worker last sent anything (performance.now()). */
@@ -129,6 +133,7 @@ export class EngineHost {
         figures: new Map(),
         previous: new Map(),
         stats: new Map(),
+        boardStats: null,
         status: { state: 'booting' },
         heardAt: 0,
         pingedAt: null,
@@ -206,6 +211,11 @@ export class EngineHost {
       const { slot, name } = this.vm(vm)
       return (await this.request(slot, { op: 'history', vm: name })) as Uint8Array
     },
+    'vm.putFile': async ({ vm, name: file, offset, data }) => {
+      const { slot, name } = this.vm(vm)
+      const bytes = new Uint8Array(Buffer.from(data, 'base64'))
+      return (await this.request(slot, { op: 'putFile', vm: name, name: file, offset, data: bytes })) as { path: string }
+    },
   }
 
   /**
@@ -266,6 +276,7 @@ export class EngineHost {
     slot.figures.clear()
     slot.previous.clear()
     slot.stats.clear()
+    slot.boardStats = null
     // Input for the worker before this one is not for this one.
     for (const flow of slot.input.values()) flow.fail(`board ${slot.config.id} started again`)
     slot.input.clear()
@@ -336,6 +347,7 @@ export class EngineHost {
         break
       case 'figures':
         this.takeFigures(slot, msg.figures, msg.at)
+        slot.boardStats = msg.board && { board: slot.config.id, ...msg.board }
         break
       case 'reply': {
         const r = slot.requests.get(msg.id)
@@ -393,6 +405,7 @@ export class EngineHost {
       vms: slot.info.vms.map((v) => ({ ...v, state: 'crashed', detail: 'the board crashed' })),
     }
     slot.stats.clear()
+    slot.boardStats = null
     this.changed()
   }
 
@@ -414,31 +427,50 @@ export class EngineHost {
     }))
   }
 
+  /**
+   * Turns a board's counters into the figures the UI shows: rates over the
+   * period since the last figures. A counter that went down (its VM was
+   * started again) gives 0 for that period, not a negative rate.
+   */
   private takeFigures(slot: BoardSlot, figures: VmFigures[], at: number): void {
     for (const f of figures) {
       const prev = slot.previous.get(f.name)
+      const p = prev?.f
       const dt = prev ? (at - prev.at) / 1000 : 0
-      const ips = prev && dt > 0 && f.instructions !== null && prev.instructions !== null ? (f.instructions - prev.instructions) / dt : null
-      const cpu = prev && dt > 0 && f.cpuTimeNs !== null && prev.cpuTimeNs !== null ? (f.cpuTimeNs - prev.cpuTimeNs) / 1e9 / dt : null
+      const ips = p && dt > 0 && f.instructions !== null && p.instructions !== null ? (f.instructions - p.instructions) / dt : null
+      const cpu = p && dt > 0 && f.cpuTimeNs !== null && p.cpuTimeNs !== null ? (f.cpuTimeNs - p.cpuTimeNs) / 1e9 / dt : null
       const exits = f.vmExits ? Object.values(f.vmExits).reduce((a, b) => a + b, 0) : null
       const rate = (now: number | null | undefined, before: number | null | undefined) =>
-        prev && dt > 0 && typeof now === 'number' && typeof before === 'number' ? Math.max(0, Math.round((now - before) / dt)) : undefined
-      slot.previous.set(f.name, { instructions: f.instructions, cpuTimeNs: f.cpuTimeNs, at, exits, interrupts: f.interrupts ?? null })
+        dt > 0 && typeof now === 'number' && typeof before === 'number' ? Math.max(0, Math.round((now - before) / dt)) : undefined
+      slot.previous.set(f.name, { at, f, exits })
       slot.stats.set(f.name, {
         vm: `${slot.config.id}/${f.name}`,
         uptimeMs: f.uptimeMs,
         instructionsPerSecond: ips === null ? null : Math.max(0, Math.round(ips)),
         cpuShare: cpu === null ? null : Math.min(1, Math.max(0, cpu)),
         memoryBytes: f.memoryBytes,
-        ...(f.vmExits && { exitsByKind: f.vmExits, exitsPerSecond: rate(exits, prev?.exits) ?? 0, interruptsPerSecond: rate(f.interrupts, prev?.interrupts) ?? 0 }),
+        memoryLimitBytes: f.memoryLimitBytes,
+        kernelMemory: f.kernelMemory,
+        ipcsPerSecond: f.ipcs === null ? null : (rate(f.ipcs, p?.ipcs) ?? 0),
+        consoleBytesPerSecond: { out: rate(f.consoleBytes.out, p?.consoleBytes.out) ?? 0, in: rate(f.consoleBytes.in, p?.consoleBytes.in) ?? 0 },
+        ...(f.pageFaults !== undefined && { pageFaultsPerSecond: rate(f.pageFaults, p?.pageFaults) ?? 0 }),
+        ...(f.syscalls !== undefined && { syscallsPerSecond: rate(f.syscalls, p?.syscalls) ?? 0 }),
+        ...(f.interrupts !== undefined && { interruptsPerSecond: rate(f.interrupts, p?.interrupts) ?? 0 }),
+        ...(f.diskBytes && { diskBytesPerSecond: { read: rate(f.diskBytes.read, p?.diskBytes?.read) ?? 0, written: rate(f.diskBytes.written, p?.diskBytes?.written) ?? 0 } }),
+        ...(f.vmExits && { exitsByKind: f.vmExits, exitsPerSecond: rate(exits, prev?.exits) ?? 0 }),
       })
     }
   }
 
   private emitStats(): void {
     const stats: VmStats[] = []
-    for (const b of this.boards.values()) if (LIVE.has(b.info.state) && b.info.state !== 'not-responding') stats.push(...b.stats.values())
-    this.emitter.emit('stats', { stats })
+    const boards: BoardStats[] = []
+    for (const b of this.boards.values()) {
+      if (!LIVE.has(b.info.state) || b.info.state === 'not-responding') continue
+      stats.push(...b.stats.values())
+      if (b.boardStats) boards.push(b.boardStats)
+    }
+    this.emitter.emit('stats', { stats, boards })
   }
 
   private changed(): void {

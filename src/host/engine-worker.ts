@@ -82,6 +82,12 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return board.memoryMap ? board.memoryMap(req.task) : null
     case 'mappingTree':
       return board.mappingTree ? board.mappingTree(req.task, req.address) : null
+    case 'putFile': {
+      if (!board.putFile) throw new Error(`a ${board.kind} board has no VM that takes files`)
+      const r = board.putFile(req.vm, req.name, req.offset, req.data)
+      if (!r.ok) throw new Error(r.error)
+      return { path: r.path }
+    }
   }
 }
 
@@ -109,7 +115,7 @@ port.on('message', (msg: ToWorker) => {
       )
       post({ type: 'ready', kind: board.kind, vms: [...board.vms()], status: board.status() })
       setInterval(() => {
-        if (board) post({ type: 'figures', figures: board.figures(), at: performance.now() })
+        if (board) post({ type: 'figures', figures: board.figures(), board: board.boardFigures?.() ?? null, at: performance.now() })
       }, FIGURES_MS).unref()
       schedule(0)
       break

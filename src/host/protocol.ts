@@ -3,7 +3,7 @@
  * engine worker (one board). Console bytes travel as Uint8Array (structured
  * clone, no JSON); everything else is plain data.
  */
-import type { SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
+import type { BoardFigures, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
 
 export type ToWorker =
   | { type: 'start'; spec: SessionSpec }
@@ -17,6 +17,7 @@ export type WorkerRequest =
   | { op: 'inspect' }
   | { op: 'memoryMap'; task: number }
   | { op: 'mappingTree'; task: number; address: number }
+  | { op: 'putFile'; vm: string; name: string; offset: number; data: Uint8Array }
   /** Answered at once: the host asks when it has heard nothing for a while (is the worker stuck?). */
   | { op: 'ping' }
 
@@ -27,7 +28,8 @@ export type FromWorker =
   | { type: 'console'; vm: string; data: Uint8Array }
   /** The board has taken `bytes` of console input for `vm` (queued or refused): the host's count of input on its way goes down. */
   | { type: 'inputTaken'; vm: string; bytes: number }
-  | { type: 'figures'; figures: VmFigures[]; at: number }
+  /** Twice a second: each VM's counters since start, and the kernel's as a whole (sessions with a kernel). */
+  | { type: 'figures'; figures: VmFigures[]; board: BoardFigures | null; at: number }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'fatal'; error: string }

@@ -23,6 +23,8 @@ describe('contract', () => {
     expect(checkArgs('console.resize', { vm: 'b/v', cols: 80, rows: 24 })).toBeNull()
     expect(checkArgs('board.memoryMap', { board: 'b', task: 7 })).toBeNull()
     expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 0xffff_ffff_f000 })).toBeNull()
+    expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a.txt', offset: 0, data: 'aGVsbG8K' })).toBeNull()
+    expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a.txt', offset: 262144, data: 'A'.repeat(349528) })).toBeNull()
   })
 
   it('rejects malformed arguments with a message naming the field', () => {
@@ -38,5 +40,9 @@ describe('contract', () => {
     expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 2 ** 53 })).toMatch(/'address'/)
     expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: '0x1000' })).toMatch(/'address'/)
     expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 0.5 })).toMatch(/'address'/)
+    expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a', offset: 0, data: 'not base64!' })).toMatch(/'data'/)
+    expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a', offset: 0, data: 'A'.repeat(349532) })).toMatch(/'data'/)
+    expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a', offset: -1, data: '' })).toMatch(/'offset'/)
+    expect(checkArgs('vm.putFile', { vm: 'b/v', offset: 0, data: '' })).toMatch(/'name'/)
   })
 })

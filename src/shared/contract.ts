@@ -63,14 +63,39 @@ export interface VmStats {
   instructionsPerSecond: number | null
   /** Share of the board's CPU time this VM received in the last period (0..1); null when not known. */
   cpuShare: number | null
-  /** Guest memory in use, in bytes; null when not known. */
+  /** Guest memory resident now, in bytes (the pages the VM's task has mapped: it drops when lx gives freed frames back); null when not known. */
   memoryBytes: number | null
+  /** The most memory the VM may hold (an lx VM's --mem, a Linux VM's RAM); null when not known. */
+  memoryLimitBytes: number | null
+  /** Kernel memory the VM's factory quota holds and allows, in bytes; null when not known. */
+  kernelMemory: { used: number; max: number } | null
+  /** IPCs the VM's threads sent per second of wall time; null when it has no task. */
+  ipcsPerSecond: number | null
+  /** Page faults its pager resolved per second (lx: its processes'; a Linux VM: stage-2 faults on RAM); absent for other VMs. */
+  pageFaultsPerSecond?: number
+  /** Linux system calls per second (lx VMs only; a Linux VM's are inside its kernel, which we do not see). */
+  syscallsPerSecond?: number
+  /** Console bytes per second: guest output, and typed input the guest's terminal took. */
+  consoleBytesPerSecond: { out: number; in: number }
+  /** Disk bytes per second read and written (Linux VMs with disks). */
+  diskBytesPerSecond?: { read: number; written: number }
   /** A hardware-assisted VM's exits to its VMM per second of wall time, all kinds; absent for other VMs. */
   exitsPerSecond?: number
   /** Its exits since start, by kind (mmio, wfi, hvc, timer …). */
   exitsByKind?: Record<string, number>
-  /** Interrupts injected into the guest per second of wall time. */
+  /** Interrupts delivered to the guest per second of wall time (a Linux VM: injected by its VMM; lx: IRQ upcalls it took). */
   interruptsPerSecond?: number
+}
+
+/** A board's kernel as a whole, with each period's `stats`: its memory by factory quota and its objects. */
+export interface BoardStats {
+  board: string
+  /** What the kernel's objects hold of its memory (the root factory's quota). */
+  kernelMemory: { used: number; max: number }
+  /** Each live factory: whose it is (the first named task it paid for; "root" for the root factory) and its quota. */
+  factories: { id: number; name: string; used: number; max: number }[]
+  /** Live kernel objects by kind. */
+  objects: Record<string, number>
 }
 
 /** A capability slot of a task, as the Debugger shows it. */
@@ -179,14 +204,30 @@ export interface Commands {
   'console.resize': { args: { vm: string; cols: number; rows: number }; result: null }
   /** The console's scroll-back so far, for a terminal that attaches late. */
   'console.history': { args: { vm: string }; result: Uint8Array }
+  /**
+   * A piece of a file dropped on a VM's console: `data` (base64, at most
+   * DROP_PIECE_BYTES decoded) goes at `offset` of /tmp/`name` in the VM;
+   * offset 0 creates or empties the file (lx VMs). Answers the file's path.
+   */
+  'vm.putFile': { args: { vm: string; name: string; offset: number; data: string }; result: { path: string } }
 }
+
+/**
+ * The most bytes one `vm.putFile` carries (base64 makes it 4/3 of that in
+ * the frame, well under the server's 1 MiB). A type as well as a value: the
+ * renderer, which imports only types from here, declares its constant with
+ * this type, so the two cannot differ.
+ */
+export type DropPieceBytes = 262_144
+export const DROP_PIECE_BYTES: DropPieceBytes = 262_144
 
 /** Events: the back end tells, the UI listens. */
 export interface Events {
   'lab.changed': LabSnapshot
   /** Console output of one VM, as raw bytes (the terminal decodes UTF-8). */
   'console.output': { vm: string; data: Uint8Array }
-  'stats': { stats: VmStats[] }
+  /** Every half second: each live VM's figures, and the kernel figures of each board that has a kernel. */
+  'stats': { stats: VmStats[]; boards: BoardStats[] }
 }
 
 export type CommandName = keyof Commands
@@ -211,6 +252,7 @@ const commandTable: Record<CommandName, true> = {
   'console.input': true,
   'console.resize': true,
   'console.history': true,
+  'vm.putFile': true,
 }
 const eventTable: Record<EventName, true> = {
   'lab.changed': true,
@@ -264,6 +306,10 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       return str('vm')
     case 'console.resize':
       return str('vm') ?? int('cols', 1, 1000) ?? int('rows', 1, 1000)
+    case 'vm.putFile':
+      if (typeof a.data !== 'string' || a.data.length > Math.ceil(DROP_PIECE_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.data))
+        return `${name}: 'data' must be base64 of at most ${DROP_PIECE_BYTES / 1024} KiB`
+      return str('vm') ?? str('name') ?? nat('offset')
   }
 }
 

@@ -65,6 +65,14 @@ describe.skipIf(missing !== undefined)(`linux-arm.lua${missing ? ` (skipped: ${m
     expect(fig('vm2').vmExits).toMatchObject({ mmio: expect.any(Number), timer: expect.any(Number), wfi: expect.any(Number) })
     expect(Math.min(fig('vm2').vmExits!.mmio, fig('vm2').vmExits!.timer, fig('vm2').interrupts!)).toBeGreaterThan(0)
     expect(fig('lx1').vmExits).toBeUndefined()
+    // What the graphs show of them: the disk init read, stage-2 faults on RAM, RAM as the limit; lx's system calls.
+    expect(fig('vm2').diskBytes!.read).toBeGreaterThanOrEqual(512)
+    expect(fig('vm2').pageFaults).toBe(fig('vm2').vmExits!.ram)
+    expect(fig('vm2').memoryLimitBytes).toBe(192 << 20)
+    expect(fig('vm2').memoryBytes).toBeGreaterThan(0)
+    expect(fig('vm2').memoryBytes).toBeLessThanOrEqual(192 << 20)
+    expect(fig('lx1').syscalls).toBeGreaterThan(10)
+    expect(fig('lx1').diskBytes).toBeUndefined()
 
     // The lab's stop action ends vm2's uvmm (and with it the VM).
     const settle = async (r: ReturnType<typeof board.control>) => {

@@ -19,6 +19,9 @@ interface LoopbackVm {
   device: LoopbackConsole
   history: Scrollback
   startedAt: number
+  /** Bytes the device sent to its terminal and took from it. */
+  consoleOut: number
+  consoleIn: number
 }
 
 const enc = new TextEncoder()
@@ -44,12 +47,13 @@ export class LoopbackSession implements Session {
     for (const v of spec.vms) {
       const device = built.board.devices.get(v.name)
       if (!(device instanceof LoopbackConsole)) throw new Error(`loopback session: the board has no console ${v.name}`)
-      const history = new Scrollback()
+      const vm: LoopbackVm = { desc: { name: v.name, color: v.color ?? 'w', state: 'stopped' }, device, history: new Scrollback(), startedAt: 0, consoleOut: 0, consoleIn: 0 }
       device.out = (data) => {
-        history.append(data)
+        vm.consoleOut += data.length
+        vm.history.append(data)
         this.sink.consoleOutput(v.name, data)
       }
-      this.list.push({ desc: { name: v.name, color: v.color ?? 'w', state: 'stopped' }, device, history, startedAt: 0 })
+      this.list.push(vm)
     }
     for (const vm of this.list) this.startVm(vm)
     this.sink.vmsChanged(this.vms())
@@ -73,6 +77,7 @@ export class LoopbackSession implements Session {
     if (!vm) return { ok: false, error: `no VM named ${name}` }
     if (vm.desc.state !== 'running') return { ok: false, error: `${name} is ${vm.desc.state}` }
     vm.device.input(data)
+    vm.consoleIn += data.length
     return { ok: true }
   }
 
@@ -111,6 +116,10 @@ export class LoopbackSession implements Session {
       instructions: null,
       cpuTimeNs: null,
       memoryBytes: null,
+      memoryLimitBytes: null,
+      kernelMemory: null,
+      ipcs: null,
+      consoleBytes: { out: v.consoleOut, in: v.consoleIn },
     }))
   }
 

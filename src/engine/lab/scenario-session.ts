@@ -36,7 +36,11 @@ import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
-import type { Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
+import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
+import { boardFigures } from './board-figures'
+import { dropIntoTmp } from '../apps/lx/fs/drop'
+import type { Lx } from '../apps/lx/lx'
+import type { VcpuState } from '../kernel/vcpu'
 
 export interface ScenarioSessionSpec {
   kind: 'scenario'
@@ -56,8 +60,14 @@ const STOPPED = 'stopped from the lab'
 const CONTROL_TIMEOUT_MS = 10_000
 
 /** The native programs every scenario session's boot image carries besides the base system. */
-export function scenarioPrograms(vms?: Map<string, UvmmVm>): NativeProgram[] {
-  return [nedProgram(), helloServer, helloClient, lxProgram(null), uvmmProgram(vms ? { onStart: (vm) => vms.set(vm.args.id, vm) } : null)]
+export function scenarioPrograms(vms?: Map<string, UvmmVm>, lxs?: WeakMap<VcpuState, Lx>): NativeProgram[] {
+  return [
+    nedProgram(),
+    helloServer,
+    helloClient,
+    lxProgram(lxs ? { onStart: (lx) => lxs.set(lx.vcpu, lx) } : null),
+    uvmmProgram(vms ? { onStart: (vm) => vms.set(vm.args.id, vm) } : null),
+  ]
 }
 
 interface VmRecord {
@@ -71,6 +81,9 @@ interface VmRecord {
   state: VmDescriptor['state']
   detail?: string
   startedAt: number
+  /** Console bytes the guest wrote, and typed bytes its terminal took, since the VM was first seen. */
+  consoleOut: number
+  consoleIn: number
 }
 
 export class ScenarioSession implements Session {
@@ -80,6 +93,12 @@ export class ScenarioSession implements Session {
   private readonly vmsByName = new Map<string, VmRecord>()
   /** The Linux VMs of the scenario by id (uvmm tells us of each as it starts), for their figures. */
   private readonly uvmms = new Map<string, UvmmVm>()
+  /**
+   * The lx instances, by the vCPU state of their thread (lx tells us of each
+   * as it starts): a VM's task leads to its lx through its vCPU thread, and
+   * an lx that ended goes with its thread.
+   */
+  private readonly lxs = new WeakMap<VcpuState, Lx>()
   private readonly enc = new TextEncoder()
   private readonly startWall: number
   private readonly paced: boolean
@@ -105,7 +124,7 @@ export class ScenarioSession implements Session {
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
     const system = bootstrap({
       board: built.board,
-      programs: scenarioPrograms(this.uvmms),
+      programs: scenarioPrograms(this.uvmms, this.lxs),
       modules,
       cons: true,
       prepare: (b) => {
@@ -198,7 +217,11 @@ export class ScenarioSession implements Session {
   /** Hands queued input to the terminals, as far as they have room (their guests read). */
   private feedInput(): void {
     for (const v of this.inputWaiting) {
-      v.input.drain((bytes) => v.vcon.pushInput(bytes))
+      v.input.drain((bytes) => {
+        const n = v.vcon.pushInput(bytes)
+        v.consoleIn += n
+        return n
+      })
       if (v.input.length === 0) this.inputWaiting.delete(v)
     }
   }
@@ -277,20 +300,52 @@ export class ScenarioSession implements Session {
       const task = this.taskNamed(name)
       let cpu = 0
       let instructions = 0
+      let ipcs = 0
       for (const th of task?.threads ?? []) {
         cpu += th.stats.consumedNs
         instructions += th.stats.instructions
+        ipcs += th.stats.ipcSent
       }
+      const lx = task && this.lxOf(task)
+      // A Linux VM's memory is what its stage 2 maps (guest RAM it touched), not its uvmm's
+      // task, which maps all of the RAM and the rom files besides.
+      const uvmm = task && this.uvmms.get(name)
+      const guest = uvmm && task.caps.get(uvmm.vmCap)?.object
+      const space = guest?.kind === 'vm' ? guest.space : task?.space
       return {
         name,
         uptimeMs: v.state === 'running' ? (now - v.startedAt) / 1e6 : 0,
         instructions: k.core ? instructions : null,
         cpuTimeNs: task ? cpu : null,
-        memoryBytes: task ? task.space.mappedPages * 4096 : null,
-        // A Linux VM (uvmm, started as `id`): its exits and interrupts.
-        ...(task && this.uvmms.get(name)?.figures()),
+        memoryBytes: space ? space.mappedPages * 4096 : null,
+        memoryLimitBytes: lx ? lx.opts.memBytes : null,
+        kernelMemory: task?.quota ? { used: task.quota.current, max: task.quota.max } : null,
+        ipcs: task ? ipcs : null,
+        consoleBytes: { out: v.consoleOut, in: v.consoleIn },
+        // An lx VM: the system calls, page faults and IRQs of its Linux.
+        ...(lx && { syscalls: lx.syscalls, pageFaults: lx.pageFaults, interrupts: lx.irqs }),
+        // A Linux VM (uvmm, started as `id`): its exits, interrupts, stage-2 faults, disks and RAM.
+        ...uvmm?.figures(),
       }
     })
+  }
+
+  boardFigures(): BoardFigures {
+    return boardFigures(this.booted.kernel)
+  }
+
+  putFile(vm: string, name: string, offset: number, data: Uint8Array): { ok: true; path: string } | { ok: false; error: string } {
+    const task = this.taskNamed(vm)
+    if (!task) return { ok: false, error: `${vm} is not running` }
+    const lx = this.lxOf(task)
+    if (!lx?.files) return { ok: false, error: `${vm} is not an lx VM: files can be dropped on lx VMs only` }
+    return dropIntoTmp(lx, name, offset, data)
+  }
+
+  /** The lx a VM's task runs, found through its vCPU thread (lx tells us of itself as it starts). */
+  private lxOf(task: Task): Lx | undefined {
+    for (const th of task.threads) if (th.vcpu) return this.lxs.get(th.vcpu)
+    return undefined
   }
 
   inspect(): KernelView {
@@ -314,6 +369,7 @@ export class ScenarioSession implements Session {
     if (v === this.nedControl) return this.controlOutput(bytes)
     const rec = this.vmsByName.get(v.name)
     if (!rec) return
+    rec.consoleOut += bytes.length
     const cooked = rec.crlf.convert(bytes)
     rec.history.append(cooked)
     this.sink.consoleOutput(v.name, cooked)
@@ -323,7 +379,7 @@ export class ScenarioSession implements Session {
     const k = this.booted.kernel
     for (const v of k.vcons.values()) {
       const rec = this.vmsByName.get(v.name)
-      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now })
+      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now, consoleOut: 0, consoleIn: 0 })
       else if (v.id > rec.vcon.id) {
         // Started again: same name, same scroll-back, a new terminal that takes the UI's size.
         v.resize(rec.vcon.cols, rec.vcon.rows)

@@ -26,11 +26,35 @@ export interface VmFigures {
   instructions: number | null
   /** Virtual nanoseconds of CPU time consumed since start; null when not known. */
   cpuTimeNs: number | null
+  /** Resident memory: the pages its task has mapped now (lx's memory, a Linux VM's guest RAM it touched); null when not known. */
   memoryBytes: number | null
+  /** The most memory it may hold: lx's --mem, a Linux VM's RAM; null when not known. */
+  memoryLimitBytes: number | null
+  /** Kernel memory its task's factory quota holds and allows (what its tasks, threads, page tables cost); null when not known. */
+  kernelMemory: { used: number; max: number } | null
+  /** IPCs its threads sent since start; null when it has no task. */
+  ipcs: number | null
+  /** Page faults the VM's pager resolved since start: lx's for its processes, a Linux VM's stage-2 faults on RAM; absent when neither. */
+  pageFaults?: number
+  /** Linux system calls its processes made since start (lx VMs only). */
+  syscalls?: number
+  /** Bytes its console carried since the VM was first seen: guest output, and input the guest read. */
+  consoleBytes: { out: number; in: number }
+  /** Bytes its disks moved since start (Linux VMs with disks). */
+  diskBytes?: { read: number; written: number }
   /** A hardware-assisted VM's exits to its VMM since start, by kind (mmio, wfi, hvc, timer …); absent for other VMs. */
   vmExits?: Record<string, number>
-  /** Interrupts its VMM injected into the guest since start; absent for other VMs. */
+  /** Interrupts delivered to the guest since start: those its VMM injected, or the IRQ upcalls lx took. */
   interrupts?: number
+}
+
+/** What a board's kernel holds as a whole: its memory, by factory, and its objects by kind. */
+export interface BoardFigures {
+  kernelMemory: { used: number; max: number }
+  /** Every live factory with a quota of its own, root first: whose it is (the task that holds it, if named) and its quota. */
+  factories: { id: number; name: string; used: number; max: number }[]
+  /** Live kernel objects by kind (task, thread, ipc_gate, irq, factory, vcon, vm). */
+  objects: Record<string, number>
 }
 
 /**
@@ -71,6 +95,10 @@ export interface Session {
   control(vm: string, action: VmAction): SessionResult | Promise<SessionResult>
   history(vm: string): Uint8Array
   figures(): VmFigures[]
+  /** The kernel's figures as a whole (sessions with a kernel). */
+  boardFigures?(): BoardFigures
+  /** Writes `data` at `offset` of /tmp/`name` in the VM (a file dropped on its console; lx VMs). */
+  putFile?(vm: string, name: string, offset: number, data: Uint8Array): { ok: true; path: string } | { ok: false; error: string }
   /** What the kernel's Debugger shows (sessions with a kernel). */
   inspect?(): KernelView
   /** A task's memory map as the Debugger shows it; null when there is no such task. */

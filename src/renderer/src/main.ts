@@ -7,7 +7,9 @@ import { connect } from './transport'
 import { useLab } from './stores/lab'
 import { ConsoleHub } from './consoles/console-hub'
 import { CONSOLE_HUB } from './consoles/inject'
+import { applyTheme } from './theme'
 
+applyTheme(document.documentElement)
 const transport = connect()
 const app = createApp(App)
 app.use(createPinia())

@@ -71,6 +71,9 @@ export class Lx {
   readonly syscallCounts = new Map<number, number>()
   readonly unknownSyscalls = new Map<number, number>()
   pageFaults = 0
+  /** System calls and IRQ upcalls (timer, console, host input) since start, for the lab's graphs. */
+  syscalls = 0
+  irqs = 0
   /** Kernel log (dmesg, /dev/kmsg). */
   readonly kmsgLog: KmsgLog
   /** Virtual time all Linux threads ran, for /proc/stat and uptime's idle. */

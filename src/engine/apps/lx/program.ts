@@ -40,6 +40,8 @@ export interface LxHostPorts {
   inputLine?: number
   /** Host directories to show at the same path inside the private /tmp (the working directory, the program's). */
   binds?: { path: string; fs: () => FileSystem }[]
+  /** Told when lx has its memory and starts (the lab reads its figures from it). */
+  onStart?(lx: Lx): void
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
   /** Told when init cannot start, and why (then lx does not say it on its log). */
@@ -133,6 +135,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         return
       }
       lx.memory = new LxMemory(sys, ds, parsed.mem)
+      host?.onStart?.(lx)
       yield* lx.memory.reserve()
 
       // The root file system.

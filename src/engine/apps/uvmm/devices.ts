@@ -16,7 +16,7 @@ import type { UvmmArgs } from './args'
 import { UvmmConsole } from './console'
 import type { GuestRam } from './guest-ram'
 import { vmDeviceTree } from './device-tree'
-import { MemoryBackend, VirtioBlock, VirtioConsole, VirtioMmio, VirtioRng, VIRTIO_MMIO_WINDOW, type BlockBackend, type VirtioDevice } from '../../virtio'
+import { MemoryBackend, VirtioBlock, VirtioConsole, VirtioMmio, VirtioRng, VIRTIO_MMIO_WINDOW, type BlockBackend, type VirtioCounters, type VirtioDevice } from '../../virtio'
 import { VirtualGic } from './gic'
 import type { UvmmVm } from './vm'
 
@@ -88,9 +88,12 @@ export function buildDevices(args: UvmmArgs, ram: GuestRam, disks: RomFile[], cl
   }
   hvc = new VirtioConsole({ output: (b) => console.write(b) })
   add(hvc, 'virtio-console')
+  const diskCounters: VirtioCounters[] = []
   disks.forEach((d, i) => {
     const backend = d.backend ?? new MemoryBackend(d.bytes ?? new Uint8Array(0))
-    add(new VirtioBlock(backend, { readOnly: d.readOnly, serial: `${args.id}-disk${i}` }), `virtio-blk${i}`)
+    const blk = new VirtioBlock(backend, { readOnly: d.readOnly, serial: `${args.id}-disk${i}` })
+    diskCounters.push(blk.counters)
+    add(blk, `virtio-blk${i}`)
   })
   if (args.rng) add(new VirtioRng(), 'virtio-rng')
   return {
@@ -101,6 +104,7 @@ export function buildDevices(args: UvmmArgs, ram: GuestRam, disks: RomFile[], cl
     virtio,
     attach(vm: UvmmVm) {
       gic.onKick = (vcpu) => vm.kick(vcpu)
+      vm.diskCounters = diskCounters
     },
   }
 }

@@ -1,16 +1,13 @@
 /**
- * The OS light/dark preference, live, and the terminal palettes for each.
+ * The lab's light/dark mode, live, and the terminal palettes for each.
  */
-import { onBeforeUnmount, ref, type Ref } from 'vue'
+import type { Ref } from 'vue'
 import type { ITheme } from '@xterm/xterm'
+import { darkTheme } from '../theme'
 
-export function useDarkMode(): Ref<boolean> {
-  const query = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null
-  const dark = ref(query?.matches ?? false)
-  const update = (e: MediaQueryListEvent) => (dark.value = e.matches)
-  query?.addEventListener('change', update)
-  onBeforeUnmount(() => query?.removeEventListener('change', update))
-  return dark
+/** Whether the lab is dark now: the user's choice, or the system's when that is "system" (theme.ts). */
+export function useDarkMode(): Readonly<Ref<boolean>> {
+  return darkTheme
 }
 
 export const lightTerminal: ITheme = {

@@ -13,11 +13,20 @@ export interface VmTerminal {
   setTheme(theme: ITheme): void
   fit(): void
   dispose(): void
+  /** The selected text ('' when none). */
+  selection(): string
+  selectAll(): void
+  /** Types `text` as a paste: bracketed when the guest asked for it, line ends as the terminal sends them. */
+  paste(text: string): void
+  /** Empties the scroll-back and the screen on our side (the guest is not told). */
+  clear(): void
 }
 
 export interface TerminalHooks {
   onInput(data: string): void
   onResize(cols: number, rows: number): void
+  /** Puts text on the system clipboard (Ctrl+Shift+C). */
+  copy(text: string): Promise<void>
 }
 
 export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks): VmTerminal {
@@ -36,6 +45,23 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   term.onData((d) => hooks.onInput(d))
   term.onBinary((d) => hooks.onInput(d))
   term.onResize(({ cols, rows }) => hooks.onResize(cols, rows))
+  // Ctrl+Shift+C copies the selection and Ctrl+Shift+V pastes, as in terminal emulators on
+  // Linux; plain Ctrl+C and Ctrl+V stay the guest's (SIGINT, literal next).
+  term.attachCustomKeyEventHandler((e) => {
+    if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey || e.altKey || e.metaKey) return true
+    const key = e.key.toLowerCase()
+    if (key === 'c') {
+      const text = term.getSelection()
+      if (text) void hooks.copy(text)
+      e.preventDefault()
+      return false
+    }
+    if (key === 'v') {
+      // The browser pastes into xterm's textarea on its own (a paste event): the key must not reach the guest.
+      return false
+    }
+    return true
+  })
   const fit = () => {
     if (element.clientWidth > 0 && element.clientHeight > 0) fitAddon.fit()
   }
@@ -47,5 +73,9 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
     setTheme: (t) => (term.options.theme = t),
     fit,
     dispose: () => term.dispose(),
+    selection: () => term.getSelection(),
+    selectAll: () => term.selectAll(),
+    paste: (text) => term.paste(text),
+    clear: () => term.clear(),
   }
 }

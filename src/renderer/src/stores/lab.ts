@@ -4,7 +4,9 @@
  * actions only send contract commands.
  */
 import { defineStore } from 'pinia'
-import type { BoardInfo, LabBridge, LabSnapshot, VmInfo, VmState, VmStats } from '../../../shared/contract'
+import { markRaw } from 'vue'
+import { StatsHistory } from '../graphs/history'
+import type { BoardInfo, BoardStats, LabBridge, LabSnapshot, VmInfo, VmState, VmStats } from '../../../shared/contract'
 
 /** The transport's link to the back end: not yet up, up, or lost after being up (the transport reconnects). */
 export type Connection = 'connecting' | 'connected' | 'disconnected'
@@ -21,12 +23,18 @@ export const useLab = defineStore('lab', {
     version: '',
     boards: [] as BoardInfo[],
     stats: {} as Record<string, VmStats>,
+    /** Each board's kernel figures, the newest (boards with a kernel). */
+    boardStats: {} as Record<string, BoardStats>,
     connection: 'connecting' as Connection,
     selected: null as string | null,
     /** The last failed command, shown until dismissed. */
     error: null as string | null,
     /** The board whose kernel the inspector shows. */
     inspecting: null as string | null,
+    /** The board whose graphs are open. */
+    graphing: null as string | null,
+    /** Every VM's and board's figures over time, recorded whether or not graphs are open (not reactive: see StatsHistory). */
+    history: markRaw(new StatsHistory()),
   }),
   getters: {
     vms(state): VmInfo[] {
@@ -48,10 +56,14 @@ export const useLab = defineStore('lab', {
     async attach(b: LabBridge): Promise<void> {
       bridge = b
       b.on('lab.changed', (s) => this.apply(s))
-      b.on('stats', ({ stats }) => {
+      b.on('stats', ({ stats, boards }) => {
         const next: Record<string, VmStats> = {}
         for (const s of stats) next[s.vm] = s
         this.stats = next
+        const byBoard: Record<string, BoardStats> = {}
+        for (const b of boards) byBoard[b.board] = b
+        this.boardStats = byBoard
+        this.history.record(stats, boards, Date.now() / 1000)
       })
       this.apply(await b.call('lab.snapshot', {}))
       // A snapshot came back: the bridge is up.
@@ -60,6 +72,8 @@ export const useLab = defineStore('lab', {
     apply(s: LabSnapshot): void {
       this.version = s.version
       this.boards = s.boards
+      this.history.retain(new Set(this.vms.map((v) => v.id)), new Set(s.boards.map((b) => b.id)))
+      if (this.graphing !== null && !s.boards.some((b) => b.id === this.graphing)) this.graphing = null
       if (this.selected === null || !this.vms.some((v) => v.id === this.selected)) this.selected = (this.vms.find((v) => !v.system) ?? this.vms[0])?.id ?? null
     },
     setConnected(up: boolean): void {
@@ -68,7 +82,18 @@ export const useLab = defineStore('lab', {
         this.connection = 'disconnected'
         // Figures stop coming; old ones would look live.
         this.stats = {}
+        this.boardStats = {}
       }
+    },
+    /** Opens the board's kernel inspector in the main pane (closing graphs), or closes it. */
+    toggleInspector(board: string): void {
+      this.inspecting = this.inspecting === board ? null : board
+      this.graphing = null
+    },
+    /** Opens the board's graphs in the main pane (closing the inspector), or closes them. */
+    toggleGraphs(board: string): void {
+      this.graphing = this.graphing === board ? null : board
+      this.inspecting = null
     },
     select(vm: string): void {
       this.selected = vm

@@ -2,7 +2,7 @@
  * A LabBridge double for component tests: records calls, answers from a
  * table, and lets the test emit events as the back end would.
  */
-import type { CommandName, EventName, Events, LabBridge, LabSnapshot } from '../../../shared/contract'
+import type { CommandName, EventName, Events, LabBridge, LabSnapshot, VmStats } from '../../../shared/contract'
 
 export class FakeBridge implements LabBridge {
   calls: { name: CommandName; args: unknown }[] = []
@@ -40,3 +40,19 @@ export const twoBoards = (): LabSnapshot =>
     { id: 'b0', name: 'b0', kind: 'loopback', state: 'running', vms: [{ id: 'b0/vm1', board: 'b0', name: 'vm1', state: 'running', color: 'g' }] },
     { id: 'b1', name: 'b1', kind: 'loopback', state: 'crashed', error: 'engine worker exited (code 1)', vms: [{ id: 'b1/vm2', board: 'b1', name: 'vm2', state: 'crashed', color: 'c' }] },
   ])
+
+/** A VM's figures as the back end sends them: nothing known but what `given` says. */
+export function vmStats(vm: string, given: Partial<Omit<VmStats, 'vm'>>): VmStats {
+  return {
+    vm,
+    uptimeMs: 0,
+    instructionsPerSecond: null,
+    cpuShare: null,
+    memoryBytes: null,
+    memoryLimitBytes: null,
+    kernelMemory: null,
+    ipcsPerSecond: null,
+    consoleBytesPerSecond: { out: 0, in: 0 },
+    ...given,
+  }
+}

@@ -139,6 +139,7 @@ function* upcall(lx: Lx, t: LinuxThread): Generator<unknown, void, number> {
 
 /** Timer, console and host-input IRQs; each is acknowledged (unmasked) in the next housekeeping. */
 function irq(lx: Lx, label: number): void {
+  lx.irqs++
   if (label === IrqLabel.Timer) {
     lx.timers.fire()
     lx.sched.tick()

@@ -69,6 +69,7 @@ export const int = (v: number): number => v % 4294967296 | 0
 export function* syscall(lx: Lx, t: LinuxThread): Generator<unknown, void, number> {
   const cpu = lx.cpu
   const nr = cpu.syscallNr()
+  lx.syscalls++
   lx.syscallCounts.set(nr, (lx.syscallCounts.get(nr) ?? 0) + 1)
   const a = lx.syscallArgs
   cpu.readArgs(a)
