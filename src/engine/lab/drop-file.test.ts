@@ -29,6 +29,9 @@ describe('dropping a file into a VM', () => {
     expect(board.putFile('vm1', '..', 0, enc.encode('x')).ok).toBe(false)
     expect(board.putFile('vm1', '', 0, enc.encode('x')).ok).toBe(false)
     expect(board.putFile('nosuch', 'a', 0, enc.encode('x'))).toEqual({ ok: false, error: 'nosuch is not running' })
+    // A piece far out (a client may send any offset) is refused or written sparsely, never a host failure.
+    const far = board.putFile('vm1', 'far', 2 ** 50, enc.encode('x'))
+    expect(far.ok ? far.path : far.error).toMatch(/^\/tmp\/far/)
     // default.lua: --mem 64M, a tmpfs of half of it.
     const r = board.putFile('vm1', 'big', 0, new Uint8Array(40 << 20))
     expect(r.ok).toBe(false)
