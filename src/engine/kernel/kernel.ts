@@ -34,6 +34,7 @@ import type { Access } from '../cpu/core-abi'
 import type { Core } from '../cpu/core'
 import { Sys, type NativeEntry } from './native'
 import { TaskMemory, type CopyMeter } from './task-memory'
+import type { IpcTrace } from './ipc-trace'
 
 export const SYSCALL_NS = 100
 /**
@@ -87,6 +88,11 @@ export class Kernel {
   readonly vcons = new VconRegistry()
   readonly stats: KernelStats = { ipcs: 0, maps: 0, pageFaults: 0, exceptions: 0, upcalls: 0, instructions: 0, syscalls: 0 }
   hooks: KernelHooks = {}
+  /**
+   * The IPC trace while the lab's IPC view is open (ipc-trace.ts), null
+   * otherwise: then the IPC path costs one check and records nothing.
+   */
+  ipcTrace: IpcTrace | null = null
   /** Virtual time at the start of the current round. */
   now = 0
   /** Virtual time of the CPU that is running now. */
