@@ -25,6 +25,7 @@ import type {
   CommandResult,
   EventName,
   Events,
+  IpcTraceView,
   KernelInspection,
   LabSnapshot,
   MappingView,
@@ -192,6 +193,15 @@ export class EngineHost {
       const slot = this.board(board)
       return (await this.request(slot, { op: 'mappingTree', task, address })) as MappingView | null
     },
+    'board.ipcTrace.start': async ({ board }) => {
+      await this.request(this.board(board), { op: 'ipcTrace', on: true })
+      return null
+    },
+    'board.ipcTrace.stop': async ({ board }) => {
+      await this.request(this.board(board), { op: 'ipcTrace', on: false })
+      return null
+    },
+    'board.ipcTrace.read': async ({ board, after }) => (await this.request(this.board(board), { op: 'readIpcTrace', after })) as IpcTraceView | null,
     'vm.start': async ({ vm }) => this.control(vm, 'start'),
     'vm.stop': async ({ vm }) => this.control(vm, 'stop'),
     'vm.restart': async ({ vm }) => this.control(vm, 'restart'),

@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads'
 import { createSession, type Session } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
+import { IPC_TRACE_LEASE_MS } from '../shared/contract'
 
 const port = parentPort
 if (!port) throw new Error('engine-worker must run in a worker thread')
@@ -22,6 +23,8 @@ let board: Session | null = null
 const pending = new Map<string, Uint8Array[]>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
+/** When the IPC trace was last started or read: a trace nobody reads is stopped (IPC_TRACE_LEASE_MS). */
+let traceReadAt = 0
 
 function post(msg: FromWorker): void {
   port!.postMessage(msg)
@@ -82,6 +85,14 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return board.memoryMap ? board.memoryMap(req.task) : null
     case 'mappingTree':
       return board.mappingTree ? board.mappingTree(req.task, req.address) : null
+    case 'ipcTrace':
+      if (!board.ipcTrace) throw new Error(`a ${board.kind} board has no kernel to trace`)
+      board.ipcTrace(req.on)
+      traceReadAt = performance.now()
+      return null
+    case 'readIpcTrace':
+      traceReadAt = performance.now()
+      return board.readIpcTrace ? board.readIpcTrace(req.after) : null
     case 'putFile': {
       if (!board.putFile) throw new Error(`a ${board.kind} board has no VM that takes files`)
       const r = board.putFile(req.vm, req.name, req.offset, req.data)
@@ -116,6 +127,8 @@ port.on('message', (msg: ToWorker) => {
       post({ type: 'ready', kind: board.kind, vms: [...board.vms()], status: board.status() })
       setInterval(() => {
         if (board) post({ type: 'figures', figures: board.figures(), board: board.boardFigures?.() ?? null, at: performance.now() })
+        // A view that went away without stopping its trace (a closed tab, a lost connection) leaves it unread.
+        if (board?.ipcTrace && performance.now() - traceReadAt > IPC_TRACE_LEASE_MS) board.ipcTrace(false)
       }, FIGURES_MS).unref()
       schedule(0)
       break

@@ -18,6 +18,8 @@ export type WorkerRequest =
   | { op: 'memoryMap'; task: number }
   | { op: 'mappingTree'; task: number; address: number }
   | { op: 'putFile'; vm: string; name: string; offset: number; data: Uint8Array }
+  | { op: 'ipcTrace'; on: boolean }
+  | { op: 'readIpcTrace'; after: number }
   /** Answered at once: the host asks when it has heard nothing for a while (is the worker stuck?). */
   | { op: 'ping' }
 

@@ -185,6 +185,57 @@ export interface MappingView {
   omitted?: number
 }
 
+/** One end of a traced IPC: a thread and its task (task null: a thread without one). */
+export interface IpcEndView {
+  thread: number
+  threadName: string
+  task: number | null
+  /** The task's name, or "#id" when it has none. */
+  taskName: string
+}
+
+/** What the sender did: its own call, reply or send, or a fault the kernel sent on its behalf to its pager or exception handler. */
+export type IpcKind = 'call' | 'reply' | 'send' | 'page-fault' | 'exception'
+
+/** One IPC the kernel's trace recorded (board.ipcTrace.read). */
+export interface IpcRecordView {
+  /** Position in the trace since it was started; consecutive records differ by one. */
+  seq: number
+  /** Virtual time of the transfer, in nanoseconds. */
+  atNs: number
+  kind: IpcKind
+  sender: IpcEndView
+  receiver: IpcEndView
+  /** The message tag's protocol label (negative for the kernel's protocols: -2 page fault, -5 exception). */
+  label: number
+  /** The label of the IPC gate it went through (0: sent to a thread, or a reply). */
+  gateLabel: number
+  words: number
+  /** Capabilities transferred (object flexpages), and pages of memory flexpages. */
+  caps: number
+  pages: number
+  /** Granted (the sender gave up what it sent) rather than mapped. */
+  grant: boolean
+}
+
+/**
+ * What the trace holds after the reader's last position. `on` is false when
+ * tracing is off (never started, stopped, or ended by its lease: the board
+ * stops a trace nobody has read for IPC_TRACE_LEASE_MS).
+ */
+export interface IpcTraceView {
+  on: boolean
+  records: IpcRecordView[]
+  /** Give this as `after` next time. */
+  next: number
+  /** Records overwritten before this reader saw them. */
+  dropped: number
+}
+
+/** A trace is stopped when nobody has read it for this long (a closed tab, a lost connection): it costs nothing unwatched. */
+export type IpcTraceLeaseMs = 10_000
+export const IPC_TRACE_LEASE_MS: IpcTraceLeaseMs = 10_000
+
 /** Commands: the UI asks, the back end answers with the result or an error message. */
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
@@ -195,6 +246,12 @@ export interface Commands {
   'board.memoryMap': { args: { board: string; task: number }; result: MemoryMap | null }
   /** The mapping tree of the page at `address` in `task` (null as for board.memoryMap, or when the page is not mapped). */
   'board.mappingTree': { args: { board: string; task: number; address: number }; result: MappingView | null }
+  /** Starts the kernel's IPC trace (the kernel records IPCs into its ring buffer from now on); a no-op when it runs. */
+  'board.ipcTrace.start': { args: { board: string }; result: null }
+  /** Stops the IPC trace and drops its buffer. */
+  'board.ipcTrace.stop': { args: { board: string }; result: null }
+  /** The trace's records from `after` on (0: all it holds), oldest first; null for boards without a kernel. */
+  'board.ipcTrace.read': { args: { board: string; after: number }; result: IpcTraceView | null }
   'vm.start': { args: { vm: string }; result: null }
   'vm.stop': { args: { vm: string }; result: null }
   'vm.restart': { args: { vm: string }; result: null }
@@ -246,6 +303,9 @@ const commandTable: Record<CommandName, true> = {
   'board.inspect': true,
   'board.memoryMap': true,
   'board.mappingTree': true,
+  'board.ipcTrace.start': true,
+  'board.ipcTrace.stop': true,
+  'board.ipcTrace.read': true,
   'vm.start': true,
   'vm.stop': true,
   'vm.restart': true,
@@ -291,7 +351,11 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       return null
     case 'board.restart':
     case 'board.inspect':
+    case 'board.ipcTrace.start':
+    case 'board.ipcTrace.stop':
       return str('board')
+    case 'board.ipcTrace.read':
+      return str('board') ?? nat('after')
     case 'board.memoryMap':
       return str('board') ?? nat('task')
     case 'board.mappingTree':

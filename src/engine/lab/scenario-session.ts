@@ -38,6 +38,7 @@ import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
 import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
 import { boardFigures } from './board-figures'
+import { readIpcTrace, setIpcTrace, type IpcTraceState } from './ipc-trace-control'
 import { dropIntoTmp } from '../apps/lx/fs/drop'
 import type { Lx } from '../apps/lx/lx'
 import type { VcpuState } from '../kernel/vcpu'
@@ -358,6 +359,14 @@ export class ScenarioSession implements Session {
 
   mappingTree(task: number, address: number): MappingView | null {
     return mappingTree(this.booted.kernel, task, address)
+  }
+
+  ipcTrace(on: boolean): void {
+    setIpcTrace(this.booted.kernel, on)
+  }
+
+  readIpcTrace(after: number): IpcTraceState {
+    return readIpcTrace(this.booted.kernel, after)
   }
 
   private taskNamed(name: string): Task | undefined {

@@ -6,6 +6,7 @@
  * what it reports. Nothing here knows about workers, Electron or the DOM.
  */
 import type { KernelView, MappingView, MemoryMap } from '../kernel/introspect'
+import type { IpcTraceState } from './ipc-trace-control'
 
 export type VmRunState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
 
@@ -105,4 +106,8 @@ export interface Session {
   memoryMap?(task: number): MemoryMap | null
   /** The mapping tree of the page at `address` in `task`; null when nothing is mapped there. */
   mappingTree?(task: number, address: number): MappingView | null
+  /** Starts or stops the kernel's IPC trace (sessions with a kernel). */
+  ipcTrace?(on: boolean): void
+  /** The IPC trace's records from `after` on (`on` false: tracing is off). */
+  readIpcTrace?(after: number): IpcTraceState
 }
