@@ -245,7 +245,7 @@ export class EngineHost {
     const restart = this.lifecycle(slot, async () => {
       slot.queuedRestart = null
       await this.stopWorker(slot)
-      slot.info = { ...slot.info, state: 'starting', error: undefined, vms: [] }
+      slot.info = { ...slot.info, state: 'starting', error: undefined, vms: [], boot: undefined }
       this.changed()
       await this.spawn(slot)
     })
@@ -344,6 +344,10 @@ export class EngineHost {
           this.applyStatus(slot)
           this.changed()
         }
+        break
+      case 'boot':
+        slot.info = { ...slot.info, boot: msg.phases }
+        this.changed()
         break
       case 'vms':
         slot.info = { ...slot.info, vms: this.vmInfos(slot, msg.vms) }

@@ -121,6 +121,9 @@ port.on('message', (msg: ToWorker) => {
           statusChanged(status) {
             post({ type: 'status', status })
           },
+          bootProgress(phases) {
+            post({ type: 'boot', phases })
+          },
         },
         { now: () => performance.now() },
       )

@@ -3,7 +3,7 @@
  * engine worker (one board). Console bytes travel as Uint8Array (structured
  * clone, no JSON); everything else is plain data.
  */
-import type { BoardFigures, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
+import type { BoardFigures, BootPhase, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
 
 export type ToWorker =
   | { type: 'start'; spec: SessionSpec }
@@ -26,6 +26,8 @@ export type WorkerRequest =
 export type FromWorker =
   | { type: 'ready'; kind: string; vms: VmDescriptor[]; status: SessionStatus }
   | { type: 'status'; status: SessionStatus }
+  /** The boot's phases changed (scenario boards, while they boot). */
+  | { type: 'boot'; phases: BootPhase[] }
   | { type: 'vms'; vms: VmDescriptor[] }
   | { type: 'console'; vm: string; data: Uint8Array }
   /** The board has taken `bytes` of console input for `vm` (queued or refused): the host's count of input on its way goes down. */

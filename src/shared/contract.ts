@@ -48,6 +48,22 @@ export interface BoardInfo {
   /** Why the board crashed (the worker's error), failed (the scenario's error) or is not responding. */
   error?: string
   vms: VmInfo[]
+  /** How far its boot got (scenario boards): the kernel, the base programs and ned, then each VM ned started, in order. */
+  boot?: BootPhaseView[]
+}
+
+/**
+ * A phase of a board's boot. A base program is active once it runs and done
+ * once it serves; ned is done when the script has run to its end (failed
+ * when it stopped with an error); a VM is active once started and done once
+ * its guest has written to its console.
+ */
+export interface BootPhaseView {
+  name: string
+  kind: 'kernel' | 'program' | 'vm'
+  state: 'pending' | 'active' | 'done' | 'failed'
+  /** Virtual time of its last change, in milliseconds since the board started. */
+  atMs: number
 }
 
 export interface LabSnapshot {

@@ -39,6 +39,7 @@ import { CrLf } from './console-text'
 import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
 import { boardFigures } from './board-figures'
 import { readIpcTrace, setIpcTrace, type IpcTraceState } from './ipc-trace-control'
+import { BootProgress } from './boot-progress'
 import { dropIntoTmp } from '../apps/lx/fs/drop'
 import type { Lx } from '../apps/lx/lx'
 import type { VcpuState } from '../kernel/vcpu'
@@ -110,6 +111,8 @@ export class ScenarioSession implements Session {
   private current: SessionStatus = { state: 'booting' }
   /** VMs with queued console input, so that a slice without any looks at none. */
   private readonly inputWaiting = new Set<VmRecord>()
+  /** The boot's phases (set once the base system is created; consoles appear before that). */
+  private boot: BootProgress | null = null
 
   constructor(
     private readonly spec: ScenarioSessionSpec,
@@ -143,6 +146,12 @@ export class ScenarioSession implements Session {
       root: { name: 'ned', args: ['ned', `rom/${spec.scenario.name}`], prio: 200, caps: ['rom', 'mem', 'log_fab'] },
     })
     kernel = system.booted.kernel
+    this.boot = new BootProgress([
+      { name: 'sigma0', thread: system.sigma0.thread, serves: true },
+      { name: 'moe', thread: system.moe.thread, serves: true },
+      ...(system.cons ? [{ name: 'cons', thread: system.cons.thread, serves: true }] : []),
+      { name: 'ned', thread: system.root.thread, serves: false },
+    ])
     this.paced = spec.paced ?? true
     this.startWall = now()
   }
@@ -155,7 +164,17 @@ export class ScenarioSession implements Session {
   private settleStatus(next: SessionStatus): void {
     if (this.current.state !== 'booting') return
     this.current = next
+    this.boot?.settle(next.state === 'running', this.booted.kernel.now)
+    this.reportBoot()
     this.sink.statusChanged(next)
+  }
+
+  /** Tells the host the boot's phases when they changed; looks at the base programs while the board boots. */
+  private reportBoot(): void {
+    if (!this.boot) return
+    if (this.current.state === 'booting') this.boot.look(this.booted.kernel.now)
+    const phases = this.boot.takeChanges()
+    if (phases) this.sink.bootProgress?.(phases)
   }
 
   vms(): readonly VmDescriptor[] {
@@ -174,6 +193,7 @@ export class ScenarioSession implements Session {
       if (t0 - w.since > CONTROL_TIMEOUT_MS) this.answer(w.vm, { ok: false, error: `ned did not answer the request for ${w.vm}` })
     }
     const wait = this.advance(t0, sliceMs)
+    this.reportBoot()
     // A request waiting for ned is timed out by run(): come back even when the board is idle.
     return this.waiting.length > 0 ? Math.min(wait, 100) : wait
   }
@@ -379,6 +399,7 @@ export class ScenarioSession implements Session {
     const rec = this.vmsByName.get(v.name)
     if (!rec) return
     rec.consoleOut += bytes.length
+    if (v.name !== SYSTEM_LOG) this.boot?.vmOutput(v.name, this.booted.kernel.now)
     const cooked = rec.crlf.convert(bytes)
     rec.history.append(cooked)
     this.sink.consoleOutput(v.name, cooked)
@@ -388,7 +409,10 @@ export class ScenarioSession implements Session {
     const k = this.booted.kernel
     for (const v of k.vcons.values()) {
       const rec = this.vmsByName.get(v.name)
-      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now, consoleOut: 0, consoleIn: 0 })
+      if (!rec) {
+        this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now, consoleOut: 0, consoleIn: 0 })
+        if (v.name !== SYSTEM_LOG) this.boot?.vmStarted(v.name, k.now)
+      }
       else if (v.id > rec.vcon.id) {
         // Started again: same name, same scroll-back, a new terminal that takes the UI's size.
         v.resize(rec.vcon.cols, rec.vcon.rows)

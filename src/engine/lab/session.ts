@@ -68,11 +68,25 @@ export interface BoardFigures {
  */
 export type SessionStatus = { state: 'booting' } | { state: 'running' } | { state: 'failed'; error: string }
 
+/**
+ * A phase of a board's boot (boot-progress.ts): the kernel, a program of the
+ * base system, ned, or a VM ned started. `atMs`: virtual time of its last
+ * change of state.
+ */
+export interface BootPhase {
+  name: string
+  kind: 'kernel' | 'program' | 'vm'
+  state: 'pending' | 'active' | 'done' | 'failed'
+  atMs: number
+}
+
 /** What a session tells its host. */
 export interface SessionSink {
   consoleOutput(vm: string, data: Uint8Array): void
   vmsChanged(vms: readonly VmDescriptor[]): void
   statusChanged(status: SessionStatus): void
+  /** The boot's phases, when they changed (sessions that boot a base system). */
+  bootProgress?(phases: BootPhase[]): void
 }
 
 export type VmAction = 'start' | 'stop' | 'restart'
