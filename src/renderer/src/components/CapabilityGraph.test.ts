@@ -51,12 +51,14 @@ describe('CapabilityGraph', () => {
     expect(w.findAll('.cap-rights')).toHaveLength(0)
   })
 
-  it('a clicked task shows what it can reach and who else holds the same objects, rights on the edges', async () => {
+  it('a clicked task shows what it can reach and who else holds the same objects, its rights beside each', async () => {
     const w = mount(CapabilityGraph, { props: { view: view() } })
     await w.get('[data-testid="cap-task-12"]').trigger('click')
     expect(edges(w)).toEqual(['cap-edge-10-41→20 rwsdnc', 'cap-edge-11-32→20 rwsdnc', 'cap-edge-12-1→12 rwsdnc', 'cap-edge-12-32→20 rws', 'cap-edge-12-33→31 rw'])
     expect(w.findAll('[data-testid^="cap-object-"]').map((n) => n.text())).toEqual(['ipc_gate #20 channel', 'vcon #31 client'])
-    expect(w.findAll('.cap-rights').map((t) => t.text())).toContain('rws')
+    // The client's own edges are marked; its rights stand beside each object it reaches.
+    expect(w.findAll('.cap-edge.mine').map((e) => e.attributes('data-testid')).sort()).toEqual(['cap-edge-12-1', 'cap-edge-12-32', 'cap-edge-12-33'])
+    expect(w.findAll('.cap-rights').map((t) => t.text())).toEqual(['rwsdnc', 'rws', 'rw'])
     await w.get('[data-testid="cap-graph-all"]').trigger('click')
     expect(w.findAll('.cap-edge')).toHaveLength(9)
   })
