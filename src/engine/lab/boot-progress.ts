@@ -54,8 +54,9 @@ export class BootProgress {
   /** A VM's guest wrote to its console (VMs the script started may come up after it ended: they are still looked for). */
   vmOutput(name: string, nowNs: number): void {
     if (this.booting === 0) return
-    const phase = this.phases.find((p) => p.kind === 'vm' && p.name === name)
-    if (phase && phase.state === 'active') {
+    // On the console-output path while a VM boots (one that never writes keeps it here): a loop, no closure.
+    for (const phase of this.phases) {
+      if (phase.kind !== 'vm' || phase.name !== name || phase.state !== 'active') continue
       this.set(phase, 'done', nowNs)
       this.booting--
     }
