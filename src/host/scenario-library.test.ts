@@ -116,7 +116,8 @@ describe('scenario.run', () => {
     expect(text.get('hello-1/client')).toContain('hello-client: 5^2 = 25')
     expect(snap.boards[2].vms.map((v) => v.name)).toEqual(expect.arrayContaining(['server', 'client']))
     expect(existsSync(join(user, 'hello.lua'))).toBe(false)
-    // A second run is a second board.
+    // A second run is a second board; another scenario's first run is its -1.
     expect((await host.command('scenario.run', { name: 'hello.lua', source: hello })).board).toBe('hello-2')
+    expect((await host.command('scenario.run', { name: 'other.lua', source: hello })).board).toBe('other-1')
   }, 60_000)
 })

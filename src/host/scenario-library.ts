@@ -37,9 +37,6 @@ export function defaultUserScenarioDir(): string {
 export class ScenarioLibrary {
   readonly root: string
   readonly userDir: string
-  /** Boards started from the library so far: each new one gets the next number in its id. */
-  private runs = 0
-
   constructor(options: ScenarioLibraryOptions = {}) {
     this.root = options.root ?? projectRoot()
     this.userDir = options.userDir ?? defaultUserScenarioDir()
@@ -88,9 +85,10 @@ export class ScenarioLibrary {
       throw new Error(`${name}:${e.line}:${e.column}: ${e.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`)
     }
     const stem = name.replace(/\.lua$/, '').replace(/[^A-Za-z0-9_-]/g, '-')
-    let id: string
-    do id = `${stem}-${++this.runs}`
-    while (taken(id))
+    // Each run of a scenario is a board of its own: hello-1, hello-2 … (the first number no board has).
+    let n = 1
+    while (taken(`${stem}-${n}`)) n++
+    const id = `${stem}-${n}`
     return { id, name: id, scenario: name, spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source, this.root), ...boardOptions(source) } }
   }
 
