@@ -65,6 +65,11 @@ describe('ScenarioLibrary', () => {
     expect(lib.list().filter((e) => e.name === 'hello.lua').map((e) => e.origin)).toEqual(['shipped', 'user'])
   })
 
+  it('refuses to save when the user folder is the shipped one', () => {
+    const lib = new ScenarioLibrary({ userDir: join(projectRoot(), 'resources', 'scenarios', '.') })
+    expect(() => lib.save('hello.lua', good)).toThrow(/is the shipped scenarios' folder/)
+  })
+
   it('refuses names that are paths', () => {
     const lib = new ScenarioLibrary({ userDir: tempDir() })
     for (const name of ['../resources/scenarios/hello.lua', '/tmp/x.lua', 'a/b.lua', 'x.txt', '.hidden.lua'])

@@ -13,7 +13,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { checkScenarioForBoard } from '../engine'
 import type { ScenarioDiagnostic, ScenarioEntry, ScenarioFile, ScenarioSaved } from '../shared/contract'
 import type { BoardConfig } from './engine-host'
@@ -65,6 +65,8 @@ export class ScenarioLibrary {
   save(name: string, source: string): ScenarioSaved {
     const diagnostics = this.check(name, source)
     if (diagnostics.some((d) => d.severity === 'error')) return { saved: false, entry: null, diagnostics }
+    // A user folder set to the shipped one (L4LAB_HOME pointing into the project) would make Save write over shipped files.
+    if (resolve(this.userDir) === resolve(this.shippedDir)) throw new Error(`the user's scenario folder ${this.userDir} is the shipped scenarios' folder: set L4LAB_HOME elsewhere`)
     mkdirSync(this.userDir, { recursive: true })
     const target = join(this.userDir, name)
     const temporary = join(this.userDir, `.${name}.${process.pid}.tmp`)

@@ -88,6 +88,15 @@ describe('checkScenario', () => {
     expect(d[0].message).toMatch(/lx --mem 96 MiB does not fit in its allocator of 80 MiB/)
   })
 
+  it('flags what ned\'s start refuses: a capability that is none, a log tag it cannot use', () => {
+    const src = 'local L4 = require "L4"\nL4.default_loader:start({ caps = { server = 42 },\n  log = { "my vm", "g" } }, "rom/hello-client 1")\n'
+    const d = checkScenario('caps.lua', src, env)
+    expect(d.map((x) => [x.line, x.column, x.message])).toEqual([
+      [2, 36, 'caps.server: not a capability'],
+      [3, 12, 'log: bad tag "my vm" (letters, digits, _ . -, at most 32)'],
+    ])
+  })
+
   it('reports a run-time error at its line', () => {
     const d = checkScenario('rt.lua', 'local vmm = require "vmm"\n\nvmm.start_vm { id = "a" }\n', env)
     expect(d).toEqual([{ line: 3, column: 1, severity: 'error', message: 'start_vm: no kernel (kernel = "rom/Image")' }])

@@ -222,6 +222,11 @@ class DryRun {
             if (!this.env.romModule(m[1])) this.problem(L, m[0], `missing rom file ${m[1]}: not in the lab's rom path`)
           }
         }
+        // What ned's start refuses besides (ned.ts, startFromLua): capabilities that are none, a log tag it cannot use.
+        for (const [k, v] of Object.entries((opts.caps ?? {}) as Record<string, unknown>)) if (!asCap(v)) this.problem(L, k, `caps.${k}: not a capability`)
+        const log = opts.log && typeof opts.log === 'object' && !asCap(opts.log) ? (opts.log as Record<string, unknown>) : null
+        const tag = log ? String(log[1] ?? log.tag ?? program) : null
+        if (tag !== null && !/^[A-Za-z0-9_.-]{1,32}$/.test(tag)) this.problem(L, tag, `log: bad tag "${tag}" (letters, digits, _ . -, at most 32)`)
         if (program === 'lx') this.checkLx(L, words, asCap(opts.mem) ?? envCaps.mem_alloc)
         return answer(L, true, this.cap('task'))
       },
