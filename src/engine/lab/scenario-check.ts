@@ -297,15 +297,18 @@ class DryRun {
   }
 }
 
+/** The names of a scenario board's programs, made once: making the programs to learn their names is most of a check's cost. */
+let boardPrograms: ReadonlySet<string> | undefined
+
 /**
  * The check against a scenario board as scenario-session.ts builds it: the
  * base system's programs and the scenario programs in its boot image, its RAM
  * (`ramMiB` from the scenario's board line) and the kernel's memory.
  */
 export function checkScenarioForBoard(name: string, source: string, board: { romModule(name: string): boolean; ramMiB?: number }): ScenarioDiagnostic[] {
-  const programs = new Set([sigma0Program({ base: 0, frames: 0 }), moeProgram(), consProgram(), ...scenarioPrograms()].map((p) => p.name))
+  boardPrograms ??= new Set([sigma0Program({ base: 0, frames: 0 }), moeProgram(), consProgram(), ...scenarioPrograms()].map((p) => p.name))
   return checkScenario(name, source, {
-    programs,
+    programs: boardPrograms,
     romModule: board.romModule,
     ramBytes: (board.ramMiB ?? DEFAULT_RAM_MIB) * 2 ** 20,
     kernelMemoryBytes: KERNEL_MEMORY,
