@@ -41,6 +41,9 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
   }
 }
 
+// The scenario editor's check (src/host/scenario-library.ts).
+export { checkScenarioForBoard, type ScenarioDiagnostic } from './lab/scenario-check'
+
 // `l4lab exec`
 export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
 export type { LxHostPorts } from './apps/lx/program'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkArgs, COMMAND_NAMES, EVENT_NAMES, isCommandName, isEventName } from './contract'
+import { checkArgs, COMMAND_NAMES, EVENT_NAMES, isCommandName, isEventName, SCENARIO_SOURCE_LIMIT } from './contract'
 
 describe('contract', () => {
   it('lists every command and event once', () => {
@@ -26,6 +26,10 @@ describe('contract', () => {
     expect(checkArgs('board.mappingTree', { board: 'b', task: 7, address: 0xffff_ffff_f000 })).toBeNull()
     expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a.txt', offset: 0, data: 'aGVsbG8K' })).toBeNull()
     expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a.txt', offset: 262144, data: 'A'.repeat(349528) })).toBeNull()
+    expect(checkArgs('scenario.list', {})).toBeNull()
+    expect(checkArgs('scenario.read', { id: 'shipped/hello.lua' })).toBeNull()
+    expect(checkArgs('scenario.check', { name: 'a.lua', source: 'x'.repeat(SCENARIO_SOURCE_LIMIT) })).toBeNull()
+    expect(checkArgs('scenario.run', { name: 'a.lua', source: '' })).toBeNull()
   })
 
   it('rejects malformed arguments with a message naming the field', () => {
@@ -47,5 +51,9 @@ describe('contract', () => {
     expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a', offset: 0, data: 'A'.repeat(349532) })).toMatch(/'data'/)
     expect(checkArgs('vm.putFile', { vm: 'b/v', name: 'a', offset: -1, data: '' })).toMatch(/'offset'/)
     expect(checkArgs('vm.putFile', { vm: 'b/v', offset: 0, data: '' })).toMatch(/'name'/)
+    expect(checkArgs('scenario.save', { name: 'a.lua', source: 'x'.repeat(SCENARIO_SOURCE_LIMIT + 1) })).toMatch(/'source'/)
+    expect(checkArgs('scenario.save', { name: 'a.lua' })).toMatch(/'source'/)
+    expect(checkArgs('scenario.run', { source: '' })).toMatch(/'name'/)
+    expect(checkArgs('scenario.read', {})).toMatch(/'id'/)
   })
 })

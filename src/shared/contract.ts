@@ -252,6 +252,42 @@ export interface IpcTraceView {
 export type IpcTraceLeaseMs = 10_000
 export const IPC_TRACE_LEASE_MS: IpcTraceLeaseMs = 10_000
 
+/** A problem the scenario check found (scenario.check), at a 1-based line and column of the source. */
+export interface ScenarioDiagnostic {
+  line: number
+  column: number
+  severity: 'error' | 'warning'
+  message: string
+}
+
+/**
+ * A scenario of the library: shipped with the lab (read-only; resources/scenarios)
+ * or the user's own (their scenario folder). `board` is what its
+ * `-- l4lab board:` line asks of the board it runs on.
+ */
+export interface ScenarioEntry {
+  /** "shipped/NAME.lua" or "user/NAME.lua". */
+  id: string
+  name: string
+  origin: 'shipped' | 'user'
+  board: { ramMiB?: number; cpus?: number }
+}
+
+export interface ScenarioFile extends ScenarioEntry {
+  source: string
+}
+
+/** What scenario.save did: a file with errors is not saved (the last good one stays), and says why. */
+export interface ScenarioSaved {
+  saved: boolean
+  /** The user's file as it is now (null when nothing was saved). */
+  entry: ScenarioEntry | null
+  diagnostics: ScenarioDiagnostic[]
+}
+
+/** The longest scenario source the commands take, in characters. */
+export const SCENARIO_SOURCE_LIMIT = 256 * 1024
+
 /** Commands: the UI asks, the back end answers with the result or an error message. */
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
@@ -283,6 +319,15 @@ export interface Commands {
    * offset 0 creates or empties the file (lx VMs). Answers the file's path.
    */
   'vm.putFile': { args: { vm: string; name: string; offset: number; data: string }; result: { path: string } }
+  /** The scenario library: the shipped scenarios, then the user's, each by name. */
+  'scenario.list': { args: Record<string, never>; result: ScenarioEntry[] }
+  'scenario.read': { args: { id: string }; result: ScenarioFile }
+  /** Checks a scenario's text as it would run (syntax, programs, rom files, quotas); `name` is its file name. */
+  'scenario.check': { args: { name: string; source: string }; result: ScenarioDiagnostic[] }
+  /** Saves to the user's scenario folder, never over a shipped file; a text with errors is not saved. */
+  'scenario.save': { args: { name: string; source: string }; result: ScenarioSaved }
+  /** Starts the scenario as a new board (refused while the check finds errors); answers the board's id. */
+  'scenario.run': { args: { name: string; source: string }; result: { board: string } }
 }
 
 /**
@@ -329,6 +374,11 @@ const commandTable: Record<CommandName, true> = {
   'console.resize': true,
   'console.history': true,
   'vm.putFile': true,
+  'scenario.list': true,
+  'scenario.read': true,
+  'scenario.check': true,
+  'scenario.save': true,
+  'scenario.run': true,
 }
 const eventTable: Record<EventName, true> = {
   'lab.changed': true,
@@ -390,6 +440,15 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       if (typeof a.data !== 'string' || a.data.length > Math.ceil(DROP_PIECE_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.data))
         return `${name}: 'data' must be base64 of at most ${DROP_PIECE_BYTES / 1024} KiB`
       return str('vm') ?? str('name') ?? nat('offset')
+    case 'scenario.list':
+      return null
+    case 'scenario.read':
+      return str('id')
+    case 'scenario.check':
+    case 'scenario.save':
+    case 'scenario.run':
+      if (typeof a.source !== 'string' || a.source.length > SCENARIO_SOURCE_LIMIT) return `${name}: 'source' must be a string of at most ${SCENARIO_SOURCE_LIMIT / 1024} Ki characters`
+      return str('name')
   }
 }
 

@@ -56,6 +56,8 @@ export interface ScenarioSessionSpec {
   paced?: boolean
 }
 
+/** A scenario board's RAM unless its `-- l4lab board:` line says otherwise. */
+export const DEFAULT_RAM_MIB = 320
 const SYSTEM_LOG = 'l4re'
 const STOPPED = 'stopped from the lab'
 /** How long ned may take to answer a control line (wall time; ned answers within one slice). */
@@ -122,7 +124,7 @@ export class ScenarioSession implements Session {
     if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario session: no scenario given')
     // Guests run on the board's AArch64 core, whose translations the kernel answers.
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? 320) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? DEFAULT_RAM_MIB) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
     const modules = new Map<string, Uint8Array>(Object.entries(spec.modules ?? {}))
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
