@@ -9,7 +9,7 @@
 // retired instructions (the return value).
 import { type Insn, type Region, ZR } from './region'
 import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
-import { R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
+import { C_JIT_MISS, C_TLB_R, R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
 
 /** (ctx, budget left, read TLB, write TLB, asid tag bits, region PC) → retired. */
 export const JIT_PARAMS = [ValType.i32, ValType.i32, ValType.i32, ValType.i32, ValType.i64, ValType.i64]
@@ -209,6 +209,14 @@ class Gen {
       f.op(W.i32WrapI64).i32(15).op(W.i32And, W.i32And, W.i32Or)
     }
     const miss = f.open(W.if_)
+    if (this.pending === 0) {
+      // Possibly the region's first instruction: with nothing retired, say
+      // where it missed (C_JIT_MISS) and return -1 (read) or -2 (write), so
+      // the run loop fills the TLB and calls again — a loop that reads a
+      // new page would otherwise be interpreted until it is hot again.
+      f.get(P_TLBR).i32(C_TLB_R - C_JIT_MISS).op(W.i32Sub).get(this.tva).mem(W.i64Store)
+      f.i32(write ? -2 : -1).get(this.n).get(this.n).op(W.i32Eqz, W.select).set(this.n)
+    }
     this.exitAt(this.word * 4, this.pending)
     f.close(miss)
     f.get(this.te).mem(W.i32Load, TLB_ENTRY_HOST).get(this.toff).op(W.i32Add).set(this.th)

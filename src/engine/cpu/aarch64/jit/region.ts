@@ -4,6 +4,8 @@
 // always correct, never a silent wrong result. The subset is the integer
 // code compilers emit in hot loops.
 
+import { JIT_MAX_REGION } from '../core-layout'
+
 /** Register 31 means XZR in some operand positions and SP in others. */
 export const ZR = 31
 
@@ -226,7 +228,7 @@ function ldst(w: number, mode: 'off' | 'pre' | 'post' | 'reg', imm: bigint, rm =
   return { k: 'ldst', size, load: true, ext: opc === 2 ? 64 : 32, rt, rn, mode, imm, rm, option, amt }
 }
 
-export const MAX_REGION = 256
+export const MAX_REGION = JIT_MAX_REGION
 
 /** A region: decoded instructions from `start` on, in execution order, with
  *  the page word each came from (`at`) and the word execution continues at
