@@ -496,6 +496,15 @@ class Gen {
         f.op(W.i64Mul, ins.sub ? W.i64Sub : W.i64Add)
         this.wr(ins.rd, 'zr', true)
         break
+      case 'mrs':
+        f.get(P_CTX).mem(W.i64Load, ins.off)
+        this.wr(ins.rt, 'zr', true)
+        break
+      case 'mulh': this.mulh(ins); break
+      case 'movi':
+        f.get(P_CTX).i64(BigInt.asIntN(64, ins.lo)).mem(W.i64Store, R_V + ins.rd * 16)
+        f.get(P_CTX).i64(BigInt.asIntN(64, ins.hi)).mem(W.i64Store, R_V + ins.rd * 16 + 8)
+        break
       case 'ldst': this.ldst(ins); break
       case 'ldstp': this.ldstp(ins); break
       case 'ldstv': this.ldstv(ins); break
@@ -552,6 +561,31 @@ class Gen {
         return
     }
     this.pending++
+  }
+
+  /** UMULH/SMULH: the high half of the 128-bit product, from 32-bit halves
+   *  (wasm has no widening multiply); signed = unsigned − (a<0 ? b : 0) − (b<0 ? a : 0). */
+  private mulh(ins: Extract<Insn, { k: 'mulh' }>): void {
+    const f = this.f
+    const { ta, tb, tr } = this
+    const lo = (l: number) => { f.get(l).i64(M32).op(W.i64And) }
+    const hi = (l: number) => { f.get(l).i64(32n).op(W.i64ShrU) }
+    this.rd(ins.rn); f.set(ta)
+    this.rd(ins.rm); f.set(tb)
+    // tr = hi(a)·lo(b); tva (a scratch here) = lo(a)·lo(b), then the middle sum
+    hi(ta); lo(tb); f.op(W.i64Mul).set(tr)
+    lo(ta); lo(tb); f.op(W.i64Mul).set(this.tva)
+    f.get(this.tva).i64(32n).op(W.i64ShrU)
+    lo(tr); f.op(W.i64Add)
+    lo(ta); hi(tb); f.op(W.i64Mul, W.i64Add).set(this.tva)
+    hi(ta); hi(tb); f.op(W.i64Mul)
+    hi(tr); f.op(W.i64Add)
+    hi(this.tva); f.op(W.i64Add)
+    if (ins.signed) {
+      f.get(ta).i64(63n).op(W.i64ShrS).get(tb).op(W.i64And, W.i64Sub)
+      f.get(tb).i64(63n).op(W.i64ShrS).get(ta).op(W.i64And, W.i64Sub)
+    }
+    this.wr(ins.rd, 'zr', true)
   }
 
   private address(ins: { rn: number; mode: string; imm: bigint }, reg?: { rm: number; option: number; amt: number }): void {
