@@ -31,7 +31,7 @@ export function* clone3(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
   return yield* cloneThread(lx, t, flags, stack, q(32), q(56), q(24))
 }
 
-function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: number, tls: number, ctid: number): Gen {
+export function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: number, tls: number, ctid: number): Gen {
   const p = t.process
   if (t.vforkChild) {
     // The vfork parent's retry after the child exec'ed or exited: the call returns the child's pid.
