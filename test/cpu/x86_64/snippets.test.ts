@@ -129,6 +129,16 @@ describe('x86-64 known answers', () => {
     expect(r.regs[2]).toBe((1n << 11n) | (1n << 29n)) // SYSCALL, LM
   })
 
+  test('a non-canonical address is #GP (vector 13), the canonical kernel half a page fault', () => {
+    const gp = m.run(assemble('mov rax, 0x8000000000000000\nmov [rax], ebx'), zero(), new Uint8Array(DATA_SIZE))
+    expect(gp.exit).toBe(CoreExit.Exception)
+    expect(m.core.details(0).imm).toBe(13)
+    expect(gp.rip).toBe(BigInt(CODE_ADDR + 10))
+    const pf = m.run(assemble('mov rax, 0xffff800000000000\nmov ebx, [rax]'), zero(), new Uint8Array(DATA_SIZE))
+    expect(pf.exit).toBe(CoreExit.DataAbort)
+    expect(m.core.details(0).faultAddress).toBe(2 ** 64 - 2 ** 47)
+  })
+
   test('RDTSC counts retired instructions from the core counter', () => {
     const code = assemble('rdtsc\nmov r8d, eax\nnop\nnop\nrdtsc')
     m.core.setCounter(0, 1000)
