@@ -52,6 +52,12 @@ export interface LxArch {
   /** /proc/cpuinfo for the one CPU lx runs on. */
   readonly cpuinfo: string
   readonly layout: AddressLayout
+  /**
+   * si_code of the signals an undefined instruction (SIGILL) and a
+   * breakpoint (SIGTRAP) raise: each architecture's trap handlers choose
+   * their own (x86: ILL_ILLOPN and SI_KERNEL).
+   */
+  readonly trapCodes: { readonly undefined: number; readonly breakpoint: number }
   /** MINSIGSTKSZ: sigaltstack refuses smaller stacks (ENOMEM). */
   readonly minSigStackSize: number
   /**

@@ -46,6 +46,8 @@ export const x86_64: LxArch = {
     // ELF_ET_DYN_BASE on x86-64: 2/3 of TASK_SIZE, aligned.
     etDynBase: 0x5555_5555_4000,
   },
+  // do_error_trap's #UD: ILL_ILLOPN; do_int3: SI_KERNEL.
+  trapCodes: { undefined: 2, breakpoint: 0x80 },
   minSigStackSize: MINSIGSTKSZ,
   sigpage: { addr: SIGTRAMP_ADDR, code: SIGTRAMP },
   syscalls,
