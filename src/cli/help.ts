@@ -26,14 +26,15 @@ Runs a scenario headless and prints each console line as "name| text".
 Exit status: 0 ok, 1 the scenario failed or --expect never matched before
 the timeout, 2 a bad command line.
 `,
-  exec: `usage: l4lab exec [--arch aarch64] [--rw] [--stats] [--strace] [--] ELF [ARGS…]
+  exec: `usage: l4lab exec [--arch aarch64|x86_64] [--rw] [--stats] [--strace] [--] ELF [ARGS…]
 
-Runs a static aarch64 Linux program under lx, with the host's files: read-
+Runs a static aarch64 or x86-64 Linux program under lx, with the host's files: read-
 only unless --rw, with a private /tmp (the program's directory and the
 working directory stay visible), lx's own /proc, /sys and /dev. ELF is a
 path, or a name looked up in PATH.
 
-  --arch aarch64   the program's architecture (the only one today)
+  --arch A         the program's architecture, aarch64 or x86_64 (default:
+                   the ELF header's e_machine; aarch64 for anything else)
   --rw             let the program change the host's files
   --stats          print instructions, MIPS, system calls and page faults on stderr
   --strace         print lx's kernel log (every system call) on stderr

@@ -20,8 +20,8 @@ Usage:
                               run a scenario headless; console lines print as "name| text";
                               exits 1 when the scenario fails (its error on stderr),
                               --expect never matches or --timeout (default 30 s) passes
-  l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
-                              run a static aarch64 Linux program under lx, with the host's files
+  l4lab exec [--arch aarch64|x86_64] [--rw] [--stats] ELF [ARGS…]
+                              run a static aarch64 or x86-64 Linux program under lx, with the host's files
                               (ELF: a path, or a name looked up in PATH)
   l4lab vm --board arm-ve --kernel IMAGE [--initrd FILE] [--dtb FILE] [--append ARGS]
            [--mem MiB] [--cpus N] [--disk FILE[,ro]]…

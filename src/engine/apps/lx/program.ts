@@ -2,11 +2,13 @@
  * The lx program: options, memory from moe, the root file system, the
  * console, then the first process and the vCPU loop.
  *
- *   lx [--initrd rom/NAME] [--init PATH] [--mem SIZE] [--hostname NAME] [--seed N]
- *      [--cwd DIR] [--env NAME=VALUE]… [-- ARG…]
+ *   lx [--arch aarch64|x86_64] [--initrd rom/NAME] [--init PATH] [--mem SIZE]
+ *      [--hostname NAME] [--seed N] [--cwd DIR] [--env NAME=VALUE]… [-- ARG…]
  *
  * Without --initrd the root is the host's file system, which the board must
- * lend (`l4lab exec`). Arguments after `--` are init's argv[1..].
+ * lend (`l4lab exec`). Arguments after `--` are init's argv[1..]. --arch
+ * names the programs' architecture (aarch64 by default); the board's vCPU
+ * must have its registers.
  */
 import { BaseCap, Err } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
@@ -14,6 +16,8 @@ import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { Lx } from './lx'
 import { aarch64 } from './arch/aarch64'
+import { x86_64 } from './arch/x86_64'
+import type { LxArch } from './arch/arch'
 import { LxMemory } from './mm/memory'
 import { boot, bindHostInput } from './core/boot'
 import { describeExecFailure, type ExecFailure } from './core/exec-failure'
@@ -48,7 +52,11 @@ export interface LxHostPorts {
   onStartFailed?(path: string, failure: ExecFailure, lx: Lx): void
 }
 
+/** The architectures lx runs programs of, by the name --arch takes. */
+const ARCHES: Readonly<Record<'aarch64' | 'x86_64', LxArch>> = { aarch64, x86_64 }
+
 export interface LxArgs {
+  arch: LxArch
   initrd: string | null
   init: string
   mem: number
@@ -62,11 +70,17 @@ export interface LxArgs {
 }
 
 export function parseLxArgs(args: string[]): LxArgs | string {
-  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false }
+  const out: LxArgs = { arch: aarch64, initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false }
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = () => args[++i]
     switch (a) {
+      case '--arch': {
+        const name = v() ?? ''
+        if (name !== 'aarch64' && name !== 'x86_64') return `--arch: aarch64 or x86_64, not "${name}"`
+        out.arch = ARCHES[name]
+        break
+      }
       case '--initrd':
         out.initrd = (v() ?? '').replace(/^rom\//, '')
         break
@@ -116,7 +130,7 @@ export function parseLxArgs(args: string[]): LxArgs | string {
 export function lxProgram(host: LxHostPorts | null): NativeProgram {
   return {
     name: 'lx',
-    summary: 'a Linux personality: static aarch64 Linux programs as L4 tasks',
+    summary: 'a Linux personality: static aarch64 or x86-64 Linux programs as L4 tasks',
     *main(env: ProgramEnv) {
       const sys = env.sys
       const say = (msg: string) => vconWrite(sys, BaseCap.Log, `lx: ${msg}\n`)
@@ -125,7 +139,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         yield* say(parsed)
         return
       }
-      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs }, aarch64)
+      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs }, parsed.arch)
       // Memory: one dataspace from our allocator (its quota is our limit).
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
