@@ -34,6 +34,7 @@ import type { Access } from '../cpu/core-abi'
 import type { Core } from '../cpu/core'
 import { Sys, type NativeEntry } from './native'
 import { TaskMemory, type CopyMeter } from './task-memory'
+import type { WallMeter } from './wall-meter'
 
 export const SYSCALL_NS = 100
 /**
@@ -103,6 +104,8 @@ export class Kernel {
   rootFactory!: Factory
   /** Set by the Icu: forget an Irq object bound to a board line. */
   irqLineUnbound: ((irq: Irq) => void) | null = null
+  /** Where host time goes, by task, when a host measures it (wall-meter.ts); null: not measured. */
+  wallMeter: WallMeter | null = null
 
   constructor(opts: KernelOptions) {
     this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i))
@@ -326,6 +329,7 @@ export class Kernel {
   private runCpu(cpu: Cpu): void {
     this.clock = this.now
     const core = this.core
+    const meter = this.wallMeter
     while (this.clock < this.roundEnd) {
       const t = cpu.pick()
       if (t === null) {
@@ -341,6 +345,7 @@ export class Kernel {
       if (body !== null && !t.executingUser) {
         let r: IteratorResult<unknown, void>
         this.copied.bytes = 0
+        const w0 = meter === null ? 0 : meter.now()
         try {
           r = body.next(t.result)
         } catch (e) {
@@ -348,6 +353,7 @@ export class Kernel {
           nativeCrash(this, t, e)
           continue
         }
+        if (meter !== null) meter.add(t, false, meter.now() - w0)
         this.account(cpu, t, this.nativeStepNs())
         if (r.done === true) threadExited(this, t, 'exited')
         else syscall(this, t)
@@ -355,7 +361,9 @@ export class Kernel {
       }
       const before = this.clock
       t.executingUser = true
+      const w0 = meter === null ? 0 : meter.now()
       runUser(this, cpu, t)
+      if (meter !== null) meter.add(t, true, meter.now() - w0)
       const used = this.clock - before
       this.clock = before
       this.account(cpu, t, used)
