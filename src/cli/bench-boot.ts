@@ -11,13 +11,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { createSession, type SessionWallTime } from '../engine'
+import { createSession, type Session, type SessionWallTime } from '../engine'
 import { defaultScenarioPath, scenarioModules } from '../host/lab-config'
 import { stripTerminal } from './run'
 
 /** A shell prompt at the end of the output: ours ("vm1:/# ") and busybox's ("/ # "). */
-const PROMPT = /[#$] $/
-const ROUND_LIMIT_MS = 20_000
+export const PROMPT = /[#$] $/
+export const ROUND_LIMIT_MS = 20_000
 /** Nobody notifies it: waiting on it is a sleep. */
 const SLEEP = new Int32Array(new SharedArrayBuffer(4))
 
@@ -69,18 +69,11 @@ export function benchBoot(argv: string[]): number {
       },
       { now: () => performance.now(), measureWall: true },
     )
-    const guests = () => board.vms().filter((v) => !v.system).map((v) => v.name)
-    while (performance.now() - t0 < ROUND_LIMIT_MS) {
-      const wait = board.run(5)
-      const status = board.status()
-      if (status.state === 'failed') {
-        // No prompt will come: say why now rather than after the round's limit.
-        process.stderr.write(`l4lab bench boot: the scenario failed: ${status.error}\n`)
-        return 1
-      }
-      if (guests().length > 0 && guests().every((vm) => seen.has(vm))) break
-      // Idle until a timer: sleep as the engine worker would.
-      if (wait > 0) Atomics.wait(SLEEP, 0, 0, Math.min(Number.isFinite(wait) ? wait : 5, 5))
+    const guests = () => guestNames(board)
+    const failed = runUntilPrompts(board, seen, t0)
+    if (failed) {
+      process.stderr.write(`l4lab bench boot: ${failed}\n`)
+      return 1
     }
     const wall = board.wallTime?.()
     if (wall) {
@@ -115,6 +108,30 @@ export function benchBoot(argv: string[]): number {
     process.stdout.write(`boot.phase.${name}_ms: ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms (median; first ${list[0].toFixed(1)})\n`)
   }
   return 0
+}
+
+export function guestNames(board: Session): string[] {
+  return board.vms().filter((v) => !v.system).map((v) => v.name)
+}
+
+/**
+ * Runs `board` as the engine worker would (paced, sleeping while it idles)
+ * until every guest VM is in `seen` (its console showed a prompt), for at
+ * most ROUND_LIMIT_MS from `t0`. Returns why it stopped early (the scenario
+ * failed), or null; a VM without a prompt is the caller's to report.
+ */
+export function runUntilPrompts(board: Session, seen: ReadonlyMap<string, number>, t0: number): string | null {
+  while (performance.now() - t0 < ROUND_LIMIT_MS) {
+    const wait = board.run(5)
+    const status = board.status()
+    // No prompt will come: say why now rather than after the round's limit.
+    if (status.state === 'failed') return `the scenario failed: ${status.error}`
+    const guests = guestNames(board)
+    if (guests.length > 0 && guests.every((vm) => seen.has(vm))) return null
+    // Idle until a timer: sleep as the engine worker would.
+    if (wait > 0) Atomics.wait(SLEEP, 0, 0, Math.min(Number.isFinite(wait) ? wait : 5, 5))
+  }
+  return null
 }
 
 /**
