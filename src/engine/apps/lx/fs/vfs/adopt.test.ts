@@ -65,6 +65,9 @@ describe('RamFile.adopt', () => {
           expect(Buffer.from(contents(a)).toString('hex')).toBe(Buffer.from(contents(b)).toString('hex'))
           expect(a.stat().blocks).toBe(b.stat().blocks)
           expect(metered.used).toBe(copied.used)
+          // The view, while there is one, is the file's data.
+          const view = a.adoptedView()
+          if (view) expect(Buffer.from(view).toString('hex')).toBe(Buffer.from(contents(b)).toString('hex'))
         }
         expect(Buffer.compare(archive, before)).toBe(0)
         a.release()
@@ -81,5 +84,26 @@ describe('RamFile.adopt', () => {
     expect(f.size).toBe(0)
     expect(f.adopt(new Uint8Array(10))).toBe(10)
     expect(f.adopt(new Uint8Array(10))).toBe(-Errno.EINVAL)
+  })
+
+  it('offers its data as one view until a write or a cut in a page, and that view never changes', () => {
+    const archive = Uint8Array.from({ length: 3 * PAGE + 10 }, (_, i) => i & 0xff)
+    const f = file(new RamFs(), 'prog')
+    f.adopt(archive.subarray(5))
+    const view = f.adoptedView()!
+    expect(view.buffer).toBe(archive.buffer)
+    expect(view.byteOffset).toBe(5)
+    expect(view.length).toBe(3 * PAGE + 5)
+    f.writeAt(Uint8Array.of(0xee), PAGE + 1)
+    expect(f.adoptedView()).toBeNull()
+    expect(view[PAGE + 1]).toBe((PAGE + 6) & 0xff)
+    const g = file(new RamFs(), 'cut')
+    g.adopt(archive.subarray(0, 2 * PAGE))
+    g.truncate(PAGE + 7)
+    expect(g.adoptedView()).toBeNull()
+    const h = file(new RamFs(), 'whole')
+    h.adopt(archive.subarray(0, 2 * PAGE))
+    h.truncate(PAGE)
+    expect(h.adoptedView()?.length).toBe(PAGE)
   })
 })

@@ -347,6 +347,23 @@ export class RamFile extends RamInode {
     return data.length
   }
 
+  /**
+   * The file's data as one view of the image it was adopted from, while it
+   * is still exactly that (no page written or cut since); null otherwise.
+   * The view never changes afterwards: a write copies its page first. exec
+   * takes it instead of a copy of the whole program.
+   */
+  adoptedView(): Uint8Array | null {
+    const n = Math.ceil(this.size / PAGE)
+    if (this.borrowed === null || n === 0 || this.borrowed.size !== n || this.pages.size !== n) return null
+    // Pages still borrowed are adopt's own views, made contiguous; the ends say where the run lies.
+    const first = this.pages.get(0)
+    const last = this.pages.get(n - 1)
+    if (!first || !last || last.buffer !== first.buffer || last.byteOffset !== first.byteOffset + (n - 1) * PAGE) return null
+    if (last.length < this.size - (n - 1) * PAGE) return null
+    return new Uint8Array(first.buffer, first.byteOffset, this.size)
+  }
+
   /** Page `p` as one of the file's own, whole, to be written (a borrowed one is copied first). */
   private own(p: number, page: Uint8Array): Uint8Array {
     if (this.borrowed === null || !this.borrowed.delete(p)) return page
