@@ -9,6 +9,7 @@
  *          --no-qemu leaves qemu out.
  *   boot — wall milliseconds from a board's start to each guest's shell
  *          prompt (bench-boot.ts)
+ *   vms  — host memory per pv VM with 8 lx VMs in one board (bench-vms.ts)
  *   vm   — Debian's kernel under l4lab vm and qemu-system-aarch64, side by
  *          side: to our init's first line and to power-off (bench-vm.ts)
  */
@@ -19,6 +20,7 @@ import { runCpuBench, runIpcBench } from '../engine'
 import { projectRoot } from './paths'
 import { benchBoot } from './bench-boot'
 import { benchVm } from './bench-vm'
+import { benchVms } from './bench-vms'
 import { qemuAarch64Present, qemuParts } from './qemu-parts'
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -98,8 +100,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
       return benchBoot(argv.slice(1))
     case 'vm':
       return benchVm(argv.slice(1))
+    case 'vms':
+      return benchVms(argv.slice(1))
     default:
-      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm)\n`)
+      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm, vms)\n`)
       return 2
   }
 }

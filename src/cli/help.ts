@@ -68,7 +68,7 @@ Exit status: 0 when the guest powers off or resets (or ^A x), 1 when it
 cannot boot or crashes (the reason on stderr), 2 a bad command line.
 `,
   bench: `usage: l4lab bench ipc | cpu [--no-jit] [--no-qemu] [--rounds=N] | boot [SCENARIO] [--rounds=N]
-                   | vm [--no-qemu] [--rounds=N]
+                   | vm [--no-qemu] [--rounds=N] | vms [--vms=N] [--busybox]
 
 Measures and prints "key: value unit" lines.
 
@@ -78,7 +78,11 @@ Measures and prints "key: value unit" lines.
                  run, alternating, and each part's ratio_vs_qemu (best of --rounds=N,
                  default 3); --no-jit: the interpreter alone; --no-qemu: ours only
   boot           wall milliseconds from a board's start to each guest's shell prompt
-                 (default scenario default.lua; --rounds=N, 1..100, default 5)
+                 (default scenario default.lua; --rounds=N, 1..100, default 5), and
+                 where the time went: boot.phase.NAME_ms lines that add up to the round
+  vms            host memory per pv VM: N lx VMs (--vms=N, default 8; --busybox for
+                 Debian's busybox) booted to their prompts in one board, RSS growth
+                 beyond the wasm memory (guest RAM) per VM
   vm             Debian's arm64 kernel with our initramfs under l4lab vm and, in the same
                  run alternating, qemu-system-aarch64: ms to our init's first line and to
                  power-off (best of --rounds=N, default 3), the ratios, and ours' instructions,

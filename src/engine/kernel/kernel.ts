@@ -35,6 +35,7 @@ import type { Core } from '../cpu/core'
 import { Sys, type NativeEntry } from './native'
 import { TaskMemory, type CopyMeter } from './task-memory'
 import type { IpcTrace } from './ipc-trace'
+import type { WallMeter } from './wall-meter'
 
 export const SYSCALL_NS = 100
 /**
@@ -109,6 +110,8 @@ export class Kernel {
   rootFactory!: Factory
   /** Set by the Icu: forget an Irq object bound to a board line. */
   irqLineUnbound: ((irq: Irq) => void) | null = null
+  /** Where host time goes, by task, when a host measures it (wall-meter.ts); null: not measured. */
+  wallMeter: WallMeter | null = null
 
   constructor(opts: KernelOptions) {
     this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i))
@@ -332,6 +335,7 @@ export class Kernel {
   private runCpu(cpu: Cpu): void {
     this.clock = this.now
     const core = this.core
+    const meter = this.wallMeter
     while (this.clock < this.roundEnd) {
       const t = cpu.pick()
       if (t === null) {
@@ -347,6 +351,7 @@ export class Kernel {
       if (body !== null && !t.executingUser) {
         let r: IteratorResult<unknown, void>
         this.copied.bytes = 0
+        const w0 = meter === null ? 0 : meter.now()
         try {
           r = body.next(t.result)
         } catch (e) {
@@ -354,6 +359,7 @@ export class Kernel {
           nativeCrash(this, t, e)
           continue
         }
+        if (meter !== null) meter.add(t, false, meter.now() - w0)
         this.account(cpu, t, this.nativeStepNs())
         if (r.done === true) threadExited(this, t, 'exited')
         else syscall(this, t)
@@ -361,7 +367,9 @@ export class Kernel {
       }
       const before = this.clock
       t.executingUser = true
+      const w0 = meter === null ? 0 : meter.now()
       runUser(this, cpu, t)
+      if (meter !== null) meter.add(t, true, meter.now() - w0)
       const used = this.clock - before
       this.clock = before
       this.account(cpu, t, used)

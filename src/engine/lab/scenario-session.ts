@@ -36,7 +36,8 @@ import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
-import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures } from './session'
+import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, SessionWallTime, VmAction, VmDescriptor, VmFigures } from './session'
+import { WallMeter } from '../kernel/wall-meter'
 import { boardFigures } from './board-figures'
 import { readIpcTrace, setIpcTrace, type IpcTraceState } from './ipc-trace-control'
 import { BootProgress } from './boot-progress'
@@ -115,17 +116,22 @@ export class ScenarioSession implements Session {
   private readonly inputWaiting = new Set<VmRecord>()
   /** The boot's phases (set once the base system is created; consoles appear before that). */
   private boot: BootProgress | null = null
+  /** Where host time went, when the host measures it. */
+  private readonly wall: { boardMs: number; bootstrapMs: number; meter: WallMeter } | null
 
   constructor(
     private readonly spec: ScenarioSessionSpec,
     private readonly sink: SessionSink,
     private readonly now: () => number,
+    measureWall = false,
   ) {
     if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario session: no scenario given')
+    const t0 = now()
     // Guests run on the board's AArch64 core, whose translations the kernel answers.
     let kernel: BootedKernel['kernel'] | null = null
     const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? DEFAULT_RAM_MIB) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
+    const t1 = now()
     const modules = new Map<string, Uint8Array>(Object.entries(spec.modules ?? {}))
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
     const system = bootstrap({
@@ -136,6 +142,8 @@ export class ScenarioSession implements Session {
       prepare: (b) => {
         this.booted = b
         const k = b.kernel
+        // Before anything runs: the meter sees every step.
+        if (measureWall) k.wallMeter = new WallMeter(now)
         // The observers go in before anything runs, so the first line of every console is seen.
         k.vcons.observer = { output: (v, bytes) => this.output(v, bytes), changed: () => this.syncVms() }
         k.hooks.taskEnded = (task, reason) => this.taskEnded(task, reason)
@@ -156,6 +164,11 @@ export class ScenarioSession implements Session {
     ])
     this.paced = spec.paced ?? true
     this.startWall = now()
+    this.wall = kernel.wallMeter ? { boardMs: t1 - t0, bootstrapMs: this.startWall - t1, meter: kernel.wallMeter } : null
+  }
+
+  wallTime(): SessionWallTime | null {
+    return this.wall && { boardMs: this.wall.boardMs, bootstrapMs: this.wall.bootstrapMs, byTask: this.wall.meter.byTask }
   }
 
   status(): SessionStatus {

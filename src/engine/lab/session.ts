@@ -7,6 +7,19 @@
  */
 import type { KernelView, MappingView, MemoryMap } from '../kernel/introspect'
 import type { IpcTraceState } from './ipc-trace-control'
+import type { TaskWallTime } from '../kernel/wall-meter'
+
+export type { TaskWallTime }
+
+/** Where a session's host time went since it was made (sessions made with `measureWall`). */
+export interface SessionWallTime {
+  /** Making the board: its CPU core (compiling the core's wasm module, the first time in a process, and instantiating it), RAM and devices. */
+  boardMs: number
+  /** The kernel and the base system's first tasks set up, before anything runs. */
+  bootstrapMs: number
+  /** The kernel loop's time by task name (kernel/wall-meter.ts). */
+  byTask: ReadonlyMap<string, TaskWallTime>
+}
 
 export type VmRunState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
 
@@ -110,6 +123,8 @@ export interface Session {
   control(vm: string, action: VmAction): SessionResult | Promise<SessionResult>
   history(vm: string): Uint8Array
   figures(): VmFigures[]
+  /** Where host time went (sessions with a kernel, made with `measureWall`; null otherwise). */
+  wallTime?(): SessionWallTime | null
   /** The kernel's figures as a whole (sessions with a kernel). */
   boardFigures?(): BoardFigures
   /** Writes `data` at `offset` of /tmp/`name` in the VM (a file dropped on its console; lx VMs). */

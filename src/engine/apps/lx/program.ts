@@ -170,7 +170,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         // File data lives in the engine's memory, charged to the VM's: a guest filling its disk stops there.
         yield* lx.memory.reserve(Math.ceil(bytes.length / 4096) + 64)
         const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755, maxBytes: parsed.mem, charge: lx.memory })
-        const loaded = loadInitramfs(ram, bytes)
+        // `bytes` is our own copy of the module: its files are views of it until written.
+        const loaded = loadInitramfs(ram, bytes, { borrow: true })
         if (!loaded.ok) {
           yield* say(loaded.error)
           return

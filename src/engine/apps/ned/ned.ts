@@ -43,7 +43,7 @@ import { dsRead, memAllocCreate, memAllocInfo, nsQuery } from '../../l4/l4re'
 import { badLimit, sizeText } from './sizes'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
-import { NED_PRELUDE } from './prelude'
+import { PRELUDE_CHUNK_NAME, preludeChunk } from './prelude-chunk'
 import { LuaLimits, where } from './lua-limits'
 import { openScenarioLibs } from './lua-sandbox'
 
@@ -222,7 +222,8 @@ export function nedProgram(): NativeProgram {
         rom: { slot: env.caps.rom, rights: CapRight.R | CapRight.S, kind: 'ns' },
         log_fab: { slot: env.caps.log_fab, rights: CapRight.All, kind: 'log' },
       }
-      const status = lauxlib.luaL_loadbuffer(L, to_luastring(NED_PRELUDE), null, to_luastring('=ned-prelude'))
+      // Precompiled at build time (prelude-chunk.ts): fengari's parser is slow while cold.
+      const status = lauxlib.luaL_loadbufferx(L, preludeChunk(), null, to_luastring(PRELUDE_CHUNK_NAME), to_luastring('b'))
       if (status !== lua.LUA_OK) throw new Error(`ned prelude: ${to_jsstring(lua.lua_tostring(L, -1))}`)
       pushPrims(L, prims)
       pushCapMethods(L)
