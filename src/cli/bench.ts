@@ -14,6 +14,8 @@
  *          side: to our init's first line and to power-off (bench-vm.ts)
  *   console — bytes/s of a guest's console output at the engine worker's
  *          host side, with two VMs running (bench-console.ts)
+ *   ui   — the lab in Chromium: prompts, keystroke echo, console MB/s to the
+ *          xterm, display fps (bench-ui.ts)
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
@@ -23,6 +25,7 @@ import { projectRoot } from './paths'
 import { benchBoot } from './bench-boot'
 import { benchVm } from './bench-vm'
 import { benchConsole } from './bench-console'
+import { benchUi } from './bench-ui'
 import { qemuAarch64Present, qemuParts } from './qemu-parts'
 
 /** `--name=N` as an integer in [min, max]; `fallback` when absent, null when malformed or out of range. */
@@ -118,6 +121,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       return benchVm(argv.slice(1))
     case 'console':
       return benchConsole(argv.slice(1))
+    case 'ui':
+      return benchUi(argv.slice(1))
     default:
       process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm, console, ui)\n`)
       return 2
