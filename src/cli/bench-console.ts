@@ -99,7 +99,13 @@ async function measure(host: EngineHost, opts: ConsoleBenchOptions): Promise<num
   const board = host.snapshot().boards[0]
   if (board.state !== 'running' && board.state !== 'booting') throw new Error(`the board is ${board.state}${board.error ? `: ${board.error}` : ''}`)
   const guests = () => host.snapshot().boards[0].vms.filter((v) => !v.system).map((v) => v.id)
-  await until(() => guests().length >= 1 && guests().every((vm) => PROMPT.test(watches.get(vm)?.tail ?? '')), BOOT_LIMIT_MS, () => `no prompt within ${BOOT_LIMIT_MS / 1000} s on ${guests().join(', ') || 'any VM'}`)
+  // ned starts the VMs one by one: the board is running once the script has run to its end.
+  const started = () => {
+    const b = host.snapshot().boards[0]
+    if (b.state === 'failed' || b.state === 'crashed') throw new Error(`the board is ${b.state}${b.error ? `: ${b.error}` : ''}`)
+    return b.state === 'running'
+  }
+  await until(() => started() && guests().length >= 1 && guests().every((vm) => PROMPT.test(watches.get(vm)?.tail ?? '')), BOOT_LIMIT_MS, () => `no prompt within ${BOOT_LIMIT_MS / 1000} s on ${guests().join(', ') || 'any VM'}`)
   const vms = guests()
   // A first, smaller round that is not counted: the CPU core compiles yes's and head's loops in it.
   await writeRound(host, watches, vms.slice(0, 1), Math.min(opts.bytes, 2e6))
@@ -144,7 +150,11 @@ function until(done: () => boolean, limitMs: number, why: () => string): Promise
   const t0 = performance.now()
   return new Promise((resolve, reject) => {
     const look = () => {
-      if (done()) return resolve()
+      try {
+        if (done()) return resolve()
+      } catch (e) {
+        return reject(e as Error)
+      }
       if (performance.now() - t0 > limitMs) return reject(new Error(why()))
       setTimeout(look, 2)
     }
