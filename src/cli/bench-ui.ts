@@ -13,6 +13,8 @@
  *                    second runs; the guest's bytes over the time from Enter
  *                    to the marker after them drawn in the xterm (after a
  *                    warm-up round of at most 2 MB that is not counted)
+ *   ui.console_page_busy  how busy the page's main thread was meanwhile
+ *                    (script, layout and style): is the xterm the bottleneck?
  *   ui.fb_fps        frames per second a VM display paints at 1024×768; n/a
  *                    while no VM of the scenario has a display
  *
@@ -21,7 +23,7 @@
  */
 import { basename } from 'node:path'
 import { existsSync } from 'node:fs'
-import type { Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
 import { EngineHost } from '../host/engine-host'
 import { defaultScenarioPath, scenarioLab } from '../host/lab-config'
 import { LabServer } from '../server/lab-server'
@@ -94,8 +96,15 @@ export async function benchUi(argv: string[]): Promise<number> {
 
     // Not counted: the CPU core compiles yes's and head's loops on their first run.
     await writeSeconds(page, vm, Math.min(opts.bytes, 2e6))
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
+    const before = await pageTimes(cdp)
     const seconds = await writeSeconds(page, vm, opts.bytes)
+    const after = await pageTimes(cdp)
     out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running`)
+    // Where the page's time went meanwhile: how busy its main thread was, and with what.
+    const busy = (k: keyof PageTimes) => `${(((after[k] - before[k]) / seconds) * 100).toFixed(0)} %`
+    out('ui.console_page_busy', busy('task'), '', `of the round: script ${busy('script')}, layout and style ${busy('layout')}`)
 
     const fps = await framesPerSecond(page)
     if (fps === null) out('ui.fb_fps', 'n/a', '', 'no display in this scenario')
@@ -183,6 +192,19 @@ async function writeSeconds(page: Page, vm: string, bytes: number): Promise<numb
   await probe(page, 'watch', [vm, `ui-done-${tag}`, WRITE_LIMIT_MS])
   await page.keyboard.press('Enter')
   return (await probe(page, 'result', [])) / 1000
+}
+
+interface PageTimes {
+  task: number
+  script: number
+  layout: number
+}
+
+/** Seconds the page's main thread has spent so far (Chromium's Performance metrics). */
+async function pageTimes(cdp: CDPSession): Promise<PageTimes> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0
+  return { task: m('TaskDuration'), script: m('ScriptDuration'), layout: m('LayoutDuration') + m('RecalcStyleDuration') }
 }
 
 /** Frames per second the first VM display paints, or null when the page shows none. */
