@@ -22,7 +22,7 @@
  * the rows show the text), so the driver's own round trips do not count.
  */
 import { basename } from 'node:path'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import type { CDPSession, Page } from 'playwright-core'
 import { EngineHost } from '../host/engine-host'
 import { defaultScenarioPath, scenarioLab } from '../host/lab-config'
@@ -98,9 +98,16 @@ export async function benchUi(argv: string[]): Promise<number> {
     await writeSeconds(page, vm, Math.min(opts.bytes, 2e6))
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Performance.enable')
+    // L4LAB_BENCH_UI_PROFILE=FILE: the page's CPU profile of the console round, for DevTools or a script.
+    const profile = process.env.L4LAB_BENCH_UI_PROFILE
+    if (profile) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
     const before = await pageTimes(cdp)
     const seconds = await writeSeconds(page, vm, opts.bytes)
     const after = await pageTimes(cdp)
+    if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile))
     out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running`)
     // Where the page's time went meanwhile: how busy its main thread was, and with what.
     const busy = (k: keyof PageTimes) => `${(((after[k] - before[k]) / seconds) * 100).toFixed(0)} %`
