@@ -67,12 +67,14 @@ terminal when stdin is one; ^A x quits, ^A ^A sends ^A).
 Exit status: 0 when the guest powers off or resets (or ^A x), 1 when it
 cannot boot or crashes (the reason on stderr), 2 a bad command line.
 `,
-  bench: `usage: l4lab bench ipc | cpu [--no-jit] [--no-qemu] [--rounds=N] | boot [SCENARIO] [--rounds=N]
-                   | vm [--no-qemu] [--rounds=N] | vms [--vms=N] [--busybox]
+  bench: `usage: l4lab bench ipc [--runs=N] [--round-trips=N] | cpu [--no-jit] [--no-qemu] [--rounds=N]
+                   | boot [SCENARIO] [--rounds=N] | vm [--no-qemu] [--rounds=N] | vms [--vms=N] [--busybox]
+                   | console [SCENARIO] [--mb=N] [--rounds=N] | ui [SCENARIO] [--mb=N] [--keys=N]
 
 Measures and prints "key: value unit" lines.
 
-  ipc            the kernel's IPC round trip and map/unmap
+  ipc            the kernel's IPC round trip (median and range over --runs=N fresh kernels,
+                 default 10, of --round-trips=N each, default 2000000) and map/unmap
   cpu            the AArch64 core on our benchmark program (MIPS, seconds per part);
                  with qemu-aarch64 installed, the same program under it in the same
                  run, alternating, and each part's ratio_vs_qemu (best of --rounds=N,
@@ -87,6 +89,12 @@ Measures and prints "key: value unit" lines.
                  run alternating, qemu-system-aarch64: ms to our init's first line and to
                  power-off (best of --rounds=N, default 3), the ratios, and ours' instructions,
                  VM exits by kind and compile time
+  console        MB/s of a guest's console output arriving at the engine worker's host side
+                 (default.lua: vm1 writes --mb=N MB, default 8, while vm2 runs; then both
+                 write at once), median of --rounds=N (default 3) after a warm-up round
+  ui             the lab in Chromium (playwright-core; /usr/bin/chromium or L4LAB_CHROMIUM):
+                 ui.prompts_ms, ui.echo_ms (median of --keys=N), ui.console_mb_s (--mb=N MB,
+                 default 16, to the xterm) and ui.fb_fps (n/a without a VM display)
 `,
 }
 

@@ -30,6 +30,7 @@ Usage:
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab bench boot [SCENARIO] [--rounds=N]
                               wall ms from a board's start to each guest's shell prompt
+  l4lab bench console|ui      console MB/s at the engine worker; the lab in Chromium
   l4lab --version             print the version
   l4lab --help                print this help
   l4lab COMMAND --help        print a command's own help

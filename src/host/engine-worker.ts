@@ -20,7 +20,12 @@ const FIGURES_MS = 500
 
 /** The board's engine: the session it runs. */
 let board: Session | null = null
-const pending = new Map<string, Uint8Array[]>()
+/**
+ * Console output not yet posted, per VM: one buffer that grows by doubling,
+ * so that a guest's burst (a 500-byte Vcon write at a time) costs a copy into
+ * it and no allocation; a flush posts one exact copy and transfers it.
+ */
+const pending = new Map<string, { buf: Uint8Array; used: number }>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
 /** When the IPC trace was last started or read: a trace nobody reads is stopped (IPC_TRACE_LEASE_MS). */
@@ -32,20 +37,27 @@ function post(msg: FromWorker): void {
 
 function flush(): void {
   flushTimer = null
-  for (const [vm, chunks] of pending) {
-    let data: Uint8Array
-    if (chunks.length === 1) data = chunks[0]
-    else {
-      data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-      let o = 0
-      for (const c of chunks) {
-        data.set(c, o)
-        o += c.length
-      }
-    }
-    post({ type: 'console', vm, data })
+  for (const [vm, p] of pending) {
+    if (p.used === 0) continue
+    const data = p.buf.slice(0, p.used)
+    p.used = 0
+    // Transferred, not cloned: the bytes cross to the host without a second copy.
+    port!.postMessage({ type: 'console', vm, data } satisfies FromWorker, [data.buffer])
   }
-  pending.clear()
+}
+
+function queueOutput(vm: string, data: Uint8Array): void {
+  let p = pending.get(vm)
+  if (!p) pending.set(vm, (p = { buf: new Uint8Array(Math.max(4096, data.length)), used: 0 }))
+  if (p.used + data.length > p.buf.length) {
+    const grown = new Uint8Array(Math.max(p.buf.length * 2, p.used + data.length))
+    grown.set(p.buf.subarray(0, p.used))
+    p.buf = grown
+  }
+  // A copy: the board may reuse its buffer.
+  p.buf.set(data, p.used)
+  p.used += data.length
+  if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS)
 }
 
 function schedule(delayMs: number): void {
@@ -108,13 +120,7 @@ port.on('message', (msg: ToWorker) => {
       board = createSession(
         msg.spec,
         {
-          consoleOutput(vm, data) {
-            let list = pending.get(vm)
-            if (!list) pending.set(vm, (list = []))
-            // The board may reuse its buffer; the copy is what travels.
-            list.push(data.slice())
-            if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS)
-          },
+          consoleOutput: queueOutput,
           vmsChanged(vms) {
             if (board) post({ type: 'vms', vms: [...vms] })
           },
