@@ -3,10 +3,11 @@
  * console, then the first process and the vCPU loop.
  *
  *   lx [--initrd rom/NAME] [--init PATH] [--mem SIZE] [--hostname NAME] [--seed N]
- *      [--cwd DIR] [--env NAME=VALUE]… [-- ARG…]
+ *      [--cwd DIR] [--env NAME=VALUE]… [--fb WIDTHxHEIGHT] [-- ARG…]
  *
  * Without --initrd the root is the host's file system, which the board must
- * lend (`l4lab exec`). Arguments after `--` are init's argv[1..].
+ * lend (`l4lab exec`). Arguments after `--` are init's argv[1..]. --fb gives
+ * the VM a display: /dev/fb0 of that size and /dev/input/event0, event1.
  */
 import { BaseCap, Err } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
@@ -15,7 +16,8 @@ import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { Lx } from './lx'
 import { aarch64 } from './arch/aarch64'
 import { LxMemory } from './mm/memory'
-import { boot, bindHostInput } from './core/boot'
+import { boot, bindHostInput, bindInputIrq } from './core/boot'
+import { LxDisplay, parseFbSize } from './fs/display'
 import { describeExecFailure, type ExecFailure } from './core/exec-failure'
 import { run } from './core/loop'
 import { killPgrp } from './core/signals'
@@ -59,10 +61,11 @@ export interface LxArgs {
   argv: string[]
   strace: boolean
   epochNs?: number
+  fb: { width: number; height: number } | null
 }
 
 export function parseLxArgs(args: string[]): LxArgs | string {
-  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false }
+  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false, fb: null }
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = () => args[++i]
@@ -83,6 +86,12 @@ export function parseLxArgs(args: string[]): LxArgs | string {
         const sec = Number(v())
         if (!Number.isFinite(sec)) return '--epoch: seconds since 1970'
         out.epochNs = sec * 1e9
+        break
+      }
+      case '--fb': {
+        const fb = parseFbSize(v() ?? '')
+        if (typeof fb === 'string') return fb
+        out.fb = fb
         break
       }
       case '--strace':
@@ -110,6 +119,7 @@ export function parseLxArgs(args: string[]): LxArgs | string {
   }
   if (!out.init.startsWith('/')) return '--init must be an absolute path'
   if (out.mem < 1 << 20) return '--mem must be at least 1M'
+  if (out.fb && out.fb.width * out.fb.height * 4 > out.mem / 2) return `--fb ${out.fb.width}x${out.fb.height}: the framebuffer would take more than half of --mem`
   return out
 }
 
@@ -189,6 +199,10 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
           })
       const dev = new DevFs({ random: (b) => lx.random(b), console: tty ?? undefined, kmsg: lx.kmsgLog, clock })
       vfs.devices = dev.openDevice
+      if (parsed.fb) {
+        const r = yield* attachDisplay(lx, dev, parsed.fb.width, parsed.fb.height)
+        if (typeof r === 'string') yield* say(r)
+      }
       if (vfs.mount('/dev', dev, 'devtmpfs') < 0 && parsed.initrd) yield* say('no /dev directory to mount devtmpfs on')
       if (vfs.mount('/proc', new ProcFs(procView(lx), clock), 'proc') < 0 && parsed.initrd) yield* say('no /proc directory to mount proc on')
       // lx's own /sys, over the host's under exec; an initramfs without /sys goes without.
@@ -225,4 +239,25 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       host?.onExit?.(lx.initExit ?? 0, lx)
     },
   }
+}
+
+/** Makes the framebuffer (frames lx keeps for good), its devices and the input Irq. */
+function* attachDisplay(lx: Lx, dev: DevFs, width: number, height: number): Generator<unknown, LxDisplay | string, number> {
+  const pages = Math.ceil((width * height * 4) / 4096)
+  yield* lx.memory.reserve(pages)
+  const frames = new Int32Array(pages)
+  for (let i = 0; i < pages; i++) {
+    const f = lx.memory.alloc()
+    if (f < 0) {
+      for (let j = 0; j < i; j++) lx.memory.release(frames[j])
+      return `--fb ${width}x${height}: no memory for the framebuffer (${pages} pages)`
+    }
+    frames[i] = f
+  }
+  const d = new LxDisplay(lx, width, height, frames)
+  d.register(dev)
+  const r = yield* bindInputIrq(lx)
+  if (r < 0) return `no input interrupt for the display (error ${r})`
+  lx.display = d
+  return d
 }

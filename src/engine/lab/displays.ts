@@ -1,0 +1,62 @@
+/**
+ * The lab's side of a VM's display: finds where its pixels are in board RAM
+ * and how its input reaches the guest, for a display owner inside the
+ * board. Today that is lx (--fb): its framebuffer is frames of lx's memory,
+ * which lx's task maps from moe's dataspace, so each frame's RAM page is
+ * what lx's memory space maps at the frame's lx address; its input Irq is
+ * an Irq object in lx's capability space that the lab raises like a
+ * device's line. Frames lx keeps for the framebuffer stay mapped for the
+ * VM's life (lx trims only free frames), so the pages are resolved once.
+ */
+import { DisplayScanner, type Display, type PixelPages } from '../devices/display'
+import type { Kernel } from '../kernel/kernel'
+import type { Task } from '../kernel/objects/task'
+import { triggerIrq } from '../kernel/objects/irq'
+import type { Lx } from '../apps/lx/lx'
+
+/** The display of an lx VM, or a reason it has none (yet). */
+export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string {
+  const d = lx.display
+  if (!d) return 'the VM has no display (lx --fb)'
+  const frames = d.fb.memory.frames
+  const offsets = new Int32Array(frames.length)
+  for (let i = 0; i < frames.length; i++) {
+    const m = task.space.lookup(lx.memory.addr(frames[i]) / 4096)
+    if (!m) return `framebuffer page ${i} is not mapped in lx's task`
+    offsets[i] = m.frame * 4096
+  }
+  const irq = task.caps.get(lx.inputIrq)?.object
+  d.kick = () => {
+    if (irq?.kind === 'irq' && !irq.dead) triggerIrq(kernel, irq)
+  }
+  const pixels: PixelPages = { ram: () => kernel.ram.bytes, offsets }
+  return { mode: { width: d.fb.mode.width, height: d.fb.mode.height, stride: d.fb.stride }, pixels: () => pixels, input: d.input }
+}
+
+/**
+ * A display as the lab samples it: a scanner made for its mode, and whether
+ * anyone views it (nobody: no scans, no cost).
+ */
+export class WatchedDisplay {
+  readonly scanner: DisplayScanner
+  viewers = 0
+
+  constructor(readonly display: Display) {
+    this.scanner = new DisplayScanner(display.mode)
+  }
+
+  /** What changed since the last frame (the whole display after `invalidate`), or null. */
+  frame(): Uint8Array | null {
+    const p = this.display.pixels()
+    return p ? this.scanner.scan(p) : null
+  }
+}
+
+/** The task an lx runs in: the one whose thread is lx's vCPU. */
+export function lxTask(kernel: Kernel, lx: Lx): Task | null {
+  for (const o of kernel.objects) {
+    if (o.kind !== 'task' || o.dead) continue
+    for (const th of o.threads) if (th.vcpu === lx.vcpu) return o
+  }
+  return null
+}
