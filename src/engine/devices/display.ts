@@ -49,8 +49,13 @@ export interface Display {
   readonly input: DisplayInput
 }
 
-/** Encoded frame header: u16 width, u16 height, u16 rectangles, u16 flags; then per rectangle u16 x, y, w, h and w×h RGBA pixels. */
-export const FRAME_HEADER_BYTES = 8
+/**
+ * Encoded frame (little endian): u16 width, u16 height, u16 rectangles,
+ * u16 flags, u32 sequence number; then per rectangle u16 x, y, w, h and
+ * w×h RGBA pixels. A viewer that sees a gap in the sequence lost a frame
+ * and asks for a full one.
+ */
+export const FRAME_HEADER_BYTES = 12
 export const RECT_HEADER_BYTES = 8
 /** Flag: the frame covers the whole display (a viewer starting afresh). */
 export const FRAME_FULL = 1
@@ -98,7 +103,7 @@ export class DisplayScanner {
    * when nothing did. The result is a view of the scanner's own buffer,
    * valid until the next scan (copy it to keep it).
    */
-  scan(pages: PixelPages): Uint8Array | null {
+  scan(pages: PixelPages, seq = 0): Uint8Array | null {
     const { width, height, stride } = this.mode
     const ram = pages.ram()
     if (!this.words || this.words.buffer !== ram.buffer) this.words = new Uint32Array(ram.buffer, ram.byteOffset, ram.byteLength >>> 2)
@@ -135,11 +140,11 @@ export class DisplayScanner {
       if (hi >= 0) anyDirty = true
     }
     if (!anyDirty) return null
-    return this.encode(full)
+    return this.encode(full, seq)
   }
 
   /** Dirty rows of each band → one rectangle per band, pixels converted XRGB → RGBA from the shadow. */
-  private encode(full: boolean): Uint8Array {
+  private encode(full: boolean, seq: number): Uint8Array {
     const { width, height } = this.mode
     const dv = this.outView
     const out32 = this.out32
@@ -182,6 +187,7 @@ export class DisplayScanner {
     dv.setUint16(2, height, true)
     dv.setUint16(4, rects, true)
     dv.setUint16(6, full ? FRAME_FULL : 0, true)
+    dv.setUint32(8, seq >>> 0, true)
     return this.out.subarray(0, at)
   }
 }
@@ -197,7 +203,7 @@ export interface FrameRect {
 }
 
 /** Reads an encoded frame's header and rectangles (tests and tools; the renderer has its own reader). */
-export function readFrame(frame: Uint8Array): { width: number; height: number; full: boolean; rects: FrameRect[] } | string {
+export function readFrame(frame: Uint8Array): { width: number; height: number; full: boolean; seq: number; rects: FrameRect[] } | string {
   if (frame.length < FRAME_HEADER_BYTES) return 'frame shorter than its header'
   const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength)
   const n = dv.getUint16(4, true)
@@ -210,5 +216,5 @@ export function readFrame(frame: Uint8Array): { width: number; height: number; f
     if (at > frame.length) return `rectangle ${i}: pixels past the end`
     rects.push(r)
   }
-  return { width: dv.getUint16(0, true), height: dv.getUint16(2, true), full: (dv.getUint16(6, true) & FRAME_FULL) !== 0, rects }
+  return { width: dv.getUint16(0, true), height: dv.getUint16(2, true), full: (dv.getUint16(6, true) & FRAME_FULL) !== 0, seq: dv.getUint32(8, true), rects }
 }

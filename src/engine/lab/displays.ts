@@ -33,22 +33,37 @@ export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string 
   return { mode: { width: d.fb.mode.width, height: d.fb.mode.height, stride: d.fb.stride }, pixels: () => pixels, input: d.input }
 }
 
+/** How long a display is sampled after a viewer last said it watches (viewers renew well before). */
+export const WATCH_LEASE_MS = 5000
+
 /**
- * A display as the lab samples it: a scanner made for its mode, and whether
- * anyone views it (nobody: no scans, no cost).
+ * A display as the lab samples it: a scanner made for its mode, and until
+ * when someone views it — viewers renew a lease rather than count
+ * themselves, so a viewer that vanished (a closed tab) costs nothing after
+ * the lease, and nobody viewing means no scans at all.
  */
 export class WatchedDisplay {
   readonly scanner: DisplayScanner
-  viewers = 0
+  watchedUntil = -Infinity
+  private seq = 0
 
   constructor(readonly display: Display) {
     this.scanner = new DisplayScanner(display.mode)
   }
 
-  /** What changed since the last frame (the whole display after `invalidate`), or null. */
+  /** Someone views it (at wall time `now`); `full`: they need the whole picture next. */
+  watch(now: number, full: boolean): void {
+    this.watchedUntil = now + WATCH_LEASE_MS
+    if (full) this.scanner.invalidate()
+  }
+
+  /** What changed since the last frame (the whole display after a full watch), numbered; null when nothing did. */
   frame(): Uint8Array | null {
     const p = this.display.pixels()
-    return p ? this.scanner.scan(p) : null
+    if (!p) return null
+    const f = this.scanner.scan(p, this.seq + 1)
+    if (f) this.seq++
+    return f
   }
 }
 

@@ -44,6 +44,8 @@ export interface LxHostPorts {
   binds?: { path: string; fs: () => FileSystem }[]
   /** Told when lx has its memory and starts (the lab reads its figures from it). */
   onStart?(lx: Lx): void
+  /** Told when lx has made its display (--fb): the lab can show it from now on. */
+  onDisplay?(lx: Lx): void
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
   /** Told when init cannot start, and why (then lx does not say it on its log). */
@@ -234,6 +236,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       }
       const init = lx.procs.get(pid)!
       init.cwdPath = parsed.cwd
+      // Now that lx's thread is its vCPU (boot), the lab can find lx's task from it.
+      if (lx.display) host?.onDisplay?.(lx)
       yield* run(lx)
       yield* lx.console.flush()
       host?.onExit?.(lx.initExit ?? 0, lx)
