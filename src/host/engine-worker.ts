@@ -16,12 +16,26 @@ if (!port) throw new Error('engine-worker must run in a worker thread')
 const SLICE_MS = 10
 const FLUSH_MS = 8
 const FIGURES_MS = 500
+/** Watched displays are sampled at most this often (≤ 60 Hz); nothing runs while none is watched. */
+const DISPLAY_MS = 16
 
 /** The board's engine: the session it runs. */
 let board: Session | null = null
 const pending = new Map<string, Uint8Array[]>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
+let displayTimer: ReturnType<typeof setInterval> | null = null
+
+/** Posts what changed on watched displays; stops when a sample finds none watched (a watch starts it again). */
+function sampleDisplays(): void {
+  if (!board?.displayFrames) return
+  const frames = board.displayFrames()
+  for (const { vm, frame } of frames) port!.postMessage({ type: 'display', vm, frame } satisfies FromWorker, [frame.buffer as ArrayBuffer])
+  if (frames.length === 0 && !board.watchingDisplays?.() && displayTimer !== null) {
+    clearInterval(displayTimer)
+    displayTimer = null
+  }
+}
 
 function post(msg: FromWorker): void {
   port!.postMessage(msg)
@@ -82,6 +96,20 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return board.memoryMap ? board.memoryMap(req.task) : null
     case 'mappingTree':
       return board.mappingTree ? board.mappingTree(req.task, req.address) : null
+    case 'watchDisplay': {
+      if (!board.watchDisplay) throw new Error(`a ${board.kind} board has no displays`)
+      const r = board.watchDisplay(req.vm, req.full)
+      if (!r.ok) throw new Error(r.error)
+      if (displayTimer === null) displayTimer = setInterval(sampleDisplays, DISPLAY_MS)
+      return null
+    }
+    case 'displayInput': {
+      if (!board.displayInput) throw new Error(`a ${board.kind} board has no displays`)
+      const r = board.displayInput(req.vm, req.events)
+      if (!r.ok) throw new Error(r.error)
+      schedule(0)
+      return null
+    }
     case 'putFile': {
       if (!board.putFile) throw new Error(`a ${board.kind} board has no VM that takes files`)
       const r = board.putFile(req.vm, req.name, req.offset, req.data)

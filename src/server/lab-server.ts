@@ -25,7 +25,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, type EventName, type Events } from '../shared/contract'
 import type { EngineHost } from '../host/engine-host'
-import { encodeBytesFrame, FRAME_CONSOLE } from './wire'
+import { encodeBytesFrame, FRAME_CONSOLE, FRAME_DISPLAY } from './wire'
 import { ClientConnection } from './connection'
 
 export interface LabServerOptions {
@@ -234,6 +234,10 @@ export class LabServer {
       const { vm, data } = payload as Events['console.output']
       const frame = encodeBytesFrame(FRAME_CONSOLE, 0, vm, data)
       for (const c of this.clients) c.console(vm, frame, data.length)
+    } else if (name === 'display.frame') {
+      const { vm, data } = payload as Events['display.frame']
+      const frame = encodeBytesFrame(FRAME_DISPLAY, 0, vm, data)
+      for (const c of this.clients) c.display(frame)
     } else {
       const text = JSON.stringify({ t: 'event', name, payload })
       for (const c of this.clients) c.event(name, text)

@@ -189,6 +189,12 @@ export class ScenarioSession implements Session {
     return out
   }
 
+  watchingDisplays(): boolean {
+    const now = this.now()
+    for (const d of this.displays.values()) if (d.watchedUntil >= now) return true
+    return false
+  }
+
   displayInput(vm: string, events: readonly DisplayInputEvent[]): SessionResult {
     const d = this.displays.get(vm)
     if (!d) return { ok: false, error: `${vm} has no display` }

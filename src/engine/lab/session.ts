@@ -114,6 +114,8 @@ export interface Session {
   watchDisplay?(vm: string, full: boolean): SessionResult
   /** The frames of watched displays that changed since the last call (copies the caller may keep). */
   displayFrames?(): { vm: string; frame: Uint8Array }[]
+  /** Whether any display is watched now (its lease has not run out). */
+  watchingDisplays?(): boolean
   displayInput?(vm: string, events: readonly DisplayInputEvent[]): SessionResult
   /** What the kernel's Debugger shows (sessions with a kernel). */
   inspect?(): KernelView
