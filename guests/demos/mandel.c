@@ -251,11 +251,12 @@ int main(void) {
     while (pass < 2 && now() - t0 < 0.03)
       for (int i = 0; i < 4 && pass < 2; i++) compute_row();
     double t = now();
-    if (cycle && pass >= 2 && t - lastStrip >= 0.04) {
+    /* Animation steps at up to 60 a second: what a display shows at best. */
+    if (cycle && pass >= 2 && t - lastStrip >= 1.0 / 60) {
       shift = (shift + 3) & 255;
       recolour();
     }
-    if (t - lastStrip >= 0.04) {
+    if (t - lastStrip >= 1.0 / 60) {
       draw_strip(t);
       lastStrip = t;
     }
@@ -263,7 +264,7 @@ int main(void) {
     if (pass >= 2 && !cycle) {
       /* Nothing to compute: sleep until input, or the strip's next step. */
       struct pollfd p[2] = {{kbd, POLLIN, 0}, {mouse, POLLIN, 0}};
-      poll(p, 2, 40);
+      poll(p, 2, 16);
     }
   }
   printf("mandel: bye\n");
