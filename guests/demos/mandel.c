@@ -118,11 +118,15 @@ static void compute_row(void) {
 }
 
 static void recolour(void) {
-  for (int y = 0; y < viewH; y++)
-    for (int x = 0; x < W; x++) {
-      int n = iters[y * W + x];
-      fb[y * pitch + x] = n == 255 ? 0 : palette[(n * 4 + shift) & 255];
-    }
+  /* One table lookup a pixel: the colour of each count for this shift, the set (255) black. */
+  uint32_t lut[256];
+  for (int n = 0; n < 255; n++) lut[n] = palette[(n * 4 + shift) & 255];
+  lut[255] = 0;
+  for (int y = 0; y < viewH; y++) {
+    const uint8_t *it = &iters[y * W];
+    uint32_t *row = &fb[y * pitch];
+    for (int x = 0; x < W; x++) row[x] = lut[it[x]];
+  }
 }
 
 /* The status strip: a track with a marker that sweeps, and how far the picture has got. */

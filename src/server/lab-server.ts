@@ -13,9 +13,10 @@
  * timeout when it takes the socket over).
  *
  * Wire format (see ./wire.ts): JSON text frames for calls, replies and
- * events; binary frames for console output and byte results. Each client is
- * a ClientConnection (./connection.ts), which bounds what it may cost the
- * server: a client that stops reading loses console output, never memory.
+ * events; binary frames for console output, display frames and byte results.
+ * Each client is a ClientConnection (./connection.ts), which bounds what it
+ * may cost the server: a client that stops reading loses console output and
+ * display frames, never memory.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
