@@ -81,7 +81,7 @@ describe('display view', () => {
           const same = h === still
           still = h
           return same
-        }, { timeout: 120_000, intervals: [1500] })
+        }, { timeout: 120_000, interval: 1500 })
         .toBe(true)
       const f0 = Number(await canvas.getAttribute('data-frames'))
       const t0 = Date.now()
