@@ -29,8 +29,9 @@ local function display_vm(name, colour)
   -- 32 MiB for lx: the rootfs, a 3 MiB framebuffer and mandel's picture.
   local mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 40 * L4.MiB)
   local kmem = L4.Env.factory:create(L4.Proto.Factory, 2 * L4.MiB)
+  -- Priority 1, below the shells' 2: drawing takes what the consoles leave, so typing stays quick.
   L4.default_loader:start(
-    { log = { name, colour }, mem = mem, factory = kmem },
+    { log = { name, colour }, mem = mem, factory = kmem, prio = 1 },
     "rom/lx --initrd rom/rootfs.cpio --init /bin/mandel --mem 32M --fb 1024x768 --hostname " .. name)
 end
 
