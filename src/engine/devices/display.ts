@@ -47,6 +47,12 @@ export interface Display {
   /** Its pixels, or null while it has no memory yet. */
   pixels(): PixelPages | null
   readonly input: DisplayInput
+  /**
+   * A number that changes whenever the pixels may have (e.g. the CPU time of
+   * whatever writes them); while it stays the same a viewer need not look.
+   * Without it, every sample compares.
+   */
+  activity?(): number
 }
 
 /**

@@ -30,7 +30,15 @@ export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string 
     if (irq?.kind === 'irq' && !irq.dead) triggerIrq(kernel, irq)
   }
   const pixels: PixelPages = { ram: () => kernel.ram.bytes, offsets }
-  return { mode: { width: d.fb.mode.width, height: d.fb.mode.height, stride: d.fb.stride }, pixels: () => pixels, input: d.input }
+  // Only lx's threads write the framebuffer: its processes run on lx's vCPU thread, fb0's
+  // write() in lx. Time they did not run, nothing changed — a display whose VM waits, or is
+  // kept from the CPU by busier VMs, costs no comparisons.
+  const activity = (): number => {
+    let ns = 0
+    for (const th of task.threads) ns += th.stats.consumedNs
+    return ns
+  }
+  return { mode: { width: d.fb.mode.width, height: d.fb.mode.height, stride: d.fb.stride }, pixels: () => pixels, input: d.input, activity }
 }
 
 /** How long a display is sampled after a viewer last said it watches (viewers renew well before). */
@@ -46,6 +54,8 @@ export class WatchedDisplay {
   readonly scanner: DisplayScanner
   watchedUntil = -Infinity
   private seq = 0
+  /** The display's activity at the last scan (NaN: scan next time). */
+  private lastActivity = NaN
 
   constructor(readonly display: Display) {
     this.scanner = new DisplayScanner(display.mode)
@@ -54,13 +64,21 @@ export class WatchedDisplay {
   /** Someone views it (at wall time `now`); `full`: they need the whole picture next. */
   watch(now: number, full: boolean): void {
     this.watchedUntil = now + WATCH_LEASE_MS
-    if (full) this.scanner.invalidate()
+    if (full) {
+      this.scanner.invalidate()
+      this.lastActivity = NaN
+    }
   }
 
   /** What changed since the last frame (the whole display after a full watch), numbered; null when nothing did. */
   frame(): Uint8Array | null {
     const p = this.display.pixels()
     if (!p) return null
+    const a = this.display.activity?.()
+    if (a !== undefined) {
+      if (a === this.lastActivity) return null
+      this.lastActivity = a
+    }
     const f = this.scanner.scan(p, this.seq + 1)
     if (f) this.seq++
     return f
