@@ -18,23 +18,29 @@ const FLUSH_MS = 8
 const FIGURES_MS = 500
 /** Watched displays are sampled at most this often (≤ 60 Hz); nothing runs while none is watched. */
 const DISPLAY_MS = 16
+/**
+ * Sampling (compare, encode, post) takes at most this share of the worker's
+ * time: after a sample that took d ms the next waits d / share, so on a busy
+ * machine the frame rate drops before the guests' share of the CPU does.
+ */
+const DISPLAY_SHARE = 0.15
 
 /** The board's engine: the session it runs. */
 let board: Session | null = null
 const pending = new Map<string, Uint8Array[]>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
-let displayTimer: ReturnType<typeof setInterval> | null = null
+let displayTimer: ReturnType<typeof setTimeout> | null = null
 
 /** Posts what changed on watched displays; stops when a sample finds none watched (a watch starts it again). */
 function sampleDisplays(): void {
+  displayTimer = null
   if (!board?.displayFrames) return
+  const t0 = performance.now()
   const frames = board.displayFrames()
   for (const { vm, frame } of frames) port!.postMessage({ type: 'display', vm, frame } satisfies FromWorker, [frame.buffer as ArrayBuffer])
-  if (frames.length === 0 && !board.watchingDisplays?.() && displayTimer !== null) {
-    clearInterval(displayTimer)
-    displayTimer = null
-  }
+  if (frames.length === 0 && !board.watchingDisplays?.()) return
+  displayTimer = setTimeout(sampleDisplays, Math.max(DISPLAY_MS, (performance.now() - t0) / DISPLAY_SHARE))
 }
 
 function post(msg: FromWorker): void {
@@ -100,7 +106,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       if (!board.watchDisplay) throw new Error(`a ${board.kind} board has no displays`)
       const r = board.watchDisplay(req.vm, req.full)
       if (!r.ok) throw new Error(r.error)
-      if (displayTimer === null) displayTimer = setInterval(sampleDisplays, DISPLAY_MS)
+      if (displayTimer === null) displayTimer = setTimeout(sampleDisplays, DISPLAY_MS)
       return null
     }
     case 'displayInput': {
