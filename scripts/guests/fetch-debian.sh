@@ -2,6 +2,7 @@
 # Fetches the Debian guest material we test against but may not ship, into
 # .cache/debian (git-ignored, never committed):
 #   busybox             busybox-static for arm64
+#   busybox-amd64       busybox-static for amd64 (lx on x86-64; the host's own architecture)
 #   linux-arm64/        the kernel that linux-image-cloud-arm64 depends on:
 #                       Image, config, System.map, release, package, and
 #                       modules/ with the modules in guests/linux-arm64/modules
@@ -32,6 +33,14 @@ if [ ! -x "$dest/busybox" ]; then
   cp "$work/bb/bin/busybox" "$dest/busybox"
   chmod 755 "$dest/busybox"
   echo "fetch-debian: $dest/busybox ($(dpkg-deb -f "$work"/busybox-static_*_arm64.deb Version))"
+fi
+
+if [ ! -x "$dest/busybox-amd64" ]; then
+  download busybox-static:amd64
+  dpkg-deb -x "$work"/busybox-static_*_amd64.deb "$work/bb64"
+  cp "$work/bb64/bin/busybox" "$dest/busybox-amd64"
+  chmod 755 "$dest/busybox-amd64"
+  echo "fetch-debian: $dest/busybox-amd64 ($(dpkg-deb -f "$work"/busybox-static_*_amd64.deb Version))"
 fi
 
 # ---- the kernel ----

@@ -5,16 +5,19 @@
  * and runs it until every VM console ends in a prompt; the figures are wall
  * milliseconds from reading the scenario's rom modules, as median and range per VM,
  * and the first round's on its own (a fresh engine worker's case).
+ *
+ * Where each round's time went follows as `boot.phase.NAME_ms` lines (see
+ * bootPhases); they add up to the round, the time until the last prompt.
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { createSession } from '../engine'
+import { createSession, type Session, type SessionWallTime } from '../engine'
 import { defaultScenarioPath, scenarioModules } from '../host/lab-config'
 import { stripTerminal } from './run'
 
 /** A shell prompt at the end of the output: ours ("vm1:/# ") and busybox's ("/ # "). */
-const PROMPT = /[#$] $/
-const ROUND_LIMIT_MS = 20_000
+export const PROMPT = /[#$] $/
+export const ROUND_LIMIT_MS = 20_000
 /** Nobody notifies it: waiting on it is a sleep. */
 const SLEEP = new Int32Array(new SharedArrayBuffer(4))
 
@@ -34,6 +37,7 @@ export function benchBoot(argv: string[]): number {
     return 2
   }
   const times = new Map<string, number[]>()
+  const phases = new Map<string, number[]>()
   for (let round = 0; round < rounds; round++) {
     const text = new Map<string, string>()
     const system = new Set<string>()
@@ -48,6 +52,7 @@ export function benchBoot(argv: string[]): number {
       process.stderr.write(`l4lab bench boot: ${(e as Error).message}\n`)
       return 2
     }
+    const modulesMs = performance.now() - t0
     const board = createSession(
       { kind: 'scenario', scenario: { name: basename(file), source }, modules },
       {
@@ -62,21 +67,22 @@ export function benchBoot(argv: string[]): number {
         // Read after every slice, with board.status().
         statusChanged() {},
       },
-      { now: () => performance.now() },
+      { now: () => performance.now(), measureWall: true },
     )
-    // Guests with a shell; a VM with a display (default.lua's gfx runs mandel) shows no prompt.
-    const guests = () => board.vms().filter((v) => !v.system && !v.display).map((v) => v.name)
-    while (performance.now() - t0 < ROUND_LIMIT_MS) {
-      const wait = board.run(5)
-      const status = board.status()
-      if (status.state === 'failed') {
-        // No prompt will come: say why now rather than after the round's limit.
-        process.stderr.write(`l4lab bench boot: the scenario failed: ${status.error}\n`)
-        return 1
+    const guests = () => guestNames(board)
+    const failed = runUntilPrompts(board, seen, t0)
+    if (failed) {
+      process.stderr.write(`l4lab bench boot: ${failed}\n`)
+      return 1
+    }
+    const wall = board.wallTime?.()
+    if (wall) {
+      const all = bootPhases(modulesMs, Math.max(...seen.values()), wall, guests())
+      for (const [name, ms] of all) {
+        let list = phases.get(name)
+        if (!list) phases.set(name, (list = []))
+        list.push(ms)
       }
-      if (guests().length > 0 && guests().every((vm) => seen.has(vm))) break
-      // Idle until a timer: sleep as the engine worker would.
-      if (wait > 0) Atomics.wait(SLEEP, 0, 0, Math.min(Number.isFinite(wait) ? wait : 5, 5))
     }
     for (const vm of guests()) {
       const t = seen.get(vm)
@@ -97,5 +103,79 @@ export function benchBoot(argv: string[]): number {
       `boot.${vm}.prompt_ms: ${median.toFixed(1)} ms (${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} over ${rounds} rounds; first ${list[0].toFixed(1)})\n`,
     )
   }
+  for (const [name, list] of phases) {
+    const sorted = [...list].sort((a, b) => a - b)
+    process.stdout.write(`boot.phase.${name}_ms: ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms (median; first ${list[0].toFixed(1)})\n`)
+  }
   return 0
+}
+
+export function guestNames(board: Session): string[] {
+  // A VM with a display (default.lua's gfx runs mandel) shows no prompt.
+  return board.vms().filter((v) => !v.system && !v.display).map((v) => v.name)
+}
+
+/**
+ * Runs `board` as the engine worker would (paced, sleeping while it idles)
+ * until every guest VM is in `seen` (its console showed a prompt), for at
+ * most ROUND_LIMIT_MS from `t0`. Returns why it stopped early (the scenario
+ * failed), or null; a VM without a prompt is the caller's to report.
+ */
+export function runUntilPrompts(board: Session, seen: ReadonlyMap<string, number>, t0: number): string | null {
+  while (performance.now() - t0 < ROUND_LIMIT_MS) {
+    const wait = board.run(5)
+    const status = board.status()
+    // No prompt will come: say why now rather than after the round's limit.
+    if (status.state === 'failed') return `the scenario failed: ${status.error}`
+    const guests = guestNames(board)
+    if (guests.length > 0 && guests.every((vm) => seen.has(vm))) return null
+    // Idle until a timer: sleep as the engine worker would.
+    if (wait > 0) Atomics.wait(SLEEP, 0, 0, Math.min(Number.isFinite(wait) ? wait : 5, 5))
+  }
+  return null
+}
+
+/**
+ * One round's wall time by phase, in the order a board starts:
+ * - modules: the host reads the rom modules (and makes busybox's root image);
+ * - board: the CPU core (its wasm compiled, the first time in a process, and
+ *   instantiated), RAM and devices;
+ * - bootstrap: the kernel and the base system's tasks set up;
+ * - base: sigma0, moe and cons serving (memory, rom, consoles);
+ * - ned: ned running the scenario (fengari: the Lua prelude and the script);
+ * - lx_start: the VMs' lx before their first guest instruction (memory, the
+ *   initramfs read from rom and unpacked, init's ELF loaded);
+ * - lx: the VMs' lx since (system calls, page faults, consoles);
+ * - guest: the VMs' emulated code;
+ * - rest: everything else until the last prompt (other tasks, the board's
+ *   run loop, the consoles' output reaching the host, waits for the clock).
+ */
+export function bootPhases(modulesMs: number, totalMs: number, wall: SessionWallTime, guests: readonly string[]): [string, number][] {
+  const base = new Set(['sigma0', 'moe', 'cons'])
+  const sum = { base: 0, ned: 0, lx_start: 0, lx: 0, guest: 0, other: 0 }
+  for (const [task, t] of wall.byTask) {
+    if (guests.includes(task)) {
+      sum.lx_start += t.nativeStart
+      sum.lx += t.native
+      sum.guest += t.user
+    } else {
+      const all = t.nativeStart + t.native + t.user
+      if (task === 'ned') sum.ned += all
+      else if (base.has(task)) sum.base += all
+      else sum.other += all
+    }
+  }
+  const out: [string, number][] = [
+    ['modules', modulesMs],
+    ['board', wall.boardMs],
+    ['bootstrap', wall.bootstrapMs],
+    ['base', sum.base],
+    ['ned', sum.ned],
+    ['lx_start', sum.lx_start],
+    ['lx', sum.lx],
+    ['guest', sum.guest],
+  ]
+  const accounted = out.reduce((a, [, ms]) => a + ms, 0)
+  out.push(['rest', totalMs - accounted])
+  return out
 }

@@ -1,6 +1,7 @@
 /**
  * `l4lab bench NAME`: measurements, printed as `key: value unit` lines.
- *   ipc  — the kernel's IPC round trip and map/unmap (src/engine/bench/ipc-bench.ts)
+ *   ipc  — the kernel's IPC round trip (median and range of --runs=N fresh
+ *          kernels, default 10) and map/unmap (src/engine/bench/ipc-bench.ts)
  *   cpu  — the AArch64 core on our benchmark program (guests/cpu-tests/bench.c):
  *          MIPS and the seconds of each part; with qemu-aarch64 installed the
  *          same program runs under it in the same run, alternating (best of
@@ -9,8 +10,13 @@
  *          --no-qemu leaves qemu out.
  *   boot — wall milliseconds from a board's start to each guest's shell
  *          prompt (bench-boot.ts)
+ *   vms  — host memory per pv VM with 8 lx VMs in one board (bench-vms.ts)
  *   vm   — Debian's kernel under l4lab vm and qemu-system-aarch64, side by
  *          side: to our init's first line and to power-off (bench-vm.ts)
+ *   console — bytes/s of a guest's console output at the engine worker's
+ *          host side, with two VMs running (bench-console.ts)
+ *   ui   — the lab in Chromium: prompts, keystroke echo, console MB/s to the
+ *          xterm, display fps (bench-ui.ts)
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
@@ -19,13 +25,30 @@ import { runCpuBench, runIpcBench } from '../engine'
 import { projectRoot } from './paths'
 import { benchBoot } from './bench-boot'
 import { benchVm } from './bench-vm'
+import { benchVms } from './bench-vms'
+import { benchConsole } from './bench-console'
+import { benchUi } from './bench-ui'
 import { qemuAarch64Present, qemuParts } from './qemu-parts'
+
+/** `--name=N` as an integer in [min, max]; `fallback` when absent, null when malformed or out of range. */
+function intOption(argv: string[], name: string, fallback: number, min: number, max: number): number | null {
+  const arg = argv.find((a) => a.startsWith(`${name}=`))
+  if (arg === undefined) return fallback
+  const v = Number(arg.slice(name.length + 1))
+  return Number.isInteger(v) && v >= min && v <= max ? v : null
+}
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const name = argv[0]
   switch (name) {
     case 'ipc': {
-      for (const f of runIpcBench(() => performance.now() * 1e6)) process.stdout.write(`${f.key}: ${f.value} ${f.unit}\n`)
+      const runs = intOption(argv, '--runs', 10, 1, 100)
+      const roundTrips = intOption(argv, '--round-trips', 2_000_000, 1000, 100_000_000)
+      if (runs === null || roundTrips === null) {
+        process.stderr.write('l4lab bench ipc: --runs=N wants 1..100, --round-trips=N 1000..100000000\n')
+        return 2
+      }
+      for (const f of runIpcBench(() => performance.now() * 1e6, { runs, roundTrips })) process.stdout.write(`${f.key}: ${f.value} ${f.unit}\n`)
       return 0
     }
     case 'cpu': {
@@ -98,8 +121,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
       return benchBoot(argv.slice(1))
     case 'vm':
       return benchVm(argv.slice(1))
+    case 'vms':
+      return benchVms(argv.slice(1))
+    case 'console':
+      return benchConsole(argv.slice(1))
+    case 'ui':
+      return benchUi(argv.slice(1))
     default:
-      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm)\n`)
+      process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm, vms, console, ui)\n`)
       return 2
   }
 }

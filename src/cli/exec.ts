@@ -1,15 +1,17 @@
 /**
- * `l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]`: a static Linux
- * program as the only process of an lx guest, with the host's file system as
+ * `l4lab exec [--arch aarch64|x86_64] [--rw] [--stats] ELF [ARGS…]`: a static
+ * Linux program as the only process of an lx guest, with the host's file system as
  * its root (read-only unless --rw) and a private in-memory /tmp (what it
  * shows of the host is src/host/exec-fs.ts's decision); working
  * directory, environment, stdin/stdout/stderr and exit status pass through.
  * A program killed by a signal kills l4lab with the same signal (as
  * qemu-aarch64 does), after its output is written. ELF is found as a shell
  * finds a command: a name with a slash from the current directory, a bare
- * name in PATH.
+ * name in PATH. Without --arch the architecture is the ELF header's
+ * (e_machine); anything else (a script, a file lx will refuse) runs on
+ * aarch64, whose lx then says what is wrong with it.
  */
-import { accessSync, constants, fstatSync, statSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { resolve } from 'node:path'
 import { describeExecFailure, ExecSession, StdinBuffer, type HostStreamInfo } from '../engine'
@@ -26,7 +28,7 @@ const SIGNALS: Record<number, NodeJS.Signals> = {
 export async function execCommand(argv: string[]): Promise<number> {
   let rw = false
   let stats = false
-  let arch = 'aarch64'
+  let arch: string | null = null
   let strace = false
   let i = 0
   for (; i < argv.length; i++) {
@@ -36,7 +38,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     else if (a === '--strace') strace = true
     else if (a === '--arch') {
       if (i + 1 >= argv.length) {
-        process.stderr.write('l4lab exec: --arch needs a value (aarch64)\n')
+        process.stderr.write('l4lab exec: --arch needs a value (aarch64 or x86_64)\n')
         return 2
       }
       arch = argv[++i]
@@ -50,13 +52,13 @@ export async function execCommand(argv: string[]): Promise<number> {
       return 2
     } else break
   }
-  if (arch !== 'aarch64') {
-    process.stderr.write(arch === 'x86_64' ? 'l4lab exec: x86_64 guests are not supported yet (the x86_64 core is a later issue)\n' : `l4lab exec: unknown architecture ${arch}\n`)
+  if (arch !== null && arch !== 'aarch64' && arch !== 'x86_64') {
+    process.stderr.write(`l4lab exec: unknown architecture ${arch} (aarch64 or x86_64)\n`)
     return 2
   }
   const program = argv[i]
   if (!program) {
-    process.stderr.write('usage: l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]\n')
+    process.stderr.write('usage: l4lab exec [--arch aarch64|x86_64] [--rw] [--stats] ELF [ARGS…]\n')
     return 2
   }
   let cwd: string
@@ -77,10 +79,11 @@ export async function execCommand(argv: string[]): Promise<number> {
     process.stderr.write(`l4lab exec: ${program}: ${unbuilt}\n`)
     return 127
   }
+  const guestArch = arch ?? elfArch(path)
   const args = argv.slice(i + 1)
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`)
   // The host's wall clock, as qemu-aarch64 gives its guests (file dates and `date` agree with the host).
-  const lxArgs = ['--init', path, '--cwd', cwd, '--mem', '256M', '--epoch', String(Date.now() / 1000)]
+  const lxArgs = ['--arch', guestArch, '--init', path, '--cwd', cwd, '--mem', '256M', '--epoch', String(Date.now() / 1000)]
   if (strace) lxArgs.push('--strace')
   for (const e of env) lxArgs.push('--env', e)
   lxArgs.push('--', ...args)
@@ -125,6 +128,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       if (!text.startsWith('moe:')) writeAll(2, new TextEncoder().encode(text))
     },
     ramMiB: 384,
+    arch: guestArch,
   })
   const startWall = performance.now()
   for (;;) {
@@ -200,6 +204,27 @@ function findInPath(name: string, cwd: string): string | null {
     }
   }
   return null
+}
+
+/** ELF's e_machine values for the architectures lx runs. */
+const EM_X86_64 = 62
+
+/** The architecture of an ELF file by its header's e_machine: x86_64 for EM_X86_64, else aarch64. */
+function elfArch(path: string): 'aarch64' | 'x86_64' {
+  const head = Buffer.alloc(20)
+  let n = 0
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      n = readSync(fd, head, 0, 20, 0)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return 'aarch64'
+  }
+  const elf = n === 20 && head.readUInt32BE(0) === 0x7f454c46
+  return elf && head.readUInt16LE(18) === EM_X86_64 ? 'x86_64' : 'aarch64'
 }
 
 /** What a host fd is, as the guest's fstat and isatty should see it. */

@@ -26,14 +26,15 @@ Runs a scenario headless and prints each console line as "name| text".
 Exit status: 0 ok, 1 the scenario failed or --expect never matched before
 the timeout, 2 a bad command line.
 `,
-  exec: `usage: l4lab exec [--arch aarch64] [--rw] [--stats] [--strace] [--] ELF [ARGS…]
+  exec: `usage: l4lab exec [--arch aarch64|x86_64] [--rw] [--stats] [--strace] [--] ELF [ARGS…]
 
-Runs a static aarch64 Linux program under lx, with the host's files: read-
+Runs a static aarch64 or x86-64 Linux program under lx, with the host's files: read-
 only unless --rw, with a private /tmp (the program's directory and the
 working directory stay visible), lx's own /proc, /sys and /dev. ELF is a
 path, or a name looked up in PATH.
 
-  --arch aarch64   the program's architecture (the only one today)
+  --arch A         the program's architecture, aarch64 or x86_64 (default:
+                   the ELF header's e_machine; aarch64 for anything else)
   --rw             let the program change the host's files
   --stats          print instructions, MIPS, system calls and page faults on stderr
   --strace         print lx's kernel log (every system call) on stderr
@@ -66,22 +67,34 @@ terminal when stdin is one; ^A x quits, ^A ^A sends ^A).
 Exit status: 0 when the guest powers off or resets (or ^A x), 1 when it
 cannot boot or crashes (the reason on stderr), 2 a bad command line.
 `,
-  bench: `usage: l4lab bench ipc | cpu [--no-jit] [--no-qemu] [--rounds=N] | boot [SCENARIO] [--rounds=N]
-                   | vm [--no-qemu] [--rounds=N]
+  bench: `usage: l4lab bench ipc [--runs=N] [--round-trips=N] | cpu [--no-jit] [--no-qemu] [--rounds=N]
+                   | boot [SCENARIO] [--rounds=N] | vm [--no-qemu] [--rounds=N] | vms [--vms=N] [--busybox]
+                   | console [SCENARIO] [--mb=N] [--rounds=N] | ui [SCENARIO] [--mb=N] [--keys=N]
 
 Measures and prints "key: value unit" lines.
 
-  ipc            the kernel's IPC round trip and map/unmap
+  ipc            the kernel's IPC round trip (median and range over --runs=N fresh kernels,
+                 default 10, of --round-trips=N each, default 2000000) and map/unmap
   cpu            the AArch64 core on our benchmark program (MIPS, seconds per part);
                  with qemu-aarch64 installed, the same program under it in the same
                  run, alternating, and each part's ratio_vs_qemu (best of --rounds=N,
                  default 3); --no-jit: the interpreter alone; --no-qemu: ours only
   boot           wall milliseconds from a board's start to each guest's shell prompt
-                 (default scenario default.lua; --rounds=N, 1..100, default 5)
+                 (default scenario default.lua; --rounds=N, 1..100, default 5), and
+                 where the time went: boot.phase.NAME_ms lines that add up to the round
+  vms            host memory per pv VM: N lx VMs (--vms=N, default 8; --busybox for
+                 Debian's busybox) booted to their prompts in one board, RSS growth
+                 beyond the wasm memory (guest RAM) per VM
   vm             Debian's arm64 kernel with our initramfs under l4lab vm and, in the same
                  run alternating, qemu-system-aarch64: ms to our init's first line and to
                  power-off (best of --rounds=N, default 3), the ratios, and ours' instructions,
                  VM exits by kind and compile time
+  console        MB/s of a guest's console output arriving at the engine worker's host side
+                 (default.lua: vm1 writes --mb=N MB, default 8, while vm2 runs; then both
+                 write at once), median of --rounds=N (default 3) after a warm-up round
+  ui             the lab in Chromium (playwright-core; /usr/bin/chromium or L4LAB_CHROMIUM):
+                 ui.prompts_ms, ui.echo_ms (median of --keys=N), ui.console_mb_s (--mb=N MB,
+                 default 16, to the xterm) and ui.fb_fps (n/a without a VM display)
 `,
 }
 

@@ -20,8 +20,8 @@ Usage:
                               run a scenario headless; console lines print as "name| text";
                               exits 1 when the scenario fails (its error on stderr),
                               --expect never matches or --timeout (default 30 s) passes
-  l4lab exec [--arch aarch64] [--rw] [--stats] ELF [ARGS…]
-                              run a static aarch64 Linux program under lx, with the host's files
+  l4lab exec [--arch aarch64|x86_64] [--rw] [--stats] ELF [ARGS…]
+                              run a static aarch64 or x86-64 Linux program under lx, with the host's files
                               (ELF: a path, or a name looked up in PATH)
   l4lab vm --board arm-ve --kernel IMAGE [--initrd FILE] [--dtb FILE] [--append ARGS]
            [--mem MiB] [--cpus N] [--disk FILE[,ro]]…
@@ -30,6 +30,7 @@ Usage:
   l4lab bench ipc|cpu [--no-jit]  measure the kernel's IPC or the CPU core (key: value unit lines)
   l4lab bench boot [SCENARIO] [--rounds=N]
                               wall ms from a board's start to each guest's shell prompt
+  l4lab bench console|ui      console MB/s at the engine worker; the lab in Chromium
   l4lab --version             print the version
   l4lab --help                print this help
   l4lab COMMAND --help        print a command's own help

@@ -16,7 +16,7 @@ import { LoopbackSession, type LoopbackSessionSpec } from './lab/loopback-sessio
 import { ScenarioSession, type ScenarioSessionSpec } from './lab/scenario-session'
 import { FaultSession, type FaultSessionSpec } from './lab/fault-session'
 
-export type { BoardFigures, Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult, DisplayInputEvent } from './lab/session'
+export type { BoardFigures, BootPhase, Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult, SessionWallTime, TaskWallTime, DisplayInputEvent } from './lab/session'
 export { CONSOLE_INPUT_LIMIT } from './lab/input-queue'
 export type { LoopbackSessionSpec, ScenarioSessionSpec, FaultSessionSpec }
 
@@ -26,6 +26,8 @@ export type SessionSpec = LoopbackSessionSpec | ScenarioSessionSpec | FaultSessi
 export interface EngineEnv {
   /** Milliseconds of wall time, for pacing and uptime of sessions without virtual time. */
   now(): number
+  /** Measure where the session's host time goes, by task (`l4lab bench boot`): a clock read per kernel step. */
+  measureWall?: boolean
 }
 
 export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineEnv): Session {
@@ -33,13 +35,16 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
     case 'loopback':
       return new LoopbackSession(spec, sink, env.now)
     case 'scenario':
-      return new ScenarioSession(spec, sink, env.now)
+      return new ScenarioSession(spec, sink, env.now, env.measureWall ?? false)
     case 'fault':
       return new FaultSession(spec, sink)
     default:
       throw new Error(`unknown session kind ${JSON.stringify((spec as { kind?: unknown })?.kind)}`)
   }
 }
+
+// The scenario editor's check (src/host/scenario-library.ts).
+export { checkScenarioForBoard, type ScenarioDiagnostic } from './lab/scenario-check'
 
 // `l4lab exec`
 export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'

@@ -3,7 +3,7 @@ import { EngineHost, type BoardConfig } from './engine-host'
 import { loopbackLab, scenarioLab } from './lab-config'
 import { fileURLToPath } from 'node:url'
 import { requireBuilt, workerUrl } from '../../test/support/built'
-import type { LabSnapshot, TaskView } from '../shared/contract'
+import type { IpcRecordView, LabSnapshot, TaskView } from '../shared/contract'
 
 const dec = new TextDecoder()
 let host: EngineHost | null = null
@@ -165,6 +165,26 @@ describe('EngineHost', () => {
     expect(tree.taskName).toBe('sigma0')
     expect(tree.children.some((c) => c.taskName === 'moe' && c.address === map.runs[0].address)).toBe(true)
     expect(await h.command('board.memoryMap', { board: 'arm0', task: 999_999_999 })).toBeNull()
+  })
+
+  it('traces IPC while asked to: the hello client restarted meanwhile calls the server five times, and the trace stops', async () => {
+    const h = await startHost(scenarioLab(fileURLToPath(new URL('../../resources/scenarios/hello.lua', import.meta.url))))
+    await waitForState(h, 'arm0', 'running')
+    expect(await h.command('board.ipcTrace.read', { board: 'arm0', after: 0 })).toEqual({ on: false, records: [], next: 0, dropped: 0 })
+    await h.command('board.ipcTrace.start', { board: 'arm0' })
+    await h.command('vm.restart', { vm: 'arm0/client' })
+    let calls: IpcRecordView[] = []
+    let next = 0
+    for (const t0 = Date.now(); calls.length < 5 && Date.now() - t0 < 10_000; ) {
+      const r = (await h.command('board.ipcTrace.read', { board: 'arm0', after: next }))!
+      expect(r.on).toBe(true)
+      next = r.next
+      calls = calls.concat(r.records.filter((x) => x.sender.taskName === 'client' && x.receiver.taskName === 'server'))
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(calls.map((c) => [c.kind, c.gateLabel, c.words])).toEqual(Array(5).fill(['call', 0x5e, 1]))
+    await h.command('board.ipcTrace.stop', { board: 'arm0' })
+    expect((await h.command('board.ipcTrace.read', { board: 'arm0', after: next }))!.on).toBe(false)
   })
 
   it('emits per-VM figures with uptime', async () => {

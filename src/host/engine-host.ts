@@ -25,6 +25,7 @@ import type {
   CommandResult,
   EventName,
   Events,
+  IpcTraceView,
   KernelInspection,
   LabSnapshot,
   MappingView,
@@ -35,6 +36,7 @@ import type {
 } from '../shared/contract'
 import type { SessionSpec, SessionStatus, VmDescriptor, VmFigures } from '../engine'
 import { InputFlow } from './input-flow'
+import { ScenarioLibrary } from './scenario-library'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 
 export interface BoardConfig {
@@ -55,6 +57,8 @@ export interface EngineHostOptions {
   workerHeapMiB?: number
   /** How long a worker may stay silent, with a request unanswered, before its board is not responding. */
   unresponsiveMs?: number
+  /** The scenario library the editor's commands use (default: the shipped scenarios and the user's folder). */
+  scenarios?: ScenarioLibrary
 }
 
 /**
@@ -109,9 +113,11 @@ export class EngineHost {
   private disposed = false
   /** Workers spawned and not yet exited, over all boards. */
   private live = 0
+  private readonly scenarios: ScenarioLibrary
 
   constructor(private readonly options: EngineHostOptions) {
     this.emitter.setMaxListeners(0)
+    this.scenarios = options.scenarios ?? new ScenarioLibrary()
     const seen = new Set<string>()
     for (const config of options.boards) {
       if (seen.has(config.id)) throw new Error(`board id ${config.id} given twice`)
@@ -123,25 +129,7 @@ export class EngineHost {
   async start(): Promise<void> {
     const starting: Promise<void>[] = []
     for (const config of this.options.boards) {
-      const slot: BoardSlot = {
-        config,
-        info: { id: config.id, name: config.name, kind: config.spec.kind, scenario: config.scenario, state: 'starting', vms: [] },
-        worker: null,
-        stopping: false,
-        nextRequest: 1,
-        requests: new Map(),
-        figures: new Map(),
-        previous: new Map(),
-        stats: new Map(),
-        boardStats: null,
-        status: { state: 'booting' },
-        heardAt: 0,
-        pingedAt: null,
-        lifecycle: Promise.resolve(),
-        queuedRestart: null,
-        input: new Map(),
-      }
-      this.boards.set(config.id, slot)
+      const slot = this.addSlot(config)
       starting.push(this.lifecycle(slot, () => this.spawn(slot)))
     }
     this.statsTimer = setInterval(() => this.emitStats(), this.options.statsIntervalMs ?? 500)
@@ -149,6 +137,41 @@ export class EngineHost {
     this.watchTimer = setInterval(() => this.watch(), WATCH_INTERVAL_MS)
     this.watchTimer.unref()
     await Promise.all(starting)
+  }
+
+  /**
+   * Adds a board to the running lab and starts it (scenario.run): the other
+   * boards run on. Resolves when it is ready or has crashed.
+   */
+  async addBoard(config: BoardConfig): Promise<void> {
+    if (this.disposed) throw new Error('the lab is shutting down')
+    if (this.boards.has(config.id)) throw new Error(`board id ${config.id} given twice`)
+    const slot = this.addSlot(config)
+    this.changed()
+    await this.lifecycle(slot, () => this.spawn(slot))
+  }
+
+  private addSlot(config: BoardConfig): BoardSlot {
+    const slot: BoardSlot = {
+      config,
+      info: { id: config.id, name: config.name, kind: config.spec.kind, scenario: config.scenario, state: 'starting', vms: [] },
+      worker: null,
+      stopping: false,
+      nextRequest: 1,
+      requests: new Map(),
+      figures: new Map(),
+      previous: new Map(),
+      stats: new Map(),
+      boardStats: null,
+      status: { state: 'booting' },
+      heardAt: 0,
+      pingedAt: null,
+      lifecycle: Promise.resolve(),
+      queuedRestart: null,
+      input: new Map(),
+    }
+    this.boards.set(config.id, slot)
+    return slot
   }
 
   /** Engine workers alive now (spawned, not yet exited), for tests: at most one per board. */
@@ -192,6 +215,15 @@ export class EngineHost {
       const slot = this.board(board)
       return (await this.request(slot, { op: 'mappingTree', task, address })) as MappingView | null
     },
+    'board.ipcTrace.start': async ({ board }) => {
+      await this.request(this.board(board), { op: 'ipcTrace', on: true })
+      return null
+    },
+    'board.ipcTrace.stop': async ({ board }) => {
+      await this.request(this.board(board), { op: 'ipcTrace', on: false })
+      return null
+    },
+    'board.ipcTrace.read': async ({ board, after }) => (await this.request(this.board(board), { op: 'readIpcTrace', after })) as IpcTraceView | null,
     'vm.start': async ({ vm }) => this.control(vm, 'start'),
     'vm.stop': async ({ vm }) => this.control(vm, 'stop'),
     'vm.restart': async ({ vm }) => this.control(vm, 'restart'),
@@ -226,6 +258,15 @@ export class EngineHost {
       const bytes = new Uint8Array(Buffer.from(data, 'base64'))
       return (await this.request(slot, { op: 'putFile', vm: name, name: file, offset, data: bytes })) as { path: string }
     },
+    'scenario.list': async () => this.scenarios.list(),
+    'scenario.read': async ({ id }) => this.scenarios.read(id),
+    'scenario.check': async ({ name, source }) => this.scenarios.check(name, source),
+    'scenario.save': async ({ name, source }) => this.scenarios.save(name, source),
+    'scenario.run': async ({ name, source }) => {
+      const config = this.scenarios.boardFor(name, source, (id) => this.boards.has(id))
+      await this.addBoard(config)
+      return { board: config.id }
+    },
   }
 
   /**
@@ -245,7 +286,7 @@ export class EngineHost {
     const restart = this.lifecycle(slot, async () => {
       slot.queuedRestart = null
       await this.stopWorker(slot)
-      slot.info = { ...slot.info, state: 'starting', error: undefined, vms: [] }
+      slot.info = { ...slot.info, state: 'starting', error: undefined, vms: [], boot: undefined }
       this.changed()
       await this.spawn(slot)
     })
@@ -344,6 +385,10 @@ export class EngineHost {
           this.applyStatus(slot)
           this.changed()
         }
+        break
+      case 'boot':
+        slot.info = { ...slot.info, boot: msg.phases }
+        this.changed()
         break
       case 'vms':
         slot.info = { ...slot.info, vms: this.vmInfos(slot, msg.vms) }

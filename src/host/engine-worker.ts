@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads'
 import { createSession, type Session } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
+import { IPC_TRACE_LEASE_MS } from '../shared/contract'
 
 const port = parentPort
 if (!port) throw new Error('engine-worker must run in a worker thread')
@@ -27,7 +28,12 @@ const DISPLAY_SHARE = 0.15
 
 /** The board's engine: the session it runs. */
 let board: Session | null = null
-const pending = new Map<string, Uint8Array[]>()
+/**
+ * Console output not yet posted, per VM: one buffer that grows by doubling,
+ * so that a guest's burst (a 500-byte Vcon write at a time) costs a copy into
+ * it and no allocation; a flush posts one exact copy and transfers it.
+ */
+const pending = new Map<string, { buf: Uint8Array; used: number }>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
 let displayTimer: ReturnType<typeof setTimeout> | null = null
@@ -42,6 +48,8 @@ function sampleDisplays(): void {
   if (frames.length === 0 && !board.watchingDisplays?.()) return
   displayTimer = setTimeout(sampleDisplays, Math.max(DISPLAY_MS, (performance.now() - t0) / DISPLAY_SHARE))
 }
+/** When the IPC trace was last started or read: a trace nobody reads is stopped (IPC_TRACE_LEASE_MS). */
+let traceReadAt = 0
 
 function post(msg: FromWorker): void {
   port!.postMessage(msg)
@@ -49,20 +57,27 @@ function post(msg: FromWorker): void {
 
 function flush(): void {
   flushTimer = null
-  for (const [vm, chunks] of pending) {
-    let data: Uint8Array
-    if (chunks.length === 1) data = chunks[0]
-    else {
-      data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-      let o = 0
-      for (const c of chunks) {
-        data.set(c, o)
-        o += c.length
-      }
-    }
-    post({ type: 'console', vm, data })
+  for (const [vm, p] of pending) {
+    if (p.used === 0) continue
+    const data = p.buf.slice(0, p.used)
+    p.used = 0
+    // Transferred, not cloned: the bytes cross to the host without a second copy.
+    port!.postMessage({ type: 'console', vm, data } satisfies FromWorker, [data.buffer])
   }
-  pending.clear()
+}
+
+function queueOutput(vm: string, data: Uint8Array): void {
+  let p = pending.get(vm)
+  if (!p) pending.set(vm, (p = { buf: new Uint8Array(Math.max(4096, data.length)), used: 0 }))
+  if (p.used + data.length > p.buf.length) {
+    const grown = new Uint8Array(Math.max(p.buf.length * 2, p.used + data.length))
+    grown.set(p.buf.subarray(0, p.used))
+    p.buf = grown
+  }
+  // A copy: the board may reuse its buffer.
+  p.buf.set(data, p.used)
+  p.used += data.length
+  if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS)
 }
 
 function schedule(delayMs: number): void {
@@ -116,6 +131,14 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       schedule(0)
       return null
     }
+    case 'ipcTrace':
+      if (!board.ipcTrace) throw new Error(`a ${board.kind} board has no kernel to trace`)
+      board.ipcTrace(req.on)
+      traceReadAt = performance.now()
+      return null
+    case 'readIpcTrace':
+      traceReadAt = performance.now()
+      return board.readIpcTrace ? board.readIpcTrace(req.after) : null
     case 'putFile': {
       if (!board.putFile) throw new Error(`a ${board.kind} board has no VM that takes files`)
       const r = board.putFile(req.vm, req.name, req.offset, req.data)
@@ -131,18 +154,15 @@ port.on('message', (msg: ToWorker) => {
       board = createSession(
         msg.spec,
         {
-          consoleOutput(vm, data) {
-            let list = pending.get(vm)
-            if (!list) pending.set(vm, (list = []))
-            // The board may reuse its buffer; the copy is what travels.
-            list.push(data.slice())
-            if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS)
-          },
+          consoleOutput: queueOutput,
           vmsChanged(vms) {
             if (board) post({ type: 'vms', vms: [...vms] })
           },
           statusChanged(status) {
             post({ type: 'status', status })
+          },
+          bootProgress(phases) {
+            post({ type: 'boot', phases })
           },
         },
         { now: () => performance.now() },
@@ -150,6 +170,8 @@ port.on('message', (msg: ToWorker) => {
       post({ type: 'ready', kind: board.kind, vms: [...board.vms()], status: board.status() })
       setInterval(() => {
         if (board) post({ type: 'figures', figures: board.figures(), board: board.boardFigures?.() ?? null, at: performance.now() })
+        // A view that went away without stopping its trace (a closed tab, a lost connection) leaves it unread.
+        if (board?.ipcTrace && performance.now() - traceReadAt > IPC_TRACE_LEASE_MS) board.ipcTrace(false)
       }, FIGURES_MS).unref()
       schedule(0)
       break

@@ -103,6 +103,22 @@ export function scenarioModules(source: string, base: string = root): Record<str
   return out
 }
 
+/**
+ * Whether scenarioModules can provide "rom/NAME" from `base`: a file on the
+ * ROM path, a plain cpio from its gzip image, or the busybox rootfs when
+ * Debian's busybox is fetched. (Programs are not modules; the checker asks
+ * about those separately.)
+ */
+export function romModuleAvailable(name: string, base: string = root): boolean {
+  if (name === 'busybox-rootfs.cpio') return existsSync(join(base, '.cache/debian/busybox'))
+  return romFile(name, base) !== null || (name.endsWith('.cpio') && romFile(`${name}.gz`, base) !== null)
+}
+
+/** The project directory the lab's resources are under. */
+export function projectRoot(): string {
+  return root
+}
+
 function readModule<T>(name: string, read: () => T): T {
   try {
     return read()

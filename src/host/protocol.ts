@@ -3,7 +3,7 @@
  * engine worker (one board). Console bytes travel as Uint8Array (structured
  * clone, no JSON); everything else is plain data.
  */
-import type { BoardFigures, DisplayInputEvent, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
+import type { BoardFigures, BootPhase, DisplayInputEvent, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
 
 export type ToWorker =
   | { type: 'start'; spec: SessionSpec }
@@ -20,12 +20,16 @@ export type WorkerRequest =
   | { op: 'putFile'; vm: string; name: string; offset: number; data: Uint8Array }
   | { op: 'watchDisplay'; vm: string; full: boolean }
   | { op: 'displayInput'; vm: string; events: DisplayInputEvent[] }
+  | { op: 'ipcTrace'; on: boolean }
+  | { op: 'readIpcTrace'; after: number }
   /** Answered at once: the host asks when it has heard nothing for a while (is the worker stuck?). */
   | { op: 'ping' }
 
 export type FromWorker =
   | { type: 'ready'; kind: string; vms: VmDescriptor[]; status: SessionStatus }
   | { type: 'status'; status: SessionStatus }
+  /** The boot's phases changed (scenario boards, while they boot). */
+  | { type: 'boot'; phases: BootPhase[] }
   | { type: 'vms'; vms: VmDescriptor[] }
   | { type: 'console'; vm: string; data: Uint8Array }
   /** A watched display's changes (devices/display.ts's encoding), its buffer transferred. */

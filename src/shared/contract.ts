@@ -63,6 +63,22 @@ export interface BoardInfo {
   /** Why the board crashed (the worker's error), failed (the scenario's error) or is not responding. */
   error?: string
   vms: VmInfo[]
+  /** How far its boot got (scenario boards): the kernel, the base programs and ned, then each VM ned started, in order. */
+  boot?: BootPhaseView[]
+}
+
+/**
+ * A phase of a board's boot. A base program is active once it runs and done
+ * once it serves; ned is done when the script has run to its end (failed
+ * when it stopped with an error); a VM is active once started and done once
+ * its guest has written to its console.
+ */
+export interface BootPhaseView {
+  name: string
+  kind: 'kernel' | 'program' | 'vm'
+  state: 'pending' | 'active' | 'done' | 'failed'
+  /** Virtual time of its last change, in milliseconds since the board started. */
+  atMs: number
 }
 
 export interface LabSnapshot {
@@ -200,6 +216,93 @@ export interface MappingView {
   omitted?: number
 }
 
+/** One end of a traced IPC: a thread and its task (task null: a thread without one). */
+export interface IpcEndView {
+  thread: number
+  threadName: string
+  task: number | null
+  /** The task's name, or "#id" when it has none. */
+  taskName: string
+}
+
+/** What the sender did: its own call, reply or send, or a fault the kernel sent on its behalf to its pager or exception handler. */
+export type IpcKind = 'call' | 'reply' | 'send' | 'page-fault' | 'exception'
+
+/** One IPC the kernel's trace recorded (board.ipcTrace.read). */
+export interface IpcRecordView {
+  /** Position in the trace since it was started; consecutive records differ by one. */
+  seq: number
+  /** Virtual time of the transfer, in nanoseconds. */
+  atNs: number
+  kind: IpcKind
+  sender: IpcEndView
+  receiver: IpcEndView
+  /** The message tag's protocol label (negative for the kernel's protocols: -2 page fault, -5 exception). */
+  label: number
+  /** The label of the IPC gate it went through (0: sent to a thread, or a reply). */
+  gateLabel: number
+  words: number
+  /** Capabilities transferred (object flexpages), and pages of memory flexpages. */
+  caps: number
+  pages: number
+  /** Granted (the sender gave up what it sent) rather than mapped. */
+  grant: boolean
+}
+
+/**
+ * What the trace holds after the reader's last position. `on` is false when
+ * tracing is off (never started, stopped, or ended by its lease: the board
+ * stops a trace nobody has read for IPC_TRACE_LEASE_MS).
+ */
+export interface IpcTraceView {
+  on: boolean
+  records: IpcRecordView[]
+  /** Give this as `after` next time. */
+  next: number
+  /** Records overwritten before this reader saw them. */
+  dropped: number
+}
+
+/** A trace is stopped when nobody has read it for this long (a closed tab, a lost connection): it costs nothing unwatched. */
+export type IpcTraceLeaseMs = 10_000
+export const IPC_TRACE_LEASE_MS: IpcTraceLeaseMs = 10_000
+
+/** A problem the scenario check found (scenario.check), at a 1-based line and column of the source. */
+export interface ScenarioDiagnostic {
+  line: number
+  column: number
+  severity: 'error' | 'warning'
+  message: string
+}
+
+/**
+ * A scenario of the library: shipped with the lab (read-only; resources/scenarios)
+ * or the user's own (their scenario folder). `board` is what its
+ * `-- l4lab board:` line asks of the board it runs on.
+ */
+export interface ScenarioEntry {
+  /** "shipped/NAME.lua" or "user/NAME.lua". */
+  id: string
+  name: string
+  origin: 'shipped' | 'user'
+  board: { ramMiB?: number; cpus?: number }
+}
+
+export interface ScenarioFile extends ScenarioEntry {
+  source: string
+}
+
+/** What scenario.save did: a file with errors is not saved (the last good one stays), and says why. */
+export interface ScenarioSaved {
+  saved: boolean
+  /** The user's file as it is now (null when nothing was saved). */
+  entry: ScenarioEntry | null
+  diagnostics: ScenarioDiagnostic[]
+}
+
+/** The longest scenario source the commands take, in characters. */
+export const SCENARIO_SOURCE_LIMIT = 256 * 1024
+
 /** Commands: the UI asks, the back end answers with the result or an error message. */
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
@@ -210,6 +313,12 @@ export interface Commands {
   'board.memoryMap': { args: { board: string; task: number }; result: MemoryMap | null }
   /** The mapping tree of the page at `address` in `task` (null as for board.memoryMap, or when the page is not mapped). */
   'board.mappingTree': { args: { board: string; task: number; address: number }; result: MappingView | null }
+  /** Starts the kernel's IPC trace (the kernel records IPCs into its ring buffer from now on); a no-op when it runs. */
+  'board.ipcTrace.start': { args: { board: string }; result: null }
+  /** Stops the IPC trace and drops its buffer. */
+  'board.ipcTrace.stop': { args: { board: string }; result: null }
+  /** The trace's records from `after` on (0: all it holds), oldest first; null for boards without a kernel. */
+  'board.ipcTrace.read': { args: { board: string; after: number }; result: IpcTraceView | null }
   'vm.start': { args: { vm: string }; result: null }
   'vm.stop': { args: { vm: string }; result: null }
   'vm.restart': { args: { vm: string }; result: null }
@@ -233,6 +342,15 @@ export interface Commands {
   'display.watch': { args: { vm: string; full: boolean }; result: null }
   /** Keys and pointer for `vm`'s display, in order (at most DISPLAY_INPUT_MAX). */
   'display.input': { args: { vm: string; events: DisplayInputEvent[] }; result: null }
+  /** The scenario library: the shipped scenarios, then the user's, each by name. */
+  'scenario.list': { args: Record<string, never>; result: ScenarioEntry[] }
+  'scenario.read': { args: { id: string }; result: ScenarioFile }
+  /** Checks a scenario's text as it would run (syntax, programs, rom files, quotas); `name` is its file name. */
+  'scenario.check': { args: { name: string; source: string }; result: ScenarioDiagnostic[] }
+  /** Saves to the user's scenario folder, never over a shipped file; a text with errors is not saved. */
+  'scenario.save': { args: { name: string; source: string }; result: ScenarioSaved }
+  /** Starts the scenario as a new board (refused while the check finds errors); answers the board's id. */
+  'scenario.run': { args: { name: string; source: string }; result: { board: string } }
 }
 
 /**
@@ -276,6 +394,9 @@ const commandTable: Record<CommandName, true> = {
   'board.inspect': true,
   'board.memoryMap': true,
   'board.mappingTree': true,
+  'board.ipcTrace.start': true,
+  'board.ipcTrace.stop': true,
+  'board.ipcTrace.read': true,
   'vm.start': true,
   'vm.stop': true,
   'vm.restart': true,
@@ -285,6 +406,11 @@ const commandTable: Record<CommandName, true> = {
   'vm.putFile': true,
   'display.watch': true,
   'display.input': true,
+  'scenario.list': true,
+  'scenario.read': true,
+  'scenario.check': true,
+  'scenario.save': true,
+  'scenario.run': true,
 }
 const eventTable: Record<EventName, true> = {
   'lab.changed': true,
@@ -324,7 +450,11 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       return null
     case 'board.restart':
     case 'board.inspect':
+    case 'board.ipcTrace.start':
+    case 'board.ipcTrace.stop':
       return str('board')
+    case 'board.ipcTrace.read':
+      return str('board') ?? nat('after')
     case 'board.memoryMap':
       return str('board') ?? nat('task')
     case 'board.mappingTree':
@@ -347,6 +477,15 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       return typeof a.full === 'boolean' ? str('vm') : `${name}: 'full' must be a boolean`
     case 'display.input':
       return str('vm') ?? checkInputEvents(name, a.events)
+    case 'scenario.list':
+      return null
+    case 'scenario.read':
+      return str('id')
+    case 'scenario.check':
+    case 'scenario.save':
+    case 'scenario.run':
+      if (typeof a.source !== 'string' || a.source.length > SCENARIO_SOURCE_LIMIT) return `${name}: 'source' must be a string of at most ${SCENARIO_SOURCE_LIMIT / 1024} Ki characters`
+      return str('name')
   }
 }
 

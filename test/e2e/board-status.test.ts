@@ -1,6 +1,7 @@
 /**
  * End to end: a board's state as the scenario leaves it (issue 11, items A
- * and 13) — `l4lab web` with a scenario that has a Lua error, in Chromium.
+ * and 13; issue 15, item 4) — `l4lab web` with a scenario that has a Lua
+ * error, in Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -52,6 +53,15 @@ describe('l4lab web with a scenario that has a Lua error', () => {
     await expect.poll(() => board.getAttribute('data-state')).toBe('failed')
     expect(await board.locator('.badge').innerText()).toMatch(/failed/i)
     expect(await page.locator('[data-testid="board-error-arm0"]').innerText()).toBe("The scenario failed: rom/broken.lua:3: syntax error near 'is'")
+    // Its boot as far as it got: the base system up, ned failed with the script (issue 15, item 4).
+    const steps = board.locator('[data-testid="boot-arm0"] .boot-step')
+    expect(await steps.evaluateAll((ls) => ls.map((l) => `${l.getAttribute('data-testid')}:${l.getAttribute('data-state')}`))).toEqual([
+      'boot-step-kernel:done',
+      'boot-step-sigma0:done',
+      'boot-step-moe:done',
+      'boot-step-cons:done',
+      'boot-step-ned:failed',
+    ])
     await page.close()
   })
 })

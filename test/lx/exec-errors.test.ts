@@ -34,7 +34,9 @@ beforeAll(() => {
 describe('l4lab exec: a program it cannot start', () => {
   it.each([
     ['dynamic', 126, /^ENOEXEC: dynamically linked programs are not supported \(static executables only\)$/],
+    // A host program named for aarch64; without --arch its ELF header picks x86_64, where lx finds it dynamic.
     ['x86', 126, /^ENOEXEC: not an aarch64 program \(x86-64\)$/],
+    ['x86-dynamic', 126, /^ENOEXEC: dynamically linked programs are not supported \(static executables only\)$/],
     ['arm32', 126, /^ENOEXEC: a 32-bit ELF file \(64-bit programs only\)$/],
     ['truncated', 126, /^ENOEXEC: truncated ELF file \(100 bytes; its program headers end at byte \d+\)$/],
     ['text', 126, /^ENOEXEC: not an ELF file$/],
@@ -42,8 +44,8 @@ describe('l4lab exec: a program it cannot start', () => {
     ['data', 126, /^EACCES: no permission to execute it \(mode 0644\)$/],
     ['missing', 127, /^ENOENT: no such file or directory$/],
   ])('%s: exit %d and one line with the errno name and the reason', (name, status, reason) => {
-    const path = name === 'x86' ? program('execve', true) : join(D, name)
-    const r = run(process.execPath, [CLI, 'exec', path])
+    const path = name.startsWith('x86') ? program('execve', true) : join(D, name)
+    const r = run(process.execPath, [CLI, 'exec', ...(name === 'x86' ? ['--arch', 'aarch64'] : []), path])
     const prefix = `l4lab exec: cannot start ${path}: `
     expect(r.stderr.startsWith(prefix), r.stderr).toBe(true)
     expect(r.stderr.endsWith('\n') && r.stderr.split('\n').length).toBe(2)

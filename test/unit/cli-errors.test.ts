@@ -99,7 +99,7 @@ describe('bad input, in one line', () => {
 
   it('exec --arch without a value says it needs one', () => {
     const r = l4lab(['exec', '--arch'])
-    expect(said(r.err)).toBe('l4lab exec: --arch needs a value (aarch64)\n')
+    expect(said(r.err)).toBe('l4lab exec: --arch needs a value (aarch64 or x86_64)\n')
     expect(r.code).toBe(2)
   })
 })

@@ -14,6 +14,7 @@ import { MmioBus } from '../hw/mmio-bus'
 import { InterruptLines } from '../hw/irq-line'
 import type { Core, Translate } from '../cpu/core'
 import { Aarch64Core } from '../cpu/aarch64/aarch64-core'
+import { X86_64Core } from '../cpu/x86_64/x86_64-core'
 import { deviceModel, type Device } from '../devices'
 import type { BoardDescriptor } from './descriptor'
 
@@ -97,5 +98,8 @@ function makeCore(desc: BoardDescriptor, ramBytes: number, cpus: number, transla
       core.setCounterHz(1e9)
       return core
     }
+    case 'x86_64':
+      // RDTSC reads the kernel's clock (set before each run), so the TSC ticks at 1 GHz of virtual time.
+      return X86_64Core.create({ ramBytes, cores: cpus, translate })
   }
 }

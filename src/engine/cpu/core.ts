@@ -12,20 +12,17 @@
  */
 import type { Access, CoreExit } from './core-abi'
 import type { Aarch64Context } from './aarch64/context'
+import type { X86_64Context } from './x86_64/context'
 
 export { CoreExit, Access, TranslateFault } from './core-abi'
 
 /** The register file of one emulated thread, of some architecture. */
-export type CoreContext = Aarch64Context
+export type CoreContext = Aarch64Context | X86_64Context
 
 export type CoreArch = CoreContext['arch']
 
-/**
- * Every architecture a core exists for. The x86-64 core implements the
- * contract before the kernel runs its contexts (it joins `CoreContext` with
- * lx on x86-64), hence the wider name here.
- */
-export type CpuArch = CoreArch | 'x86_64'
+/** Every architecture a core exists for (today the same as the kernel's: both cores run its threads). */
+export type CpuArch = CoreArch
 
 /**
  * What every architecture's context offers the kernel: the PC and SP (the

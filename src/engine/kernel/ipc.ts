@@ -200,6 +200,8 @@ export function transfer(k: Kernel, src: Thread, dst: Thread, tag: number, gate:
   const items = tagItems(tag)
   const total = words + 2 * items
   if (total > Utcb.MrCount) return IpcErr.SeMsgCut
+  // The one place every traced IPC passes: syscall() leaves the fast path while a trace is on.
+  if (k.ipcTrace !== null) k.ipcTrace.record(k.clock, src, dst, tag, gate)
   const s = src.utcbRaw
   const d = dst.utcbRaw
   for (let i = 0, n = 2 * total; i < n; i++) d[i] = s[i]

@@ -34,6 +34,8 @@ import type { Access } from '../cpu/core-abi'
 import type { Core } from '../cpu/core'
 import { Sys, type NativeEntry } from './native'
 import { TaskMemory, type CopyMeter } from './task-memory'
+import type { IpcTrace } from './ipc-trace'
+import type { WallMeter } from './wall-meter'
 
 export const SYSCALL_NS = 100
 /**
@@ -87,6 +89,11 @@ export class Kernel {
   readonly vcons = new VconRegistry()
   readonly stats: KernelStats = { ipcs: 0, maps: 0, pageFaults: 0, exceptions: 0, upcalls: 0, instructions: 0, syscalls: 0 }
   hooks: KernelHooks = {}
+  /**
+   * The IPC trace while the lab's IPC view is open (ipc-trace.ts), null
+   * otherwise: then the IPC path costs one check and records nothing.
+   */
+  ipcTrace: IpcTrace | null = null
   /** Virtual time at the start of the current round. */
   now = 0
   /** Virtual time of the CPU that is running now. */
@@ -103,6 +110,8 @@ export class Kernel {
   rootFactory!: Factory
   /** Set by the Icu: forget an Irq object bound to a board line. */
   irqLineUnbound: ((irq: Irq) => void) | null = null
+  /** Where host time goes, by task, when a host measures it (wall-meter.ts); null: not measured. */
+  wallMeter: WallMeter | null = null
 
   constructor(opts: KernelOptions) {
     this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i))
@@ -326,6 +335,7 @@ export class Kernel {
   private runCpu(cpu: Cpu): void {
     this.clock = this.now
     const core = this.core
+    const meter = this.wallMeter
     while (this.clock < this.roundEnd) {
       const t = cpu.pick()
       if (t === null) {
@@ -341,6 +351,7 @@ export class Kernel {
       if (body !== null && !t.executingUser) {
         let r: IteratorResult<unknown, void>
         this.copied.bytes = 0
+        const w0 = meter === null ? 0 : meter.now()
         try {
           r = body.next(t.result)
         } catch (e) {
@@ -348,6 +359,7 @@ export class Kernel {
           nativeCrash(this, t, e)
           continue
         }
+        if (meter !== null) meter.add(t, false, meter.now() - w0)
         this.account(cpu, t, this.nativeStepNs())
         if (r.done === true) threadExited(this, t, 'exited')
         else syscall(this, t)
@@ -355,7 +367,9 @@ export class Kernel {
       }
       const before = this.clock
       t.executingUser = true
+      const w0 = meter === null ? 0 : meter.now()
       runUser(this, cpu, t)
+      if (meter !== null) meter.add(t, true, meter.now() - w0)
       const used = this.clock - before
       this.clock = before
       this.account(cpu, t, used)

@@ -23,7 +23,8 @@ export function syscall(k: Kernel, t: Thread): void {
   const sys = t.sys
   const flags = sys.flags
   const tag = sys.tag
-  if ((tag & 0xfc0) === 0 && (sys.timeout & 0xffff) === 0) {
+  // While the IPC trace is on, every IPC takes the general path, whose transfer() records it.
+  if ((tag & 0xfc0) === 0 && (sys.timeout & 0xffff) === 0 && k.ipcTrace === null) {
     if (flags === Sysf.Call && fastCall(k, t, sys.cap, tag)) return
     if (flags === Sysf.ReplyAndWait && fastReplyAndWait(k, t, tag)) return
   }

@@ -77,7 +77,7 @@ export function runUser(k: Kernel, cpu: Cpu, t: Thread): void {
   }
   t.stats.exceptions++
   k.stats.exceptions++
-  const cls = k.arch.excClass(exit)
+  const cls = k.arch.excClass(exit, d.imm)
   if (v) upcall(k, t, TrapKind.Exception, cls, d.imm, d.syndrome, d.faultAddress, d.access, d.pc)
   else exceptionIpc(k, t, cls, d.imm, d.syndrome, d.faultAddress, d.pc)
 }

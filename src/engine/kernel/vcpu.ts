@@ -57,6 +57,10 @@ export const enum ExcClass {
   Breakpoint = 2,
   Undefined = 3,
   Alignment = 4,
+  /** x86-64 #DE (integer division by zero or overflow). */
+  Arithmetic = 5,
+  /** x86-64 #GP (a privileged instruction, a misaligned SSE operand, a non-canonical address). */
+  Protection = 6,
 }
 
 export interface VcpuTrap {

@@ -3,9 +3,9 @@
  * miniature): memory allocators and dataspaces (moe), namespaces (moe's
  * rom), and log factories (cons). Results follow l4_error().
  */
-import { CapRight, Proto, Utcb, msgtag, objFpage, type Sys } from '../kernel/uapi'
+import { CapRight, Err, Proto, Utcb, msgtag, objFpage, type Sys } from '../kernel/uapi'
 import { invoke, l4Error, mem, type L4Call } from './l4sys'
-import { DsOp, MemAllocOp, NsOp, UProto } from './runtime/protocols'
+import { DS_MAP_MAX_PAGES, DsOp, MemAllocOp, NsOp, UProto } from './runtime/protocols'
 
 const enc = new TextEncoder()
 
@@ -36,21 +36,33 @@ export function* memAllocInfo(sys: Sys, alloc: number): Generator<unknown, { lim
   return r < 0 ? r : { limit: sys.utcb[0], used: sys.utcb[1] }
 }
 
-/** Maps the page of dataspace `ds` at `offset` to `dst` in our task with `rights` (map on fault, done eagerly). */
-export function* dsMap(sys: Sys, ds: number, offset: number, dst: number, rights: number): L4Call {
+/**
+ * Maps `pages` pages of dataspace `ds` from `offset` to `dst` in our task with
+ * `rights` (map on fault, done eagerly). `pages` is a power of two up to
+ * DS_MAP_MAX_PAGES and `dst` aligned to their size (the receive window);
+ * returns how many pages were mapped (fewer at the dataspace's end, or when
+ * its allocator ran short) or an L4 error.
+ */
+export function* dsMap(sys: Sys, ds: number, offset: number, dst: number, rights: number, pages = 1): L4Call {
+  const order = Math.log2(pages)
+  if (!Number.isInteger(order) || pages > DS_MAP_MAX_PAGES || dst % (pages * 4096) !== 0) return -Err.EInval
   sys.utcb[0] = DsOp.Map
   sys.utcb[1] = offset
   sys.utcb[2] = rights
+  sys.utcb[3] = pages
   sys.utcb[Utcb.Bdr] = 0
-  sys.utcb[Utcb.BrFirst] = mem(dst, 12, 0)
-  return yield* invoke(sys, ds, UProto.Dataspace, 3)
+  sys.utcb[Utcb.BrFirst] = mem(dst, 12 + order, 0)
+  const r = yield* invoke(sys, ds, UProto.Dataspace, 4)
+  return r < 0 ? r : sys.utcb[0]
 }
 
-/** Maps a whole dataspace (or `bytes` of it) at `dst`, page by page. */
+/** Maps a whole dataspace (or `bytes` of it) at `dst`, as many pages per call as alignment allows. */
 export function* dsMapAll(sys: Sys, ds: number, dst: number, bytes: number, rights: number): L4Call {
-  for (let off = 0; off < bytes; off += 4096) {
-    const r = yield* dsMap(sys, ds, off, dst + off, rights)
+  for (let off = 0; off < bytes; ) {
+    const batch = (dst + off) % (DS_MAP_MAX_PAGES * 4096) === 0 ? DS_MAP_MAX_PAGES : 1
+    const r = yield* dsMap(sys, ds, off, dst + off, rights, batch)
     if (r < 0) return r
+    off += r * 4096
   }
   return 0
 }

@@ -10,12 +10,10 @@ export class CrLf {
   private lastWasCr = false
 
   convert(b: Uint8Array): Uint8Array {
+    // Counted line by line (indexOf is a native scan): most output is a guest tty's, already CR LF.
     let n = 0
-    let prevCr = this.lastWasCr
-    for (let i = 0; i < b.length; i++) {
-      if (b[i] === 0x0a && !prevCr) n++
-      prevCr = b[i] === 0x0d
-    }
+    for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) if (i === 0 ? !this.lastWasCr : b[i - 1] !== 0x0d) n++
+    let prevCr: boolean
     const last = b.length > 0 ? b[b.length - 1] === 0x0d : this.lastWasCr
     if (n === 0) {
       this.lastWasCr = last

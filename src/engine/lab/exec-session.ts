@@ -16,6 +16,8 @@ import type { Lx } from '../apps/lx/lx'
 import type { ExecFailure } from '../apps/lx/core/exec-failure'
 import { Errno } from '../apps/lx/uapi'
 import { ARM_VE_EXEC } from '../boards/arm-ve'
+import { PC_EXEC } from '../boards/pc-exec'
+import type { CoreArch } from '../cpu/core'
 import { buildBoard } from '../boards/builder'
 import { HostInput } from '../devices/host-input'
 import { bootstrap } from './bootstrap'
@@ -26,6 +28,8 @@ export interface ExecSessionOptions {
   ports: LxHostPorts
   modules?: Record<string, Uint8Array>
   ramMiB?: number
+  /** The programs' architecture: the board's core (arm-ve-exec or pc-exec); aarch64 when absent. */
+  arch?: CoreArch
   /** Where lx's own messages go (kernel log lines). */
   log?: (text: string) => void
 }
@@ -47,7 +51,7 @@ export class ExecSession {
 
   constructor(opts: ExecSessionOptions) {
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) * 2 ** 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const built = buildBoard(opts.arch === 'x86_64' ? PC_EXEC : ARM_VE_EXEC, { ramBytes: (opts.ramMiB ?? 160) * 2 ** 20, cpus: 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
     const board = built.board
     const input = board.devices.get('host-input')

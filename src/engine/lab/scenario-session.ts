@@ -36,8 +36,11 @@ import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
-import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, VmAction, VmDescriptor, VmFigures, DisplayInputEvent } from './session'
+import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, SessionWallTime, VmAction, VmDescriptor, VmFigures, DisplayInputEvent } from './session'
+import { WallMeter } from '../kernel/wall-meter'
 import { boardFigures } from './board-figures'
+import { readIpcTrace, setIpcTrace, type IpcTraceState } from './ipc-trace-control'
+import { BootProgress } from './boot-progress'
 import { dropIntoTmp } from '../apps/lx/fs/drop'
 import type { Lx } from '../apps/lx/lx'
 import { WatchedDisplay, lxDisplay, lxTask } from './displays'
@@ -55,6 +58,8 @@ export interface ScenarioSessionSpec {
   paced?: boolean
 }
 
+/** A scenario board's RAM unless its `-- l4lab board:` line says otherwise. */
+export const DEFAULT_RAM_MIB = 320
 const SYSTEM_LOG = 'l4re'
 const STOPPED = 'stopped from the lab'
 /** How long ned may take to answer a control line (wall time; ned answers within one slice). */
@@ -112,17 +117,24 @@ export class ScenarioSession implements Session {
   private readonly displays = new Map<string, WatchedDisplay>()
   /** VMs with queued console input, so that a slice without any looks at none. */
   private readonly inputWaiting = new Set<VmRecord>()
+  /** The boot's phases (set once the base system is created; consoles appear before that). */
+  private boot: BootProgress | null = null
+  /** Where host time went, when the host measures it. */
+  private readonly wall: { boardMs: number; bootstrapMs: number; meter: WallMeter } | null
 
   constructor(
     private readonly spec: ScenarioSessionSpec,
     private readonly sink: SessionSink,
     private readonly now: () => number,
+    measureWall = false,
   ) {
     if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario session: no scenario given')
+    const t0 = now()
     // Guests run on the board's AArch64 core, whose translations the kernel answers.
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? 320) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? DEFAULT_RAM_MIB) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
+    const t1 = now()
     const modules = new Map<string, Uint8Array>(Object.entries(spec.modules ?? {}))
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
     const system = bootstrap({
@@ -133,6 +145,8 @@ export class ScenarioSession implements Session {
       prepare: (b) => {
         this.booted = b
         const k = b.kernel
+        // Before anything runs: the meter sees every step.
+        if (measureWall) k.wallMeter = new WallMeter(now)
         // The observers go in before anything runs, so the first line of every console is seen.
         k.vcons.observer = { output: (v, bytes) => this.output(v, bytes), changed: () => this.syncVms() }
         k.hooks.taskEnded = (task, reason) => this.taskEnded(task, reason)
@@ -145,8 +159,19 @@ export class ScenarioSession implements Session {
       root: { name: 'ned', args: ['ned', `rom/${spec.scenario.name}`], prio: 200, caps: ['rom', 'mem', 'log_fab'] },
     })
     kernel = system.booted.kernel
+    this.boot = new BootProgress([
+      { name: 'sigma0', thread: system.sigma0.thread, serves: true },
+      { name: 'moe', thread: system.moe.thread, serves: true },
+      ...(system.cons ? [{ name: 'cons', thread: system.cons.thread, serves: true }] : []),
+      { name: 'ned', thread: system.root.thread, serves: false },
+    ])
     this.paced = spec.paced ?? true
     this.startWall = now()
+    this.wall = kernel.wallMeter ? { boardMs: t1 - t0, bootstrapMs: this.startWall - t1, meter: kernel.wallMeter } : null
+  }
+
+  wallTime(): SessionWallTime | null {
+    return this.wall && { boardMs: this.wall.boardMs, bootstrapMs: this.wall.bootstrapMs, byTask: this.wall.meter.byTask }
   }
 
   status(): SessionStatus {
@@ -157,7 +182,17 @@ export class ScenarioSession implements Session {
   private settleStatus(next: SessionStatus): void {
     if (this.current.state !== 'booting') return
     this.current = next
+    this.boot?.settle(next.state === 'running', this.booted.kernel.now)
+    this.reportBoot()
     this.sink.statusChanged(next)
+  }
+
+  /** Tells the host the boot's phases when they changed; looks at the base programs while the board boots. */
+  private reportBoot(): void {
+    if (!this.boot) return
+    if (this.current.state === 'booting') this.boot.look(this.booted.kernel.now)
+    const phases = this.boot.takeChanges()
+    if (phases) this.sink.bootProgress?.(phases)
   }
 
   vms(): readonly VmDescriptor[] {
@@ -227,6 +262,7 @@ export class ScenarioSession implements Session {
       if (t0 - w.since > CONTROL_TIMEOUT_MS) this.answer(w.vm, { ok: false, error: `ned did not answer the request for ${w.vm}` })
     }
     const wait = this.advance(t0, sliceMs)
+    this.reportBoot()
     // A request waiting for ned is timed out by run(): come back even when the board is idle.
     return this.waiting.length > 0 ? Math.min(wait, 100) : wait
   }
@@ -414,6 +450,14 @@ export class ScenarioSession implements Session {
     return mappingTree(this.booted.kernel, task, address)
   }
 
+  ipcTrace(on: boolean): void {
+    setIpcTrace(this.booted.kernel, on)
+  }
+
+  readIpcTrace(after: number): IpcTraceState {
+    return readIpcTrace(this.booted.kernel, after)
+  }
+
   private taskNamed(name: string): Task | undefined {
     for (const o of this.booted.kernel.objects) if ((o.kind === 'task' || o.kind === 'vm') && o.name === name && !o.dead) return o
     return undefined
@@ -424,6 +468,7 @@ export class ScenarioSession implements Session {
     const rec = this.vmsByName.get(v.name)
     if (!rec) return
     rec.consoleOut += bytes.length
+    if (v.name !== SYSTEM_LOG) this.boot?.vmOutput(v.name, this.booted.kernel.now)
     const cooked = rec.crlf.convert(bytes)
     rec.history.append(cooked)
     this.sink.consoleOutput(v.name, cooked)
@@ -433,7 +478,10 @@ export class ScenarioSession implements Session {
     const k = this.booted.kernel
     for (const v of k.vcons.values()) {
       const rec = this.vmsByName.get(v.name)
-      if (!rec) this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now, consoleOut: 0, consoleIn: 0 })
+      if (!rec) {
+        this.vmsByName.set(v.name, { vcon: v, history: new Scrollback(), crlf: new CrLf(), input: new InputQueue(), state: 'running', startedAt: k.now, consoleOut: 0, consoleIn: 0 })
+        if (v.name !== SYSTEM_LOG) this.boot?.vmStarted(v.name, k.now)
+      }
       else if (v.id > rec.vcon.id) {
         // Started again: same name, same scroll-back, a new terminal that takes the UI's size.
         v.resize(rec.vcon.cols, rec.vcon.rows)

@@ -6,6 +6,20 @@
  * what it reports. Nothing here knows about workers, Electron or the DOM.
  */
 import type { KernelView, MappingView, MemoryMap } from '../kernel/introspect'
+import type { IpcTraceState } from './ipc-trace-control'
+import type { TaskWallTime } from '../kernel/wall-meter'
+
+export type { TaskWallTime }
+
+/** Where a session's host time went since it was made (sessions made with `measureWall`). */
+export interface SessionWallTime {
+  /** Making the board: its CPU core (compiling the core's wasm module, the first time in a process, and instantiating it), RAM and devices. */
+  boardMs: number
+  /** The kernel and the base system's first tasks set up, before anything runs. */
+  bootstrapMs: number
+  /** The kernel loop's time by task name (kernel/wall-meter.ts). */
+  byTask: ReadonlyMap<string, TaskWallTime>
+}
 
 export type VmRunState = 'starting' | 'running' | 'stopped' | 'exited' | 'crashed'
 
@@ -75,11 +89,25 @@ export interface BoardFigures {
  */
 export type SessionStatus = { state: 'booting' } | { state: 'running' } | { state: 'failed'; error: string }
 
+/**
+ * A phase of a board's boot (boot-progress.ts): the kernel, a program of the
+ * base system, ned, or a VM ned started. `atMs`: virtual time of its last
+ * change of state.
+ */
+export interface BootPhase {
+  name: string
+  kind: 'kernel' | 'program' | 'vm'
+  state: 'pending' | 'active' | 'done' | 'failed'
+  atMs: number
+}
+
 /** What a session tells its host. */
 export interface SessionSink {
   consoleOutput(vm: string, data: Uint8Array): void
   vmsChanged(vms: readonly VmDescriptor[]): void
   statusChanged(status: SessionStatus): void
+  /** The boot's phases, when they changed (sessions that boot a base system). */
+  bootProgress?(phases: BootPhase[]): void
 }
 
 export type VmAction = 'start' | 'stop' | 'restart'
@@ -103,6 +131,8 @@ export interface Session {
   control(vm: string, action: VmAction): SessionResult | Promise<SessionResult>
   history(vm: string): Uint8Array
   figures(): VmFigures[]
+  /** Where host time went (sessions with a kernel, made with `measureWall`; null otherwise). */
+  wallTime?(): SessionWallTime | null
   /** The kernel's figures as a whole (sessions with a kernel). */
   boardFigures?(): BoardFigures
   /** Writes `data` at `offset` of /tmp/`name` in the VM (a file dropped on its console; lx VMs). */
@@ -123,4 +153,8 @@ export interface Session {
   memoryMap?(task: number): MemoryMap | null
   /** The mapping tree of the page at `address` in `task`; null when nothing is mapped there. */
   mappingTree?(task: number, address: number): MappingView | null
+  /** Starts or stops the kernel's IPC trace (sessions with a kernel). */
+  ipcTrace?(on: boolean): void
+  /** The IPC trace's records from `after` on (`on` false: tracing is off). */
+  readIpcTrace?(after: number): IpcTraceState
 }

@@ -3,10 +3,11 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import App from './App.vue'
 import { useLab } from './stores/lab'
+import { useScenarios } from './stores/scenarios'
 import { FakeBridge, twoBoards } from './testing/fake-bridge'
 import { applyTheme, themeChoice } from './theme'
 
-const stubs = { ConsoleGrid: true, GraphsPanel: true, KernelInspector: true, VmList: true, StatusBar: true }
+const stubs = { ConsoleGrid: true, GraphsPanel: true, KernelInspector: true, VmList: true, StatusBar: true, ScenarioEditor: true }
 
 beforeEach(async () => {
   setActivePinia(createPinia())
@@ -29,6 +30,24 @@ describe('App', () => {
     expect(lab.inspecting).toBeNull()
     escape()
     expect(lab.error).toBeNull()
+    w.unmount()
+  })
+
+  it('the scenarios button opens the editor in place of graphs and inspector; Escape closes it', async () => {
+    const w = mount(App, { global: { stubs }, attachTo: document.body })
+    const lab = useLab()
+    lab.graphing = 'b0'
+    lab.inspecting = 'b1'
+    await w.get('[data-testid="scenarios"]').trigger('click')
+    await flushPromises()
+    expect(useScenarios().open).toBe(true)
+    expect(lab.graphing).toBeNull()
+    expect(lab.inspecting).toBeNull()
+    expect(w.find('scenario-editor-stub').exists()).toBe(true)
+    escape()
+    await flushPromises()
+    expect(useScenarios().open).toBe(false)
+    expect(w.find('scenario-editor-stub').exists()).toBe(false)
     w.unmount()
   })
 

@@ -38,3 +38,26 @@ export function boardStateLabel(state: string): string {
 export function formatAddress(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`
 }
+
+/** The kernel's protocol labels (l4sys/include/types.h, L4_PROTO_*), as the IPC trace names them. */
+const KERNEL_PROTOCOLS: Record<number, string> = {
+  [-1]: 'irq',
+  [-2]: 'page fault',
+  [-3]: 'preemption',
+  [-4]: 'sys exception',
+  [-5]: 'exception',
+  [-6]: 'sigma0',
+  [-8]: 'io page fault',
+  [-10]: 'kobject',
+  [-11]: 'task',
+  [-12]: 'thread',
+  [-13]: 'log',
+  [-14]: 'scheduler',
+  [-15]: 'factory',
+  [-16]: 'vm',
+}
+
+/** A message tag's label: a kernel protocol by name, any other label as a number. */
+export function ipcLabel(label: number): string {
+  return KERNEL_PROTOCOLS[label] ?? String(label)
+}

@@ -65,6 +65,8 @@ const SNIPPETS: [string, string, number][] = [
   ['GS with string instructions and 67', 'mov esi, 0x100\nlea rdi, [r15]\nmov ecx, 8\nrep movsb es:[rdi], gs:[rsi]\nmov r8d, 0x200\nmov r9, gs:[r8d]', 0],
   ['sse floating point: NaN rules, invalid operations, signed zeros, conversions out of range, ties', 'mov rax, 0x7ff4000000000001\nmovq xmm0, rax\nmov rax, 0xfff8000000000123\nmovq xmm1, rax\nmovapd xmm2, xmm0\naddsd xmm2, xmm1\nmovapd xmm3, xmm1\nmulsd xmm3, xmm0\nxorpd xmm4, xmm4\nmovapd xmm5, xmm4\ndivsd xmm5, xmm4\nmov rax, 0xc000000000000000\nmovq xmm6, rax\nsqrtsd xmm7, xmm6\nsqrtsd xmm8, xmm0\nmov rax, 0x8000000000000000\nmovq xmm9, rax\nxorpd xmm10, xmm10\nminsd xmm10, xmm9\nmaxsd xmm9, xmm0\nucomisd xmm0, xmm1\nsetp al\ncomisd xmm6, xmm4\nsetb ah\ncvttsd2si rbx, xmm0\nmov rdx, 0x43e0000000000000\nmovq xmm11, rdx\ncvttsd2si rcx, xmm11\ncvtsd2si edx, xmm11\ncvtsd2ss xmm12, xmm0\ncvtss2sd xmm13, xmm12\ncvtsi2sd xmm14, rcx\ncvtsi2ss xmm14, rbx\nmov rsi, 0x4004000000000000\nmovq xmm1, rsi\ncvtsd2si esi, xmm1\nmov rdi, 0x400c000000000000\nmovq xmm1, rdi\ncvtsd2si edi, xmm1\ncvtpd2ps xmm3, xmm0\ncvtps2pd xmm5, xmm12\ncmpsd xmm2, xmm0, 3\ncmppd xmm7, xmm4, 4', 0],
   ['sse floating point on memory operands', 'movsd xmm0, [r15+8]\naddsd xmm0, [r15+16]\nmulss xmm1, [r15+3]\nmovss [r15+0x101], xmm1\nmovhpd xmm2, [r15+0x20]\nmovlps [r15+0x30], xmm2\nsqrtpd xmm3, [r15+0x40]\ncvttps2dq xmm4, [r15+0x50]\nucomiss xmm1, [r15+0x61]', 0],
+  // The GS load crosses a page, so it is decoded afresh every pass; the cached LEA after it must not see its segment base.
+  ['a cached LEA after a freshly decoded GS-relative load', 'mov ecx, 3\n1: lea rbx, [r15+8]\nadd rdx, rbx\njmp 2f\n.org 0xffc, 0x90\n2: mov rax, gs:[0x10]\ndec ecx\njnz 1b', 0],
   ['movabs moffs', 'movabs rax, [0x20000800]\nmovabs [0x20000810], eax\nmovabs al, [0x20000820]', 0],
 ]
 
@@ -121,10 +123,20 @@ describe('x86-64 known answers', () => {
     vendor.writeUInt32LE(Number(r.regs[8]), 0); vendor.writeUInt32LE(Number(r.regs[9]), 4); vendor.writeUInt32LE(Number(r.regs[10]), 8)
     expect(vendor.toString('latin1')).toBe('L4LabL4LabCP')
     expect(r.regs[11]).toBe(1n << 23n) // POPCNT only
-    expect(r.regs[12]).toBe((1n << 4n) | (1n << 8n) | (1n << 15n)) // TSC, CX8, CMOV: no x87/MMX/SSE yet
+    expect(r.regs[12]).toBe((1n << 4n) | (1n << 8n) | (1n << 15n) | (1n << 25n) | (1n << 26n)) // TSC, CX8, CMOV, SSE, SSE2: no x87/MMX/FXSR yet
     expect(r.regs[13]).toBe((1n << 3n) | (1n << 8n)) // BMI1, BMI2
     expect(r.regs[1]).toBe(0x21n) // LAHF/SAHF, LZCNT
     expect(r.regs[2]).toBe((1n << 11n) | (1n << 29n)) // SYSCALL, LM
+  })
+
+  test('a non-canonical address is #GP (vector 13), the canonical kernel half a page fault', () => {
+    const gp = m.run(assemble('mov rax, 0x8000000000000000\nmov [rax], ebx'), zero(), new Uint8Array(DATA_SIZE))
+    expect(gp.exit).toBe(CoreExit.Exception)
+    expect(m.core.details(0).imm).toBe(13)
+    expect(gp.rip).toBe(BigInt(CODE_ADDR + 10))
+    const pf = m.run(assemble('mov rax, 0xffff800000000000\nmov ebx, [rax]'), zero(), new Uint8Array(DATA_SIZE))
+    expect(pf.exit).toBe(CoreExit.DataAbort)
+    expect(m.core.details(0).faultAddress).toBe(2 ** 64 - 2 ** 47)
   })
 
   test('RDTSC counts retired instructions from the core counter', () => {

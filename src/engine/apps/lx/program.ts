@@ -2,12 +2,15 @@
  * The lx program: options, memory from moe, the root file system, the
  * console, then the first process and the vCPU loop.
  *
- *   lx [--initrd rom/NAME] [--init PATH] [--mem SIZE] [--hostname NAME] [--seed N]
- *      [--cwd DIR] [--env NAME=VALUE]… [--fb WIDTHxHEIGHT] [-- ARG…]
+ *   lx [--arch aarch64|x86_64] [--initrd rom/NAME] [--init PATH] [--mem SIZE]
+ *      [--hostname NAME] [--seed N] [--cwd DIR] [--env NAME=VALUE]…
+ *      [--fb WIDTHxHEIGHT] [-- ARG…]
  *
  * Without --initrd the root is the host's file system, which the board must
- * lend (`l4lab exec`). Arguments after `--` are init's argv[1..]. --fb gives
- * the VM a display: /dev/fb0 of that size and /dev/input/event0, event1.
+ * lend (`l4lab exec`). Arguments after `--` are init's argv[1..]. --arch
+ * names the programs' architecture (aarch64 by default); the board's vCPU
+ * must have its registers. --fb gives the VM a display: /dev/fb0 of that
+ * size and /dev/input/event0, event1.
  */
 import { BaseCap, Err } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
@@ -15,6 +18,8 @@ import { dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { Lx } from './lx'
 import { aarch64 } from './arch/aarch64'
+import { x86_64 } from './arch/x86_64'
+import type { LxArch } from './arch/arch'
 import { LxMemory } from './mm/memory'
 import { boot, bindHostInput, bindInputIrq } from './core/boot'
 import { LxDisplay, parseFbSize } from './fs/display'
@@ -52,7 +57,11 @@ export interface LxHostPorts {
   onStartFailed?(path: string, failure: ExecFailure, lx: Lx): void
 }
 
+/** The architectures lx runs programs of, by the name --arch takes. */
+const ARCHES: Readonly<Record<'aarch64' | 'x86_64', LxArch>> = { aarch64, x86_64 }
+
 export interface LxArgs {
+  arch: LxArch
   initrd: string | null
   init: string
   mem: number
@@ -67,11 +76,17 @@ export interface LxArgs {
 }
 
 export function parseLxArgs(args: string[]): LxArgs | string {
-  const out: LxArgs = { initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false, fb: null }
+  const out: LxArgs = { arch: aarch64, initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false, fb: null }
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = () => args[++i]
     switch (a) {
+      case '--arch': {
+        const name = v() ?? ''
+        if (name !== 'aarch64' && name !== 'x86_64') return `--arch: aarch64 or x86_64, not "${name}"`
+        out.arch = ARCHES[name]
+        break
+      }
       case '--initrd':
         out.initrd = (v() ?? '').replace(/^rom\//, '')
         break
@@ -128,7 +143,7 @@ export function parseLxArgs(args: string[]): LxArgs | string {
 export function lxProgram(host: LxHostPorts | null): NativeProgram {
   return {
     name: 'lx',
-    summary: 'a Linux personality: static aarch64 Linux programs as L4 tasks',
+    summary: 'a Linux personality: static aarch64 or x86-64 Linux programs as L4 tasks',
     *main(env: ProgramEnv) {
       const sys = env.sys
       const say = (msg: string) => vconWrite(sys, BaseCap.Log, `lx: ${msg}\n`)
@@ -137,7 +152,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         yield* say(parsed)
         return
       }
-      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs }, aarch64)
+      const lx = new Lx(env, { memBytes: parsed.mem, hostname: parsed.hostname, seed: parsed.seed, strace: parsed.strace, epochNs: parsed.epochNs }, parsed.arch)
       // Memory: one dataspace from our allocator (its quota is our limit).
       const ds = env.slots.alloc()
       const r = yield* memAlloc(sys, env.caps.mem, parsed.mem, ds)
@@ -168,7 +183,8 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
         // File data lives in the engine's memory, charged to the VM's: a guest filling its disk stops there.
         yield* lx.memory.reserve(Math.ceil(bytes.length / 4096) + 64)
         const ram = new RamFs({ type: 'rootfs', clock, rootMode: 0o755, maxBytes: parsed.mem, charge: lx.memory })
-        const loaded = loadInitramfs(ram, bytes)
+        // `bytes` is our own copy of the module: its files are views of it until written.
+        const loaded = loadInitramfs(ram, bytes, { borrow: true })
         if (!loaded.ok) {
           yield* say(loaded.error)
           return

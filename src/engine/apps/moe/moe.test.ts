@@ -8,7 +8,7 @@ import { loopbackBoard } from '../../boards/loopback'
 import { bootstrap } from '../../lab/bootstrap'
 import { Vcon } from '../../kernel/objects/vcon'
 import { BaseCap, MemRight } from '../../kernel/uapi'
-import { dsMap, memAlloc } from '../../l4/l4re'
+import { dsMap, dsRead, memAlloc, nsQuery } from '../../l4/l4re'
 import { deleteCap } from '../../l4/l4sys'
 import type { NativeProgram } from '../../l4/runtime/program'
 
@@ -60,5 +60,46 @@ describe('moe', () => {
     expect(firstRound).toBe(PAGES)
     expect(seen.length).toBe(2 * PAGES)
     expect(seen.every((x) => x === 0)).toBe(true)
+  })
+
+  it('maps a batch of pages in one call, in order into the window, and fewer at the end of the dataspace', () => {
+    // A rom module of 20 pages and a bit, each page marked with its number.
+    const module = Uint8Array.from({ length: 20 * 4096 + 100 }, (_, i) => Math.floor(i / 4096) + 1)
+    const got: { mapped: number[]; marks: number[]; ipcs: number; read: boolean; bad: number } = { mapped: [], marks: [], ipcs: 0, read: false, bad: 0 }
+    let kernel: ReturnType<typeof bootstrap>['booted']['kernel'] | null = null
+    const client: NativeProgram = {
+      name: 'client',
+      summary: 'maps a rom module in batches',
+      *main(env) {
+        const sys = env.sys
+        const ds = env.slots.alloc()
+        if ((yield* nsQuery(sys, env.caps.rom, 'pages', ds)) < 0) throw new Error('no module')
+        const before = kernel!.stats.ipcs
+        for (const off of [0, 16 * 4096]) got.mapped.push(yield* dsMap(sys, ds, off, VA + off, MemRight.R, 16))
+        got.ipcs = kernel!.stats.ipcs - before
+        for (let p = 0; p < 21; p++) got.marks.push(sys.mem.read(VA + p * 4096, 1)![0])
+        // A window that is not aligned to the batch is refused before any IPC.
+        got.bad = yield* dsMap(sys, ds, 0, VA + 4096, MemRight.R, 16)
+        const all = yield* dsRead(sys, ds, VA + 0x1000_0000)
+        got.read = all instanceof Uint8Array && all.every((x, i) => x === module[i])
+      },
+    }
+    const built = buildBoard({ ...loopbackBoard([]), memmap: { ram: { base: 0x4000_0000, size: 0 } } }, { ramBytes: 8 << 20, cpus: 0, translate: () => -1 })
+    if (!built.ok) throw new Error(built.error)
+    const system = bootstrap({
+      board: built.board,
+      programs: [client],
+      modules: new Map([['pages', module]]),
+      cons: false,
+      prepare: (b) => ({ log: b.kernel.register(new Vcon(b.kernel, 'test', 'w'), null, 0)! }),
+      root: { name: 'client', args: ['client'], prio: 100, caps: ['rom'] },
+    })
+    kernel = system.booted.kernel
+    kernel.run(5e9)
+    expect(got.mapped).toEqual([16, 5])
+    expect(got.ipcs).toBe(2)
+    expect(got.marks).toEqual(Array.from({ length: 21 }, (_, p) => p + 1))
+    expect(got.bad).toBeLessThan(0)
+    expect(got.read).toBe(true)
   })
 })

@@ -76,6 +76,8 @@ declare module 'fengari' {
     lua_tostring(L: LuaState, idx: number): LuaString
     lua_isstring(L: LuaState, idx: number): boolean
     lua_call(L: LuaState, nargs: number, nresults: number): void
+    /** Writes the function on top of the stack as a binary chunk, piece by piece; `writer` returns 0 to go on. */
+    lua_dump(L: LuaState, writer: (L: LuaState, bytes: Uint8Array, size: number, data: unknown) => number, data: unknown, strip: boolean): number
     lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number
     lua_isinteger(L: LuaState, idx: number): boolean
     lua_absindex(L: LuaState, idx: number): number
@@ -84,6 +86,8 @@ declare module 'fengari' {
   export const lauxlib: {
     luaL_newstate(): LuaState
     luaL_loadbuffer(L: LuaState, buf: LuaString, sz: number | null, name: LuaString): number
+    /** `mode`: "t" text only, "b" binary chunks only, "bt" either. */
+    luaL_loadbufferx(L: LuaState, buf: LuaString, sz: number | null, name: LuaString, mode: LuaString | null): number
     luaL_requiref(L: LuaState, name: LuaString, f: LuaCFunction, glb: number): void
     luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
     luaL_newmetatable(L: LuaState, tname: LuaString): number

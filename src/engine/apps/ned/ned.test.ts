@@ -296,3 +296,21 @@ describe('memory sizes in scenario Lua are exact past 4 GiB (issue 11, item 14)'
     expect(printed(s.log())).toBe('cap<mem>\tcap<factory>')
   })
 })
+
+describe('the precompiled prelude', () => {
+  it('is the prelude of this checkout: compiling prelude.ts now gives the same chunk', async () => {
+    const { lua, lauxlib, to_luastring } = await import('fengari')
+    const { NED_PRELUDE, PRELUDE_CHUNK_NAME } = await import('./prelude')
+    const { preludeChunk } = await import('./prelude-chunk')
+    const L = lauxlib.luaL_newstate()
+    expect(lauxlib.luaL_loadbuffer(L, to_luastring(NED_PRELUDE), null, to_luastring(PRELUDE_CHUNK_NAME))).toBe(lua.LUA_OK)
+    const parts: number[] = []
+    lua.lua_dump(L, (_L, bytes, size) => (parts.push(...bytes.subarray(0, size)), 0), null, false)
+    expect(Uint8Array.from(parts)).toEqual(preludeChunk())
+  })
+
+  it('loaded from the chunk, raises its errors at the calling script line', () => {
+    const s = scenario('local L4 = require "L4"\nL4.Env.factory:m("rwx")\n')
+    expect(s.log()).toMatch(/rom\/test\.lua:2: unknown right 'x' in "rwx"/)
+  })
+})

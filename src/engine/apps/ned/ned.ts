@@ -43,27 +43,27 @@ import { dsRead, memAllocCreate, memAllocInfo, nsQuery } from '../../l4/l4re'
 import { badLimit, sizeText } from './sizes'
 import type { NativeProgram, ProgramEnv } from '../../l4/runtime/program'
 import { exitReason, newIrqFor, startProgram, type CapGrant } from './loader'
-import { NED_PRELUDE } from './prelude'
+import { PRELUDE_CHUNK_NAME, preludeChunk } from './prelude-chunk'
 import { LuaLimits, where } from './lua-limits'
 import { openScenarioLibs } from './lua-sandbox'
 
 /** Capability kinds ned tells apart (what `create` means for each). */
-type CapKind = 'factory' | 'mem' | 'gate' | 'ns' | 'log' | 'task' | 'thread' | 'scheduler' | 'irq' | 'other'
+export type CapKind = 'factory' | 'mem' | 'gate' | 'ns' | 'log' | 'task' | 'thread' | 'scheduler' | 'irq' | 'other'
 
-interface LuaCap {
+export interface LuaCap {
   slot: number
   rights: number
   kind: CapKind
 }
 
 /** A capability as ned hands it to Lua (the payload of an L4.Cap userdata): the only way to name one. */
-class CapRef {
+export class CapRef {
   constructor(readonly cap: LuaCap) {}
 }
 
 /** A request from Lua, performed by ned's thread; its results go back to the script. */
 type Request = () => Generator<unknown, LuaValue[], number>
-type LuaValue = number | string | boolean | null | CapRef
+export type LuaValue = number | string | boolean | null | CapRef
 
 interface App {
   name: string
@@ -222,7 +222,8 @@ export function nedProgram(): NativeProgram {
         rom: { slot: env.caps.rom, rights: CapRight.R | CapRight.S, kind: 'ns' },
         log_fab: { slot: env.caps.log_fab, rights: CapRight.All, kind: 'log' },
       }
-      const status = lauxlib.luaL_loadbuffer(L, to_luastring(NED_PRELUDE), null, to_luastring('=ned-prelude'))
+      // Precompiled at build time (prelude-chunk.ts): fengari's parser is slow while cold.
+      const status = lauxlib.luaL_loadbufferx(L, preludeChunk(), null, to_luastring(PRELUDE_CHUNK_NAME), to_luastring('b'))
       if (status !== lua.LUA_OK) throw new Error(`ned prelude: ${to_jsstring(lua.lua_tostring(L, -1))}`)
       pushPrims(L, prims)
       pushCapMethods(L)
@@ -396,16 +397,16 @@ export function nedProgram(): NativeProgram {
 // ------------------------------------------------------------ Lua ⇄ JS glue
 
 /** The capability a value of the script's is, if it is one (an L4.Cap userdata ned made). */
-function capAt(L: LuaState, idx: number): LuaCap | null {
+export function capAt(L: LuaState, idx: number): LuaCap | null {
   const ref = lauxlib.luaL_testudata(L, idx, CAP_TYPE)?.ref
   return ref instanceof CapRef ? ref.cap : null
 }
 
-function asCap(v: unknown): LuaCap | null {
+export function asCap(v: unknown): LuaCap | null {
   return v instanceof CapRef ? v.cap : null
 }
 
-function pushCap(L: LuaState, cap: LuaCap): void {
+export function pushCap(L: LuaState, cap: LuaCap): void {
   lua.lua_newuserdata(L, 0).ref = new CapRef(cap)
   lauxlib.luaL_setmetatable(L, CAP_TYPE)
 }
@@ -415,7 +416,7 @@ function pushCap(L: LuaState, cap: LuaCap): void {
  * prelude fills it in). The metatable is hidden from getmetatable, and a
  * userdata has no fields of its own that rawset could change.
  */
-function pushCapMethods(L: LuaState): void {
+export function pushCapMethods(L: LuaState): void {
   lauxlib.luaL_newmetatable(L, CAP_TYPE)
   lua.lua_createtable(L, 0, 4)
   lua.lua_pushvalue(L, -1)
@@ -438,7 +439,7 @@ function notInCoroutine(L: LuaState): number {
 }
 
 /** Runs the script's Lua (a resume, a protected call) with its work counted; a JavaScript exception out of fengari fails the script. */
-function counted(limits: LuaLimits, run: () => number): number {
+export function counted(limits: LuaLimits, run: () => number): number {
   try {
     return limits.run(run)
   } catch (e) {
@@ -454,7 +455,7 @@ function counted(limits: LuaLimits, run: () => number): number {
  * run protected and under the script's limits, with the position it was
  * raised at (the coroutine's stack is not unwound), or by its type.
  */
-function scenarioError(L: LuaState, co: LuaState, status: number, limits: LuaLimits): string {
+export function scenarioError(L: LuaState, co: LuaState, status: number, limits: LuaLimits): string {
   if (limits.failure !== null) return limits.failure
   const at = where(co, 0)
   if (status === lua.LUA_YIELD) return `${at}attempt to yield from outside a coroutine`
@@ -481,7 +482,7 @@ function scenarioError(L: LuaState, co: LuaState, status: number, limits: LuaLim
 }
 
 
-function readTable(L: LuaState, idx: number): Record<string, unknown> {
+export function readTable(L: LuaState, idx: number): Record<string, unknown> {
   const v = readValue(L, idx, 0)
   return v && typeof v === 'object' && !(v instanceof CapRef) ? (v as Record<string, unknown>) : {}
 }
@@ -524,7 +525,7 @@ function pushValue(L: LuaState, v: LuaValue): void {
   else lua.lua_pushstring(L, to_luastring(v))
 }
 
-function pushPrims(L: LuaState, prims: Record<string, (L: LuaState) => number>): void {
+export function pushPrims(L: LuaState, prims: Record<string, (L: LuaState) => number>): void {
   lua.lua_createtable(L, 0, Object.keys(prims).length)
   for (const [k, f] of Object.entries(prims)) {
     lua.lua_pushcfunction(L, f)
@@ -532,7 +533,7 @@ function pushPrims(L: LuaState, prims: Record<string, (L: LuaState) => number>):
   }
 }
 
-function pushEnvTable(L: LuaState, caps: Record<string, LuaCap>): void {
+export function pushEnvTable(L: LuaState, caps: Record<string, LuaCap>): void {
   lua.lua_createtable(L, 0, Object.keys(caps).length)
   for (const [k, c] of Object.entries(caps)) {
     pushCap(L, c)

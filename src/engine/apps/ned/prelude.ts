@@ -13,6 +13,9 @@
  *
  * Rights strings as ned has them: r w s d n c.
  */
+/** The chunk name the prelude is compiled under (what its own error messages name). */
+export const PRELUDE_CHUNK_NAME = '=ned-prelude'
+
 export const NED_PRELUDE = String.raw`
 local prim, env, Cap = ...
 

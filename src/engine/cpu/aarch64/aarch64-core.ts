@@ -4,6 +4,7 @@
 // Pure TypeScript: no Node, no DOM.
 import { GIC_BYTES } from '../../hw/gic-state'
 import { coreWasmBase64 } from './generated/core-wasm'
+import { decodeBase64 } from '../../util/base64'
 import { BlockCompiler, type JitStats, type WasmTable } from './jit/block-compiler'
 import type { CompilerStats, Core, ExitDetails, Translate } from '../core'
 import type { Access, CoreExit } from '../core-abi'
@@ -82,9 +83,7 @@ let cachedModule: object | null = null
 
 function coreModule(): object {
   if (cachedModule) return cachedModule
-  const bin = atob(coreWasmBase64)
-  const bytes = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+  const bytes = decodeBase64(coreWasmBase64)
   cachedModule = new wasmApi.Module(bytes)
   return cachedModule
 }

@@ -87,6 +87,17 @@ export const C_SYNDROME = 36 // u32: ESR_ELx-shaped syndrome, or the undefined i
 export const C_IPA = 104 // u64: the physical (or intermediate physical) address of a Stage2Abort
 /** u32: the core's interrupt lines as the board drives them (bit 0 IRQ, bit 1 FIQ). */
 export const C_IRQ_LINES = 112
+/**
+ * u64: the address a compiled region's first access missed the soft TLB at,
+ * before it retired anything (the region returns -1 for a read, -2 for a
+ * write). The run loop fills the TLB and calls the region again instead of
+ * interpreting it until it is hot once more (jit/codegen.ts access()).
+ */
+export const C_JIT_MISS = 248
+/** The most guest instructions in one compiled region (jit/region.ts). */
+export const JIT_MAX_REGION = 256
+/** The read TLB follows the core's header (write and execute TLBs after it); compiled code gets its address. */
+export const C_TLB_R = 256
 
 // ---- soft TLB (per core, per access kind, direct mapped; assembly/mmu.ts) ----
 export const TLB_ENTRIES = 4096

@@ -5,7 +5,7 @@
  * (the core's lazy state lives only inside run()).
  */
 import type { ContextBase } from '../core'
-import { CTX_BYTES, CcOp, Fl, R_CC_OP, R_FS_BASE, R_GPR, R_GS_BASE, R_MXCSR, R_RFLAGS, R_RIP, R_RSP, R_XMM } from './core-layout'
+import { CTX_BYTES, CcOp, FCW_INIT, Fl, R_CC_OP, R_FCW, R_FS_BASE, R_GPR, R_GS_BASE, R_MXCSR, R_RFLAGS, R_RIP, R_RSP, R_XMM } from './core-layout'
 
 /** GPR numbers as ModRM encodes them. */
 export const enum Gpr { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 }
@@ -53,13 +53,19 @@ export class X86_64Context implements ContextBase<'x86_64'> {
   get gsBase(): bigint { return this.u64[R_GS_BASE / 8] }
   setGsBase(v: bigint): void { this.u64[R_GS_BASE / 8] = BigInt.asUintN(64, v) }
   get mxcsr(): number { return this.u32[R_MXCSR / 4] }
+  /** Sets MXCSR (FXRSTOR, a signal return); the caller keeps reserved bits clear. */
+  setMxcsr(v: number): void { this.u32[R_MXCSR / 4] = v >>> 0 }
   /** XMM i as a 16-byte view. */
   xmm(i: number): Uint8Array { return this.bytes.subarray(R_XMM + i * 16, R_XMM + i * 16 + 16) }
   snapshot(): Uint8Array { return this.bytes.slice() }
   restore(bytes: Uint8Array): void { this.bytes.set(bytes.subarray(0, CTX_BYTES)) }
-  /** Zeroes every register; RFLAGS reads 0x202 (IF set, as in user mode), MXCSR 0x1F80. */
+  /** The x87 control word (only it and the status word of the x87 state exist yet). */
+  get fcw(): number { return this.bytes[R_FCW] | (this.bytes[R_FCW + 1] << 8) }
+  /** Zeroes every register; RFLAGS reads 0x202 (IF set, as in user mode), MXCSR 0x1F80, FCW 0x37F (as after FNINIT). */
   reset(): void {
     this.bytes.fill(0)
+    this.bytes[R_FCW] = FCW_INIT & 0xff
+    this.bytes[R_FCW + 1] = FCW_INIT >> 8
     this.u64[R_RFLAGS / 8] = BigInt(Fl.FIXED | Fl.IF)
     this.u32[R_MXCSR / 4] = 0x1f80
   }

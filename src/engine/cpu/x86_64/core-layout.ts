@@ -33,8 +33,14 @@ export const R_GS_BASE = 184
 export const R_MXCSR = 192
 /** XMM0..XMM15, 16 bytes each, lowest byte first. */
 export const R_XMM = 256
-/** x87 state (reserved: not implemented yet). */
+/** x87 state: only the control and status words so far (the register stack is not implemented). */
 export const R_X87 = 512
+/** u16 x87 control word (FNSTCW/FLDCW), 0x37F after FNINIT. */
+export const R_FCW = R_X87
+/** u16 x87 status word (FNSTSW). */
+export const R_FSW = R_X87 + 2
+/** FCW after FNINIT and reset: all exceptions masked, 64-bit precision, round to nearest. */
+export const FCW_INIT = 0x37f
 
 /** The flag-setting operation kinds of R_CC_OP (docs/cpu-x86_64.md, "Flags"). */
 export const enum CcOp {
@@ -85,8 +91,13 @@ export const CPUID_VENDOR_ECX = 0x50436261 // "abCP"
 export const CPUID_MAX_BASIC = 7
 /** Leaf 1 EAX: family 6, model 0, stepping 0. */
 export const CPUID_1_EAX = 0x600
-/** Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15). No FPU/MMX/SSE until they are implemented. */
-export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15)
+/**
+ * Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15), SSE (25), SSE2 (26): the XMM
+ * instructions run (docs/cpu-x86_64.md lists the gaps: MMX-register forms,
+ * MXCSR rounding modes and exception flags). No FPU (x87), MMX or FXSR
+ * (FXSAVE/FXRSTOR) until they are implemented.
+ */
+export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 25) | (1 << 26)
 /** Leaf 1 ECX: POPCNT (23). */
 export const CPUID_1_ECX = 1 << 23
 /** Leaf 7.0 EBX: BMI1 (3), BMI2 (8). */

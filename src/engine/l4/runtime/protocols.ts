@@ -20,11 +20,18 @@ export const enum Sigma0Op {
 }
 
 export const enum DsOp {
-  /** MR1 = offset, MR2 = rights wanted: the page(s) at offset, as a map item into the receive window. */
+  /**
+   * MR1 = offset, MR2 = rights wanted, MR3 = pages (1 if absent, at most
+   * DS_MAP_MAX_PAGES): MR0 ← pages mapped, then a compound map item per page
+   * into the receive window (moe.ts mapPages).
+   */
   Map = 0,
   /** MR0 ← size in bytes, MR1 ← rights the capability allows. */
   Info = 1,
 }
+
+/** The most pages one dataspace map answers with: an item is two of the 63 message words. */
+export const DS_MAP_MAX_PAGES = 16
 
 export const enum MemAllocOp {
   /** MR1 = size: a new dataspace, as a capability item. */

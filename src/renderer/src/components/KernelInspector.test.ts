@@ -64,6 +64,23 @@ describe('KernelInspector', () => {
     }
   })
 
+  it('has tabs for the IPC trace (recording only while open) and the capability graph', async () => {
+    bridge.answers['board.ipcTrace.read'] = () => ({ on: true, records: [], next: 0, dropped: 0 })
+    const w = mount(KernelInspector, { props: { board: 'b0' } })
+    await flushPromises()
+    const traceCalls = () => bridge.calls.filter((c) => c.name.startsWith('board.ipcTrace.')).map((c) => c.name)
+    expect(traceCalls()).toEqual([])
+    await w.get('[data-testid="tab-ipc"]').trigger('click')
+    await flushPromises()
+    expect(w.find('[data-testid="ipc-trace"]').exists()).toBe(true)
+    expect(traceCalls().slice(0, 2)).toEqual(['board.ipcTrace.start', 'board.ipcTrace.read'])
+    await w.get('[data-testid="tab-caps"]').trigger('click')
+    await flushPromises()
+    expect(traceCalls().at(-1)).toBe('board.ipcTrace.stop')
+    expect(w.get('[data-testid="cap-graph"]').text()).toContain('1 tasks · 1 objects · 2 capabilities')
+    w.unmount()
+  })
+
   it('says so when the board has no kernel', async () => {
     bridge.answers['board.inspect'] = () => null
     const w = mount(KernelInspector, { props: { board: 'b0' } })

@@ -22,6 +22,12 @@ describe('VmList', () => {
     expect(w.get('[data-testid="vm-b0/vm1"]').text()).toContain('running')
   })
 
+  it('shows a booting board’s phases as progress', async () => {
+    bridge.emit('lab.changed', labWith([{ id: 'a0', name: 'a0', kind: 'scenario', state: 'booting', boot: [{ name: 'kernel', kind: 'kernel', state: 'done', atMs: 0 }, { name: 'sigma0', kind: 'program', state: 'active', atMs: 0 }], vms: [] }]))
+    const w = mount(VmList)
+    expect(w.get('[data-testid="board-a0"] [data-testid="boot-a0"]').text()).toContain('starting sigma0…')
+  })
+
   it('shows a crashed board with its error and a restart action', async () => {
     const w = mount(VmList)
     const b1 = w.get('[data-testid="board-b1"]')

@@ -52,6 +52,12 @@ export interface LxArch {
   /** /proc/cpuinfo for the one CPU lx runs on. */
   readonly cpuinfo: string
   readonly layout: AddressLayout
+  /**
+   * si_code of the signals an undefined instruction (SIGILL) and a
+   * breakpoint (SIGTRAP) raise: each architecture's trap handlers choose
+   * their own (x86: ILL_ILLOPN and SI_KERNEL).
+   */
+  readonly trapCodes: { readonly undefined: number; readonly breakpoint: number }
   /** MINSIGSTKSZ: sigaltstack refuses smaller stacks (ENOMEM). */
   readonly minSigStackSize: number
   /**
@@ -86,8 +92,11 @@ export interface LxCpu {
   setReturn(v: number): void
   /** Does the result register hold -EINTR (a call a signal interrupted)? */
   returnsEintr(): boolean
-  /** Back to the system call instruction, with its first argument as it was on entry: the call runs again. */
-  restartSyscall(origArg0: number): void
+  /**
+   * Back to the system call instruction, with the number and first argument
+   * as they were on entry (the result overwrote one of them): the call runs again.
+   */
+  restartSyscall(origNr: number, origArg0: number): void
 
   stackPointer(): number
   /** execve: every register cleared, the thread at `pc` with stack `sp` (start_thread). */

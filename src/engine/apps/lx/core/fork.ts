@@ -26,12 +26,15 @@ export function* clone3(lx: Lx, t: LinuxThread, a: SyscallArgs): Gen {
   if (!b || a[1] < 64) return -Errno.EINVAL
   const dv = new DataView(b.buffer)
   const q = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296
-  const flags = q(0) + (q(16) & 0xff) // exit_signal lives in its own field
+  // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls.
+  // The exit signal has a field of its own (clone's low byte of flags is refused here).
+  if (q(0) % 256 !== 0) return -Errno.EINVAL
+  const flags = q(0) + (q(32) & 0xff)
   const stack = q(40) + q(48)
-  return yield* cloneThread(lx, t, flags, stack, q(32), q(56), q(24))
+  return yield* cloneThread(lx, t, flags, stack, q(24), q(56), q(16))
 }
 
-function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: number, tls: number, ctid: number): Gen {
+export function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid: number, tls: number, ctid: number): Gen {
   const p = t.process
   if (t.vforkChild) {
     // The vfork parent's retry after the child exec'ed or exited: the call returns the child's pid.
@@ -80,7 +83,8 @@ function* cloneThread(lx: Lx, t: LinuxThread, flags: number, stack: number, ptid
   if (!(flags & CloneF.Vm) || flags & CloneF.Vfork) ct.altStack = { ...t.altStack }
   child.threads.push(ct)
   lx.threads.set(tid, ct)
-  if (flags & CloneF.ParentSettid && !p.mm.write(ptid, new Uint8Array(new Uint32Array([tid]).buffer))) return -Errno.EFAULT
+  // As kernel_clone: a parent_tid that cannot be written is not an error (the child exists by now).
+  if (flags & CloneF.ParentSettid) p.mm.write(ptid, new Uint8Array(new Uint32Array([tid]).buffer))
   if (flags & CloneF.ChildSettid) child.mm.write(ctid, new Uint8Array(new Uint32Array([tid]).buffer))
   if (flags & CloneF.ChildCleartid) ct.clearChildTid = ctid
   lx.sched.makeRunnable(ct)

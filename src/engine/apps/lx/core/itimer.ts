@@ -104,6 +104,18 @@ export function setitimer(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
   return old === 0 || p.mm.write(old, previous) ? 0 : -Errno.EFAULT
 }
 
+/**
+ * alarm(seconds) (x86-64 keeps the call; arm64's libc uses setitimer): arms
+ * ITIMER_REAL once, and returns the seconds that were left, rounded to the
+ * nearest and at least 1 while one was pending, as Linux's alarm_setitimer.
+ */
+export function alarm(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
+  const p = t.process
+  const left = remaining(lx, p, ITIMER_REAL)
+  arm(lx, p, ITIMER_REAL, (a[0] >>> 0) * 1e9, 0)
+  return left === 0 ? 0 : Math.max(1, Math.round(left / 1e9))
+}
+
 function arm(lx: Lx, p: Process, which: number, inNs: number, interval: number): void {
   const it = p.itimers[which]
   if (it.timer) it.timer.dead = true

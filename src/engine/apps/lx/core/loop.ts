@@ -121,7 +121,7 @@ function* upcall(lx: Lx, t: LinuxThread): Generator<unknown, void, number> {
         yield* syscall(lx, t)
         return
       }
-      force(t, trap.excClass === ExcClass.Breakpoint ? Sig.TRAP : trap.excClass === ExcClass.Alignment ? Sig.BUS : Sig.ILL, trap.excClass === ExcClass.Undefined ? 1 : 0, trap.pc)
+      exception(lx, t, trap.excClass, trap.pc)
       return
     case TrapKind.PageFault: {
       lx.pageFaults++
@@ -136,6 +136,27 @@ function* upcall(lx: Lx, t: LinuxThread): Generator<unknown, void, number> {
       return
     default:
       return
+  }
+}
+
+/**
+ * An exception of user code as the signal Linux's trap handlers send:
+ * BRK/INT3 SIGTRAP, alignment SIGBUS, x86's #DE SIGFPE (FPE_INTDIV) and #GP
+ * SIGSEGV (SI_KERNEL, no address), an undefined instruction SIGILL (the
+ * codes of those two are the architecture's).
+ */
+function exception(lx: Lx, t: LinuxThread, cls: number, pc: number): void {
+  switch (cls) {
+    case ExcClass.Breakpoint:
+      return force(t, Sig.TRAP, lx.arch.trapCodes.breakpoint, pc)
+    case ExcClass.Alignment:
+      return force(t, Sig.BUS, 0, pc)
+    case ExcClass.Arithmetic:
+      return force(t, Sig.FPE, 1, pc)
+    case ExcClass.Protection:
+      return force(t, Sig.SEGV, 0x80, 0)
+    default:
+      return force(t, Sig.ILL, lx.arch.trapCodes.undefined, pc)
   }
 }
 

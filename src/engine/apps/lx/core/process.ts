@@ -41,8 +41,10 @@ export class LinuxThread {
   stimeNs = 0
   /** sigaltstack's alternate signal stack (altstack.ts). */
   altStack: AltStack = noAltStack()
-  /** The first argument register at system call entry (orig_x0), for restarts. */
+  /** The first argument register at system call entry (arm64's orig_x0), for restarts. */
   origArg0 = 0
+  /** The system call's number (x86-64's orig_ax: RAX holds the result by then), for restarts. */
+  origNr = 0
   /** The system call a signal interrupted, by how it restarts (null: none). */
   interrupted: Restart | null = null
   /** The deadline of a sleep in progress (nanosleep, futex timeouts), across its retries. */

@@ -116,6 +116,12 @@ export function rt_sigsuspend(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallRe
   return BLOCKED
 }
 
+/** pause() (x86-64's legacy call): sleeps until a signal runs a handler or ends the process; never restarts. */
+export function pause(lx: Lx, t: LinuxThread): SyscallResult {
+  lx.sched.sleepOn(t, [], Infinity, 'nohand')
+  return BLOCKED
+}
+
 /** rt_sigreturn(): the registers of the interrupted code, from the frame. */
 export function rt_sigreturn(lx: Lx, t: LinuxThread): SyscallResult {
   sigreturn(lx, t)

@@ -64,7 +64,7 @@ function restartInterrupted(lx: Lx, t: LinuxThread): void {
   if (t.interrupted === null) return
   const cpu = lx.cpu
   if (cpu.returnsEintr()) {
-    cpu.restartSyscall(t.origArg0)
+    cpu.restartSyscall(t.origNr, t.origArg0)
     if (t.savedMask !== null) {
       t.sigmask = t.savedMask
       t.savedMask = null
@@ -175,7 +175,7 @@ export function deliverSignals(lx: Lx, t: LinuxThread): boolean {
     // run loop has put a woken thread's result in the register before it delivers.)
     const cpu = lx.cpu
     if (cpu.returnsEintr()) {
-      if (act.flags & SA_RESTART && t.interrupted === 'sys') cpu.restartSyscall(t.origArg0)
+      if (act.flags & SA_RESTART && t.interrupted === 'sys') cpu.restartSyscall(t.origNr, t.origArg0)
       t.interrupted = null
     }
     const oldMask = t.savedMask ?? t.sigmask

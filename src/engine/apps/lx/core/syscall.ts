@@ -75,6 +75,7 @@ export function* syscall(lx: Lx, t: LinuxThread): Generator<unknown, void, numbe
   cpu.readArgs(a)
   const traced = lx.opts.strace ? a.slice(0, 4) : null
   t.origArg0 = a[0]
+  t.origNr = nr
   const entry = lx.arch.syscalls[nr]
   let result: SyscallResult
   if (entry === undefined) {

@@ -70,6 +70,13 @@ export function clock_getres(_lx: Lx, t: LinuxThread, a: SyscallArgs): number {
   return a[1] ? (t.process.mm.write(a[1], timespec(1)) ? 0 : -Errno.EFAULT) : 0
 }
 
+/** time(tloc) (x86-64's legacy call): the seconds of CLOCK_REALTIME, also stored at tloc when given. */
+export function time(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
+  const sec = Math.floor((lx.realtimeBaseNs + lx.now()) / 1e9)
+  if (a[0] && !t.process.mm.write(a[0], i64le(sec))) return -Errno.EFAULT
+  return sec
+}
+
 /** gettimeofday(tv, tz) */
 export function gettimeofday(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
   if (!a[0]) return 0

@@ -46,6 +46,12 @@ export function dup(_lx: Lx, t: LinuxThread, a: SyscallArgs): number {
   return m
 }
 
+/** dup2(oldfd, newfd): as dup3 without flags, except that oldfd == newfd is newfd when it is open. */
+export function dup2(lx: Lx, t: LinuxThread, a: SyscallArgs): number {
+  if (int(a[0]) === int(a[1])) return t.process.files.get(int(a[0])) ? int(a[1]) : -Errno.EBADF
+  return dup3(lx, t, [a[0], a[1], 0])
+}
+
 /** dup3(oldfd, newfd, flags) */
 export function dup3(_lx: Lx, t: LinuxThread, a: SyscallArgs): number {
   const files = t.process.files
@@ -150,6 +156,30 @@ export function getdents64(_lx: Lx, t: LinuxThread, a: SyscallArgs): number {
   const buf = new Uint8Array(Math.min(int(a[2]) >>> 0, 1 << 16))
   const n = f.getdents64(buf)
   if (n <= 0) return n
+  return p.mm.write(a[1], buf.subarray(0, n)) ? n : -Errno.EFAULT
+}
+
+/**
+ * getdents(fd, dirp, count), the call before getdents64 (x86-64 keeps it):
+ * struct linux_dirent {d_ino, d_off, d_reclen, d_name[], pad, d_type} has
+ * d_type after the name. Its records are as long as linux_dirent64's
+ * (18 + name + NUL + type vs 19 + name + NUL, both 8-aligned), so
+ * getdents64's records are rewritten in place.
+ */
+export function getdents(_lx: Lx, t: LinuxThread, a: SyscallArgs): number {
+  const p = t.process
+  const f = p.files.get(int(a[0]))
+  if (!f) return -Errno.EBADF
+  const buf = new Uint8Array(Math.min(int(a[2]) >>> 0, 1 << 16))
+  const n = f.getdents64(buf)
+  if (n <= 0) return n
+  for (let at = 0; at < n; ) {
+    const reclen = buf[at + 16] | (buf[at + 17] << 8)
+    const type = buf[at + 18]
+    buf.copyWithin(at + 18, at + 19, at + reclen)
+    buf[at + reclen - 1] = type
+    at += reclen
+  }
   return p.mm.write(a[1], buf.subarray(0, n)) ? n : -Errno.EFAULT
 }
 

@@ -16,6 +16,7 @@ import { Errno } from '../uapi'
 import type { Vfs } from './vfs/vfs'
 import { AT_FDCWD, O_ACCMODE, O_RDONLY, O_RDWR, S_IFDIR, S_IFMT, S_IFREG, X_OK, type Cred, type Inode, type IoResult, type OpenFile, type UserMemory } from './vfs/types'
 import type { Tty } from './vfs/tty'
+import { RamFile } from './vfs/ramfs'
 import { BINPRM_BUF_SIZE } from '../core/script'
 import { execFailure, type ExecFailure } from '../core/exec-failure'
 
@@ -91,6 +92,12 @@ export class LxFiles {
     if (size > MAX_PROGRAM_BYTES) {
       f.close()
       return execFailure(-Errno.ENOMEM, `${size} bytes, larger than the ${MAX_PROGRAM_BYTES >> 20} MiB lx loads`)
+    }
+    // A program from the initramfs, not written since: its image as it is, without a copy.
+    const view = ino instanceof RamFile && done === head.length ? ino.adoptedView() : null
+    if (view && view.length === size) {
+      f.close()
+      return { ok: true, bytes: view, path: this.canonical(p, path) }
     }
     const bytes = new Uint8Array(size)
     bytes.set(head.subarray(0, done))

@@ -6,29 +6,47 @@
  */
 import type { Lx } from '../lx'
 import type { LinuxThread, Process } from '../core/process'
-import { BLOCKED, type SyscallArgs, type SyscallResult } from '../core/syscall'
+import { BLOCKED, int, type SyscallArgs, type SyscallResult } from '../core/syscall'
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, type WaitQueue } from './vfs/types'
 import { Errno } from '../uapi'
 
-/** The deadline of a timeout argument (a relative timespec; 0: none), or null when it cannot be read. */
-function deadlineFrom(lx: Lx, p: Process, ts: number): number | null {
-  if (!ts) return Infinity
-  const b = p.mm.read(ts, 16)
+/**
+ * How a call gives its timeout: ppoll and pselect6 a relative timespec,
+ * select (x86-64's legacy call) a timeval, both by address (0: none); poll
+ * milliseconds by value (negative: none).
+ */
+const enum Timeout { Timespec, Timeval, Millis }
+
+/** The deadline of a timeout argument, or null when it cannot be read. */
+function deadlineFrom(lx: Lx, p: Process, arg: number, kind: Timeout): number | null {
+  if (kind === Timeout.Millis) return arg < 0 ? Infinity : lx.now() + arg * 1e6
+  if (!arg) return Infinity
+  const b = p.mm.read(arg, 16)
   if (!b) return null
   const dv = new DataView(b.buffer)
-  return lx.now() + Number(dv.getBigInt64(0, true)) * 1e9 + Number(dv.getBigInt64(8, true))
+  const frac = Number(dv.getBigInt64(8, true))
+  return lx.now() + Number(dv.getBigInt64(0, true)) * 1e9 + (kind === Timeout.Timeval ? frac * 1000 : frac)
 }
 
 /** ppoll(fds, nfds, timeout, sigmask, sigsetsize): the mask is not applied. */
 export function ppoll(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult {
+  return pollFds(lx, t, a[0], a[1], a[2], Timeout.Timespec)
+}
+
+/** poll(fds, nfds, timeout_ms) */
+export function poll(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult {
+  return pollFds(lx, t, a[0], a[1], int(a[2]), Timeout.Millis)
+}
+
+function pollFds(lx: Lx, t: LinuxThread, fds: number, nfds: number, timeout: number, kind: Timeout): SyscallResult {
   const p = t.process
-  const n = a[1] >>> 0
+  const n = nfds >>> 0
   if (n > 1024) return -Errno.EINVAL
-  const raw = p.mm.read(a[0], n * 8)
+  const raw = p.mm.read(fds, n * 8)
   if (!raw) return -Errno.EFAULT
   const dv = new DataView(raw.buffer)
   if (t.pollDeadline === null) {
-    const d = deadlineFrom(lx, p, a[2])
+    const d = deadlineFrom(lx, p, timeout, kind)
     if (d === null) return -Errno.EFAULT
     t.pollDeadline = d
   }
@@ -51,7 +69,7 @@ export function ppoll(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult {
   }
   if (ready > 0 || lx.now() >= t.pollDeadline) {
     t.pollDeadline = null
-    return p.mm.write(a[0], raw) ? ready : -Errno.EFAULT
+    return p.mm.write(fds, raw) ? ready : -Errno.EFAULT
   }
   lx.sched.sleepOn(t, queues, t.pollDeadline)
   return BLOCKED
@@ -59,6 +77,15 @@ export function ppoll(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult {
 
 /** pselect6(nfds, readfds, writefds, exceptfds, timeout, sigmask): the mask is not applied. */
 export function pselect6(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult {
+  return selectFds(lx, t, a, Timeout.Timespec)
+}
+
+/** select(nfds, readfds, writefds, exceptfds, timeout): a timeval, which Linux updates (here it is left as it was). */
+export function select(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult {
+  return selectFds(lx, t, a, Timeout.Timeval)
+}
+
+function selectFds(lx: Lx, t: LinuxThread, a: SyscallArgs, kind: Timeout): SyscallResult {
   const p = t.process
   const n = a[0] | 0
   if (n < 0 || n > 1024) return -Errno.EINVAL
@@ -66,7 +93,7 @@ export function pselect6(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult 
   const sets = [a[1], a[2], a[3]].map((addr) => (addr ? p.mm.read(addr, bytes) : null))
   if ((a[1] && !sets[0]) || (a[2] && !sets[1]) || (a[3] && !sets[2])) return -Errno.EFAULT
   if (t.pollDeadline === null) {
-    const d = deadlineFrom(lx, p, a[4])
+    const d = deadlineFrom(lx, p, a[4], kind)
     if (d === null) return -Errno.EFAULT
     t.pollDeadline = d
   }

@@ -17,6 +17,7 @@
  */
 import { BaseCap, MemRight, PAGE_SIZE, UnmapFlag, type Sys } from '../../../kernel/uapi'
 import { dsMap } from '../../../l4/l4re'
+import { DS_MAP_MAX_PAGES } from '../../../l4/runtime/protocols'
 import { mem, taskUnmap } from '../../../l4/l4sys'
 import type { MemCharge } from '../fs/vfs/types'
 
@@ -81,6 +82,18 @@ export class LxMemory implements MemCharge {
   *reserve(n: number = REFILL): Generator<unknown, boolean, number> {
     const want = Math.min(n, this.free)
     while (this.ready.length < want) {
+      if (this.returned.length === 0 && this.nextUnmapped % DS_MAP_MAX_PAGES === 0 && this.nextUnmapped + DS_MAP_MAX_PAGES <= this.frames) {
+        // Frames never mapped yet, from an aligned batch: one IPC maps a batch (moe's mapPages).
+        const f = this.nextUnmapped
+        const r = yield* dsMap(this.sys, this.ds, f * PAGE_SIZE, this.addr(f), MemRight.RWX, DS_MAP_MAX_PAGES)
+        if (r < 0) return false
+        for (let k = 0; k < r; k++) {
+          this.mapped[f + k] = 1
+          this.ready.push(f + k)
+        }
+        this.nextUnmapped += r
+        continue
+      }
       const f = this.returned.length > 0 ? this.returned.pop()! : this.nextUnmapped < this.frames ? this.nextUnmapped++ : -1
       if (f < 0) break
       const r = yield* dsMap(this.sys, this.ds, f * PAGE_SIZE, this.addr(f), MemRight.RWX)

@@ -19,13 +19,13 @@
 // directly (chaining); arrivals through REFETCH count towards hotness too.
 import { Access, CoreExit } from '../../core-abi'
 import {
-  C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
+  C_EX_ADDR, C_EX_HI, C_EX_LO, C_EX_SIZE, C_EX_VALID, C_IMM, C_JIT_MISS, JIT_MAX_REGION, C_INSTRET, C_PC, C_REASON, C_RETIRED, C_SYNDROME,
   ENTRY_BYTES, CODE_BASE, R_EL, HOT_BASE, HOT_ENTRIES, JITSIDE_BASE, RAM_BASE, SCRATCH_BASE, R_CF, R_FPCR, R_FPSR,
   R_NF, R_PC, R_SP, R_V, R_VF, R_XZR, R_ZF, SLOT_BYTES, SLOTJIT_BASE, SLOTMAP_BASE, TLB_MASK, TLB_ENTRY_RAM,
 } from './layout'
 import {
-  allocSlot, asidLow, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, spMask, SP_POISON, tlbR, tlbW,
-  tlbX,
+  allocSlot, asidLow, clearFault, codeEpoch, coreBase, curCore, enterCore, fillTlb, gFault, raiseAlignment, slotAddr, spMask, SP_POISON,
+  sysCtx, tlbR, tlbW, tlbX,
 } from './mmu'
 import { decAux, decImm, decodeOne } from './decode'
 import { Op } from './ops'
@@ -416,6 +416,35 @@ function leaveSyndrome(c: u32, pc: u64, reason: i32, retired: i32, imm: u32, syn
   store<u8>(SLOTJIT_BASE + (slotPtr - CODE_BASE) / SLOT_BYTES, 1)
 }
 
+/** Calls compiled function `fn` at `pc`: its retired count, or <= 0 when it
+ *  cannot start. A miss at its first access (-1 read, -2 write, the address
+ *  in C_JIT_MISS) is filled here and the call made once more: a loop whose
+ *  first load reads a new page (a hash over a file) would otherwise drop to
+ *  the interpreter until it is hot again, and ask the host again. Only for
+ *  tasks, whose translations are lookups without side effects: a failed fill
+ *  leaves nothing behind once its fault is cleared (the interpreter then
+ *  runs the instruction and takes it). */
+@inline function callRegion(fn: u32, c: u32, left: i32, pc: u64): i32 {
+  const r = call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, pc)
+  if (r >= 0) return r
+  if (sysCtx != 0) return 0
+  if (fillTlb(load<u64>(coreBase(curCore) + C_JIT_MISS), r == -2 ? Access.Write : Access.Read) < 0) {
+    clearFault()
+    return 0
+  }
+  return call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, pc)
+}
+
+/** Puts function `fn` back at entry `ip`, which it was taken from in this
+ *  run, unless code may have changed since (`epoch`): the entry must hold the
+ *  op it had then. */
+function relink(ip: u32, fn: u32, epoch: u32): void {
+  if (epoch == codeEpoch && load<u32>(ip, 4) == load<u32>(JITSIDE_BASE + (fn << 2))) {
+    store<u16>(ip, <u16>Op.JIT, 4)
+    store<u16>(ip, <u16>fn, 6)
+  }
+}
+
 // ---- the loop -----------------------------------------------------------------------------
 
 /**
@@ -434,8 +463,18 @@ export function run<S>(core: u32, c: u32, asid: i32, budget: i32): i32 {
   let pageVa: u64 = 1 // never equal to a page address
   let slotPtr: u32 = 0
   let hostPage: u32 = 0
+  // A compiled entry taken out because the budget left was below one pass
+  // of its region: reinstalled when the budget runs out, so the next run
+  // calls it at once instead of interpreting it until it is hot again and
+  // asking the host (most quanta end inside a hot loop).
+  let relinkIp: u32 = 0
+  let relinkFn: u32 = 0
+  let relinkEpoch: u32 = 0
   while (true) {
-    if (left <= 0) return leave(c, ip == REFETCH_ENTRY ? pc : pcAt(pageVa, ip, slotPtr), CoreExit.Budget, budget - left)
+    if (left <= 0) {
+      if (relinkIp != 0) relink(relinkIp, relinkFn, relinkEpoch)
+      return leave(c, ip == REFETCH_ENTRY ? pc : pcAt(pageVa, ip, slotPtr), CoreExit.Budget, budget - left)
+    }
     const insn = load<u32>(ip)
     switch (<Op>load<u16>(ip, 4)) {
       case Op.REFETCH: {
@@ -526,9 +565,10 @@ export function run<S>(core: u32, c: u32, asid: i32, budget: i32): i32 {
       }
       case Op.JIT: {
         const fn = <u32>load<u16>(ip, 6)
-        let r = call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, pcAt(pageVa, ip, slotPtr))
+        let r = callRegion(fn, c, left, pcAt(pageVa, ip, slotPtr))
         if (r <= 0) {
           store<u32>(ip, load<u32>(JITSIDE_BASE + (fn << 2)), 4)
+          if (left < <i32>JIT_MAX_REGION) { relinkIp = ip; relinkFn = fn; relinkEpoch = codeEpoch }
           continue
         }
         // Chaining: while a region leaves for another compiled entry (in this
@@ -560,9 +600,10 @@ export function run<S>(core: u32, c: u32, asid: i32, budget: i32): i32 {
             ip = t
           } else if (load<u16>(ip, 4) != <u16>Op.JIT) break
           const next = <u32>load<u16>(ip, 6)
-          r = call_indirect<i32>(next, c, left, tlbR, tlbW, asidLow, pc)
+          r = callRegion(next, c, left, pc)
           if (r <= 0) {
             store<u32>(ip, load<u32>(JITSIDE_BASE + (next << 2)), 4)
+            if (left < <i32>JIT_MAX_REGION) { relinkIp = ip; relinkFn = next; relinkEpoch = codeEpoch }
             break
           }
         }

@@ -14,7 +14,7 @@
 //   CODE_BASE            decoded-code slots (one 4 KiB guest page each)
 //   RAM_BASE             guest physical RAM (ramBytes)
 
-import { CTX_BYTES, TLB_ENTRIES as SHARED_TLB_ENTRIES, TLB_ENTRY_BYTES } from '../core-layout'
+import { C_TLB_R, CTX_BYTES, TLB_ENTRIES as SHARED_TLB_ENTRIES, TLB_ENTRY_BYTES } from '../core-layout'
 
 export const CTX_BASE: u32 = 1 << 20
 export const MAX_CTX: u32 = 2048
@@ -25,7 +25,7 @@ export const MAX_CORES: u32 = 16
 export const TLB_ENTRIES: u32 = SHARED_TLB_ENTRIES
 export const TLB_MASK: u32 = TLB_ENTRIES - 1
 export const TLB_BYTES: u32 = TLB_ENTRIES * TLB_ENTRY_BYTES
-export const CORE_HDR: u32 = 256
+export const CORE_HDR: u32 = C_TLB_R
 export const CORE_BYTES: u32 = CORE_HDR + 3 * TLB_BYTES + 256 // header + read/write/exec TLBs
 
 export const DECODE_BASE: u32 = CORE_BASE + CORE_BYTES * MAX_CORES
@@ -61,7 +61,7 @@ export const RAM_BASE: u32 = 48 << 20 // CODE_BASE + NSLOTS * SLOT_BYTES < 48 Mi
 export {
   CTX_BYTES, R_X, R_XZR, R_SP, R_PC, R_NF, R_ZF, R_CF, R_VF, R_FPCR, R_FPSR, R_TPIDR, R_TPIDRRO, R_EL, R_V,
   C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME, C_IPA, C_IRQ_LINES, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
-  CTX_USER_BYTES, R_MODE, R_PSTATE, R_SYSREGS, R_SPALIGN,
+  CTX_USER_BYTES, R_MODE, R_PSTATE, R_SYSREGS, R_SPALIGN, C_JIT_MISS, JIT_MAX_REGION,
 } from '../core-layout'
 
 // Per-core header (at CORE_BASE + core * CORE_BYTES), after the exit record.

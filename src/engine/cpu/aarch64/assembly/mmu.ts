@@ -200,12 +200,18 @@ export function fillTlb(va: u64, access: i32): i32 {
 
 let nextSlot: u32 = 0
 
+/** Bumped whenever compiled entries may have been dropped (a store into a
+ *  page with compiled code, slot recycling): the run loop reinstalls a
+ *  function it took out only while this is unchanged (exec.ts relink). */
+export let codeEpoch: u32 = 0
+
 export function slotAddr(slot: i32): u32 { return CODE_BASE + <u32>slot * SLOT_BYTES }
 
 /** Dedicates a slot to RAM page `ppn`, dropping every write-TLB entry that
  *  points at it. When the pool is exhausted every slot is recycled. */
 export function allocSlot(ppn: u32, refetchOp: u16): i32 {
   if (nextSlot >= NSLOTS) {
+    codeEpoch++
     for (let s: u32 = 0; s < NSLOTS; s++) store<i32>(SLOTMAP_BASE + (load<u32>(SLOTPPN_BASE + (s << 2)) << 2), -1)
     nextSlot = 0
   }
@@ -249,6 +255,7 @@ export function invalidateCode(ramOff: u32, n: u32): void {
     // A compiled region may span any words of its page: drop them all. The
     // host's cache checks the words again before it reinstalls one.
     if (load<u8>(SLOTJIT_BASE + slot) != 0) {
+      codeEpoch++
       for (let w: u32 = 0; w < SLOT_ENTRIES - 1; w++) {
         if (load<u16>(a + w * ENTRY_BYTES, 4) == JIT_OP) store<u32>(a + w * ENTRY_BYTES, 0, 4)
       }

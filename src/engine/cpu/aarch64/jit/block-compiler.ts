@@ -66,6 +66,12 @@ function sameRegion(c: Compiled, words: Uint32Array, at: number[]): boolean {
 export class BlockCompiler {
   readonly stats: JitStats = { compiled: 0, reused: 0, declined: 0, instructions: 0, wasmBytes: 0, ms: 0, failed: 0, lastError: null }
   private readonly cache = new Map<number, Compiled[]>()
+  /** The region last handed out for a start (RAM page address + word): most
+   *  requests are for a start compiled before, whose function the core took
+   *  out (a budget below one pass, code invalidated elsewhere in its page).
+   *  If the words that region runs are unchanged, it is still right — the
+   *  scan may now find a longer one, which is no reason to compile again. */
+  private readonly byStart = new Map<number, Compiled>()
   private memory: { buffer: ArrayBuffer } | null = null
 
   constructor(private readonly api: JitWasmApi, readonly table: WasmTable, private readonly now: () => number = () => Date.now()) {}
@@ -92,6 +98,12 @@ export class BlockCompiler {
   private compileRegion(hostPage: number, index: number): number {
     if (!this.memory) return 0
     const words = new Uint32Array(this.memory.buffer, hostPage, 1024)
+    const key = hostPage + index * 4
+    const last = this.byStart.get(key)
+    if (last && sameRegion(last, words, last.at)) {
+      this.stats.reused++
+      return last.index
+    }
     const region = scanRegion(words, index)
     if (!region) { this.stats.declined++; return -1 }
     const n = region.insns.length
@@ -101,6 +113,7 @@ export class BlockCompiler {
       for (const c of list) {
         if (sameRegion(c, words, region.at)) {
           this.stats.reused++
+          this.byStart.set(key, c)
           return c.index
         }
       }
@@ -115,6 +128,7 @@ export class BlockCompiler {
     const entry: Compiled = { at: region.at, words: Uint32Array.from(region.at, (a) => words[a]), index: tableIndex }
     if (list) list.push(entry)
     else this.cache.set(h, [entry])
+    this.byStart.set(key, entry)
     this.stats.compiled++
     this.stats.instructions += n
     this.stats.ms += this.now() - t0

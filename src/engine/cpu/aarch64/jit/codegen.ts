@@ -9,7 +9,7 @@
 // retired instructions (the return value).
 import { type Insn, type Region, ZR } from './region'
 import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
-import { R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
+import { C_JIT_MISS, C_TLB_R, R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
 
 /** (ctx, budget left, read TLB, write TLB, asid tag bits, region PC) → retired. */
 export const JIT_PARAMS = [ValType.i32, ValType.i32, ValType.i32, ValType.i32, ValType.i64, ValType.i64]
@@ -209,6 +209,14 @@ class Gen {
       f.op(W.i32WrapI64).i32(15).op(W.i32And, W.i32And, W.i32Or)
     }
     const miss = f.open(W.if_)
+    if (this.pending === 0) {
+      // Possibly the region's first instruction: with nothing retired, say
+      // where it missed (C_JIT_MISS) and return -1 (read) or -2 (write), so
+      // the run loop fills the TLB and calls again — a loop that reads a
+      // new page would otherwise be interpreted until it is hot again.
+      f.get(P_TLBR).i32(C_TLB_R - C_JIT_MISS).op(W.i32Sub).get(this.tva).mem(W.i64Store)
+      f.i32(write ? -2 : -1).get(this.n).get(this.n).op(W.i32Eqz, W.select).set(this.n)
+    }
     this.exitAt(this.word * 4, this.pending)
     f.close(miss)
     f.get(this.te).mem(W.i32Load, TLB_ENTRY_HOST).get(this.toff).op(W.i32Add).set(this.th)
@@ -488,6 +496,15 @@ class Gen {
         f.op(W.i64Mul, ins.sub ? W.i64Sub : W.i64Add)
         this.wr(ins.rd, 'zr', true)
         break
+      case 'mrs':
+        f.get(P_CTX).mem(W.i64Load, ins.off)
+        this.wr(ins.rt, 'zr', true)
+        break
+      case 'mulh': this.mulh(ins); break
+      case 'movi':
+        f.get(P_CTX).i64(BigInt.asIntN(64, ins.lo)).mem(W.i64Store, R_V + ins.rd * 16)
+        f.get(P_CTX).i64(BigInt.asIntN(64, ins.hi)).mem(W.i64Store, R_V + ins.rd * 16 + 8)
+        break
       case 'ldst': this.ldst(ins); break
       case 'ldstp': this.ldstp(ins); break
       case 'ldstv': this.ldstv(ins); break
@@ -544,6 +561,31 @@ class Gen {
         return
     }
     this.pending++
+  }
+
+  /** UMULH/SMULH: the high half of the 128-bit product, from 32-bit halves
+   *  (wasm has no widening multiply); signed = unsigned − (a<0 ? b : 0) − (b<0 ? a : 0). */
+  private mulh(ins: Extract<Insn, { k: 'mulh' }>): void {
+    const f = this.f
+    const { ta, tb, tr } = this
+    const lo = (l: number) => { f.get(l).i64(M32).op(W.i64And) }
+    const hi = (l: number) => { f.get(l).i64(32n).op(W.i64ShrU) }
+    this.rd(ins.rn); f.set(ta)
+    this.rd(ins.rm); f.set(tb)
+    // tr = hi(a)·lo(b); tva (a scratch here) = lo(a)·lo(b), then the middle sum
+    hi(ta); lo(tb); f.op(W.i64Mul).set(tr)
+    lo(ta); lo(tb); f.op(W.i64Mul).set(this.tva)
+    f.get(this.tva).i64(32n).op(W.i64ShrU)
+    lo(tr); f.op(W.i64Add)
+    lo(ta); hi(tb); f.op(W.i64Mul, W.i64Add).set(this.tva)
+    hi(ta); hi(tb); f.op(W.i64Mul)
+    hi(tr); f.op(W.i64Add)
+    hi(this.tva); f.op(W.i64Add)
+    if (ins.signed) {
+      f.get(ta).i64(63n).op(W.i64ShrS).get(tb).op(W.i64And, W.i64Sub)
+      f.get(tb).i64(63n).op(W.i64ShrS).get(ta).op(W.i64And, W.i64Sub)
+    }
+    this.wr(ins.rd, 'zr', true)
   }
 
   private address(ins: { rn: number; mode: string; imm: bigint }, reg?: { rm: number; option: number; amt: number }): void {

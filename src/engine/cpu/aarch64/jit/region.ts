@@ -4,6 +4,8 @@
 // always correct, never a silent wrong result. The subset is the integer
 // code compilers emit in hot loops.
 
+import { JIT_MAX_REGION, R_TPIDR, R_TPIDRRO } from '../core-layout'
+
 /** Register 31 means XZR in some operand positions and SP in others. */
 export const ZR = 31
 
@@ -40,6 +42,11 @@ export type Insn =
   // holds its address (the return of a BL the region followed); else it exits
   | { k: 'br'; rn: number; link: boolean; ret?: number }
   | { k: 'nop' }
+  // MRS of TPIDR_EL0 / TPIDRRO_EL0 (libc's thread pointer: errno, TLS): a load from the register block at `off`
+  | { k: 'mrs'; rt: number; off: number }
+  | { k: 'mulh'; signed: boolean; rd: number; rn: number; rm: number }
+  // MOVI/MVNI (AdvSIMD modified immediate): Vd = the 128-bit value lo, hi
+  | { k: 'movi'; rd: number; lo: bigint; hi: bigint }
 
 function ones(n: number): bigint { return (1n << BigInt(n)) - 1n }
 
@@ -197,8 +204,44 @@ export function decodeInsn(w: number): Insn | null {
   if (((w & 0xffdffc1f) >>> 0) === 0xd61f0000 || ((w & 0xfffffc1f) >>> 0) === 0xd65f0000) {
     return { k: 'br', rn, link: ((w >>> 21) & 1) === 1 && ((w & 0xfffffc1f) >>> 0) !== 0xd65f0000 }
   }
-  if (w === 0xd503201f) return { k: 'nop' }
+  // The hint space (NOP, YIELD, BTI, PAC's hint forms, …) runs as NOP,
+  // except WFE and WFI, which a system context leaves the run loop for.
+  if (((w & 0xfffff01f) >>> 0) === 0xd503201f && w !== 0xd503205f && w !== 0xd503207f) return { k: 'nop' }
+  if (((w & 0xffffffc0) >>> 0) === 0xd53bd040) return { k: 'mrs', rt: rd, off: (w & 0x20) !== 0 ? R_TPIDRRO : R_TPIDR }
+  if (((w & 0xff60fc00) >>> 0) === 0x9b407c00) return { k: 'mulh', signed: ((w >>> 23) & 1) === 0, rd, rn, rm }
+  if (((w & 0x9ff80c00) >>> 0) === 0x0f000400) {
+    const v = simdImm((w >>> 29) & 1, (w >>> 12) & 15, ((w >>> 11) & 0xe0) | ((w >>> 5) & 31))
+    if (v === null) return null
+    return { k: 'movi', rd, lo: v, hi: ((w >>> 30) & 1) === 1 ? v : 0n }
+  }
   return null
+}
+
+/** MOVI/MVNI's 64-bit immediate (AdvSIMDExpandImm); null for the forms left
+ *  to the interpreter (ORR/BIC, which read the register, and FMOV). */
+function simdImm(op: number, cmode: number, imm8: number): bigint | null {
+  const v = BigInt(imm8)
+  let r: bigint
+  switch (cmode >>> 1) {
+    case 0: case 1: case 2: case 3:
+      if (cmode & 1) return null
+      r = replicate(v << BigInt((cmode >>> 1) * 8), 32, 64)
+      break
+    case 4: case 5:
+      if (cmode & 1) return null
+      r = replicate(v << BigInt(((cmode >>> 1) & 1) * 8), 16, 64)
+      break
+    case 6:
+      r = replicate(cmode & 1 ? (v << 16n) | 0xffffn : (v << 8n) | 0xffn, 32, 64)
+      break
+    default:
+      if (cmode & 1) return null
+      if (op === 0) return replicate(v, 8, 64)
+      r = 0n
+      for (let i = 0; i < 8; i++) if ((imm8 >>> i) & 1) r |= 0xffn << BigInt(i * 8)
+      return r
+  }
+  return op === 1 ? ~r & ones(64) : r
 }
 
 /** log2 of the bytes a SIMD&FP load/store moves (4 for Q), -1 if unallocated. */
@@ -226,7 +269,7 @@ function ldst(w: number, mode: 'off' | 'pre' | 'post' | 'reg', imm: bigint, rm =
   return { k: 'ldst', size, load: true, ext: opc === 2 ? 64 : 32, rt, rn, mode, imm, rm, option, amt }
 }
 
-export const MAX_REGION = 256
+export const MAX_REGION = JIT_MAX_REGION
 
 /** A region: decoded instructions from `start` on, in execution order, with
  *  the page word each came from (`at`) and the word execution continues at

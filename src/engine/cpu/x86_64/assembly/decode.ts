@@ -195,6 +195,9 @@ function fromEntry(e: u32, start: u64): i32 {
   const flags = <u32>load<u8>(e, 18)
   const mem = (flags & F_MEM) != 0
   setModrm(<u32>load<u8>(e, 16), <u32>load<u8>(e, 17), mem)
+  // The segment base too: LEA, string instructions and MOV moffs read it, and a cached
+  // entry must not see the one of the instruction before (an FS-relative load then LEA).
+  setSegBase((flags & (F_FS | F_GS)) == 0 ? 0 : load<u64>(ctx + ((flags & F_FS) != 0 ? R_FS_BASE : R_GS_BASE)))
   setZreg(<u32>load<u8>(e, 22))
   setVvvv(<u32>load<u8>(e, 23))
   setImm(load<u64>(e, 32), load<u64>(e, 40))

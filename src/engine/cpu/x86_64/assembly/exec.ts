@@ -11,7 +11,7 @@ import {
 } from './layout'
 import { coreBase, enterCore, gFault } from './mmu'
 import {
-  clearExit, exitReason, exitVector, extraRetired, rip, setBudgetLeft, setCtx, setExtraRetired, setRip,
+  clearExit, exitReason, exitVector, extraRetired, raiseExit, rip, setBudgetLeft, setCtx, setExtraRetired, setRip,
   setRunRetired, startRip,
 } from './state'
 
@@ -36,6 +36,8 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
         reason = gFault
         retired += extraRetired
         setRip(startRip)
+        // The one fault an access raises that is not a page fault: #GP for a non-canonical address (mmu.ts).
+        if (gFault == CoreExit.Exception) raiseExit(CoreExit.Exception, 13)
       } else if (exitReason == CoreExit.Syscall || exitReason == CoreExit.Breakpoint) {
         reason = exitReason
         retired += 1

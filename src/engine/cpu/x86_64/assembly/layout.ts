@@ -34,6 +34,6 @@ export const C_TSCOFF: u32 = 88 // f64: RDTSC reads instret + this
 export const C_TLB: u32 = CORE_HDR // read TLB; write at +TLB_BYTES; exec at +2*TLB_BYTES
 
 export {
-  CTX_BYTES, R_GPR, R_RSP, R_RIP, R_RFLAGS, R_CC_OP, R_CC_DST, R_CC_SRC, R_CC_SRC2, R_FS_BASE, R_GS_BASE, R_MXCSR, R_XMM,
+  CTX_BYTES, R_GPR, R_RSP, R_RIP, R_RFLAGS, R_CC_OP, R_CC_DST, R_CC_SRC, R_CC_SRC2, R_FS_BASE, R_GS_BASE, R_MXCSR, R_XMM, R_FCW, R_FSW, FCW_INIT,
   C_REASON, C_ACCESS, C_RETIRED, C_PC, C_FAULT, C_IMM, C_SYNDROME, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
 } from '../core-layout'

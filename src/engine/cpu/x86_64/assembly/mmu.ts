@@ -107,13 +107,19 @@ function raisePageFault(va: u64, access: i32, present: bool): void {
 /**
  * Translates `va` for `access` and fills that TLB. Returns the host address
  * of the page, or 0 after raising a fault. Addresses at or above 2^47 are not
- * canonical user addresses: no translation is asked for, the access faults
- * (Linux reports #GP and #PF alike as SIGSEGV).
+ * user addresses: no translation is asked for; the kernel half (canonical)
+ * faults as a page fault, a non-canonical address as #GP (an Exception exit
+ * with vector 13).
  */
 export function fillTlb(va: u64, access: i32): u32 {
   if (gFault != 0) return 0
   let r: i32 = TranslateFault.Translation
   if ((va >>> 47) == 0) r = hostTranslate(curAsid, <f64>va, access)
+  else if ((va >>> 47) != 0x1FFFF) {
+    // A non-canonical address (bits 63..47 not all equal) is #GP, not #PF: Linux's SIGSEGV then says SI_KERNEL, no address.
+    gFault = CoreExit.Exception
+    return 0
+  }
   if (r < 0 || <u32>r >= ramBytes) {
     raisePageFault(va, access, r == TranslateFault.Permission)
     return 0

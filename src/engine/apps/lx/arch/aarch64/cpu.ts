@@ -53,7 +53,7 @@ export class Aarch64Cpu implements LxCpu {
     return regArg(this.r, 0) === -Errno.EINTR
   }
 
-  restartSyscall(origArg0: number): void {
+  restartSyscall(_origNr: number, origArg0: number): void {
     const r = this.r
     r.setXNum(0, origArg0)
     // Back over the svc (4 bytes).

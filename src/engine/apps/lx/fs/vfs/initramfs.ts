@@ -20,6 +20,12 @@ export type InitramfsResult = { ok: true; entries: number } | { ok: false; error
 export interface InitramfsOptions {
   /** Upper bound on the decompressed size (default 256 MiB). */
   maxUnpacked?: number
+  /**
+   * The archive is the caller's to give away (lx's copy of a rom module):
+   * files keep views of it, copied on their first write, instead of copies
+   * (RamFile.adopt). Nobody may write the archive afterwards.
+   */
+  borrow?: boolean
 }
 
 /** Compression magics Linux's initramfs knows, for a clear error when one is not supported here. */
@@ -36,7 +42,8 @@ export function loadInitramfs(fs: RamFs, archive: Uint8Array, opts: InitramfsOpt
     while (pos < archive.length && archive[pos] === 0) pos++
     if (pos >= archive.length) break
     let entries: CpioEntry[]
-    if (isGzip(archive.subarray(pos))) {
+    const isGzipped = isGzip(archive.subarray(pos))
+    if (isGzipped) {
       const g = gunzipMember(archive, pos, budget)
       if (!g.ok) return { ok: false, error: `initramfs: ${g.error}` }
       budget -= g.data.length
@@ -52,13 +59,14 @@ export function loadInitramfs(fs: RamFs, archive: Uint8Array, opts: InitramfsOpt
       entries = parsed.entries
       pos = parsed.end
     }
-    const r = unpack(fs, entries, state)
+    // An inflated archive is ours alone, whoever gave us the compressed one.
+    const r = unpack(fs, entries, state, isGzipped || (opts.borrow ?? false))
     if (!r.ok) return r
   }
   return { ok: true, entries: state.count }
 }
 
-function unpack(fs: RamFs, entries: CpioEntry[], state: { links: Map<string, Inode>; count: number }): InitramfsResult {
+function unpack(fs: RamFs, entries: CpioEntry[], state: { links: Map<string, Inode>; count: number }, borrow: boolean): InitramfsResult {
   const links = state.links
   const creator = { uid: 0, gid: 0 }
   for (const e of entries) {
@@ -105,7 +113,8 @@ function unpack(fs: RamFs, entries: CpioEntry[], state: { links: Map<string, Ino
           if (typeof made !== 'number' && e.nlink > 1) links.set(key, made)
         }
         if (typeof made !== 'number' && e.data.length) {
-          const w = (made as RamFile).writeAt(e.data, 0)
+          const file = made as RamFile
+          const w = borrow && file.size === 0 ? file.adopt(e.data) : file.writeAt(e.data, 0)
           if (w < e.data.length) return fail(e.name, w < 0 ? w : -28)
         }
         break

@@ -297,6 +297,12 @@ export class RamSpecial extends RamInode {
 export class RamFile extends RamInode {
   size = 0
   readonly pages = new Map<number, Uint8Array>()
+  /**
+   * Pages that are views of an image the file was made from (adopt): read
+   * in place, copied to a page of their own before the first change. The
+   * last may be shorter than a page.
+   */
+  private borrowed: Set<number> | null = null
   openCount = 0
 
   stat(): Stat {
@@ -313,7 +319,58 @@ export class RamFile extends RamInode {
   override release(): void {
     this.fs.unchargePages(this.pages.size)
     this.pages.clear()
+    this.borrowed = null
     super.release()
+  }
+
+  /**
+   * Makes an empty file's data `data`, page by page as views of it, not
+   * copies: an initramfs's files are read far more than written, and the
+   * archive lx read from rom stays untouched (nobody else holds it). The
+   * pages are charged as if copied: what the guest sees of its memory does
+   * not change. -ENOSPC when they cannot be charged, -EINVAL on a file that
+   * has data already.
+   */
+  adopt(data: Uint8Array): number {
+    if (this.size !== 0 || this.pages.size !== 0) return -Errno.EINVAL
+    if (data.length > MAX_FILE_SIZE) return -Errno.EFBIG
+    const n = Math.ceil(data.length / PAGE)
+    if (n === 0) return 0
+    if (!this.fs.chargePages(n)) return -Errno.ENOSPC
+    this.borrowed = new Set()
+    for (let p = 0; p < n; p++) {
+      this.pages.set(p, data.subarray(p * PAGE, Math.min((p + 1) * PAGE, data.length)))
+      this.borrowed.add(p)
+    }
+    this.size = data.length
+    this.touchM()
+    return data.length
+  }
+
+  /**
+   * The file's data as one view of the image it was adopted from, while it
+   * is still exactly that (no page written or cut since); null otherwise.
+   * The view never changes afterwards: a write copies its page first. exec
+   * takes it instead of a copy of the whole program.
+   */
+  adoptedView(): Uint8Array | null {
+    const n = Math.ceil(this.size / PAGE)
+    if (this.borrowed === null || n === 0 || this.borrowed.size !== n || this.pages.size !== n) return null
+    // Pages still borrowed are adopt's own views, made contiguous; the ends say where the run lies.
+    const first = this.pages.get(0)
+    const last = this.pages.get(n - 1)
+    if (!first || !last || last.buffer !== first.buffer || last.byteOffset !== first.byteOffset + (n - 1) * PAGE) return null
+    if (last.length < this.size - (n - 1) * PAGE) return null
+    return new Uint8Array(first.buffer, first.byteOffset, this.size)
+  }
+
+  /** Page `p` as one of the file's own, whole, to be written (a borrowed one is copied first). */
+  private own(p: number, page: Uint8Array): Uint8Array {
+    if (this.borrowed === null || !this.borrowed.delete(p)) return page
+    const copy = new Uint8Array(PAGE)
+    copy.set(page)
+    this.pages.set(p, copy)
+    return copy
   }
 
   readAt(buf: Uint8Array, off: number): number {
@@ -346,7 +403,7 @@ export class RamFile extends RamInode {
         if (!this.fs.chargePages(1)) break
         page = new Uint8Array(PAGE)
         this.pages.set(p, page)
-      }
+      } else page = this.own(p, page)
       page.set(data.subarray(done, done + k), inPage)
       done += k
     }
@@ -363,12 +420,18 @@ export class RamFile extends RamInode {
       for (const p of [...this.pages.keys()]) {
         if (p >= keep) {
           this.pages.delete(p)
+          this.borrowed?.delete(p)
           this.fs.unchargePages(1)
         }
       }
       // The tail of the last kept page must read as zeros if the file grows again.
       const last = this.pages.get(keep - 1)
-      if (last && size % PAGE) last.fill(0, size % PAGE)
+      if (last && size % PAGE) this.own(keep - 1, last).fill(0, size % PAGE)
+    } else if (size > this.size && this.size % PAGE !== 0) {
+      // A borrowed last page may be short: growing reads zeros after the old end, from a whole page.
+      const p = Math.floor(this.size / PAGE)
+      const last = this.pages.get(p)
+      if (last) this.own(p, last)
     }
     this.size = size
     this.touchM()

@@ -164,6 +164,16 @@ describe('tty: canonical mode', () => {
     f.write(key('a\nb\n'))
     expect(out()).toBe('a\nb\n')
   })
+
+  it('output: the column after a large write counts from its last line end (a tab typed there erases back to it)', () => {
+    const { tty, f, out } = setup()
+    f.write(key('x'.repeat(5000) + '\nab\rxyz'))
+    expect(out()).toBe('x'.repeat(5000) + '\r\nab\rxyz')
+    tty.input(key('\t\x7f\n'))
+    expect(read(f)).toBe('\n')
+    // The tab went from column 3 to 8; erasing it backs up five columns.
+    expect(out()).toBe('\t\b\b\b\b\b\r\n')
+  })
 })
 
 describe('tty: non-canonical mode', () => {

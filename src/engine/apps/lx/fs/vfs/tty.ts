@@ -243,6 +243,21 @@ export class Tty {
     // At most two bytes out per byte in (NL → CR NL).
     const out = new Uint8Array(data.length * 2)
     let o = 0
+    if ((t.oflag & (OLCUC | ONLCR | OCRNL | ONOCR | ONLRET)) === ONLCR) {
+      // The usual settings (what a program that writes a lot meets): only NL changes, and the
+      // column depends on the bytes after the last line end alone, so it is counted for those.
+      for (let k = 0; k < data.length; k++) {
+        const c = data[k]
+        if (c === 0x0a) out[o++] = 0x0d
+        out[o++] = c
+      }
+      const lineEnd = Math.max(data.lastIndexOf(0x0a), data.lastIndexOf(0x0d))
+      if (lineEnd >= 0) this.column = 0
+      this.trackColumns(data.subarray(lineEnd + 1))
+      const bytes = out.subarray(0, o)
+      this.opts.write(bytes)
+      return bytes
+    }
     for (let k = 0; k < data.length; k++) {
       let c = data[k]
       if (c === 0x0a) {
@@ -279,7 +294,8 @@ export class Tty {
   }
 
   private trackColumns(data: Uint8Array): void {
-    for (const c of data) {
+    for (let k = 0; k < data.length; k++) {
+      const c = data[k]
       if (c === 0x0d || c === 0x0a) this.column = 0
       else if (c === 0x09) this.column = (this.column | 7) + 1
       else if (c === 0x08) this.column = Math.max(0, this.column - 1)

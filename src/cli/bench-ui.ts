@@ -1,0 +1,223 @@
+/**
+ * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N]`: the lab as a user meets it,
+ * driven in Chromium (issue 15, item 7). The engine host and the lab server
+ * run in this process as `l4lab web` runs them; Debian's Chromium (or
+ * L4LAB_CHROMIUM) loads the renderer through playwright-core.
+ *
+ *   ui.prompts_ms    from starting the board (the browser already open) to
+ *                    every guest's shell prompt shown in its xterm: boot, page
+ *                    load and the first output together
+ *   ui.echo_ms       a key pressed in a console (keydown in the page) until the
+ *                    character is drawn in that xterm: median over --keys=N
+ *   ui.console_mb_s  the first VM writes --mb=N MB (`yes | head -c`) while the
+ *                    second runs; the guest's bytes over the time from Enter
+ *                    to the marker after them drawn in the xterm (after a
+ *                    warm-up round of at most 2 MB that is not counted)
+ *   ui.console_page_busy  how busy the page's main thread was meanwhile
+ *                    (script, layout and style): is the xterm the bottleneck?
+ *   ui.fb_fps        frames per second a VM display paints at 1024×768; n/a
+ *                    while no VM of the scenario has a display
+ *
+ * Times are taken inside the page (performance.now() at the keydown and when
+ * the rows show the text), so the driver's own round trips do not count.
+ */
+import { basename } from 'node:path'
+import { existsSync, writeFileSync } from 'node:fs'
+import type { CDPSession, Page } from 'playwright-core'
+import { EngineHost } from '../host/engine-host'
+import { defaultScenarioPath, scenarioLab } from '../host/lab-config'
+import { LabServer } from '../server/lab-server'
+import { labVersion, rendererDir, workerUrl } from './paths'
+import { PAGE_PROBE, type ProbeResult } from './bench-ui-probe'
+
+const CHROMIUM = process.env.L4LAB_CHROMIUM ?? '/usr/bin/chromium'
+const LINE = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!'
+const PROMPT_LIMIT_MS = 60_000
+const WRITE_LIMIT_MS = 120_000
+/** What a VM display is in the page; the fps probe counts the frames painted into its canvas. */
+export const DISPLAY_CANVAS = '[data-testid^="display-"] canvas'
+const FPS_SECONDS = 3
+
+interface UiBenchOptions {
+  scenario: string
+  bytes: number
+  keys: number
+}
+
+export async function benchUi(argv: string[]): Promise<number> {
+  const opts = parseArgs(argv)
+  if (typeof opts === 'string') {
+    process.stderr.write(`l4lab bench ui: ${opts}\n`)
+    return 2
+  }
+  if (!existsSync(CHROMIUM)) {
+    process.stderr.write(`l4lab bench ui: no Chromium at ${CHROMIUM} (install Debian's chromium or set L4LAB_CHROMIUM)\n`)
+    return 1
+  }
+  let chromium: typeof import('playwright-core').chromium
+  try {
+    ;({ chromium } = await import('playwright-core'))
+  } catch {
+    process.stderr.write('l4lab bench ui: needs playwright-core (a development dependency: npm install)\n')
+    return 1
+  }
+  let boards
+  try {
+    boards = scenarioLab(opts.scenario)
+  } catch (e) {
+    process.stderr.write(`l4lab bench ui: ${(e as Error).message}\n`)
+    return 2
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-extensions'],
+  })
+  let host: EngineHost | null = null
+  let server: LabServer | null = null
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await page.addInitScript(PAGE_PROBE)
+    // The board starts now: the prompts' time runs from here.
+    const t0 = performance.now()
+    host = new EngineHost({ workerUrl, boards, version: labVersion() })
+    await host.start()
+    server = new LabServer({ host, rendererDir, port: 0 })
+    await server.listen()
+    await page.goto(server.url)
+    const guests = await scenarioGuests(host, basename(opts.scenario))
+    await probe(page, 'prompts', [guests, PROMPT_LIMIT_MS])
+    const promptsMs = performance.now() - t0
+    out('ui.prompts_ms', promptsMs.toFixed(0), 'ms', `${guests.length} guests, ${basename(opts.scenario)}`)
+
+    const vm = guests[0]
+    const echo = await echoMs(page, vm, opts.keys)
+    out('ui.echo_ms', echo.median.toFixed(1), 'ms', `median of ${opts.keys} keys, ${echo.min.toFixed(1)}–${echo.max.toFixed(1)}`)
+
+    // Not counted: the CPU core compiles yes's and head's loops on their first run.
+    await writeSeconds(page, vm, Math.min(opts.bytes, 2e6))
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
+    // L4LAB_BENCH_UI_PROFILE=FILE: the page's CPU profile of the console round, for DevTools or a script.
+    const profile = process.env.L4LAB_BENCH_UI_PROFILE
+    if (profile) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
+    const before = await pageTimes(cdp)
+    const seconds = await writeSeconds(page, vm, opts.bytes)
+    const after = await pageTimes(cdp)
+    if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile))
+    out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running`)
+    // Where the page's time went meanwhile: how busy its main thread was, and with what.
+    const busy = (k: keyof PageTimes) => `${(((after[k] - before[k]) / seconds) * 100).toFixed(0)} %`
+    out('ui.console_page_busy', busy('task'), '', `of the round: script ${busy('script')}, layout and style ${busy('layout')}`)
+
+    const fps = await framesPerSecond(page)
+    if (fps === null) out('ui.fb_fps', 'n/a', '', 'no display in this scenario')
+    else out('ui.fb_fps', fps.fps.toFixed(1), 'fps', `${fps.width}×${fps.height}, over ${FPS_SECONDS} s`)
+    return 0
+  } catch (e) {
+    process.stderr.write(`l4lab bench ui: ${(e as Error).message}\n`)
+    return 1
+  } finally {
+    await browser.close()
+    await server?.close()
+    await host?.dispose()
+  }
+}
+
+/** The guest VMs (their ids) once the scenario has run to its end: ned starts them one by one. */
+async function scenarioGuests(host: EngineHost, name: string): Promise<string[]> {
+  const t0 = performance.now()
+  for (;;) {
+    const board = host.snapshot().boards[0]
+    const guests = board.vms.filter((v) => !v.system).map((v) => v.id)
+    if (board.state === 'running' && guests.length > 0) return guests
+    if (board.state === 'running' || board.state === 'failed' || board.state === 'crashed') {
+      throw new Error(board.error ? `${name}: the board is ${board.state}: ${board.error}` : `${name} starts no guest VM with a console`)
+    }
+    if (performance.now() - t0 > PROMPT_LIMIT_MS) throw new Error(`${name}: the board is still ${board.state} after ${PROMPT_LIMIT_MS / 1000} s`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+function parseArgs(argv: string[]): UiBenchOptions | string {
+  const num = (name: string, fallback: number) => {
+    const a = argv.find((x) => x.startsWith(`--${name}=`))
+    return a === undefined ? fallback : Number(a.slice(name.length + 3))
+  }
+  const mb = num('mb', 16)
+  const keys = num('keys', 20)
+  if (!(mb > 0 && mb <= 1024)) return '--mb=N wants a size in MB, more than 0 and at most 1024'
+  if (!Number.isInteger(keys) || keys < 1 || keys > 200) return '--keys=N wants 1..200'
+  const unknown = argv.find((a) => a.startsWith('--') && !/^--(mb|keys)=/.test(a))
+  if (unknown) return `unknown option ${unknown}`
+  return { scenario: argv.find((a) => !a.startsWith('--')) ?? defaultScenarioPath(), bytes: Math.round(mb * 1e6), keys }
+}
+
+function out(key: string, value: string, unit: string, note: string): void {
+  process.stdout.write(`${key}: ${value}${unit ? ` ${unit}` : ''} (${note})\n`)
+}
+
+/** Runs one of the page probe's measurements (bench-ui-probe.ts); its errors become ours. */
+async function probe(page: Page, what: string, args: unknown[]): Promise<number> {
+  const r = (await page.evaluate(([what, args]) => (globalThis as unknown as { l4labBench: (w: string, a: unknown[]) => Promise<ProbeResult> }).l4labBench(what, args), [what, args] as const)) as ProbeResult
+  if (!r.ok) throw new Error(r.error)
+  return r.value
+}
+
+async function focus(page: Page, vm: string): Promise<void> {
+  await page.locator(`[data-testid="console-${vm}"] .terminal-host`).click()
+}
+
+/** Each key's echo: `keys` characters typed at the prompt one by one, then the line is dropped with ^U. */
+async function echoMs(page: Page, vm: string, keys: number): Promise<{ median: number; min: number; max: number }> {
+  await focus(page, vm)
+  // A start no earlier line has, so that each character's echo is new text on the screen.
+  let typed = `#e${Date.now() % 100000}-`
+  await page.keyboard.type(typed)
+  const times: number[] = []
+  for (let i = 0; i < keys; i++) {
+    const ch = String.fromCharCode(0x61 + (i % 26))
+    typed += ch
+    await probe(page, 'watch', [vm, typed, 10_000])
+    await page.keyboard.press(ch)
+    times.push(await probe(page, 'result', []))
+  }
+  await page.keyboard.press('Control+U')
+  times.sort((a, b) => a - b)
+  return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1] }
+}
+
+/** Seconds from Enter to the end of `bytes` of the guest's output drawn in the xterm. */
+async function writeSeconds(page: Page, vm: string, bytes: number): Promise<number> {
+  await focus(page, vm)
+  const tag = Date.now() % 100000
+  // The quotes keep the command line's echo from reading as the marker.
+  await page.keyboard.type(`yes ${LINE} | head -c ${bytes}; echo; echo ui-''done-${tag}`)
+  await probe(page, 'watch', [vm, `ui-done-${tag}`, WRITE_LIMIT_MS])
+  await page.keyboard.press('Enter')
+  return (await probe(page, 'result', [])) / 1000
+}
+
+interface PageTimes {
+  task: number
+  script: number
+  layout: number
+}
+
+/** Seconds the page's main thread has spent so far (Chromium's Performance metrics). */
+async function pageTimes(cdp: CDPSession): Promise<PageTimes> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0
+  return { task: m('TaskDuration'), script: m('ScriptDuration'), layout: m('LayoutDuration') + m('RecalcStyleDuration') }
+}
+
+/** Frames per second the first VM display paints, or null when the page shows none. */
+async function framesPerSecond(page: Page): Promise<{ fps: number; width: number; height: number } | null> {
+  if ((await page.locator(DISPLAY_CANVAS).count()) === 0) return null
+  const size = await page.locator(DISPLAY_CANVAS).first().evaluate((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height])
+  const frames = await probe(page, 'frames', [DISPLAY_CANVAS, FPS_SECONDS * 1000])
+  return { fps: frames / FPS_SECONDS, width: size[0], height: size[1] }
+}
