@@ -16,7 +16,7 @@ import { LoopbackSession, type LoopbackSessionSpec } from './lab/loopback-sessio
 import { ScenarioSession, type ScenarioSessionSpec } from './lab/scenario-session'
 import { FaultSession, type FaultSessionSpec } from './lab/fault-session'
 
-export type { BoardFigures, BootPhase, Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult, SessionWallTime, TaskWallTime } from './lab/session'
+export type { BoardFigures, BootPhase, Session, SessionSink, SessionStatus, VmDescriptor, VmFigures, VmAction, VmRunState, SessionResult, SessionWallTime, TaskWallTime, DisplayInputEvent } from './lab/session'
 export { CONSOLE_INPUT_LIMIT } from './lab/input-queue'
 export type { LoopbackSessionSpec, ScenarioSessionSpec, FaultSessionSpec }
 

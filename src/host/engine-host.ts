@@ -243,6 +243,16 @@ export class EngineHost {
       const { slot, name } = this.vm(vm)
       return (await this.request(slot, { op: 'history', vm: name })) as Uint8Array
     },
+    'display.watch': async ({ vm, full }) => {
+      const { slot, name } = this.vm(vm)
+      await this.request(slot, { op: 'watchDisplay', vm: name, full })
+      return null
+    },
+    'display.input': async ({ vm, events }) => {
+      const { slot, name } = this.vm(vm)
+      await this.request(slot, { op: 'displayInput', vm: name, events })
+      return null
+    },
     'vm.putFile': async ({ vm, name: file, offset, data }) => {
       const { slot, name } = this.vm(vm)
       const bytes = new Uint8Array(Buffer.from(data, 'base64'))
@@ -387,6 +397,9 @@ export class EngineHost {
       case 'inputTaken':
         slot.input.get(msg.vm)?.taken(msg.bytes)
         break
+      case 'display':
+        this.emitter.emit('display.frame', { vm: `${slot.config.id}/${msg.vm}`, data: msg.frame })
+        break
       case 'console':
         this.emitter.emit('console.output', { vm: `${slot.config.id}/${msg.vm}`, data: msg.data })
         break
@@ -469,6 +482,7 @@ export class EngineHost {
       color: v.color,
       detail: v.detail,
       system: v.system,
+      ...(v.display && { display: { ...v.display } }),
     }))
   }
 

@@ -17,6 +17,14 @@ if (!port) throw new Error('engine-worker must run in a worker thread')
 const SLICE_MS = 10
 const FLUSH_MS = 8
 const FIGURES_MS = 500
+/** Watched displays are sampled at most this often (≤ 60 Hz); nothing runs while none is watched. */
+const DISPLAY_MS = 16
+/**
+ * Sampling (compare, encode, post) takes at most this share of the worker's
+ * time: after a sample that took d ms the next waits d / share, so on a busy
+ * machine the frame rate drops before the guests' share of the CPU does.
+ */
+const DISPLAY_SHARE = 0.15
 
 /** The board's engine: the session it runs. */
 let board: Session | null = null
@@ -28,6 +36,18 @@ let board: Session | null = null
 const pending = new Map<string, { buf: Uint8Array; used: number }>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
 let runTimer: ReturnType<typeof setTimeout> | null = null
+let displayTimer: ReturnType<typeof setTimeout> | null = null
+
+/** Posts what changed on watched displays; stops when a sample finds none watched (a watch starts it again). */
+function sampleDisplays(): void {
+  displayTimer = null
+  if (!board?.displayFrames) return
+  const t0 = performance.now()
+  const frames = board.displayFrames()
+  for (const { vm, frame } of frames) port!.postMessage({ type: 'display', vm, frame } satisfies FromWorker, [frame.buffer as ArrayBuffer])
+  if (frames.length === 0 && !board.watchingDisplays?.()) return
+  displayTimer = setTimeout(sampleDisplays, Math.max(DISPLAY_MS, (performance.now() - t0) / DISPLAY_SHARE))
+}
 /** When the IPC trace was last started or read: a trace nobody reads is stopped (IPC_TRACE_LEASE_MS). */
 let traceReadAt = 0
 
@@ -97,6 +117,20 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return board.memoryMap ? board.memoryMap(req.task) : null
     case 'mappingTree':
       return board.mappingTree ? board.mappingTree(req.task, req.address) : null
+    case 'watchDisplay': {
+      if (!board.watchDisplay) throw new Error(`a ${board.kind} board has no displays`)
+      const r = board.watchDisplay(req.vm, req.full)
+      if (!r.ok) throw new Error(r.error)
+      if (displayTimer === null) displayTimer = setTimeout(sampleDisplays, DISPLAY_MS)
+      return null
+    }
+    case 'displayInput': {
+      if (!board.displayInput) throw new Error(`a ${board.kind} board has no displays`)
+      const r = board.displayInput(req.vm, req.events)
+      if (!r.ok) throw new Error(r.error)
+      schedule(0)
+      return null
+    }
     case 'ipcTrace':
       if (!board.ipcTrace) throw new Error(`a ${board.kind} board has no kernel to trace`)
       board.ipcTrace(req.on)

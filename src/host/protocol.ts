@@ -3,7 +3,7 @@
  * engine worker (one board). Console bytes travel as Uint8Array (structured
  * clone, no JSON); everything else is plain data.
  */
-import type { BoardFigures, BootPhase, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
+import type { BoardFigures, BootPhase, DisplayInputEvent, SessionSpec, SessionStatus, VmAction, VmDescriptor, VmFigures } from '../engine'
 
 export type ToWorker =
   | { type: 'start'; spec: SessionSpec }
@@ -18,6 +18,8 @@ export type WorkerRequest =
   | { op: 'memoryMap'; task: number }
   | { op: 'mappingTree'; task: number; address: number }
   | { op: 'putFile'; vm: string; name: string; offset: number; data: Uint8Array }
+  | { op: 'watchDisplay'; vm: string; full: boolean }
+  | { op: 'displayInput'; vm: string; events: DisplayInputEvent[] }
   | { op: 'ipcTrace'; on: boolean }
   | { op: 'readIpcTrace'; after: number }
   /** Answered at once: the host asks when it has heard nothing for a while (is the worker stuck?). */
@@ -30,6 +32,8 @@ export type FromWorker =
   | { type: 'boot'; phases: BootPhase[] }
   | { type: 'vms'; vms: VmDescriptor[] }
   | { type: 'console'; vm: string; data: Uint8Array }
+  /** A watched display's changes (devices/display.ts's encoding), its buffer transferred. */
+  | { type: 'display'; vm: string; frame: Uint8Array }
   /** The board has taken `bytes` of console input for `vm` (queued or refused): the host's count of input on its way goes down. */
   | { type: 'inputTaken'; vm: string; bytes: number }
   /** Twice a second: each VM's counters since start, and the kernel's as a whole (sessions with a kernel). */

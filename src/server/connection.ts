@@ -91,6 +91,15 @@ export class ClientConnection {
     this.send(frame)
   }
 
+  /**
+   * A display's frame, already framed. A client that is behind loses it: its
+   * view sees the gap in the frames' sequence numbers and asks for a whole
+   * frame (display.watch with full), so nothing is queued for it here.
+   */
+  display(frame: Uint8Array): void {
+    if (!this.behind) this.send(frame)
+  }
+
   /** Any other event, already serialised. */
   event(name: EventName, text: string): void {
     if (this.behind) {

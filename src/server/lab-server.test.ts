@@ -135,6 +135,8 @@ describe('LabServer WebSocket', () => {
       expect(await call(ws, 3, 'fs.readFile', {})).toMatchObject({ ok: false, error: expect.stringMatching(/unknown command/) })
       expect(await call(ws, 4, 'console.resize', { vm: 'board0/loop0', cols: -1, rows: 2 })).toMatchObject({ ok: false, error: expect.stringMatching(/cols/) })
       expect(await call(ws, 5, 'vm.stop', { vm: 'board9/x' })).toMatchObject({ ok: false, error: expect.stringMatching(/no board/) })
+      expect(await call(ws, 7, 'display.watch', { vm: 'board0/loop0', full: true })).toMatchObject({ ok: false, error: 'a loopback board has no displays' })
+      expect(await call(ws, 8, 'display.input', { vm: 'board0/loop0', events: [{ kind: 'key', code: 99999, down: true }] })).toMatchObject({ ok: false, error: expect.stringMatching(/event 0/) })
       expect((await call(ws, 6, 'lab.snapshot', {})).ok).toBe(true)
     } finally {
       ws.close()

@@ -13,9 +13,10 @@
  * timeout when it takes the socket over).
  *
  * Wire format (see ./wire.ts): JSON text frames for calls, replies and
- * events; binary frames for console output and byte results. Each client is
- * a ClientConnection (./connection.ts), which bounds what it may cost the
- * server: a client that stops reading loses console output, never memory.
+ * events; binary frames for console output, display frames and byte results.
+ * Each client is a ClientConnection (./connection.ts), which bounds what it
+ * may cost the server: a client that stops reading loses console output and
+ * display frames, never memory.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
@@ -25,7 +26,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, type EventName, type Events } from '../shared/contract'
 import type { EngineHost } from '../host/engine-host'
-import { encodeBytesFrame, FRAME_CONSOLE } from './wire'
+import { encodeBytesFrame, FRAME_CONSOLE, FRAME_DISPLAY } from './wire'
 import { ClientConnection } from './connection'
 
 export interface LabServerOptions {
@@ -234,6 +235,10 @@ export class LabServer {
       const { vm, data } = payload as Events['console.output']
       const frame = encodeBytesFrame(FRAME_CONSOLE, 0, vm, data)
       for (const c of this.clients) c.console(vm, frame, data.length)
+    } else if (name === 'display.frame') {
+      const { vm, data } = payload as Events['display.frame']
+      const frame = encodeBytesFrame(FRAME_DISPLAY, 0, vm, data)
+      for (const c of this.clients) c.display(frame)
     } else {
       const text = JSON.stringify({ t: 'event', name, payload })
       for (const c of this.clients) c.event(name, text)

@@ -7,12 +7,15 @@
  * {t:'event'} from the server. Binary frames carry bytes:
  *   u8 kind | u32 id (little endian) | u16 name length | name (UTF-8) | payload
  * kind FRAME_CONSOLE: console output of VM `name`; kind FRAME_RESULT_BYTES:
- * the Uint8Array result of call `id`.
+ * the Uint8Array result of call `id`; kind FRAME_DISPLAY: a display.frame of
+ * VM `name`.
  */
 import type { CommandName, EventName, Events } from '../shared/contract'
 
 export const FRAME_CONSOLE = 1
 export const FRAME_RESULT_BYTES = 2
+/** A `display.frame` event: `name` is the VM, the payload its frame. */
+export const FRAME_DISPLAY = 3
 
 export type ClientMessage = { t: 'call'; id: number; name: CommandName; args: unknown }
 

@@ -5,7 +5,7 @@ describe('contract', () => {
   it('lists every command and event once', () => {
     expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length)
     expect(COMMAND_NAMES).toContain('console.input')
-    expect(EVENT_NAMES).toEqual(['lab.changed', 'console.output', 'stats'])
+    expect(EVENT_NAMES).toEqual(['lab.changed', 'console.output', 'stats', 'display.frame'])
   })
 
   it('recognizes only contract names, not inherited properties', () => {
@@ -30,6 +30,21 @@ describe('contract', () => {
     expect(checkArgs('scenario.read', { id: 'shipped/hello.lua' })).toBeNull()
     expect(checkArgs('scenario.check', { name: 'a.lua', source: 'x'.repeat(SCENARIO_SOURCE_LIMIT) })).toBeNull()
     expect(checkArgs('scenario.run', { name: 'a.lua', source: '' })).toBeNull()
+    expect(checkArgs('display.watch', { vm: 'b/gfx', full: true })).toBeNull()
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [] })).toBeNull()
+    const events = [{ kind: 'key', code: 0x110, down: true }, { kind: 'motion', dx: -4096, dy: 12 }, { kind: 'wheel', steps: -3 }]
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: Array.from({ length: 256 }, (_, i) => events[i % 3]) })).toBeNull()
+  })
+
+  it('rejects display input the devices cannot take, naming the event', () => {
+    expect(checkArgs('display.watch', { vm: 'b/gfx' })).toMatch(/'full'/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: {} })).toMatch(/'events'/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: Array(257).fill({ kind: 'wheel', steps: 1 }) })).toMatch(/at most 256/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'wheel', steps: 1 }, { kind: 'key', code: 0x300, down: true }] })).toMatch(/event 1/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'key', code: 30 }] })).toMatch(/event 0/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'motion', dx: 0.5, dy: 0 }] })).toMatch(/event 0/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [null] })).toMatch(/event 0/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'touch' }] })).toMatch(/event 0/)
   })
 
   it('rejects malformed arguments with a message naming the field', () => {

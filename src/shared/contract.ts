@@ -35,7 +35,22 @@ export interface VmInfo {
   detail?: string
   /** The board's system log (the base programs' console), not a guest. */
   system?: boolean
+  /** Its display's size in pixels, when it has a display (an lx VM started with --fb). */
+  display?: { width: number; height: number }
 }
+
+/**
+ * Input for a VM's display, in Linux input event codes (input-event-codes.h:
+ * KEY_*, BTN_LEFT 0x110 …), which evdev and virtio-input speak alike.
+ * Motion is relative, in display pixels; wheel steps are positive away from the user.
+ */
+export type DisplayInputEvent =
+  | { kind: 'key'; code: number; down: boolean }
+  | { kind: 'motion'; dx: number; dy: number }
+  | { kind: 'wheel'; steps: number }
+
+/** The most events one `display.input` carries. */
+export const DISPLAY_INPUT_MAX = 256
 
 export interface BoardInfo {
   id: string
@@ -319,6 +334,14 @@ export interface Commands {
    * offset 0 creates or empties the file (lx VMs). Answers the file's path.
    */
   'vm.putFile': { args: { vm: string; name: string; offset: number; data: string }; result: { path: string } }
+  /**
+   * A view shows `vm`'s display: its frames come as `display.frame` events
+   * for the next few seconds (views renew every second or two); `full`
+   * asks for the whole picture next (a new view, or one that lost a frame).
+   */
+  'display.watch': { args: { vm: string; full: boolean }; result: null }
+  /** Keys and pointer for `vm`'s display, in order (at most DISPLAY_INPUT_MAX). */
+  'display.input': { args: { vm: string; events: DisplayInputEvent[] }; result: null }
   /** The scenario library: the shipped scenarios, then the user's, each by name. */
   'scenario.list': { args: Record<string, never>; result: ScenarioEntry[] }
   'scenario.read': { args: { id: string }; result: ScenarioFile }
@@ -346,6 +369,13 @@ export interface Events {
   'console.output': { vm: string; data: Uint8Array }
   /** Every half second: each live VM's figures, and the kernel figures of each board that has a kernel. */
   'stats': { stats: VmStats[]; boards: BoardStats[] }
+  /**
+   * What changed on a watched display (≤ 60 a second): little endian u16
+   * width, height, rectangle count, flags (1: the whole display), u32
+   * sequence number (consecutive per display; a gap is a lost frame), then
+   * per rectangle u16 x, y, w, h and w×h RGBA pixels (what ImageData takes).
+   */
+  'display.frame': { vm: string; data: Uint8Array }
 }
 
 export type CommandName = keyof Commands
@@ -374,6 +404,8 @@ const commandTable: Record<CommandName, true> = {
   'console.resize': true,
   'console.history': true,
   'vm.putFile': true,
+  'display.watch': true,
+  'display.input': true,
   'scenario.list': true,
   'scenario.read': true,
   'scenario.check': true,
@@ -384,6 +416,7 @@ const eventTable: Record<EventName, true> = {
   'lab.changed': true,
   'console.output': true,
   stats: true,
+  'display.frame': true,
 }
 
 export const COMMAND_NAMES: readonly CommandName[] = Object.keys(commandTable) as CommandName[]
@@ -440,6 +473,10 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       if (typeof a.data !== 'string' || a.data.length > Math.ceil(DROP_PIECE_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.data))
         return `${name}: 'data' must be base64 of at most ${DROP_PIECE_BYTES / 1024} KiB`
       return str('vm') ?? str('name') ?? nat('offset')
+    case 'display.watch':
+      return typeof a.full === 'boolean' ? str('vm') : `${name}: 'full' must be a boolean`
+    case 'display.input':
+      return str('vm') ?? checkInputEvents(name, a.events)
     case 'scenario.list':
       return null
     case 'scenario.read':
@@ -450,6 +487,22 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
       if (typeof a.source !== 'string' || a.source.length > SCENARIO_SOURCE_LIMIT) return `${name}: 'source' must be a string of at most ${SCENARIO_SOURCE_LIMIT / 1024} Ki characters`
       return str('name')
   }
+}
+
+/** Each event of `display.input`: its kind's fields, integers in the ranges the devices take. */
+function checkInputEvents(name: CommandName, events: unknown): string | null {
+  if (!Array.isArray(events) || events.length > DISPLAY_INPUT_MAX) return `${name}: 'events' must be an array of at most ${DISPLAY_INPUT_MAX}`
+  const within = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as Record<string, unknown> | null
+    const ok =
+      typeof e === 'object' && e !== null &&
+      ((e.kind === 'key' && within(e.code, 1, 0x2ff) && typeof e.down === 'boolean') ||
+        (e.kind === 'motion' && within(e.dx, -4096, 4096) && within(e.dy, -4096, 4096)) ||
+        (e.kind === 'wheel' && within(e.steps, -100, 100)))
+    if (!ok) return `${name}: event ${i} must be a key (code 1..767, down), a motion (dx, dy within ±4096) or a wheel (steps within ±100)`
+  }
+  return null
 }
 
 /** The application's channel names on Electron's IPC. */

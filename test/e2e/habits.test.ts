@@ -45,9 +45,11 @@ describe('habits', () => {
   it('holds the layout at 900×600: no console covers another, all inside the main pane', async () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 600 } })
     await page.goto(url)
-    await expect.poll(() => page.locator('.console-pane').count(), { timeout: 60_000 }).toBe(3)
+    // vm1, vm2, gfx and the system log; gfx's display is a pane of its own.
+    const panes = page.locator('.console-pane, .display-pane')
+    await expect.poll(() => panes.count(), { timeout: 60_000 }).toBe(5)
     await expect.poll(() => page.locator('[data-testid="console-arm0/vm2"] .xterm-rows').innerText(), { timeout: 60_000 }).toContain('vm2:/# ')
-    const boxes = await Promise.all([0, 1, 2].map(async (i) => (await page.locator('.console-pane').nth(i).boundingBox())!))
+    const boxes = await Promise.all([0, 1, 2, 3, 4].map(async (i) => (await panes.nth(i).boundingBox())!))
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i], boxes[j]), `panes ${i} and ${j}`).toBe(false)
     const main = (await page.locator('main.main').boundingBox())!
     for (const b of boxes) {

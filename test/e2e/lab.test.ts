@@ -94,7 +94,8 @@ describe('l4lab web with the default scenario', () => {
   it('shows two guest shells; typing in one never reaches the other', async () => {
     const page = await browser.newPage()
     await page.goto(url)
-    await expect.poll(() => page.locator('.console-pane:not(.system)').count()).toBe(2)
+    // vm1, vm2 and gfx (the display VM, whose console has mandel's line).
+    await expect.poll(() => page.locator('.console-pane:not(.system)').count()).toBe(3)
     await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 30_000 }).toContain('vm1:/#')
     await expect.poll(() => terminalText(page, 'arm0/vm2'), { timeout: 30_000 }).toContain('vm2:/#')
     await typeInto(page, 'arm0/vm1', 'echo only-in-vm1 $((6*7))\r')

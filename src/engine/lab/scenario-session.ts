@@ -36,13 +36,14 @@ import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
 import { bootstrap } from './bootstrap'
 import { CrLf } from './console-text'
-import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, SessionWallTime, VmAction, VmDescriptor, VmFigures } from './session'
+import type { BoardFigures, Session, SessionResult, SessionSink, SessionStatus, SessionWallTime, VmAction, VmDescriptor, VmFigures, DisplayInputEvent } from './session'
 import { WallMeter } from '../kernel/wall-meter'
 import { boardFigures } from './board-figures'
 import { readIpcTrace, setIpcTrace, type IpcTraceState } from './ipc-trace-control'
 import { BootProgress } from './boot-progress'
 import { dropIntoTmp } from '../apps/lx/fs/drop'
 import type { Lx } from '../apps/lx/lx'
+import { WatchedDisplay, lxDisplay, lxTask } from './displays'
 import type { VcpuState } from '../kernel/vcpu'
 
 export interface ScenarioSessionSpec {
@@ -65,12 +66,12 @@ const STOPPED = 'stopped from the lab'
 const CONTROL_TIMEOUT_MS = 10_000
 
 /** The native programs every scenario session's boot image carries besides the base system. */
-export function scenarioPrograms(vms?: Map<string, UvmmVm>, lxs?: WeakMap<VcpuState, Lx>): NativeProgram[] {
+export function scenarioPrograms(vms?: Map<string, UvmmVm>, lxs?: WeakMap<VcpuState, Lx>, onDisplay?: (lx: Lx) => void): NativeProgram[] {
   return [
     nedProgram(),
     helloServer,
     helloClient,
-    lxProgram(lxs ? { onStart: (lx) => lxs.set(lx.vcpu, lx) } : null),
+    lxProgram(lxs ? { onStart: (lx) => lxs.set(lx.vcpu, lx), onDisplay } : null),
     uvmmProgram(vms ? { onStart: (vm) => vms.set(vm.args.id, vm) } : null),
   ]
 }
@@ -112,6 +113,8 @@ export class ScenarioSession implements Session {
   private controlReply = ''
   private readonly waiting: { vm: string; since: number; done: (r: SessionResult) => void }[] = []
   private current: SessionStatus = { state: 'booting' }
+  /** The VMs' displays by VM name (lx tells us of each it makes; a VM that ends takes its display along). */
+  private readonly displays = new Map<string, WatchedDisplay>()
   /** VMs with queued console input, so that a slice without any looks at none. */
   private readonly inputWaiting = new Set<VmRecord>()
   /** The boot's phases (set once the base system is created; consoles appear before that). */
@@ -136,7 +139,7 @@ export class ScenarioSession implements Session {
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
     const system = bootstrap({
       board: built.board,
-      programs: scenarioPrograms(this.uvmms, this.lxs),
+      programs: scenarioPrograms(this.uvmms, this.lxs, (lx) => this.displayMade(lx)),
       modules,
       cons: true,
       prepare: (b) => {
@@ -199,7 +202,58 @@ export class ScenarioSession implements Session {
       state: v.state,
       detail: v.detail,
       system: name === SYSTEM_LOG,
+      ...(this.displays.has(name) && { display: { width: this.displays.get(name)!.display.mode.width, height: this.displays.get(name)!.display.mode.height } }),
     }))
+  }
+
+  watchDisplay(vm: string, full: boolean): SessionResult {
+    const d = this.displays.get(vm)
+    if (!d) return { ok: false, error: `${vm} has no display` }
+    d.watch(this.now(), full)
+    return { ok: true }
+  }
+
+  displayFrames(): { vm: string; frame: Uint8Array }[] {
+    const now = this.now()
+    const out: { vm: string; frame: Uint8Array }[] = []
+    for (const [vm, d] of this.displays) {
+      if (d.watchedUntil < now) continue
+      const f = d.frame()
+      if (f) out.push({ vm, frame: f.slice() })
+    }
+    return out
+  }
+
+  watchingDisplays(): boolean {
+    const now = this.now()
+    for (const d of this.displays.values()) if (d.watchedUntil >= now) return true
+    return false
+  }
+
+  displayInput(vm: string, events: readonly DisplayInputEvent[]): SessionResult {
+    const d = this.displays.get(vm)
+    if (!d) return { ok: false, error: `${vm} has no display` }
+    const input = d.display.input
+    for (const e of events) {
+      if (e.kind === 'key') input.key(e.code, e.down)
+      else if (e.kind === 'motion') input.motion(e.dx, e.dy)
+      else input.wheel(e.steps)
+    }
+    return { ok: true }
+  }
+
+  /** An lx made its display: found through its task, named as its VM. */
+  private displayMade(lx: Lx): void {
+    const k = this.booted.kernel
+    const task = lxTask(k, lx)
+    if (!task) return
+    const d = lxDisplay(k, task, lx)
+    if (typeof d === 'string') {
+      this.sink.consoleOutput(task.name, this.enc.encode(`\r\n[l4lab: no display for ${task.name}: ${d}]\r\n`))
+      return
+    }
+    this.displays.set(task.name, new WatchedDisplay(d))
+    this.sink.vmsChanged(this.vms())
   }
 
   run(sliceMs: number): number {
@@ -444,6 +498,8 @@ export class ScenarioSession implements Session {
       for (const w of [...this.waiting]) this.answer(w.vm, { ok: false, error: `ned ended (${reason}): restart the board` })
       this.settleStatus({ state: 'failed', error: `ned ended before the scenario did (${reason})` })
     }
+    // The display's frames go with the task (lx's frames return to moe): never scanned again.
+    if (this.displays.delete(task.name)) this.sink.vmsChanged(this.vms())
     const rec = this.vmsByName.get(task.name)
     if (!rec || task.name === SYSTEM_LOG) return
     const crashed = /exception|fault|failed|killed/i.test(reason)

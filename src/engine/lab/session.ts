@@ -30,7 +30,15 @@ export interface VmDescriptor {
   detail?: string
   /** A console of the base system (its log), not a guest. */
   system?: boolean
+  /** Its display's size, when it has one (lx --fb). */
+  display?: { width: number; height: number }
 }
+
+/** Input for a VM's display, in Linux input codes (KEY_*, BTN_*), as devices/display.ts takes it. */
+export type DisplayInputEvent =
+  | { kind: 'key'; code: number; down: boolean }
+  | { kind: 'motion'; dx: number; dy: number }
+  | { kind: 'wheel'; steps: number }
 
 export interface VmFigures {
   name: string
@@ -129,6 +137,16 @@ export interface Session {
   boardFigures?(): BoardFigures
   /** Writes `data` at `offset` of /tmp/`name` in the VM (a file dropped on its console; lx VMs). */
   putFile?(vm: string, name: string, offset: number, data: Uint8Array): { ok: true; path: string } | { ok: false; error: string }
+  /**
+   * A viewer watches `vm`'s display: its frames are sampled for the next
+   * few seconds (lab/displays.ts), the whole picture first when `full`.
+   */
+  watchDisplay?(vm: string, full: boolean): SessionResult
+  /** The frames of watched displays that changed since the last call (copies the caller may keep). */
+  displayFrames?(): { vm: string; frame: Uint8Array }[]
+  /** Whether any display is watched now (its lease has not run out). */
+  watchingDisplays?(): boolean
+  displayInput?(vm: string, events: readonly DisplayInputEvent[]): SessionResult
   /** What the kernel's Debugger shows (sessions with a kernel). */
   inspect?(): KernelView
   /** A task's memory map as the Debugger shows it; null when there is no such task. */

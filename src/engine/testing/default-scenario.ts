@@ -46,9 +46,13 @@ export function bootDefault(only?: string) {
   return { board, out, states, until, type }
 }
 
-/** default.lua, or with `only` the one VM it names. */
+/**
+ * default.lua's console VMs, or with `only` the one VM it names. Without its
+ * display VM (gfx, which draws without end): these tests type into consoles
+ * and read figures; lab/display-session.test.ts runs gfx.
+ */
 function defaultLua(only?: string): string {
-  const source = readFileSync(new URL('resources/scenarios/default.lua', root), 'utf8')
+  const source = readFileSync(new URL('resources/scenarios/default.lua', root), 'utf8').replace(/^display_vm\(.*$/m, '')
   return only ? source.replace(/^vm\("vm2".*$/m, '') : source
 }
 

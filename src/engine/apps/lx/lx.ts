@@ -33,6 +33,7 @@ import type { LxFiles } from './fs/files'
 import { LogConsole } from './fs/console'
 import { KmsgLog } from './fs/vfs/devfs'
 import type { TtyCaller } from './fs/vfs/tty'
+import type { LxDisplay } from './fs/display'
 
 export interface LxOptions {
   /** CLOCK_REALTIME at boot, ns since the epoch (fixed by default, so that runs are reproducible). */
@@ -65,6 +66,9 @@ export class Lx {
   readonly pendingIrqAck: number[] = []
   /** The Irq bound to the board's host-input line (`l4lab exec`'s stdin). */
   hostIrq = 0
+  /** The Irq the lab raises when it delivers display input (--fb), and the display. */
+  inputIrq = 0
+  display: LxDisplay | null = null
   /** Tasks of dead processes, deleted at the next opportunity (deletion needs IPC). */
   readonly deadTasks: number[] = []
   /** Counts of system calls by number, and of unknown ones (for --stats). */

@@ -3,12 +3,14 @@
  * console, then the first process and the vCPU loop.
  *
  *   lx [--arch aarch64|x86_64] [--initrd rom/NAME] [--init PATH] [--mem SIZE]
- *      [--hostname NAME] [--seed N] [--cwd DIR] [--env NAME=VALUE]… [-- ARG…]
+ *      [--hostname NAME] [--seed N] [--cwd DIR] [--env NAME=VALUE]…
+ *      [--fb WIDTHxHEIGHT] [-- ARG…]
  *
  * Without --initrd the root is the host's file system, which the board must
  * lend (`l4lab exec`). Arguments after `--` are init's argv[1..]. --arch
  * names the programs' architecture (aarch64 by default); the board's vCPU
- * must have its registers.
+ * must have its registers. --fb gives the VM a display: /dev/fb0 of that
+ * size and /dev/input/event0, event1.
  */
 import { BaseCap, Err } from '../../kernel/uapi'
 import { vconWrite } from '../../l4/l4sys'
@@ -19,7 +21,8 @@ import { aarch64 } from './arch/aarch64'
 import { x86_64 } from './arch/x86_64'
 import type { LxArch } from './arch/arch'
 import { LxMemory } from './mm/memory'
-import { boot, bindHostInput } from './core/boot'
+import { boot, bindHostInput, bindInputIrq } from './core/boot'
+import { LxDisplay, parseFbSize } from './fs/display'
 import { describeExecFailure, type ExecFailure } from './core/exec-failure'
 import { run } from './core/loop'
 import { killPgrp } from './core/signals'
@@ -46,6 +49,8 @@ export interface LxHostPorts {
   binds?: { path: string; fs: () => FileSystem }[]
   /** Told when lx has its memory and starts (the lab reads its figures from it). */
   onStart?(lx: Lx): void
+  /** Told when lx has made its display (--fb): the lab can show it from now on. */
+  onDisplay?(lx: Lx): void
   /** Told when init exits, with its wait status. */
   onExit?(status: number, lx: Lx): void
   /** Told when init cannot start, and why (then lx does not say it on its log). */
@@ -67,10 +72,11 @@ export interface LxArgs {
   argv: string[]
   strace: boolean
   epochNs?: number
+  fb: { width: number; height: number } | null
 }
 
 export function parseLxArgs(args: string[]): LxArgs | string {
-  const out: LxArgs = { arch: aarch64, initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false }
+  const out: LxArgs = { arch: aarch64, initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false, fb: null }
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = () => args[++i]
@@ -99,6 +105,12 @@ export function parseLxArgs(args: string[]): LxArgs | string {
         out.epochNs = sec * 1e9
         break
       }
+      case '--fb': {
+        const fb = parseFbSize(v() ?? '')
+        if (typeof fb === 'string') return fb
+        out.fb = fb
+        break
+      }
       case '--strace':
         out.strace = true
         break
@@ -124,6 +136,7 @@ export function parseLxArgs(args: string[]): LxArgs | string {
   }
   if (!out.init.startsWith('/')) return '--init must be an absolute path'
   if (out.mem < 1 << 20) return '--mem must be at least 1M'
+  if (out.fb && out.fb.width * out.fb.height * 4 > out.mem / 2) return `--fb ${out.fb.width}x${out.fb.height}: the framebuffer would take more than half of --mem`
   return out
 }
 
@@ -204,6 +217,10 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
           })
       const dev = new DevFs({ random: (b) => lx.random(b), console: tty ?? undefined, kmsg: lx.kmsgLog, clock })
       vfs.devices = dev.openDevice
+      if (parsed.fb) {
+        const r = yield* attachDisplay(lx, dev, parsed.fb.width, parsed.fb.height)
+        if (typeof r === 'string') yield* say(r)
+      }
       if (vfs.mount('/dev', dev, 'devtmpfs') < 0 && parsed.initrd) yield* say('no /dev directory to mount devtmpfs on')
       if (vfs.mount('/proc', new ProcFs(procView(lx), clock), 'proc') < 0 && parsed.initrd) yield* say('no /proc directory to mount proc on')
       // lx's own /sys, over the host's under exec; an initramfs without /sys goes without.
@@ -235,9 +252,32 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
       }
       const init = lx.procs.get(pid)!
       init.cwdPath = parsed.cwd
+      // Now that lx's thread is its vCPU (boot), the lab can find lx's task from it.
+      if (lx.display) host?.onDisplay?.(lx)
       yield* run(lx)
       yield* lx.console.flush()
       host?.onExit?.(lx.initExit ?? 0, lx)
     },
   }
+}
+
+/** Makes the framebuffer (frames lx keeps for good), its devices and the input Irq. */
+function* attachDisplay(lx: Lx, dev: DevFs, width: number, height: number): Generator<unknown, LxDisplay | string, number> {
+  const pages = Math.ceil((width * height * 4) / 4096)
+  yield* lx.memory.reserve(pages)
+  const frames = new Int32Array(pages)
+  for (let i = 0; i < pages; i++) {
+    const f = lx.memory.alloc()
+    if (f < 0) {
+      for (let j = 0; j < i; j++) lx.memory.release(frames[j])
+      return `--fb ${width}x${height}: no memory for the framebuffer (${pages} pages)`
+    }
+    frames[i] = f
+  }
+  const d = new LxDisplay(lx, width, height, frames)
+  d.register(dev)
+  const r = yield* bindInputIrq(lx)
+  if (r < 0) return `no input interrupt for the display (error ${r})`
+  lx.display = d
+  return d
 }

@@ -17,6 +17,7 @@ import type { CommandArgs, CommandName, CommandResult, EventName, Events, LabBri
 
 const FRAME_CONSOLE = 1
 const FRAME_RESULT_BYTES = 2
+const FRAME_DISPLAY = 3
 
 export const RECONNECT_MS = 250
 export const RECONNECT_MAX_MS = 5000
@@ -131,6 +132,7 @@ export class WebSocketBridge implements LabBridge {
     const name = this.dec.decode(frame.subarray(7, 7 + nameLength))
     const payload = frame.subarray(7 + nameLength)
     if (kind === FRAME_CONSOLE) this.emit('console.output', { vm: name, data: payload })
+    else if (kind === FRAME_DISPLAY) this.emit('display.frame', { vm: name, data: payload })
     else if (kind === FRAME_RESULT_BYTES) {
       const p = this.pending.get(id)
       if (!p) return

@@ -72,6 +72,14 @@ export function* bindHostInput(lx: Lx, line: number): Generator<unknown, number,
   return r
 }
 
+/** An Irq for display input, attached to lx's thread; the lab triggers it (lab/displays.ts). */
+export function* bindInputIrq(lx: Lx): Generator<unknown, number, number> {
+  const sys = lx.sys
+  const slot = (lx.inputIrq = lx.env.slots.alloc())
+  const r = yield* factoryCreate(sys, BaseCap.Factory, Proto.Irq, slot)
+  return r < 0 ? r : yield* irqAttach(sys, slot, IrqLabel.Input, BaseCap.Thread)
+}
+
 /** Process 1: a task, the console as fds 0–2, and `init` exec'ed in it. */
 function* spawnInit(lx: Lx, init: InitSpec, root: Inode): Generator<unknown, number | ExecFailure, number> {
   if (!lx.memory.charge(THREAD_PAGES + PROCESS_PAGES)) return execFailure(-Errno.ENOMEM, 'no memory for process 1')

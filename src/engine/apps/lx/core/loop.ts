@@ -25,6 +25,8 @@ export const enum IrqLabel {
   Console = 2,
   /** Input from the host (exec's stdin), through an ICU line of the board. */
   Host = 3,
+  /** Display input (keys, pointer) the lab delivered to lx's event devices. */
+  Input = 4,
 }
 
 export function* run(lx: Lx): Generator<unknown, void, number> {
@@ -103,7 +105,7 @@ function* housekeeping(lx: Lx): Generator<unknown, void, number> {
   if (lx.console.inputPending) yield* lx.console.drain()
   while (lx.pendingIrqAck.length > 0) {
     const label = lx.pendingIrqAck.pop()!
-    yield* irqUnmask(lx.sys, label === IrqLabel.Timer ? lx.timers.irq : label === IrqLabel.Host ? lx.hostIrq : lx.console.irq)
+    yield* irqUnmask(lx.sys, label === IrqLabel.Timer ? lx.timers.irq : label === IrqLabel.Host ? lx.hostIrq : label === IrqLabel.Input ? lx.inputIrq : lx.console.irq)
   }
   if (lx.deadTasks.length > 0) yield* reapTasks(lx)
   if (lx.console.hasOutput) yield* lx.console.flush()
@@ -168,8 +170,8 @@ function irq(lx: Lx, label: number): void {
   } else if (label === IrqLabel.Console) {
     lx.console.inputPending = true
     lx.pendingIrqAck.push(label)
-  } else if (label === IrqLabel.Host) {
-    // The waiting readers were woken when the host delivered; the IRQ only woke us.
+  } else if (label === IrqLabel.Host || label === IrqLabel.Input) {
+    // The waiting readers were woken when the host or the lab delivered; the IRQ only woke us.
     lx.pendingIrqAck.push(label)
   }
 }

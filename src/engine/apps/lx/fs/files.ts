@@ -139,6 +139,7 @@ export class LxFiles {
         const r = f.pread(dst, off)
         return typeof r === 'number' ? r : 0
       },
+      ...(f.mmapFrame && { sharedFrame: (off: number) => f.mmapFrame!(off) }),
       // Each VMA is a reference to the open file, as a descriptor is.
       retain: () => ref(f),
       release: () => unref(f),

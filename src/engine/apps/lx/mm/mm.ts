@@ -30,6 +30,8 @@ export interface FileBacking {
   release?(): void
   /** The file was opened for writing (FMODE_WRITE): without it a shared mapping may never be writable (no VM_MAYWRITE). */
   writable: boolean
+  /** Device memory (/dev/fb0): a shared mapping maps the frame holding `offset` itself; -errno past the end (SIGBUS). */
+  sharedFrame?(offset: number): number
 }
 
 /** A shared mapping of a file opened read-only cannot be made writable, at mmap or by mprotect (EACCES). */
@@ -59,6 +61,8 @@ export type FaultResult = { ok: true } | { ok: false; signal: number; code: numb
 /** SIGSEGV codes. */
 export const SEGV_MAPERR = 1
 export const SEGV_ACCERR = 2
+/** SIGBUS code: an address past the end of the object mapped. */
+export const BUS_ADRERR = 2
 
 const PAGE = PAGE_SIZE
 
@@ -254,7 +258,15 @@ export class Mm {
     const vpn = Math.floor(addr / PAGE)
     let pte = this.pt.get(vpn)
     const m = this.memory
-    if (!pte) {
+    if (!pte && v.file?.sharedFrame && v.flags & MapF.Shared) {
+      if (this.pt.size % PTES_PER_PAGE === 0 && !this.makeRoom(0, 1)) return { ok: false, signal: 7, code: 0 }
+      // The device's own frame, one reference more: the device keeps its own, so unmapping never frees it.
+      const f = v.file.sharedFrame(v.offset + (vpn * PAGE - v.start))
+      if (f < 0) return { ok: false, signal: 7, code: BUS_ADRERR }
+      m.refs[f]++
+      pte = { frame: f, mapped: 0 }
+      this.pt.set(vpn, pte)
+    } else if (!pte) {
       if (this.pt.size % PTES_PER_PAGE === 0 && !this.makeRoom(0, 1)) return { ok: false, signal: 7, code: 0 }
       const f = m.alloc()
       if (f < 0) return { ok: false, signal: 7, code: 0 } // SIGBUS: out of memory

@@ -115,10 +115,18 @@ export class DevFs extends RamFs {
     dir.mkdir('pts', 0o755, root)
   }
 
-  /** Adds a character device (and its node under /dev when `name` is given). */
+  /** Adds a character device (and its node under /dev when `name` is given; "input/event0" makes the directory too). */
   register(rdev: number, open: Opener, name?: string, mode = 0o600): void {
     this.openers.set(rdev, open)
-    if (name) (this.root as RamDir).create(name, S_IFCHR | mode, { uid: 0, gid: 0 }, rdev)
+    if (!name) return
+    const root = { uid: 0, gid: 0 }
+    const parts = name.split('/')
+    let dir = this.root as RamDir
+    for (const p of parts.slice(0, -1)) {
+      const d = dir.lookup(p)
+      dir = (typeof d === 'number' ? dir.mkdir(p, 0o755, root) : d) as RamDir
+    }
+    dir.create(parts[parts.length - 1], S_IFCHR | mode, root, rdev)
   }
 
   /** The Vfs's DeviceOpener: opens a character device node by its rdev. */

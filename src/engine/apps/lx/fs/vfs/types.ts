@@ -139,6 +139,12 @@ export interface OpenFile {
   poll(): number
   /** The last reference was dropped (pipes see their end closed). */
   close(): void
+  /**
+   * For device memory a shared mmap maps as it is (/dev/fb0): the lx frame
+   * holding byte `offset`, or -errno past its end. Files without it are
+   * mapped by copying their bytes (pread).
+   */
+  mmapFrame?(offset: number): number
 }
 
 export interface FileSystem {

@@ -1,0 +1,95 @@
+/**
+ * The lab's side of a VM's display: finds where its pixels are in board RAM
+ * and how its input reaches the guest, for a display owner inside the
+ * board. Today that is lx (--fb): its framebuffer is frames of lx's memory,
+ * which lx's task maps from moe's dataspace, so each frame's RAM page is
+ * what lx's memory space maps at the frame's lx address; its input Irq is
+ * an Irq object in lx's capability space that the lab raises like a
+ * device's line. Frames lx keeps for the framebuffer stay mapped for the
+ * VM's life (lx trims only free frames), so the pages are resolved once.
+ */
+import { DisplayScanner, type Display, type PixelPages } from '../devices/display'
+import type { Kernel } from '../kernel/kernel'
+import type { Task } from '../kernel/objects/task'
+import { triggerIrq } from '../kernel/objects/irq'
+import type { Lx } from '../apps/lx/lx'
+
+/** The display of an lx VM, or a reason it has none (yet). */
+export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string {
+  const d = lx.display
+  if (!d) return 'the VM has no display (lx --fb)'
+  const frames = d.fb.memory.frames
+  const offsets = new Int32Array(frames.length)
+  for (let i = 0; i < frames.length; i++) {
+    const m = task.space.lookup(lx.memory.addr(frames[i]) / 4096)
+    if (!m) return `framebuffer page ${i} is not mapped in lx's task`
+    offsets[i] = m.frame * 4096
+  }
+  const irq = task.caps.get(lx.inputIrq)?.object
+  d.kick = () => {
+    if (irq?.kind === 'irq' && !irq.dead) triggerIrq(kernel, irq)
+  }
+  const pixels: PixelPages = { ram: () => kernel.ram.bytes, offsets }
+  // Only lx's threads write the framebuffer: its processes run on lx's vCPU thread, fb0's
+  // write() in lx. Time they did not run, nothing changed — a display whose VM waits, or is
+  // kept from the CPU by busier VMs, costs no comparisons.
+  const activity = (): number => {
+    let ns = 0
+    for (const th of task.threads) ns += th.stats.consumedNs
+    return ns
+  }
+  return { mode: { width: d.fb.mode.width, height: d.fb.mode.height, stride: d.fb.stride }, pixels: () => pixels, input: d.input, activity }
+}
+
+/** How long a display is sampled after a viewer last said it watches (viewers renew well before). */
+export const WATCH_LEASE_MS = 5000
+
+/**
+ * A display as the lab samples it: a scanner made for its mode, and until
+ * when someone views it — viewers renew a lease rather than count
+ * themselves, so a viewer that vanished (a closed tab) costs nothing after
+ * the lease, and nobody viewing means no scans at all.
+ */
+export class WatchedDisplay {
+  readonly scanner: DisplayScanner
+  watchedUntil = -Infinity
+  private seq = 0
+  /** The display's activity at the last scan (NaN: scan next time). */
+  private lastActivity = NaN
+
+  constructor(readonly display: Display) {
+    this.scanner = new DisplayScanner(display.mode)
+  }
+
+  /** Someone views it (at wall time `now`); `full`: they need the whole picture next. */
+  watch(now: number, full: boolean): void {
+    this.watchedUntil = now + WATCH_LEASE_MS
+    if (full) {
+      this.scanner.invalidate()
+      this.lastActivity = NaN
+    }
+  }
+
+  /** What changed since the last frame (the whole display after a full watch), numbered; null when nothing did. */
+  frame(): Uint8Array | null {
+    const p = this.display.pixels()
+    if (!p) return null
+    const a = this.display.activity?.()
+    if (a !== undefined) {
+      if (a === this.lastActivity) return null
+      this.lastActivity = a
+    }
+    const f = this.scanner.scan(p, this.seq + 1)
+    if (f) this.seq++
+    return f
+  }
+}
+
+/** The task an lx runs in: the one whose thread is lx's vCPU. */
+export function lxTask(kernel: Kernel, lx: Lx): Task | null {
+  for (const o of kernel.objects) {
+    if (o.kind !== 'task' || o.dead) continue
+    for (const th of o.threads) if (th.vcpu === lx.vcpu) return o
+  }
+  return null
+}
