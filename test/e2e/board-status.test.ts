@@ -4,13 +4,14 @@
  * error, in Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { launchChromium } from './browser'
-import { cliPath, requireBuilt, root } from '../support/built'
+import { startWeb } from './web-lab'
+import { requireBuilt } from '../support/built'
 
 let browser: Browser
 let dir: string
@@ -31,19 +32,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function startWeb(args: string[]): Promise<{ lab: ChildProcess; url: string }> {
-  const lab = spawn(process.execPath, [cliPath, 'web', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    lab.stdout!.on('data', (d) => {
-      out += d
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
-      if (m) resolve({ lab, url: m[0] })
-    })
-    lab.stderr!.on('data', (d) => (out += d))
-    lab.once('exit', (code) => reject(new Error(`l4lab web exited with ${code}: ${out}`)))
-  })
-}
 
 describe('l4lab web with a scenario that has a Lua error', () => {
   it('shows the board as failed with the error and its file:line, not as running', async () => {

@@ -5,10 +5,11 @@
  * terminals dark, Escape closes a panel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import type { Browser } from 'playwright-core'
 import { launchChromium } from './browser'
-import { cliPath, requireBuilt, root } from '../support/built'
+import { startWeb } from './web-lab'
+import { requireBuilt } from '../support/built'
 
 let browser: Browser
 let lab: ChildProcess | undefined
@@ -24,19 +25,6 @@ afterAll(async () => {
   await browser?.close()
 })
 
-function startWeb(args: string[]): Promise<{ lab: ChildProcess; url: string }> {
-  const lab = spawn(process.execPath, [cliPath, 'web', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    lab.stdout!.on('data', (d) => {
-      out += d
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
-      if (m) resolve({ lab, url: m[0] })
-    })
-    lab.stderr!.on('data', (d) => (out += d))
-    lab.once('exit', (code) => reject(new Error(`l4lab web exited with ${code}: ${out}`)))
-  })
-}
 
 type Box = { x: number; y: number; width: number; height: number }
 const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height

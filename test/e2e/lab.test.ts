@@ -3,10 +3,11 @@
  * lab server, as a user would open it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './browser'
-import { cliPath, rendererDir, requireBuilt, root, workerUrl } from '../support/built'
+import { startWeb } from './web-lab'
+import { rendererDir, requireBuilt, workerUrl } from '../support/built'
 import { EngineHost } from '../../src/host/engine-host'
 import { loopbackLab } from '../../src/host/lab-config'
 import { LabServer } from '../../src/server/lab-server'
@@ -30,19 +31,6 @@ async function typeInto(page: Page, vm: string, text: string): Promise<void> {
   await page.keyboard.type(text, { delay: 2 })
 }
 
-function startWeb(args: string[]): Promise<{ lab: ChildProcess; url: string }> {
-  const lab = spawn(process.execPath, [cliPath, 'web', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    lab.stdout!.on('data', (d) => {
-      out += d
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
-      if (m) resolve({ lab, url: m[0] })
-    })
-    lab.stderr!.on('data', (d) => (out += d))
-    lab.once('exit', (code) => reject(new Error(`l4lab web exited with ${code}: ${out}`)))
-  })
-}
 
 describe('l4lab web with a scenario', () => {
   let lab: ChildProcess

@@ -55,12 +55,22 @@ export const unimplemented: SyscallEntry = call(() => -Errno.ENOSYS)
 /** System call number → entry; numbers without one are unknown. */
 export type SyscallTable = readonly (SyscallEntry | undefined)[]
 
-/** A table from `[Nr.x]: entry` pairs, as an array indexed by number. */
-export function syscallTable(entries: { readonly [nr: number]: SyscallEntry }): SyscallTable {
+/**
+ * An architecture's table: each call of `calls` at its number in `numbers`
+ * (the arch's unistd.ts). A call the arch does not number, or two at one
+ * number, is a mistake in the table: thrown when lx loads.
+ */
+export function numberedTable(numbers: Readonly<Record<string, number>>, calls: Readonly<Record<string, SyscallEntry>>): SyscallTable {
   const table: (SyscallEntry | undefined)[] = []
-  for (const [nr, e] of Object.entries(entries)) table[Number(nr)] = e
+  for (const [name, entry] of Object.entries(calls)) {
+    const nr = numbers[name]
+    if (nr === undefined) throw new Error(`lx: the system call table names ${name}, which has no number here`)
+    if (table[nr] !== undefined) throw new Error(`lx: two system calls at number ${nr} (${name})`)
+    table[nr] = entry
+  }
   return table
 }
+
 
 /** A 64-bit argument as a C int (pid_t, fd, flags): its low 32 bits, signed. */
 export const int = (v: number): number => v % 4294967296 | 0
