@@ -30,7 +30,7 @@ import { NED_PRELUDE } from '../apps/ned/prelude'
 import { LuaLimits } from '../apps/ned/lua-limits'
 import { openScenarioLibs } from '../apps/ned/lua-sandbox'
 import { badLimit, sizeText } from '../apps/ned/sizes'
-import { asCap, capAt, counted, pushCap, pushCapMethods, pushEnvTable, pushPrims, readTable, scenarioError, type CapKind, type LuaCap } from '../apps/ned/ned'
+import { asCap, capAt, counted, luaDerive, pushCap, pushCapMethods, pushEnvTable, pushPrims, readTable, scenarioError, type CapKind, type LuaCap } from '../apps/ned/ned'
 import { parseLxArgs } from '../apps/lx/program'
 import { sigma0Program } from '../apps/sigma0/sigma0'
 import { moeProgram } from '../apps/moe/moe'
@@ -230,16 +230,7 @@ class DryRun {
         if (program === 'lx') this.checkLx(L, words, asCap(opts.mem) ?? envCaps.mem_alloc)
         return answer(L, true, this.cap('task'))
       },
-      derive: (L) => {
-        const cap = capAt(L, 1)
-        if (!cap) {
-          lua.lua_pushnil(L)
-          lua.lua_pushstring(L, to_luastring('not a capability (call it as cap:m(...))'))
-          return 2
-        }
-        pushCap(L, { ...cap, rights: lua.lua_toboolean(L, 3) ? CapRight.All : cap.rights & lua.lua_tointeger(L, 2) })
-        return 1
-      },
+      derive: luaDerive,
       print: () => 0,
     }
   }

@@ -184,17 +184,7 @@ export function nedProgram(): NativeProgram {
           }
           return lua.lua_yield(L, 0)
         },
-        /** derive(cap, rights, all) → the capability with rights & `rights` (all rights if `all`) | nil, message */
-        derive: (L) => {
-          const cap = capAt(L, 1)
-          if (!cap) {
-            lua.lua_pushnil(L)
-            lua.lua_pushstring(L, to_luastring('not a capability (call it as cap:m(...))'))
-            return 2
-          }
-          pushCap(L, { ...cap, rights: lua.lua_toboolean(L, 3) ? CapRight.All : cap.rights & lua.lua_tointeger(L, 2) })
-          return 1
-        },
+        derive: luaDerive,
         /** print(…) → ned's log, each value as tostring() makes it */
         print: (L) => {
           limits.check()
@@ -395,6 +385,18 @@ export function nedProgram(): NativeProgram {
 }
 
 // ------------------------------------------------------------ Lua ⇄ JS glue
+
+/** derive(cap, rights, all) → the capability with rights & `rights` (all rights if `all`) | nil, message */
+export function luaDerive(L: LuaState): number {
+  const cap = capAt(L, 1)
+  if (!cap) {
+    lua.lua_pushnil(L)
+    lua.lua_pushstring(L, to_luastring('not a capability (call it as cap:m(...))'))
+    return 2
+  }
+  pushCap(L, { ...cap, rights: lua.lua_toboolean(L, 3) ? CapRight.All : cap.rights & lua.lua_tointeger(L, 2) })
+  return 1
+}
 
 /** The capability a value of the script's is, if it is one (an L4.Cap userdata ned made). */
 export function capAt(L: LuaState, idx: number): LuaCap | null {
