@@ -127,12 +127,12 @@ export async function benchUi(argv: string[]): Promise<number> {
   }
 }
 
-/** The guest VMs (their ids) once the scenario has run to its end: ned starts them one by one. */
+/** The guest VMs with a shell (their ids) once the scenario has run to its end: ned starts them one by one. A VM with a display (default.lua's gfx) shows no prompt. */
 async function scenarioGuests(host: EngineHost, name: string): Promise<string[]> {
   const t0 = performance.now()
   for (;;) {
     const board = host.snapshot().boards[0]
-    const guests = board.vms.filter((v) => !v.system).map((v) => v.id)
+    const guests = board.vms.filter((v) => !v.system && !v.display).map((v) => v.id)
     if (board.state === 'running' && guests.length > 0) return guests
     if (board.state === 'running' || board.state === 'failed' || board.state === 'crashed') {
       throw new Error(board.error ? `${name}: the board is ${board.state}: ${board.error}` : `${name} starts no guest VM with a console`)
