@@ -246,6 +246,31 @@ export class Kernel {
     }
   }
 
+  /**
+   * wake(to, result) and block(from, Infinity) in one: the switch of the IPC
+   * fast paths, where the sender blocks without a timeout as its partner
+   * becomes ready. The caller has set `from`'s blocked state and checked that
+   * `to` is alive and carries no kernel-synthesized IPC.
+   */
+  switchTo(from: Thread, to: Thread, result: number): void {
+    if (to.timer !== null) {
+      to.timer.dead = true
+      to.timer = null
+    }
+    if (from.timer !== null) {
+      from.timer.dead = true
+      from.timer = null
+    }
+    to.state = TState.Ready
+    to.partner = null
+    to.result = result
+    if (to.cpu === from.cpu) this.cpus[from.cpu].handoff(from, to)
+    else {
+      this.cpus[to.cpu].enqueue(to)
+      this.cpus[from.cpu].dequeue(from)
+    }
+  }
+
   unblockTimer(t: Thread): void {
     if (t.timer) t.timer.dead = true
     t.timer = null
