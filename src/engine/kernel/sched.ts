@@ -61,6 +61,27 @@ export class Cpu {
     t.queued = false
   }
 
+  /**
+   * `from` leaves the ready queue and `to` joins it at the tail of its
+   * priority: dequeue(from) and enqueue(to) in one step. When `from` is alone
+   * in a queue that `to` joins, that is a swap of the queue's only member and
+   * the bitmaps stay as they are: the common shape of a client/server IPC
+   * exchange, which takes this path twice per round trip.
+   */
+  handoff(from: Thread, to: Thread): void {
+    const p = from.prio
+    if (from.queued && !to.queued && to.prio === p && this.heads[p] === from && this.tails[p] === from) {
+      // INVARIANT: a thread alone in its queue and a thread in no queue both have null links.
+      from.queued = false
+      to.queued = true
+      this.heads[p] = to
+      this.tails[p] = to
+      return
+    }
+    this.enqueue(to)
+    this.dequeue(from)
+  }
+
   /** Moves a thread to the tail of its priority (its timeslice ended). */
   rotate(t: Thread): void {
     if (!t.queued || this.tails[t.prio] === t) return

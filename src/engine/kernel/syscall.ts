@@ -89,15 +89,14 @@ function fastCall(k: Kernel, t: Thread, capIndex: number, tag: number): boolean 
   const g = cap.object
   if (g.kind !== 'ipc_gate' || tagLabel(tag) === Proto.Kobject) return false
   const dst = g.thread
-  if (dst === null || dst.state !== TState.RecvWait || dst.partner !== null || dst.executingUser) return false
+  if (dst === null || dst.state !== TState.RecvWait || dst.partner !== null || dst.executingUser || dst.kernelIpc !== KernelIpc.None) return false
   copyWords(t, dst, tag & 0x3f)
   k.stats.ipcs++
   dst.sys.label = g.label
   dst.replyTo = t
-  k.wake(dst, tag)
   t.state = TState.RecvWait
   t.partner = dst
-  k.block(t, Infinity)
+  k.switchTo(t, dst, tag)
   return true
 }
 
@@ -110,10 +109,9 @@ function fastReplyAndWait(k: Kernel, t: Thread, tag: number): boolean {
   copyWords(t, caller, tag & 0x3f)
   k.stats.ipcs++
   caller.sys.label = 0
-  k.wake(caller, tag)
   t.state = TState.RecvWait
   t.partner = null
-  k.block(t, Infinity)
+  k.switchTo(t, caller, tag)
   return true
 }
 
