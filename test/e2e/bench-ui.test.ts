@@ -7,7 +7,7 @@ import { cliPath, requireBuilt, root } from '../support/built'
 import { haveChromium } from './browser'
 
 describe.skipIf(!haveChromium())('l4lab bench ui', () => {
-  it('prints ui.prompts_ms, ui.echo_ms, ui.console_mb_s and ui.fb_fps (n/a: default.lua has no display)', () => {
+  it('prints ui.prompts_ms, ui.echo_ms, ui.console_mb_s and ui.fb_fps (default.lua: gfx draws mandel at 1024×768)', () => {
     requireBuilt()
     const r = spawnSync(process.execPath, [cliPath, 'bench', 'ui', '--mb=0.3', '--keys=3'], { cwd: root, encoding: 'utf8', timeout: 240_000 })
     expect(r.status, r.stderr).toBe(0)
@@ -15,6 +15,7 @@ describe.skipIf(!haveChromium())('l4lab bench ui', () => {
     expect(value('ui.prompts_ms', 'ms')).toBeGreaterThan(0)
     expect(value('ui.echo_ms', 'ms')).toBeGreaterThan(0)
     expect(value('ui.console_mb_s', 'MB/s')).toBeGreaterThan(0)
-    expect(r.stdout).toMatch(/^ui\.fb_fps: n\/a \(no display in this scenario\)$/m)
+    expect(value('ui.fb_fps', 'fps')).toBeGreaterThan(0)
+    expect(r.stdout).toMatch(/^ui\.fb_fps: .*\(1024×768, /m)
   }, 240_000)
 })
