@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import DisplayView from './DisplayView.vue'
@@ -42,6 +42,35 @@ describe('DisplayView', () => {
     bridge.emit('display.frame', { vm: 'b0/gfx', data: frame(16, 8, 9, false, []) })
     expect(calls('display.watch')).toEqual([{ vm: 'b0/gfx', full: true }, { vm: 'b0/gfx', full: true }])
     w.unmount()
+  })
+
+  it('stops renewing its watch while scrolled out of view, and asks for the whole picture when back', async () => {
+    let report: ((entries: { isIntersecting: boolean }[]) => void) | null = null
+    vi.stubGlobal('IntersectionObserver', class {
+      constructor(cb: (entries: { isIntersecting: boolean }[]) => void) {
+        report = cb
+      }
+      observe() {}
+      disconnect() {}
+    })
+    vi.useFakeTimers()
+    try {
+      const w = mount(DisplayView, { props: { vm: gfx }, attachTo: document.body })
+      expect(calls('display.watch')).toEqual([{ vm: 'b0/gfx', full: true }])
+      vi.advanceTimersByTime(2000)
+      expect(calls('display.watch')).toHaveLength(2)
+      report!([{ isIntersecting: false }])
+      vi.advanceTimersByTime(10_000)
+      expect(calls('display.watch')).toHaveLength(2)
+      report!([{ isIntersecting: true }])
+      expect(calls('display.watch').at(-1)).toEqual({ vm: 'b0/gfx', full: true })
+      vi.advanceTimersByTime(2000)
+      expect(calls('display.watch')).toHaveLength(4)
+      w.unmount()
+    } finally {
+      vi.useRealTimers()
+      vi.unstubAllGlobals()
+    }
   })
 
   it('sends keys by their Linux codes while focused, and lets held keys go when focus leaves', async () => {
