@@ -85,8 +85,18 @@ export async function benchUi(argv: string[]): Promise<number> {
     server = new LabServer({ host, rendererDir, port: 0 })
     await server.listen()
     await page.goto(server.url)
-    const guests = await scenarioGuests(host, basename(opts.scenario))
-    await probe(page, 'prompts', [guests, PROMPT_LIMIT_MS])
+    let guests = await scenarioGuests(host, basename(opts.scenario))
+    // A VM's display is known once its lx has made it; until then a display VM (gfx) looks like a
+    // shell guest. So look for the prompts a second at a time, with the guests as they are then.
+    for (;;) {
+      try {
+        await probe(page, 'prompts', [guests, 1000])
+        break
+      } catch (e) {
+        if (performance.now() - t0 > PROMPT_LIMIT_MS) throw e
+        guests = await scenarioGuests(host, basename(opts.scenario))
+      }
+    }
     const promptsMs = performance.now() - t0
     out('ui.prompts_ms', promptsMs.toFixed(0), 'ms', `${guests.length} guests, ${basename(opts.scenario)}`)
 
