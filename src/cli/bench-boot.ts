@@ -110,9 +110,13 @@ export function benchBoot(argv: string[]): number {
   return 0
 }
 
+/** A VM with a shell prompt to wait for: not the system log, and not a VM with a display (default.lua's gfx runs mandel). */
+export function shellGuest(v: { system?: boolean; display?: unknown }): boolean {
+  return !v.system && !v.display
+}
+
 export function guestNames(board: Session): string[] {
-  // A VM with a display (default.lua's gfx runs mandel) shows no prompt.
-  return board.vms().filter((v) => !v.system && !v.display).map((v) => v.name)
+  return board.vms().filter(shellGuest).map((v) => v.name)
 }
 
 /**

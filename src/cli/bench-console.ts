@@ -12,6 +12,7 @@
  * Bytes are counted as the host sees them: after the tty turned each "\n"
  * into "\r\n", so a round moves more than BYTES.
  */
+import { shellGuest } from './bench-boot'
 import { basename } from 'node:path'
 import { EngineHost } from '../host/engine-host'
 import { defaultScenarioPath, scenarioLab } from '../host/lab-config'
@@ -98,8 +99,7 @@ async function measure(host: EngineHost, opts: ConsoleBenchOptions): Promise<num
   await host.start()
   const board = host.snapshot().boards[0]
   if (board.state !== 'running' && board.state !== 'booting') throw new Error(`the board is ${board.state}${board.error ? `: ${board.error}` : ''}`)
-  // VMs with a shell; a VM with a display (default.lua's gfx) shows no prompt.
-  const guests = () => host.snapshot().boards[0].vms.filter((v) => !v.system && !v.display).map((v) => v.id)
+  const guests = () => host.snapshot().boards[0].vms.filter(shellGuest).map((v) => v.id)
   // ned starts the VMs one by one: the board is running once the script has run to its end.
   const started = () => {
     const b = host.snapshot().boards[0]

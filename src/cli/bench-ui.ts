@@ -21,6 +21,7 @@
  * Times are taken inside the page (performance.now() at the keydown and when
  * the rows show the text), so the driver's own round trips do not count.
  */
+import { shellGuest } from './bench-boot'
 import { basename } from 'node:path'
 import { existsSync, writeFileSync } from 'node:fs'
 import type { CDPSession, Page } from 'playwright-core'
@@ -142,7 +143,7 @@ async function scenarioGuests(host: EngineHost, name: string): Promise<string[]>
   const t0 = performance.now()
   for (;;) {
     const board = host.snapshot().boards[0]
-    const guests = board.vms.filter((v) => !v.system && !v.display).map((v) => v.id)
+    const guests = board.vms.filter(shellGuest).map((v) => v.id)
     if (board.state === 'running' && guests.length > 0) return guests
     if (board.state === 'running' || board.state === 'failed' || board.state === 'crashed') {
       throw new Error(board.error ? `${name}: the board is ${board.state}: ${board.error}` : `${name} starts no guest VM with a console`)
