@@ -4,16 +4,25 @@
  * copies it (object capabilities are not hierarchical in L4Re), with rights
  * masked by the sender's.
  */
-import { CapRight } from './abi'
+import { CapRight, type ObjectKind } from './abi'
 import type { KernelObject } from './objects'
 
 export class Capability {
+  /**
+   * The object's kind, copied here: every kernel-object class has a shape of
+   * its own, so reading `object.kind` on the IPC path is a megamorphic load;
+   * the capability's is monomorphic.
+   */
+  readonly kind: ObjectKind
+
   constructor(
     readonly space: ObjectSpace,
     readonly index: number,
     readonly object: KernelObject,
     public rights: number,
-  ) {}
+  ) {
+    this.kind = object.kind
+  }
 }
 
 /** Slots below this index live in a dense array (the common case); the rest in a map. */

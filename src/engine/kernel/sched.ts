@@ -70,7 +70,7 @@ export class Cpu {
    */
   handoff(from: Thread, to: Thread): void {
     const p = from.prio
-    if (from.queued && !to.queued && to.prio === p && this.heads[p] === from && this.tails[p] === from) {
+    if (this.heads[p] === from && this.tails[p] === from && !to.queued && to.prio === p) {
       // INVARIANT: a thread alone in its queue and a thread in no queue both have null links.
       from.queued = false
       to.queued = true

@@ -11,6 +11,7 @@ import { ipcError, receive, send, transfer } from './ipc'
 import { invokeObject } from './invoke'
 import { KernelIpc, TState, type Thread } from './objects/thread'
 import type { Kernel } from './kernel'
+import type { IpcGate } from './objects/ipc-gate'
 
 /**
  * Performs the system call a native thread prepared in `t.sys`. Leaves the
@@ -28,7 +29,12 @@ export function syscall(k: Kernel, t: Thread): void {
     if (flags === Sysf.Call && fastCall(k, t, sys.cap, tag)) return
     if (flags === Sysf.ReplyAndWait && fastReplyAndWait(k, t, tag)) return
   }
-  const timeout = sys.timeout
+  generalSyscall(k, t, flags, tag)
+}
+
+/** Everything the fast paths do not take; kept apart so that syscall() stays small enough to inline. */
+function generalSyscall(k: Kernel, t: Thread, flags: number, tag: number): void {
+  const timeout = t.sys.timeout
   const isCall = (flags & Sysf.Call) === Sysf.Call && !(flags & Sysf.OpenWait)
   if (flags & Sysf.Send) {
     let r: number
@@ -85,9 +91,8 @@ export function syscall(k: Kernel, t: Thread): void {
 /** call to a gate whose thread waits for anyone: transfer, then wait for the reply. */
 function fastCall(k: Kernel, t: Thread, capIndex: number, tag: number): boolean {
   const cap = t.task!.caps.get(capIndex)
-  if (cap === undefined) return false
-  const g = cap.object
-  if (g.kind !== 'ipc_gate' || tagLabel(tag) === Proto.Kobject) return false
+  if (cap === undefined || cap.kind !== 'ipc_gate' || tagLabel(tag) === Proto.Kobject) return false
+  const g = cap.object as IpcGate
   const dst = g.thread
   if (dst === null || dst.state !== TState.RecvWait || dst.partner !== null || dst.executingUser || dst.kernelIpc !== KernelIpc.None) return false
   copyWords(t, dst, tag & 0x3f)
@@ -133,7 +138,11 @@ function replyTo(k: Kernel, t: Thread, caller: Thread, tag: number): number {
 function copyWords(src: Thread, dst: Thread, words: number): void {
   const s = src.utcbRaw
   const d = dst.utcbRaw
-  for (let i = 0, n = 2 * words; i < n; i++) d[i] = s[i]
+  // Two halves per word: copying as doubles could quieten a signalling NaN's bits.
+  for (let i = 0, n = 2 * words; i < n; i += 2) {
+    d[i] = s[i]
+    d[i + 1] = s[i + 1]
+  }
   src.stats.ipcSent++
   dst.stats.ipcReceived++
 }
