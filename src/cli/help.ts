@@ -4,14 +4,15 @@
  * `l4lab exec prog --help` asks the program, not l4lab.
  */
 const HELP: Record<string, string> = {
-  web: `usage: l4lab web [--port N] [SCENARIO.lua | --loopback]
+  web: `usage: l4lab web [--port N] [SCENARIO.lua… | --loopback]
 
 Serves the lab to a browser on 127.0.0.1 and prints its URL with the access
 token; runs until Ctrl+C (SIGINT) or SIGTERM.
 
   -p, --port N     the port (default 8731; 0 picks a free one)
   --loopback       the loopback board instead of a scenario
-  SCENARIO.lua     the scenario to run (default resources/scenarios/default.lua)
+  SCENARIO.lua…    one board per scenario (default resources/scenarios/default.lua);
+                   a scenario whose board line says arch=x86_64 gets a pc board
 `,
   run: `usage: l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:][+MS:]TEXT]…
 

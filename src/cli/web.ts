@@ -20,7 +20,7 @@ export async function webCommand(argv: string[]): Promise<number> {
   }
   let boards
   try {
-    boards = parsed.values.loopback ? loopbackLab() : parsed.positionals[0] ? scenarioLab(parsed.positionals[0]) : defaultLab()
+    boards = parsed.values.loopback ? loopbackLab() : parsed.positionals.length > 0 ? scenarioLab(...parsed.positionals) : defaultLab()
   } catch (e) {
     process.stderr.write(`l4lab web: ${e instanceof Error ? e.message : String(e)}\n`)
     return 2

@@ -17,6 +17,12 @@ const root = fileURLToPath(new URL(process.env.L4LAB_BUNDLED ? '../../' : '../..
 /** Where "rom/NAME" data modules are looked for, in order. */
 export const ROM_PATH = ['resources/scenarios', 'resources/guests/aarch64', '.cache/debian', 'build/guests/linux-arm64']
 
+/** Root file systems made from Debian's busybox-static when a scenario names them: the binary each is made of. */
+const BUSYBOX_ROOTFS: Readonly<Record<string, string>> = {
+  'busybox-rootfs.cpio': '.cache/debian/busybox',
+  'busybox-amd64-rootfs.cpio': '.cache/debian/busybox-amd64',
+}
+
 export function loopbackLab(): BoardConfig[] {
   return [
     { id: 'board0', name: 'board0', spec: { kind: 'loopback', vms: [{ name: 'loop0', color: 'g' }] } },
@@ -29,33 +35,40 @@ export function defaultScenarioPath(): string {
   return existsSync(d) ? d : join(root, 'resources/scenarios/hello.lua')
 }
 
-/** A lab of one board running the scenario at `file`. Throws an Error that names the file it cannot read. */
-export function scenarioLab(file: string = defaultScenarioPath()): BoardConfig[] {
-  let source: string
-  try {
-    source = readFileSync(file, 'utf8')
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`)
-  }
-  const name = basename(file)
-  return [
-    {
-      id: 'arm0',
-      name: 'arm0',
-      scenario: name,
-      spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...boardOptions(source) },
-    },
-  ]
+/**
+ * A lab of one board per scenario file (the default scenario when none is
+ * given), each board of the architecture its scenario asks for: arm0, arm1 …
+ * for arm-ve boards, pc0 … for pc boards. Throws an Error that names the
+ * file it cannot read.
+ */
+export function scenarioLab(...files: string[]): BoardConfig[] {
+  const counts = { aarch64: 0, x86_64: 0 }
+  return (files.length > 0 ? files : [defaultScenarioPath()]).map((file) => {
+    let source: string
+    try {
+      source = readFileSync(file, 'utf8')
+    } catch (e) {
+      throw new Error(`cannot read ${file}: ${(e as Error).message}`)
+    }
+    const name = basename(file)
+    const options = boardOptions(source)
+    const arch = options.arch ?? 'aarch64'
+    const id = `${arch === 'x86_64' ? 'pc' : 'arm'}${counts[arch]++}`
+    return { id, name: id, scenario: name, spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...options } }
+  })
 }
 
 /**
  * What a scenario asks of its board, in a comment line of its own (the
- * board is built before the script runs): `-- l4lab board: ram=768M cpus=2`.
+ * board is built before the script runs): `-- l4lab board: ram=768M cpus=2`,
+ * and `arch=x86_64` for a pc board instead of arm-ve.
  */
-export function boardOptions(source: string): { ramMiB?: number; cpus?: number } {
+export function boardOptions(source: string): { ramMiB?: number; cpus?: number; arch?: 'aarch64' | 'x86_64' } {
   const line = /^--\s*l4lab board:(.*)$/m.exec(source)
   if (!line) return {}
-  const out: { ramMiB?: number; cpus?: number } = {}
+  const out: { ramMiB?: number; cpus?: number; arch?: 'aarch64' | 'x86_64' } = {}
+  const arch = /\barch=(aarch64|x86_64)\b/.exec(line[1])
+  if (arch) out.arch = arch[1] as 'aarch64' | 'x86_64'
   const ram = /\bram=(\d+)([MG])\b/i.exec(line[1])
   if (ram) out.ramMiB = Number(ram[1]) * (ram[2].toUpperCase() === 'G' ? 1024 : 1)
   const cpus = /\bcpus=(\d+)\b/.exec(line[1])
@@ -79,10 +92,11 @@ export function scenarioModules(source: string, base: string = root): Record<str
     const name = m[1]
     // "rom/." and "rom/.." name directories of the ROM path, not modules.
     if (out[name] || name === '.' || name === '..') continue
-    if (name === 'busybox-rootfs.cpio') {
+    const busybox = BUSYBOX_ROOTFS[name]
+    if (busybox !== undefined) {
       // Made from Debian's busybox when asked for (never stored in the repository).
-      const image = readModule(name, () => busyboxRootfs(join(base, '.cache/debian/busybox')))
-      if (!image) throw new Error(`rom/${name} is made from Debian's busybox, which is not fetched: run \`bash scripts/guests/fetch-debian.sh\` in ${base} (it puts it in .cache/debian)`)
+      const image = readModule(name, () => busyboxRootfs(join(base, busybox)))
+      if (!image) throw new Error(`rom/${name} is made from Debian's busybox (${busybox}), which is not fetched: run \`bash scripts/guests/fetch-debian.sh\` in ${base} (it puts it in .cache/debian)`)
       out[name] = image
       continue
     }
@@ -110,7 +124,8 @@ export function scenarioModules(source: string, base: string = root): Record<str
  * about those separately.)
  */
 export function romModuleAvailable(name: string, base: string = root): boolean {
-  if (name === 'busybox-rootfs.cpio') return existsSync(join(base, '.cache/debian/busybox'))
+  const busybox = BUSYBOX_ROOTFS[name]
+  if (busybox !== undefined) return existsSync(join(base, busybox))
   return romFile(name, base) !== null || (name.endsWith('.cpio') && romFile(`${name}.gz`, base) !== null)
 }
 

@@ -206,7 +206,7 @@ export class Kernel {
 
   /** Starts a native thread at an entry point: the kernel gives it its Sys. */
   startNativeEntry(th: Thread, entry: NativeEntry): void {
-    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram, this.copied), () => this.clock)))
+    this.startNative(th, entry(new Sys(th.sys, th.utcb, th.utcbBytes, new TaskMemory(th.task!.space, this.ram, this.copied), () => this.clock, this.core?.arch)))
   }
 
   /** Starts a thread executing emulated code in its task at `pc` with stack `sp`. */

@@ -11,6 +11,7 @@
  * instruction pointer) is a function that makes the body from a Sys.
  */
 import { IPC_NEVER, Sysf, Utcb } from './abi'
+import type { CoreArch } from '../cpu/core'
 
 /** The registers a native thread fills in before it yields a system call. */
 export interface SyscallRegs {
@@ -66,6 +67,8 @@ export class Sys {
     readonly mem: NativeMemory,
     /** Virtual time in nanoseconds: what L4Re programs read from the kernel info page's clock. */
     readonly clock: () => number = () => 0,
+    /** The board's CPU architecture, as the kernel info page's platform information tells it. */
+    readonly cpuArch: CoreArch = 'aarch64',
   ) {}
 
   /** The label of the last message received (the gate's or Irq's label). */

@@ -7,6 +7,7 @@
  * kernel (lint enforces it); in L4Re this is l4sys's headers.
  */
 export * from './abi'
+export type { CoreArch as CpuArch } from '../cpu/core'
 export { SYSCALL, Sys, type NativeEntry, type NativeMemory, type SyscallRegs, type SyscallToken, type ThreadBody } from './native'
 export { ExcClass, TrapKind, VcpuState, newVcpuState, type VcpuTrap } from './vcpu'
 export { aarch64Regs, GuestSysReg, VmExitKind, type Aarch64Regs, type Aarch64VcpuExt } from './arch/aarch64'

@@ -97,6 +97,15 @@ describe('checkScenario', () => {
     ])
   })
 
+  it('flags an lx VM of another architecture than the board\'s', () => {
+    const src = lxVm('64M', '80').replace('rom/lx ', 'rom/lx --arch x86_64 ')
+    const d = checkScenario('x86-on-arm.lua', src, env)
+    expect(d).toHaveLength(1)
+    expect(d[0]).toMatchObject({ line: 3, severity: 'error' })
+    expect(d[0].message).toMatch(/--arch x86_64: this board's CPU is aarch64/)
+    expect(checkScenario('x86.lua', src, { ...env, arch: 'x86_64' })).toEqual([])
+  })
+
   it('reports a run-time error at its line', () => {
     const d = checkScenario('rt.lua', 'local vmm = require "vmm"\n\nvmm.start_vm { id = "a" }\n', env)
     expect(d).toEqual([{ line: 3, column: 1, severity: 'error', message: 'start_vm: no kernel (kernel = "rom/Image")' }])
@@ -114,7 +123,8 @@ describe('checkScenario', () => {
     for (const [name, src] of Object.entries(shipped)) {
       // linux-arm.lua asks for 768 MiB on its board line (the host reads that line: lab-config.ts).
       const ramMiB = Number(/ram=(\d+)M/.exec(src)?.[1] ?? DEFAULT_RAM_MIB)
-      expect(checkScenarioForBoard(name, src, { romModule, ramMiB }), name).toEqual([])
+      const arch = /arch=x86_64/.test(src) ? 'x86_64' : 'aarch64'
+      expect(checkScenarioForBoard(name, src, { romModule, ramMiB, arch }), name).toEqual([])
     }
     expect(Object.keys(shipped)).toContain('hello.lua')
   })

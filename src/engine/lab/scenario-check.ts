@@ -32,6 +32,7 @@ import { openScenarioLibs } from '../apps/ned/lua-sandbox'
 import { badLimit, sizeText } from '../apps/ned/sizes'
 import { asCap, capAt, counted, luaDerive, pushCap, pushCapMethods, pushEnvTable, pushPrims, readTable, scenarioError, type CapKind, type LuaCap } from '../apps/ned/ned'
 import { parseLxArgs } from '../apps/lx/program'
+import type { CoreArch } from '../cpu/core'
 import { sigma0Program } from '../apps/sigma0/sigma0'
 import { moeProgram } from '../apps/moe/moe'
 import { consProgram } from '../apps/cons/cons'
@@ -55,6 +56,8 @@ export interface ScenarioCheckEnv {
   ramBytes: number
   /** The kernel's memory: the root factory's quota. */
   kernelMemoryBytes: number
+  /** The board's CPU architecture (what lx can run; aarch64 unless said). */
+  arch?: CoreArch
 }
 
 /** A twentieth of ned's budget: enough for every shipped scenario many times over, and quick to run out while typing. */
@@ -237,7 +240,7 @@ class DryRun {
 
   /** lx's own argument parser; and its --mem must come out of the allocator it runs on. */
   private checkLx(L: LuaState, words: string[], mem: LuaCap): void {
-    const args = parseLxArgs(['lx', ...words.slice(1)])
+    const args = parseLxArgs(['lx', ...words.slice(1)], this.env.arch)
     if (typeof args === 'string') return this.problem(L, null, `lx: ${args}`)
     const quota = this.quotas.get(mem.slot)
     if (quota && args.mem > quota.limit) {
@@ -296,12 +299,13 @@ let boardPrograms: ReadonlySet<string> | undefined
  * base system's programs and the scenario programs in its boot image, its RAM
  * (`ramMiB` from the scenario's board line) and the kernel's memory.
  */
-export function checkScenarioForBoard(name: string, source: string, board: { romModule(name: string): boolean; ramMiB?: number }): ScenarioDiagnostic[] {
+export function checkScenarioForBoard(name: string, source: string, board: { romModule(name: string): boolean; ramMiB?: number; arch?: CoreArch }): ScenarioDiagnostic[] {
   boardPrograms ??= new Set([sigma0Program({ base: 0, frames: 0 }), moeProgram(), consProgram(), ...scenarioPrograms()].map((p) => p.name))
   return checkScenario(name, source, {
     programs: boardPrograms,
     romModule: board.romModule,
     ramBytes: (board.ramMiB ?? DEFAULT_RAM_MIB) * 2 ** 20,
     kernelMemoryBytes: KERNEL_MEMORY,
+    arch: board.arch,
   })
 }

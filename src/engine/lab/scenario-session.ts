@@ -1,5 +1,6 @@
 /**
- * A session that runs a scenario on an arm-ve board: the base system
+ * A session that runs a scenario on an arm-ve board (or a pc board, for a
+ * scenario of x86-64 lx VMs): the base system
  * (bootstrap.ts: kernel → sigma0 → moe → cons) and ned SCENARIO. Every
  * console a program gets from cons is a lab terminal (a kernel Vcon), which
  * the host shows as one VM console; "l4re" is the system log the base
@@ -31,6 +32,8 @@ import { nedProgram } from '../apps/ned/ned'
 import { helloClient, helloServer } from '../apps/demo/hello'
 import { lxProgram } from '../apps/lx/program'
 import { ARM_VE } from '../boards/arm-ve'
+import { PC } from '../boards/pc'
+import type { CoreArch } from '../cpu/core'
 import { uvmmProgram } from '../apps/uvmm/program'
 import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
@@ -54,6 +57,8 @@ export interface ScenarioSessionSpec {
   modules?: Record<string, Uint8Array>
   ramMiB?: number
   cpus?: number
+  /** The board's CPU: arm-ve for aarch64 (the default), pc for x86_64. */
+  arch?: CoreArch
   /** Pace virtual time to the wall clock (default true). Tests run unpaced. */
   paced?: boolean
 }
@@ -130,9 +135,9 @@ export class ScenarioSession implements Session {
   ) {
     if (!spec.scenario || typeof spec.scenario.source !== 'string') throw new Error('scenario session: no scenario given')
     const t0 = now()
-    // Guests run on the board's AArch64 core, whose translations the kernel answers.
+    // Guests run on the board's core, whose translations the kernel answers.
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(ARM_VE, { ramBytes: (spec.ramMiB ?? DEFAULT_RAM_MIB) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const built = buildBoard(spec.arch === 'x86_64' ? PC : ARM_VE, { ramBytes: (spec.ramMiB ?? DEFAULT_RAM_MIB) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
     const t1 = now()
     const modules = new Map<string, Uint8Array>(Object.entries(spec.modules ?? {}))

@@ -8,8 +8,8 @@
  *
  * Without --initrd the root is the host's file system, which the board must
  * lend (`l4lab exec`). Arguments after `--` are init's argv[1..]. --arch
- * names the programs' architecture (aarch64 by default); the board's vCPU
- * must have its registers. --fb gives the VM a display: /dev/fb0 of that
+ * names the programs' architecture, which is the board's CPU's (the kernel
+ * info page says which; asking for another is an error). --fb gives the VM a display: /dev/fb0 of that
  * size and /dev/input/event0, event1.
  */
 import { BaseCap, Err } from '../../kernel/uapi'
@@ -20,6 +20,7 @@ import { Lx } from './lx'
 import { aarch64 } from './arch/aarch64'
 import { x86_64 } from './arch/x86_64'
 import type { LxArch } from './arch/arch'
+import type { CpuArch } from '../../kernel/uapi'
 import { LxMemory } from './mm/memory'
 import { boot, bindHostInput, bindInputIrq } from './core/boot'
 import { LxDisplay, parseFbSize } from './fs/display'
@@ -75,8 +76,9 @@ export interface LxArgs {
   fb: { width: number; height: number } | null
 }
 
-export function parseLxArgs(args: string[]): LxArgs | string {
-  const out: LxArgs = { arch: aarch64, initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false, fb: null }
+/** lx's options; `board` is the board's CPU architecture, the only one lx can run programs of. */
+export function parseLxArgs(args: string[], board: CpuArch = 'aarch64'): LxArgs | string {
+  const out: LxArgs = { arch: ARCHES[board], initrd: null, init: '/bin/sh', mem: 64 << 20, hostname: 'lx', seed: 1, cwd: '/', env: [], argv: [], strace: false, fb: null }
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = () => args[++i]
@@ -84,6 +86,7 @@ export function parseLxArgs(args: string[]): LxArgs | string {
       case '--arch': {
         const name = v() ?? ''
         if (name !== 'aarch64' && name !== 'x86_64') return `--arch: aarch64 or x86_64, not "${name}"`
+        if (name !== board) return `--arch ${name}: this board's CPU is ${board}; lx runs programs of its board's architecture`
         out.arch = ARCHES[name]
         break
       }
@@ -147,7 +150,7 @@ export function lxProgram(host: LxHostPorts | null): NativeProgram {
     *main(env: ProgramEnv) {
       const sys = env.sys
       const say = (msg: string) => vconWrite(sys, BaseCap.Log, `lx: ${msg}\n`)
-      const parsed = parseLxArgs(env.args)
+      const parsed = parseLxArgs(env.args, sys.cpuArch)
       if (typeof parsed === 'string') {
         yield* say(parsed)
         return
