@@ -209,21 +209,28 @@ function findInPath(name: string, cwd: string): string | null {
 /** ELF's e_machine values for the architectures lx runs. */
 const EM_X86_64 = 62
 
-/** The architecture of an ELF file by its header's e_machine: x86_64 for EM_X86_64, else aarch64. */
-function elfArch(path: string): 'aarch64' | 'x86_64' {
-  const head = Buffer.alloc(20)
+/**
+ * The architecture of an ELF file by its header's e_machine: x86_64 for
+ * EM_X86_64, else aarch64. A `#!` script is its interpreter's (the root is
+ * the host's, so the interpreter's path is a host path), followed as deep as
+ * lx follows interpreters.
+ */
+function elfArch(path: string, depth = 0): 'aarch64' | 'x86_64' {
+  const head = Buffer.alloc(256)
   let n = 0
   try {
     const fd = openSync(path, 'r')
     try {
-      n = readSync(fd, head, 0, 20, 0)
+      n = readSync(fd, head, 0, head.length, 0)
     } finally {
       closeSync(fd)
     }
   } catch {
     return 'aarch64'
   }
-  const elf = n === 20 && head.readUInt32BE(0) === 0x7f454c46
+  const interpreter = /^#![ \t]*([^ \t\n]+)/.exec(head.subarray(0, n).toString('latin1'))
+  if (interpreter && depth < 4) return elfArch(interpreter[1], depth + 1)
+  const elf = n >= 20 && head.readUInt32BE(0) === 0x7f454c46
   return elf && head.readUInt16LE(18) === EM_X86_64 ? 'x86_64' : 'aarch64'
 }
 

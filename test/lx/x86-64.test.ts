@@ -10,7 +10,7 @@
  * cannot link static glibc programs.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { requireBuilt, root } from '../support/built'
@@ -69,6 +69,13 @@ describe.skipIf(skip !== undefined)('x86-64 programs: l4lab exec = the host', ()
   it("busybox sh -c 'echo $((6*7)); uname -m'", () => {
     const lab = run(process.execPath, [CLI, 'exec', BUSYBOX_AMD64, 'sh', '-c', 'echo $((6*7)); uname -m'])
     expect(lab).toEqual({ stdout: '42\nx86_64\n', stderr: '', status: 0, signal: null })
+  })
+
+  it('a #! script of an x86-64 interpreter runs on x86-64 without --arch', () => {
+    mkdirSync(WORK, { recursive: true })
+    const script = join(WORK, 'x86-script.sh')
+    writeFileSync(script, `#!${BUSYBOX_AMD64} sh\necho $((6*7)); uname -m\n`, { mode: 0o755 })
+    expect(run(process.execPath, [CLI, 'exec', script])).toEqual({ stdout: '42\nx86_64\n', stderr: '', status: 0, signal: null })
   })
 
   for (const script of ['text', 'shell', 'files']) {
