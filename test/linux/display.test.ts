@@ -9,7 +9,7 @@ import { ScenarioSession } from '../../src/engine/lab/scenario-session'
 import type { SessionSink, VmDescriptor } from '../../src/engine/lab/session'
 import { readFrame } from '../../src/engine/devices/display'
 import { boardOptions, scenarioModules } from '../../src/host/lab-config'
-import { buildGuest } from './guest'
+import { buildGuest, expectedInitLines, initLines, readManifest } from './guest'
 
 const missing = buildGuest()
 
@@ -90,6 +90,8 @@ describe.skipIf(missing !== undefined)(`a Linux VM's display${missing ? ` (skipp
       }
     }
     let at = until('vmd:/root# ')
+    // The init's report is qemu's for the same devices (qemu.test.ts boots them: keyboard and tablet, no display).
+    expect(initLines(out.get('vmd')!)).toEqual(expectedInitLines(readManifest(), { cpus: 1, memMiB: 192, console: true, rng: true, input: true }, 'ttyAMA0'))
     // Give the shell on tty1 a moment of guest time to open it, through the serial shell; the
     // kernel's words on the CLCD say what went wrong if the display is missing.
     expect(board.input('vmd', new TextEncoder().encode('dmesg | grep -i -e clcd -e fb -e pl11; sleep 1; echo ready-$((6 * 7))\n')).ok).toBe(true)
