@@ -121,6 +121,8 @@ export class ScenarioSession implements Session {
   private current: SessionStatus = { state: 'booting' }
   /** The VMs' displays by VM name (lx tells us of each it makes; a VM that ends takes its display along). */
   private readonly displays = new Map<string, WatchedDisplay>()
+  /** Why a Linux VM's display shows nothing, as last said on its console (said once per reason). */
+  private readonly vmDisplayRefused = new Map<string, string>()
   /** VMs with queued console input, so that a slice without any looks at none. */
   private readonly inputWaiting = new Set<VmRecord>()
   /** The boot's phases (set once the base system is created; consoles appear before that). */
@@ -270,7 +272,16 @@ export class ScenarioSession implements Session {
   private vmDisplayChanged(vm: UvmmVm): void {
     const name = vm.args.id
     const s = vm.display?.clcd.scanout()
-    if (!s || typeof s === 'string') return
+    if (!s) return
+    if (typeof s === 'string') {
+      // Off is the normal state between mode sets; a mode the lab cannot show is said once.
+      if (!s.startsWith('the controller is off') && this.vmDisplayRefused.get(name) !== s) {
+        this.vmDisplayRefused.set(name, s)
+        this.sink.consoleOutput(name, this.enc.encode(`\r\n[l4lab: ${name}'s display shows nothing: ${s}]\r\n`))
+      }
+      return
+    }
+    this.vmDisplayRefused.delete(name)
     const have = this.displays.get(name)?.display.mode
     if (have && have.width === s.width && have.height === s.height && have.stride === s.stride) return
     const k = this.booted.kernel
