@@ -9,11 +9,16 @@
 -- kernel-memory quota: powering one off or crashing it leaves the others
 -- running.
 --
+-- vm2 has a display (display = "WxH": a PL111 colour LCD controller and a
+-- virtio keyboard and tablet in uvmm; docs/display.md): the kernel's own
+-- amba-clcd driver draws fbcon on it — the boot log (console=tty0), then a
+-- shell on tty1 that the display's keyboard types into.
+--
 -- l4lab board: ram=768M
 local L4 = require "L4"
 local vmm = require "vmm"
 
-local function linux(id, colour)
+local function linux(id, colour, display)
   vmm.start_vm {
     id = id,
     color = colour,
@@ -22,12 +27,14 @@ local function linux(id, colour)
     kernel = "rom/Image",
     ramdisk = "rom/initramfs.cpio.gz",
     disks = { "rom/disk.img" },
-    bootargs = "console=ttyAMA0 l4lab.hostname=" .. id,
+    display = display,
+    -- The last console is the serial one (/dev/console: the init's report and shell).
+    bootargs = (display and "console=tty0 " or "") .. "console=ttyAMA0 l4lab.hostname=" .. id,
   }
 end
 
 linux("vm1", "g")
-linux("vm2", "c")
+linux("vm2", "c", "1024x768")
 
 local mem = L4.Env.mem_alloc:create(L4.Proto.Factory, 80 * L4.MiB)
 local kmem = L4.Env.factory:create(L4.Proto.Factory, 2 * L4.MiB)

@@ -56,6 +56,8 @@ export interface VmShape {
   console: boolean
   /** A virtio entropy device. */
   rng: boolean
+  /** A virtio keyboard and tablet (on l4lab they come with a display: start_vm's display, uvmm's --display). */
+  input?: boolean
 }
 
 /** RAM starts here on QEMU's virt and on l4lab's arm-ve. */
@@ -64,6 +66,7 @@ const RAM_BASE = 0x4000_0000
 const VIRTIO_BLOCK = 2
 const VIRTIO_CONSOLE = 3
 const VIRTIO_ENTROPY = 4
+const VIRTIO_INPUT = 18
 
 /**
  * The init's lines, without the "l4lab-init: " prefix, for a VM of this
@@ -72,7 +75,7 @@ const VIRTIO_ENTROPY = 4
  */
 export function expectedInitLines(m: Manifest, vm: VmShape, shellOn?: string): string[] {
   const hex = (n: number): string => `0x${n.toString(16)}`
-  const ids = [vm.disk && VIRTIO_BLOCK, vm.console && VIRTIO_CONSOLE, vm.rng && VIRTIO_ENTROPY]
+  const ids = [vm.disk && VIRTIO_BLOCK, vm.console && VIRTIO_CONSOLE, vm.rng && VIRTIO_ENTROPY, vm.input && VIRTIO_INPUT, vm.input && VIRTIO_INPUT]
     .filter((id): id is number => typeof id === 'number')
     .map((id) => `0x${id.toString(16).padStart(4, '0')}`)
   const lines = [

@@ -43,6 +43,10 @@ describe.skipIf(missing !== undefined)(title, () => {
     await boot({ cpus: 2, memMiB: 512, disk: { readOnly: false }, console: true, rng: true }, disk)
   }, 150_000)
 
+  test('a virtio keyboard and tablet (what l4lab gives a VM with a display, less its PL111)', async () => {
+    await boot({ cpus: 1, memMiB: 192, console: true, rng: true, input: true })
+  }, 150_000)
+
   test('no virtio devices: the modules load, nothing is found', async () => {
     await boot({ cpus: 1, memMiB: 128, console: false, rng: false })
   }, 150_000)

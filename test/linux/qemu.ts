@@ -24,6 +24,8 @@ export function qemuVmArgs(m: Manifest, vm: VmShape, append: string, diskPath = 
   // hvc0's output is not looked at; the init only checks that it appears.
   if (vm.console) args.push('-chardev', 'null,id=hvc0', '-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=hvc0')
   if (vm.rng) args.push('-device', 'virtio-rng-device')
+  // What l4lab gives a VM with a display, less the PL111 (virt has none; the init reports no display).
+  if (vm.input) args.push('-device', 'virtio-keyboard-device', '-device', 'virtio-tablet-device')
   return args
 }
 

@@ -53,6 +53,9 @@ describe.skipIf(missing !== undefined)(`linux-arm.lua${missing ? ` (skipped: ${m
     atLx = until('lx1', 'lx-42 aarch64', atLx)
     expect(at2).toBeGreaterThan(0)
     expect(atLx).toBeGreaterThan(0)
+    // vm2 has a display (the scenario's display = "1024x768"), drawn by the guest's fbcon.
+    expect(vms.find((v) => v.name === 'vm2')?.display).toEqual({ width: 1024, height: 768 })
+    expect(vms.find((v) => v.name === 'vm1')?.display).toBeUndefined()
     // Both Linux VMs found their disk and hvc0 through virtio-mmio.
     for (const vm of ['vm1', 'vm2']) expect(out.get(vm)).toContain('l4lab-init: disk: first line: l4lab disk: hello from virtio-blk')
     // The lab shows vm1 ended (uvmm's task exited with its VM), the others running.

@@ -13,6 +13,8 @@ import type { Kernel } from '../kernel/kernel'
 import type { Task } from '../kernel/objects/task'
 import { triggerIrq } from '../kernel/objects/irq'
 import type { Lx } from '../apps/lx/lx'
+import type { UvmmVm } from '../apps/uvmm/vm'
+import { GUEST_RAM_VA } from '../apps/uvmm/guest-ram'
 
 /** The display of an lx VM, or a reason it has none (yet). */
 export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string {
@@ -39,6 +41,67 @@ export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string 
     return ns
   }
   return { mode: { width: d.fb.mode.width, height: d.fb.mode.height, stride: d.fb.stride }, pixels: () => pixels, input: d.input, activity }
+}
+
+/**
+ * The display of a Linux VM (uvmm --display) in the mode its PL111 shows
+ * now, or why there is none to show. Its pixels are guest RAM from the
+ * controller's UPBASE: uvmm maps all of the guest's RAM into its task at
+ * GUEST_RAM_VA when it starts and keeps it, so each page's board frame is
+ * what uvmm's space maps there; the pages are resolved again only when the
+ * guest moves the frame base. While the controller is off, or shows another
+ * mode than this display's (the lab then makes a new one), there are no
+ * pixels. Input is posted to the VM's virtio keyboard and tablet, and
+ * vCPU 0's wake-up Irq tells uvmm to hand it to the guest.
+ */
+export function uvmmDisplay(kernel: Kernel, task: Task, vm: UvmmVm): Display | string {
+  const d = vm.display
+  if (!d) return 'the VM has no display (start_vm display = "WxH")'
+  const first = d.clcd.scanout()
+  if (typeof first === 'string') return first
+  const mode = { width: first.width, height: first.height, stride: first.stride }
+  const pages = Math.ceil((mode.stride * mode.height) / 4096)
+  const offsets = new Int32Array(pages)
+  let resolvedBase = -1
+  const resolve = (base: number): boolean => {
+    if (base % 4096 !== 0 || !vm.ram.contains(base, pages * 4096)) return false
+    for (let i = 0; i < pages; i++) {
+      const m = task.space.lookup((GUEST_RAM_VA + base - vm.ram.base) / 4096 + i)
+      if (!m) return false
+      offsets[i] = m.frame * 4096
+    }
+    resolvedBase = base
+    return true
+  }
+  const pixelPages: PixelPages = { ram: () => kernel.ram.bytes, offsets }
+  const pixels = (): PixelPages | null => {
+    const s = d.clcd.scanout()
+    if (typeof s === 'string' || s.width !== mode.width || s.height !== mode.height) return null
+    if (s.base !== resolvedBase && !resolve(s.base)) return null
+    return pixelPages
+  }
+  const kick = vm.vcpuList[0] && task.caps.get(vm.vcpuList[0].kick)?.object
+  d.kick = () => {
+    if (kick?.kind === 'irq' && !kick.dead) triggerIrq(kernel, kick)
+  }
+  // Only the guest writes its framebuffer, on uvmm's vCPU threads: no CPU time, no change.
+  const activity = (): number => {
+    let ns = 0
+    for (const th of task.threads) ns += th.stats.consumedNs
+    return ns
+  }
+  return { mode, pixels, input: d.input, activity }
+}
+
+/** The task a uvmm runs in: the one whose thread is its first vCPU. */
+export function uvmmTask(kernel: Kernel, vm: UvmmVm): Task | null {
+  const state = vm.vcpuList[0]?.state
+  if (!state) return null
+  for (const o of kernel.objects) {
+    if (o.kind !== 'task' || o.dead) continue
+    for (const th of o.threads) if (th.vcpu === state) return o
+  }
+  return null
 }
 
 /** How long a display is sampled after a viewer last said it watches (viewers renew well before). */

@@ -46,7 +46,7 @@ import { readIpcTrace, setIpcTrace, type IpcTraceState } from './ipc-trace-contr
 import { BootProgress } from './boot-progress'
 import { dropIntoTmp } from '../apps/lx/fs/drop'
 import type { Lx } from '../apps/lx/lx'
-import { WatchedDisplay, lxDisplay, lxTask } from './displays'
+import { WatchedDisplay, lxDisplay, lxTask, uvmmDisplay, uvmmTask } from './displays'
 import type { VcpuState } from '../kernel/vcpu'
 
 export interface ScenarioSessionSpec {
@@ -71,13 +71,19 @@ const STOPPED = 'stopped from the lab'
 const CONTROL_TIMEOUT_MS = 10_000
 
 /** The native programs every scenario session's boot image carries besides the base system. */
-export function scenarioPrograms(vms?: Map<string, UvmmVm>, lxs?: WeakMap<VcpuState, Lx>, onDisplay?: (lx: Lx) => void): NativeProgram[] {
+export function scenarioPrograms(vms?: Map<string, UvmmVm>, lxs?: WeakMap<VcpuState, Lx>, onDisplay?: (lx: Lx) => void, onVmDisplay?: (vm: UvmmVm) => void): NativeProgram[] {
   return [
     nedProgram(),
     helloServer,
     helloClient,
     lxProgram(lxs ? { onStart: (lx) => lxs.set(lx.vcpu, lx), onDisplay } : null),
-    uvmmProgram(vms ? { onStart: (vm) => vms.set(vm.args.id, vm) } : null),
+    uvmmProgram(vms ? {
+      onStart: (vm) => {
+        vms.set(vm.args.id, vm)
+        // A VM's display appears when its guest turns the controller on (and changes with its mode).
+        if (vm.display && onVmDisplay) vm.display.onChange = () => onVmDisplay(vm)
+      },
+    } : null),
   ]
 }
 
@@ -120,6 +126,8 @@ export class ScenarioSession implements Session {
   private current: SessionStatus = { state: 'booting' }
   /** The VMs' displays by VM name (lx tells us of each it makes; a VM that ends takes its display along). */
   private readonly displays = new Map<string, WatchedDisplay>()
+  /** Why a Linux VM's display shows nothing, as last said on its console (said once per reason). */
+  private readonly vmDisplayRefused = new Map<string, string>()
   /** VMs with queued console input, so that a slice without any looks at none. */
   private readonly inputWaiting = new Set<VmRecord>()
   /** The boot's phases (set once the base system is created; consoles appear before that). */
@@ -144,7 +152,7 @@ export class ScenarioSession implements Session {
     modules.set(spec.scenario.name, this.enc.encode(spec.scenario.source))
     const system = bootstrap({
       board: built.board,
-      programs: scenarioPrograms(this.uvmms, this.lxs, (lx) => this.displayMade(lx)),
+      programs: scenarioPrograms(this.uvmms, this.lxs, (lx) => this.displayMade(lx), (vm) => this.vmDisplayChanged(vm)),
       modules,
       cons: true,
       prepare: (b) => {
@@ -258,6 +266,38 @@ export class ScenarioSession implements Session {
       return
     }
     this.displays.set(task.name, new WatchedDisplay(d))
+    this.sink.vmsChanged(this.vms())
+  }
+
+  /**
+   * A Linux VM's PL111 changed what it shows: a display in a new mode
+   * replaces the old one (a view sees the new size in the VM list); the
+   * same mode again (a new base, blanking) keeps it — its pixels follow.
+   */
+  private vmDisplayChanged(vm: UvmmVm): void {
+    const name = vm.args.id
+    const s = vm.display?.clcd.scanout()
+    if (!s) return
+    if (typeof s === 'string') {
+      // Off is the normal state between mode sets; a mode the lab cannot show is said once.
+      if (!s.startsWith('the controller is off') && this.vmDisplayRefused.get(name) !== s) {
+        this.vmDisplayRefused.set(name, s)
+        this.sink.consoleOutput(name, this.enc.encode(`\r\n[l4lab: ${name}'s display shows nothing: ${s}]\r\n`))
+      }
+      return
+    }
+    this.vmDisplayRefused.delete(name)
+    const have = this.displays.get(name)?.display.mode
+    if (have && have.width === s.width && have.height === s.height && have.stride === s.stride) return
+    const k = this.booted.kernel
+    const task = uvmmTask(k, vm)
+    if (!task) return
+    const d = uvmmDisplay(k, task, vm)
+    if (typeof d === 'string') {
+      this.sink.consoleOutput(name, this.enc.encode(`\r\n[l4lab: no display for ${name}: ${d}]\r\n`))
+      return
+    }
+    this.displays.set(name, new WatchedDisplay(d))
     this.sink.vmsChanged(this.vms())
   }
 

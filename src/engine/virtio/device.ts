@@ -48,7 +48,7 @@ export interface TransportLink {
 export type ConfigAccessSize = 1 | 2 | 4
 
 export interface VirtioDevice {
-  /** Device ID (5): 2 block, 3 console, 4 entropy. */
+  /** Device ID (5): 2 block, 3 console, 4 entropy, 18 input. */
   readonly deviceId: number
   /** The device's own feature bits (0–23, 50–127); the transport adds the ring features it offers. */
   readonly features: bigint

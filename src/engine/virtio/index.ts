@@ -1,6 +1,6 @@
 /**
  * virtio (1.2) for the machines the engine models: the split virtqueue, the
- * virtio-mmio transport, and the console, block and entropy devices. See
+ * virtio-mmio transport, and the console, block, entropy and input devices. See
  * docs/virtio.md.
  */
 export type { DmaMemory } from './memory'
@@ -11,3 +11,4 @@ export { VirtioConsole, INPUT_LIMIT, type VirtioConsoleOptions } from './console
 export { VirtioBlock, SECTOR_SIZE, type VirtioBlockOptions } from './block'
 export { MemoryBackend, type BlockBackend } from './block-backend'
 export { VirtioRng, REQUEST_MAX, type VirtioRngOptions } from './rng'
+export { VirtioInput, EVENT_LIMIT, ABS_MAX, type InputKind, type VirtioInputOptions } from './input'

@@ -20,6 +20,7 @@ export const enum DeviceId {
   BLOCK = 2,
   CONSOLE = 3,
   ENTROPY = 4,
+  INPUT = 18,
 }
 
 /** Reserved feature bits, 6: the ones this implementation offers or refuses by name. */

@@ -127,7 +127,7 @@ local function want(opts, key, kind)
   return v
 end
 
---- start_vm{ id, kernel, mem (MiB, default 256), cpus, ramdisk, dtb, bootargs, disks = { "rom/F[,ro]", … }, rng, log, color }
+--- start_vm{ id, kernel, mem (MiB, default 256), cpus, ramdisk, dtb, bootargs, disks = { "rom/F[,ro]", … }, rng, display = "WxH", log, color }
 function vmm.start_vm(opts)
   if type(opts) ~= "table" then error("start_vm: give a table such as { id = \"vm1\", kernel = \"rom/Image\" }", 2) end
   local id = want(opts, "id", "string")
@@ -146,6 +146,11 @@ function vmm.start_vm(opts)
     add("--disk", d)
   end
   if opts.rng == false then add("--no-rng") end
+  local display = want(opts, "display", "string")
+  if display then
+    if not display:match("^%d+x%d+$") then error("start_vm: display is a size such as \"1024x768\"", 2) end
+    add("--display", display)
+  end
   add("--")
   for w in tostring(want(opts, "bootargs", "string") or "console=ttyAMA0"):gmatch("%S+") do add(w) end
   -- The guest's RAM and uvmm's own data come from a quota of its own, page tables and threads from another.

@@ -139,8 +139,30 @@ describe('vmDeviceTree', () => {
     expect(reason({ timerPpis: [13, 14, 11, 16] })).toMatch(/PPI 16/)
   })
 
+  it('describes a display as amba-clcd reads it: a PL111 whose endpoint leads to a panel-dpi with its timing', () => {
+    const { root } = tree(virtLikeSpec({ clcd: { base: 0x910_0000, irq: 12, width: 640, height: 480 } }))
+    const clcd = node(root, '/clcd@9100000')
+    expect(propStrings(clcd, 'compatible')).toEqual(['arm,pl111', 'arm,primecell'])
+    expect(propCells(clcd, 'interrupts')).toEqual([0, 12, 4])
+    expect(propStrings(clcd, 'clock-names')).toEqual(['clcdclk', 'apb_pclk'])
+    // No max-memory-bandwidth (the driver takes 32 bpp) and no memory-region (it allocates the frame).
+    expect(clcd.props.has('max-memory-bandwidth')).toBe(false)
+    expect(clcd.props.has('memory-region')).toBe(false)
+    const out = node(root, '/clcd@9100000/port/endpoint')
+    expect(propCells(out, 'arm,pl11x,tft-r0g0b0-pads')).toEqual([0, 8, 16])
+    const panel = node(root, '/panel')
+    expect(propString(panel, 'compatible')).toBe('panel-dpi')
+    const into = node(root, '/panel/port/endpoint')
+    expect(propU32(out, 'remote-endpoint')).toBe(propU32(into, 'phandle'))
+    expect(propU32(into, 'remote-endpoint')).toBe(propU32(out, 'phandle'))
+    const t = node(root, '/panel/panel-timing')
+    expect([propU32(t, 'hactive'), propU32(t, 'vactive')]).toEqual([640, 480])
+    expect(propU32(t, 'clock-frequency')).toBe((640 + 320) * (480 + 38) * 60)
+    expect(vmDeviceTree(virtLikeSpec({ clcd: { base: 0x910_0000, irq: 12, width: 1100, height: 480 } }))).toMatchObject({ ok: false, reason: expect.stringMatching(/1100x480 panel/) })
+  })
+
   it.skipIf(!dtcPresent)('is accepted by dtc without a warning', () => {
-    const { blob } = tree(virtLikeSpec({ initrd: { start: 0x4800_0000, end: 0x4810_0000 } }))
+    const { blob } = tree(virtLikeSpec({ initrd: { start: 0x4800_0000, end: 0x4810_0000 }, clcd: { base: 0x910_0000, irq: 12, width: 1024, height: 768 } }))
     const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', '-'], { input: blob })
     expect(r.stderr.toString()).toBe('')
     expect(r.status).toBe(0)

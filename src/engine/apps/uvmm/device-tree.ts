@@ -4,7 +4,9 @@
  * line, in the shape of QEMU virt's tree (`qemu-system-aarch64 -M
  * virt,gic-version=3 -machine dumpdtb=…`), which every arm64 kernel boots
  * with: /psci, /memory@…, /cpus/cpu@…, /timer, /apb-pclk, /intc@… (GICv3,
- * no ITS), pl011@…, pl031@…, virtio_mmio@…, /chosen.
+ * no ITS), pl011@…, pl031@…, virtio_mmio@…, /chosen. A VM with a display
+ * also gets clcd@… (a PL111, which virt has not) and the DPI panel it is
+ * wired to (/panel), as Arm's Versatile Express trees describe theirs.
  *
  * Interrupt numbers in the spec are the GIC's: `irq` is an SPI number
  * (INTID − 32, the second cell of a `<0 irq flags>` specifier, as in QEMU's
@@ -36,6 +38,8 @@ export interface VmDeviceTreeSpec {
   uart?: { base: Address; irq: number }
   rtc?: { base: Address; irq: number }
   virtio?: readonly (Window & { irq: number })[]
+  /** A PL111 and its panel (width × height, 60 Hz). */
+  clcd?: { base: Address; irq: number; width: number; height: number }
   /** The PSCI conduit: HVC when EL2 is uvmm's (a VM), SMC for a guest that has EL2 itself (as on QEMU with virtualization=on). */
   psci: 'hvc' | 'smc'
   /** Secure, non-secure physical, virtual and hypervisor physical timer PPIs; QEMU virt's by default. */
@@ -149,6 +153,8 @@ export function vmDeviceTree(spec: VmDeviceTreeSpec): FdtResult {
     w.end()
   }
 
+  if (spec.clcd) clcdNodes(w, spec.clcd, clock)
+
   for (const v of spec.virtio ?? []) {
     w.begin(`virtio_mmio@${hex(v.base)}`)
     w.prop('compatible', 'virtio,mmio')
@@ -174,6 +180,60 @@ export function vmDeviceTree(spec: VmDeviceTreeSpec): FdtResult {
   return w.finish({ bootCpuid: cpuReg(spec, 0) })
 }
 
+/** Blanking of the panel (VESA's 1024×768@60 porches and sync widths), whatever its size. */
+const PANEL = { hfront: 24, hsync: 136, hback: 160, vfront: 3, vsync: 6, vback: 29 } as const
+
+/**
+ * The PL111 and its panel as amba-clcd's device-tree path reads them: the
+ * first endpoint under the controller leads (remote-endpoint) to a port of
+ * a "panel-dpi" node, whose panel-timing gives the mode; the endpoint's
+ * arm,pl11x,tft-r0g0b0-pads says how the panel's colour lines are wired
+ * (R0 on pad 0, G0 on 8, B0 on 16: every format, 888 included). Without
+ * max-memory-bandwidth the driver takes 32 bpp. No memory-region: the
+ * driver allocates the framebuffer from the guest's RAM (DMA), and the
+ * controller's UPBASE says where.
+ */
+function clcdNodes(w: FdtWriter, c: NonNullable<VmDeviceTreeSpec['clcd']>, clock: number): void {
+  const controllerOut = w.allocPhandle()
+  const panelIn = w.allocPhandle()
+  w.begin(`clcd@${hex(c.base)}`)
+  w.propStrings('compatible', ['arm,pl111', 'arm,primecell'])
+  w.propU64s('reg', [c.base, PRIMECELL_SIZE])
+  w.propCells('interrupts', [GIC_SPI, c.irq, IRQ_LEVEL_HIGH])
+  w.propCells('clocks', [clock, clock])
+  w.propStrings('clock-names', ['clcdclk', 'apb_pclk'])
+  w.begin('port')
+  w.begin('endpoint')
+  w.propU32('remote-endpoint', panelIn)
+  w.propCells('arm,pl11x,tft-r0g0b0-pads', [0, 8, 16])
+  w.phandle(controllerOut)
+  w.end()
+  w.end()
+  w.end()
+
+  w.begin('panel')
+  w.prop('compatible', 'panel-dpi')
+  w.begin('port')
+  w.begin('endpoint')
+  w.propU32('remote-endpoint', controllerOut)
+  w.phandle(panelIn)
+  w.end()
+  w.end()
+  w.begin('panel-timing')
+  const p = PANEL
+  w.propU32('clock-frequency', (c.width + p.hfront + p.hsync + p.hback) * (c.height + p.vfront + p.vsync + p.vback) * 60)
+  w.propU32('hactive', c.width)
+  w.propU32('vactive', c.height)
+  w.propU32('hfront-porch', p.hfront)
+  w.propU32('hsync-len', p.hsync)
+  w.propU32('hback-porch', p.hback)
+  w.propU32('vfront-porch', p.vfront)
+  w.propU32('vsync-len', p.vsync)
+  w.propU32('vback-porch', p.vback)
+  w.end()
+  w.end()
+}
+
 /** cpu@'s reg: the MPIDR's Aff2.Aff1.Aff0 (#address-cells = 1 leaves no room for Aff3). */
 function cpuReg(spec: VmDeviceTreeSpec, n: number): number {
   return spec.mpidr ? Number(spec.mpidr(n) & 0xffffffn) : n
@@ -194,6 +254,7 @@ function checkSpec(spec: VmDeviceTreeSpec): string | null {
   if (spec.uart) windows.push(['UART', { base: spec.uart.base, size: PRIMECELL_SIZE }])
   if (spec.rtc) windows.push(['RTC', { base: spec.rtc.base, size: PRIMECELL_SIZE }])
   for (const [i, v] of (spec.virtio ?? []).entries()) windows.push([`virtio-mmio ${i}`, v])
+  if (spec.clcd) windows.push(['CLCD', { base: spec.clcd.base, size: PRIMECELL_SIZE }])
   for (const [what, win] of windows) {
     const base = toU64(win.base)
     const size = toU64(win.size)
@@ -204,6 +265,11 @@ function checkSpec(spec: VmDeviceTreeSpec): string | null {
   if (spec.uart) spis.push(['the UART', spec.uart.irq])
   if (spec.rtc) spis.push(['the RTC', spec.rtc.irq])
   for (const [i, v] of (spec.virtio ?? []).entries()) spis.push([`virtio-mmio ${i}`, v.irq])
+  if (spec.clcd) {
+    spis.push(['the CLCD', spec.clcd.irq])
+    const { width, height } = spec.clcd
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || width > 1024 || width % 16 !== 0 || height < 1 || height > 1024) return `a ${width}x${height} panel (a PL111 drives 16..1024 × 1..1024, widths in 16s)`
+  }
   for (const [what, irq] of spis) if (!Number.isInteger(irq) || irq < 0 || irq > MAX_SPI) return `${what}'s SPI ${irq} (0..${MAX_SPI})`
   for (const ppi of spec.timerPpis ?? []) if (!Number.isInteger(ppi) || ppi < 0 || ppi > 15) return `timer PPI ${ppi} (0..15)`
   if (spec.initrd) {

@@ -3,7 +3,9 @@
  * (hw/arm-virt-map.ts): the GICv3 distributor and redistributors (uvmm's
  * own emulation, gic/), the PL011 UART, the PL031 RTC and virtio-mmio
  * transports — hvc0 (console), one per disk (block), and an entropy source
- * (rng) — each wired to its SPI; and the device tree that describes them.
+ * (rng) — each wired to its SPI; with `--display`, a PL111 CLCD and a
+ * virtio keyboard and tablet (display.ts); and the device tree that
+ * describes them.
  */
 import { MmioBus, type MmioDevice } from '../../hw/mmio-bus'
 import { ARM_VE_IRQMAP, ARM_VE_MEMMAP } from '../../hw/arm-virt-map'
@@ -19,8 +21,16 @@ import { vmDeviceTree } from './device-tree'
 import { MemoryBackend, VirtioBlock, VirtioConsole, VirtioMmio, VirtioRng, VIRTIO_MMIO_WINDOW, type BlockBackend, type VirtioCounters, type VirtioDevice } from '../../virtio'
 import { VirtualGic } from './gic'
 import type { UvmmVm } from './vm'
+import { VmDisplay } from './display'
 
-export const VM_MEMMAP = ARM_VE_MEMMAP
+/**
+ * QEMU virt's map, plus a window for the PL111 that virt has not: in the
+ * free space after virt's last low device (PV time at 0x90a0000, secure
+ * GPIO at 0x90b0000), below the virtio-mmio transports.
+ */
+export const VM_MEMMAP = { ...ARM_VE_MEMMAP, clcd: { base: 0x0910_0000, size: 0x1000 } } as const
+/** virt's SPIs, plus the PL111's: 12 is unused by virt (UART 1, RTC 2, PCIe 3–6, GPIO 7, secure UART 8, ACPI GED 9). */
+export const VM_IRQMAP = { ...ARM_VE_IRQMAP, clcd: 12 } as const
 /** SPIs the distributor implements (GICD_TYPER.ITLinesNumber = 7: INTIDs 32..255). */
 export const VM_SPIS = 224
 
@@ -40,6 +50,8 @@ export interface VmDevices {
   readonly uart: Pl011
   /** The virtio-mmio transports' windows and SPIs, for the device tree. */
   readonly virtio: { base: number; size: number; irq: number }[]
+  /** The PL111 and input devices of `--display`, or null. */
+  readonly display: VmDisplay | null
   /** Connects what the devices raise to the VM's vCPUs (kicks). */
   attach(vm: UvmmVm): void
 }
@@ -96,15 +108,24 @@ export function buildDevices(args: UvmmArgs, ram: GuestRam, disks: RomFile[], cl
     add(blk, `virtio-blk${i}`)
   })
   if (args.rng) add(new VirtioRng(), 'virtio-rng')
+  let display: VmDisplay | null = null
+  if (args.display) {
+    display = new VmDisplay(args.display.width, args.display.height, args.id, spiLine(gic, VM_IRQMAP.clcd), clock)
+    map(m.clcd.base, m.clcd.size, display.clcd, 'pl111')
+    add(display.keyboard, 'virtio-keyboard')
+    add(display.tablet, 'virtio-tablet')
+  }
   return {
     bus,
     gic,
     console,
     uart,
     virtio,
+    display,
     attach(vm: UvmmVm) {
       gic.onKick = (vcpu) => vm.kick(vcpu)
       vm.diskCounters = diskCounters
+      vm.display = display
     },
   }
 }
@@ -170,6 +191,7 @@ export function deviceTreeFor(args: UvmmArgs, devices: VmDevices, given: Uint8Ar
     uart: { base: m.uart.base, irq: ARM_VE_IRQMAP.uart },
     rtc: { base: m.rtc.base, irq: ARM_VE_IRQMAP.rtc },
     virtio: devices.virtio,
+    ...(args.display && { clcd: { base: m.clcd.base, irq: VM_IRQMAP.clcd, ...args.display } }),
     // The guest's EL2 is ours: PSCI goes by HVC, as under KVM.
     psci: 'hvc',
     rngSeed: rngSeed(args.id),

@@ -12,8 +12,9 @@ describe('uvmm command line', () => {
     const a = parseUvmmArgs(['uvmm', '--kernel', 'rom/Image', '--initrd', 'rom/initrd', '--mem', '128M', '--cpus', '2', '--disk', 'rom/a.img,ro', '--disk', 'rom/b.img', '--', 'console=ttyAMA0', 'quiet'])
     expect(a).toEqual({
       kernel: 'Image', initrd: 'initrd', dtb: null, bootargs: 'console=ttyAMA0 quiet', memBytes: 128 << 20, cpus: 2,
-      disks: [{ name: 'a.img', readOnly: true }, { name: 'b.img', readOnly: false }], rng: true, id: 'vm', epochMs: 1_767_225_600_000,
+      disks: [{ name: 'a.img', readOnly: true }, { name: 'b.img', readOnly: false }], rng: true, id: 'vm', epochMs: 1_767_225_600_000, display: null,
     })
+    expect(parseUvmmArgs(['uvmm', '--kernel', 'k', '--display', '640x480'])).toMatchObject({ display: { width: 640, height: 480 } })
   })
   it.each([
     [['uvmm'], /no kernel/],
@@ -24,6 +25,10 @@ describe('uvmm command line', () => {
     [['uvmm', '--kernel', 'k', '--cpus', '9'], /--cpus: 1 to 8/],
     [['uvmm', '--kernel', 'k', '--disk', 'd,rx'], /unknown option rx/],
     [['uvmm', '--kernel', 'k', '--frobnicate'], /unknown option --frobnicate/],
+    [['uvmm', '--kernel', 'k', '--display', 'big'], /a size such as 1024x768/],
+    [['uvmm', '--kernel', 'k', '--display', '1280x720'], /multiple of 16 from 16 to 1024/],
+    [['uvmm', '--kernel', 'k', '--display', '650x480'], /multiple of 16/],
+    [['uvmm', '--kernel', 'k', '--display', '640x2000'], /height must be from 1 to 1024/],
   ])('refuses %j with a reason', (argv, why) => {
     expect(parseUvmmArgs(argv)).toMatch(why)
   })

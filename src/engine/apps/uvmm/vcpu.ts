@@ -72,6 +72,8 @@ function* housekeeping(vm: UvmmVm, v: UvmmVcpu, sys: Sys, acks: number[]): Gener
   }
   while (acks.length > 0) yield* irqUnmask(sys, acks.pop()!)
   if (v.index !== 0) return
+  // Display input posted since the last look (the lab kicks vCPU 0 when it posts).
+  vm.display?.flush()
   vm.console.pump()
   if (vm.console.inputPending) yield* vm.console.drain(sys)
   if (vm.console.flushDue || (vm.stopped && vm.console.hasOutput)) yield* vm.console.flush(sys)

@@ -12,6 +12,7 @@ import type { GuestRam } from './guest-ram'
 import type { VirtualGic } from './gic'
 import type { PsciHost } from './psci'
 import type { VirtioCounters } from '../../virtio'
+import type { VmDisplay } from './display'
 
 export type VcpuPower = 'off' | 'starting' | 'on'
 
@@ -57,6 +58,8 @@ export class UvmmVm implements PsciHost {
   consoleIrq = 0
   /** Its disks' virtio counters (bytes read and written), for the lab's figures. */
   diskCounters: readonly VirtioCounters[] = []
+  /** Its display (--display): the PL111 the lab scans and the input devices it feeds. */
+  display: VmDisplay | null = null
   private readonly unmapped = new Set<number>()
   private readonly unknownRegs = new Set<string>()
 
