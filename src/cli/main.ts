@@ -33,6 +33,16 @@ Usage:
 
 `
 
+/** Node's base64 decoder, lent to the engine for the binaries it embeds as text (src/engine/util/base64.ts). */
+const nodeBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'))
+
+/** A command that runs the engine in this process, imported with the engine's host decoder in place. */
+async function withEngine<T>(command: Promise<T>): Promise<T> {
+  const [engine, loaded] = await Promise.all([import('../engine/exec'), command])
+  engine.useHostBase64(nodeBase64)
+  return loaded
+}
+
 /**
  * Each command is imported when it runs, so a process loads what its command
  * uses: `l4lab exec` does not parse fengari (ned's Lua), ws or the lab
@@ -60,13 +70,13 @@ export async function main(argv: string[]): Promise<number> {
     case 'web':
       return (await import('./web')).webCommand(rest)
     case 'run':
-      return (await import('./run')).runCommand(rest)
+      return (await withEngine(import('./run'))).runCommand(rest)
     case 'exec':
-      return (await import('./exec')).execCommand(rest)
+      return (await withEngine(import('./exec'))).execCommand(rest)
     case 'vm':
-      return (await import('./vm')).vmCommand(rest)
+      return (await withEngine(import('./vm'))).vmCommand(rest)
     case 'bench':
-      return (await import('./bench')).benchCommand(rest)
+      return (await withEngine(import('./bench'))).benchCommand(rest)
     default:
       process.stderr.write(`l4lab: unknown command '${command}'\n\n${usage()}`)
       return 2

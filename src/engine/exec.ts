@@ -11,3 +11,6 @@ export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/ex
 export type { LxHostPorts } from './apps/lx/program'
 export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failure'
 export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
+
+// The host's native base64 decoder for the binaries the build embeds as text (the cores, ned's prelude).
+export { useHostBase64 } from './util/base64'

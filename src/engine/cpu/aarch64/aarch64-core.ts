@@ -175,6 +175,10 @@ export class Aarch64Core implements Core<Aarch64Context> {
     })
     core = instance.exports as unknown as CoreExports
     jit.attach(core.memory)
+    // The module declares only the memory its static data needs (asconfig.json
+    // has no initialMemory) and init grows it once to the layout's size: V8
+    // counts a wasm memory as external memory, and each large allocation of it
+    // (the instance's 64 MiB, then the grow) set off a full GC of the heap.
     const ramBase = core.init(opts.ramBytes >>> 0, opts.cores)
     if (ramBase < 0) throw new RangeError('aarch64 core: cannot allocate memory')
     if (core.decodeTableError() >= 0) throw new Error(`aarch64 core: decode table row ${core.decodeTableError()} is not 32 bits`)
