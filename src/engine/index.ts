@@ -55,6 +55,9 @@ export type UvmmVmFigures = ReturnType<import('./apps/uvmm/vm').UvmmVm['figures'
 // virtio block disks the host provides (src/host/file-backend.ts).
 export type { BlockBackend } from './virtio/block-backend'
 
+// The compiled AArch64 core, shared by the engine host with its workers.
+export { adoptCoreModule, sharedCoreModule, type SharedCoreModule } from './cpu/aarch64/aarch64-core'
+
 // Formats the host builds guest images with.
 export { writeCpio, type CpioEntry } from './formats/cpio'
 

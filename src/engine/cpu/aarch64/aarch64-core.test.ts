@@ -2,7 +2,8 @@
 // at the faulting instruction, TLB maintenance, decoded-code invalidation on
 // guest and host writes, the exclusive monitor across cores, budgets.
 import { describe, expect, test } from 'vitest'
-import { Aarch64Core } from './aarch64-core'
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
+import { adoptCoreModule, Aarch64Core, sharedCoreModule } from './aarch64-core'
 import { Access, CoreExit } from '../core-abi'
 
 // A few A64 encodings.
@@ -256,5 +257,27 @@ describe('Aarch64Core', () => {
     for (let p = 0; p < pages; p++) expect(runPage(p)).toBe(p)
     // Pages 0..299 lost their slots to 2048..2347; they are decoded again.
     for (let p = 0; p < 300; p++) expect(runPage(p)).toBe(p)
+  })
+
+  test('a core compiled by another thread is adopted only when it is this build\'s, and runs', () => {
+    const shared = sharedCoreModule()
+    // What a worker receives: the module through structured clone, as workerData is.
+    const { port1, port2 } = new MessageChannel()
+    port1.postMessage(shared)
+    const received = receiveMessageOnPort(port2)!.message as typeof shared
+    port1.close()
+    expect(adoptCoreModule(null)).toBe(false)
+    expect(adoptCoreModule({ module: received.module, text: `${shared.text.slice(0, -4)}AAAA` })).toBe(false)
+    expect(adoptCoreModule({ module: {}, text: shared.text })).toBe(false)
+    expect(sharedCoreModule().module).toBe(shared.module)
+    expect(adoptCoreModule(received)).toBe(true)
+    expect(sharedCoreModule().module).toBe(received.module)
+    const { m, table, code } = setup()
+    table.set(1, { page: 0, perms: Access.Execute })
+    code(0, [MOVZ(0, 41), ADDI(0, 0, 1), SVC(0)])
+    const ctx = m.allocContext()
+    ctx.setPc(0x1000n)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
+    expect(ctx.x(0)).toBe(42n)
   })
 })
