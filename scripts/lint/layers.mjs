@@ -35,10 +35,10 @@ const optionsSchema = {
       type: 'object',
       properties: {
         dirs: { type: 'array', items: { type: 'string' } },
-        entry: { type: 'string' }, // e.g. 'src/engine/index.ts'
+        entries: { type: 'array', items: { type: 'string' }, minItems: 1 }, // e.g. ['src/engine/index.ts']
         why: { type: 'string' },
       },
-      required: ['dirs', 'entry', 'why'],
+      required: ['dirs', 'entries', 'why'],
       additionalProperties: false,
     },
   },
@@ -77,7 +77,7 @@ const layers = {
       layer: '{{from}} may not import {{to}} (layer rule: {{why}}{{see}})',
       part: '{{from}} may import from {{to}} only {{label}}{{part}} (layer rule: {{why}}{{see}})',
       unknown: '{{engine}}/{{from}} is not in the layer table of l4lab/layers (add a row in eslint.config.js)',
-      shell: '{{shell}} may import the engine only through its public entry {{entry}} (layer rule: {{why}}{{see}})',
+      shell: '{{shell}} may import the engine only through its public {{entries}} (layer rule: {{why}}{{see}})',
     },
   },
   create(context) {
@@ -94,7 +94,8 @@ const layers = {
       : undefined
     const from = inEngine === null ? null : layerOf(inEngine)
     const row = from === null ? undefined : opt.layers[from]
-    const entry = shell ? stripExt(path.resolve(root, opt.shells.entry)) : undefined
+    const entries = shell ? opt.shells.entries.map((e) => stripExt(path.resolve(root, e))) : []
+    const entriesText = opt.shells ? `${opt.shells.entries.length > 1 ? 'entries' : 'entry'} ${opt.shells.entries.join(', ')}` : ''
 
     /** The report for an import of `target` (absolute) by an engine file, or null. */
     function engineProblem(target) {
@@ -114,8 +115,8 @@ const layers = {
     /** The report for an import of `target` (absolute) by a shell file, or null. */
     function shellProblem(target) {
       const rel = inside(engineDir, target)
-      if (rel === null || rel === '' || stripExt(target) === entry) return null
-      return { messageId: 'shell', data: { shell, entry: opt.shells.entry, why: opt.shells.why, see } }
+      if (rel === null || rel === '' || entries.includes(stripExt(target))) return null
+      return { messageId: 'shell', data: { shell, entries: entriesText, why: opt.shells.why, see } }
     }
 
     function check(source) {

@@ -23,11 +23,6 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { runCpuBench, runIpcBench } from '../engine'
 import { projectRoot } from './paths'
-import { benchBoot } from './bench-boot'
-import { benchVm } from './bench-vm'
-import { benchVms } from './bench-vms'
-import { benchConsole } from './bench-console'
-import { benchUi } from './bench-ui'
 import { qemuAarch64Present, qemuParts } from './qemu-parts'
 
 /** `--name=N` as an integer in [min, max]; `fallback` when absent, null when malformed or out of range. */
@@ -118,15 +113,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
       return 0
     }
     case 'boot':
-      return benchBoot(argv.slice(1))
+      return (await import('./bench-boot')).benchBoot(argv.slice(1))
     case 'vm':
-      return benchVm(argv.slice(1))
+      return (await import('./bench-vm')).benchVm(argv.slice(1))
     case 'vms':
-      return benchVms(argv.slice(1))
+      return (await import('./bench-vms')).benchVms(argv.slice(1))
     case 'console':
-      return benchConsole(argv.slice(1))
+      return (await import('./bench-console')).benchConsole(argv.slice(1))
     case 'ui':
-      return benchUi(argv.slice(1))
+      return (await import('./bench-ui')).benchUi(argv.slice(1))
     default:
       process.stderr.write(`l4lab bench: unknown benchmark ${JSON.stringify(name ?? '')} (ipc, cpu, boot, vm, vms, console, ui)\n`)
       return 2

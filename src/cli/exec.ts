@@ -14,7 +14,7 @@
 import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { resolve } from 'node:path'
-import { describeExecFailure, ExecSession, StdinBuffer, type HostStreamInfo } from '../engine'
+import { describeExecFailure, ExecSession, StdinBuffer, type HostStreamInfo } from '../engine/exec'
 import { execTrees } from '../host/exec-fs'
 import { buildGuestsFor } from './guests'
 import { projectRoot } from './paths'

@@ -6,7 +6,6 @@
  * line; without those tools, one line says what to install and run.
  */
 import { existsSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
 import { join, relative, sep } from 'node:path'
 
 const BUILD = 'scripts/guests/build-rootfs.mjs'
@@ -19,6 +18,8 @@ export function buildGuestsFor(path: string, root: string, say: (line: string) =
   const bin = join(root, 'build', 'guests', 'aarch64', 'bin')
   if (existsSync(path) || !path.startsWith(bin + sep) || existsSync(bin)) return null
   const command = `node ${BUILD} --bin`
+  // Loaded here, on the rare path: node:child_process costs every `l4lab exec` ~10 ms to load.
+  const { spawnSync } = process.getBuiltinModule('node:child_process')
   const missing = ['clang', 'ld.lld'].filter((tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).error)
   if (missing.length > 0) return `the lab's guest programs are not built, and building them needs ${missing.join(' and ')}: install clang and lld (Debian: apt-get install clang lld), then run \`${command}\` in ${root}`
   say(`l4lab: building the lab's guest programs into ${relative(root, bin)} (first use)…`)

@@ -3,15 +3,11 @@
  * headless for scripting and tests. See ../../docs/cli.md and DESIGN.md's
  * "Command line".
  */
-import { webCommand } from './web'
-import { runCommand } from './run'
-import { execCommand } from './exec'
-import { vmCommand } from './vm'
-import { benchCommand } from './bench'
 import { labVersion } from './paths'
 import { commandHelp } from './help'
 
-const HELP = `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
+/** The help text; a function, so that a command that does not print it does not read package.json for its version. */
+const usage = (): string => `l4lab ${labVersion()} — a lab for guest-OS virtualization on an L4Re-style microkernel
 
 Usage:
   l4lab web [--port N] [SCENARIO.lua | --loopback]
@@ -37,6 +33,22 @@ Usage:
 
 `
 
+/** Node's base64 decoder, lent to the engine for the binaries it embeds as text (src/engine/util/base64.ts). */
+const nodeBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'))
+
+/** A command that runs the engine in this process, imported with the engine's host decoder in place. */
+async function withEngine<T>(command: Promise<T>): Promise<T> {
+  const [engine, loaded] = await Promise.all([import('../engine/exec'), command])
+  engine.useHostBase64(nodeBase64)
+  return loaded
+}
+
+/**
+ * Each command is imported when it runs, so a process loads what its command
+ * uses: `l4lab exec` does not parse fengari (ned's Lua), ws or the lab
+ * server, which cost it about a third of its start (esbuild puts each
+ * command in its own chunk; scripts/build/node.mjs).
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   const help = command === undefined ? null : commandHelp(command, rest)
@@ -49,24 +61,24 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
     case '--help':
     case 'help':
-      process.stdout.write(HELP)
+      process.stdout.write(usage())
       return 0
     case '-V':
     case '--version':
       process.stdout.write(`${labVersion()}\n`)
       return 0
     case 'web':
-      return webCommand(rest)
+      return (await import('./web')).webCommand(rest)
     case 'run':
-      return runCommand(rest)
+      return (await withEngine(import('./run'))).runCommand(rest)
     case 'exec':
-      return execCommand(rest)
+      return (await withEngine(import('./exec'))).execCommand(rest)
     case 'vm':
-      return vmCommand(rest)
+      return (await withEngine(import('./vm'))).vmCommand(rest)
     case 'bench':
-      return benchCommand(rest)
+      return (await withEngine(import('./bench'))).benchCommand(rest)
     default:
-      process.stderr.write(`l4lab: unknown command '${command}'\n\n${HELP}`)
+      process.stderr.write(`l4lab: unknown command '${command}'\n\n${usage()}`)
       return 2
   }
 }

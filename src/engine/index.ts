@@ -46,17 +46,17 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
 // The scenario editor's check (src/host/scenario-library.ts).
 export { checkScenarioForBoard, type ScenarioDiagnostic } from './lab/scenario-check'
 
-// `l4lab exec`
-export { ExecSession, type ExecSessionOptions, type ExecOutcome } from './lab/exec-session'
-export type { LxHostPorts } from './apps/lx/program'
-export { describeExecFailure, type ExecFailure } from './apps/lx/core/exec-failure'
+// `l4lab exec` and the host's files for lx (also the face of their own, ./exec.ts, that leaves ned out).
+export * from './exec'
 export { VmSession, type VmSessionOptions, type VmOutcome } from './lab/vm-session'
 export type { RomFile } from './apps/uvmm/devices'
 export type UvmmVmFigures = ReturnType<import('./apps/uvmm/vm').UvmmVm['figures']>
-export { StdinBuffer, type HostStreamInfo, type StdioPort, HostFs, type HostDirEntry, type HostFsPort, type HostStat, type StatFs, errnoFromName } from './apps/lx/fs'
 
 // virtio block disks the host provides (src/host/file-backend.ts).
 export type { BlockBackend } from './virtio/block-backend'
+
+// The compiled AArch64 core, shared by the engine host with its workers.
+export { adoptCoreModule, sharedCoreModule, type SharedCoreModule } from './cpu/aarch64/aarch64-core'
 
 // Formats the host builds guest images with.
 export { writeCpio, type CpioEntry } from './formats/cpio'

@@ -34,7 +34,7 @@ import type {
   VmInfo,
   VmStats,
 } from '../shared/contract'
-import type { SessionSpec, SessionStatus, VmDescriptor, VmFigures } from '../engine'
+import { sharedCoreModule, useHostBase64, type SessionSpec, type SessionStatus, type SharedCoreModule, type VmDescriptor, type VmFigures } from '../engine'
 import { InputFlow } from './input-flow'
 import { ScenarioLibrary } from './scenario-library'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
@@ -104,6 +104,23 @@ interface BoardSlot {
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> }
+
+/**
+ * The AArch64 core, compiled once in this process and posted to every
+ * worker: a worker then neither decodes nor compiles it, and its boards run
+ * the code that earlier boards had V8 compile and tier up (a board added
+ * from the scenario editor starts warm). Null when it cannot be made here:
+ * each worker then compiles its own, as it does when the worker's build
+ * embeds another core (adoptCoreModule checks).
+ */
+function coreForWorkers(): SharedCoreModule | null {
+  try {
+    useHostBase64((text) => new Uint8Array(Buffer.from(text, 'base64')))
+    return sharedCoreModule()
+  } catch {
+    return null
+  }
+}
 
 export class EngineHost {
   private readonly boards = new Map<string, BoardSlot>()
@@ -317,6 +334,7 @@ export class EngineHost {
     const heapMiB = this.options.workerHeapMiB ?? WORKER_HEAP_MIB
     const worker = new Worker(this.options.workerUrl, {
       name: `board ${slot.config.id}`,
+      workerData: { core: coreForWorkers() },
       resourceLimits: { maxOldGenerationSizeMb: heapMiB, maxYoungGenerationSizeMb: Math.min(YOUNG_GENERATION_MIB, heapMiB) },
     })
     this.live++

@@ -6,13 +6,17 @@
  * An exception out of the engine ends the worker; the host reports the board
  * as crashed.
  */
-import { parentPort } from 'node:worker_threads'
-import { createSession, type Session } from '../engine'
+import { parentPort, workerData } from 'node:worker_threads'
+import { adoptCoreModule, createSession, useHostBase64, type Session } from '../engine'
 import type { FromWorker, ToWorker, WorkerRequest } from './protocol'
 import { IPC_TRACE_LEASE_MS } from '../shared/contract'
 
 const port = parentPort
 if (!port) throw new Error('engine-worker must run in a worker thread')
+// Node's native decoder for the core's embedded wasm: the engine's own loop runs cold in every new worker.
+useHostBase64((text) => new Uint8Array(Buffer.from(text, 'base64')))
+// The core the host compiled (engine-host.ts coreForWorkers), when it is this build's.
+adoptCoreModule((workerData as { core?: unknown } | null)?.core)
 
 const SLICE_MS = 10
 const FLUSH_MS = 8

@@ -10,7 +10,7 @@
  * run a program as exec does take their trees from here.
  */
 import { dirname } from 'node:path'
-import { HostFs } from '../engine'
+import { HostFs } from '../engine/exec'
 import { NodeHostFs } from './host-fs'
 
 export interface ExecTrees {

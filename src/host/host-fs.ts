@@ -36,7 +36,7 @@
  * out) plus those one operation walks.
  */
 import * as fs from 'node:fs'
-import { errnoFromName, type HostDirEntry, type HostFsPort, type HostStat, type StatFs } from '../engine'
+import { errnoFromName, type HostDirEntry, type HostFsPort, type HostStat, type StatFs } from '../engine/exec'
 
 export interface NodeHostFsOptions {
   /** The host directory that appears as "/" (default "/"). */

@@ -27,6 +27,8 @@ describe('l4lab bench boot', () => {
     const phases = PHASES.map((p) => value(`boot.phase.${p}_ms`))
     // Each figure is rounded to 0.1 ms: the sum may be off by half of that per phase.
     expect(Math.abs(phases.reduce((a, b) => a + b, 0) - Math.max(...prompts))).toBeLessThanOrEqual(0.05 * PHASES.length + 0.05)
+    // The process's CPU time in the round: there, and something was spent.
+    expect(value('boot.cpu_ms')).toBeGreaterThan(0)
   })
 })
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { requireBuilt, root } from '../support/built'
@@ -20,7 +20,8 @@ beforeAll(() => {
   clone = mkdtempSync(join(tmpdir(), 'l4lab-clone-'))
   mkdirSync(join(clone, 'out/cli'), { recursive: true })
   mkdirSync(join(clone, 'scripts/guests'), { recursive: true })
-  copyFileSync(join(root, 'out/cli/l4lab.mjs'), join(clone, 'out/cli/l4lab.mjs'))
+  // The CLI with its chunks (each command is a chunk of its own).
+  for (const f of readdirSync(join(root, 'out/cli'))) copyFileSync(join(root, 'out/cli', f), join(clone, 'out/cli', f))
   copyFileSync(join(root, 'package.json'), join(clone, 'package.json'))
   copyFileSync(join(root, 'scripts/guests/build-rootfs.mjs'), join(clone, 'scripts/guests/build-rootfs.mjs'))
   // What a clone has and these tests only read.

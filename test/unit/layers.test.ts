@@ -22,7 +22,7 @@ const KERNEL = 'the kernel imports nothing from apps, lab or boards'
 const CPU = 'cpu imports nothing above it'
 const APPS = 'µApps reach the kernel only through its user ABI and the l4 libraries'
 const L4 = 'the l4 libraries build only on util and formats and reach the kernel only through its user ABI'
-const SHELL = 'shells use the engine\'s one face'
+const SHELL = 'shells use the engine\'s public faces'
 
 // [name, file, specifier, words the message must contain]
 const violations: [string, string, string, string[]][] = [
@@ -45,11 +45,11 @@ const violations: [string, string, string, string[]][] = [
   ['apps → boards', 'src/engine/apps/ned/ned.ts', '../../boards/virt', ['apps/ may not import boards/', APPS]],
   ['apps → lab', 'src/engine/apps/sigma0/sigma0.ts', '../../lab/session', ['apps/ may not import lab/', APPS]],
   ['kernel → index.ts', 'src/engine/kernel/kernel.ts', '..', ['kernel/ may not import index.ts', KERNEL]],
-  ['src/cli → src/engine/lab/x', 'src/cli/exec.ts', '../engine/lab/x', ['src/cli may import the engine only through its public entry src/engine/index.ts', SHELL]],
-  ['src/host → src/engine/apps/lx/…', 'src/host/host-fs.ts', '../engine/apps/lx/vfs/hostfs', ['src/host may import the engine only through its public entry src/engine/index.ts', SHELL]],
-  ['src/server → an engine-internal file', 'src/server/wire.ts', '../engine/kernel/kernel', ['src/server may import the engine only through its public entry', SHELL]],
-  ['src/main → an engine-internal file', 'src/main/index.ts', '../engine/lab/session.ts', ['src/main may import the engine only through its public entry', SHELL]],
-  ['src/preload → an engine-internal file', 'src/preload/index.ts', '../engine/index/x', ['src/preload may import the engine only through its public entry', SHELL]],
+  ['src/cli → src/engine/lab/x', 'src/cli/exec.ts', '../engine/lab/x', ['src/cli may import the engine only through its public entries src/engine/index.ts, src/engine/exec.ts', SHELL]],
+  ['src/host → src/engine/apps/lx/…', 'src/host/host-fs.ts', '../engine/apps/lx/vfs/hostfs', ['src/host may import the engine only through its public entries src/engine/index.ts, src/engine/exec.ts', SHELL]],
+  ['src/server → an engine-internal file', 'src/server/wire.ts', '../engine/kernel/kernel', ['src/server may import the engine only through its public entries', SHELL]],
+  ['src/main → an engine-internal file', 'src/main/index.ts', '../engine/lab/session.ts', ['src/main may import the engine only through its public entries', SHELL]],
+  ['src/preload → an engine-internal file', 'src/preload/index.ts', '../engine/index/x', ['src/preload may import the engine only through its public entries', SHELL]],
 ]
 
 describe('l4lab/layers reports each broken layer rule, stating the rule', () => {
@@ -112,6 +112,7 @@ describe('l4lab/layers allows what the layers allow', () => {
     ['an engine file → outside the engine (the outer rules\' business)', 'src/engine/kernel/kernel.ts', `import type { ThreadStats } from '../../shared/contract'\nexport type T = ThreadStats\n`],
     ['src/cli → ../engine', 'src/cli/run.ts', `import { createBoard } from '../engine'\nexport const c = createBoard\n`],
     ['src/host → ../engine/index', 'src/host/engine-worker.ts', `import { createBoard } from '../engine/index'\nexport const c = createBoard\n`],
+    ['src/cli → ../engine/exec (the face without ned)', 'src/cli/exec.ts', `import { ExecSession } from '../engine/exec'\nexport const e = ExecSession\n`],
     ['src/server → ../engine/index.ts', 'src/server/wire.ts', `import type { Board } from '../engine/index.ts'\nexport type B = Board\n`],
     ['a shell → another shell', 'src/cli/web.ts', `import { EngineHost } from '../host/engine-host'\nexport const e = EngineHost\n`],
   ]

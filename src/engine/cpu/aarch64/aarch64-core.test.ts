@@ -2,7 +2,8 @@
 // at the faulting instruction, TLB maintenance, decoded-code invalidation on
 // guest and host writes, the exclusive monitor across cores, budgets.
 import { describe, expect, test } from 'vitest'
-import { Aarch64Core } from './aarch64-core'
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads'
+import { adoptCoreModule, Aarch64Core, sharedCoreModule } from './aarch64-core'
 import { Access, CoreExit } from '../core-abi'
 
 // A few A64 encodings.
@@ -18,11 +19,11 @@ const BRK = (imm: number) => (0xd4200000 | (imm << 5)) >>> 0
 const B = (words: number) => (0x14000000 | (words & 0x3ffffff)) >>> 0
 
 /** A machine with a page table vpn → (ram page, perms). */
-function setup(cores = 1) {
+function setup(cores = 1, ramBytes = 1 << 20) {
   const table = new Map<number, { page: number; perms: number }>()
   let calls = 0
   const m = Aarch64Core.create({
-    ramBytes: 1 << 20, cores,
+    ramBytes, cores,
     translate: (_asid, va, access) => {
       calls++
       const e = table.get(Math.floor(va / 4096))
@@ -235,5 +236,48 @@ describe('Aarch64Core', () => {
     expect(ctx.tpidr).toBe(77n)
     expect(ctx.v(3)[15]).toBe(9)
     expect(m.id.isar0 & 0xf0n).toBe(0n) // no AES (and no LSE: ISAR0.Atomic = 0)
+  })
+
+  test('decoded code of more pages than there are slots: a recycled slot holds nothing of its last page', () => {
+    // 2048 slots (layout.ts NSLOTS); each page runs `movz x0, #page; svc` from
+    // its first word, so a slot that kept its last page's entry would give
+    // that page's number. Fresh slots are not cleared (memory starts zeroed).
+    const pages = 2048 + 300
+    const { m, table, code } = setup(1, 10 << 20)
+    const ctx = m.allocContext()
+    const runPage = (p: number) => {
+      ctx.setPc(BigInt((p + 16) * 4096))
+      expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Syscall)
+      return Number(ctx.x(0))
+    }
+    for (let p = 0; p < pages; p++) {
+      table.set(p + 16, { page: p, perms: Access.Execute })
+      code(p, [MOVZ(0, p), SVC(0)])
+    }
+    for (let p = 0; p < pages; p++) expect(runPage(p)).toBe(p)
+    // Pages 0..299 lost their slots to 2048..2347; they are decoded again.
+    for (let p = 0; p < 300; p++) expect(runPage(p)).toBe(p)
+  })
+
+  test('a core compiled by another thread is adopted only when it is this build\'s, and runs', () => {
+    const shared = sharedCoreModule()
+    // What a worker receives: the module through structured clone, as workerData is.
+    const { port1, port2 } = new MessageChannel()
+    port1.postMessage(shared)
+    const received = receiveMessageOnPort(port2)!.message as typeof shared
+    port1.close()
+    expect(adoptCoreModule(null)).toBe(false)
+    expect(adoptCoreModule({ module: received.module, text: `${shared.text.slice(0, -4)}AAAA` })).toBe(false)
+    expect(adoptCoreModule({ module: {}, text: shared.text })).toBe(false)
+    expect(sharedCoreModule().module).toBe(shared.module)
+    expect(adoptCoreModule(received)).toBe(true)
+    expect(sharedCoreModule().module).toBe(received.module)
+    const { m, table, code } = setup()
+    table.set(1, { page: 0, perms: Access.Execute })
+    code(0, [MOVZ(0, 41), ADDI(0, 0, 1), SVC(0)])
+    const ctx = m.allocContext()
+    ctx.setPc(0x1000n)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
+    expect(ctx.x(0)).toBe(42n)
   })
 })

@@ -88,6 +88,31 @@ function coreModule(): object {
   return cachedModule
 }
 
+/**
+ * The compiled core, to hand to other threads of this process (an engine
+ * worker per board): a WebAssembly.Module posted to a worker shares V8's
+ * compiled code, so the worker neither decodes nor compiles the core, and
+ * runs the functions earlier boards compiled and tiered up. `text` is what
+ * it was compiled from: the receiver adopts it only if its own build embeds
+ * the same (a host and a worker bundled at different times must not mix).
+ */
+export interface SharedCoreModule {
+  module: object
+  text: string
+}
+
+export function sharedCoreModule(): SharedCoreModule {
+  return { module: coreModule(), text: coreWasmBase64 }
+}
+
+/** Adopts a core compiled by another thread (sharedCoreModule); false, and nothing changed, when it is not one of this build. */
+export function adoptCoreModule(shared: unknown): boolean {
+  const s = shared as Partial<SharedCoreModule> | null | undefined
+  if (!s || s.text !== coreWasmBase64 || !(s.module instanceof wasmApi.Module)) return false
+  cachedModule = s.module
+  return true
+}
+
 /** Details of the last exit of each core. */
 export class ExitInfo {
   private readonly u32: Uint32Array
@@ -175,6 +200,10 @@ export class Aarch64Core implements Core<Aarch64Context> {
     })
     core = instance.exports as unknown as CoreExports
     jit.attach(core.memory)
+    // The module declares only the memory its static data needs (asconfig.json
+    // has no initialMemory) and init grows it once to the layout's size: V8
+    // counts a wasm memory as external memory, and each large allocation of it
+    // (the instance's 64 MiB, then the grow) set off a full GC of the heap.
     const ramBase = core.init(opts.ramBytes >>> 0, opts.cores)
     if (ramBase < 0) throw new RangeError('aarch64 core: cannot allocate memory')
     if (core.decodeTableError() >= 0) throw new Error(`aarch64 core: decode table row ${core.decodeTableError()} is not 32 bits`)

@@ -26,7 +26,11 @@ export function init(ramBytes: u32, cores: u32): i32 {
   mmu.ramBytes = ramBytes
   mmu.ramPages = ramBytes >>> 12
   mmu.nCores = cores
-  memory.fill(mmu.coreBase(0), 0, CORE_BYTES * MAX_CORES)
+  // Only the cores the board has: every loop over cores stops at nCores, and
+  // the blocks of the others (3 MiB for 16) stay untouched, so a fresh
+  // instance's memory is never faulted in for them (a board's start paid
+  // for those page faults).
+  memory.fill(mmu.coreBase(0), 0, CORE_BYTES * cores)
   for (let c: u32 = 0; c < cores; c++) mmu.flushCoreTlb(c)
   memory.fill(SLOTMAP_BASE, 0xFF, mmu.ramPages * 4)
   memory.fill(SLOTPPN_BASE, 0, NSLOTS * 4)
@@ -51,7 +55,7 @@ export function run(core: u32, ctx: u32, asid: i32, budget: i32): i32 {
 
 /** A register block goes back to the pool: no core may take its soft TLB for the block's next owner's. */
 export function forgetContext(ctx: u32): void {
-  for (let core: u32 = 0; core < MAX_CORES; core++) {
+  for (let core: u32 = 0; core < mmu.nCores; core++) {
     const cb = mmu.coreBase(core)
     if (load<u32>(cb + C_LAST_SYS) == ctx) store<u32>(cb + C_LAST_SYS, 0xFFFFFFFF)
   }

@@ -199,6 +199,9 @@ export function fillTlb(va: u64, access: i32): i32 {
 // ---- decoded-code slots ----------------------------------------------------
 
 let nextSlot: u32 = 0
+/** Slots handed out since the instance was made: those above have never been
+ *  written, and wasm memory starts zeroed, so they need no clearing. */
+let slotsUsed: u32 = 0
 
 /** Bumped whenever compiled entries may have been dropped (a store into a
  *  page with compiled code, slot recycling): the run loop reinstalls a
@@ -217,7 +220,10 @@ export function allocSlot(ppn: u32, refetchOp: u16): i32 {
   }
   const slot = nextSlot++
   const a = slotAddr(<i32>slot)
-  memory.fill(a, 0, SLOT_BYTES)
+  // A fresh slot is left untouched: decoding writes only the entries that
+  // run, so the 16 KiB of a page mostly not executed are never faulted in.
+  if (slot < slotsUsed) memory.fill(a, 0, SLOT_BYTES)
+  else slotsUsed = slot + 1
   store<u16>(a + (SLOT_ENTRIES - 1) * ENTRY_BYTES, refetchOp, 4) // page-end sentinel
   store<u32>(SLOTPPN_BASE + (slot << 2), ppn)
   store<i32>(SLOTMAP_BASE + (ppn << 2), <i32>slot)
