@@ -1,5 +1,5 @@
 /**
- * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N]`: the lab as a user meets it,
+ * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N] [--renderer=webgl|dom]`: the lab as a user meets it,
  * driven in Chromium (issue 15, item 7). The engine host and the lab server
  * run in this process as `l4lab web` runs them; Debian's Chromium (or
  * L4LAB_CHROMIUM) loads the renderer through playwright-core.
@@ -38,11 +38,15 @@ const WRITE_LIMIT_MS = 120_000
 /** What a VM display is in the page; the fps probe counts the frames painted into its canvas. */
 export const DISPLAY_CANVAS = '[data-testid^="display-"] canvas'
 const FPS_SECONDS = 3
+/** What L4LAB_BENCH_UI_TRACE records: tasks and their kinds on every thread, and the page's script by function. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8', 'blink', 'gpu', 'cc', 'viz']
 
 interface UiBenchOptions {
   scenario: string
   bytes: number
   keys: number
+  /** The terminals' renderer the page is asked for (`?renderer=`); it falls back to dom without WebGL2. */
+  renderer: 'webgl' | 'dom'
 }
 
 export async function benchUi(argv: string[]): Promise<number> {
@@ -85,7 +89,7 @@ export async function benchUi(argv: string[]): Promise<number> {
     await host.start()
     server = new LabServer({ host, rendererDir, port: 0 })
     await server.listen()
-    await page.goto(server.url)
+    await page.goto(`${server.url}&renderer=${opts.renderer}`)
     let guests = await scenarioGuests(host, basename(opts.scenario))
     // A VM's display is known once its lx has made it; until then a display VM (gfx) looks like a
     // shell guest. So look for the prompts a second at a time, with the guests as they are then.
@@ -102,6 +106,11 @@ export async function benchUi(argv: string[]): Promise<number> {
     out('ui.prompts_ms', promptsMs.toFixed(0), 'ms', `${guests.length} guests, ${basename(opts.scenario)}`)
 
     const vm = guests[0]
+    const renderer = await page.locator(`[data-testid="console-${vm}"] .terminal-host`).getAttribute('data-renderer')
+    // L4LAB_BENCH_UI_TRACE=FILE: Chromium's trace of the echo and console rounds (every process and
+    // thread: the page's main thread, the compositor, the GPU process), for chrome://tracing or a script.
+    const trace = process.env.L4LAB_BENCH_UI_TRACE
+    if (trace) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES })
     const echo = await echoMs(page, vm, opts.keys)
     out('ui.echo_ms', echo.median.toFixed(1), 'ms', `median of ${opts.keys} keys, ${echo.min.toFixed(1)}–${echo.max.toFixed(1)}`)
 
@@ -115,13 +124,13 @@ export async function benchUi(argv: string[]): Promise<number> {
       await cdp.send('Profiler.enable')
       await cdp.send('Profiler.start')
     }
-    const before = await pageTimes(cdp)
-    const seconds = await writeSeconds(page, vm, opts.bytes)
-    const after = await pageTimes(cdp)
+    const round = await writeSeconds(page, vm, opts.bytes, cdp)
     if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile))
-    out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running`)
+    if (trace) await browser.stopTracing()
+    const seconds = round.seconds
+    out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running, ${renderer} renderer`)
     // Where the page's time went meanwhile: how busy its main thread was, and with what.
-    const busy = (k: keyof PageTimes) => `${(((after[k] - before[k]) / seconds) * 100).toFixed(0)} %`
+    const busy = (k: keyof PageTimes) => `${((round.busy[k] / round.wall) * 100).toFixed(0)} %`
     out('ui.console_page_busy', busy('task'), '', `of the round: script ${busy('script')}, layout and style ${busy('layout')}`)
 
     const fps = await framesPerSecond(page)
@@ -162,9 +171,11 @@ function parseArgs(argv: string[]): UiBenchOptions | string {
   const keys = num('keys', 20)
   if (!(mb > 0 && mb <= 1024)) return '--mb=N wants a size in MB, more than 0 and at most 1024'
   if (!Number.isInteger(keys) || keys < 1 || keys > 200) return '--keys=N wants 1..200'
-  const unknown = argv.find((a) => a.startsWith('--') && !/^--(mb|keys)=/.test(a))
+  const renderer = argv.find((a) => a.startsWith('--renderer='))?.slice(11) ?? 'webgl'
+  if (renderer !== 'webgl' && renderer !== 'dom') return '--renderer= wants webgl or dom'
+  const unknown = argv.find((a) => a.startsWith('--') && !/^--(mb|keys|renderer)=/.test(a))
   if (unknown) return `unknown option ${unknown}`
-  return { scenario: argv.find((a) => !a.startsWith('--')) ?? defaultScenarioPath(), bytes: Math.round(mb * 1e6), keys }
+  return { scenario: argv.find((a) => !a.startsWith('--')) ?? defaultScenarioPath(), bytes: Math.round(mb * 1e6), keys, renderer }
 }
 
 function out(key: string, value: string, unit: string, note: string): void {
@@ -201,15 +212,37 @@ async function echoMs(page: Page, vm: string, keys: number): Promise<{ median: n
   return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1] }
 }
 
-/** Seconds from Enter to the end of `bytes` of the guest's output drawn in the xterm. */
-async function writeSeconds(page: Page, vm: string, bytes: number): Promise<number> {
+interface WriteRound {
+  /** From Enter to the end of the output drawn in the xterm (the page's clock). */
+  seconds: number
+  /** Seconds the page's main thread spent, from just before Enter to the marker seen (zero without `cdp`). */
+  busy: PageTimes
+  /** Seconds those two samples lie apart (the driver's clock). */
+  wall: number
+}
+
+/**
+ * Seconds from Enter to the end of `bytes` of the guest's output drawn in the
+ * xterm; with `cdp`, also how busy the page was meanwhile. The samples are taken
+ * around Enter and the result, not around the typing of the command line, and
+ * the busy time is set against the time between them (a task cannot take longer
+ * than that): set against the round's own seconds, a round of a few tenths of a
+ * second made the page look more than 100 % busy.
+ */
+async function writeSeconds(page: Page, vm: string, bytes: number, cdp?: CDPSession): Promise<WriteRound> {
   await focus(page, vm)
   const tag = Date.now() % 100000
   // The quotes keep the command line's echo from reading as the marker.
   await page.keyboard.type(`yes ${LINE} | head -c ${bytes}; echo; echo ui-''done-${tag}`)
   await probe(page, 'watch', [vm, `ui-done-${tag}`, WRITE_LIMIT_MS])
+  const before = cdp ? await pageTimes(cdp) : null
+  const t0 = performance.now()
   await page.keyboard.press('Enter')
-  return (await probe(page, 'result', [])) / 1000
+  const seconds = (await probe(page, 'result', [])) / 1000
+  const after = cdp ? await pageTimes(cdp) : null
+  const wall = (performance.now() - t0) / 1000
+  const spent = (k: keyof PageTimes) => (before && after ? after[k] - before[k] : 0)
+  return { seconds, busy: { task: spent('task'), script: spent('script'), layout: spent('layout') }, wall }
 }
 
 interface PageTimes {

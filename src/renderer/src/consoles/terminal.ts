@@ -1,11 +1,43 @@
 /**
  * One xterm.js terminal bound to one VM's console: keyboard input goes to
- * that VM only, output is written as raw bytes, and the size follows the
- * element (forwarded to the guest's tty).
+ * that VM only, output is written as raw bytes (at most once per animation
+ * frame, ./output-batch.ts), and the size follows the element (forwarded to
+ * the guest's tty).
+ *
+ * Drawing: xterm's WebGL renderer where the page has WebGL2 (the DOM
+ * renderer styles and lays out a row of spans per line on the page's main
+ * thread, which bounded a console to about 10 MB/s, issue 15), else the DOM
+ * renderer; the DOM one takes over when the WebGL context is lost. `?renderer=dom`
+ * in the page's address asks for the DOM renderer.
+ *
+ * For tools that read the screen whichever renderer draws it (the bench ui
+ * probe, end-to-end tests): the element says which one in `data-renderer`,
+ * fires `l4lab-render` after each drawn frame, and `screenText(element)`
+ * gives the rows on the screen.
  */
 import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
+import { WebglAddon } from '@xterm/addon-webgl'
 import type { ITheme } from '@xterm/xterm'
+import { OutputBatch } from './output-batch'
+
+export type RendererKind = 'webgl' | 'dom'
+
+/** The renderer the page's address asks for (`?renderer=dom`); WebGL otherwise. */
+export function rendererFromQuery(search: string): RendererKind {
+  return new URLSearchParams(search).get('renderer') === 'dom' ? 'dom' : 'webgl'
+}
+
+/** The event a terminal's element fires after each frame the terminal drew. */
+export const RENDER_EVENT = 'l4lab-render'
+
+const SCREEN = Symbol.for('l4lab.screenText')
+type ScreenHost = HTMLElement & { [SCREEN]?: () => string }
+
+/** The text on the screen of the terminal opened in `element`, row by row ('' when there is none). */
+export function screenText(element: HTMLElement): string {
+  return (element as ScreenHost)[SCREEN]?.() ?? ''
+}
 
 export interface VmTerminal {
   write(data: Uint8Array): void
@@ -29,7 +61,7 @@ export interface TerminalHooks {
   copy(text: string): Promise<void>
 }
 
-export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks): VmTerminal {
+export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks, renderer: RendererKind = 'webgl'): VmTerminal {
   const term = new Terminal({
     theme,
     fontFamily: '"JetBrains Mono", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
@@ -42,6 +74,15 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   const fitAddon = new FitAddon()
   term.loadAddon(fitAddon)
   term.open(element)
+  element.dataset.renderer = renderer === 'webgl' && loadWebgl(term, element) ? 'webgl' : 'dom'
+  ;(element as ScreenHost)[SCREEN] = () => {
+    const b = term.buffer.active
+    const rows: string[] = []
+    for (let y = b.viewportY; y < b.viewportY + term.rows; y++) rows.push(b.getLine(y)?.translateToString(true) ?? '')
+    return rows.join('\n')
+  }
+  term.onRender(() => element.dispatchEvent(new Event(RENDER_EVENT)))
+  const batch = new OutputBatch((data, parsed) => term.write(data, parsed))
   term.onData((d) => hooks.onInput(d))
   term.onBinary((d) => hooks.onInput(d))
   term.onResize(({ cols, rows }) => hooks.onResize(cols, rows))
@@ -68,14 +109,48 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   fit()
   hooks.onResize(term.cols, term.rows)
   return {
-    write: (data) => term.write(data),
+    write: (data) => batch.push(data),
     focus: () => term.focus(),
     setTheme: (t) => (term.options.theme = t),
     fit,
-    dispose: () => term.dispose(),
+    dispose: () => {
+      batch.dispose()
+      delete (element as ScreenHost)[SCREEN]
+      term.dispose()
+    },
     selection: () => term.getSelection(),
     selectAll: () => term.selectAll(),
     paste: (text) => term.paste(text),
-    clear: () => term.clear(),
+    clear: () => {
+      // What arrived before the clear goes before it.
+      batch.flush()
+      term.clear()
+    },
   }
+}
+
+/**
+ * Puts xterm's WebGL renderer in place of the DOM one; false when the page
+ * has no WebGL2 (the DOM renderer stays). A lost context (the GPU process
+ * restarted, too many contexts) hands back to the DOM renderer for good:
+ * xterm restores it when the addon is disposed of.
+ */
+function loadWebgl(term: Terminal, element: HTMLElement): boolean {
+  let addon: WebglAddon
+  try {
+    addon = new WebglAddon()
+  } catch {
+    return false
+  }
+  try {
+    term.loadAddon(addon)
+  } catch {
+    addon.dispose()
+    return false
+  }
+  addon.onContextLoss(() => {
+    addon.dispose()
+    element.dataset.renderer = 'dom'
+  })
+  return true
 }
