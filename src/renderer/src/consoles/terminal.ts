@@ -75,10 +75,16 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   term.loadAddon(fitAddon)
   term.open(element)
   element.dataset.renderer = renderer === 'webgl' && loadWebgl(term, element) ? 'webgl' : 'dom'
+  // Rows without their trailing blanks, except up to the cursor: a prompt's space is on the screen.
   ;(element as ScreenHost)[SCREEN] = () => {
     const b = term.buffer.active
     const rows: string[] = []
-    for (let y = b.viewportY; y < b.viewportY + term.rows; y++) rows.push(b.getLine(y)?.translateToString(true) ?? '')
+    for (let y = b.viewportY; y < b.viewportY + term.rows; y++) {
+      const line = b.getLine(y)
+      let row = line?.translateToString(true) ?? ''
+      if (line && y === b.baseY + b.cursorY && b.cursorX > row.length) row = line.translateToString(false, 0, b.cursorX)
+      rows.push(row)
+    }
     return rows.join('\n')
   }
   term.onRender(() => element.dispatchEvent(new Event(RENDER_EVENT)))
