@@ -15,6 +15,10 @@
  *                    warm-up round of at most 2 MB that is not counted)
  *   ui.console_page_busy  how busy the page's main thread was meanwhile
  *                    (script, layout and style): is the xterm the bottleneck?
+ *   ui.console_cpu   CPU time per MB of that round: Chromium's processes
+ *                    (the page, its compositor, the GPU process that runs
+ *                    WebGL) and the lab's (engine and server). Unlike MB/s it
+ *                    hardly depends on what else the machine runs (Linux only)
  *   ui.fb_fps        frames per second a VM display paints at 1024×768; n/a
  *                    while no VM of the scenario has a display
  *
@@ -23,7 +27,7 @@
  */
 import { shellGuest } from './bench-boot'
 import { basename } from 'node:path'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { CDPSession, Page } from 'playwright-core'
 import { EngineHost } from '../host/engine-host'
 import { defaultScenarioPath, scenarioLab } from '../host/lab-config'
@@ -132,6 +136,10 @@ export async function benchUi(argv: string[]): Promise<number> {
     // Where the page's time went meanwhile: how busy its main thread was, and with what.
     const busy = (k: keyof PageTimes) => `${((round.busy[k] / round.wall) * 100).toFixed(0)} %`
     out('ui.console_page_busy', busy('task'), '', `of the round: script ${busy('script')}, layout and style ${busy('layout')}`)
+    if (round.cpu) {
+      const perMb = (s: number) => ((s * 1000) / (opts.bytes / 1e6)).toFixed(0)
+      out('ui.console_cpu', perMb(round.cpu.browser), 'ms/MB', `Chromium's processes; the lab's (engine and server) ${perMb(round.cpu.lab)} ms/MB`)
+    }
 
     const fps = await framesPerSecond(page)
     if (fps === null) out('ui.fb_fps', 'n/a', '', 'no display in this scenario')
@@ -219,6 +227,8 @@ interface WriteRound {
   busy: PageTimes
   /** Seconds those two samples lie apart (the driver's clock). */
   wall: number
+  /** CPU seconds meanwhile of Chromium's processes and of this one; null where /proc cannot tell. */
+  cpu: { browser: number; lab: number } | null
 }
 
 /**
@@ -236,13 +246,18 @@ async function writeSeconds(page: Page, vm: string, bytes: number, cdp?: CDPSess
   await page.keyboard.type(`yes ${LINE} | head -c ${bytes}; echo; echo ui-''done-${tag}`)
   await probe(page, 'watch', [vm, `ui-done-${tag}`, WRITE_LIMIT_MS])
   const before = cdp ? await pageTimes(cdp) : null
+  const cpu0 = browserCpuSeconds()
+  const lab0 = process.cpuUsage()
   const t0 = performance.now()
   await page.keyboard.press('Enter')
   const seconds = (await probe(page, 'result', [])) / 1000
   const after = cdp ? await pageTimes(cdp) : null
   const wall = (performance.now() - t0) / 1000
+  const cpu1 = browserCpuSeconds()
+  const lab = process.cpuUsage(lab0)
   const spent = (k: keyof PageTimes) => (before && after ? after[k] - before[k] : 0)
-  return { seconds, busy: { task: spent('task'), script: spent('script'), layout: spent('layout') }, wall }
+  const cpu = cpu0 !== null && cpu1 !== null ? { browser: cpu1 - cpu0, lab: (lab.user + lab.system) / 1e6 } : null
+  return { seconds, busy: { task: spent('task'), script: spent('script'), layout: spent('layout') }, wall, cpu }
 }
 
 interface PageTimes {
@@ -256,6 +271,46 @@ async function pageTimes(cdp: CDPSession): Promise<PageTimes> {
   const { metrics } = await cdp.send('Performance.getMetrics')
   const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0
   return { task: m('TaskDuration'), script: m('ScriptDuration'), layout: m('LayoutDuration') + m('RecalcStyleDuration') }
+}
+
+/**
+ * CPU seconds so far of every process below this one (Chromium's browser,
+ * renderer and GPU processes; the engine's workers are threads of this one),
+ * from /proc; null where there is none.
+ */
+function browserCpuSeconds(): number | null {
+  let names: string[]
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return null
+  }
+  const parent = new Map<number, number>()
+  const ticks = new Map<number, number>()
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue // gone meanwhile
+    }
+    // After the command's closing parenthesis: state, ppid, … utime and stime are fields 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    parent.set(Number(name), Number(f[1]))
+    ticks.set(Number(name), Number(f[11]) + Number(f[12]))
+  }
+  let total = 0
+  for (const [pid, t] of ticks) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        total += t
+        break
+      }
+    }
+  }
+  // USER_HZ is 100 on Linux.
+  return total / 100
 }
 
 /** Frames per second the first VM display paints, or null when the page shows none. */
