@@ -1,5 +1,5 @@
 /**
- * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N] [--renderer=webgl|dom]`: the lab as a user meets it,
+ * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N] [--renderer=webgl|dom|auto]`: the lab as a user meets it,
  * driven in Chromium (issue 15, item 7). The engine host and the lab server
  * run in this process as `l4lab web` runs them; Debian's Chromium (or
  * L4LAB_CHROMIUM) loads the renderer through playwright-core.
@@ -49,8 +49,8 @@ interface UiBenchOptions {
   scenario: string
   bytes: number
   keys: number
-  /** The terminals' renderer the page is asked for (`?renderer=`); it falls back to dom without WebGL2. */
-  renderer: 'webgl' | 'dom'
+  /** The terminals' renderer the page is asked for (`?renderer=`; auto: WebGL on a GPU, else DOM). */
+  renderer: 'webgl' | 'dom' | 'auto'
 }
 
 export async function benchUi(argv: string[]): Promise<number> {
@@ -179,8 +179,8 @@ function parseArgs(argv: string[]): UiBenchOptions | string {
   const keys = num('keys', 20)
   if (!(mb > 0 && mb <= 1024)) return '--mb=N wants a size in MB, more than 0 and at most 1024'
   if (!Number.isInteger(keys) || keys < 1 || keys > 200) return '--keys=N wants 1..200'
-  const renderer = argv.find((a) => a.startsWith('--renderer='))?.slice(11) ?? 'webgl'
-  if (renderer !== 'webgl' && renderer !== 'dom') return '--renderer= wants webgl or dom'
+  const renderer = argv.find((a) => a.startsWith('--renderer='))?.slice(11) ?? 'auto'
+  if (renderer !== 'webgl' && renderer !== 'dom' && renderer !== 'auto') return '--renderer= wants webgl, dom or auto'
   const unknown = argv.find((a) => a.startsWith('--') && !/^--(mb|keys|renderer)=/.test(a))
   if (unknown) return `unknown option ${unknown}`
   return { scenario: argv.find((a) => !a.startsWith('--')) ?? defaultScenarioPath(), bytes: Math.round(mb * 1e6), keys, renderer }

@@ -1,8 +1,8 @@
 /**
- * End to end (issue 15, console targets): a console is drawn by xterm's WebGL
- * renderer in Chromium (headless Chromium has WebGL2 through SwiftShader), the
- * DOM renderer takes over when the WebGL context is lost, and `?renderer=dom`
- * asks for the DOM one. The text is the same whichever draws it.
+ * End to end (issue 15, console targets): headless Chromium's WebGL2 is drawn in
+ * software (SwiftShader), so a console is drawn by xterm's DOM renderer unless
+ * `?renderer=webgl` asks for WebGL; the DOM renderer takes over when the WebGL
+ * context is lost. The text is the same whichever draws it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
@@ -32,9 +32,9 @@ const host = (page: Page) => page.locator(`[data-testid="console-${VM}"] .termin
 const domRows = (page: Page) => page.locator(`[data-testid="console-${VM}"] .xterm-rows`)
 
 describe('a console’s renderer', () => {
-  it('is WebGL where the page has WebGL2; the DOM renderer takes over, with the same text, when the context is lost', async () => {
+  it('is WebGL when asked for; the DOM renderer takes over, with the same text, when the context is lost', async () => {
     const page = await browser.newPage()
-    await page.goto(url)
+    await page.goto(`${url}&renderer=webgl`)
     await expect.poll(() => terminalText(page, VM), { timeout: 60_000 }).toContain(SAID)
     expect(await host(page).getAttribute('data-renderer')).toBe('webgl')
     expect(await domRows(page).count()).toBe(0)
@@ -58,9 +58,9 @@ describe('a console’s renderer', () => {
     await page.close()
   })
 
-  it('is the DOM renderer when the address asks for it (?renderer=dom)', async () => {
+  it.each(['', '&renderer=dom'])('is the DOM renderer on software WebGL, and when the address asks for it (%s)', async (query) => {
     const page = await browser.newPage()
-    await page.goto(`${url}&renderer=dom`)
+    await page.goto(`${url}${query}`)
     await expect.poll(() => domRows(page).innerText(), { timeout: 60_000 }).toContain(SAID)
     expect(await host(page).getAttribute('data-renderer')).toBe('dom')
     expect(await terminalText(page, VM)).toContain(SAID)

@@ -4,11 +4,14 @@
  * frame, ./output-batch.ts), and the size follows the element (forwarded to
  * the guest's tty).
  *
- * Drawing: xterm's WebGL renderer where the page has WebGL2 (the DOM
- * renderer styles and lays out a row of spans per line on the page's main
- * thread, which bounded a console to about 10 MB/s, issue 15), else the DOM
- * renderer; the DOM one takes over when the WebGL context is lost. `?renderer=dom`
- * in the page's address asks for the DOM renderer.
+ * Drawing: xterm's WebGL renderer where the page has WebGL2 on a GPU (the
+ * DOM renderer styles and lays out a row of spans per line on the page's
+ * main thread), else the DOM renderer; the DOM one takes over when the WebGL
+ * context is lost. WebGL drawn in software (SwiftShader, llvmpipe: headless
+ * Chromium, a machine without a GPU) is not used unless asked for: it took
+ * Chromium twice the CPU time per MB of console output that the DOM renderer
+ * did (bench ui, ui.console_cpu; docs/cli.md). `?renderer=webgl` or
+ * `?renderer=dom` in the page's address asks for one.
  *
  * For tools that read the screen whichever renderer draws it (the bench ui
  * probe, end-to-end tests): the element says which one in `data-renderer`,
@@ -22,10 +25,27 @@ import type { ITheme } from '@xterm/xterm'
 import { OutputBatch } from './output-batch'
 
 export type RendererKind = 'webgl' | 'dom'
+/** `auto`: WebGL when the page's WebGL2 runs on a GPU. */
+export type RendererChoice = RendererKind | 'auto'
 
-/** The renderer the page's address asks for (`?renderer=dom`); WebGL otherwise. */
-export function rendererFromQuery(search: string): RendererKind {
-  return new URLSearchParams(search).get('renderer') === 'dom' ? 'dom' : 'webgl'
+/** The renderer the page's address asks for (`?renderer=webgl|dom`); `auto` otherwise. */
+export function rendererFromQuery(search: string): RendererChoice {
+  const r = new URLSearchParams(search).get('renderer')
+  return r === 'webgl' || r === 'dom' ? r : 'auto'
+}
+
+let gpuWebgl: boolean | null = null
+
+/** Whether this page's WebGL2 is drawn by a GPU, not in software (asked once per page). */
+function webglOnGpu(): boolean {
+  if (gpuWebgl !== null) return gpuWebgl
+  const gl = document.createElement('canvas').getContext('webgl2')
+  if (!gl) return (gpuWebgl = false)
+  const info = gl.getExtension('WEBGL_debug_renderer_info')
+  const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : ''
+  // Give the context back now rather than when the canvas is collected: a page may hold only a few.
+  gl.getExtension('WEBGL_lose_context')?.loseContext()
+  return (gpuWebgl = !/swiftshader|llvmpipe|softpipe|software/i.test(name))
 }
 
 /** The event a terminal's element fires after each frame the terminal drew. */
@@ -61,7 +81,7 @@ export interface TerminalHooks {
   copy(text: string): Promise<void>
 }
 
-export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks, renderer: RendererKind = 'webgl'): VmTerminal {
+export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks, renderer: RendererChoice = 'auto'): VmTerminal {
   const term = new Terminal({
     theme,
     fontFamily: '"JetBrains Mono", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
@@ -74,7 +94,8 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   const fitAddon = new FitAddon()
   term.loadAddon(fitAddon)
   term.open(element)
-  element.dataset.renderer = renderer === 'webgl' && loadWebgl(term, element) ? 'webgl' : 'dom'
+  const webgl = renderer === 'webgl' || (renderer === 'auto' && webglOnGpu())
+  element.dataset.renderer = webgl && loadWebgl(term, element) ? 'webgl' : 'dom'
   // Rows without their trailing blanks, except up to the cursor: a prompt's space is on the screen.
   ;(element as ScreenHost)[SCREEN] = () => {
     const b = term.buffer.active
