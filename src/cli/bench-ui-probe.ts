@@ -18,9 +18,10 @@ export type ProbeResult = { ok: true; value: number } | { ok: false; error: stri
 
 export const PAGE_PROBE = String.raw`
 (() => {
-  const rowsOf = (vm) => document.querySelector('[data-testid="console-' + vm + '"] .xterm-rows')
-  // Row by row, with xterm's no-break spaces as spaces: what the user reads.
-  const text = (rows) => rows ? Array.from(rows.children, (r) => r.textContent).join('\n').replace(/\u00a0/g, ' ') : ''
+  const SCREEN = Symbol.for('l4lab.screenText')
+  const rowsOf = (vm) => document.querySelector('[data-testid="console-' + vm + '"] .terminal-host')
+  // Row by row: what the user reads.
+  const text = (host) => host && host[SCREEN] ? host[SCREEN]() : ''
   const fail = (error) => ({ ok: false, error })
   let watch = null
 
@@ -47,19 +48,21 @@ export const PAGE_PROBE = String.raw`
     document.addEventListener('keydown', onKey, true)
     const finish = (r) => {
       document.removeEventListener('keydown', onKey, true)
-      observer.disconnect()
+      rows.removeEventListener('l4lab-render', check)
       clearInterval(poll)
       done(r)
     }
+    const late = () => keyAt !== null && performance.now() - keyAt > limitMs
+    const tooLate = () => finish(fail(JSON.stringify(needle) + ' did not appear in ' + vm + "'s xterm within " + limitMs + ' ms'))
+    // Read only after a drawn frame: the terminal may hold text it has not drawn yet.
     const check = () => {
       if (keyAt === null) return
       if (text(rows).includes(needle)) finish({ ok: true, value: performance.now() - keyAt })
-      else if (performance.now() - keyAt > limitMs) finish(fail(JSON.stringify(needle) + ' did not appear in ' + vm + "'s xterm within " + limitMs + ' ms'))
+      else if (late()) tooLate()
     }
-    const observer = new MutationObserver(check)
-    observer.observe(rows, { childList: true, subtree: true, characterData: true })
-    // Besides the mutations: the time limit holds when nothing changes at all.
-    const poll = setInterval(check, 100)
+    rows.addEventListener('l4lab-render', check)
+    // The time limit holds when nothing is drawn at all.
+    const poll = setInterval(() => { if (late()) tooLate() }, 100)
     watch = result
     return { ok: true, value: 0 }
   }

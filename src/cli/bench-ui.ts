@@ -1,5 +1,5 @@
 /**
- * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N]`: the lab as a user meets it,
+ * `l4lab bench ui [SCENARIO] [--mb=N] [--keys=N] [--renderer=webgl|dom|auto]`: the lab as a user meets it,
  * driven in Chromium (issue 15, item 7). The engine host and the lab server
  * run in this process as `l4lab web` runs them; Debian's Chromium (or
  * L4LAB_CHROMIUM) loads the renderer through playwright-core.
@@ -15,6 +15,10 @@
  *                    warm-up round of at most 2 MB that is not counted)
  *   ui.console_page_busy  how busy the page's main thread was meanwhile
  *                    (script, layout and style): is the xterm the bottleneck?
+ *   ui.console_cpu   CPU time per MB of that round: Chromium's processes
+ *                    (the page, its compositor, the GPU process that runs
+ *                    WebGL) and the lab's (engine and server). Unlike MB/s it
+ *                    hardly depends on what else the machine runs (Linux only)
  *   ui.fb_fps        frames per second a VM display paints at 1024×768; n/a
  *                    while no VM of the scenario has a display
  *
@@ -23,7 +27,7 @@
  */
 import { shellGuest } from './bench-boot'
 import { basename } from 'node:path'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { CDPSession, Page } from 'playwright-core'
 import { EngineHost } from '../host/engine-host'
 import { defaultScenarioPath, scenarioLab } from '../host/lab-config'
@@ -38,11 +42,15 @@ const WRITE_LIMIT_MS = 120_000
 /** What a VM display is in the page; the fps probe counts the frames painted into its canvas. */
 export const DISPLAY_CANVAS = '[data-testid^="display-"] canvas'
 const FPS_SECONDS = 3
+/** What L4LAB_BENCH_UI_TRACE records: tasks and their kinds on every thread, and the page's script by function. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8', 'blink', 'gpu', 'cc', 'viz']
 
 interface UiBenchOptions {
   scenario: string
   bytes: number
   keys: number
+  /** The terminals' renderer the page is asked for (`?renderer=`; auto: WebGL on a GPU, else DOM). */
+  renderer: 'webgl' | 'dom' | 'auto'
 }
 
 export async function benchUi(argv: string[]): Promise<number> {
@@ -85,7 +93,7 @@ export async function benchUi(argv: string[]): Promise<number> {
     await host.start()
     server = new LabServer({ host, rendererDir, port: 0 })
     await server.listen()
-    await page.goto(server.url)
+    await page.goto(`${server.url}&renderer=${opts.renderer}`)
     let guests = await scenarioGuests(host, basename(opts.scenario))
     // A VM's display is known once its lx has made it; until then a display VM (gfx) looks like a
     // shell guest. So look for the prompts a second at a time, with the guests as they are then.
@@ -102,6 +110,11 @@ export async function benchUi(argv: string[]): Promise<number> {
     out('ui.prompts_ms', promptsMs.toFixed(0), 'ms', `${guests.length} guests, ${basename(opts.scenario)}`)
 
     const vm = guests[0]
+    const renderer = await page.locator(`[data-testid="console-${vm}"] .terminal-host`).getAttribute('data-renderer')
+    // L4LAB_BENCH_UI_TRACE=FILE: Chromium's trace of the echo and console rounds (every process and
+    // thread: the page's main thread, the compositor, the GPU process), for chrome://tracing or a script.
+    const trace = process.env.L4LAB_BENCH_UI_TRACE
+    if (trace) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES })
     const echo = await echoMs(page, vm, opts.keys)
     out('ui.echo_ms', echo.median.toFixed(1), 'ms', `median of ${opts.keys} keys, ${echo.min.toFixed(1)}–${echo.max.toFixed(1)}`)
 
@@ -115,14 +128,18 @@ export async function benchUi(argv: string[]): Promise<number> {
       await cdp.send('Profiler.enable')
       await cdp.send('Profiler.start')
     }
-    const before = await pageTimes(cdp)
-    const seconds = await writeSeconds(page, vm, opts.bytes)
-    const after = await pageTimes(cdp)
+    const round = await writeSeconds(page, vm, opts.bytes, cdp)
     if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile))
-    out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running`)
+    if (trace) await browser.stopTracing()
+    const seconds = round.seconds
+    out('ui.console_mb_s', (opts.bytes / 1e6 / seconds).toFixed(1), 'MB/s', `${(opts.bytes / 1e6).toFixed(0)} MB from ${vm} to its xterm in ${seconds.toFixed(2)} s, ${guests.length} VMs running, ${renderer} renderer`)
     // Where the page's time went meanwhile: how busy its main thread was, and with what.
-    const busy = (k: keyof PageTimes) => `${(((after[k] - before[k]) / seconds) * 100).toFixed(0)} %`
+    const busy = (k: keyof PageTimes) => `${((round.busy[k] / round.wall) * 100).toFixed(0)} %`
     out('ui.console_page_busy', busy('task'), '', `of the round: script ${busy('script')}, layout and style ${busy('layout')}`)
+    if (round.cpu) {
+      const perMb = (s: number) => ((s * 1000) / (opts.bytes / 1e6)).toFixed(0)
+      out('ui.console_cpu', perMb(round.cpu.browser), 'ms/MB', `Chromium's processes; the lab's (engine and server) ${perMb(round.cpu.lab)} ms/MB`)
+    }
 
     const fps = await framesPerSecond(page)
     if (fps === null) out('ui.fb_fps', 'n/a', '', 'no display in this scenario')
@@ -162,9 +179,11 @@ function parseArgs(argv: string[]): UiBenchOptions | string {
   const keys = num('keys', 20)
   if (!(mb > 0 && mb <= 1024)) return '--mb=N wants a size in MB, more than 0 and at most 1024'
   if (!Number.isInteger(keys) || keys < 1 || keys > 200) return '--keys=N wants 1..200'
-  const unknown = argv.find((a) => a.startsWith('--') && !/^--(mb|keys)=/.test(a))
+  const renderer = argv.find((a) => a.startsWith('--renderer='))?.slice(11) ?? 'auto'
+  if (renderer !== 'webgl' && renderer !== 'dom' && renderer !== 'auto') return '--renderer= wants webgl, dom or auto'
+  const unknown = argv.find((a) => a.startsWith('--') && !/^--(mb|keys|renderer)=/.test(a))
   if (unknown) return `unknown option ${unknown}`
-  return { scenario: argv.find((a) => !a.startsWith('--')) ?? defaultScenarioPath(), bytes: Math.round(mb * 1e6), keys }
+  return { scenario: argv.find((a) => !a.startsWith('--')) ?? defaultScenarioPath(), bytes: Math.round(mb * 1e6), keys, renderer }
 }
 
 function out(key: string, value: string, unit: string, note: string): void {
@@ -201,15 +220,44 @@ async function echoMs(page: Page, vm: string, keys: number): Promise<{ median: n
   return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1] }
 }
 
-/** Seconds from Enter to the end of `bytes` of the guest's output drawn in the xterm. */
-async function writeSeconds(page: Page, vm: string, bytes: number): Promise<number> {
+interface WriteRound {
+  /** From Enter to the end of the output drawn in the xterm (the page's clock). */
+  seconds: number
+  /** Seconds the page's main thread spent, from just before Enter to the marker seen (zero without `cdp`). */
+  busy: PageTimes
+  /** Seconds those two samples lie apart (the driver's clock). */
+  wall: number
+  /** CPU seconds meanwhile of Chromium's processes and of this one; null where /proc cannot tell. */
+  cpu: { browser: number; lab: number } | null
+}
+
+/**
+ * Seconds from Enter to the end of `bytes` of the guest's output drawn in the
+ * xterm; with `cdp`, also how busy the page was meanwhile. The samples are taken
+ * around Enter and the result, not around the typing of the command line, and
+ * the busy time is set against the time between them (a task cannot take longer
+ * than that): set against the round's own seconds, a round of a few tenths of a
+ * second made the page look more than 100 % busy.
+ */
+async function writeSeconds(page: Page, vm: string, bytes: number, cdp?: CDPSession): Promise<WriteRound> {
   await focus(page, vm)
   const tag = Date.now() % 100000
   // The quotes keep the command line's echo from reading as the marker.
   await page.keyboard.type(`yes ${LINE} | head -c ${bytes}; echo; echo ui-''done-${tag}`)
   await probe(page, 'watch', [vm, `ui-done-${tag}`, WRITE_LIMIT_MS])
+  const before = cdp ? await pageTimes(cdp) : null
+  const cpu0 = browserCpuSeconds()
+  const lab0 = process.cpuUsage()
+  const t0 = performance.now()
   await page.keyboard.press('Enter')
-  return (await probe(page, 'result', [])) / 1000
+  const seconds = (await probe(page, 'result', [])) / 1000
+  const after = cdp ? await pageTimes(cdp) : null
+  const wall = (performance.now() - t0) / 1000
+  const cpu1 = browserCpuSeconds()
+  const lab = process.cpuUsage(lab0)
+  const spent = (k: keyof PageTimes) => (before && after ? after[k] - before[k] : 0)
+  const cpu = cpu0 !== null && cpu1 !== null ? { browser: cpu1 - cpu0, lab: (lab.user + lab.system) / 1e6 } : null
+  return { seconds, busy: { task: spent('task'), script: spent('script'), layout: spent('layout') }, wall, cpu }
 }
 
 interface PageTimes {
@@ -223,6 +271,46 @@ async function pageTimes(cdp: CDPSession): Promise<PageTimes> {
   const { metrics } = await cdp.send('Performance.getMetrics')
   const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0
   return { task: m('TaskDuration'), script: m('ScriptDuration'), layout: m('LayoutDuration') + m('RecalcStyleDuration') }
+}
+
+/**
+ * CPU seconds so far of every process below this one (Chromium's browser,
+ * renderer and GPU processes; the engine's workers are threads of this one),
+ * from /proc; null where there is none.
+ */
+function browserCpuSeconds(): number | null {
+  let names: string[]
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return null
+  }
+  const parent = new Map<number, number>()
+  const ticks = new Map<number, number>()
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue // gone meanwhile
+    }
+    // After the command's closing parenthesis: state, ppid, … utime and stime are fields 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    parent.set(Number(name), Number(f[1]))
+    ticks.set(Number(name), Number(f[11]) + Number(f[12]))
+  }
+  let total = 0
+  for (const [pid, t] of ticks) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        total += t
+        break
+      }
+    }
+  }
+  // USER_HZ is 100 on Linux.
+  return total / 100
 }
 
 /** Frames per second the first VM display paints, or null when the page shows none. */

@@ -70,7 +70,7 @@ cannot boot or crashes (the reason on stderr), 2 a bad command line.
 `,
   bench: `usage: l4lab bench ipc [--runs=N] [--round-trips=N] | cpu [--no-jit] [--no-qemu] [--rounds=N]
                    | boot [SCENARIO] [--rounds=N] | vm [--no-qemu] [--rounds=N] | vms [--vms=N] [--busybox]
-                   | console [SCENARIO] [--mb=N] [--rounds=N] | ui [SCENARIO] [--mb=N] [--keys=N]
+                   | console [SCENARIO] [--mb=N] [--rounds=N] | ui [SCENARIO] [--mb=N] [--keys=N] [--renderer=webgl|dom|auto]
 
 Measures and prints "key: value unit" lines.
 

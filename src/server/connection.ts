@@ -20,6 +20,13 @@
  * rest is gone: the terminal is told how many bytes, then given the
  * scroll-back from its first whole line.
  *
+ * Display frames do not count towards SEND_BUFFER_LIMIT: a whole frame
+ * (3 MiB at 1024×768, sent when a view opens or lost a frame) would otherwise
+ * put the client behind, dropping console output and pausing the reading of
+ * its keystrokes until it has drained. They have a bound of their own,
+ * DISPLAY_QUEUE_LIMIT, past which a frame is left out (the view sees the gap
+ * in the sequence numbers and asks for a whole frame).
+ *
  * Calls. At most MAX_CALLS_IN_FLIGHT are worked on at once, in the order
  * they came; beyond that (and while behind) the socket is not read, so TCP
  * holds the client back instead of the server queueing its calls or their
@@ -33,6 +40,8 @@ import { encodeBytesFrame, FRAME_CONSOLE, FRAME_RESULT_BYTES, type ClientMessage
 
 /** Bytes a client's socket may hold unsent before its console output is dropped and its calls wait. */
 export const SEND_BUFFER_LIMIT = 1 << 20
+/** Display bytes a client's socket may hold unsent before a display frame is left out (more than one whole frame). */
+export const DISPLAY_QUEUE_LIMIT = 4 << 20
 /** Calls of one client being worked on at once. */
 export const MAX_CALLS_IN_FLIGHT = 16
 
@@ -62,6 +71,8 @@ export class ClientConnection {
   /** VMs whose scroll-back has been asked for. */
   private readonly resyncing = new Set<string>()
   private snapshotDue = false
+  /** Display bytes handed to the socket and not yet written: the part of bufferedAmount that is not console or replies. */
+  private displayQueued = 0
   private callsInFlight = 0
   /**
    * Calls read but not yet worked on, in order: while MAX_CALLS_IN_FLIGHT are in flight or the
@@ -92,12 +103,17 @@ export class ClientConnection {
   }
 
   /**
-   * A display's frame, already framed. A client that is behind loses it: its
-   * view sees the gap in the frames' sequence numbers and asks for a whole
-   * frame (display.watch with full), so nothing is queued for it here.
+   * A display's frame, already framed. A client that is behind, or holds
+   * DISPLAY_QUEUE_LIMIT of display bytes unwritten, loses it: its view sees the
+   * gap in the frames' sequence numbers and asks for a whole frame (display.watch
+   * with full), so nothing more is queued for it here.
    */
   display(frame: Uint8Array): void {
-    if (!this.behind) this.send(frame)
+    if (this.behind || this.ws.readyState !== this.ws.OPEN) return
+    if (this.displayQueued > 0 && this.displayQueued + frame.length > DISPLAY_QUEUE_LIMIT) return
+    this.displayQueued += frame.length
+    // ws calls back once the frame is written to the socket (or the connection failed).
+    this.ws.send(frame, () => (this.displayQueued -= frame.length))
   }
 
   /** Any other event, already serialised. */
@@ -112,7 +128,7 @@ export class ClientConnection {
   private send(data: Uint8Array | string): void {
     if (this.ws.readyState !== this.ws.OPEN) return
     this.ws.send(data)
-    if (!this.behind && this.ws.bufferedAmount > SEND_BUFFER_LIMIT) this.fallBehind()
+    if (!this.behind && this.ws.bufferedAmount - this.displayQueued > SEND_BUFFER_LIMIT) this.fallBehind()
   }
 
   private reply(msg: ServerMessage): void {

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium, terminalText } from './browser'
 import { removeCliUnderTest, startLab, type LabProcess } from '../support/lab-process'
 import { onConsole, openClient, stillServes } from '../support/lab-client'
 
@@ -76,7 +76,7 @@ describe('pasting into a console in Chromium (issue 11, item 4)', () => {
   ])('a paste of $what arrives whole and in order; the server survives', async ({ size }) => {
     const page = await browser.newPage()
     await page.goto(lab.url)
-    await expect.poll(() => page.locator(`[data-testid="console-${VM}"] .xterm-rows`).innerText()).toContain('loopback>')
+    await expect.poll(() => terminalText(page, VM)).toContain('loopback>')
 
     const observer = await openClient(lab.port, lab.token)
     const answers: string[] = []

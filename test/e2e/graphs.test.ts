@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium, terminalText } from './browser'
 import { startWeb } from './web-lab'
 import { requireBuilt } from '../support/built'
 
@@ -54,7 +54,7 @@ describe('resource graphs', () => {
   it('grow a point per stats event, and a VM’s figures move when its guest works', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await page.goto(url)
-    await expect.poll(() => page.locator('[data-testid="console-arm0/vm1"] .xterm-rows').innerText(), { timeout: 60_000 }).toContain('vm1:/# ')
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 60_000 }).toContain('vm1:/# ')
     await page.locator('[data-testid="graphs-arm0"]').click()
     const vm1 = page.locator('[data-testid="graphs-arm0/vm1"]')
     const cpu = vm1.locator('[data-testid="chart-CPU share"]')
@@ -73,7 +73,7 @@ describe('resource graphs', () => {
     await page.locator('[data-testid="graphs-arm0"]').click()
     await page.locator('[data-testid="console-arm0/vm1"] .terminal-host').click()
     await page.keyboard.type('seq 1 300000 | sort -r | tail -1\n', { delay: 2 })
-    await expect.poll(() => page.locator('[data-testid="console-arm0/vm1"] .xterm-rows').innerText(), { timeout: 60_000 }).toMatch(/\n1\n/)
+    await expect.poll(() => terminalText(page, 'arm0/vm1'), { timeout: 60_000 }).toMatch(/\n1\n/)
     // Wait for the figures of the period after the end.
     await page.waitForTimeout(1500)
     await page.locator('[data-testid="graphs-arm0"]').click()

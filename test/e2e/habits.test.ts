@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium, terminalText } from './browser'
 import { startWeb } from './web-lab'
 import { requireBuilt } from '../support/built'
 
@@ -36,7 +36,7 @@ describe('habits', () => {
     // vm1, vm2, gfx and the system log; gfx's display is a pane of its own.
     const panes = page.locator('.console-pane, .display-pane')
     await expect.poll(() => panes.count(), { timeout: 60_000 }).toBe(5)
-    await expect.poll(() => page.locator('[data-testid="console-arm0/vm2"] .xterm-rows').innerText(), { timeout: 60_000 }).toContain('vm2:/# ')
+    await expect.poll(() => terminalText(page, 'arm0/vm2'), { timeout: 60_000 }).toContain('vm2:/# ')
     const boxes = await Promise.all([0, 1, 2, 3, 4].map(async (i) => (await panes.nth(i).boundingBox())!))
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i], boxes[j]), `panes ${i} and ${j}`).toBe(false)
     const main = (await page.locator('main.main').boundingBox())!
@@ -87,14 +87,14 @@ describe('habits', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin })
     const page = await context.newPage()
     await page.goto(url)
-    const rows = page.locator('[data-testid="console-arm0/vm1"] .xterm-rows')
+    const rows = () => terminalText(page, 'arm0/vm1')
     const body = page.locator('[data-testid="console-arm0/vm1"] .pane-body')
     const menu = page.locator('[data-testid="console-arm0/vm1"] [data-testid="console-menu"]')
     const clipboard = () => page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.readText())
-    await expect.poll(() => rows.innerText(), { timeout: 60_000 }).toContain('vm1:/# ')
+    await expect.poll(() => rows(), { timeout: 60_000 }).toContain('vm1:/# ')
     await page.locator('[data-testid="console-arm0/vm1"] .terminal-host').click()
     await page.keyboard.type('echo copy-me-$((6 * 7))\n', { delay: 2 })
-    await expect.poll(() => rows.innerText()).toContain('copy-me-42')
+    await expect.poll(() => rows()).toContain('copy-me-42')
     // Select all, then Copy, from the menu.
     await body.click({ button: 'right' })
     await menu.getByText('Select all').click()
@@ -105,7 +105,7 @@ describe('habits', () => {
     await page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.writeText('echo pasted-$((6 * 7))\r'))
     await body.click({ button: 'right' })
     await menu.getByText('Paste').click()
-    await expect.poll(() => rows.innerText()).toContain('pasted-42')
+    await expect.poll(() => rows()).toContain('pasted-42')
     // Ctrl+Shift+C copies the selection; Escape closes an open menu without reaching the guest.
     await page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.writeText(''))
     await body.click({ button: 'right' })
@@ -118,15 +118,15 @@ describe('habits', () => {
     await expect.poll(() => menu.count()).toBe(0)
     await page.keyboard.type('echo after-escape\n', { delay: 2 })
     // An ESC reaching sh's line editor would have eaten the next character.
-    await expect.poll(() => rows.innerText()).toMatch(/\nafter-escape\n/)
+    await expect.poll(() => rows()).toMatch(/\nafter-escape\n/)
     await context.close()
   })
 
   it('copies a file dropped on a console into that VM’s /tmp', async () => {
     const page = await browser.newPage()
     await page.goto(url)
-    const rows = page.locator('[data-testid="console-arm0/vm2"] .xterm-rows')
-    await expect.poll(() => rows.innerText(), { timeout: 60_000 }).toContain('vm2:/# ')
+    const rows = () => terminalText(page, 'arm0/vm2')
+    await expect.poll(() => rows(), { timeout: 60_000 }).toContain('vm2:/# ')
     const body = page.locator('[data-testid="console-arm0/vm2"] .pane-body')
     const files = await page.evaluateHandle(() => {
       const g = globalThis as unknown as DropPage
@@ -136,10 +136,10 @@ describe('habits', () => {
     })
     await body.dispatchEvent('dragover', { dataTransfer: files })
     await body.dispatchEvent('drop', { dataTransfer: files })
-    await expect.poll(() => rows.innerText()).toContain('[l4lab: copied dropped.txt to /tmp/dropped.txt (20 B)]')
+    await expect.poll(() => rows()).toContain('[l4lab: copied dropped.txt to /tmp/dropped.txt (20 B)]')
     await page.locator('[data-testid="console-arm0/vm2"] .terminal-host').click()
     await page.keyboard.type('cat /tmp/dropped.txt\n', { delay: 2 })
-    await expect.poll(() => rows.innerText()).toMatch(/\nhello from the host\n/)
+    await expect.poll(() => rows()).toMatch(/\nhello from the host\n/)
     await page.close()
   })
 })

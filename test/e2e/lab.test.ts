@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium, terminalText } from './browser'
 import { startWeb } from './web-lab'
 import { rendererDir, requireBuilt, workerUrl } from '../support/built'
 import { EngineHost } from '../../src/host/engine-host'
@@ -22,9 +22,6 @@ afterAll(async () => {
   await browser?.close()
 })
 
-function terminalText(page: Page, vm: string): Promise<string> {
-  return page.locator(`[data-testid="console-${vm}"] .xterm-rows`).innerText()
-}
 
 async function typeInto(page: Page, vm: string, text: string): Promise<void> {
   await page.locator(`[data-testid="console-${vm}"] .terminal-host`).click()

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium, terminalText } from './browser'
 import { rendererDir, requireBuilt, workerUrl } from '../support/built'
 import { EngineHost } from '../../src/host/engine-host'
 import { loopbackLab } from '../../src/host/lab-config'
@@ -32,7 +32,6 @@ afterAll(async () => {
   await host?.dispose()
 })
 
-const terminalText = (page: Page, vm: string) => page.locator(`[data-testid="console-${vm}"] .xterm-rows`).innerText()
 const vmState = (page: Page, vm: string) => page.locator(`[data-testid="vm-${vm}"] .vm-state`).innerText()
 const connection = (page: Page) => page.locator('[data-testid="connection"]').getAttribute('data-state')
 

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium, terminalText } from './browser'
 import { startWeb } from './web-lab'
 import { requireBuilt } from '../support/built'
 
@@ -33,9 +33,6 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true })
 })
 
-function terminalText(page: Page, vm: string): Promise<string> {
-  return page.locator(`[data-testid="console-${vm}"] .xterm-rows`).innerText()
-}
 
 async function typeInto(page: Page, vm: string, text: string): Promise<void> {
   await page.locator(`[data-testid="console-${vm}"] .terminal-host`).click()

@@ -11,6 +11,7 @@ import type { TerminalHooks } from '../consoles/terminal'
 // xterm needs a real layout; a double stands for the terminal and records what the pane asks of it.
 const term = vi.hoisted(() => ({ selected: '', pasted: [] as string[], cleared: 0, selectedAll: 0, focused: 0, hooks: null as TerminalHooks | null }))
 vi.mock('../consoles/terminal', () => ({
+  rendererFromQuery: () => 'dom',
   openTerminal: (_el: HTMLElement, _theme: unknown, hooks: TerminalHooks) => {
     term.hooks = hooks
     return {

@@ -1,11 +1,63 @@
 /**
  * One xterm.js terminal bound to one VM's console: keyboard input goes to
- * that VM only, output is written as raw bytes, and the size follows the
- * element (forwarded to the guest's tty).
+ * that VM only, output is written as raw bytes (at most once per animation
+ * frame, ./output-batch.ts), and the size follows the element (forwarded to
+ * the guest's tty).
+ *
+ * Drawing: xterm's WebGL renderer where the page has WebGL2 on a GPU (the
+ * DOM renderer styles and lays out a row of spans per line on the page's
+ * main thread), else the DOM renderer; the DOM one takes over when the WebGL
+ * context is lost. WebGL drawn in software (SwiftShader, llvmpipe: headless
+ * Chromium, a machine without a GPU) is not used unless asked for: it took
+ * Chromium twice the CPU time per MB of console output that the DOM renderer
+ * did (bench ui, ui.console_cpu; docs/cli.md). `?renderer=webgl` or
+ * `?renderer=dom` in the page's address asks for one.
+ *
+ * For tools that read the screen whichever renderer draws it (the bench ui
+ * probe, end-to-end tests): the element says which one in `data-renderer`,
+ * fires `l4lab-render` after each drawn frame, and `screenText(element)`
+ * gives the rows on the screen.
  */
 import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
+import { WebglAddon } from '@xterm/addon-webgl'
 import type { ITheme } from '@xterm/xterm'
+import { OutputBatch } from './output-batch'
+
+export type RendererKind = 'webgl' | 'dom'
+/** `auto`: WebGL when the page's WebGL2 runs on a GPU. */
+export type RendererChoice = RendererKind | 'auto'
+
+/** The renderer the page's address asks for (`?renderer=webgl|dom`); `auto` otherwise. */
+export function rendererFromQuery(search: string): RendererChoice {
+  const r = new URLSearchParams(search).get('renderer')
+  return r === 'webgl' || r === 'dom' ? r : 'auto'
+}
+
+let gpuWebgl: boolean | null = null
+
+/** Whether this page's WebGL2 is drawn by a GPU, not in software (asked once per page). */
+function webglOnGpu(): boolean {
+  if (gpuWebgl !== null) return gpuWebgl
+  const gl = document.createElement('canvas').getContext('webgl2')
+  if (!gl) return (gpuWebgl = false)
+  const info = gl.getExtension('WEBGL_debug_renderer_info')
+  const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : ''
+  // Give the context back now rather than when the canvas is collected: a page may hold only a few.
+  gl.getExtension('WEBGL_lose_context')?.loseContext()
+  return (gpuWebgl = !/swiftshader|llvmpipe|softpipe|software/i.test(name))
+}
+
+/** The event a terminal's element fires after each frame the terminal drew. */
+export const RENDER_EVENT = 'l4lab-render'
+
+const SCREEN = Symbol.for('l4lab.screenText')
+type ScreenHost = HTMLElement & { [SCREEN]?: () => string }
+
+/** The text on the screen of the terminal opened in `element`, row by row ('' when there is none). */
+export function screenText(element: HTMLElement): string {
+  return (element as ScreenHost)[SCREEN]?.() ?? ''
+}
 
 export interface VmTerminal {
   write(data: Uint8Array): void
@@ -29,7 +81,7 @@ export interface TerminalHooks {
   copy(text: string): Promise<void>
 }
 
-export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks): VmTerminal {
+export function openTerminal(element: HTMLElement, theme: ITheme, hooks: TerminalHooks, renderer: RendererChoice = 'auto'): VmTerminal {
   const term = new Terminal({
     theme,
     fontFamily: '"JetBrains Mono", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
@@ -42,6 +94,22 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   const fitAddon = new FitAddon()
   term.loadAddon(fitAddon)
   term.open(element)
+  const webgl = renderer === 'webgl' || (renderer === 'auto' && webglOnGpu())
+  element.dataset.renderer = webgl && loadWebgl(term, element) ? 'webgl' : 'dom'
+  // Rows without their trailing blanks, except up to the cursor: a prompt's space is on the screen.
+  ;(element as ScreenHost)[SCREEN] = () => {
+    const b = term.buffer.active
+    const rows: string[] = []
+    for (let y = b.viewportY; y < b.viewportY + term.rows; y++) {
+      const line = b.getLine(y)
+      let row = line?.translateToString(true) ?? ''
+      if (line && y === b.baseY + b.cursorY && b.cursorX > row.length) row = line.translateToString(false, 0, b.cursorX)
+      rows.push(row)
+    }
+    return rows.join('\n')
+  }
+  term.onRender(() => element.dispatchEvent(new Event(RENDER_EVENT)))
+  const batch = new OutputBatch((data, parsed) => term.write(data, parsed))
   term.onData((d) => hooks.onInput(d))
   term.onBinary((d) => hooks.onInput(d))
   term.onResize(({ cols, rows }) => hooks.onResize(cols, rows))
@@ -68,14 +136,48 @@ export function openTerminal(element: HTMLElement, theme: ITheme, hooks: Termina
   fit()
   hooks.onResize(term.cols, term.rows)
   return {
-    write: (data) => term.write(data),
+    write: (data) => batch.push(data),
     focus: () => term.focus(),
     setTheme: (t) => (term.options.theme = t),
     fit,
-    dispose: () => term.dispose(),
+    dispose: () => {
+      batch.dispose()
+      delete (element as ScreenHost)[SCREEN]
+      term.dispose()
+    },
     selection: () => term.getSelection(),
     selectAll: () => term.selectAll(),
     paste: (text) => term.paste(text),
-    clear: () => term.clear(),
+    clear: () => {
+      // What arrived before the clear goes before it.
+      batch.flush()
+      term.clear()
+    },
   }
+}
+
+/**
+ * Puts xterm's WebGL renderer in place of the DOM one; false when the page
+ * has no WebGL2 (the DOM renderer stays). A lost context (the GPU process
+ * restarted, too many contexts) hands back to the DOM renderer for good:
+ * xterm restores it when the addon is disposed of.
+ */
+function loadWebgl(term: Terminal, element: HTMLElement): boolean {
+  let addon: WebglAddon
+  try {
+    addon = new WebglAddon()
+  } catch {
+    return false
+  }
+  try {
+    term.loadAddon(addon)
+  } catch {
+    addon.dispose()
+    return false
+  }
+  addon.onContextLoss(() => {
+    addon.dispose()
+    element.dataset.renderer = 'dom'
+  })
+  return true
 }
