@@ -33,12 +33,16 @@ export const R_GS_BASE = 184
 export const R_MXCSR = 192
 /** XMM0..XMM15, 16 bytes each, lowest byte first. */
 export const R_XMM = 256
-/** x87 state: only the control and status words so far (the register stack is not implemented). */
+/** x87 state (assembly/x87.ts). */
 export const R_X87 = 512
 /** u16 x87 control word (FNSTCW/FLDCW), 0x37F after FNINIT. */
 export const R_FCW = R_X87
-/** u16 x87 status word (FNSTSW). */
+/** u16 x87 status word (FNSTSW); TOP, the stack top's physical register, in bits 13:11. */
 export const R_FSW = R_X87 + 2
+/** u8 abridged tag word, as FXSAVE stores it: bit i set = physical register i holds a value (0 = all empty, as after FNINIT). */
+export const R_FTW = R_X87 + 4
+/** Physical registers R0..R7, 16 bytes each: the significand (u64, explicit integer bit) then the sign/exponent word (u16). */
+export const R_ST = R_X87 + 16
 /** FCW after FNINIT and reset: all exceptions masked, 64-bit precision, round to nearest. */
 export const FCW_INIT = 0x37f
 
