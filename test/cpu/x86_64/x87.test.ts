@@ -126,6 +126,50 @@ describe.skipIf(skip !== undefined)('x87 against the host CPU', () => {
   }
 })
 
+/**
+ * F2XM1 is not correctly rounded on hardware (the host's differs from the
+ * correctly rounded value by one unit in the last place in ~10 % of
+ * operands), and its algorithm is not published; ours is correctly rounded.
+ * So here: within one ulp of the host, for |x| ≤ 1/2 (what glibc's expl
+ * passes it; expl's results match exactly, test/lx/x86-64.test.ts) and ±1.
+ */
+describe.skipIf(skip !== undefined)('F2XM1 against the host CPU', () => {
+  const m = new SnippetMachine()
+  test('within one ulp of the host under each rounding control', () => {
+    const rng = new Rng(2718)
+    for (let rc = 0; rc < 4; rc++) {
+      let src = `fninit\nmov word ptr [r15-8], ${fcw(rc, 3)}\nfldcw [r15-8]\n`
+      for (let k = 0; k < 64; k++) src += `fld tbyte ptr [r15+${16 * k}]\nf2xm1\nfstp tbyte ptr [r15+${0x400 + 16 * k}]\n`
+      const code = assemble(src)
+      const cases = Array.from({ length: 8 }, () => {
+        const data = new Uint8Array(DATA_SIZE)
+        const v = new DataView(data.buffer)
+        for (let k = 0; k < 64; k++) {
+          const exp = k < 2 ? 0x3fff : 0x3ffe - rng.int(70)
+          v.setBigUint64(0x800 + 16 * k, k < 2 ? 1n << 63n : randSig(rng), true)
+          v.setUint16(0x808 + 16 * k, (k & 1 ? 0x8000 : 0) | exp, true)
+        }
+        const regs = Array.from({ length: 16 }, () => 0n)
+        regs[4] = RSP_VALUE
+        regs[15] = R15_VALUE
+        return { code, state: { regs, rflags: 0x202n }, data }
+      })
+      const native = runNative(cases)
+      cases.forEach((c, i) => {
+        const ours = new DataView(m.run(c.code, c.state, c.data).data.buffer)
+        const host = new DataView(native[i].data.buffer)
+        for (let k = 0; k < 64; k++) {
+          const at = 0xc00 + 16 * k
+          const a = (BigInt(ours.getUint16(at + 8, true)) << 64n) | ours.getBigUint64(at, true)
+          const b = (BigInt(host.getUint16(at + 8, true)) << 64n) | host.getBigUint64(at, true)
+          const d = a > b ? a - b : b - a
+          expect({ rc, x: Buffer.from(c.data.subarray(0x800 + 16 * k, 0x80a + 16 * k)).toString('hex'), ulps: d <= 1n }).toEqual({ rc, x: Buffer.from(c.data.subarray(0x800 + 16 * k, 0x80a + 16 * k)).toString('hex'), ulps: true })
+        }
+      })
+    }
+  })
+})
+
 /** The differing 16-byte lines of the data area, ours then native, for a readable failure. */
 function hexDiff(a: Uint8Array, b: Uint8Array): string[] {
   const out: string[] = []

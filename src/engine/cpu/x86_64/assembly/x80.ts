@@ -581,3 +581,77 @@ export function loadConst(sig: u64, ext: u64, exp: i32): void {
   flags = f0 // loading a constant raises no precision exception and leaves C1 clear
   roundedUp = false
 }
+
+// ---- F2XM1 ---------------------------------------------------------------------------
+// 2^x − 1 = x·ln2·S(t), S(t) = (e^t − 1)/t = Σ t^k/(k+1)!, t = x·ln2: the
+// series in 128-bit fixed point (S scaled by 2^126), the products keeping
+// 128 bits, so the one final rounding sees ~120 correct bits: the result is
+// correctly rounded but for values within 2^-120 of a rounding boundary.
+const LN2_HI: u64 = 0xb17217f7d1cf79ab
+const LN2_LO: u64 = 0xc9e3b39803f2f6af // ln2 = (LN2_HI:LN2_LO)·2^-128
+let w3: u64 = 0
+let w2: u64 = 0
+let w1: u64 = 0
+let w0: u64 = 0
+
+/** (w3..w0) = (a1:a0) · (b1:b0). */
+function mul128(a1: u64, a0: u64, b1: u64, b0: u64): void {
+  mul64(a0, b0); w0 = lo; let c1 = hi
+  mul64(a0, b1); let x1 = lo, x2 = hi
+  mul64(a1, b0); let y1 = lo, y2 = hi
+  mul64(a1, b1); const z2 = lo, z3 = hi
+  let s = c1 + x1; let carry2: u64 = s < c1 ? 1 : 0
+  const s1 = s + y1; carry2 += s1 < s ? 1 : 0
+  w1 = s1
+  s = x2 + y2; let carry3: u64 = s < x2 ? 1 : 0
+  const t = s + z2; carry3 += t < s ? 1 : 0
+  const u = t + carry2; carry3 += u < t ? 1 : 0
+  w2 = u
+  w3 = z3 + carry3
+}
+
+export function f2xm1(as: u64, ae: u32): void {
+  roundedUp = false
+  if (nanOperands(as, ae, 0, 0, false)) return
+  if (isZero(as, ae)) { rSig = as; rSe = ae; return }
+  if (isInf(as, ae)) { if (signOf(ae) == 0) { rSig = as; rSe = ae } else setResult(1, BIAS, INT_BIT); return }
+  // The SDM leaves |x| > 1 undefined; beyond 2 the fixed point below would not hold |t|, so x comes back.
+  if (expOf(ae) > BIAS) { rSig = as; rSe = ae; return }
+  unpackA(as, ae)
+  // T = x's significand · ln2, top 128 of 192 bits: t = T·2^(aExp − BIAS − 127).
+  mul64(aSig, LN2_LO); const h1 = hi
+  mul64(aSig, LN2_HI)
+  let tl = lo + h1
+  let th = hi + (tl < lo ? 1 : 0)
+  const bigT = th, bigTl = tl
+  // |t| in fixed point (2^126 = 1); |x| ≤ 1 so the shift is at least 1.
+  shrSticky(th, tl, BIAS + 1 - aExp)
+  const fh = hi, fl = lo & ~<u64>1 // the sticky bit is not part of the value
+  let sh: u64 = 0x4000000000000000, sl: u64 = 0 // S = 1
+  let mh: u64 = sh, ml: u64 = 0 // the current term's magnitude
+  for (let k: u64 = 2; k < 48; k++) {
+    mul128(mh, ml, fh, fl)
+    // term · t >> 126, then / k
+    mh = (w3 << 2) | (w2 >> 62); ml = (w2 << 2) | (w1 >> 62)
+    let rem: u64 = 0
+    let q3 = ((rem << 32) | (mh >> 32)) / k; rem = ((rem << 32) | (mh >> 32)) % k
+    let q2 = ((rem << 32) | (mh & 0xffffffff)) / k; rem = ((rem << 32) | (mh & 0xffffffff)) % k
+    let q1 = ((rem << 32) | (ml >> 32)) / k; rem = ((rem << 32) | (ml >> 32)) % k
+    let q0 = ((rem << 32) | (ml & 0xffffffff)) / k
+    mh = (q3 << 32) | q2; ml = (q1 << 32) | q0
+    if (mh == 0 && ml == 0) break
+    if (aSign != 0 && (k & 1) == 0) { // odd powers of a negative t subtract
+      const b: u64 = sl < ml ? 1 : 0
+      sl -= ml; sh = sh - mh - b
+    } else {
+      const nl = sl + ml
+      sh += mh + (nl < sl ? 1 : 0); sl = nl
+    }
+  }
+  // 2^x − 1 = T·S·2^(aExp − BIAS − 253).
+  mul128(bigT, bigTl, sh, sl)
+  const p0 = prec
+  prec = 64 // the precision control applies to the basic arithmetic only (SDM 8.1.5.2)
+  normRoundPack(aSign, aExp + 2, w3, w2 | ((w1 | w0) != 0 ? 1 : 0), aSign)
+  prec = p0
+}

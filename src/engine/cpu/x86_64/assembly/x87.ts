@@ -356,11 +356,19 @@ export function x87_const(): void {
   finish(0, 0)
 }
 
-/** D9 F4 FXTRACT, F5 FPREM1, F6 FDECSTP, F7 FINCSTP (F0..F3, the transcendentals, are not implemented). */
+/** D9 F0 F2XM1, F4 FXTRACT, F5 FPREM1, F6 FDECSTP, F7 FINCSTP (F1..F3, FYL2X, FPTAN, FPATAN, are not implemented). */
 export function x87_d9_6(): void {
   const r = rm & 7
-  if (r < 4) { ud(); return }
+  if (r >= 1 && r <= 3) { ud(); return }
   begin()
+  if (r == 0) {
+    readSt(0)
+    if (stackFault != 0) X.setIndefinite()
+    else X.f2xm1(opSig, opSe)
+    setSt(0, X.rSig, X.rSe)
+    finish(0, 0)
+    return
+  }
   if (r == 6 || r == 7) { setTop(r == 6 ? top() - 1 : top() + 1); finish(0, 0); return }
   if (r == 5) { fprem(true); return }
   readSt(0)
