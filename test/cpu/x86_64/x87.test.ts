@@ -12,7 +12,8 @@ import { nativeUnavailable, runNative } from './native'
 import { DATA_SIZE, SnippetMachine, type SnippetState } from './snippet'
 import { R15_VALUE, RSP_VALUE, Rng } from './random-insns'
 
-const ROUNDS = 24
+/** Rounds per snippet (each with new operands); X87_ROUNDS sweeps more. */
+const ROUNDS = Number(process.env.X87_ROUNDS ?? 24)
 /** Operands: 16 extended values at [r15], 16 doubles at [r15+0x100], 16 floats at [r15+0x180], 16 int32 at [r15+0x1c0]. Results from [r15+0x400] (16 bytes × 4 per operand pair), scratch from [r15+0x600], status words from [r15+0x700]. */
 const OUT = 0x400
 
@@ -94,6 +95,8 @@ const CASES: [string, string][] = [
   ['fild m16/m32/m64', perPair((_x, _y, k) => `fild word ptr [r15+${0x1c0 + 2 * k}]\nfild dword ptr [r15+${0x1c0 + 4 * k}]\nfild qword ptr [r15+${0x100 + 8 * k}]`, 3)],
   ['constants', perPair((_x, _y, k) => ['fld1\nfldz\nfldpi', 'fldl2t\nfldl2e\nfldlg2', 'fldln2\nfldpi\nfld1', 'fldz\nfldl2e\nfldl2t'][k & 3], 3)],
   ['fxch, fld st(i), fst st(i), ffree, fincstp, fdecstp', perPair((x, y) => `fld ${x}\nfld ${y}\nfxch st(1)\nfld st(1)\nfst st(2)\nfxch st(2)\nffree st(1)\nfincstp\nfdecstp`, 3)],
+  // MXCSR_MASK (image offset 28) is cleared: the host has DAZ, which the core does not implement.
+  ['fxsave, fxrstor', perPair((x, y, k) => `fld ${x}\nfld ${y}\nfdiv st, st(1)\n${k & 1 ? 'rex64 ' : ''}fxsave [r15+0x900]\nfninit\nmov dword ptr [r15+0x918], ${0x1f80 | (k << 13)}\n${k & 1 ? 'rex64 ' : ''}fxrstor [r15+0x900]\nstmxcsr [r15+${OUT + 0x3c0 + 4 * k}]\nldmxcsr [r15+${OUT + 0x3c0}]\nmov dword ptr [r15+0x91c], 0`, 2) + '\nfxsave [r15+0x908]'],
   ['stack overflow and underflow', 'fld1\nfld1\nfld1\nfld1\nfld1\nfld1\nfld1\nfld1\nfldpi\nfnstsw [r15+0x400]\nfstp tbyte ptr [r15+0x410]\nfnclex\nfstp st(0)\nfstp st(0)\nfstp st(0)\nfstp st(0)\nfstp st(0)\nfstp st(0)\nfstp st(0)\nfadd st, st(1)\nfnstsw [r15+0x420]\nfstp tbyte ptr [r15+0x430]'],
   ['fnstenv, fldenv, fnsave, frstor', perPair((x, y, k) => `fld ${x}\nfld ${y}\nfdiv st, st(1)\nfnstenv [r15+${OUT + 0x200}]\nmov eax, [r15+${OUT + 0x200}]\nmov [r15+${OUT + 0x3c0 + 2 * k}], ax\nmov eax, [r15+${OUT + 0x204}]\nmov [r15+${OUT + 0x3e0 + 2 * k}], ax\nfldenv [r15+${OUT + 0x200}]\nmov qword ptr [r15+${OUT + 0x20c}], 0\nmov qword ptr [r15+${OUT + 0x214}], 0`, 2) +
     '\nfld1\nfldpi\nfldln2\nfldz\nfld1\nfldl2e\nfldl2t\nfldlg2\nfnsave [r15+0x900]\nfld1\nfrstor [r15+0x900]\nfstp tbyte ptr [r15+0x980]\nfstp tbyte ptr [r15+0x990]\nfnstsw [r15+0x9a0]\nmov qword ptr [r15+0x90c], 0\nmov qword ptr [r15+0x914], 0'],

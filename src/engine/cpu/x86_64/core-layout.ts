@@ -46,6 +46,22 @@ export const R_ST = R_X87 + 16
 /** FCW after FNINIT and reset: all exceptions masked, 64-bit precision, round to nearest. */
 export const FCW_INIT = 0x37f
 
+// ---- the FXSAVE image (SDM vol. 1, table 10-2, 64-bit format) ---------------
+// Written by the FXSAVE instruction (assembly/x87.ts) and by lx's signal
+// frames (context.ts saveFpState); the x87 pointers FIP/FDP/FOP read 0.
+export const FX_SIZE = 512
+export const FX_FCW = 0
+export const FX_FSW = 2
+/** The abridged tag word (one bit per physical register), as R_FTW holds it. */
+export const FX_FTW = 4
+export const FX_MXCSR = 24
+export const FX_MXCSR_MASK = 28
+/** ST0..ST7 (not physical order), 16 bytes each: 10 bytes of value, 6 reserved. */
+export const FX_ST = 32
+export const FX_XMM = 160
+/** MXCSR bits that may be set: DAZ (bit 6) is not implemented, so FXSAVE's mask clears it (as CPUs without DAZ). */
+export const MXCSR_MASK = 0xffbf
+
 /** The flag-setting operation kinds of R_CC_OP (docs/cpu-x86_64.md, "Flags"). */
 export const enum CcOp {
   /** Flags are in R_RFLAGS. */
@@ -96,12 +112,13 @@ export const CPUID_MAX_BASIC = 7
 /** Leaf 1 EAX: family 6, model 0, stepping 0. */
 export const CPUID_1_EAX = 0x600
 /**
- * Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15), SSE (25), SSE2 (26): the XMM
- * instructions run (docs/cpu-x86_64.md lists the gaps: MMX-register forms,
- * MXCSR rounding modes and exception flags). No FPU (x87), MMX or FXSR
- * (FXSAVE/FXRSTOR) until they are implemented.
+ * Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15), FXSR (24), SSE (25), SSE2 (26):
+ * the XMM instructions and FXSAVE/FXRSTOR run (docs/cpu-x86_64.md lists
+ * the gaps: MMX-register forms, MXCSR rounding modes and exception flags).
+ * No FPU (x87: its transcendental instructions are missing) or MMX until
+ * they are implemented.
  */
-export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 25) | (1 << 26)
+export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26)
 /** Leaf 1 ECX: POPCNT (23). */
 export const CPUID_1_ECX = 1 << 23
 /** Leaf 7.0 EBX: BMI1 (3), BMI2 (8). */

@@ -3,10 +3,13 @@
  * strtold (rounding of long decimal strings, denormals, overflow), the
  * arithmetic operators under each rounding mode, libm's x87 functions
  * (sqrtl, fmodl, remainderl, rintl, frexpl, ldexpl, expl) and conversions
- * to and from integers. Prints only what the host prints too. */
+ * to and from integers; the x87 and SSE control state across a signal
+ * handler (which starts from the initial state). Prints only what the host
+ * prints too. */
 #include <fenv.h>
 #include <float.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,14 @@ static const char *const numbers[] = {
 
 static void print(const char *what, long double x) {
   printf("%-8s %Lf | %.21Le | %Lg | %La\n", what, x, x, x, x);
+}
+
+static volatile long double handler_third;
+static void on_usr1(int sig) {
+  volatile long double one = 1;
+  handler_third = one / 3;
+  printf("handler: rounding %d, 1/3 = %La, 1/3 double = %a\n", fegetround(), handler_third, (double)one / 3);
+  (void)sig;
 }
 
 int main(void) {
@@ -39,6 +50,11 @@ int main(void) {
     printf("mode %d: %La %La %La %La %La %La\n", m, a + b, a - b, a * b, b / a, sqrtl(b), rintl(a * 100));
     printf("        %Lf %ld %lld\n", b / 3, lrintl(b / 3 * 1e6L), llrintl(-b / 3 * 1e15L));
   }
+  fesetround(FE_UPWARD);
+  signal(SIGUSR1, on_usr1);
+  raise(SIGUSR1);
+  volatile long double one = 1;
+  printf("after the handler: rounding %d, 1/3 = %La\n", fegetround(), one / 3);
   fesetround(FE_TONEAREST);
   long double acc = 0;
   for (int i = 1; i <= 2000; i++) acc += 1.0L / ((long double)i * i);

@@ -279,7 +279,8 @@ export function mul(as: u64, ae: u32, bs: u64, be: u32): void {
 export function div(as: u64, ae: u32, bs: u64, be: u32): void {
   roundedUp = false
   if (nanOperands(as, ae, bs, be, true)) return
-  checkDenormal(as, ae); checkDenormal(bs, be)
+  // A division by zero reports ZE alone, even of a denormal (as the host CPU does).
+  if (!isZero(bs, be)) { checkDenormal(as, ae); checkDenormal(bs, be) }
   const s = signOf(ae) ^ signOf(be)
   const aInf = isInf(as, ae), bInf = isInf(bs, be), aZ = isZero(as, ae), bZ = isZero(bs, be)
   if (aInf) {
@@ -290,7 +291,6 @@ export function div(as: u64, ae: u32, bs: u64, be: u32): void {
   if (bInf) { if (!aZ) normExp(as, ae); setResult(s, 0, 0); return }
   if (bZ) {
     if (aZ) { setIndefinite(); return }
-    normExp(as, ae)
     flags |= ZE; setResult(s, EXP_MAX, INT_BIT); return
   }
   if (aZ) { normExp(bs, be); setResult(s, 0, 0); return }
@@ -361,9 +361,10 @@ export let premNaN: bool = false
 export function prem(as: u64, ae: u32, bs: u64, be: u32, nearest: bool): void {
   roundedUp = false; quot = 0; incomplete = false; premNaN = true
   if (nanOperands(as, ae, bs, be, true)) return
+  // Invalid: IE alone, even with a denormal operand (as the host reports it).
   if (isInf(as, ae) || isZero(bs, be)) { setIndefinite(); return }
   premNaN = false
-  if (isZero(as, ae) || isInf(bs, be)) { rSig = as; rSe = ae; if (!isZero(as, ae)) normExp(as, ae); return }
+  if (isZero(as, ae) || isInf(bs, be)) { checkDenormal(as, ae); checkDenormal(bs, be); rSig = as; rSe = ae; return }
   unpackA(as, ae); unpackB(bs, be)
   const d = aExp - bExp
   let sign = aSign
