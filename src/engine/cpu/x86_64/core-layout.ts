@@ -119,8 +119,8 @@ export const CPUID_1_EAX = 0x600
  * they are implemented.
  */
 export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26)
-/** Leaf 1 ECX: POPCNT (23). */
-export const CPUID_1_ECX = 1 << 23
+/** Leaf 1 ECX: SSE3 (0; MONITOR, bit 3, is not reported), POPCNT (23). */
+export const CPUID_1_ECX = (1 << 0) | (1 << 23)
 /** Leaf 7.0 EBX: BMI1 (3), BMI2 (8). */
 export const CPUID_7_EBX = (1 << 3) | (1 << 8)
 export const CPUID_MAX_EXT = 0x80000001
