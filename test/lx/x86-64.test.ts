@@ -5,7 +5,8 @@
  * the ELF header), and stdout, stderr and the exit status must be
  * identical. Programs: guests/lx-tests (the ones the aarch64 tests run
  * under qemu) and test/lx/programs/x86_64 (printf, malloc, setjmp, TLS and
- * arch_prctl; the legacy system calls; signal frames and x86's faults).
+ * arch_prctl; the legacy system calls; signal frames and x86's faults;
+ * long double on the x87 unit: printf, strtold, rounding modes, libm).
  * Skipped, with the reason, on a host that is not Linux on x86-64 or
  * cannot link static glibc programs.
  */
@@ -23,7 +24,7 @@ function hostStatic(src: string, name: string): string {
   mkdirSync(WORK, { recursive: true })
   const bin = join(WORK, `${name}-x86_64-static`)
   if (existsSync(bin) && statSync(bin).mtimeMs > statSync(src).mtimeMs) return bin
-  const r = spawnSync('gcc', ['-static', '-O2', '-Wall', '-o', bin, src, '-lpthread'], { encoding: 'utf8' })
+  const r = spawnSync('gcc', ['-static', '-O2', '-Wall', '-o', bin, src, '-lpthread', '-lm'], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`cannot build ${src}: ${r.stderr}`)
   return bin
 }
@@ -46,7 +47,7 @@ describe.skipIf(skip !== undefined)('x86-64 programs: l4lab exec = the host', ()
 
   const programs: [string, string][] = [
     ...['proc', 'files', 'memory', 'signals'].map((n): [string, string] => [n, join(root, 'guests/lx-tests', `${n}.c`)]),
-    ...['basics', 'legacy', 'signals'].map((n): [string, string] => [`x86_64/${n}`, join(root, 'test/lx/programs/x86_64', `${n}.c`)]),
+    ...['basics', 'legacy', 'signals', 'longdouble'].map((n): [string, string] => [`x86_64/${n}`, join(root, 'test/lx/programs/x86_64', `${n}.c`)]),
   ]
   for (const [name, src] of programs) {
     it(name, () => {

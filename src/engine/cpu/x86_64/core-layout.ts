@@ -33,14 +33,34 @@ export const R_GS_BASE = 184
 export const R_MXCSR = 192
 /** XMM0..XMM15, 16 bytes each, lowest byte first. */
 export const R_XMM = 256
-/** x87 state: only the control and status words so far (the register stack is not implemented). */
+/** x87 state (assembly/x87.ts). */
 export const R_X87 = 512
 /** u16 x87 control word (FNSTCW/FLDCW), 0x37F after FNINIT. */
 export const R_FCW = R_X87
-/** u16 x87 status word (FNSTSW). */
+/** u16 x87 status word (FNSTSW); TOP, the stack top's physical register, in bits 13:11. */
 export const R_FSW = R_X87 + 2
+/** u8 abridged tag word, as FXSAVE stores it: bit i set = physical register i holds a value (0 = all empty, as after FNINIT). */
+export const R_FTW = R_X87 + 4
+/** Physical registers R0..R7, 16 bytes each: the significand (u64, explicit integer bit) then the sign/exponent word (u16). */
+export const R_ST = R_X87 + 16
 /** FCW after FNINIT and reset: all exceptions masked, 64-bit precision, round to nearest. */
 export const FCW_INIT = 0x37f
+
+// ---- the FXSAVE image (SDM vol. 1, table 10-2, 64-bit format) ---------------
+// Written by the FXSAVE instruction (assembly/x87.ts) and by lx's signal
+// frames (context.ts saveFpState); the x87 pointers FIP/FDP/FOP read 0.
+export const FX_SIZE = 512
+export const FX_FCW = 0
+export const FX_FSW = 2
+/** The abridged tag word (one bit per physical register), as R_FTW holds it. */
+export const FX_FTW = 4
+export const FX_MXCSR = 24
+export const FX_MXCSR_MASK = 28
+/** ST0..ST7 (not physical order), 16 bytes each: 10 bytes of value, 6 reserved. */
+export const FX_ST = 32
+export const FX_XMM = 160
+/** MXCSR bits that may be set: DAZ (bit 6) is not implemented, so FXSAVE's mask clears it (as CPUs without DAZ). */
+export const MXCSR_MASK = 0xffbf
 
 /** The flag-setting operation kinds of R_CC_OP (docs/cpu-x86_64.md, "Flags"). */
 export const enum CcOp {
@@ -92,14 +112,15 @@ export const CPUID_MAX_BASIC = 7
 /** Leaf 1 EAX: family 6, model 0, stepping 0. */
 export const CPUID_1_EAX = 0x600
 /**
- * Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15), SSE (25), SSE2 (26): the XMM
- * instructions run (docs/cpu-x86_64.md lists the gaps: MMX-register forms,
- * MXCSR rounding modes and exception flags). No FPU (x87), MMX or FXSR
- * (FXSAVE/FXRSTOR) until they are implemented.
+ * Leaf 1 EDX: TSC (4), CX8 (8), CMOV (15), FXSR (24), SSE (25), SSE2 (26):
+ * the XMM instructions and FXSAVE/FXRSTOR run (docs/cpu-x86_64.md lists
+ * the gaps: MMX-register forms, MXCSR rounding modes and exception flags).
+ * No FPU (x87: its transcendental instructions are missing) or MMX until
+ * they are implemented.
  */
-export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 25) | (1 << 26)
-/** Leaf 1 ECX: POPCNT (23). */
-export const CPUID_1_ECX = 1 << 23
+export const CPUID_1_EDX = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26)
+/** Leaf 1 ECX: SSE3 (0; MONITOR, bit 3, is not reported), POPCNT (23). */
+export const CPUID_1_ECX = (1 << 0) | (1 << 23)
 /** Leaf 7.0 EBX: BMI1 (3), BMI2 (8). */
 export const CPUID_7_EBX = (1 << 3) | (1 << 8)
 export const CPUID_MAX_EXT = 0x80000001

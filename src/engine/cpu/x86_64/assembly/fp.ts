@@ -20,11 +20,11 @@ import { ctx, ea, imm, isMem, osz, raiseExit, readE, reg, rm, setReg } from './s
 @inline function xmm(i: u32): u32 { return ctx + R_XMM + (i << 4) }
 
 // Scratch lanes: the source operand (16 bytes) and the result.
-const SRC: u32 = <u32>memory.data(16, 16)
-const DST: u32 = <u32>memory.data(16, 16)
+export const SRC: u32 = <u32>memory.data(16, 16)
+export const DST: u32 = <u32>memory.data(16, 16)
 
 /** Loads the r/m operand's `bytes` (4, 8 or 16) into SRC; false after a fault (or #GP for a misaligned packed operand). */
-function loadSrc(bytes: u32, aligned: bool): bool {
+export function loadSrc(bytes: u32, aligned: bool): bool {
   if (!isMem) { v128.store(SRC, v128.load(xmm(rm))); return true }
   if (aligned && (ea & 15) != 0) { raiseExit(CoreExit.Exception, 13); return false }
   if (bytes == 4) store<u32>(SRC, <u32>ld(ea, 4))
@@ -33,7 +33,7 @@ function loadSrc(bytes: u32, aligned: bool): bool {
   return gFault == 0
 }
 
-function commit(): void { if (gFault == 0) v128.store(xmm(reg), v128.load(DST)) }
+export function commit(): void { if (gFault == 0) v128.store(xmm(reg), v128.load(DST)) }
 
 // ---- NaN rules ----------------------------------------------------------------
 @inline function nan64(b: u64): bool { return (b & 0x7FFFFFFFFFFFFFFF) > 0x7FF0000000000000 }
@@ -62,7 +62,7 @@ export const FMIN: u32 = 4
 export const FMAX: u32 = 5
 export const FSQRT: u32 = 6
 
-function op64(k: u32, ab: u64, bb: u64): u64 {
+export function op64(k: u32, ab: u64, bb: u64): u64 {
   const a = reinterpret<f64>(ab), b = reinterpret<f64>(bb)
   if (k == FMIN) return a < b ? ab : bb
   if (k == FMAX) return a > b ? ab : bb
@@ -75,7 +75,7 @@ function op64(k: u32, ab: u64, bb: u64): u64 {
   return r != r ? nanResult64(ab, bb) : reinterpret<u64>(r)
 }
 
-function op32(k: u32, ab: u32, bb: u32): u32 {
+export function op32(k: u32, ab: u32, bb: u32): u32 {
   const a = reinterpret<f32>(ab), b = reinterpret<f32>(bb)
   if (k == FMIN) return a < b ? ab : bb
   if (k == FMAX) return a > b ? ab : bb

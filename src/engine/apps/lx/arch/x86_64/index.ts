@@ -12,10 +12,10 @@ import { syscalls } from './syscalls'
 
 /**
  * AT_HWCAP on x86-64 is CPUID leaf 1's EDX, as the core reports it: TSC,
- * CX8, CMOV, SSE, SSE2 (the core's core-layout.ts CPUID_1_EDX; the µApp
+ * CX8, CMOV, FXSR, SSE, SSE2 (the core's core-layout.ts CPUID_1_EDX; the µApp
  * may not import the core, so the value is written out and a test compares).
  */
-export const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 25) | (1 << 26)
+export const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26)
 
 export const x86_64: LxArch = {
   name: 'x86_64',

@@ -36,17 +36,8 @@ const FRAME_SIZE = SIGINFO + 128
 /** sigcontext's r8…r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp as GPR numbers (ModRM order). */
 const MC_GPRS = [8, 9, 10, 11, 12, 13, 14, 15, 7, 6, 5, 3, 2, 0, 1, 4] as const
 
-/** The FXSAVE image (SDM vol. 1, table 10-2). */
+/** struct _fpstate_64: the FXSAVE image (its layout is the register file's business: X86_64Regs.saveFpState). */
 const FX_SIZE = 512
-const FX_FCW = 0
-const FX_MXCSR = 24
-const FX_MXCSR_MASK = 28
-const FX_XMM = 160
-/** FCW after FNINIT: every exception masked, 64-bit precision, round to nearest. */
-const FCW_INIT = 0x37f
-/** MXCSR bits the core implements: DAZ (bit 6) is not, so FXSAVE's mask clears it (as CPUs without DAZ). */
-const MXCSR_MASK = 0xffbf
-
 /** The user code and stack selectors of x86-64 Linux (__USER_CS, __USER_DS). */
 const USER_CS = 0x33
 const USER_SS = 0x2b
@@ -99,13 +90,10 @@ export function pushFrame(mm: Mm, r: X86_64Regs, info: SigInfo, handler: number,
     dv.setInt32(SIGINFO + 20, info.uid ?? 0, true)
     if (info.status !== undefined) dv.setInt32(SIGINFO + 24, info.status, true)
   }
-  // The FXSAVE image: x87 is not modelled, so its part is what FNINIT leaves.
-  const f = fx - sp
-  dv.setUint16(f + FX_FCW, FCW_INIT, true)
-  dv.setUint32(f + FX_MXCSR, r.mxcsr, true)
-  dv.setUint32(f + FX_MXCSR_MASK, MXCSR_MASK, true)
-  for (let i = 0; i < 16; i++) buf.set(r.xmm(i), f + FX_XMM + i * 16)
+  r.saveFpState(buf.subarray(fx - sp, fx - sp + FX_SIZE))
   if (!mm.write(sp, buf)) return false
+  // The handler starts from the initial FP state, as Linux gives it (fpu__clear_user_states).
+  r.resetFpState()
   r.setGprNum(7, info.signo)
   r.setGprNum(6, sp + SIGINFO)
   r.setGprNum(2, sp + UC)
@@ -130,11 +118,7 @@ export function popFrame(mm: Mm, r: X86_64Regs): SigReturn | null {
   r.setPc(dv.getBigUint64(MC_RIP, true))
   const fix = BigInt(FIX_EFLAGS)
   r.setRflags((r.rflags & ~fix) | (dv.getBigUint64(MC_EFLAGS, true) & fix))
-  if (fxBuf) {
-    const fdv = new DataView(fxBuf.buffer)
-    r.setMxcsr(fdv.getUint32(FX_MXCSR, true) & MXCSR_MASK)
-    for (let i = 0; i < 16; i++) r.xmm(i).set(fxBuf.subarray(FX_XMM + i * 16, FX_XMM + i * 16 + 16))
-  }
+  if (fxBuf) r.restoreFpState(fxBuf)
   return { mask: dv.getBigUint64(UC_SIGMASK, true), ucStack: buf.slice(UC_STACK, UC_STACK + 24) }
 }
 
