@@ -9,10 +9,9 @@
 // retired instructions (the return value).
 import { type Insn, type Region, ZR } from './region'
 import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
+import { JIT_PARAMS } from '../../jit/compiled-functions'
 import { C_JIT_MISS, C_TLB_R, R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
 
-/** (ctx, budget left, read TLB, write TLB, asid tag bits, region PC) → retired. */
-export const JIT_PARAMS = [ValType.i32, ValType.i32, ValType.i32, ValType.i32, ValType.i64, ValType.i64]
 const P_CTX = 0, P_LEFT = 1, P_TLBR = 2, P_TLBW = 3, P_ASID = 4, P_PC = 5
 
 const TLB_MASK = TLB_ENTRIES - 1

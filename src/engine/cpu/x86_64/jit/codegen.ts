@@ -1,0 +1,336 @@
+// Region → one wasm function (the code generator's machinery; the code for
+// each table row is in emitters.ts). As on AArch64 (../../aarch64/jit/):
+// guest registers live in wasm locals for the whole call (loaded by a
+// prologue, stored by the one epilogue), the region start is a loop header
+// that a branch back to it re-enters only while the budget covers another
+// pass, and every way out — a taken branch elsewhere, a TLB miss, the end of
+// the region — sets the next RIP and the retired count and leaves through the
+// epilogue. Flags stay in the interpreter's lazy form (CcOp, result, source,
+// carry-in) in four locals, so the state the function leaves is exactly the
+// interpreter's; the kind of the last flag-setting instruction is known here
+// at compile time, so a Jcc after CMP is one wasm comparison.
+import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
+import { JIT_PARAMS } from '../../jit/compiled-functions'
+import {
+  CcOp, DCF_FS, DCF_GS, DCF_HAS_BASE, DCF_HAS_INDEX, DCF_RIPREL, R_CC_DST, R_CC_OP, R_CC_SRC, R_CC_SRC2, R_FS_BASE,
+  R_GS_BASE, R_RIP, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST,
+} from '../core-layout'
+import type { Insn } from './region'
+
+export const P_CTX = 0, P_LEFT = 1, P_TLBR = 2, P_TLBW = 3, P_ASID = 4, P_PC = 5
+
+const TLB_MASK = TLB_ENTRIES - 1
+const TLB_ENTRY_SHIFT = Math.log2(TLB_ENTRY_BYTES)
+const M32 = 0xffffffffn
+/** wasm i64.popcnt (not among the writer's named opcodes). */
+const I64_POPCNT = 0x7b
+
+export function sizeMask(size: number): bigint { return size === 8 ? -1n : (1n << BigInt(size * 8)) - 1n }
+
+/** How an access translates: read, write, or read-modify-write (the write TLB serves both). */
+export const enum Acc { Read, Write }
+
+export class Gen {
+  readonly f = new FunctionWriter(JIT_PARAMS.length)
+  private readonly regs = new Array<number>(16).fill(-1)
+  private readonly written = new Set<number>()
+  /** Retired count before the current pass (i32), next RIP and count at an exit. */
+  private readonly n: number
+  private readonly xrip: number
+  private readonly xn: number
+  /** Lazy flags: CcOp * 4 + log2 size (i32), result, source, carry-in. */
+  readonly ccop: number
+  readonly cdst: number
+  readonly csrc: number
+  readonly csrc2: number
+  /** Scratch: effective address, two operands, the host address. */
+  readonly va: number
+  readonly ta: number
+  readonly tb: number
+  readonly tr: number
+  readonly th: number
+  private readonly te: number
+  private readonly toff: number
+  private exitL: Label = 0
+  private headL: Label = 0
+  /** The ccop value the locals hold here when known at compile time, else null. */
+  known: number | null = null
+  /** Position of the instruction being generated in the pass. */
+  pos = 0
+
+  constructor(readonly maxPass: number) {
+    const f = this.f
+    this.n = f.local(ValType.i32)
+    this.xn = f.local(ValType.i32)
+    this.xrip = f.local(ValType.i64)
+    this.ccop = f.local(ValType.i32)
+    this.cdst = f.local(ValType.i64)
+    this.csrc = f.local(ValType.i64)
+    this.csrc2 = f.local(ValType.i64)
+    this.va = f.local(ValType.i64)
+    this.ta = f.local(ValType.i64)
+    this.tb = f.local(ValType.i64)
+    this.tr = f.local(ValType.i64)
+    this.th = f.local(ValType.i32)
+    this.te = f.local(ValType.i32)
+    this.toff = f.local(ValType.i32)
+  }
+
+  // ---- registers
+
+  private slot(r: number): number {
+    if (this.regs[r] < 0) this.regs[r] = this.f.local(ValType.i64)
+    return this.regs[r]
+  }
+  /** Pushes the 64-bit register r. */
+  rd64(r: number): void { this.f.get(this.slot(r)) }
+  /** Pops a 64-bit value into register r. */
+  wr64(r: number): void {
+    this.written.add(r)
+    this.f.set(this.slot(r))
+  }
+  /** Pushes register r as an operand of `size` bytes, zero-extended (AH…BH without REX). */
+  getReg(size: number, r: number, rex: number): void {
+    const f = this.f
+    if (size === 1 && rex === 0 && r >= 4 && r < 8) {
+      this.rd64(r - 4)
+      f.i64(8n).op(W.i64ShrU).i64(0xffn).op(W.i64And)
+      return
+    }
+    this.rd64(r)
+    if (size !== 8) f.i64(sizeMask(size)).op(W.i64And)
+  }
+  /** Writes local `v` to register r as an operand of `size` bytes: 32-bit
+   *  writes zero the upper half, 8- and 16-bit writes merge. */
+  setReg(size: number, r: number, rex: number, v: number): void {
+    const f = this.f
+    if (size === 8) { f.get(v); this.wr64(r); return }
+    if (size === 4) { f.get(v).i64(M32).op(W.i64And); this.wr64(r); return }
+    let shift = 0n
+    if (size === 1 && rex === 0 && r >= 4 && r < 8) { r -= 4; shift = 8n }
+    const m = sizeMask(size) << shift
+    this.rd64(r)
+    f.i64(~m).op(W.i64And).get(v)
+    if (shift) f.i64(shift).op(W.i64Shl)
+    f.i64(m).op(W.i64And, W.i64Or)
+    this.wr64(r)
+  }
+
+  // ---- memory
+
+  /** The memory operand's address into local va (the decoder's recipe, decode.ts effectiveAddress). */
+  ea(ins: Insn, withSegment = true): void {
+    const f = this.f
+    f.i64(ins.disp)
+    if (ins.flags & DCF_HAS_BASE) { this.rd64(ins.base); f.op(W.i64Add) }
+    if (ins.flags & DCF_HAS_INDEX) {
+      this.rd64(ins.index)
+      if (ins.scale) f.i64(BigInt(ins.scale)).op(W.i64Shl)
+      f.op(W.i64Add)
+    }
+    if (ins.flags & DCF_RIPREL) { this.pcPlus(ins.next); f.op(W.i64Add) }
+    if (ins.asz === 4) f.i64(M32).op(W.i64And)
+    if (withSegment && ins.flags & (DCF_FS | DCF_GS)) {
+      f.get(P_CTX).mem(W.i64Load, ins.flags & DCF_FS ? R_FS_BASE : R_GS_BASE).op(W.i64Add)
+    }
+    f.set(this.va)
+  }
+
+  /** The host address of `size` bytes at local va into th, or leave before
+   *  this instruction: a TLB miss or a page-crossing access goes to the
+   *  interpreter (which fills the TLB, or faults, or bumps a code page's
+   *  generation: code pages have no write-TLB entries, mmu.ts). */
+  access(size: number, acc: Acc): void {
+    const f = this.f
+    f.get(this.va).i64(12n).op(W.i64ShrU, W.i32WrapI64).i32(TLB_MASK).op(W.i32And).i32(TLB_ENTRY_SHIFT).op(W.i32Shl)
+    f.get(acc === Acc.Write ? P_TLBW : P_TLBR).op(W.i32Add).tee(this.te)
+    f.mem(W.i64Load)
+    f.get(this.va).i64(~0xfffn).op(W.i64And).get(P_ASID).op(W.i64Or, W.i64Ne)
+    f.get(this.va).op(W.i32WrapI64).i32(0xfff).op(W.i32And).tee(this.toff).i32(4096 - size).op(W.i32GtU, W.i32Or)
+    const miss = f.open(W.if_)
+    this.exitBefore()
+    f.close(miss)
+    f.get(this.te).mem(W.i32Load, TLB_ENTRY_HOST).get(this.toff).op(W.i32Add).set(this.th)
+  }
+  /** Pushes the zero-extended value of `size` bytes at host address th. */
+  load(size: number): void {
+    this.f.get(this.th).mem(size === 8 ? W.i64Load : size === 4 ? W.i64Load32U : size === 2 ? W.i64Load16U : W.i64Load8U)
+  }
+  /** Stores local v (its low `size` bytes) at host address th. */
+  store(size: number, v: number): void {
+    this.f.get(this.th).get(v).mem(size === 8 ? W.i64Store : size === 4 ? W.i64Store32 : size === 2 ? W.i64Store16 : W.i64Store8)
+  }
+
+  // ---- flags
+
+  /** Records a lazily evaluated operation (flags.ts setLazy): locals r, s (or constants). */
+  setLazy(kind: CcOp, size: number, dst: number, src: number | bigint, src2: number | bigint): void {
+    const f = this.f
+    const op = (kind << 2) | Math.log2(size)
+    f.i32(op).set(this.ccop)
+    f.get(dst).set(this.cdst)
+    if (typeof src === 'bigint') f.i64(src)
+    else f.get(src)
+    f.set(this.csrc)
+    if (typeof src2 === 'bigint') f.i64(src2)
+    else f.get(src2)
+    f.set(this.csrc2)
+    this.known = op
+  }
+
+  /** Whether flagCond can evaluate conditions here (the last flag-setting kind is known and lazy). */
+  flagsKnown(): boolean { return this.known !== null && (this.known >> 2) !== CcOp.EFLAGS }
+
+  /** Pushes an i32 0/1: flag `which` of the known lazy state (flags.ts arith). */
+  private flag(which: 'C' | 'Z' | 'S' | 'O' | 'P'): void {
+    const f = this.f
+    const kind = (this.known! >> 2) as CcOp
+    const size = 1 << (this.known! & 3)
+    const m = sizeMask(size)
+    const sh = BigInt(size * 8 - 1)
+    const res = (): void => { f.get(this.cdst); if (size !== 8) f.i64(m).op(W.i64And) }
+    const src = (): void => { f.get(this.csrc); if (size !== 8) f.i64(m).op(W.i64And) }
+    switch (which) {
+      case 'Z': res(); f.op(W.i64Eqz); return
+      case 'S': res(); f.i64(sh).op(W.i64ShrU, W.i32WrapI64); return
+      case 'P': f.get(this.cdst).i64(0xffn).op(W.i64And, I64_POPCNT, W.i32WrapI64).i32(1).op(W.i32And, W.i32Eqz); return
+      default: break
+    }
+    if (kind === CcOp.LOGIC) { f.i32(0); return }
+    if (kind === CcOp.INC || kind === CcOp.DEC) {
+      if (which === 'C') { f.get(this.csrc2).i64(0n).op(W.i64Ne); return }
+      res(); f.i64(kind === CcOp.INC ? 1n << sh : (1n << sh) - 1n).op(W.i64Eq)
+      return
+    }
+    // ADD: a = res - b; SUB: a = res + b (the first operand). ADC/SBB are not compiled (emitters.ts).
+    const first = (): void => {
+      f.get(this.cdst).get(this.csrc).op(kind === CcOp.ADD ? W.i64Sub : W.i64Add)
+      if (size !== 8) f.i64(m).op(W.i64And)
+    }
+    if (which === 'C') {
+      if (kind === CcOp.ADD) { res(); src(); f.op(W.i64LtU) } else { first(); src(); f.op(W.i64LtU) }
+      return
+    }
+    // O
+    if (kind === CcOp.ADD) {
+      first(); res(); f.op(W.i64Xor); src(); res(); f.op(W.i64Xor, W.i64And)
+    } else {
+      first(); src(); f.op(W.i64Xor); first(); res(); f.op(W.i64Xor, W.i64And)
+    }
+    f.i64(sh).op(W.i64ShrU, W.i32WrapI64).i32(1).op(W.i32And)
+  }
+
+  /** Pushes i32 1 when condition cc holds (flags.ts cond); flagsKnown() must hold. */
+  cond(cc: number): void {
+    const f = this.f
+    const kind = (this.known! >> 2) as CcOp
+    const size = 1 << (this.known! & 3)
+    const m = sizeMask(size)
+    const sub = kind === CcOp.SUB
+    // After CMP/SUB the unsigned and signed relations are direct comparisons of the operands.
+    const operand = (first: boolean, signed: boolean): void => {
+      if (first) f.get(this.cdst).get(this.csrc).op(W.i64Add)
+      else f.get(this.csrc)
+      if (size !== 8) {
+        if (signed) f.op(size === 4 ? W.i64Extend32S : size === 2 ? W.i64Extend16S : W.i64Extend8S)
+        else f.i64(m).op(W.i64And)
+      }
+    }
+    switch (cc >> 1) {
+      case 0: this.flag('O'); break
+      case 1: if (sub) { operand(true, false); operand(false, false); f.op(W.i64LtU) } else this.flag('C'); break
+      case 2: this.flag('Z'); break
+      case 3: if (sub) { operand(true, false); operand(false, false); f.op(W.i64LeU) } else { this.flag('C'); this.flag('Z'); f.op(W.i32Or) } break
+      case 4: this.flag('S'); break
+      case 5: this.flag('P'); break
+      case 6: if (sub) { operand(true, true); operand(false, true); f.op(W.i64LtS) } else { this.flag('S'); this.flag('O'); f.op(W.i32Xor) } break
+      default:
+        if (sub) { operand(true, true); operand(false, true); f.op(W.i64LeS) } else { this.flag('Z'); this.flag('S'); this.flag('O'); f.op(W.i32Xor, W.i32Or) }
+    }
+    if (cc & 1) f.op(W.i32Eqz)
+  }
+
+  // ---- control
+
+  /** Pushes the region's PC plus `off` bytes. */
+  pcPlus(off: number | bigint): void {
+    this.f.get(P_PC)
+    if (off) this.f.i64(BigInt(off)).op(W.i64Add)
+  }
+  /** Leaves before the current instruction (nothing of it done). */
+  exitBefore(): void {
+    const f = this.f
+    this.pcPlus(this.insnAt)
+    f.set(this.xrip)
+    f.get(this.n).i32(this.pos).op(W.i32Add).set(this.xn)
+    f.br(this.exitL)
+  }
+  /** Leaves after the current instruction with RIP = the i64 on the stack. */
+  exitAfter(): void {
+    const f = this.f
+    f.set(this.xrip)
+    f.get(this.n).i32(this.pos + 1).op(W.i32Add).set(this.xn)
+    f.br(this.exitL)
+  }
+  /** A taken branch to region offset `target`: back to the head while the
+   *  budget covers another pass, else out. */
+  branchTo(target: bigint): void {
+    const f = this.f
+    if (target === 0n) {
+      f.get(this.n).i32(this.pos + 1).op(W.i32Add).tee(this.n)
+      f.get(P_LEFT).op(W.i32Sub).i32(-this.maxPass).op(W.i32LeS)
+      // left - n >= maxPass: another pass fits.
+      f.brIf(this.headL)
+      this.pcPlus(0)
+      f.set(this.xrip)
+      f.get(this.n).set(this.xn)
+      f.br(this.exitL)
+      return
+    }
+    this.pcPlus(target)
+    this.exitAfter()
+  }
+
+  /** Byte offset of the current instruction from the region start. */
+  insnAt = 0
+
+  // ---- the function
+
+  /** Builds the function; `body` generates the instructions (and says how many it took). */
+  build(body: () => { count: number; endAt: number; open: boolean }): number[] {
+    const f = this.f
+    this.exitL = f.open(W.block)
+    this.headL = f.open(W.loop)
+    this.known = null
+    const { count, endAt, open } = body()
+    if (open) {
+      // The region ends after `count` instructions: on to the next one.
+      this.pos = count - 1
+      this.pcPlus(endAt)
+      this.exitAfter()
+    }
+    f.close(this.headL)
+    f.close(this.exitL)
+    // Epilogue: registers, lazy flags and RIP back to the register block.
+    for (const r of this.written) f.get(P_CTX).get(this.regs[r]).mem(W.i64Store, r * 8)
+    f.get(P_CTX).get(this.ccop).mem(W.i32Store, R_CC_OP)
+    f.get(P_CTX).get(this.cdst).mem(W.i64Store, R_CC_DST)
+    f.get(P_CTX).get(this.csrc).mem(W.i64Store, R_CC_SRC)
+    f.get(P_CTX).get(this.csrc2).mem(W.i64Store, R_CC_SRC2)
+    f.get(P_CTX).get(this.xrip).mem(W.i64Store, R_RIP)
+    f.get(this.xn).op(W.return_)
+    // Prologue: a pass must fit in the budget; then every register the region touches, and the flags.
+    const pro = new FunctionWriter(JIT_PARAMS.length)
+    pro.get(P_LEFT).i32(this.maxPass).op(W.i32LtS)
+    const low = pro.open(W.if_)
+    pro.i32(0).op(W.return_)
+    pro.close(low)
+    this.regs.forEach((l, r) => { if (l >= 0) pro.get(P_CTX).mem(W.i64Load, r * 8).set(l) })
+    pro.get(P_CTX).mem(W.i32Load, R_CC_OP).set(this.ccop)
+    pro.get(P_CTX).mem(W.i64Load, R_CC_DST).set(this.cdst)
+    pro.get(P_CTX).mem(W.i64Load, R_CC_SRC).set(this.csrc)
+    pro.get(P_CTX).mem(W.i64Load, R_CC_SRC2).set(this.csrc2)
+    f.code.unshift(...pro.code)
+    return f.body()
+  }
+}
