@@ -33,6 +33,10 @@ declare function hostJitCompile(ramOff: u32): i32
 
 /** Arrivals by a taken branch before the host is asked to compile; 0 = off. */
 export let jitThreshold: u32 = 0
+/** Instructions retired by compiled regions since init (statistics). */
+export let jitRetired: f64 = 0
+/** Calls of compiled regions since init (statistics). */
+export let jitCalls: f64 = 0
 export function setJitThreshold(n: u32): void { jitThreshold = min<u32>(n, 0x7FFF) }
 
 /** Counts an arrival at entry `e`; at the threshold asks for its region. */
@@ -54,10 +58,13 @@ function runCompiled(fn: u32, left: i32): i32 {
   store<u64>(c + R_CC_DST, ccDst)
   store<u64>(c + R_CC_SRC, ccSrc)
   store<u64>(c + R_CC_SRC2, ccSrc2)
+  store<u64>(c + R_RFLAGS, rflags)
   const r = call_indirect<i32>(fn, c, left, tlbR, tlbW, asidLow, rip)
+  jitCalls += 1
   if (r > 0) {
+    jitRetired += <f64>r
     setRip(load<u64>(c + R_RIP))
-    loadFlags(load<u32>(c + R_CC_OP), load<u64>(c + R_CC_DST), load<u64>(c + R_CC_SRC), load<u64>(c + R_CC_SRC2), rflags)
+    loadFlags(load<u32>(c + R_CC_OP), load<u64>(c + R_CC_DST), load<u64>(c + R_CC_SRC), load<u64>(c + R_CC_SRC2), load<u64>(c + R_RFLAGS))
   }
   return r
 }

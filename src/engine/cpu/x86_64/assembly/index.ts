@@ -3,7 +3,7 @@
 import { CORE_BYTES, CTX_BASE, CTX_BYTES, C_INSTRET, C_TSCOFF, MAX_CORES, MAX_CTX, PAGECODE_BASE, PAGEGEN_BASE, RAM_BASE } from './layout'
 import { clearAll as clearDecodedCache } from './dcache'
 import * as mmu from './mmu'
-import { run as runLoop, setJitThreshold as setThreshold } from './exec'
+import { run as runLoop, setJitThreshold as setThreshold, jitCalls as calls, jitRetired as retiredCompiled } from './exec'
 import { lookup } from './dcache'
 import { decode, forgetCodePage } from './decode'
 import { R_RIP } from './layout'
@@ -56,3 +56,6 @@ export function decodeAt(core: u32, va: f64): i32 {
 export function setJitThreshold(n: u32): void { setThreshold(n) }
 /** The block compiler's view of the decoded-instruction cache: the current entry of the instruction at `ramOff`, else 0. */
 export function jitEntry(ramOff: u32): u32 { return ramOff < mmu.ramBytes ? lookup(ramOff) : 0 }
+/** Instructions retired by compiled regions, and calls of them, since init. */
+export function jitRetired(): f64 { return retiredCompiled }
+export function jitCalls(): f64 { return calls }

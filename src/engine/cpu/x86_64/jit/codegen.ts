@@ -13,7 +13,7 @@ import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
 import { JIT_PARAMS } from '../../jit/compiled-functions'
 import {
   CcOp, DCF_FS, DCF_GS, DCF_HAS_BASE, DCF_HAS_INDEX, DCF_RIPREL, R_CC_DST, R_CC_OP, R_CC_SRC, R_CC_SRC2, R_FS_BASE,
-  R_GS_BASE, R_RIP, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST,
+  R_GS_BASE, R_RFLAGS, R_RIP, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST,
 } from '../core-layout'
 import type { Insn } from './region'
 
@@ -43,11 +43,14 @@ export class Gen {
   readonly cdst: number
   readonly csrc: number
   readonly csrc2: number
+  /** RFLAGS (its arithmetic bits valid while ccop is CcOp.EFLAGS). */
+  readonly rfl: number
   /** Scratch: effective address, two operands, the host address. */
   readonly va: number
   readonly ta: number
   readonly tb: number
   readonly tr: number
+  readonly tc: number
   readonly th: number
   private readonly te: number
   private readonly toff: number
@@ -67,10 +70,12 @@ export class Gen {
     this.cdst = f.local(ValType.i64)
     this.csrc = f.local(ValType.i64)
     this.csrc2 = f.local(ValType.i64)
+    this.rfl = f.local(ValType.i64)
     this.va = f.local(ValType.i64)
     this.ta = f.local(ValType.i64)
     this.tb = f.local(ValType.i64)
     this.tr = f.local(ValType.i64)
+    this.tc = f.local(ValType.i64)
     this.th = f.local(ValType.i32)
     this.te = f.local(ValType.i32)
     this.toff = f.local(ValType.i32)
@@ -178,8 +183,80 @@ export class Gen {
     this.known = op
   }
 
-  /** Whether flagCond can evaluate conditions here (the last flag-setting kind is known and lazy). */
-  flagsKnown(): boolean { return this.known !== null && (this.known >> 2) !== CcOp.EFLAGS }
+  /**
+   * Makes the flag state known at compile time before something reads it:
+   * when it is not (the region's start, the loop head), the arithmetic flags
+   * are computed from the lazy state whatever its kind (flags.ts arith) into
+   * the RFLAGS local, and the state becomes CcOp.EFLAGS.
+   */
+  readyFlags(): void {
+    // ADC/SBB records are evaluated the general way too (flag() knows the other kinds).
+    if (this.known !== null && (this.known >> 2) !== CcOp.ADC && (this.known >> 2) !== CcOp.SBB) return
+    const f = this.f
+    const { ccop, cdst, csrc, csrc2, rfl } = this
+    // Its own scratch locals: emitters call it with their operands in ta/tb/tr.
+    const [ta, tb, tr] = this.fscratch ??= [f.local(ValType.i64), f.local(ValType.i64), f.local(ValType.i64)]
+    const m = this.mloc ??= f.local(ValType.i64)
+    const sh = this.shloc ??= f.local(ValType.i64)
+    const fl = this.flloc ??= f.local(ValType.i64)
+    const kindIs = (k: CcOp): void => { f.get(ccop).i32(2).op(W.i32ShrU).i32(k).op(W.i32Eq) }
+    const done = f.open(W.block)
+    // CcOp.EFLAGS: nothing to compute.
+    f.get(ccop).i32(2).op(W.i32ShrU, W.i32Eqz).brIf(done)
+    // Operand bits: 8 << log2 size; m = the size's mask; sh = bits - 1.
+    f.i64(8n).get(ccop).i32(3).op(W.i32And, W.i64ExtendI32U, W.i64Shl).set(sh)
+    f.i64(-1n).i64(1n).get(sh).op(W.i64Shl).i64(1n).op(W.i64Sub).get(sh).i64(64n).op(W.i64Eq, W.select).set(m)
+    f.get(sh).i64(1n).op(W.i64Sub).set(sh)
+    f.get(cdst).get(m).op(W.i64And).set(tr) // res
+    f.get(csrc).get(m).op(W.i64And).set(tb) // b
+    // SF ZF PF
+    f.get(tr).get(sh).op(W.i64ShrU).i64(7n).op(W.i64Shl)
+    f.get(tr).op(W.i64Eqz, W.i64ExtendI32U).i64(6n).op(W.i64Shl, W.i64Or)
+    f.get(tr).i64(0xffn).op(W.i64And, I64_POPCNT).i64(1n).op(W.i64And).i64(1n).op(W.i64Xor).i64(2n).op(W.i64Shl, W.i64Or)
+    f.set(fl)
+    // a (the first operand, or the value before INC/DEC), then CF, OF, AF per kind.
+    const logic = f.open(W.block)
+    kindIs(CcOp.LOGIC); f.brIf(logic)
+    // ADD/ADC: a = res - b - c; SUB/SBB: a = res + b + c; INC: res - 1; DEC: res + 1 (c = 0 but for ADC/SBB).
+    kindIs(CcOp.INC); kindIs(CcOp.DEC); f.op(W.i32Or)
+    const incdec = f.open(W.if_)
+    f.get(tr).i64(-1n).i64(1n); kindIs(CcOp.INC); f.op(W.select, W.i64Add).get(m).op(W.i64And).set(ta)
+    // CF = the carry INC/DEC kept; OF = res is the most positive/negative value.
+    f.get(csrc2).i64(0n).op(W.i64Ne, W.i64ExtendI32U)
+    f.get(tr); f.i64(1n).get(sh).op(W.i64Shl); f.i64(1n).get(sh).op(W.i64Shl).i64(1n).op(W.i64Sub); kindIs(CcOp.INC); f.op(W.select, W.i64Eq, W.i64ExtendI32U).i64(11n).op(W.i64Shl, W.i64Or)
+    f.get(ta).i64(1n).op(W.i64Xor).get(tr).op(W.i64Xor).i64(0x10n).op(W.i64And, W.i64Or)
+    f.get(fl).op(W.i64Or).set(fl)
+    f.br(logic)
+    f.close(incdec)
+    // c: the carry-in of ADC/SBB, else 0.
+    const c = this.cloc ??= f.local(ValType.i64)
+    f.get(csrc2).i64(0n); kindIs(CcOp.ADC); kindIs(CcOp.SBB); f.op(W.i32Or, W.select).set(c)
+    kindIs(CcOp.ADD); kindIs(CcOp.ADC); f.op(W.i32Or)
+    const add = f.open(W.if_)
+    f.get(tr).get(tb).op(W.i64Sub).get(c).op(W.i64Sub).get(m).op(W.i64And).set(ta)
+    // CF = c ? res <= b : res < b; OF = ((a ^ res) & (b ^ res)) >> sh
+    f.get(tr).get(tb).op(W.i64LeU).get(tr).get(tb).op(W.i64LtU).get(c).op(W.i64Eqz, W.i32Eqz, W.select, W.i64ExtendI32U)
+    f.get(ta).get(tr).op(W.i64Xor).get(tb).get(tr).op(W.i64Xor, W.i64And).get(sh).op(W.i64ShrU).i64(1n).op(W.i64And).i64(11n).op(W.i64Shl, W.i64Or)
+    f.get(fl).op(W.i64Or).set(fl)
+    f.else_(add)
+    f.get(tr).get(tb).op(W.i64Add).get(c).op(W.i64Add).get(m).op(W.i64And).set(ta)
+    // CF = c ? a <= b : a < b; OF = ((a ^ b) & (a ^ res)) >> sh
+    f.get(ta).get(tb).op(W.i64LeU).get(ta).get(tb).op(W.i64LtU).get(c).op(W.i64Eqz, W.i32Eqz, W.select, W.i64ExtendI32U)
+    f.get(ta).get(tb).op(W.i64Xor).get(ta).get(tr).op(W.i64Xor, W.i64And).get(sh).op(W.i64ShrU).i64(1n).op(W.i64And).i64(11n).op(W.i64Shl, W.i64Or)
+    f.get(fl).op(W.i64Or).set(fl)
+    f.close(add)
+    f.get(ta).get(tb).op(W.i64Xor).get(tr).op(W.i64Xor).i64(0x10n).op(W.i64And).get(fl).op(W.i64Or).set(fl)
+    f.close(logic)
+    f.get(rfl).i64(~0x8d5n).op(W.i64And).get(fl).op(W.i64Or).set(rfl)
+    f.i32(CcOp.EFLAGS << 2).set(ccop)
+    f.close(done)
+    this.known = CcOp.EFLAGS << 2
+  }
+  private fscratch: [number, number, number] | undefined
+  private mloc: number | undefined
+  private shloc: number | undefined
+  private flloc: number | undefined
+  private cloc: number | undefined
 
   /** Pushes an i32 0/1: flag `which` of the known lazy state (flags.ts arith). */
   private flag(which: 'C' | 'Z' | 'S' | 'O' | 'P'): void {
@@ -188,6 +265,13 @@ export class Gen {
     const size = 1 << (this.known! & 3)
     const m = sizeMask(size)
     const sh = BigInt(size * 8 - 1)
+    if (kind === CcOp.EFLAGS) {
+      const bit = { C: 0n, P: 2n, Z: 6n, S: 7n, O: 11n }[which]
+      f.get(this.rfl)
+      if (bit) f.i64(bit).op(W.i64ShrU)
+      f.op(W.i32WrapI64).i32(1).op(W.i32And)
+      return
+    }
     const res = (): void => { f.get(this.cdst); if (size !== 8) f.i64(m).op(W.i64And) }
     const src = (): void => { f.get(this.csrc); if (size !== 8) f.i64(m).op(W.i64And) }
     switch (which) {
@@ -220,7 +304,7 @@ export class Gen {
     f.i64(sh).op(W.i64ShrU, W.i32WrapI64).i32(1).op(W.i32And)
   }
 
-  /** Pushes i32 1 when condition cc holds (flags.ts cond); flagsKnown() must hold. */
+  /** Pushes i32 1 when condition cc holds (flags.ts cond); readyFlags() first. */
   cond(cc: number): void {
     const f = this.f
     const kind = (this.known! >> 2) as CcOp
@@ -317,6 +401,7 @@ export class Gen {
     f.get(P_CTX).get(this.cdst).mem(W.i64Store, R_CC_DST)
     f.get(P_CTX).get(this.csrc).mem(W.i64Store, R_CC_SRC)
     f.get(P_CTX).get(this.csrc2).mem(W.i64Store, R_CC_SRC2)
+    f.get(P_CTX).get(this.rfl).mem(W.i64Store, R_RFLAGS)
     f.get(P_CTX).get(this.xrip).mem(W.i64Store, R_RIP)
     f.get(this.xn).op(W.return_)
     // Prologue: a pass must fit in the budget; then every register the region touches, and the flags.
@@ -330,6 +415,7 @@ export class Gen {
     pro.get(P_CTX).mem(W.i64Load, R_CC_DST).set(this.cdst)
     pro.get(P_CTX).mem(W.i64Load, R_CC_SRC).set(this.csrc)
     pro.get(P_CTX).mem(W.i64Load, R_CC_SRC2).set(this.csrc2)
+    pro.get(P_CTX).mem(W.i64Load, R_RFLAGS).set(this.rfl)
     f.code.unshift(...pro.code)
     return f.body()
   }

@@ -20,9 +20,13 @@ const RAX = 0, RSP = 4
 
 const isMem = (i: Insn): boolean => (i.flags & DCF_MEM) !== 0
 
-/** The ALU kinds the table's alu_*(KIND) arguments name, as flags.ts records them. ADC and SBB (which read CF) stay interpreted. */
-const ALU: Readonly<Partial<Record<string, { cc: CcOp; op: W | null; writes: boolean }>>> = {
+interface AluKind { cc: CcOp; op: W; writes: boolean; carry?: boolean }
+
+/** The ALU kinds the table's alu_*(KIND) arguments name, as flags.ts records them. */
+const ALU: Readonly<Partial<Record<string, AluKind>>> = {
   ADD: { cc: CcOp.ADD, op: W.i64Add, writes: true },
+  ADC: { cc: CcOp.ADC, op: W.i64Add, writes: true, carry: true },
+  SBB: { cc: CcOp.SBB, op: W.i64Sub, writes: true, carry: true },
   OR: { cc: CcOp.LOGIC, op: W.i64Or, writes: true },
   AND: { cc: CcOp.LOGIC, op: W.i64And, writes: true },
   SUB: { cc: CcOp.SUB, op: W.i64Sub, writes: true },
@@ -50,13 +54,20 @@ function writeE(g: Gen, i: Insn, size: number, v: number): void {
   else g.setReg(size, i.rm, i.rex, v)
 }
 
-/** a (local ta) KIND b (local tb) into local tr, masked to the size, flags recorded. */
-function alu(g: Gen, kind: { cc: CcOp; op: W | null }, size: number): void {
+/** a (local ta) KIND b (local tb) into local tr, masked to the size, flags
+ *  recorded; ADC/SBB take CF (into local tc) first. */
+function alu(g: Gen, kind: AluKind, size: number): void {
   const f = g.f
-  f.get(g.ta).get(g.tb).op(kind.op!)
+  if (kind.carry) {
+    g.readyFlags()
+    g.cond(2) // B: CF
+    f.op(W.i64ExtendI32U).set(g.tc)
+  }
+  f.get(g.ta).get(g.tb).op(kind.op)
+  if (kind.carry) f.get(g.tc).op(kind.op)
   if (size !== 8) f.i64(sizeMask(size)).op(W.i64And)
   f.set(g.tr)
-  g.setLazy(kind.cc, size, g.tr, kind.cc === CcOp.LOGIC ? 0n : g.tb, 0n)
+  g.setLazy(kind.cc, size, g.tr, kind.cc === CcOp.LOGIC ? 0n : g.tb, kind.carry ? g.tc : 0n)
 }
 
 function aluEG(g: Gen, i: Insn, args: readonly string[]): Emitted {
@@ -122,10 +133,10 @@ function negE(g: Gen, i: Insn): Emitted {
   return true
 }
 
-/** INC (0) / DEC (1) keep CF: it is taken from the known lazy state. */
+/** INC (0) / DEC (1) keep CF: it is taken from the flag state. */
 function incdecE(g: Gen, i: Insn, args: readonly string[]): Emitted {
-  if (!g.flagsKnown()) return false
   const f = g.f
+  g.readyFlags()
   prepareE(g, i, i.osz, Acc.Write)
   readE(g, i, i.osz, g.ta)
   f.get(g.ta).i64(1n).op(args[0] === '0' ? W.i64Add : W.i64Sub)
@@ -228,8 +239,8 @@ function popZ(g: Gen, i: Insn): Emitted {
 }
 
 function jcc(g: Gen, i: Insn): Emitted {
-  if (!g.flagsKnown()) return false
   const f = g.f
+  g.readyFlags()
   g.cond(i.opcode & 15)
   const taken = f.open(W.if_)
   g.branchTo(BigInt.asIntN(64, BigInt(i.next) + i.imm))
@@ -273,8 +284,8 @@ function jmpE(g: Gen, i: Insn): Emitted {
 
 /** CMOVcc: the source is read whatever the condition; a false 32-bit move still zero-extends. */
 function cmovGE(g: Gen, i: Insn): Emitted {
-  if (!g.flagsKnown()) return false
   const f = g.f
+  g.readyFlags()
   prepareE(g, i, i.osz, Acc.Read)
   readE(g, i, i.osz, g.ta)
   g.getReg(i.osz, i.reg, i.rex)
@@ -287,8 +298,8 @@ function cmovGE(g: Gen, i: Insn): Emitted {
 }
 
 function setccE(g: Gen, i: Insn): Emitted {
-  if (!g.flagsKnown()) return false
   const f = g.f
+  g.readyFlags()
   prepareE(g, i, 1, Acc.Write)
   g.cond(i.opcode & 15)
   f.op(W.i64ExtendI32U).set(g.ta)
