@@ -44,6 +44,8 @@ interface CoreExports {
   invalidateCode(ramOff: number, n: number): void
   setJitThreshold(n: number): void
   jitEntry(ramOff: number): number
+  jitRetired(): number
+  jitCalls(): number
 }
 
 let cachedModule: object | null = null
@@ -117,7 +119,7 @@ export class X86_64Core implements Core<X86_64Context> {
   jitStats(): JitStats { return { ...this.jit.stats } }
   compilerStats(): CompilerStats {
     const s = this.jit.stats
-    return { regions: s.compiled, instructions: s.instructions, failed: s.failed }
+    return { regions: s.compiled, instructions: s.instructions, failed: s.failed, retired: this.exports.jitRetired(), calls: this.exports.jitCalls() }
   }
 
   allocContext(): X86_64Context {

@@ -16,7 +16,7 @@ import { CompiledFunctions, type JitStats, type JitWasmApi, type WasmTable } fro
 import { JIT_MAX_REGION } from '../core-layout'
 import { JIT_ROWS } from '../generated/jit-rows'
 import { Gen } from './codegen'
-import { EMITTERS } from './emitters'
+import { EMITTERS, type Emitted, callFollow, retFollow } from './emitters'
 import { readEntry } from './region'
 
 export type { JitStats }
@@ -65,51 +65,93 @@ export class X86BlockCompiler {
     // First with the longest pass allowed, to learn how long it is; then
     // again with that length, which is what the budget check needs.
     const probe = this.generate(core, view, ramOff, JIT_MAX_REGION)
-    if (probe.count < 2) {
-      this.stats.declined++
-      // Stopped at an instruction not decoded yet (it has not run): perhaps later.
-      return probe.uncached ? 0 : -1
-    }
-    const bytes = new Uint8Array(core.memory.buffer, this.ramBase + ramOff, probe.length)
+    if (probe.count < 2) { this.stats.declined++; return -1 }
+    // The key: where each instruction lies (relative to the start) and its bytes.
     let key = ''
-    for (const b of bytes) key += String.fromCharCode(b)
+    for (const [at, len] of probe.spans) {
+      key += `${at}:`
+      const bytes = new Uint8Array(core.memory.buffer, this.ramBase + ramOff + at, len)
+      for (const b of bytes) key += String.fromCharCode(b)
+    }
     const known = this.byBytes.get(key)
     if (known !== undefined) { this.stats.reused++; return known }
     if (!this.fns.roomFor()) return -1
     const t0 = this.fns.time()
-    const { body } = this.generate(core, view, ramOff, probe.count)
+    const { body } = this.generate(core, view, ramOff, probe.count, forwardPlan(probe.lines))
     const index = this.fns.install(body, probe.count, t0)
     this.byBytes.set(key, index)
     return index
   }
 
-  private generate(core: X86JitCore, view: DataView, start: number, maxPass: number): { body: number[]; count: number; length: number; uncached: boolean } {
+  /**
+   * Generates the region at RAM offset `start`: instructions in order, a JMP
+   * or CALL to a place in the same page followed (the CALL's return address
+   * pushed and remembered, so that the RET of the callee continues after it
+   * when it returns there, as it almost always does).
+   */
+  private generate(core: X86JitCore, view: DataView, start: number, maxPass: number, plan?: Map<number, number>): Generated {
     const g = new Gen(maxPass)
     let count = 0
-    let length = 0
-    let uncached = false
+    const spans: [number, number][] = []
+    const lines: Line[] = []
+    const returns: number[] = []
+    // A followed JMP, CALL or RET starts another straight line.
+    let seg = 0
     const body = g.build(() => {
+      if (plan) g.planForward(plan)
       let at = 0
       while (count < maxPass) {
         const ramOff = start + at
         if ((ramOff >>> 12) !== (start >>> 12)) break
         const e = core.jitEntry(ramOff)
-        if (e === 0) { uncached = true; break }
+        if (e === 0) break
         const ins = readEntry(view, e, at)
         const row = JIT_ROWS[ins.op]
         const emit = row ? EMITTERS[row.emitter] : undefined
         if (!row || !emit) break
         g.pos = count
         g.insnAt = at
-        const r = emit(g, ins, row.args)
-        if (r === false) break
+        g.arrive(count)
+        const target = Number(BigInt.asIntN(64, BigInt(ins.next) + ins.imm))
+        const inPage = ((start + target) >>> 12) === (start >>> 12) && target !== 0
+        let r: Emitted
+        let next = ins.next
+        lines.push({ at, seg, jcc: row.emitter === 'jcc' ? target : null })
+        if (row.emitter === 'jmp_J' && inPage) {
+          r = true
+          next = target
+        } else if (row.emitter === 'call_J' && inPage) {
+          r = callFollow(g, ins)
+          returns.push(ins.next)
+          next = target
+        } else if (row.emitter === 'ret' && returns.length > 0) {
+          next = returns.pop()!
+          r = retFollow(g, ins, next)
+        } else r = emit(g, ins, row.args)
+        if (r === false) { lines.pop(); break }
+        if (next !== ins.next) seg++
         count++
-        at = ins.next
-        length = at
+        spans.push([at, ins.next - at])
+        at = next
         if (r === 'end') return { count, endAt: at, open: false }
       }
       return { count, endAt: at, open: count > 0 }
     })
-    return { body, count, length, uncached }
+    return { body, count, spans, lines }
   }
+}
+
+interface Line { at: number; seg: number; jcc: number | null }
+interface Generated { body: number[]; count: number; spans: [number, number][]; lines: Line[] }
+
+/** Jcc position → the later position of its target on the same straight line. */
+function forwardPlan(lines: Line[]): Map<number, number> {
+  const plan = new Map<number, number>()
+  lines.forEach((l, p) => {
+    if (l.jcc === null) return
+    for (let q = p + 1; q < lines.length && lines[q].seg === l.seg; q++) {
+      if (lines[q].at === l.jcc) { plan.set(p, q); return }
+    }
+  })
+  return plan
 }

@@ -341,27 +341,61 @@ export class Gen {
     this.f.get(P_PC)
     if (off) this.f.i64(BigInt(off)).op(W.i64Add)
   }
+  /** Adds the instructions retired since the last count (position `base`) up to position `upTo` to n. */
+  private countTo(upTo: number): void {
+    if (upTo !== this.base) this.f.get(this.n).i32(upTo - this.base).op(W.i32Add).set(this.n)
+  }
   /** Leaves before the current instruction (nothing of it done). */
   exitBefore(): void {
     const f = this.f
     this.pcPlus(this.insnAt)
     f.set(this.xrip)
-    f.get(this.n).i32(this.pos).op(W.i32Add).set(this.xn)
+    f.get(this.n).i32(this.pos - this.base).op(W.i32Add).set(this.xn)
     f.br(this.exitL)
   }
   /** Leaves after the current instruction with RIP = the i64 on the stack. */
   exitAfter(): void {
     const f = this.f
     f.set(this.xrip)
-    f.get(this.n).i32(this.pos + 1).op(W.i32Add).set(this.xn)
+    f.get(this.n).i32(this.pos + 1 - this.base).op(W.i32Add).set(this.xn)
     f.br(this.exitL)
   }
+  /**
+   * Forward branches inside the region: `plan` maps the position of a Jcc
+   * to the later position its target has (same straight line of the region).
+   * Each target gets a block closed right before it, so a taken branch is a
+   * `br` out of it; the retired count is brought up to date on both paths.
+   */
+  planForward(plan: Map<number, number>): void {
+    this.forwardTo = plan
+    for (const q of [...new Set(plan.values())].sort((a, b) => b - a)) this.forwardL.set(q, this.f.open(W.block))
+  }
+  /** Before the instruction at position `pos`: the end of a forward target's block (paths merge: flags unknown). */
+  arrive(pos: number): void {
+    const l = this.forwardL.get(pos)
+    if (l === undefined) return
+    this.countTo(pos)
+    this.f.close(l)
+    this.base = pos
+    this.known = null
+  }
+  private forwardTo = new Map<number, number>()
+  private readonly forwardL = new Map<number, Label>()
+  /** Position up to which n counts this pass's retired instructions. */
+  private base = 0
+
   /** A taken branch to region offset `target`: back to the head while the
-   *  budget covers another pass, else out. */
+   *  budget covers another pass, on to a later position, else out. */
   branchTo(target: bigint): void {
     const f = this.f
+    const q = this.forwardTo.get(this.pos)
+    if (q !== undefined) {
+      this.countTo(this.pos + 1)
+      f.br(this.forwardL.get(q)!)
+      return
+    }
     if (target === 0n) {
-      f.get(this.n).i32(this.pos + 1).op(W.i32Add).tee(this.n)
+      f.get(this.n).i32(this.pos + 1 - this.base).op(W.i32Add).tee(this.n)
       f.get(P_LEFT).op(W.i32Sub).i32(-this.maxPass).op(W.i32LeS)
       // left - n >= maxPass: another pass fits.
       f.brIf(this.headL)

@@ -261,6 +261,31 @@ function callJ(g: Gen, i: Insn): Emitted {
   return 'end'
 }
 
+/** A CALL the region follows: only the push (the region goes on at the target). */
+export function callFollow(g: Gen, i: Insn): Emitted {
+  g.pcPlus(i.next); g.f.set(g.ta)
+  push(g, 8, g.ta)
+  return true
+}
+
+/** The RET of a call the region followed: on after that CALL (region offset
+ *  `back`) when it returns there, else out to where it returns. */
+export function retFollow(g: Gen, i: Insn, back: number): Emitted {
+  const f = g.f
+  g.rd64(RSP); f.set(g.va)
+  g.access(8, Acc.Read)
+  g.load(8); f.set(g.ta)
+  g.rd64(RSP); f.i64(8n + (i.imm & 0xffffn)).op(W.i64Add); g.wr64(RSP)
+  f.get(g.ta)
+  g.pcPlus(back)
+  f.op(W.i64Ne)
+  const elsewhere = f.open(W.if_)
+  f.get(g.ta)
+  g.exitAfter()
+  f.close(elsewhere)
+  return true
+}
+
 /** RET and RET Iw. */
 function ret(g: Gen, i: Insn): Emitted {
   const f = g.f
