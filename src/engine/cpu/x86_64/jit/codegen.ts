@@ -252,6 +252,29 @@ export class Gen {
     f.close(done)
     this.known = CcOp.EFLAGS << 2
   }
+  /** Makes the arithmetic flags concrete in the RFLAGS local (CcOp.EFLAGS), whatever the state. */
+  materialize(): void {
+    if (this.known === CcOp.EFLAGS << 2) return
+    this.known = null
+    this.readyFlags()
+  }
+  /** Sets the arithmetic flags from the i64 on the stack (flag bits in RFLAGS positions, others 0). */
+  setArith(): void {
+    const f = this.f
+    const t = this.fa ??= f.local(ValType.i64)
+    f.set(t)
+    f.get(this.rfl).i64(~0x8d5n).op(W.i64And).get(t).op(W.i64Or).set(this.rfl)
+    f.i32(CcOp.EFLAGS << 2).set(this.ccop)
+    this.known = CcOp.EFLAGS << 2
+  }
+  /** Pushes PF | ZF | SF (RFLAGS positions, i64) of the `size`-byte result in local r (masked). */
+  szp(r: number, size: number): void {
+    const f = this.f
+    f.get(r).i64(BigInt(size * 8 - 1)).op(W.i64ShrU).i64(7n).op(W.i64Shl)
+    f.get(r).op(W.i64Eqz, W.i64ExtendI32U).i64(6n).op(W.i64Shl, W.i64Or)
+    f.get(r).i64(0xffn).op(W.i64And, I64_POPCNT).i64(1n).op(W.i64And).i64(1n).op(W.i64Xor).i64(2n).op(W.i64Shl, W.i64Or)
+  }
+  private fa: number | undefined
   private fscratch: [number, number, number] | undefined
   private mloc: number | undefined
   private shloc: number | undefined

@@ -332,6 +332,68 @@ function setccE(g: Gen, i: Insn): Emitted {
   return true
 }
 
+/**
+ * Shifts and rotates by 1 or an immediate (alu.ts shift_E: the same results
+ * and flags, including the values it gives undefined ones). RCL/RCR and
+ * counts in CL stay interpreted.
+ */
+function shiftE(g: Gen, i: Insn, args: readonly string[]): Emitted {
+  const kind = args[0]
+  if (!['ROL', 'ROR', 'SHL', 'SHR', 'SAR'].includes(kind) || args[1] === '0') return false
+  const f = g.f
+  const size = i.osz
+  const bits = size * 8
+  const m = sizeMask(size) & ((1n << 64n) - 1n)
+  const msb = BigInt(bits - 1)
+  const c = (args[1] === '1' ? 1 : Number(i.imm & 0xffn)) & (size === 8 ? 63 : 31)
+  prepareE(g, i, size, Acc.Write)
+  readE(g, i, size, g.ta)
+  if (c === 0) { writeE(g, i, size, g.ta); return true } // no flags change; a 32-bit register is still written
+  const bit = (v: number, at: bigint): void => { f.get(v); if (at) f.i64(at).op(W.i64ShrU); f.i64(1n).op(W.i64And) }
+  if (kind === 'ROL' || kind === 'ROR') {
+    const n = c & (bits - 1)
+    if (n === 0) f.get(g.ta)
+    else if (kind === 'ROL') f.get(g.ta).i64(BigInt(n)).op(W.i64Shl).get(g.ta).i64(BigInt(bits - n)).op(W.i64ShrU, W.i64Or).i64(m).op(W.i64And)
+    else f.get(g.ta).i64(BigInt(n)).op(W.i64ShrU).get(g.ta).i64(BigInt(bits - n)).op(W.i64Shl, W.i64Or).i64(m).op(W.i64And)
+    f.set(g.tr)
+    g.materialize()
+    // CF; OF = ROL: msb ^ CF, ROR: the two top bits differ.
+    if (kind === 'ROL') { bit(g.tr, 0n); f.set(g.tb); bit(g.tr, msb); f.get(g.tb).op(W.i64Xor) } else { bit(g.tr, msb); f.set(g.tb); bit(g.tr, msb); bit(g.tr, msb - 1n); f.op(W.i64Xor) }
+    f.i64(11n).op(W.i64Shl).get(g.tb).op(W.i64Or)
+    // The other arithmetic flags stay as they were.
+    f.get(g.rfl).i64(0x8d5n & ~0x801n).op(W.i64And, W.i64Or)
+    g.setArith()
+  } else {
+    if (kind === 'SHL') {
+      if (c >= 64) f.i64(0n)
+      else f.get(g.ta).i64(BigInt(c)).op(W.i64Shl).i64(m).op(W.i64And)
+      f.set(g.tr)
+      if (c > bits) f.i64(0n)
+      else bit(g.ta, BigInt(bits - c))
+      f.set(g.tb)
+      bit(g.tr, msb); f.get(g.tb).op(W.i64Xor)
+    } else if (kind === 'SHR') {
+      f.get(g.ta).i64(BigInt(c)).op(W.i64ShrU).set(g.tr)
+      bit(g.ta, BigInt(c - 1)); f.set(g.tb)
+      bit(g.ta, msb)
+    } else {
+      f.get(g.ta)
+      if (size !== 8) f.op(size === 4 ? W.i64Extend32S : size === 2 ? W.i64Extend16S : W.i64Extend8S)
+      f.set(g.tc)
+      f.get(g.tc).i64(BigInt(Math.min(c, 63))).op(W.i64ShrS).i64(m).op(W.i64And).set(g.tr)
+      f.get(g.tc).i64(BigInt(Math.min(c - 1, 63))).op(W.i64ShrS).i64(1n).op(W.i64And).set(g.tb)
+      f.i64(0n)
+    }
+    // stack: OF; flags = szp | CF | OF << 11
+    f.i64(11n).op(W.i64Shl).get(g.tb).op(W.i64Or)
+    g.szp(g.tr, size)
+    f.op(W.i64Or)
+    g.setArith()
+  }
+  writeE(g, i, size, g.tr)
+  return true
+}
+
 function nop(): Emitted { return true }
 
 /** By the handler names of encodings.table (the generated JIT_ROWS' `emitter`). */
@@ -360,5 +422,6 @@ export const EMITTERS: Readonly<Partial<Record<string, Emitter>>> = {
   jmp_E: jmpE,
   cmov_G_E: cmovGE,
   setcc_E: setccE,
+  shift_E: shiftE,
   nop,
 }
