@@ -11,6 +11,7 @@
 // at compile time, so a Jcc after CMP is one wasm comparison.
 import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
 import { JIT_PARAMS } from '../../jit/compiled-functions'
+import { emitHostAddress, emitTlbMiss, type TlbLayout } from '../../jit/tlb-probe'
 import {
   CcOp, DCF_FS, DCF_GS, DCF_HAS_BASE, DCF_HAS_INDEX, DCF_RIPREL, R_CC_DST, R_CC_OP, R_CC_SRC, R_CC_SRC2, R_FS_BASE,
   R_GS_BASE, R_RFLAGS, R_RIP, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST,
@@ -19,8 +20,7 @@ import type { Insn } from './region'
 
 export const P_CTX = 0, P_LEFT = 1, P_TLBR = 2, P_TLBW = 3, P_ASID = 4, P_PC = 5
 
-const TLB_MASK = TLB_ENTRIES - 1
-const TLB_ENTRY_SHIFT = Math.log2(TLB_ENTRY_BYTES)
+const TLB: TlbLayout = { entries: TLB_ENTRIES, entryBytes: TLB_ENTRY_BYTES, hostOffset: TLB_ENTRY_HOST }
 const M32 = 0xffffffffn
 /** wasm i64.popcnt (not among the writer's named opcodes). */
 const I64_POPCNT = 0x7b
@@ -147,15 +147,12 @@ export class Gen {
    *  generation: code pages have no write-TLB entries, mmu.ts). */
   access(size: number, acc: Acc): void {
     const f = this.f
-    f.get(this.va).i64(12n).op(W.i64ShrU, W.i32WrapI64).i32(TLB_MASK).op(W.i32And).i32(TLB_ENTRY_SHIFT).op(W.i32Shl)
-    f.get(acc === Acc.Write ? P_TLBW : P_TLBR).op(W.i32Add).tee(this.te)
-    f.mem(W.i64Load)
-    f.get(this.va).i64(~0xfffn).op(W.i64And).get(P_ASID).op(W.i64Or, W.i64Ne)
-    f.get(this.va).op(W.i32WrapI64).i32(0xfff).op(W.i32And).tee(this.toff).i32(4096 - size).op(W.i32GtU, W.i32Or)
+    emitTlbMiss(f, TLB, this.va, acc === Acc.Write ? P_TLBW : P_TLBR, P_ASID, size, this.te, this.toff)
     const miss = f.open(W.if_)
     this.exitBefore()
     f.close(miss)
-    f.get(this.te).mem(W.i32Load, TLB_ENTRY_HOST).get(this.toff).op(W.i32Add).set(this.th)
+    emitHostAddress(f, TLB, this.te, this.toff)
+    f.set(this.th)
   }
   /** Pushes the zero-extended value of `size` bytes at host address th. */
   load(size: number): void {
