@@ -169,6 +169,7 @@ export async function execCommand(argv: string[]): Promise<number> {
         `l4lab: page_faults: ${lx.pageFaults}`,
         `l4lab: ipcs: ${k.stats.ipcs}`,
         ...(jit ? [`l4lab: compiled_regions: ${jit.regions} (${jit.instructions} instructions${jit.failed ? `, ${jit.failed} failed` : ''})`] : []),
+        ...(jit?.retired !== undefined ? [`l4lab: compiled_retired: ${jit.retired} in ${jit.calls} calls`] : []),
         '',
       ].join('\n'),
     )

@@ -75,6 +75,9 @@ export interface CompilerStats {
   regions: number
   instructions: number
   failed: number
+  /** Instructions retired by compiled code, and calls of compiled regions (where the core counts them). */
+  retired?: number
+  calls?: number
 }
 
 export interface Core<C extends ContextBase<CpuArch> = CoreContext> {

@@ -67,23 +67,41 @@ function bisect(m: SnippetMachine, s: Snippet): string {
 
 const skip = nativeUnavailable()
 
+/** Runs the snippets of SEED on `m` against the host; returns instructions executed and failures. */
+function sweep(m: SnippetMachine, label: string): { executed: number; failures: string[] } {
+  const rng = new Rng(SEED)
+  const snippets = Array.from({ length: SNIPPETS }, () => randomSnippet(rng, LENGTH))
+  const natives = runNative(snippets.map((s) => ({ code: s.code, state: s.state, data: s.data })))
+  let executed = 0
+  let faulted = 0
+  const failures: string[] = []
+  snippets.forEach((s, i) => {
+    const ours = m.run(s.code, s.state, s.data)
+    executed += ours.retired
+    if (ours.signal !== 0) faulted++
+    const diff = differences(ours, natives[i], undefinedAt(s, s.insns.length, natives[i]))
+    if (diff.length > 0 && failures.length < 5) failures.push(`snippet ${i}: ${bisect(m, s)}`)
+  })
+  console.log(`x86 differential (${label}, seed ${SEED}): ${SNIPPETS} snippets, ${executed} instructions executed, ${faulted} ended by a fault`)
+  return { executed, failures }
+}
+
 describe.skipIf(skip !== undefined)('x86-64 interpreter against the host CPU', () => {
   test(`${SNIPPETS} random snippets of ${LENGTH} instructions (seed ${SEED})`, () => {
-    const rng = new Rng(SEED)
-    const snippets = Array.from({ length: SNIPPETS }, () => randomSnippet(rng, LENGTH))
-    const natives = runNative(snippets.map((s) => ({ code: s.code, state: s.state, data: s.data })))
-    const m = new SnippetMachine()
-    let executed = 0
-    let faulted = 0
-    const failures: string[] = []
-    snippets.forEach((s, i) => {
-      const ours = m.run(s.code, s.state, s.data)
-      executed += ours.retired
-      if (ours.signal !== 0) faulted++
-      const diff = differences(ours, natives[i], undefinedAt(s, s.insns.length, natives[i]))
-      if (diff.length > 0 && failures.length < 5) failures.push(`snippet ${i}: ${bisect(m, s)}`)
-    })
-    console.log(`x86 differential: ${SNIPPETS} snippets, ${executed} instructions executed, ${faulted} ended by a fault`)
-    expect(failures).toEqual([])
+    expect(sweep(new SnippetMachine({ jit: false }), 'interpreter').failures).toEqual([])
   }, 120_000)
+})
+
+describe.skipIf(skip !== undefined)('x86-64 block compiler against the host CPU', () => {
+  test(`${SNIPPETS} random snippets of ${LENGTH} instructions, compiled (seed ${SEED})`, () => {
+    // Every region the compiler takes is compiled on its first arrival after a warm-up run (snippet.ts).
+    const m = new SnippetMachine({ jit: 1, warm: true })
+    const { executed, failures } = sweep(m, 'block compiler')
+    const st = m.core.jitStats()
+    console.log(`x86 block compiler: ${st.compiled} regions compiled (${st.instructions} instructions), ${st.reused} reused, ${st.failed} failed${st.lastError ? ` (${st.lastError})` : ''}`)
+    expect(failures).toEqual([])
+    expect(st.failed).toBe(0)
+    // The compiled code must have done a real share of the work, not left it all to the interpreter.
+    expect(st.instructions).toBeGreaterThan(executed / 10)
+  }, 300_000)
 })

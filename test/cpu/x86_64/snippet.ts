@@ -41,8 +41,17 @@ export function signalOf(exit: CoreExit, vector: number): number {
 export class SnippetMachine {
   readonly core: X86_64Core
   readonly ctx: X86_64Context
-  constructor() {
+  /**
+   * `jit`: the core's block-compiler option (default: the core's default).
+   * `warm`: every run() runs the snippet twice from the same state and data,
+   * the code loaded once, and reports the second run: the first caches the
+   * decoded instructions, so that with `jit: 1` the second runs every region
+   * the compiler takes as compiled code (each snippet start, branch target
+   * and instruction after one the compiler leaves to the interpreter).
+   */
+  constructor(private readonly opts: { jit?: boolean | number; warm?: boolean } = {}) {
     this.core = X86_64Core.create({
+      jit: opts.jit,
       ramBytes: 1 << 20,
       cores: 1,
       translate: (_asid, va) => {
@@ -60,16 +69,17 @@ export class SnippetMachine {
     ram.fill(0, 0, CODE_SIZE)
     ram.set(code, 0)
     ram.set([0x0f, 0x0b], code.length)
-    ram.set(data, CODE_SIZE)
     this.core.invalidateCode(0, CODE_SIZE)
+    if (this.opts.warm) {
+      this.start(state, data, budget)
+      // Code that rewrote itself is loaded again (its cached instructions then go stale).
+      if (ram.subarray(0, code.length).some((b, i) => b !== code[i])) {
+        ram.set(code, 0)
+        this.core.invalidateCode(0, CODE_SIZE)
+      }
+    }
+    const exit = this.start(state, data, budget)
     const ctx = this.ctx
-    ctx.reset()
-    state.regs.forEach((v, i) => ctx.setGpr(i, v))
-    ctx.setRflags(state.rflags)
-    for (let i = 0; i < 16; i++) ctx.xmm(i).set(state.xmm ? state.xmm.subarray(i * 16, i * 16 + 16) : new Uint8Array(16))
-    ctx.setPc(BigInt(CODE_ADDR))
-    ctx.setGsBase(BigInt(DATA_ADDR)) // as the native harness sets it
-    const exit = this.core.run(0, ctx, 1, budget)
     const d = this.core.details(0)
     const end = BigInt(CODE_ADDR + code.length)
     const ended = exit === CoreExit.Undefined && ctx.pc === end
@@ -83,5 +93,18 @@ export class SnippetMachine {
       retired: d.retired,
       exit,
     }
+  }
+
+  /** Loads state and data and runs from the snippet's start. */
+  private start(state: SnippetState, data: Uint8Array, budget: number): CoreExit {
+    const ctx = this.ctx
+    this.core.ram.set(data, CODE_SIZE)
+    ctx.reset()
+    state.regs.forEach((v, i) => ctx.setGpr(i, v))
+    ctx.setRflags(state.rflags)
+    for (let i = 0; i < 16; i++) ctx.xmm(i).set(state.xmm ? state.xmm.subarray(i * 16, i * 16 + 16) : new Uint8Array(16))
+    ctx.setPc(BigInt(CODE_ADDR))
+    ctx.setGsBase(BigInt(DATA_ADDR)) // as the native harness sets it
+    return this.core.run(0, ctx, 1, budget)
   }
 }

@@ -82,8 +82,15 @@ function state(rng: Rng): SnippetState {
 
 const skip = nativeUnavailable()
 
-describe.skipIf(skip !== undefined)('x86-64 snippets against the host CPU', () => {
-  const m = new SnippetMachine()
+// Each snippet on the interpreter alone and through the block compiler (every
+// region it takes compiled on first arrival after a warm-up run, snippet.ts).
+const machines: [string, () => SnippetMachine][] = [
+  ['interpreter', () => new SnippetMachine({ jit: false })],
+  ['block compiler', () => new SnippetMachine({ jit: 1, warm: true })],
+]
+
+describe.skipIf(skip !== undefined).each(machines)('x86-64 snippets against the host CPU (%s)', (_label, make) => {
+  const m = make()
   for (const [name, src, undef] of SNIPPETS) {
     test(name, () => {
       const code = assemble(src)

@@ -103,6 +103,44 @@ export const TLB_ENTRY_BYTES = 16
 export const TLB_ENTRY_HOST = 8
 export const TLB_ENTRY_RAM = 12
 
+// ---- decoded-instruction cache entry (assembly/dcache.ts; read by jit/) ----
+// The block compiler builds its regions from these entries, so both read the
+// one decoder's output (docs/cpu-x86_64.md, "Block compiler").
+export const DC_KEY = 0 // u32: RAM offset + 1 (0 = empty)
+export const DC_GEN = 4 // u32: generation of its page when filled
+export const DC_OP = 8 // u16: the generated Op
+export const DC_OSZ = 10 // u8 operand size
+export const DC_ASZ = 11 // u8 address size
+export const DC_REX = 12 // u8
+export const DC_REP = 13 // u8
+export const DC_OPCODE = 14 // u8
+export const DC_LEN = 15 // u8 instruction length
+export const DC_REG = 16 // u8
+export const DC_RM = 17 // u8
+export const DC_FLAGS = 18 // u8: dcache.ts F_*
+export const DC_BASE = 19 // u8
+export const DC_INDEX = 20 // u8
+export const DC_SCALE = 21 // u8
+export const DC_ZREG = 22 // u8
+export const DC_VVVV = 23 // u8
+export const DC_DISP = 24 // u64
+export const DC_IMM = 32 // u64
+export const DC_IMM2 = 40 // u64
+/** u16: function-table index of the compiled region starting here (0 = none). */
+export const DC_JIT_FN = 48
+/** i16: arrivals by a taken branch, towards the compile threshold (negative: back-off after a refusal). */
+export const DC_JIT_HOT = 50
+// DC_FLAGS bits.
+export const DCF_MEM = 1
+export const DCF_BASE_RSP = 2
+export const DCF_RIPREL = 4
+export const DCF_HAS_BASE = 8
+export const DCF_HAS_INDEX = 16
+export const DCF_FS = 32
+export const DCF_GS = 64
+/** The most guest instructions in one pass of a compiled region (jit/). */
+export const JIT_MAX_REGION = 64
+
 // ---- CPUID: exactly what the core implements --------------------------------
 // Leaf 0 vendor "L4LabL4LabCP" (EBX, EDX, ECX order), highest basic leaf 7.
 export const CPUID_VENDOR_EBX = 0x614c344c // "L4La"

@@ -3,20 +3,29 @@
 // (../core.ts). Pure TypeScript: no Node, no DOM. docs/cpu-x86_64.md.
 import { coreWasmBase64 } from './generated/core-wasm'
 import { decodeBase64 } from '../../util/base64'
-import type { Core, ExitDetails, Translate } from '../core'
+import type { CompilerStats, Core, ExitDetails, Translate } from '../core'
 import type { Access, CoreExit } from '../core-abi'
 import { X86_64Context } from './context'
 import { CTX_BYTES, C_ACCESS, C_FAULT, C_IMM, C_PC, C_REASON, C_RETIRED, C_SYNDROME, TSC_HZ } from './core-layout'
+import { X86BlockCompiler, type JitStats } from './jit/block-compiler'
+import type { JitWasmApi, WasmTable } from '../jit/compiled-functions'
 
 export interface X86_64CoreOptions {
   ramBytes: number
   cores: number
   translate: Translate
+  /** The block compiler: on (default), off, or the number of arrivals by a
+   *  taken branch after which a region is compiled. */
+  jit?: boolean | number
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown }
+/** Arrivals at an instruction by a taken branch before its region is compiled. */
+export const JIT_DEFAULT_THRESHOLD = 50
+
+export type { JitStats }
+
+interface WasmApi extends JitWasmApi {
+  Table: new (desc: { initial: number; element: 'anyfunc' }) => WasmTable
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
@@ -34,6 +43,10 @@ interface CoreExports {
   setTscOffset(core: number, off: number): void
   decodeAt(core: number, va: number): number
   invalidateCode(ramOff: number, n: number): void
+  setJitThreshold(n: number): void
+  jitEntry(ramOff: number): number
+  jitRetired(): number
+  jitCalls(): number
 }
 
 let cachedModule: object | null = null
@@ -63,7 +76,7 @@ export class X86_64Core implements Core<X86_64Context> {
   private readonly coreBases: number[]
   private readonly lastExit: ExitDetails = { retired: 0, pc: 0, faultAddress: 0, ipa: 0, access: 0 as Access, imm: 0, syndrome: 0 }
 
-  private constructor(exports: CoreExports, ramBase: number, opts: X86_64CoreOptions) {
+  private constructor(exports: CoreExports, ramBase: number, opts: X86_64CoreOptions, private readonly jit: X86BlockCompiler) {
     this.exports = exports
     this.cores = opts.cores
     this.buffer = exports.memory.buffer
@@ -81,16 +94,31 @@ export class X86_64Core implements Core<X86_64Context> {
       throw new RangeError(`ramBytes must be a positive multiple of 64 KiB up to 2 GiB, not ${opts.ramBytes}`)
     }
     const translate = opts.translate
+    // Compiled regions are added to the core's function table (index 0 is never one).
+    const table = new wasmApi.Table({ initial: 2, element: 'anyfunc' })
+    const jit = new X86BlockCompiler(wasmApi, table)
     const instance = new wasmApi.Instance(coreModule(), {
       env: {
         translate: (asid: number, va: number, access: number) => translate(asid, va, access as Access) | 0,
+        jitCompile: (ramOff: number) => jit.compile(ramOff),
+        table,
         abort: () => { throw new Error('x86_64 core: abort') },
       },
     })
     const core = instance.exports as unknown as CoreExports
     const ramBase = core.init(opts.ramBytes >>> 0, opts.cores)
     if (ramBase < 0) throw new RangeError('x86_64 core: cannot allocate memory')
-    return new X86_64Core(core, ramBase, opts)
+    jit.attach(core, ramBase)
+    const threshold = opts.jit === undefined || opts.jit === true ? JIT_DEFAULT_THRESHOLD : opts.jit === false ? 0 : Math.max(1, Math.floor(opts.jit))
+    core.setJitThreshold(threshold)
+    return new X86_64Core(core, ramBase, opts, jit)
+  }
+
+  /** What the block compiler did so far. */
+  jitStats(): JitStats { return { ...this.jit.stats } }
+  compilerStats(): CompilerStats {
+    const s = this.jit.stats
+    return { regions: s.compiled, instructions: s.instructions, failed: s.failed, retired: this.exports.jitRetired(), calls: this.exports.jitCalls() }
   }
 
   allocContext(): X86_64Context {

@@ -9,14 +9,13 @@
 // retired instructions (the return value).
 import { type Insn, type Region, ZR } from './region'
 import { FunctionWriter, type Label, ValType, W } from '../../wasm/wasm-writer'
+import { JIT_PARAMS } from '../../jit/compiled-functions'
+import { emitHostAddress, emitTlbMiss, type TlbLayout } from '../../jit/tlb-probe'
 import { C_JIT_MISS, C_TLB_R, R_CF, R_NF, R_PC, R_SP, R_SPALIGN, R_V, R_VF, R_ZF, TLB_ENTRIES, TLB_ENTRY_BYTES, TLB_ENTRY_HOST } from '../core-layout'
 
-/** (ctx, budget left, read TLB, write TLB, asid tag bits, region PC) → retired. */
-export const JIT_PARAMS = [ValType.i32, ValType.i32, ValType.i32, ValType.i32, ValType.i64, ValType.i64]
 const P_CTX = 0, P_LEFT = 1, P_TLBR = 2, P_TLBW = 3, P_ASID = 4, P_PC = 5
 
-const TLB_MASK = TLB_ENTRIES - 1
-const TLB_ENTRY_SHIFT = Math.log2(TLB_ENTRY_BYTES)
+const TLB: TlbLayout = { entries: TLB_ENTRIES, entryBytes: TLB_ENTRY_BYTES, hostOffset: TLB_ENTRY_HOST }
 
 const M32 = 0xffffffffn
 const SP = 32 // local slot for SP in `regs`
@@ -197,11 +196,7 @@ class Gen {
   /** The host address of `size` bytes at local tva into th, or leave before this instruction. */
   private access(size: number, write: boolean): void {
     const f = this.f
-    f.get(this.tva).i64(12n).op(W.i64ShrU, W.i32WrapI64).i32(TLB_MASK).op(W.i32And).i32(TLB_ENTRY_SHIFT).op(W.i32Shl)
-    f.get(write ? P_TLBW : P_TLBR).op(W.i32Add).tee(this.te)
-    f.mem(W.i64Load)
-    f.get(this.tva).i64(~0xfffn).op(W.i64And).get(P_ASID).op(W.i64Or, W.i64Ne)
-    f.get(this.tva).op(W.i32WrapI64).i32(0xfff).op(W.i32And).tee(this.toff).i32(4096 - size).op(W.i32GtU, W.i32Or)
+    emitTlbMiss(f, TLB, this.tva, write ? P_TLBW : P_TLBR, P_ASID, size, this.te, this.toff)
     if (this.spBase) {
       // A misaligned SP under SP alignment checking (the flag is 15 then, 0 else): the interpreter takes the fault.
       f.get(P_CTX).mem(W.i32Load, R_SPALIGN)
@@ -219,7 +214,8 @@ class Gen {
     }
     this.exitAt(this.word * 4, this.pending)
     f.close(miss)
-    f.get(this.te).mem(W.i32Load, TLB_ENTRY_HOST).get(this.toff).op(W.i32Add).set(this.th)
+    emitHostAddress(f, TLB, this.te, this.toff)
+    f.set(this.th)
   }
   /** A branch to word offset t: back to the head, forward to a label (a
    *  later position of the region), or out. The caller has counted the

@@ -10,18 +10,23 @@
 //   8 u16 op  10 u8 osz  11 u8 asz  12 u8 rex  13 u8 rep  14 u8 opcode  15 u8 len
 //  16 u8 reg  17 u8 rm  18 u8 flags  19 u8 base  20 u8 index  21 u8 scale  22 u8 zreg  23 u8 vvvv
 //  24 u64 displacement (or absolute offset)  32 u64 imm  40 u64 imm2
+//  48 u16 compiled region starting here (table index)  50 i16 its hotness counter
+// (../core-layout.ts DC_*, which the block compiler reads too.)
 // An entry is valid while its page's generation (mmu.ts, code pages) is the
 // one it was filled under; only instructions that lie within one page are kept.
 import { DCACHE_BASE, DCACHE_ENTRIES, DCACHE_ENTRY_BYTES } from './layout'
 import { markCode, pageGen } from './mmu'
+import {
+  DCF_BASE_RSP, DCF_FS, DCF_GS, DCF_HAS_BASE, DCF_HAS_INDEX, DCF_MEM, DCF_RIPREL, DC_GEN, DC_JIT_FN, DC_KEY,
+} from '../core-layout'
 
-export const F_MEM: u32 = 1
-export const F_BASE_RSP: u32 = 2
-export const F_RIPREL: u32 = 4
-export const F_HAS_BASE: u32 = 8
-export const F_HAS_INDEX: u32 = 16
-export const F_FS: u32 = 32
-export const F_GS: u32 = 64
+export const F_MEM: u32 = DCF_MEM
+export const F_BASE_RSP: u32 = DCF_BASE_RSP
+export const F_RIPREL: u32 = DCF_RIPREL
+export const F_HAS_BASE: u32 = DCF_HAS_BASE
+export const F_HAS_INDEX: u32 = DCF_HAS_INDEX
+export const F_FS: u32 = DCF_FS
+export const F_GS: u32 = DCF_GS
 
 @inline export function entryFor(ramOff: u32): u32 {
   return DCACHE_BASE + (((ramOff ^ (ramOff >>> 14)) & (DCACHE_ENTRIES - 1)) * DCACHE_ENTRY_BYTES)
@@ -30,7 +35,7 @@ export const F_GS: u32 = 64
 /** The entry for the instruction at `ramOff` if it is cached and current, else 0. */
 @inline export function lookup(ramOff: u32): u32 {
   const e = entryFor(ramOff)
-  if (load<u32>(e) == ramOff + 1 && load<u32>(e, 4) == pageGen(ramOff >>> 12)) return e
+  if (load<u32>(e, DC_KEY) == ramOff + 1 && load<u32>(e, DC_GEN) == pageGen(ramOff >>> 12)) return e
   return 0
 }
 
@@ -39,8 +44,10 @@ export function claim(ramOff: u32): u32 {
   const ppn = ramOff >>> 12
   markCode(ppn)
   const e = entryFor(ramOff)
-  store<u32>(e, ramOff + 1)
-  store<u32>(e, pageGen(ppn), 4)
+  store<u32>(e, ramOff + 1, DC_KEY)
+  store<u32>(e, pageGen(ppn), DC_GEN)
+  // A new instruction here: no compiled region, a fresh count (exec.ts).
+  store<u32>(e, 0, DC_JIT_FN)
   return e
 }
 

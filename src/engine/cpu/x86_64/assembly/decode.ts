@@ -7,9 +7,9 @@
 import { Access, CoreExit } from '../../core-abi'
 import { OPMAP, GROUPS } from './generated/decoder'
 import { R_FS_BASE, R_GS_BASE } from './layout'
-import { gFault, pageHost } from './mmu'
+import { asidLow, gFault, pageHost, tlbX } from './mmu'
 import { F_BASE_RSP, F_FS, F_GS, F_HAS_BASE, F_HAS_INDEX, F_MEM, F_RIPREL, claim, lookup } from './dcache'
-import { RAM_BASE } from './layout'
+import { RAM_BASE, TLB_ENTRY_HOST, TLB_MASK } from './layout'
 import {
   ctx, gpr, raiseExit, rip, setDecoded, setEa, setImm, setModrm, setRip, setSegBase, setStartRip, setVvvv, setZreg,
   osz as sOsz, asz as sAsz, rex as sRex, rep as sRep, opcode as sOpcode, reg as sReg, rm as sRm, isMem as sIsMem,
@@ -141,6 +141,24 @@ export function decode(): i32 {
   // Keep it when it decoded, lies within its page and raised nothing.
   if (op > 0 && gFault == 0 && fetchBaseVa == start) toEntry(claim(ramOff), op)
   return op
+}
+
+/**
+ * The cached entry of the instruction at RIP, or 0 when it is not cached or
+ * its page is not in the execute TLB: a probe without side effects (no fill,
+ * no fault), for the run loop's look for a compiled region (exec.ts).
+ */
+export function peekEntry(): u32 {
+  const start = rip
+  const page = start & ~<u64>0xFFF
+  let host: u32 = 0
+  if (page == codePage) host = codeHost
+  else {
+    const e = tlbX + ((<u32>(start >>> 12) & TLB_MASK) << 4)
+    if (load<u64>(e) != (page | asidLow)) return 0
+    host = load<u32>(e, TLB_ENTRY_HOST)
+  }
+  return lookup(host - RAM_BASE + (<u32>start & 0xFFF))
 }
 
 // The memory operand's recipe, as decodeFresh found it (for the cache).

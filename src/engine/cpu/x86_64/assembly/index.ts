@@ -3,7 +3,8 @@
 import { CORE_BYTES, CTX_BASE, CTX_BYTES, C_INSTRET, C_TSCOFF, MAX_CORES, MAX_CTX, PAGECODE_BASE, PAGEGEN_BASE, RAM_BASE } from './layout'
 import { clearAll as clearDecodedCache } from './dcache'
 import * as mmu from './mmu'
-import { run as runLoop } from './exec'
+import { run as runLoop, setJitThreshold as setThreshold, jitCalls as calls, jitRetired as retiredCompiled } from './exec'
+import { lookup } from './dcache'
 import { decode, forgetCodePage } from './decode'
 import { R_RIP } from './layout'
 import { setCtx, setRip } from './state'
@@ -50,3 +51,11 @@ export function decodeAt(core: u32, va: f64): i32 {
   store<u64>(CTX_BASE + R_RIP, 0)
   return op
 }
+
+/** Arrivals by a taken branch before a region is compiled; 0 turns the block compiler off. */
+export function setJitThreshold(n: u32): void { setThreshold(n) }
+/** The block compiler's view of the decoded-instruction cache: the current entry of the instruction at `ramOff`, else 0. */
+export function jitEntry(ramOff: u32): u32 { return ramOff < mmu.ramBytes ? lookup(ramOff) : 0 }
+/** Instructions retired by compiled regions, and calls of them, since init. */
+export function jitRetired(): f64 { return retiredCompiled }
+export function jitCalls(): f64 { return calls }
