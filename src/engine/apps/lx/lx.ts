@@ -83,6 +83,9 @@ export class Lx {
   /** Virtual time all Linux threads ran, for /proc/stat and uptime's idle. */
   busyNs = 0
   private rngState: number
+  /** read()'s buffer (fs/rw.ts readInto) and the view of it last handed out. */
+  private readBuf = new Uint8Array(0)
+  private readView = new Uint8Array(0)
   /** The init process's exit status, once it exited (lx then stops). */
   initExit: number | null = null
   bootNs = 0
@@ -130,6 +133,18 @@ export class Lx {
     }
     // lx's own data (files, pipes, bookkeeping) is charged; shared pages and slack need some frames of their own.
     return committed + bytes <= (this.memory.frames * 0.95 - this.memory.charged) * 4096
+  }
+
+  /**
+   * A buffer of `n` bytes for read() to fill, reused from call to call: the
+   * same size again (a program reading 4 KiB at a time) allocates nothing.
+   * Valid until the next call.
+   */
+  readBuffer(n: number): Uint8Array {
+    if (this.readView.length === n) return this.readView
+    if (this.readBuf.length < n) this.readBuf = new Uint8Array(Math.max(n, Math.min(2 * this.readBuf.length, 1 << 20)))
+    this.readView = this.readBuf.subarray(0, n)
+    return this.readView
   }
 
   /** Deterministic random bytes (getrandom, AT_RANDOM, /dev/urandom): xorshift from the run's seed. */

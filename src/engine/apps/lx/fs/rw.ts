@@ -158,17 +158,29 @@ export function sendfile(lx: Lx, t: LinuxThread, a: SyscallArgs): SyscallResult 
   return w
 }
 
-/** read and pread64: into a buffer of lx's, then to the process (its pages are faulted in with frames reserved first). */
+/**
+ * read and pread64: into lx's read buffer, then to the process (its pages
+ * are faulted in, with frames reserved first). The buffer is one per lx and
+ * reused (a 4 KiB reader would otherwise allocate and collect a buffer per
+ * call): so nothing else may read into it between the file read and the
+ * copy out — when reserving frames must wait for moe, the bytes are copied
+ * aside first.
+ */
 function* readInto(lx: Lx, t: LinuxThread, a: SyscallArgs, positional: boolean): Gen {
   const mm = t.process.mm
   const f = t.process.files.get(int(a[0]))
   if (!f) return -Errno.EBADF
   if (!accessOk(mm, a[1], a[2])) return -Errno.EFAULT
-  const buf = new Uint8Array(Math.min(a[2], MAX_IO))
+  let buf = lx.readBuffer(Math.min(a[2], MAX_IO))
   const res = blocking(lx, t, positional ? f.pread(buf, a[3]) : f.read(buf))
   if (typeof res !== 'number' || res <= 0) return res
-  yield* lx.memory.reserve(Math.ceil(res / 4096) + 2)
-  return mm.write(a[1], buf.subarray(0, res)) ? res : -Errno.EFAULT
+  if (res < buf.length) buf = buf.subarray(0, res)
+  const frames = Math.ceil(res / 4096) + 2
+  if (!lx.memory.hasReady(frames)) {
+    buf = buf.slice()
+    yield* lx.memory.reserve(frames)
+  }
+  return mm.write(a[1], buf) ? res : -Errno.EFAULT
 }
 
 /** read(fd, buf, count) */

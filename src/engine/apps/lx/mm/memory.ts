@@ -107,6 +107,11 @@ export class LxMemory implements MemCharge {
     return this.ready.length >= want
   }
 
+  /** Whether `reserve(n)` would return at once (no IPC, nothing else runs meanwhile). */
+  hasReady(n: number): boolean {
+    return this.ready.length >= Math.min(n, this.free)
+  }
+
   /** Unmaps free frames beyond twice the refill batch from lx's task (they stay ours, in moe's dataspace). */
   *trim(): Generator<unknown, void, number> {
     while (this.ready.length > 2 * REFILL) {

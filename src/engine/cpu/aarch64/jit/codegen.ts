@@ -19,6 +19,8 @@ const TLB: TlbLayout = { entries: TLB_ENTRIES, entryBytes: TLB_ENTRY_BYTES, host
 
 const M32 = 0xffffffffn
 const SP = 32 // local slot for SP in `regs`
+/** NZCV as one unit of the written/loaded bookkeeping: every flag-setting form sets all four. */
+const FLAGS = 33
 
 type RegKind = 'zr' | 'sp'
 
@@ -26,6 +28,16 @@ class Gen {
   readonly f = new FunctionWriter(JIT_PARAMS.length)
   private readonly regs = new Array<number>(33).fill(-1)
   private readonly written = new Set<number>()
+  /** Registers (and FLAGS) certainly written on every path from the region's entry to the
+   *  instruction being generated: reading them needs no load from the register block. */
+  private def = new Set<number>()
+  /** What is certainly written at each later position a branch jumps to (intersected over the branches). */
+  private readonly defAt = new Map<number, Set<number>>()
+  /** Read before certainly written, or written but not certainly so at some exit (whose
+   *  epilogue stores it): these are loaded by the prologue, nothing else is. */
+  private readonly needLoad = new Set<number>()
+  /** `def` at every exit. */
+  private readonly exitDefs: Set<number>[] = []
   private flagLocals: [number, number, number, number] | null = null
   private readonly n: number
   private readonly xpc: number
@@ -71,8 +83,10 @@ class Gen {
   }
   /** Pushes register r (64 bits; W reads mask where it matters). */
   private rd(r: number, kind: RegKind = 'zr'): void {
-    if (r === ZR && kind === 'zr') this.f.i64(0n)
-    else this.f.get(this.slot(r, kind))
+    if (r === ZR && kind === 'zr') { this.f.i64(0n); return }
+    const i = r === 31 ? SP : r
+    if (!this.def.has(i)) this.needLoad.add(i)
+    this.f.get(this.slot(r, kind))
   }
   /** Pops a value into register r, zero-extending a 32-bit result. */
   private wr(r: number, kind: RegKind, sf: boolean): void {
@@ -80,6 +94,7 @@ class Gen {
     if (r === ZR && kind === 'zr') { this.f.op(W.drop); return }
     const i = r === 31 ? SP : r
     this.written.add(i)
+    this.def.add(i)
     this.f.set(this.slot(r, kind))
   }
   private flags(): [number, number, number, number] {
@@ -89,9 +104,14 @@ class Gen {
     }
     return this.flagLocals
   }
+  private wroteFlags(): void {
+    this.written.add(FLAGS)
+    this.def.add(FLAGS)
+  }
   /** Pushes i32 1 when condition cc holds (exec.ts condHolds). */
   private cond(cc: number): void {
     const f = this.f
+    if (cc < 14 && !this.def.has(FLAGS)) this.needLoad.add(FLAGS)
     const [nf, zf, cf, vf] = this.flags()
     switch (cc >>> 1) {
       case 0: f.get(zf).op(W.i64Eqz); break
@@ -113,6 +133,7 @@ class Gen {
     if (!sf) f.op(W.i64Extend32S)
     f.tee(nf).set(zf)
     f.i64(0n).set(cf).i64(0n).set(vf)
+    this.wroteFlags()
   }
 
   // ---- operands
@@ -156,6 +177,7 @@ class Gen {
       return
     }
     const [nf, zf, cf, vf] = this.flags()
+    this.wroteFlags()
     if (sub) f.get(tb).i64(-1n).op(W.i64Xor).set(tb)
     if (sf) {
       f.get(ta).get(tb).op(W.i64Add)
@@ -188,6 +210,7 @@ class Gen {
   }
   /** Leaves with PC = region PC + off after `retire` more instructions. */
   private exitAt(off: number, retire: number): void {
+    this.exitDefs.push(new Set(this.def))
     this.pcPlus(off)
     this.f.set(this.xpc)
     this.count(retire)
@@ -224,10 +247,19 @@ class Gen {
     const f = this.f
     const p = this.posOf.get(t)
     if (t === 0) {
-      if (conditional) f.brIf(this.headL)
-      else f.br(this.headL)
+      // Back to the head: another pass only when the budget covers the
+      // longest one (the first pass was checked at entry).
+      const taken = conditional ? f.open(W.if_) : -1
+      f.get(P_LEFT).get(this.n).op(W.i32Sub).i32(this.region.insns.length).op(W.i32LtS)
+      const low = f.open(W.if_)
+      this.exitAt(0, 0)
+      f.close(low)
+      f.br(this.headL)
+      if (conditional) f.close(taken)
     } else if (p !== undefined && p > this.pos && labels.has(p)) {
       const l = labels.get(p)!
+      const known = this.defAt.get(p)
+      this.defAt.set(p, known ? new Set([...known].filter((r) => this.def.has(r))) : new Set(this.def))
       if (conditional) f.brIf(l)
       else f.br(l)
     } else if (conditional) {
@@ -260,11 +292,6 @@ class Gen {
     })
     this.exitL = f.open(W.block)
     this.headL = f.open(W.loop)
-    // Run a pass only when the budget covers the longest one.
-    f.get(P_LEFT).get(this.n).op(W.i32Sub).i32(len).op(W.i32LtS)
-    const low = f.open(W.if_)
-    this.exitAt(0, 0)
-    f.close(low)
     const sorted = [...targets].sort((a, b) => b - a)
     const labels = new Map<number, Label>()
     for (const t of sorted) labels.set(t, f.open(W.block))
@@ -274,6 +301,9 @@ class Gen {
       const l = labels.get(i)
       if (l !== undefined) {
         if (!this.dead) this.count(this.pending)
+        // What every way here has written: the branches' and, unless it is dead, the fall-through's.
+        const came = this.defAt.get(i) ?? new Set<number>()
+        this.def = this.dead ? came : new Set([...came].filter((r) => this.def.has(r)))
         this.pending = 0
         this.dead = false
         f.close(l)
@@ -283,23 +313,31 @@ class Gen {
     if (!this.dead) this.exitAt((this.region.next - start) * 4, this.pending)
     f.close(this.headL)
     f.close(this.exitL)
-    // Epilogue: state back to the register block.
+    // Epilogue: what the region wrote back to the register block. A value
+    // not certainly written at every exit was loaded by the prologue, so
+    // an exit before its write stores back what was there.
     for (const i of this.written) {
-      f.get(P_CTX).get(this.regs[i]).mem(W.i64Store, i === SP ? R_SP : i * 8)
+      if (this.exitDefs.some((d) => !d.has(i))) this.needLoad.add(i)
+      if (i !== FLAGS) f.get(P_CTX).get(this.regs[i]).mem(W.i64Store, i === SP ? R_SP : i * 8)
     }
-    if (this.flagLocals) {
-      const offs = [R_NF, R_ZF, R_CF, R_VF]
+    const offs = [R_NF, R_ZF, R_CF, R_VF]
+    if (this.flagLocals && this.written.has(FLAGS)) {
       this.flagLocals.forEach((l, k) => f.get(P_CTX).get(l).mem(W.i64Store, offs[k]))
     }
     f.get(P_CTX).get(this.xpc).mem(W.i64Store, R_PC)
     f.get(this.n).op(W.return_)
     // Prologue: every register and flag the region touches, from the block.
     const pro = new FunctionWriter(JIT_PARAMS.length)
+    // Run a pass only when the budget covers the longest one; the caller
+    // reads nothing back when 0 is retired, so nothing need be stored.
+    pro.get(P_LEFT).i32(len).op(W.i32LtS)
+    const low = pro.open(W.if_)
+    pro.i32(0).op(W.return_)
+    pro.close(low)
     this.regs.forEach((l, i) => {
-      if (l >= 0) pro.get(P_CTX).mem(W.i64Load, i === SP ? R_SP : i * 8).set(l)
+      if (l >= 0 && this.needLoad.has(i)) pro.get(P_CTX).mem(W.i64Load, i === SP ? R_SP : i * 8).set(l)
     })
-    if (this.flagLocals) {
-      const offs = [R_NF, R_ZF, R_CF, R_VF]
+    if (this.flagLocals && this.needLoad.has(FLAGS)) {
       this.flagLocals.forEach((l, k) => pro.get(P_CTX).mem(W.i64Load, offs[k]).set(l))
     }
     f.code.unshift(...pro.code)
@@ -545,6 +583,7 @@ class Gen {
           this.rd(30); f.tee(this.xpc)
           this.pcPlus((ins.ret - this.region.start) * 4); f.op(W.i64Ne)
           const l = f.open(W.if_)
+          this.exitDefs.push(new Set(this.def))
           f.br(this.exitL)
           f.close(l)
           return
@@ -552,6 +591,7 @@ class Gen {
         this.rd(ins.rn); f.set(this.xpc)
         if (ins.link) { this.pcPlus(i * 4 + 4); this.wr(30, 'zr', true) }
         this.retireBranch()
+        this.exitDefs.push(new Set(this.def))
         f.br(this.exitL)
         this.dead = true
         return

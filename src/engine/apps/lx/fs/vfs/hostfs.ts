@@ -14,6 +14,7 @@
  * names another file (removed and recreated) reports itself gone.
  */
 import { Errno } from './errno'
+import { type HostRead, ReadAhead } from './read-ahead'
 import { DirFile, FileBase } from './file'
 import {
   type Cred, type DirEntry, type FileSystem, type Inode, type IoResult, type OpenFile, type Stat, type StatFs,
@@ -350,8 +351,13 @@ export class HostInode extends InodeBase {
 /** An open regular host file: reads and writes go through its own port handle, by offset. */
 class HostFileHandle extends FileBase {
   private released = false
+  /** Only on read-only mounts: there no write of lx's can make what it holds stale (read-ahead.ts). */
+  private readonly ahead: ReadAhead | null
+  private readonly hostRead: HostRead
   constructor(readonly file: HostInode, flags: number, readonly handle: number) {
     super(file, flags)
+    this.ahead = file.fs.readOnly ? new ReadAhead() : null
+    this.hostRead = (off, buf) => this.port.pread(this.handle, off, buf)
   }
   private get port(): HostFsPort {
     return this.file.fs.port
@@ -362,7 +368,7 @@ class HostFileHandle extends FileBase {
   }
   override read(buf: Uint8Array): IoResult {
     if (!canRead(this.flags) || this.released) return -Errno.EBADF
-    const n = this.port.pread(this.handle, this.pos, buf)
+    const n = this.ahead ? this.ahead.read(this.pos, buf, this.hostRead) : this.port.pread(this.handle, this.pos, buf)
     if (n > 0) this.pos += n
     return n
   }
@@ -399,6 +405,7 @@ class HostFileHandle extends FileBase {
   override close(): void {
     if (this.released) return
     this.released = true
+    this.ahead?.release()
     this.file.closed(this)
   }
 }
