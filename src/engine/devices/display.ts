@@ -53,6 +53,8 @@ export interface DisplayInput {
   key(code: number, down: boolean): void
   /** Relative pointer motion in display pixels. */
   motion(dx: number, dy: number): void
+  /** The pointer is at (x, y) in display pixels (an absolute pointer: a tablet, the lab's view). */
+  position(x: number, y: number): void
   /** Wheel steps; positive is away from the user (REL_WHEEL's sign). */
   wheel(steps: number): void
 }

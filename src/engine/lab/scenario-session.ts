@@ -240,6 +240,7 @@ export class ScenarioSession implements Session {
     for (const e of events) {
       if (e.kind === 'key') input.key(e.code, e.down)
       else if (e.kind === 'motion') input.motion(e.dx, e.dy)
+      else if (e.kind === 'position') input.position(e.x, e.y)
       else input.wheel(e.steps)
     }
     return { ok: true }
