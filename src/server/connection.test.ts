@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { droppedMarker, resumeFrom } from './connection'
+import type { Duplex } from 'node:stream'
+import type { WebSocket } from 'ws'
+import type { EngineHost } from '../host/engine-host'
+import { ClientConnection, DISPLAY_SEND_BELOW, SEND_BUFFER_LIMIT, droppedMarker, resumeFrom } from './connection'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -26,5 +29,47 @@ describe('resumeFrom: what a client that fell behind is sent from the scroll-bac
 
   it('marks the gap after cancelling any escape sequence the cut left open', () => {
     expect(dec.decode(droppedMarker(12))).toBe('\x18\r\n[l4lab: 12 bytes of output dropped; resynchronised]\r\n')
+  })
+})
+
+/** A WebSocket that never writes: what is sent stays in bufferedAmount until the test drains it. */
+class StuckSocket {
+  readonly OPEN = 1
+  readyState = 1
+  bufferedAmount = 0
+  isPaused = false
+  readonly sent: number[] = []
+  on(): void {}
+  pause(): void { this.isPaused = true }
+  resume(): void { this.isPaused = false }
+  send(d: Uint8Array | string): void {
+    this.sent.push(d.length)
+    this.bufferedAmount += d.length
+  }
+}
+
+describe('display frames on a client connection', () => {
+  it('are coalesced while the socket holds any, and a big one does not put the client behind', () => {
+    const ws = new StuckSocket()
+    const tcp = { writableNeedDrain: true, once() {} }
+    const c = new ClientConnection(ws as unknown as WebSocket, tcp as unknown as Duplex, null as unknown as EngineHost)
+    const frame = new Uint8Array(3 << 20) // 1024×768, every pixel changed
+    c.display(frame)
+    expect(ws.sent).toEqual([frame.length])
+    // Waiting to be written: the next frame is dropped (the view asks for a whole one), console output still goes.
+    c.display(frame)
+    c.console('b/vm1', new Uint8Array(1000), 990)
+    expect(ws.sent).toEqual([frame.length, 1000])
+    expect(ws.isPaused).toBe(false)
+    // Written: frames flow again.
+    ws.bufferedAmount = 0
+    c.display(frame)
+    expect(ws.sent.length).toBe(3)
+    // Other traffic past SEND_BUFFER_LIMIT on top of the frame does make it behind, as before.
+    c.console('b/vm1', new Uint8Array(SEND_BUFFER_LIMIT + 1), SEND_BUFFER_LIMIT)
+    expect(ws.isPaused).toBe(true)
+    c.console('b/vm1', new Uint8Array(10), 10)
+    expect(ws.sent.length).toBe(4)
+    expect(DISPLAY_SEND_BELOW).toBeLessThan(SEND_BUFFER_LIMIT)
   })
 })

@@ -20,6 +20,13 @@
  * rest is gone: the terminal is told how many bytes, then given the
  * scroll-back from its first whole line.
  *
+ * Display frames are coalesced, not queued: one is sent only while the
+ * socket holds less than DISPLAY_SEND_BELOW, else dropped (the view sees the
+ * gap in the sequence numbers and asks for a whole frame). A frame may be
+ * megabytes (1024×768 changing everywhere is 3 MiB), so the bytes of the last
+ * one sent count apart: they do not make the client *behind* — that would
+ * resynchronise every console and stop its calls for a picture.
+ *
  * Calls. At most MAX_CALLS_IN_FLIGHT are worked on at once, in the order
  * they came; beyond that (and while behind) the socket is not read, so TCP
  * holds the client back instead of the server queueing its calls or their
@@ -33,6 +40,8 @@ import { encodeBytesFrame, FRAME_CONSOLE, FRAME_RESULT_BYTES, type ClientMessage
 
 /** Bytes a client's socket may hold unsent before its console output is dropped and its calls wait. */
 export const SEND_BUFFER_LIMIT = 1 << 20
+/** A display frame is sent only while the socket holds less than this: at most about one frame waits per client. */
+export const DISPLAY_SEND_BELOW = 256 << 10
 /** Calls of one client being worked on at once. */
 export const MAX_CALLS_IN_FLIGHT = 16
 
@@ -62,6 +71,8 @@ export class ClientConnection {
   /** VMs whose scroll-back has been asked for. */
   private readonly resyncing = new Set<string>()
   private snapshotDue = false
+  /** Size of the last display frame sent: slack above SEND_BUFFER_LIMIT, since those bytes are allowed to wait. */
+  private displayBytes = 0
   private callsInFlight = 0
   /**
    * Calls read but not yet worked on, in order: while MAX_CALLS_IN_FLIGHT are in flight or the
@@ -97,7 +108,9 @@ export class ClientConnection {
    * frame (display.watch with full), so nothing is queued for it here.
    */
   display(frame: Uint8Array): void {
-    if (!this.behind) this.send(frame)
+    if (this.behind || this.ws.readyState !== this.ws.OPEN || this.ws.bufferedAmount >= DISPLAY_SEND_BELOW) return
+    this.displayBytes = frame.length
+    this.ws.send(frame)
   }
 
   /** Any other event, already serialised. */
@@ -112,7 +125,7 @@ export class ClientConnection {
   private send(data: Uint8Array | string): void {
     if (this.ws.readyState !== this.ws.OPEN) return
     this.ws.send(data)
-    if (!this.behind && this.ws.bufferedAmount > SEND_BUFFER_LIMIT) this.fallBehind()
+    if (!this.behind && this.ws.bufferedAmount > SEND_BUFFER_LIMIT + this.displayBytes) this.fallBehind()
   }
 
   private reply(msg: ServerMessage): void {
