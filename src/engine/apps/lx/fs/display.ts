@@ -71,21 +71,23 @@ export class LxDisplay {
     dev.register(evdevDev(2), (i, f) => this.tablet.open(i, f), 'input/event2', 0o660)
   }
 
-  /** The pointer moves to (x, y), clamped to the display: relative on the mouse, absolute on the tablet. */
-  private moveTo(x: number, y: number): void {
-    const { width, height } = this.fb.mode
-    x = Math.min(width - 1, Math.max(0, x | 0))
-    y = Math.min(height - 1, Math.max(0, y | 0))
-    const dx = x - this.pointerX
-    const dy = y - this.pointerY
+  /**
+   * The pointer moved by (dx, dy): the mouse reports that motion as it is (a
+   * relative device knows no edge), the tablet where the pointer is now,
+   * clamped to the display.
+   */
+  private move(dx: number, dy: number): void {
+    dx |= 0
+    dy |= 0
     if (dx === 0 && dy === 0) return
-    this.pointerX = x
-    this.pointerY = y
+    const { width, height } = this.fb.mode
+    this.pointerX = Math.min(width - 1, Math.max(0, this.pointerX + dx))
+    this.pointerY = Math.min(height - 1, Math.max(0, this.pointerY + dy))
     if (dx) this.mouse.emit(Ev.Rel, REL_X, dx)
     if (dy) this.mouse.emit(Ev.Rel, REL_Y, dy)
     this.mouse.emit(Ev.Syn, SYN_REPORT, 0)
-    this.tablet.emit(Ev.Abs, ABS_X, x)
-    this.tablet.emit(Ev.Abs, ABS_Y, y)
+    this.tablet.emit(Ev.Abs, ABS_X, this.pointerX)
+    this.tablet.emit(Ev.Abs, ABS_Y, this.pointerY)
     this.tablet.emit(Ev.Syn, SYN_REPORT, 0)
     this.kick?.()
   }
@@ -98,8 +100,12 @@ export class LxDisplay {
       }
       this.kick?.()
     },
-    motion: (dx, dy) => this.moveTo(this.pointerX + dx, this.pointerY + dy),
-    position: (x, y) => this.moveTo(x, y),
+    motion: (dx, dy) => this.move(dx, dy),
+    // To (x, y) clamped: the mouse sees the motion from where the pointer was.
+    position: (x, y) => {
+      const { width, height } = this.fb.mode
+      this.move(Math.min(width - 1, Math.max(0, x | 0)) - this.pointerX, Math.min(height - 1, Math.max(0, y | 0)) - this.pointerY)
+    },
     wheel: (steps) => {
       for (const d of [this.mouse, this.tablet]) {
         d.emit(Ev.Rel, REL_WHEEL, steps | 0)
