@@ -19,8 +19,12 @@
  *                    (the page, its compositor, the GPU process that runs
  *                    WebGL) and the lab's (engine and server). Unlike MB/s it
  *                    hardly depends on what else the machine runs (Linux only)
- *   ui.fb_fps        frames per second a VM display paints at 1024×768; n/a
+ *   ui.fb_fps        frames per second a VM display paints at 1024×768 while its
+ *                    guest animates: an arrow key held in the view (mandel pans,
+ *                    every pixel of the picture changes in each frame); n/a
  *                    while no VM of the scenario has a display
+ *   ui.fb_idle_fps   the same with nothing pressed (mandel's idle animation,
+ *                    a status strip at 15 steps a second)
  *
  * Times are taken inside the page (performance.now() at the keydown and when
  * the rows show the text), so the driver's own round trips do not count.
@@ -44,6 +48,13 @@ export const DISPLAY_CANVAS = '[data-testid^="display-"] canvas'
 const FPS_SECONDS = 3
 /** What L4LAB_BENCH_UI_TRACE records: tasks and their kinds on every thread, and the page's script by function. */
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8', 'blink', 'gpu', 'cc', 'viz']
+/**
+ * Held in the display view while frames are counted, in turn: mandel pans while an arrow is
+ * down, and going back and forth keeps the set in view (a pan one way soon leaves it, and a
+ * picture of one colour stops changing).
+ */
+const PAN_KEYS = ['ArrowRight', 'ArrowLeft']
+const PAN_TURN_MS = 500
 
 interface UiBenchOptions {
   scenario: string
@@ -141,9 +152,13 @@ export async function benchUi(argv: string[]): Promise<number> {
       out('ui.console_cpu', perMb(round.cpu.browser), 'ms/MB', `Chromium's processes; the lab's (engine and server) ${perMb(round.cpu.lab)} ms/MB`)
     }
 
-    const fps = await framesPerSecond(page)
-    if (fps === null) out('ui.fb_fps', 'n/a', '', 'no display in this scenario')
-    else out('ui.fb_fps', fps.fps.toFixed(1), 'fps', `${fps.width}×${fps.height}, over ${FPS_SECONDS} s`)
+    const idle = await framesPerSecond(page, false)
+    const fps = await framesPerSecond(page, true)
+    if (fps === null || idle === null) out('ui.fb_fps', 'n/a', '', 'no display in this scenario')
+    else {
+      out('ui.fb_fps', fps.fps.toFixed(1), 'fps', `${fps.width}×${fps.height}, over ${FPS_SECONDS} s with ${PAN_KEYS.join(' and ')} held in the view in turn; ${fps.paints.toFixed(1)} paints/s`)
+      out('ui.fb_idle_fps', idle.fps.toFixed(1), 'fps', `${idle.width}×${idle.height}, over ${FPS_SECONDS} s with nothing pressed; ${idle.paints.toFixed(1)} paints/s`)
+    }
     return 0
   } catch (e) {
     process.stderr.write(`l4lab bench ui: ${(e as Error).message}\n`)
@@ -314,9 +329,23 @@ function browserCpuSeconds(): number | null {
 }
 
 /** Frames per second the first VM display paints, or null when the page shows none. */
-async function framesPerSecond(page: Page): Promise<{ fps: number; width: number; height: number } | null> {
+/** Frames painted per second, with the arrows held in the display view meanwhile (`pan`: its guest animates), or nothing pressed. */
+async function framesPerSecond(page: Page, pan: boolean): Promise<{ fps: number; paints: number; width: number; height: number } | null> {
+  const canvas = page.locator(DISPLAY_CANVAS).first()
   if ((await page.locator(DISPLAY_CANVAS).count()) === 0) return null
-  const size = await page.locator(DISPLAY_CANVAS).first().evaluate((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height])
-  const frames = await probe(page, 'frames', [DISPLAY_CANVAS, FPS_SECONDS * 1000])
-  return { fps: frames / FPS_SECONDS, width: size[0], height: size[1] }
+  const size = await canvas.evaluate((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height])
+  // A click gives the view focus as a user would.
+  if (pan) await canvas.click()
+  const paints = () => canvas.evaluate((c) => Number((c as unknown as { dataset: { frames: string } }).dataset.frames))
+  const p0 = await paints()
+  let counting = true
+  const counted = probe(page, 'frames', [DISPLAY_CANVAS, FPS_SECONDS * 1000]).finally(() => (counting = false))
+  for (let turn = 0; pan && counting; turn++) {
+    const key = PAN_KEYS[turn % PAN_KEYS.length]
+    await page.keyboard.down(key)
+    await new Promise((r) => setTimeout(r, PAN_TURN_MS))
+    await page.keyboard.up(key)
+  }
+  const frames = await counted
+  return { fps: frames / FPS_SECONDS, paints: ((await paints()) - p0) / FPS_SECONDS, width: size[0], height: size[1] }
 }

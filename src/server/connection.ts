@@ -20,12 +20,14 @@
  * rest is gone: the terminal is told how many bytes, then given the
  * scroll-back from its first whole line.
  *
- * Display frames do not count towards SEND_BUFFER_LIMIT: a whole frame
- * (3 MiB at 1024×768, sent when a view opens or lost a frame) would otherwise
- * put the client behind, dropping console output and pausing the reading of
- * its keystrokes until it has drained. They have a bound of their own,
- * DISPLAY_QUEUE_LIMIT, past which a frame is left out (the view sees the gap
- * in the sequence numbers and asks for a whole frame).
+ * Display frames are coalesced, not queued: one is sent only while the
+ * socket holds less than DISPLAY_SEND_BELOW, else left out (the view sees
+ * the gap in the sequence numbers and asks for a whole frame), so at most
+ * about one frame waits per client. A frame may be megabytes (1024×768
+ * changing everywhere is 3 MiB), so display bytes waiting in the socket do
+ * not count towards SEND_BUFFER_LIMIT: a whole frame would otherwise put the
+ * client behind, dropping console output and pausing the reading of its
+ * keystrokes until it has drained.
  *
  * Calls. At most MAX_CALLS_IN_FLIGHT are worked on at once, in the order
  * they came; beyond that (and while behind) the socket is not read, so TCP
@@ -40,8 +42,8 @@ import { encodeBytesFrame, FRAME_CONSOLE, FRAME_RESULT_BYTES, type ClientMessage
 
 /** Bytes a client's socket may hold unsent before its console output is dropped and its calls wait. */
 export const SEND_BUFFER_LIMIT = 1 << 20
-/** Display bytes a client's socket may hold unsent before a display frame is left out (more than one whole frame). */
-export const DISPLAY_QUEUE_LIMIT = 4 << 20
+/** A display frame is sent only while the socket holds less than this: at most about one frame waits per client. */
+export const DISPLAY_SEND_BELOW = 256 << 10
 /** Calls of one client being worked on at once. */
 export const MAX_CALLS_IN_FLIGHT = 16
 
@@ -103,14 +105,13 @@ export class ClientConnection {
   }
 
   /**
-   * A display's frame, already framed. A client that is behind, or holds
-   * DISPLAY_QUEUE_LIMIT of display bytes unwritten, loses it: its view sees the
-   * gap in the frames' sequence numbers and asks for a whole frame (display.watch
+   * A display's frame, already framed. A client that is behind, or whose
+   * socket holds DISPLAY_SEND_BELOW unwritten, loses it: its view sees the gap
+   * in the frames' sequence numbers and asks for a whole frame (display.watch
    * with full), so nothing more is queued for it here.
    */
   display(frame: Uint8Array): void {
-    if (this.behind || this.ws.readyState !== this.ws.OPEN) return
-    if (this.displayQueued > 0 && this.displayQueued + frame.length > DISPLAY_QUEUE_LIMIT) return
+    if (this.behind || this.ws.readyState !== this.ws.OPEN || this.ws.bufferedAmount >= DISPLAY_SEND_BELOW) return
     this.displayQueued += frame.length
     // ws calls back once the frame is written to the socket (or the connection failed).
     this.ws.send(frame, () => (this.displayQueued -= frame.length))

@@ -32,7 +32,7 @@ describe('contract', () => {
     expect(checkArgs('scenario.run', { name: 'a.lua', source: '' })).toBeNull()
     expect(checkArgs('display.watch', { vm: 'b/gfx', full: true })).toBeNull()
     expect(checkArgs('display.input', { vm: 'b/gfx', events: [] })).toBeNull()
-    const events = [{ kind: 'key', code: 0x110, down: true }, { kind: 'motion', dx: -4096, dy: 12 }, { kind: 'wheel', steps: -3 }]
+    const events = [{ kind: 'key', code: 0x110, down: true }, { kind: 'motion', dx: -4096, dy: 12 }, { kind: 'position', x: 0, y: 4095 }, { kind: 'wheel', steps: -3 }]
     expect(checkArgs('display.input', { vm: 'b/gfx', events: Array.from({ length: 256 }, (_, i) => events[i % 3]) })).toBeNull()
   })
 
@@ -43,6 +43,7 @@ describe('contract', () => {
     expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'wheel', steps: 1 }, { kind: 'key', code: 0x300, down: true }] })).toMatch(/event 1/)
     expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'key', code: 30 }] })).toMatch(/event 0/)
     expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'motion', dx: 0.5, dy: 0 }] })).toMatch(/event 0/)
+    expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'key', code: 30, down: true }, { kind: 'position', x: -1, y: 0 }] })).toMatch(/event 1/)
     expect(checkArgs('display.input', { vm: 'b/gfx', events: [null] })).toMatch(/event 0/)
     expect(checkArgs('display.input', { vm: 'b/gfx', events: [{ kind: 'touch' }] })).toMatch(/event 0/)
   })

@@ -42,11 +42,13 @@ export interface VmInfo {
 /**
  * Input for a VM's display, in Linux input event codes (input-event-codes.h:
  * KEY_*, BTN_LEFT 0x110 …), which evdev and virtio-input speak alike.
- * Motion is relative, in display pixels; wheel steps are positive away from the user.
+ * Motion is relative, position absolute (the pointer's pixel, which the VM
+ * clamps to its display), both in display pixels; wheel steps are positive away from the user.
  */
 export type DisplayInputEvent =
   | { kind: 'key'; code: number; down: boolean }
   | { kind: 'motion'; dx: number; dy: number }
+  | { kind: 'position'; x: number; y: number }
   | { kind: 'wheel'; steps: number }
 
 /** The most events one `display.input` carries. */
@@ -499,8 +501,9 @@ function checkInputEvents(name: CommandName, events: unknown): string | null {
       typeof e === 'object' && e !== null &&
       ((e.kind === 'key' && within(e.code, 1, 0x2ff) && typeof e.down === 'boolean') ||
         (e.kind === 'motion' && within(e.dx, -4096, 4096) && within(e.dy, -4096, 4096)) ||
+        (e.kind === 'position' && within(e.x, 0, 4095) && within(e.y, 0, 4095)) ||
         (e.kind === 'wheel' && within(e.steps, -100, 100)))
-    if (!ok) return `${name}: event ${i} must be a key (code 1..767, down), a motion (dx, dy within ±4096) or a wheel (steps within ±100)`
+    if (!ok) return `${name}: event ${i} must be a key (code 1..767, down), a motion (dx, dy within ±4096), a position (x, y in 0..4095) or a wheel (steps within ±100)`
   }
   return null
 }

@@ -44,6 +44,13 @@ int main(int argc, char **argv) {
   CHECK(big[2] == 'x' && big[3] == '0' && big[44] == '9' && big[45] == 'x');
   memmove(big + 1, big, 50);
   CHECK(big[4] == '0');
+  /* Overlapping, dst 8 above src: the word-at-a-time path, with ragged ends. */
+  char ov[64];
+  for (int i = 0; i < 64; i++) ov[i] = (char)i;
+  memmove(ov + 11, ov + 3, 45);
+  int ok = 1;
+  for (int i = 0; i < 45; i++) ok &= ov[11 + i] == (char)(3 + i);
+  CHECK(ok && ov[10] == 10 && ov[56] == 56);
   CHECK(memcmp("abc", "abd", 3) < 0);
   char *dup = strdup("copy");
   CHECK(dup && strcmp(dup, "copy") == 0);

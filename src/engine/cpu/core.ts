@@ -96,6 +96,14 @@ export interface Core<C extends ContextBase<CpuArch> = CoreContext> {
   flushTlbPage(asid: number, vaddr: number): void
   /** The host wrote RAM: decoded or compiled code there is stale. */
   invalidateCode(ramOffset: number, bytes: number): void
+  /**
+   * Write tracking of RAM pages, where the core has it: the host learns which
+   * pages guest stores (or host writes) touched without comparing them (a
+   * display's framebuffer). A page starts tracked as written.
+   */
+  trackWrites?(ramPage: number, on: boolean): void
+  /** For each tracked RAM page `pages[i]`: written[i] = 1 if it was written since the last call, else 0; returns how many were. */
+  takeWrites?(pages: Int32Array, written: Uint8Array): number
   /** Sets `core`'s counter (CNTPCT) to `ticks` now; it counts on with the instructions retired. */
   setCounter?(core: number, ticks: number): void
   /** Breaks the exclusive monitor of `core` (a context switch). */

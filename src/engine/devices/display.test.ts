@@ -57,6 +57,42 @@ describe('DisplayScanner', () => {
     expect(pixel(f, fr.rects[0], 1024, 1)).toEqual([4, 5, 6, 255])
   })
 
+  it('with write tracking compares only the pages written since the last scan', () => {
+    // 1024 × 4 bytes a row: one page a row.
+    const fb = scattered(1024, 8)
+    const marks = new Uint8Array(fb.pages.offsets.length).fill(1)
+    let collected = 0
+    const pages: PixelPages = {
+      ...fb.pages,
+      writes: {
+        track: () => {},
+        collect: (written) => {
+          collected++
+          written.set(marks)
+          marks.fill(0)
+          return written.reduce((a, b) => a + b, 0)
+        },
+      },
+    }
+    const s = new DisplayScanner({ width: 1024, height: 8, stride: 4096 })
+    expect(readFrame(s.scan(pages)!.slice())).toMatchObject({ full: true })
+    // A store the tracker did not note (no page marked) is not looked for: nothing to compare.
+    fb.put(5, 3, 0x00abcdef)
+    expect(s.scan(pages)).toBeNull()
+    // Row 6's page marked: row 6 is compared, row 3 (unmarked) still not.
+    fb.put(9, 6, 0x00123456)
+    marks[6] = 1
+    const fr = readFrame(s.scan(pages)!.slice())
+    if (typeof fr === 'string') throw new Error(fr)
+    expect(fr.rects.map((r) => [r.x, r.y, r.w, r.h])).toEqual([[9, 6, 1, 1]])
+    // A full scan compares everything (and takes the marks).
+    s.invalidate()
+    const full = readFrame(s.scan(pages)!.slice())
+    if (typeof full === 'string') throw new Error(full)
+    expect(full.full).toBe(true)
+    expect(collected).toBe(4)
+  })
+
   it('sends everything again after invalidate', () => {
     const fb = scattered(8, 8)
     const s = new DisplayScanner({ width: 8, height: 8, stride: 32 })

@@ -30,6 +30,21 @@ export interface PixelPages {
   ram(): Uint8Array
   /** Byte offset in `ram()` of each 4 KiB page of the framebuffer. */
   readonly offsets: Int32Array
+  /** Write tracking of those pages, when the memory's owner has it: then only written pages are compared. */
+  readonly writes?: PageWrites
+}
+
+/**
+ * Which framebuffer pages were written, as the CPU core notes it (its soft
+ * TLB marks a tracked page on the first store after each look). Tracking
+ * costs the guest a TLB miss per written page per look, so it is on only
+ * while someone watches.
+ */
+export interface PageWrites {
+  /** Starts or stops tracking; a page starts as written. */
+  track(on: boolean): void
+  /** written[i] = 1 for each page i written since the last call, else 0; returns how many were. */
+  collect(written: Uint8Array): number
 }
 
 /** Input towards the display's owner, in Linux input codes. */
@@ -38,6 +53,8 @@ export interface DisplayInput {
   key(code: number, down: boolean): void
   /** Relative pointer motion in display pixels. */
   motion(dx: number, dy: number): void
+  /** The pointer is at (x, y) in display pixels (an absolute pointer: a tablet, the lab's view). */
+  position(x: number, y: number): void
   /** Wheel steps; positive is away from the user (REL_WHEEL's sign). */
   wheel(steps: number): void
 }
@@ -70,9 +87,9 @@ const BAND_ROWS = 16
 
 /**
  * Finds what changed in a display since the last scan by comparing it with
- * a shadow copy, and encodes the changed parts as dirty rectangles of RGBA
- * pixels (what a canvas's ImageData takes). Comparing costs the guest
- * nothing — no write faults, no dirty log — and the lab only scans while
+ * a shadow copy — only the pages written since, when the pixels' owner
+ * tracks writes — and encodes the changed parts as dirty rectangles of RGBA
+ * pixels (what a canvas's ImageData takes). The lab only scans while
  * someone views the display, at most at its frame rate. Buffers are made
  * once per mode; a scan allocates nothing.
  */
@@ -84,6 +101,8 @@ export class DisplayScanner {
   private words: Uint32Array | null = null
   private readonly rowMin: Int32Array
   private readonly rowMax: Int32Array
+  /** Per framebuffer page: written since the last scan (write tracking). */
+  private written = new Uint8Array(0)
   private full = true
 
   constructor(readonly mode: DisplayMode) {
@@ -118,6 +137,13 @@ export class DisplayScanner {
     const shadow = this.shadow
     const full = this.full
     this.full = false
+    // With write tracking only written pages are compared; the marks are taken on a full scan too.
+    let written: Uint8Array | null = null
+    if (pages.writes) {
+      if (this.written.length !== offs.length) this.written = new Uint8Array(offs.length)
+      if (pages.writes.collect(this.written) === 0 && !full) return null
+      if (!full) written = this.written
+    }
     let anyDirty = false
     for (let y = 0; y < height; y++) {
       let lo = width
@@ -130,6 +156,10 @@ export class DisplayScanner {
         // INVARIANT: the owner gives a page for every byte of height × stride (fbdev/display.test checks it).
         const base = (offs[page] + (byte & 4095)) >>> 2
         const n = Math.min(width - x, (4096 - (byte & 4095)) >>> 2)
+        if (written && written[page] === 0) {
+          x += n
+          continue
+        }
         const s = y * width + x
         for (let i = 0; i < n; i++) {
           const v = words[base + i]

@@ -13,6 +13,7 @@ import { readFrame } from '../devices/display'
 
 const root = new URL('../../../', import.meta.url)
 const KEY_EQUAL = 13
+const KEY_RIGHT = 106
 const W = 1024
 const H = 768
 /** mandel's status strip: the bottom 20 rows animate on their own. */
@@ -93,5 +94,34 @@ describe('a VM with a display', () => {
     let differ = 0
     for (let i = 0; i < after.length; i += 4) if (after[i] !== picture[i] || after[i + 1] !== picture[i + 1] || after[i + 2] !== picture[i + 2]) differ++
     expect(differ).toBeGreaterThan(W * PICTURE_ROWS / 10)
+
+    // The absolute pointer: mandel's cursor (a white cross) goes where the view says, through the tablet.
+    expect(board.displayInput('gfx', [{ kind: 'position', x: 200, y: 300 }])).toEqual({ ok: true })
+    const white = (x: number, y: number) => new Uint32Array(screen.buffer)[y * W + x] === 0xffffffff
+    for (let i = 0; i < 500 && !(white(200, 300) && white(203, 300) && white(200, 297)); i++) step()
+    expect(white(200, 300) && white(203, 300) && white(200, 297)).toBe(true)
+
+    // A held arrow pans: frames keep coming while it is down (the keyboard repeats it too),
+    // and what stays in view is the old picture moved, pixel for pixel.
+    const panned = screen.slice(0, W * PICTURE_ROWS * 4)
+    board.displayInput('gfx', [{ kind: 'key', code: KEY_RIGHT, down: true }])
+    let panFrames = 0
+    for (let i = 0; i < 20; i++) if (step() > 0) panFrames++
+    board.displayInput('gfx', [{ kind: 'key', code: KEY_RIGHT, down: false }])
+    expect(panFrames).toBeGreaterThan(5)
+    settle()
+    const px = (a: Uint8Array, x: number, y: number) => new Uint32Array(a.buffer, a.byteOffset)[y * W + x]
+    // The shift: the one that makes rows of the new picture the old one's, away from the cursor.
+    const rows = [40, 150, 420, 600, 700]
+    let best = { shift: 0, same: 0 }
+    for (let shift = 1; shift < W / 2; shift++) {
+      let same = 0
+      for (const y of rows) for (let x = 0; x < W - shift; x += 7) if (px(screen, x, y) === px(panned, x + shift, y)) same++
+      if (same > best.same) best = { shift, same }
+    }
+    let total = 0
+    for (let x = 0; x < W - best.shift; x += 7) total++
+    expect(best.shift).toBeGreaterThanOrEqual(64)
+    expect(best.same / (total * rows.length)).toBeGreaterThan(0.99)
   })
 })

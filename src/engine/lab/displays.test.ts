@@ -9,7 +9,7 @@ describe('WatchedDisplay', () => {
     const d: Display = {
       mode: { width: 16, height: 4, stride: 64 },
       pixels: () => ({ ram: () => ram, offsets: Int32Array.of(0) }),
-      input: { key() {}, motion() {}, wheel() {} },
+      input: { key() {}, motion() {}, position() {}, wheel() {} },
       activity: () => ran,
     }
     const w = new WatchedDisplay(d)

@@ -8,7 +8,7 @@
  * device's line. Frames lx keeps for the framebuffer stay mapped for the
  * VM's life (lx trims only free frames), so the pages are resolved once.
  */
-import { DisplayScanner, type Display, type PixelPages } from '../devices/display'
+import { DisplayScanner, type Display, type PageWrites, type PixelPages } from '../devices/display'
 import type { Kernel } from '../kernel/kernel'
 import type { Task } from '../kernel/objects/task'
 import { triggerIrq } from '../kernel/objects/irq'
@@ -31,7 +31,19 @@ export function lxDisplay(kernel: Kernel, task: Task, lx: Lx): Display | string 
   d.kick = () => {
     if (irq?.kind === 'irq' && !irq.dead) triggerIrq(kernel, irq)
   }
-  const pixels: PixelPages = { ram: () => kernel.ram.bytes, offsets }
+  // Where the core tracks writes, the scanner compares only the pages stores touched (RAM page = offset / 4096).
+  const core = kernel.core
+  let writes: PageWrites | undefined
+  if (core?.trackWrites && core.takeWrites) {
+    const ramPages = offsets.map((o) => o / 4096)
+    writes = {
+      track: (on) => {
+        for (const p of ramPages) core.trackWrites!(p, on)
+      },
+      collect: (written) => core.takeWrites!(ramPages, written),
+    }
+  }
+  const pixels: PixelPages = { ram: () => kernel.ram.bytes, offsets, ...(writes && { writes }) }
   // Only lx's threads write the framebuffer: its processes run on lx's vCPU thread, fb0's
   // write() in lx. Time they did not run, nothing changed — a display whose VM waits, or is
   // kept from the CPU by busier VMs, costs no comparisons.
@@ -119,6 +131,8 @@ export class WatchedDisplay {
   private seq = 0
   /** The display's activity at the last scan (NaN: scan next time). */
   private lastActivity = NaN
+  /** The pages whose writes are tracked for this viewing, if any: tracking runs only while watched. */
+  private tracked: PixelPages | null = null
 
   constructor(readonly display: Display) {
     this.scanner = new DisplayScanner(display.mode)
@@ -133,10 +147,21 @@ export class WatchedDisplay {
     }
   }
 
+  /** Nobody views it any more (the lease ran out): the guest's stores are no longer noted. */
+  unwatched(): void {
+    this.tracked?.writes?.track(false)
+    this.tracked = null
+  }
+
   /** What changed since the last frame (the whole display after a full watch), numbered; null when nothing did. */
   frame(): Uint8Array | null {
     const p = this.display.pixels()
     if (!p) return null
+    if (p.writes && this.tracked !== p) {
+      this.unwatched()
+      p.writes.track(true)
+      this.tracked = p
+    }
     const a = this.display.activity?.()
     if (a !== undefined) {
       if (a === this.lastActivity) return null

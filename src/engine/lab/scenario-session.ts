@@ -230,7 +230,10 @@ export class ScenarioSession implements Session {
     const now = this.now()
     const out: { vm: string; frame: Uint8Array }[] = []
     for (const [vm, d] of this.displays) {
-      if (d.watchedUntil < now) continue
+      if (d.watchedUntil < now) {
+        d.unwatched()
+        continue
+      }
       const f = d.frame()
       if (f) out.push({ vm, frame: f.slice() })
     }
@@ -250,6 +253,7 @@ export class ScenarioSession implements Session {
     for (const e of events) {
       if (e.kind === 'key') input.key(e.code, e.down)
       else if (e.kind === 'motion') input.motion(e.dx, e.dy)
+      else if (e.kind === 'position') input.position(e.x, e.y)
       else input.wheel(e.steps)
     }
     return { ok: true }
@@ -543,7 +547,8 @@ export class ScenarioSession implements Session {
       for (const w of [...this.waiting]) this.answer(w.vm, { ok: false, error: `ned ended (${reason}): restart the board` })
       this.settleStatus({ state: 'failed', error: `ned ended before the scenario did (${reason})` })
     }
-    // The display's frames go with the task (lx's frames return to moe): never scanned again.
+    // The display's frames go with the task (lx's frames return to moe): never scanned, nor their writes noted, again.
+    this.displays.get(task.name)?.unwatched()
     if (this.displays.delete(task.name)) this.sink.vmsChanged(this.vms())
     const rec = this.vmsByName.get(task.name)
     if (!rec || task.name === SYSTEM_LOG) return

@@ -38,6 +38,7 @@ export interface VmDescriptor {
 export type DisplayInputEvent =
   | { kind: 'key'; code: number; down: boolean }
   | { kind: 'motion'; dx: number; dy: number }
+  | { kind: 'position'; x: number; y: number }
   | { kind: 'wheel'; steps: number }
 
 export interface VmFigures {

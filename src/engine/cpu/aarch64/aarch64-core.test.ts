@@ -103,6 +103,40 @@ describe('Aarch64Core', () => {
     expect(m.run(0, ctx, 1, 10)).toBe(CoreExit.Alignment)
   })
 
+  test('write tracking: stores and host writes mark tracked pages until the host takes the marks, hits included', () => {
+    const { m, table, code, calls } = setup()
+    table.set(1, { page: 0, perms: Access.Execute })
+    table.set(2, { page: 2, perms: Access.Read | Access.Write })
+    table.set(3, { page: 3, perms: Access.Read | Access.Write })
+    // Two stores to page 2 (the second a TLB hit), one to page 3, then back to the top.
+    code(0, [STR(0, 1), STR(0, 1), STR(0, 2), SVC(0), B(-4)])
+    const ctx = m.allocContext()
+    ctx.setPc(0x1000n)
+    ctx.setX(1, 0x2008n)
+    ctx.setX(2, 0x3010n)
+    const pages = Int32Array.of(2, 3, 4)
+    const written = new Uint8Array(3)
+    // Untracked pages are never reported.
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
+    expect(m.takeWrites(pages, written)).toBe(0)
+    for (const p of pages) m.trackWrites(p, true)
+    // Newly tracked pages count as written: the host has not looked at them yet.
+    expect(m.takeWrites(pages, written)).toBe(3)
+    expect(m.takeWrites(pages, written)).toBe(0)
+    // Page 2 and 3 have write-TLB entries from the first run: taking the marks dropped them.
+    const before = calls()
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
+    expect(calls() - before).toBe(2)
+    expect(m.takeWrites(pages, written)).toBe(2)
+    expect([...written]).toEqual([1, 1, 0])
+    // A host write marks its page; untracking ends the marks.
+    m.invalidateCode(4 * 4096 + 100, 8)
+    m.trackWrites(3, false)
+    expect(m.run(0, ctx, 1, 100)).toBe(CoreExit.Syscall)
+    expect(m.takeWrites(pages, written)).toBe(2)
+    expect([...written]).toEqual([1, 0, 1])
+  })
+
   test('guest stores into decoded code and host writes both take effect', () => {
     const { m, table, code } = setup()
     table.set(1, { page: 0, perms: Access.Execute | Access.Read | Access.Write })

@@ -65,6 +65,9 @@ interface CoreExports {
   flushTlbAsid(asid: number): void
   flushTlbPage(asid: number, va: number): void
   invalidateCode(ramOff: number, n: number): void
+  trackBase(): number
+  trackWrites(ppn: number, on: number): void
+  dropTrackedWrites(): void
   clearExclusive(core: number): void
   setCounterOffset(core: number, off: number): void
   setCounterHz(hz: number): void
@@ -157,6 +160,8 @@ export class Aarch64Core implements Core<Aarch64Context> {
   private readonly ctxBase: number
   private readonly maxCtx: number
   private readonly coreBases: number[]
+  /** One byte per RAM page: 0 untracked, 1 clean, 2 written (assembly/mmu.ts, write tracking). */
+  private readonly trackMap: Uint8Array
   private readonly lastExit: ExitDetails = { retired: 0, pc: 0, faultAddress: 0, ipa: 0, access: 0 as Access, imm: 0, syndrome: 0 }
 
   private constructor(exports: CoreExports, ramBase: number, opts: Aarch64CoreOptions, private readonly jit: BlockCompiler) {
@@ -168,6 +173,7 @@ export class Aarch64Core implements Core<Aarch64Context> {
     this.maxCtx = exports.maxCtx()
     this.coreBases = Array.from({ length: opts.cores }, (_, i) => exports.coreBase(i))
     this.exit = new ExitInfo(this.buffer, (c) => this.coreBases[c])
+    this.trackMap = new Uint8Array(this.buffer, exports.trackBase(), opts.ramBytes >>> 12)
   }
 
   static create(opts: Aarch64CoreOptions): Aarch64Core {
@@ -253,6 +259,22 @@ export class Aarch64Core implements Core<Aarch64Context> {
   flushTlbPage(asid: number, vaddr: number): void { this.exports.flushTlbPage(asid, vaddr) }
   invalidateCode(ramOffset: number, bytes: number): void { this.exports.invalidateCode(ramOffset >>> 0, bytes >>> 0) }
   clearExclusive(core: number): void { this.exports.clearExclusive(core) }
+  trackWrites(ramPage: number, on: boolean): void { this.exports.trackWrites(ramPage >>> 0, on ? 1 : 0) }
+  takeWrites(pages: Int32Array, written: Uint8Array): number {
+    // Write-TLB entries of written pages go first: a page marked clean must miss on its next store.
+    this.exports.dropTrackedWrites()
+    const map = this.trackMap
+    let n = 0
+    for (let i = 0; i < pages.length; i++) {
+      const p = pages[i]
+      if (map[p] === 2) {
+        map[p] = 1
+        written[i] = 1
+        n++
+      } else written[i] = 0
+    }
+    return n
+  }
   /** What the block compiler has done so far. */
   jitStats(): JitStats { return { ...this.jit.stats } }
   compilerStats(): CompilerStats {

@@ -96,6 +96,27 @@ describe('DisplayView', () => {
     w.unmount()
   })
 
+  it('sends the pointer as an absolute pixel, the last of a task turn, and no host autorepeat', async () => {
+    const w = mount(DisplayView, { props: { vm: gfx }, attachTo: document.body })
+    const canvas = w.get('canvas')
+    // The 16×8 display shown twice its size at (10, 20).
+    canvas.element.getBoundingClientRect = () => ({ left: 10, top: 20, width: 32, height: 16, right: 42, bottom: 36, x: 10, y: 20, toJSON: () => null })
+    const move = (x: number, y: number) => canvas.element.dispatchEvent(new MouseEvent('pointermove', { clientX: x, clientY: y }))
+    await canvas.trigger('focus')
+    move(11, 21)
+    move(41, 35)
+    await flushPromises()
+    move(100, 0) // outside: clamped to the edge
+    canvas.element.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', cancelable: true }))
+    canvas.element.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', repeat: true, cancelable: true }))
+    await flushPromises()
+    expect(calls('display.input')).toEqual([
+      { vm: 'b0/gfx', events: [{ kind: 'position', x: 15, y: 7 }] },
+      { vm: 'b0/gfx', events: [{ kind: 'position', x: 15, y: 0 }, { kind: 'key', code: 30, down: true }] },
+    ])
+    w.unmount()
+  })
+
   it('scales to whole multiples when asked', async () => {
     const w = mount(DisplayView, { props: { vm: gfx }, attachTo: document.body })
     const box = w.get('.display-body').element as HTMLElement

@@ -2,7 +2,7 @@
 // side and docs/cpu-aarch64.md for the design).
 import {
   CODE_BASE, CORE_BYTES, CTX_BASE, CTX_BYTES, C_CNTVOFF, C_EX_VALID, C_INSTRET, C_LAST_SYS, MAX_CORES, MAX_CTX, NSLOTS, R_MODE,
-  HOT_BASE, HOT_ENTRIES, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, GIC_BASE, C_IRQ_LINES,
+  HOT_BASE, HOT_ENTRIES, RAM_BASE, TRACK_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, GIC_BASE, C_IRQ_LINES,
 } from './layout'
 import { Op } from './ops'
 import * as mmu from './mmu'
@@ -34,6 +34,7 @@ export function init(ramBytes: u32, cores: u32): i32 {
   for (let c: u32 = 0; c < cores; c++) mmu.flushCoreTlb(c)
   memory.fill(SLOTMAP_BASE, 0xFF, mmu.ramPages * 4)
   memory.fill(SLOTPPN_BASE, 0, NSLOTS * 4)
+  memory.fill(TRACK_BASE, 0, mmu.ramPages)
   memory.fill(REFETCH_ENTRY, 0, 16)
   memory.fill(HOT_BASE, 0, HOT_ENTRIES * 2)
   memory.fill(SLOTJIT_BASE, 0, NSLOTS)
@@ -89,6 +90,10 @@ export function flushTlb(): void { mmu.flushAll() }
 export function flushTlbAsid(asid: i32): void { mmu.flushAsid(asid) }
 export function flushTlbPage(asid: i32, va: f64): void { mmu.flushPage(asid, <u64>va) }
 export function invalidateCode(ramOff: u32, n: u32): void { mmu.invalidateCode(ramOff, n) }
+/** Write tracking of RAM pages (mmu.ts): the map the host reads and turns back to clean, one byte a page. */
+export function trackBase(): u32 { return TRACK_BASE }
+export function trackWrites(ppn: u32, on: bool): void { mmu.trackWrites(ppn, on) }
+export function dropTrackedWrites(): void { mmu.dropTrackedWrites() }
 export function clearExclusive(core: u32): void { store<u32>(mmu.coreBase(core) + C_EX_VALID, 0) }
 export function setCounterOffset(core: u32, off: f64): void { store<f64>(mmu.coreBase(core) + C_CNTVOFF, off) }
 /** CNTFRQ_EL0 as every context reads it. */

@@ -11,6 +11,7 @@
 //   SCRATCH_BASE         the REFETCH entry, SIMD scratch vectors, block-compiler state
 //   SLOTMAP_BASE         i32 per 4 KiB RAM page: decoded-code slot or -1
 //   SLOTPPN_BASE         i32 per slot: the RAM page it caches
+//   TRACK_BASE           u8 per 4 KiB RAM page: write tracking (mmu.ts)
 //   CODE_BASE            decoded-code slots (one 4 KiB guest page each)
 //   RAM_BASE             guest physical RAM (ramBytes)
 
@@ -50,6 +51,8 @@ export const GIC_BASE: u32 = SCRATCH_BASE + 0x60000
 export const SLOTMAP_BASE: u32 = 10 << 20 // up to 512 Ki pages (2 GiB) * 4 bytes = 2 MiB
 export const NSLOTS: u32 = 2048
 export const SLOTPPN_BASE: u32 = 12 << 20
+/** u8 per RAM page (up to 512 Ki pages: 512 KiB, after SLOTPPN's NSLOTS × 4 bytes and below CODE_BASE). */
+export const TRACK_BASE: u32 = SLOTPPN_BASE + (512 << 10)
 export const SLOT_ENTRIES: u32 = 1025 // 1024 instructions + the page-end sentinel
 export const ENTRY_BYTES: u32 = 16 // [insn u32][op u16][aux u16][imm u64]
 export const SLOT_BYTES: u32 = SLOT_ENTRIES * ENTRY_BYTES

@@ -17,12 +17,21 @@
 // INVARIANT: no write-TLB entry of any core points at such a page, so every
 // guest store to code goes through writeSlow, which drops the decoded entries
 // it overwrites. allocSlot enforces this when a page becomes code.
+//
+// Write tracking. trackMap[ppn] is 0 (not tracked), TRACK_CLEAN or
+// TRACK_WRITTEN, for pages the host watches (a display's framebuffer): it
+// learns which were stored to without comparing them. INVARIANT: no write-TLB
+// entry points at a TRACK_CLEAN page, so the first store after the host looked
+// misses the TLB and fillTlb marks the page; host writes and slow-path stores
+// mark it in invalidateCode. dropTrackedWrites restores the invariant before
+// the host turns marks back to clean. Untracked pages pay one byte compare
+// per write-TLB miss, nothing on a hit.
 import { Access, CoreExit, TranslateFault } from '../../core-abi'
 import {
   HOT_BASE, HOT_ENTRIES,
   CODE_BASE, CORE_BASE, CORE_BYTES, C_ACCESS, C_ASID_HI, C_FAULT, C_SYNDROME, C_TLB, ENTRY_BYTES, MAX_CORES,
   NSLOTS, RAM_BASE, SLOTJIT_BASE, SLOTMAP_BASE, SLOTPPN_BASE, SLOT_BYTES, SLOT_ENTRIES, TLB_BYTES, TLB_ENTRIES,
-  TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM,
+  TLB_MASK, TLB_ENTRY_HOST, TLB_ENTRY_RAM, TRACK_BASE,
 } from './layout'
 import { Op } from './ops'
 import { deviceMemory, sysTranslate } from './walk'
@@ -184,6 +193,7 @@ export function fillTlb(va: u64, access: i32): i32 {
     return -1
   }
   const ramOff = <u32>r & ~<u32>0xFFF
+  if (access == Access.Write) markWritten(ramOff >>> 12)
   const tbl = access == Access.Read ? tlbR : access == Access.Write ? tlbW : tlbX
   // INVARIANT (see header): a code page gets no write-TLB entry.
   if (access == Access.Write && load<i32>(SLOTMAP_BASE + ((ramOff >>> 12) << 2)) >= 0) return <i32>ramOff
@@ -194,6 +204,31 @@ export function fillTlb(va: u64, access: i32): i32 {
   store<u32>(e, RAM_BASE + ramOff, TLB_ENTRY_HOST)
   store<u32>(e, ramOff, TLB_ENTRY_RAM)
   return <i32>ramOff
+}
+
+// ---- write tracking (see header) -------------------------------------------
+
+export const TRACK_CLEAN: u8 = 1
+export const TRACK_WRITTEN: u8 = 2
+
+@inline function markWritten(ppn: u32): void {
+  if (load<u8>(TRACK_BASE + ppn) != 0) store<u8>(TRACK_BASE + ppn, TRACK_WRITTEN)
+}
+
+/** Starts or stops tracking RAM page `ppn`; a page starts as written (the host has not looked yet). */
+export function trackWrites(ppn: u32, on: bool): void {
+  if (ppn < ramPages) store<u8>(TRACK_BASE + ppn, on ? TRACK_WRITTEN : 0)
+}
+
+/** Drops every write-TLB entry of a written tracked page: the host is about to mark them clean. */
+export function dropTrackedWrites(): void {
+  for (let c: u32 = 0; c < nCores; c++) {
+    const t = coreBase(c) + C_TLB + TLB_BYTES
+    for (let i: u32 = 0; i < TLB_ENTRIES; i++) {
+      const e = t + (i << 4)
+      if (load<u64>(e) != <u64>-1 && load<u8>(TRACK_BASE + (load<u32>(e, TLB_ENTRY_RAM) >>> 12)) == TRACK_WRITTEN) store<u64>(e, -1)
+    }
+  }
 }
 
 // ---- decoded-code slots ----------------------------------------------------
@@ -245,6 +280,7 @@ export function invalidateCode(ramOff: u32, n: u32): void {
   let p = ramOff >>> 12
   const last = (ramOff + n - 1) >>> 12
   for (; p <= last && p < ramPages; p++) {
+    markWritten(p)
     const slot = load<i32>(SLOTMAP_BASE + (p << 2))
     if (slot < 0) continue
     const pageStart = p << 12

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Errno } from './errno'
 import {
-  BTN_LEFT, BUS_VIRTUAL, EVIOCGBIT, EVIOCGID, EVIOCGKEY, EVIOCGNAME, EVIOCGRAB, EVIOCGVERSION, EVIOCSCLOCKID, Ev, EvdevDevice,
-  INPUT_EVENT_BYTES, REL_X, SYN_DROPPED, SYN_REPORT,
+  ABS_X, ABS_Y, BTN_LEFT, BUS_VIRTUAL, EVIOCGABS, EVIOCGBIT, EVIOCGID, EVIOCGKEY, EVIOCGNAME, EVIOCGRAB, EVIOCGREP, EVIOCGVERSION,
+  EVIOCSCLOCKID, EVIOCSREP, Ev, EvdevDevice, INPUT_EVENT_BYTES, REL_X, SYN_DROPPED, SYN_REPORT,
 } from './evdev'
 import { type Inode, type UserMemory, O_NONBLOCK, O_RDONLY, POLLIN } from './types'
 
@@ -142,5 +142,85 @@ describe('/dev/input/event*', () => {
     d.emit(Ev.Syn, SYN_REPORT, 0)
     const buf = new Uint8Array(48)
     expect(events(buf, f.read(buf) as number)[0]).toEqual([5, 250_000, Ev.Key, KEY_A, 1])
+  })
+
+  it('repeats the last key pressed after REP_DELAY, every REP_PERIOD, until a key is released (EV_REP)', () => {
+    // A clock and timers the test moves by hand (lx's are virtual nanoseconds too).
+    let t = 1_000_000_000
+    const timers: { at: number; fire: () => void; dead: boolean }[] = []
+    const advance = (ms: number) => {
+      const end = t + ms * 1e6
+      for (;;) {
+        const next = timers.filter((x) => !x.dead && x.at <= end).sort((a, b) => a.at - b.at)[0]
+        if (!next) break
+        t = next.at
+        next.dead = true
+        next.fire()
+      }
+      t = end
+    }
+    const KEY_B = 48
+    const d = new EvdevDevice(
+      { name: 'kbd', id: { bustype: BUS_VIRTUAL, vendor: 0, product: 0, version: 0 }, codes: { [Ev.Key]: [KEY_A, KEY_B] }, repeat: true },
+      { realtimeNs: () => t, monotonicNs: () => t },
+      { add: (at, fire) => { const x = { at, fire, dead: false }; timers.push(x); return x } },
+    )
+    const f = d.open({} as Inode, O_RDONLY | O_NONBLOCK)
+    const mem = memory()
+    const buf = new Uint8Array(INPUT_EVENT_BYTES * 64)
+    const keys = () => { const n = f.read(buf) as number; return n > 0 ? events(buf, n).filter((e) => e[2] === Ev.Key).map((e) => [e[3], e[4]]) : [] }
+    // EV_REP is among the event types; the defaults are input_register_device's 250 / 33 ms.
+    expect(f.ioctl(EVIOCGBIT(0, 8), 0, mem)).toBe(8)
+    expect(mem.bytes[Ev.Rep >> 3] & (1 << (Ev.Rep & 7))).not.toBe(0)
+    expect(f.ioctl(EVIOCGREP, 0, mem)).toBe(0)
+    expect([...new Uint32Array(mem.bytes.buffer, 0, 2)]).toEqual([250, 33])
+    d.emit(Ev.Key, KEY_A, 1)
+    d.emit(Ev.Syn, SYN_REPORT, 0)
+    advance(249)
+    expect(keys()).toEqual([[KEY_A, 1]])
+    advance(1 + 33 * 2)
+    expect(keys()).toEqual([[KEY_A, 2], [KEY_A, 2], [KEY_A, 2]])
+    // Another key pressed takes over the repeat; releasing any key ends it.
+    d.emit(Ev.Key, KEY_B, 1)
+    d.emit(Ev.Syn, SYN_REPORT, 0)
+    advance(250)
+    expect(keys()).toEqual([[KEY_B, 1], [KEY_B, 2]])
+    d.emit(Ev.Key, KEY_A, 0)
+    d.emit(Ev.Syn, SYN_REPORT, 0)
+    advance(1000)
+    expect(keys()).toEqual([[KEY_A, 0]])
+    // EVIOCSREP: 100 ms, then every 50.
+    new DataView(mem.bytes.buffer).setUint32(0, 100, true)
+    new DataView(mem.bytes.buffer).setUint32(4, 50, true)
+    expect(f.ioctl(EVIOCSREP, 0, mem)).toBe(0)
+    d.emit(Ev.Key, KEY_A, 1)
+    d.emit(Ev.Syn, SYN_REPORT, 0)
+    advance(150)
+    expect(keys()).toEqual([[KEY_A, 1], [KEY_A, 2], [KEY_A, 2]])
+    // A device without EV_REP has no repeat settings.
+    expect(mouse().open({} as Inode, O_RDONLY).ioctl(EVIOCGREP, 0, mem)).toBe(-Errno.ENOSYS)
+  })
+
+  it('reports absolute axes: ABS bits, EVIOCGABS, and no event for a value that did not change', () => {
+    const d = new EvdevDevice(
+      { name: 'tablet', id: { bustype: BUS_VIRTUAL, vendor: 0, product: 0, version: 0 }, codes: { [Ev.Abs]: [ABS_X, ABS_Y] }, abs: { [ABS_X]: { minimum: 0, maximum: 1023 }, [ABS_Y]: { minimum: 0, maximum: 767 } } },
+      { realtimeNs: () => now, monotonicNs: () => 0 },
+    )
+    const f = d.open({} as Inode, O_RDONLY | O_NONBLOCK)
+    const mem = memory()
+    expect(f.ioctl(EVIOCGBIT(Ev.Abs, 8), 0, mem)).toBe(8)
+    expect(mem.bytes[0]).toBe(0b11)
+    d.emit(Ev.Abs, ABS_X, 300)
+    d.emit(Ev.Abs, ABS_Y, 0) // unchanged from 0: dropped
+    d.emit(Ev.Syn, SYN_REPORT, 0)
+    d.emit(Ev.Abs, ABS_X, 300) // unchanged: dropped
+    d.emit(Ev.Abs, ABS_Y, 200)
+    d.emit(Ev.Syn, SYN_REPORT, 0)
+    const buf = new Uint8Array(INPUT_EVENT_BYTES * 8)
+    const n = f.read(buf) as number
+    expect(events(buf, n).map((e) => e.slice(2))).toEqual([[Ev.Abs, ABS_X, 300], [Ev.Syn, SYN_REPORT, 0], [Ev.Abs, ABS_Y, 200], [Ev.Syn, SYN_REPORT, 0]])
+    expect(f.ioctl(EVIOCGABS(ABS_Y), 0, mem)).toBe(0)
+    expect([...new Int32Array(mem.bytes.buffer, 0, 6)]).toEqual([200, 0, 767, 0, 0, 0])
+    expect(mouse().open({} as Inode, O_RDONLY).ioctl(EVIOCGABS(ABS_X), 0, mem)).toBe(-Errno.EINVAL)
   })
 })

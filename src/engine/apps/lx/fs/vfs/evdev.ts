@@ -7,6 +7,15 @@
  * falls a buffer behind loses what it had and reads SYN_DROPPED first, as
  * evdev's clients do. EVIOCGRAB gives one client all events.
  *
+ * Two parts of Linux's input core (drivers/input/input.c) live here too, as
+ * they act before evdev's clients see anything: autorepeat — a device with
+ * EV_REP repeats the last key pressed (value 2) after rep[REP_DELAY] ms and
+ * then every rep[REP_PERIOD] ms (250 and 33 by default) until any key is
+ * released (input_start/stop_autorepeat, input_repeat_key); EVIOCGREP and
+ * EVIOCSREP read and set the two — and absolute axes: an EV_ABS event whose
+ * value did not change is dropped (input_handle_abs_event), EVIOCGABS
+ * answers struct input_absinfo.
+ *
  * struct input_event on aarch64 (64-bit time_t): struct timeval (s64 sec,
  * s64 usec), u16 type, u16 code, s32 value — 24 bytes. Numbers are the
  * uapi's (linux/input.h, input-event-codes.h).
@@ -37,6 +46,10 @@ export const SYN_DROPPED = 3
 export const REL_X = 0x00
 export const REL_Y = 0x01
 export const REL_WHEEL = 0x08
+export const ABS_X = 0x00
+export const ABS_Y = 0x01
+export const REP_DELAY = 0x00
+export const REP_PERIOD = 0x01
 export const BTN_LEFT = 0x110
 export const BTN_RIGHT = 0x111
 export const BTN_MIDDLE = 0x112
@@ -72,12 +85,30 @@ export const EVIOCSCLOCKID = ioc(IOC_WRITE, 0xa0, 4)
 export const EVIOCGNAME = (len: number): number => ioc(IOC_READ, 0x06, len)
 export const EVIOCGBIT = (ev: number, len: number): number => ioc(IOC_READ, 0x20 + ev, len)
 export const EVIOCGKEY = (len: number): number => ioc(IOC_READ, 0x18, len)
+/** unsigned int[2]: delay and period of autorepeat in ms. */
+export const EVIOCGREP = ioc(IOC_READ, 0x03, 8)
+export const EVIOCSREP = ioc(IOC_WRITE, 0x03, 8)
+/** struct input_absinfo (s32 value, minimum, maximum, fuzz, flat, resolution) of axis `abs`. */
+export const EVIOCGABS = (abs: number): number => ioc(IOC_READ, 0x40 + abs, ABSINFO_BYTES)
+const ABSINFO_BYTES = 24
+/** input_register_device's defaults for a device with EV_REP. */
+const REP_DEFAULT_DELAY_MS = 250
+const REP_DEFAULT_PERIOD_MS = 33
 
 export interface EvdevSpec {
   name: string
   id: { bustype: number; vendor: number; product: number; version: number }
   /** Codes the device reports, by event type (EV_SYN is implied). */
   codes: Partial<Record<number, readonly number[]>>
+  /** Ranges of its absolute axes (EV_ABS codes), by axis. */
+  abs?: Partial<Record<number, { minimum: number; maximum: number }>>
+  /** Keys repeat while held (EV_REP); needs `timers`. */
+  repeat?: boolean
+}
+
+/** Timers in the clocks' monotonic nanoseconds (lx's timers); autorepeat runs on them. */
+export interface EvdevTimers {
+  add(atNs: number, fire: () => void): { dead: boolean }
 }
 
 /** Clocks a client may ask for (EVIOCSCLOCKID): CLOCK_REALTIME 0, CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7. */
@@ -92,10 +123,18 @@ export class EvdevDevice {
   grab: EvdevFile | null = null
   private readonly bits = new Map<number, Uint8Array>()
   private readonly keys = new Uint8Array((KEY_MAX + 8) >> 3)
+  /** Current value of each absolute axis (input_absinfo.value). */
+  private readonly absValues = new Int32Array(0x40)
+  /** Autorepeat: [REP_DELAY, REP_PERIOD] in ms, the key that repeats and its pending timer. */
+  readonly rep = new Uint32Array([REP_DEFAULT_DELAY_MS, REP_DEFAULT_PERIOD_MS])
+  private repeatKey = -1
+  private repeatTimer: { dead: boolean } | null = null
 
-  constructor(readonly spec: EvdevSpec, readonly clocks: EvdevClocks) {
+  constructor(readonly spec: EvdevSpec, readonly clocks: EvdevClocks, private readonly timers?: EvdevTimers) {
+    if (spec.repeat && !timers) throw new Error(`evdev ${spec.name}: autorepeat needs timers`)
     const types = bitmap(Ev.Max)
     setBit(types, Ev.Syn)
+    if (spec.repeat) setBit(types, Ev.Rep)
     for (const [t, codes] of Object.entries(spec.codes)) {
       const type = Number(t)
       setBit(types, type)
@@ -108,12 +147,53 @@ export class EvdevDevice {
 
   /** The device reports an event; a SYN_REPORT ends a packet and makes it readable. */
   emit(type: number, code: number, value: number): void {
+    if (type === Ev.Abs && code < this.absValues.length) {
+      if (this.absValues[code] === value) return
+      this.absValues[code] = value
+    }
     if (type === Ev.Key && code <= KEY_MAX) {
       if (value) this.keys[code >> 3] |= 1 << (code & 7)
       else this.keys[code >> 3] &= ~(1 << (code & 7))
+      // A press (not a repeat) repeats from now on; any release ends repeating.
+      if (this.spec.repeat && value !== 2) {
+        if (value) this.startRepeat(code)
+        else this.stopRepeat()
+      }
     }
     if (this.grab) this.grab.push(type, code, value)
     else for (const c of this.clients) c.push(type, code, value)
+  }
+
+  /** The value of absolute axis `abs` now. */
+  absValue(abs: number): number {
+    return this.absValues[abs] ?? 0
+  }
+
+  private startRepeat(code: number): void {
+    this.stopRepeat()
+    if (this.rep[REP_DELAY] === 0 || this.rep[REP_PERIOD] === 0) return
+    this.repeatKey = code
+    this.armRepeat(this.rep[REP_DELAY])
+  }
+
+  private stopRepeat(): void {
+    if (this.repeatTimer) this.repeatTimer.dead = true
+    this.repeatTimer = null
+    this.repeatKey = -1
+  }
+
+  private armRepeat(ms: number): void {
+    this.repeatTimer = this.timers!.add(this.clocks.monotonicNs() + ms * 1e6, () => this.repeat())
+  }
+
+  /** input_repeat_key: the key still down repeats as value 2, in a packet of its own. */
+  private repeat(): void {
+    this.repeatTimer = null
+    const code = this.repeatKey
+    if (code < 0 || !(this.keys[code >> 3] & (1 << (code & 7)))) return
+    this.emit(Ev.Key, code, 2)
+    this.emit(Ev.Syn, SYN_REPORT, 0)
+    if (this.rep[REP_PERIOD] !== 0) this.armRepeat(this.rep[REP_PERIOD])
   }
 
   /** Bits of EVIOCGBIT(type) (type 0: the event types), or null for a type without codes here. */
@@ -230,6 +310,18 @@ export class EvdevFile extends FileBase {
         if (dev.grab !== this) return -Errno.EINVAL
         dev.grab = null
         return 0
+      case EVIOCGREP:
+        if (!dev.spec.repeat) return -Errno.ENOSYS
+        return mem.write(arg, new Uint8Array(dev.rep.buffer.slice(0))) ? 0 : -Errno.EFAULT
+      case EVIOCSREP: {
+        if (!dev.spec.repeat) return -Errno.ENOSYS
+        const b = mem.read(arg, 8)
+        if (!b) return -Errno.EFAULT
+        const v = new DataView(b.buffer, b.byteOffset)
+        dev.rep[REP_DELAY] = v.getUint32(0, true)
+        dev.rep[REP_PERIOD] = v.getUint32(4, true)
+        return 0
+      }
       case EVIOCSCLOCKID: {
         const b = mem.read(arg, 4)
         if (!b) return -Errno.EFAULT
@@ -248,6 +340,19 @@ export class EvdevFile extends FileBase {
     if (nr === 0x09) return putPrefix(mem, arg, size, new Uint8Array(8)) // no properties
     if (nr === 0x18) return putPrefix(mem, arg, size, dev.keyState())
     if (nr === 0x19 || nr === 0x1a || nr === 0x1b) return putPrefix(mem, arg, size, new Uint8Array(8)) // LEDs, sounds, switches: none on
+    if (nr >= 0x40 && nr < 0x80) {
+      // EVIOCGABS: a device without absolute axes has no absinfo (EINVAL); an axis it lacks reads as zeros.
+      if (!dev.spec.abs) return -Errno.EINVAL
+      const axis = dev.spec.abs[nr - 0x40]
+      const info = new Uint8Array(ABSINFO_BYTES)
+      const v = new DataView(info.buffer)
+      if (axis) {
+        v.setInt32(0, dev.absValue(nr - 0x40), true)
+        v.setInt32(4, axis.minimum, true)
+        v.setInt32(8, axis.maximum, true)
+      }
+      return putPrefix(mem, arg, size, info) >= 0 ? 0 : -Errno.EFAULT
+    }
     if (nr >= 0x20 && nr < 0x40) {
       const bits = dev.bitsOf(nr - 0x20)
       return bits ? putPrefix(mem, arg, size, bits) : -Errno.EINVAL
