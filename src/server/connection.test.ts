@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Duplex } from 'node:stream'
-import type { WebSocket } from 'ws'
-import type { EngineHost } from '../host/engine-host'
-import { ClientConnection, SEND_BUFFER_LIMIT, droppedMarker, resumeFrom } from './connection'
+import { droppedMarker, resumeFrom } from './connection'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -31,20 +28,3 @@ describe('resumeFrom: what a client that fell behind is sent from the scroll-bac
     expect(dec.decode(droppedMarker(12))).toBe('\x18\r\n[l4lab: 12 bytes of output dropped; resynchronised]\r\n')
   })
 })
-
-/** A WebSocket that never writes: what is sent stays in bufferedAmount until the test drains it. */
-class StuckSocket {
-  readonly OPEN = 1
-  readyState = 1
-  bufferedAmount = 0
-  isPaused = false
-  readonly sent: number[] = []
-  on(): void {}
-  pause(): void { this.isPaused = true }
-  resume(): void { this.isPaused = false }
-  send(d: Uint8Array | string): void {
-    this.sent.push(d.length)
-    this.bufferedAmount += d.length
-  }
-}
-

@@ -53,4 +53,17 @@ describe('a VM display\'s input', () => {
       [EV_REL, REL_WHEEL, -2], [EV_SYN, 0, 0],
     ])
   })
+
+  it("puts the pointer where the lab's view says, clamped, and relative motion goes on from there", () => {
+    const { d, tablet } = setup()
+    d.input.position(320, 479)
+    d.input.position(-5, 9999)
+    d.input.motion(10, -479)
+    d.flush()
+    expect(tablet()).toEqual([
+      [EV_ABS, ABS_X, Math.round((320 * ABS_MAX) / 639)], [EV_ABS, ABS_Y, ABS_MAX], [EV_SYN, 0, 0],
+      [EV_ABS, ABS_X, 0], [EV_ABS, ABS_Y, ABS_MAX], [EV_SYN, 0, 0],
+      [EV_ABS, ABS_X, Math.round((10 * ABS_MAX) / 639)], [EV_ABS, ABS_Y, 0], [EV_SYN, 0, 0],
+    ])
+  })
 })

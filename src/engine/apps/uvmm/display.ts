@@ -50,20 +50,24 @@ export class VmDisplay {
         dev.post(EV_SYN, SYN_REPORT, 0)
         this.kick()
       },
-      motion: (dx, dy) => {
-        this.x = Math.min(this.width - 1, Math.max(0, this.x + dx))
-        this.y = Math.min(this.height - 1, Math.max(0, this.y + dy))
-        this.tablet.post(EV_ABS, ABS_X, scale(this.x, this.width))
-        this.tablet.post(EV_ABS, ABS_Y, scale(this.y, this.height))
-        this.tablet.post(EV_SYN, SYN_REPORT, 0)
-        this.kick()
-      },
+      motion: (dx, dy) => this.pointTo(this.x + dx, this.y + dy),
+      position: (x, y) => this.pointTo(x, y),
       wheel: (steps) => {
         this.tablet.post(EV_REL, REL_WHEEL, steps)
         this.tablet.post(EV_SYN, SYN_REPORT, 0)
         this.kick()
       },
     }
+  }
+
+  /** The tablet is absolute: relative motion moves our own pointer, and both report where it is. */
+  private pointTo(x: number, y: number): void {
+    this.x = Math.min(this.width - 1, Math.max(0, Math.round(x)))
+    this.y = Math.min(this.height - 1, Math.max(0, Math.round(y)))
+    this.tablet.post(EV_ABS, ABS_X, scale(this.x, this.width))
+    this.tablet.post(EV_ABS, ABS_Y, scale(this.y, this.height))
+    this.tablet.post(EV_SYN, SYN_REPORT, 0)
+    this.kick()
   }
 
   /** Moves posted input into the drivers' buffers (uvmm's vCPU 0 loop). */
