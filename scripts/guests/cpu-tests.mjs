@@ -5,6 +5,7 @@
 // (aarch64-linux-gnu-gcc -static). A source may ask for extra flags with a
 // first line `// cflags: ...`. Up-to-date outputs are skipped.
 //   node scripts/guests/cpu-tests.mjs [--force] [names...]
+//   node scripts/guests/cpu-tests.mjs --x86-bench [--force]   (bench.c for x86-64)
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, basename, extname } from 'node:path'
 import { spawnSync } from 'node:child_process'
@@ -53,8 +54,30 @@ export function buildCorpus({ force = false, only = [] } = {}) {
   return built
 }
 
+/**
+ * The benchmark program for x86-64 (`l4lab bench cpu --arch x86_64`): the
+ * same bench.c, start.S and lib.c, built by clang for x86_64-linux-gnu into
+ * build/guests/cpu-tests/x86_64/bench. Returns its path.
+ */
+export function buildX86Bench({ force = false } = {}) {
+  const dir = join(out, 'x86_64')
+  mkdirSync(dir, { recursive: true })
+  const exe = join(dir, 'bench')
+  const srcTime = Math.max(...[...common, 'bench.c'].map((f) => statSync(join(src, f)).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs)
+  if (!force && existsSync(exe) && statSync(exe).mtimeMs >= srcTime) return exe
+  const args = ['--target=x86_64-linux-gnu', '-static', '-nostdlib', '-ffreestanding', '-fuse-ld=lld', '-O2',
+    '-fno-stack-protector', '-fno-pic', '-o', exe, join(src, 'start.S'), join(src, 'lib.c'), join(src, 'bench.c')]
+  const r = spawnSync(clang(), args, { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`cpu-tests: building bench.c for x86-64 failed:\n${r.stderr}`)
+  return exe
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2)
+  if (args.includes('--x86-bench')) {
+    console.log(`cpu-tests: ${buildX86Bench({ force: args.includes('--force') })}`)
+    process.exit(0)
+  }
   const built = buildCorpus({ force: args.includes('--force'), only: args.filter((a) => !a.startsWith('--')) })
   console.log(`cpu-tests: built ${built.length} program(s) into build/guests/cpu-tests`)
 }

@@ -7,7 +7,8 @@
  *          same program runs under it in the same run, alternating (best of
  *          --rounds=N, default 3), and each part gets its ratio_vs_qemu.
  *          --no-jit measures the interpreter without the block compiler,
- *          --no-qemu leaves qemu out.
+ *          --no-qemu leaves qemu out. --arch x86_64: the same program built
+ *          for x86-64 on the x86-64 core (under lx), against qemu-x86_64.
  *   boot — wall milliseconds from a board's start to each guest's shell
  *          prompt (bench-boot.ts)
  *   vms  — host memory per pv VM with 8 lx VMs in one board (bench-vms.ts)
@@ -21,7 +22,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { runCpuBench, runIpcBench } from '../engine'
+import { runCpuBench, runCpuBenchX86, runIpcBench } from '../engine'
 import { projectRoot } from './paths'
 import { qemuAarch64Present, qemuParts } from './qemu-parts'
 
@@ -47,17 +48,30 @@ export async function benchCommand(argv: string[]): Promise<number> {
       return 0
     }
     case 'cpu': {
-      const elf = join(projectRoot, 'build/guests/cpu-tests/bench')
+      const archAt = argv.indexOf('--arch')
+      const arch = argv.find((a) => a.startsWith('--arch='))?.slice(7) ?? (archAt >= 0 ? argv[archAt + 1] : 'aarch64')
+      if (arch !== 'aarch64' && arch !== 'x86_64') {
+        process.stderr.write(`l4lab bench cpu: --arch wants aarch64 or x86_64, not ${JSON.stringify(arch ?? '')}\n`)
+        return 2
+      }
+      const x86 = arch === 'x86_64'
+      const elf = join(projectRoot, x86 ? 'build/guests/cpu-tests/x86_64/bench' : 'build/guests/cpu-tests/bench')
       if (!existsSync(elf)) {
-        const r = spawnSync(process.execPath, [join(projectRoot, 'scripts/guests/cpu-tests.mjs')], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] })
+        const build = [join(projectRoot, 'scripts/guests/cpu-tests.mjs'), ...(x86 ? ['--x86-bench'] : [])]
+        const r = spawnSync(process.execPath, build, { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] })
         if (r.status !== 0 || !existsSync(elf)) {
           process.stderr.write('l4lab bench cpu: cannot build the benchmark program (needs clang and lld)\n')
           return 1
         }
       }
       const jit = !argv.includes('--no-jit')
-      // With qemu-aarch64 there, both run the same program in one run, alternating, best of the rounds each.
-      const qemu = !argv.includes('--no-qemu') && qemuAarch64Present()
+      if (x86 && !jit) {
+        process.stderr.write('l4lab bench cpu: --no-jit is for aarch64 only (the x86-64 core runs under lx, with its compiler)\n')
+        return 2
+      }
+      // With qemu there, both run the same program in one run, alternating, best of the rounds each.
+      const qemuUser = x86 ? 'qemu-x86_64' : 'qemu-aarch64'
+      const qemu = !argv.includes('--no-qemu') && qemuAarch64Present(qemuUser)
       const roundsArg = argv.find((a) => a.startsWith('--rounds='))
       const rounds = roundsArg ? Number(roundsArg.slice(9)) : qemu ? 3 : 1
       if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) {
@@ -74,15 +88,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
       for (let round = 0; round < rounds; round++) {
         if (qemu) {
           try {
-            const q = await qemuParts(elf)
+            const q = await qemuParts(elf, qemuUser)
             for (const [name, s] of q.parts) best(theirs, name, s)
             qemuResults = q.results
           } catch (e) {
-            process.stderr.write(`l4lab bench cpu: qemu-aarch64: ${(e as Error).message}\n`)
+            process.stderr.write(`l4lab bench cpu: ${qemuUser}: ${(e as Error).message}\n`)
             return 1
           }
         }
-        r = runCpuBench(bytes, jit)
+        r = x86 ? runCpuBenchX86(bytes) : runCpuBench(bytes, jit)
         if (r.error) {
           process.stderr.write(`l4lab bench cpu: ${r.error}\n`)
           return 1

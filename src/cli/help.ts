@@ -68,7 +68,7 @@ terminal when stdin is one; ^A x quits, ^A ^A sends ^A).
 Exit status: 0 when the guest powers off or resets (or ^A x), 1 when it
 cannot boot or crashes (the reason on stderr), 2 a bad command line.
 `,
-  bench: `usage: l4lab bench ipc [--runs=N] [--round-trips=N] | cpu [--no-jit] [--no-qemu] [--rounds=N]
+  bench: `usage: l4lab bench ipc [--runs=N] [--round-trips=N] | cpu [--arch aarch64|x86_64] [--no-jit] [--no-qemu] [--rounds=N]
                    | boot [SCENARIO] [--rounds=N] | vm [--no-qemu] [--rounds=N] | vms [--vms=N] [--busybox]
                    | console [SCENARIO] [--mb=N] [--rounds=N] | ui [SCENARIO] [--mb=N] [--keys=N] [--renderer=webgl|dom|auto]
 
@@ -79,7 +79,8 @@ Measures and prints "key: value unit" lines.
   cpu            the AArch64 core on our benchmark program (MIPS, seconds per part);
                  with qemu-aarch64 installed, the same program under it in the same
                  run, alternating, and each part's ratio_vs_qemu (best of --rounds=N,
-                 default 3); --no-jit: the interpreter alone; --no-qemu: ours only
+                 default 3); --no-jit: the interpreter alone; --no-qemu: ours only;
+                 --arch x86_64: the x86-64 core (under lx) against qemu-x86_64
   boot           wall milliseconds from a board's start to each guest's shell prompt
                  (default scenario default.lua; --rounds=N, 1..100, default 5), and
                  where the time went: boot.phase.NAME_ms lines that add up to the round

@@ -5,14 +5,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 
-export function qemuAarch64Present(): boolean {
-  return spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status === 0
+/** The user-mode qemu of each architecture bench cpu runs. */
+export type QemuUser = 'qemu-aarch64' | 'qemu-x86_64'
+
+export function qemuAarch64Present(qemu: QemuUser = 'qemu-aarch64'): boolean {
+  return spawnSync(qemu, ['--version'], { stdio: 'ignore' }).status === 0
 }
 
-/** Seconds per part of `elf` under qemu-aarch64, and its result lines. */
-export function qemuParts(elf: string): Promise<{ parts: Map<string, number>; results: string[] }> {
+/** Seconds per part of `elf` under qemu-aarch64 (or `qemu`), and its result lines. */
+export function qemuParts(elf: string, qemu: QemuUser = 'qemu-aarch64'): Promise<{ parts: Map<string, number>; results: string[] }> {
   return new Promise((resolve, reject) => {
-    const p = spawn('qemu-aarch64', [elf], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const p = spawn(qemu, [elf], { stdio: ['ignore', 'pipe', 'ignore'] })
     const parts = new Map<string, number>()
     const results: string[] = []
     let current: { name: string; t0: number } | null = null
@@ -30,6 +33,6 @@ export function qemuParts(elf: string): Promise<{ parts: Map<string, number>; re
       }
     })
     p.on('error', reject)
-    p.on('close', (code) => (code === 0 ? resolve({ parts, results }) : reject(new Error(`qemu-aarch64 exited with ${code}`))))
+    p.on('close', (code) => (code === 0 ? resolve({ parts, results }) : reject(new Error(`${qemu} exited with ${code}`))))
   })
 }

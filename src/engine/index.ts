@@ -64,3 +64,4 @@ export { writeCpio, type CpioEntry } from './formats/cpio'
 // Benchmarks (`l4lab bench`).
 export { runIpcBench } from './bench/ipc-bench'
 export { runCpuBench, type CpuBenchResult } from './bench/cpu-bench'
+export { runCpuBenchX86 } from './bench/cpu-bench-x86'
