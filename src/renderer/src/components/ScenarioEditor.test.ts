@@ -165,7 +165,7 @@ describe('ScenarioEditor', () => {
     expect(w.find('[data-testid="new-vm"]').exists()).toBe(false)
     const doc = view().state.doc.toString()
     expect(doc.startsWith(HELLO + '\n-- vm1: an lx VM')).toBe(true)
-    expect(doc).toContain('"rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 32M --hostname vm1"')
+    expect(doc).toContain('"rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 32M --hostname vm1 -- -l"')
     expect(useScenarios().source).toBe(doc)
   })
 })
