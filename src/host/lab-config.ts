@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import type { BoardConfig } from './engine-host'
 import { busyboxRootfs } from './busybox-rootfs'
+import { BoardFiles, defaultUserBoardDir, parseBoardLine, scenarioBoardOrThrow } from './board-files'
 
 const root = fileURLToPath(new URL(process.env.L4LAB_BUNDLED ? '../../' : '../../', import.meta.url))
 
@@ -29,7 +30,7 @@ export function defaultScenarioPath(): string {
   return existsSync(d) ? d : join(root, 'resources/scenarios/hello.lua')
 }
 
-/** A lab of one board running the scenario at `file`. Throws an Error that names the file it cannot read. */
+/** A lab of one board running the scenario at `file`. Throws an Error that names the file it cannot read, or the board line's problem. */
 export function scenarioLab(file: string = defaultScenarioPath()): BoardConfig[] {
   let source: string
   try {
@@ -43,24 +44,25 @@ export function scenarioLab(file: string = defaultScenarioPath()): BoardConfig[]
       id: 'arm0',
       name: 'arm0',
       scenario: name,
-      spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...boardOptions(source) },
+      spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...scenarioBoardOrThrow(name, source, boardFiles()) },
     },
   ]
 }
 
 /**
  * What a scenario asks of its board, in a comment line of its own (the
- * board is built before the script runs): `-- l4lab board: ram=768M cpus=2`.
+ * board is built before the script runs): `-- l4lab board: file=arm-ve ram=768M cpus=2`
+ * (board-files.ts reads it and finds the board file).
  */
-export function boardOptions(source: string): { ramMiB?: number; cpus?: number } {
-  const line = /^--\s*l4lab board:(.*)$/m.exec(source)
+export function boardOptions(source: string): { ramMiB?: number; cpus?: number; file?: string } {
+  const line = parseBoardLine(source)
   if (!line) return {}
-  const out: { ramMiB?: number; cpus?: number } = {}
-  const ram = /\bram=(\d+)([MG])\b/i.exec(line[1])
-  if (ram) out.ramMiB = Number(ram[1]) * (ram[2].toUpperCase() === 'G' ? 1024 : 1)
-  const cpus = /\bcpus=(\d+)\b/.exec(line[1])
-  if (cpus) out.cpus = Number(cpus[1])
-  return out
+  return { ...(line.ramMiB ? { ramMiB: line.ramMiB.value } : {}), ...(line.cpus ? { cpus: line.cpus.value } : {}), ...(line.file ? { file: line.file.value } : {}) }
+}
+
+/** The shipped board files under `base` and the user's (their boards folder). */
+export function boardFiles(base: string = root, userDir: string = defaultUserBoardDir()): BoardFiles {
+  return new BoardFiles(join(base, 'resources', 'boards'), userDir)
 }
 
 export function defaultLab(): BoardConfig[] {
