@@ -180,5 +180,16 @@ describe('scenario.run', () => {
     // A second run is a second board; another scenario's first run is its -1.
     expect((await host.command('scenario.run', { name: 'hello.lua', source: hello })).board).toBe('hello-2')
     expect((await host.command('scenario.run', { name: 'other.lua', source: hello })).board).toBe('other-1')
+    // A board started by Run is removed with its worker; the lab's own boards are not.
+    expect(host.snapshot().boards.map((b) => [b.id, b.removable ?? false])).toEqual([['board0', false], ['board1', false], ['hello-1', true], ['hello-2', true], ['other-1', true]])
+    const workers = host.liveWorkers()
+    await host.command('board.remove', { board: 'hello-1' })
+    expect(host.snapshot().boards.map((b) => b.id)).toEqual(['board0', 'board1', 'hello-2', 'other-1'])
+    expect(host.liveWorkers()).toBe(workers - 1)
+    await expect(host.command('console.input', { vm: 'hello-1/client', data: 'x' })).rejects.toThrow(/hello-1/)
+    await expect(host.command('board.remove', { board: 'hello-1' })).rejects.toThrow(/hello-1/)
+    await expect(host.command('board.remove', { board: 'board0' })).rejects.toThrow(/only boards started by Run are removed/)
+    // Its name is free again for the next run.
+    expect((await host.command('scenario.run', { name: 'hello.lua', source: hello })).board).toBe('hello-1')
   }, 60_000)
 })

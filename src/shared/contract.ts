@@ -59,6 +59,8 @@ export interface BoardInfo {
   kind: string
   /** The scenario the board was started with, if any. */
   scenario?: string
+  /** Started by Run (scenario.run): board.remove takes it out of the lab. */
+  removable?: boolean
   state: BoardState
   /** Why the board crashed (the worker's error), failed (the scenario's error) or is not responding. */
   error?: string
@@ -310,6 +312,8 @@ export const SCENARIO_SOURCE_LIMIT = 256 * 1024
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
   'board.restart': { args: { board: string }; result: null }
+  /** Stops a board started by Run and takes it out of the lab (its worker ends, its memory goes with it). */
+  'board.remove': { args: { board: string }; result: null }
   /** The board's kernel as its Debugger sees it (null for boards without a kernel). */
   'board.inspect': { args: { board: string }; result: KernelInspection | null }
   /** One task's memory map (null for boards without a kernel, or when the board has no such task). */
@@ -394,6 +398,7 @@ export type CommandResult<K extends CommandName> = Commands[K]['result']
 const commandTable: Record<CommandName, true> = {
   'lab.snapshot': true,
   'board.restart': true,
+  'board.remove': true,
   'board.inspect': true,
   'board.memoryMap': true,
   'board.mappingTree': true,
@@ -452,6 +457,7 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
     case 'lab.snapshot':
       return null
     case 'board.restart':
+    case 'board.remove':
     case 'board.inspect':
     case 'board.ipcTrace.start':
     case 'board.ipcTrace.stop':
