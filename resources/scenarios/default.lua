@@ -19,7 +19,7 @@ local function vm(name, colour)
   local kmem = L4.Env.factory:create(L4.Proto.Factory, 2 * L4.MiB)
   L4.default_loader:start(
     { log = { name, colour }, mem = mem, factory = kmem },
-    "rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 64M --hostname " .. name)
+    "rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 64M --hostname " .. name .. " -- -l")
 end
 
 vm("vm1", "g")

@@ -12,7 +12,7 @@ token; runs until Ctrl+C (SIGINT) or SIGTERM.
   -p, --port N     the port (default 8731; 0 picks a free one)
   --loopback       the loopback board instead of a scenario
   SCENARIO.lua…    one board per scenario (default resources/scenarios/default.lua);
-                   a scenario whose board line says arch=x86_64 gets a pc board
+                   a scenario whose board line says file=pc runs on an x86-64 board
 `,
   run: `usage: l4lab run [SCENARIO.lua] [--timeout S] [--expect REGEX] [--send [VM:][+MS:]TEXT]…
 

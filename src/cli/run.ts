@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { createSession, type Session, type VmDescriptor } from '../engine'
 import { parseOrExplain } from './args'
-import { boardOptions, scenarioModules } from '../host/lab-config'
+import { boardFiles, scenarioModules } from '../host/lab-config'
+import { scenarioBoardOrThrow, type ScenarioBoard } from '../host/board-files'
 
 export async function runCommand(argv: string[]): Promise<number> {
   const parsed = parseOrExplain(
@@ -57,8 +58,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const sends = (parsed.values.send ?? []).map(parseSend)
   let modules: Record<string, Uint8Array>
+  let boardSpec: ScenarioBoard
   try {
     modules = scenarioModules(source)
+    boardSpec = scenarioBoardOrThrow(basename(file), source, boardFiles())
   } catch (e) {
     process.stderr.write(`l4lab run: ${(e as Error).message}\n`)
     return 2
@@ -77,7 +80,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (expect && expect.test(line)) matched = true
   }
   const board: Session = createSession(
-    { kind: 'scenario', scenario: { name: basename(file), source }, modules, ...boardOptions(source) },
+    { kind: 'scenario', scenario: { name: basename(file), source }, modules, ...boardSpec },
     {
       consoleOutput(vm, data) {
         printed.add(vm)

@@ -45,6 +45,10 @@ export function createSession(spec: SessionSpec, sink: SessionSink, env: EngineE
 
 // The scenario editor's check (src/host/scenario-library.ts).
 export { checkScenarioForBoard, type ScenarioDiagnostic } from './lab/scenario-check'
+// Board files (src/host/board-files.ts): their check, and the shipped boards they may extend.
+export { checkBoardFile, boardFileError, BOARD_FILE_NAME, BOARD_LIMITS, type BoardDiagnostic, type BoardFileResult } from './boards/board-file'
+export { shippedBoard } from './boards/shipped'
+export type { BoardDescriptor } from './boards/descriptor'
 
 // `l4lab exec` and the host's files for lx (also the face of their own, ./exec.ts, that leaves ned out).
 export * from './exec'

@@ -163,15 +163,33 @@ export class EngineHost {
   async addBoard(config: BoardConfig): Promise<void> {
     if (this.disposed) throw new Error('the lab is shutting down')
     if (this.boards.has(config.id)) throw new Error(`board id ${config.id} given twice`)
-    const slot = this.addSlot(config)
+    const slot = this.addSlot(config, true)
     this.changed()
     await this.lifecycle(slot, () => this.spawn(slot))
   }
 
-  private addSlot(config: BoardConfig): BoardSlot {
+  /**
+   * Stops a board added by Run and takes it out of the lab: its worker ends
+   * (with it the engine's memory for the board), requests and input waiting
+   * for it fail, and the lab's snapshot no longer lists it. After the
+   * board's earlier lifecycle steps, so a start under way ends first.
+   */
+  private remove(slot: BoardSlot): Promise<void> {
+    if (!slot.info.removable) return Promise.reject(new Error(`board ${slot.config.id} is one the lab started with: only boards started by Run are removed`))
+    return this.lifecycle(slot, async () => {
+      if (this.boards.get(slot.config.id) !== slot) return
+      await this.stopWorker(slot)
+      for (const flow of slot.input.values()) flow.fail(`board ${slot.config.id} was removed`)
+      slot.input.clear()
+      this.boards.delete(slot.config.id)
+      this.changed()
+    })
+  }
+
+  private addSlot(config: BoardConfig, removable = false): BoardSlot {
     const slot: BoardSlot = {
       config,
-      info: { id: config.id, name: config.name, kind: config.spec.kind, scenario: config.scenario, state: 'starting', vms: [] },
+      info: { id: config.id, name: config.name, kind: config.spec.kind, scenario: config.scenario, ...(removable ? { removable } : {}), state: 'starting', vms: [] },
       worker: null,
       stopping: false,
       nextRequest: 1,
@@ -218,6 +236,10 @@ export class EngineHost {
     'lab.snapshot': async () => this.snapshot(),
     'board.restart': async ({ board }) => {
       await this.restart(this.board(board))
+      return null
+    },
+    'board.remove': async ({ board }) => {
+      await this.remove(this.board(board))
       return null
     },
     'board.inspect': async ({ board }) => {

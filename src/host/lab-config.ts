@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import type { BoardConfig } from './engine-host'
 import { busyboxRootfs } from './busybox-rootfs'
+import { BoardFiles, defaultUserBoardDir, parseBoardLine, scenarioBoardOrThrow } from './board-files'
 
 const root = fileURLToPath(new URL(process.env.L4LAB_BUNDLED ? '../../' : '../../', import.meta.url))
 
@@ -37,12 +38,13 @@ export function defaultScenarioPath(): string {
 
 /**
  * A lab of one board per scenario file (the default scenario when none is
- * given), each board of the architecture its scenario asks for: arm0, arm1 …
- * for arm-ve boards, pc0 … for pc boards. Throws an Error that names the
- * file it cannot read.
+ * given), each on the board its board line names: arm0, arm1 … for aarch64
+ * boards, pc0 … for x86-64 ones (`-- l4lab board: file=pc`). Throws an Error
+ * that names the file it cannot read, or the board line's problem.
  */
 export function scenarioLab(...files: string[]): BoardConfig[] {
   const counts = { aarch64: 0, x86_64: 0 }
+  const boards = boardFiles()
   return (files.length > 0 ? files : [defaultScenarioPath()]).map((file) => {
     let source: string
     try {
@@ -51,29 +53,27 @@ export function scenarioLab(...files: string[]): BoardConfig[] {
       throw new Error(`cannot read ${file}: ${(e as Error).message}`)
     }
     const name = basename(file)
-    const options = boardOptions(source)
-    const arch = options.arch ?? 'aarch64'
+    const board = scenarioBoardOrThrow(name, source, boards)
+    const arch = board.board?.arch ?? 'aarch64'
     const id = `${arch === 'x86_64' ? 'pc' : 'arm'}${counts[arch]++}`
-    return { id, name: id, scenario: name, spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...options } }
+    return { id, name: id, scenario: name, spec: { kind: 'scenario', scenario: { name, source }, modules: scenarioModules(source), ...board } }
   })
 }
 
 /**
  * What a scenario asks of its board, in a comment line of its own (the
- * board is built before the script runs): `-- l4lab board: ram=768M cpus=2`,
- * and `arch=x86_64` for a pc board instead of arm-ve.
+ * board is built before the script runs): `-- l4lab board: file=arm-ve ram=768M cpus=2`
+ * (board-files.ts reads it and finds the board file).
  */
-export function boardOptions(source: string): { ramMiB?: number; cpus?: number; arch?: 'aarch64' | 'x86_64' } {
-  const line = /^--\s*l4lab board:(.*)$/m.exec(source)
+export function boardOptions(source: string): { ramMiB?: number; cpus?: number; file?: string } {
+  const line = parseBoardLine(source)
   if (!line) return {}
-  const out: { ramMiB?: number; cpus?: number; arch?: 'aarch64' | 'x86_64' } = {}
-  const arch = /\barch=(aarch64|x86_64)\b/.exec(line[1])
-  if (arch) out.arch = arch[1] as 'aarch64' | 'x86_64'
-  const ram = /\bram=(\d+)([MG])\b/i.exec(line[1])
-  if (ram) out.ramMiB = Number(ram[1]) * (ram[2].toUpperCase() === 'G' ? 1024 : 1)
-  const cpus = /\bcpus=(\d+)\b/.exec(line[1])
-  if (cpus) out.cpus = Number(cpus[1])
-  return out
+  return { ...(line.ramMiB ? { ramMiB: line.ramMiB.value } : {}), ...(line.cpus ? { cpus: line.cpus.value } : {}), ...(line.file ? { file: line.file.value } : {}) }
+}
+
+/** The shipped board files under `base` and the user's (their boards folder). */
+export function boardFiles(base: string = root, userDir: string = defaultUserBoardDir()): BoardFiles {
+  return new BoardFiles(join(base, 'resources', 'boards'), userDir)
 }
 
 export function defaultLab(): BoardConfig[] {

@@ -24,7 +24,7 @@ afterEach(async () => {
 describe('a lab of an arm-ve and a pc board', () => {
   it('names the boards by architecture and runs each VM on its own core', async () => {
     const boards = scenarioLab(scenario('busybox.lua'), scenario('x86.lua'))
-    expect(boards.map((b) => [b.id, b.spec.kind === 'scenario' ? (b.spec.arch ?? 'aarch64') : null])).toEqual([
+    expect(boards.map((b) => [b.id, b.spec.kind === 'scenario' ? (b.spec.board?.arch ?? 'aarch64') : null])).toEqual([
       ['arm0', 'aarch64'],
       ['pc0', 'x86_64'],
     ])

@@ -61,6 +61,8 @@ export interface BoardInfo {
   kind: string
   /** The scenario the board was started with, if any. */
   scenario?: string
+  /** Started by Run (scenario.run): board.remove takes it out of the lab. */
+  removable?: boolean
   state: BoardState
   /** Why the board crashed (the worker's error), failed (the scenario's error) or is not responding. */
   error?: string
@@ -278,16 +280,19 @@ export interface ScenarioDiagnostic {
 }
 
 /**
- * A scenario of the library: shipped with the lab (read-only; resources/scenarios)
- * or the user's own (their scenario folder). `board` is what its
- * `-- l4lab board:` line asks of the board it runs on.
+ * A file of the library: a scenario (NAME.lua) or a board file (NAME.json),
+ * shipped with the lab (read-only; resources/scenarios, resources/boards) or
+ * the user's own (their scenario and boards folders). For a scenario `board`
+ * is what its `-- l4lab board:` line asks of the board it runs on; for a
+ * board file, the board's RAM, CPUs and summary.
  */
 export interface ScenarioEntry {
-  /** "shipped/NAME.lua" or "user/NAME.lua". */
+  /** "shipped/NAME.lua", "user/NAME.lua", "shipped/NAME.json", "user/NAME.json". */
   id: string
   name: string
   origin: 'shipped' | 'user'
-  board: { ramMiB?: number; cpus?: number }
+  kind: 'scenario' | 'board'
+  board: { ramMiB?: number; cpus?: number; file?: string; summary?: string }
 }
 
 export interface ScenarioFile extends ScenarioEntry {
@@ -309,6 +314,8 @@ export const SCENARIO_SOURCE_LIMIT = 256 * 1024
 export interface Commands {
   'lab.snapshot': { args: Record<string, never>; result: LabSnapshot }
   'board.restart': { args: { board: string }; result: null }
+  /** Stops a board started by Run and takes it out of the lab (its worker ends, its memory goes with it). */
+  'board.remove': { args: { board: string }; result: null }
   /** The board's kernel as its Debugger sees it (null for boards without a kernel). */
   'board.inspect': { args: { board: string }; result: KernelInspection | null }
   /** One task's memory map (null for boards without a kernel, or when the board has no such task). */
@@ -344,12 +351,12 @@ export interface Commands {
   'display.watch': { args: { vm: string; full: boolean }; result: null }
   /** Keys and pointer for `vm`'s display, in order (at most DISPLAY_INPUT_MAX). */
   'display.input': { args: { vm: string; events: DisplayInputEvent[] }; result: null }
-  /** The scenario library: the shipped scenarios, then the user's, each by name. */
+  /** The library: the shipped scenarios, then the user's, then the shipped board files and the user's, each by name. */
   'scenario.list': { args: Record<string, never>; result: ScenarioEntry[] }
   'scenario.read': { args: { id: string }; result: ScenarioFile }
-  /** Checks a scenario's text as it would run (syntax, programs, rom files, quotas); `name` is its file name. */
+  /** Checks a scenario's text as it would run (syntax, programs, rom files, quotas, its board line), or a board file's (NAME.json); `name` is its file name. */
   'scenario.check': { args: { name: string; source: string }; result: ScenarioDiagnostic[] }
-  /** Saves to the user's scenario folder, never over a shipped file; a text with errors is not saved. */
+  /** Saves to the user's scenario (or boards) folder, never over a shipped file; a text with errors is not saved. */
   'scenario.save': { args: { name: string; source: string }; result: ScenarioSaved }
   /** Starts the scenario as a new board (refused while the check finds errors); answers the board's id. */
   'scenario.run': { args: { name: string; source: string }; result: { board: string } }
@@ -393,6 +400,7 @@ export type CommandResult<K extends CommandName> = Commands[K]['result']
 const commandTable: Record<CommandName, true> = {
   'lab.snapshot': true,
   'board.restart': true,
+  'board.remove': true,
   'board.inspect': true,
   'board.memoryMap': true,
   'board.mappingTree': true,
@@ -451,6 +459,7 @@ export function checkArgs(name: CommandName, args: unknown): string | null {
     case 'lab.snapshot':
       return null
     case 'board.restart':
+    case 'board.remove':
     case 'board.inspect':
     case 'board.ipcTrace.start':
     case 'board.ipcTrace.stop':

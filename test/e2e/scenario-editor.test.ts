@@ -3,7 +3,8 @@
  * user's scenario folder in a temporary L4LAB_HOME. The editor flags an
  * error at its line (in the gutter and the list), a fixed text saves into
  * the user's folder and runs as a new board whose VM answers; a VM made
- * with the New VM dialog answers too.
+ * with the New VM dialog answers too; a board file saved from the library
+ * runs under a scenario that names it, and Run's board is removed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
@@ -129,6 +130,39 @@ describe('the scenario editor', () => {
     await expect.poll(() => terminalText(page, 'made-1/made'), { timeout: 90_000 }).toContain('made:/#')
     await typeInto(page, 'made-1/made', 'echo new-vm $((6*7))\r')
     await expect.poll(() => terminalText(page, 'made-1/made'), { timeout: 30_000 }).toContain('new-vm 42')
+    await page.close()
+  })
+
+  it('a board file saved from the library runs under a scenario that names it, and Run\'s board is removed with its button', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await page.locator('[data-testid="scenarios"]').click()
+    await expect.poll(() => page.locator('[data-testid="scenario-shipped/arm-ve.json"]').count()).toBe(1)
+    // New board: extends arm-ve; a bad RAM size is flagged at its line, a good one saves into L4LAB_HOME/boards.
+    await page.locator('[data-testid="board-blank"]').click()
+    const board = (size: string) => `{\n  "extends": "arm-ve",\n  "name": "roomy",\n  "memmap": { "ram": { "base": "0x4000_0000", "size": "${size}" } }\n}\n`
+    await page.locator('[data-testid="scenario-name"]').fill('roomy.json')
+    await setEditorText(page, board('3G'))
+    await expect.poll(() => page.locator('[data-testid="diagnostic"]').first().getAttribute('data-line'), { timeout: 20_000 }).toBe('4')
+    await setEditorText(page, board('512M'))
+    await expect.poll(() => page.locator('[data-testid="check-summary"]').innerText(), { timeout: 20_000 }).toBe('no problems')
+    await page.locator('[data-testid="scenario-save"]').click()
+    await expect.poll(() => page.locator('[data-testid="scenario-note"]').innerText()).toBe('saved as user/roomy.json')
+    expect(JSON.parse(readFileSync(join(home, 'boards', 'roomy.json'), 'utf8'))).toMatchObject({ name: 'roomy' })
+    // A scenario on it: the hello scenario with a board line.
+    await page.locator('[data-testid="scenario-shipped/hello.lua"]').click()
+    const hello = readFileSync(new URL('../../resources/scenarios/hello.lua', import.meta.url), 'utf8')
+    await setEditorText(page, `-- l4lab board: file=roomy\n${hello}`)
+    await page.locator('[data-testid="scenario-name"]').fill('roomy-hello.lua')
+    await expect.poll(() => page.locator('[data-testid="check-summary"]').innerText(), { timeout: 20_000 }).toBe('no problems')
+    await runBoard(page, 'roomy-hello-1')
+    await expect.poll(() => terminalText(page, 'roomy-hello-1/client'), { timeout: 60_000 }).toContain('5^2 = 25')
+    // Removed: the board and its consoles go; the lab's own board runs on and has no remove button.
+    expect(await page.locator('[data-testid="remove-board-arm0"]').count()).toBe(0)
+    await page.locator('[data-testid="remove-board-roomy-hello-1"]').click()
+    await expect.poll(() => page.locator('[data-testid="board-roomy-hello-1"]').count(), { timeout: 20_000 }).toBe(0)
+    await expect.poll(() => page.locator('[data-testid="console-roomy-hello-1/client"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="board-arm0"]').getAttribute('data-state')).toBe('running')
     await page.close()
   })
 })

@@ -104,6 +104,10 @@ describe('checkScenario', () => {
     expect(d[0]).toMatchObject({ line: 3, severity: 'error' })
     expect(d[0].message).toMatch(/--arch x86_64: this board's CPU is aarch64/)
     expect(checkScenario('x86.lua', src, { ...env, arch: 'x86_64' })).toEqual([])
+    const vm = 'local vmm = require "vmm"\nvmm.start_vm { id = "vm1", mem = 128, kernel = "rom/Image" }\n'
+    expect(checkScenario('linux.lua', vm, env)).toEqual([])
+    const d2 = checkScenario('linux-on-pc.lua', vm, { ...env, arch: 'x86_64' })
+    expect(d2).toEqual([expect.objectContaining({ line: 2, severity: 'error', message: "uvmm runs Linux VMs on aarch64 boards; this board's CPU is x86_64" })])
   })
 
   it('reports a run-time error at its line', () => {
@@ -123,7 +127,7 @@ describe('checkScenario', () => {
     for (const [name, src] of Object.entries(shipped)) {
       // linux-arm.lua asks for 768 MiB on its board line (the host reads that line: lab-config.ts).
       const ramMiB = Number(/ram=(\d+)M/.exec(src)?.[1] ?? DEFAULT_RAM_MIB)
-      const arch = /arch=x86_64/.test(src) ? 'x86_64' : 'aarch64'
+      const arch = /file=pc\b/.test(src) ? 'x86_64' : 'aarch64'
       expect(checkScenarioForBoard(name, src, { romModule, ramMiB, arch }), name).toEqual([])
     }
     expect(Object.keys(shipped)).toContain('hello.lua')

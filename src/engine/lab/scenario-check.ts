@@ -231,6 +231,8 @@ class DryRun {
         const tag = log ? String(log[1] ?? log.tag ?? program) : null
         if (tag !== null && !/^[A-Za-z0-9_.-]{1,32}$/.test(tag)) this.problem(L, tag, `log: bad tag "${tag}" (letters, digits, _ . -, at most 32)`)
         if (program === 'lx') this.checkLx(L, words, asCap(opts.mem) ?? envCaps.mem_alloc)
+        // uvmm runs Linux VMs with the ARM virtualization extensions: an x86-64 board has no VT model yet.
+        if (program === 'uvmm' && (this.env.arch ?? 'aarch64') !== 'aarch64') this.problem(L, words[0], `uvmm runs Linux VMs on aarch64 boards; this board's CPU is ${this.env.arch}`)
         return answer(L, true, this.cap('task'))
       },
       derive: luaDerive,

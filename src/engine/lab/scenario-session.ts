@@ -32,8 +32,7 @@ import { nedProgram } from '../apps/ned/ned'
 import { helloClient, helloServer } from '../apps/demo/hello'
 import { lxProgram } from '../apps/lx/program'
 import { ARM_VE } from '../boards/arm-ve'
-import { PC } from '../boards/pc'
-import type { CoreArch } from '../cpu/core'
+import type { BoardDescriptor } from '../boards/descriptor'
 import { uvmmProgram } from '../apps/uvmm/program'
 import type { UvmmVm } from '../apps/uvmm/vm'
 import { buildBoard } from '../boards/builder'
@@ -55,16 +54,17 @@ export interface ScenarioSessionSpec {
   scenario: { name: string; source: string }
   /** Further rom modules (root filesystems, guest binaries). */
   modules?: Record<string, Uint8Array>
+  /** The board it runs on, as a board file describes it (checked by the host; default: the shipped arm-ve). */
+  board?: BoardDescriptor
+  /** RAM and CPUs as the scenario's `-- l4lab board:` line asks (default: the board's). */
   ramMiB?: number
   cpus?: number
-  /** The board's CPU: arm-ve for aarch64 (the default), pc for x86_64. */
-  arch?: CoreArch
   /** Pace virtual time to the wall clock (default true). Tests run unpaced. */
   paced?: boolean
 }
 
-/** A scenario board's RAM unless its `-- l4lab board:` line says otherwise. */
-export const DEFAULT_RAM_MIB = 320
+/** A scenario board's RAM unless its `-- l4lab board:` line says otherwise: arm-ve's. */
+export const DEFAULT_RAM_MIB = ARM_VE.memmap.ram.size / 2 ** 20
 const SYSTEM_LOG = 'l4re'
 const STOPPED = 'stopped from the lab'
 /** How long ned may take to answer a control line (wall time; ned answers within one slice). */
@@ -145,7 +145,11 @@ export class ScenarioSession implements Session {
     const t0 = now()
     // Guests run on the board's core, whose translations the kernel answers.
     let kernel: BootedKernel['kernel'] | null = null
-    const built = buildBoard(spec.arch === 'x86_64' ? PC : ARM_VE, { ramBytes: (spec.ramMiB ?? DEFAULT_RAM_MIB) * 1024 * 1024, cpus: spec.cpus ?? 1, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
+    const desc = spec.board ?? ARM_VE
+    // lx runs programs of its board's core; the base system is native. A board without a core cannot run lx.
+    if (desc.cpus < 1) throw new Error(`board ${desc.name}: scenarios run on boards with CPUs, not ${desc.cpus}`)
+    const ramBytes = spec.ramMiB !== undefined ? spec.ramMiB * 2 ** 20 : desc.memmap.ram.size
+    const built = buildBoard(desc, { ramBytes, cpus: spec.cpus ?? desc.cpus, translate: (asid, va, access) => kernel!.translate(asid, va, access) })
     if (!built.ok) throw new Error(built.error)
     const t1 = now()
     const modules = new Map<string, Uint8Array>(Object.entries(spec.modules ?? {}))

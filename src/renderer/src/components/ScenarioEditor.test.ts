@@ -9,8 +9,10 @@ import { useScenarios } from '../stores/scenarios'
 import { FakeBridge, twoBoards } from '../testing/fake-bridge'
 import type { ScenarioDiagnostic, ScenarioEntry } from '../../../shared/contract'
 
-const hello: ScenarioEntry = { id: 'shipped/hello.lua', name: 'hello.lua', origin: 'shipped', board: {} }
-const mine: ScenarioEntry = { id: 'user/mine.lua', name: 'mine.lua', origin: 'user', board: { ramMiB: 512, cpus: 2 } }
+const hello: ScenarioEntry = { id: 'shipped/hello.lua', name: 'hello.lua', origin: 'shipped', kind: 'scenario', board: {} }
+const mine: ScenarioEntry = { id: 'user/mine.lua', name: 'mine.lua', origin: 'user', kind: 'scenario', board: { ramMiB: 512, cpus: 2 } }
+const armVe: ScenarioEntry = { id: 'shipped/arm-ve.json', name: 'arm-ve.json', origin: 'shipped', kind: 'board', board: { ramMiB: 320, cpus: 1, summary: 'QEMU virt map' } }
+const ARM_VE = '{\n  "name": "arm-ve",\n  "arch": "aarch64"\n}\n'
 const HELLO = 'local L4 = require "L4"\nL4.default_loader:start({ log = { "c", "g" } }, "rom/hello-client 1")\n'
 
 let bridge: FakeBridge
@@ -43,8 +45,9 @@ afterAll(() => {
 beforeEach(async () => {
   setActivePinia(createPinia())
   bridge = new FakeBridge(twoBoards())
-  bridge.answers['scenario.list'] = () => [hello, mine]
-  bridge.answers['scenario.read'] = (({ id }: { id: string }) => ({ ...(id === hello.id ? hello : mine), source: id === hello.id ? HELLO : '-- mine\n' })) as never
+  bridge.answers['scenario.list'] = () => [hello, mine, armVe]
+  const files: Record<string, [ScenarioEntry, string]> = { [hello.id]: [hello, HELLO], [mine.id]: [mine, '-- mine\n'], [armVe.id]: [armVe, ARM_VE] }
+  bridge.answers['scenario.read'] = (({ id }: { id: string }) => ({ ...files[id][0], source: files[id][1] })) as never
   bridge.answers['scenario.check'] = (({ source }: { source: string }) => checkOf(source)) as never
   await useLab().attach(bridge)
   await useScenarios().toggle()
@@ -77,7 +80,8 @@ describe('ScenarioEditor', () => {
   it('lists the library by origin and opens an entry in the editor', async () => {
     const w = await mountEditor()
     const lib = w.find('[data-testid="scenario-library"]')
-    expect(lib.findAll('h4').map((h) => h.text())).toEqual(['Shipped', 'Yours'])
+    expect(lib.findAll('h4').map((h) => h.text())).toEqual(['Shipped scenarios', 'Your scenarios', 'Shipped boards', 'Your boards'])
+    expect(lib.find('[data-testid="library-board-shipped"]').text()).toContain('arm-ve.json320 MiB, 1 CPU · QEMU virt map')
     expect(lib.find('[data-testid="scenario-user/mine.lua"]').text()).toContain('512 MiB, 2 CPUs')
     await lib.find('[data-testid="scenario-shipped/hello.lua"]').trigger('click')
     await flushPromises()
@@ -85,6 +89,23 @@ describe('ScenarioEditor', () => {
     expect(bridge.calls.filter((c) => c.name === 'scenario.read').map((c) => c.args)).toEqual([{ id: 'shipped/hello.lua' }])
     expect(w.find('[data-testid="scenario-note"]').text()).toMatch(/shipped scenario: Save keeps your copy/)
     expect(useScenarios().dirty).toBe(false)
+  })
+
+  it('opens a board file as JSON, to check and save but not to run or add VMs to', async () => {
+    const w = await mountEditor()
+    expect(w.find('[data-testid="new-vm-open"]').exists()).toBe(true)
+    await w.find('[data-testid="scenario-shipped/arm-ve.json"]').trigger('click')
+    await flushPromises()
+    expect(view().state.doc.toString()).toBe(ARM_VE)
+    expect(w.find('[data-testid="scenario-note"]').text()).toBe('shipped board: Save keeps your copy in your boards folder')
+    expect(w.find('[data-testid="new-vm-open"]').exists()).toBe(false)
+    expect((w.find('[data-testid="scenario-run"]').element as HTMLButtonElement).disabled).toBe(true)
+    await lint()
+    expect((bridge.calls.filter((c) => c.name === 'scenario.check').at(-1)!.args as { name: string }).name).toBe('arm-ve.json')
+    // New board starts a board file that extends arm-ve.
+    await w.find('[data-testid="board-blank"]').trigger('click')
+    expect(useScenarios().name).toBe('my-board.json')
+    expect(JSON.parse(view().state.doc.toString())).toMatchObject({ extends: 'arm-ve', name: 'my-board' })
   })
 
   it('checks the text through the back end and marks each problem at its line and column', async () => {
@@ -165,7 +186,7 @@ describe('ScenarioEditor', () => {
     expect(w.find('[data-testid="new-vm"]').exists()).toBe(false)
     const doc = view().state.doc.toString()
     expect(doc.startsWith(HELLO + '\n-- vm1: an lx VM')).toBe(true)
-    expect(doc).toContain('"rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 32M --hostname vm1"')
+    expect(doc).toContain('"rom/lx --initrd rom/rootfs.cpio --init /bin/sh --mem 32M --hostname vm1 -- -l"')
     expect(useScenarios().source).toBe(doc)
   })
 })

@@ -28,6 +28,18 @@ describe('VmList', () => {
     expect(w.get('[data-testid="board-a0"] [data-testid="boot-a0"]').text()).toContain('starting sigma0…')
   })
 
+  it('offers remove only on boards started by Run, and asks the back end to remove that one', async () => {
+    bridge.emit('lab.changed', labWith([
+      { id: 'arm0', name: 'arm0', kind: 'scenario', state: 'running', vms: [] },
+      { id: 'hello-1', name: 'hello-1', kind: 'scenario', scenario: 'hello.lua', removable: true, state: 'running', vms: [] },
+    ]))
+    const w = mount(VmList)
+    await flushPromises()
+    expect(w.find('[data-testid="remove-board-arm0"]').exists()).toBe(false)
+    await w.get('[data-testid="remove-board-hello-1"]').trigger('click')
+    expect(bridge.calls.at(-1)).toEqual({ name: 'board.remove', args: { board: 'hello-1' } })
+  })
+
   it('shows a crashed board with its error and a restart action', async () => {
     const w = mount(VmList)
     const b1 = w.get('[data-testid="board-b1"]')

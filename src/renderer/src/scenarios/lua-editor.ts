@@ -1,16 +1,17 @@
 /**
  * The scenario editor proper: CodeMirror 6 with Lua highlighting (the
- * legacy Lua mode through StreamLanguage), line numbers, undo history, and a
+ * legacy Lua mode through StreamLanguage; JSON's for board files), line numbers, undo history, and a
  * linter whose findings come from the back end's check (scenario.check):
  * each problem's 1-based line and column become a range CodeMirror marks in
  * the text and in the lint gutter beside its line.
  */
-import { EditorState } from '@codemirror/state'
+import { Compartment, EditorState } from '@codemirror/state'
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view'
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands'
 import { StreamLanguage, bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { lintGutter, linter, type Diagnostic } from '@codemirror/lint'
 import { lua } from '@codemirror/legacy-modes/mode/lua'
+import { json } from '@codemirror/legacy-modes/mode/javascript'
 import type { ScenarioDiagnostic } from '../../../shared/contract'
 
 /** How long typing must pause before a check: a check runs the script's dry run on the back end. */
@@ -22,6 +23,8 @@ export interface LuaEditorOptions {
   onChange(doc: string): void
   /** The back end's check of a text. */
   check(doc: string): Promise<ScenarioDiagnostic[]>
+  /** The highlighting to start with (default Lua). */
+  language?: EditorLanguage
 }
 
 /** A 1-based line and column of `doc` as an offset, clamped into the text (a line shorter than the column ends there). */
@@ -40,6 +43,20 @@ export function toCodeMirror(state: EditorState, found: ScenarioDiagnostic[]): D
   })
 }
 
+/** The highlighting of the file open: scenarios are Lua, board files JSON. */
+const language = new Compartment()
+const LANGUAGES = { lua: StreamLanguage.define(lua), json: StreamLanguage.define(json) }
+export type EditorLanguage = keyof typeof LANGUAGES
+
+/** The language for a file name: NAME.json is a board file, anything else a scenario. */
+export function languageOf(fileName: string): EditorLanguage {
+  return fileName.endsWith('.json') ? 'json' : 'lua'
+}
+
+export function setLanguage(view: EditorView, lang: EditorLanguage): void {
+  view.dispatch({ effects: language.reconfigure(LANGUAGES[lang]) })
+}
+
 export function createLuaEditor(parent: HTMLElement, options: LuaEditorOptions): EditorView {
   return new EditorView({
     parent,
@@ -53,7 +70,7 @@ export function createLuaEditor(parent: HTMLElement, options: LuaEditorOptions):
         highlightActiveLine(),
         indentOnInput(),
         bracketMatching(),
-        StreamLanguage.define(lua),
+        language.of(LANGUAGES[options.language ?? 'lua']),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.updateListener.of((u) => {

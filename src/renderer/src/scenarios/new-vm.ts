@@ -61,6 +61,11 @@ export function vmProblems(spec: NewVmSpec): Partial<Record<keyof NewVmSpec, str
   return out
 }
 
+/** Our shell as a login shell (sh -l reads /etc/profile, which greets with /etc/motd), as default.lua starts it. */
+function loginArgs(program: string): string {
+  return program === '/bin/sh' ? ' -- -l' : ''
+}
+
 /** The Lua block that starts the VM (the spec must have no problems). */
 export function newVmLua(spec: NewVmSpec): string {
   const q = (s: string) => JSON.stringify(s)
@@ -73,7 +78,7 @@ export function newVmLua(spec: NewVmSpec): string {
       `  local kmem = L4.Env.factory:create(L4.Proto.Factory, ${LX_KERNEL_MEMORY_MIB} * L4.MiB)`,
       '  L4.default_loader:start(',
       `    { log = { ${q(spec.name)}, ${q(spec.color)} }, mem = mem, factory = kmem },`,
-      `    ${q(`rom/lx --initrd ${spec.image} --init ${spec.program} --mem ${spec.memoryMiB}M --hostname ${spec.name}`)})`,
+      `    ${q(`rom/lx --initrd ${spec.image} --init ${spec.program} --mem ${spec.memoryMiB}M --hostname ${spec.name}${loginArgs(spec.program)}`)})`,
       'end',
       '',
     ].join('\n')

@@ -74,6 +74,8 @@ export const useLab = defineStore('lab', {
       this.boards = s.boards
       this.history.retain(new Set(this.vms.map((v) => v.id)), new Set(s.boards.map((b) => b.id)))
       if (this.graphing !== null && !s.boards.some((b) => b.id === this.graphing)) this.graphing = null
+      // A board removed (board.remove) takes its inspector along.
+      if (this.inspecting !== null && !s.boards.some((b) => b.id === this.inspecting)) this.inspecting = null
       if (this.selected === null || !this.vms.some((v) => v.id === this.selected)) this.selected = (this.vms.find((v) => !v.system) ?? this.vms[0])?.id ?? null
     },
     setConnected(up: boolean): void {
@@ -116,6 +118,10 @@ export const useLab = defineStore('lab', {
     },
     restartBoard(board: string) {
       return this.run(() => labBridge().call('board.restart', { board }))
+    },
+    /** Stops a board started by Run and takes it out of the lab (the snapshot that follows drops it). */
+    removeBoard(board: string) {
+      return this.run(() => labBridge().call('board.remove', { board }))
     },
   },
 })

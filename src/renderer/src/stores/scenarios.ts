@@ -54,7 +54,7 @@ export const useScenarios = defineStore('scenarios', {
         this.dirty = false
         this.diagnostics = []
         this.checkedSource = null
-        this.note = entry.origin === 'shipped' ? 'shipped scenario: Save keeps your copy in your scenario folder' : ''
+        this.note = entry.origin === 'shipped' ? `shipped ${entry.kind}: Save keeps your copy in your ${entry.kind === 'board' ? 'boards' : 'scenario'} folder` : ''
       })
     },
     edited(source: string): void {
