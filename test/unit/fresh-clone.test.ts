@@ -38,7 +38,7 @@ function cli(args: string[], path = process.env.PATH ?? '/usr/bin:/bin') {
 describe('a fresh clone', () => {
   it('l4lab run busybox.lua without Debian’s busybox says to run the fetch script', () => {
     const r = cli(['run', join(clone, 'resources/scenarios/busybox.lua'), '--timeout', '5'])
-    expect(r.stderr).toBe(`l4lab run: rom/busybox-rootfs.cpio is made from Debian's busybox, which is not fetched: run \`bash scripts/guests/fetch-debian.sh\` in ${clone}/ (it puts it in .cache/debian)\n`)
+    expect(r.stderr).toBe(`l4lab run: rom/busybox-rootfs.cpio is made from Debian's busybox (.cache/debian/busybox), which is not fetched: run \`bash scripts/guests/fetch-debian.sh\` in ${clone}/ (it puts it in .cache/debian)\n`)
     expect(r.status).toBe(2)
   })
 

@@ -25,6 +25,7 @@ describe('a VM with a display', () => {
     let vms: readonly VmDescriptor[] = []
     const dec = new TextDecoder()
     const source = readFileSync(new URL('resources/scenarios/default.lua', root), 'utf8').replace(/^vm\("vm2".*$/m, '')
+    let session: ScenarioSession | null = null
     const board = new ScenarioSession(
       {
         kind: 'scenario',
@@ -33,8 +34,12 @@ describe('a VM with a display', () => {
         paced: false,
       },
       { consoleOutput: (vm, d) => out.set(vm, (out.get(vm) ?? '') + dec.decode(d)), vmsChanged: (v) => (vms = v), statusChanged: () => {} },
-      () => performance.now(),
+      // The session's clock is the board's virtual time, not the wall clock: run(20) is then 20 ms
+      // of the guest's time whatever the machine's speed (a wall-clock slice pans mandel further on
+      // a fast machine than on a loaded one), and the sampler's budget is the same on every run.
+      () => (session ? session.booted.kernel.now / 1e6 : 0),
     )
+    session = board
     for (let i = 0; i < 3000 && !(out.get('gfx') ?? '').includes('mandel: 1024x768'); i++) board.run(20)
     expect(out.get('gfx')).toContain('mandel: 1024x768')
     expect(vms.find((v) => v.name === 'gfx')?.display).toEqual({ width: W, height: H })
