@@ -9,25 +9,15 @@
 import { ExecSession } from '../lab/exec-session'
 import { StdinBuffer } from '../apps/lx/fs/host-stdio'
 import { writeCpio } from '../formats/cpio'
-import type { CpuBenchResult } from './cpu-bench'
+import { PartTimer, type CpuBenchResult } from './cpu-bench'
 
 declare const performance: { now(): number }
 
 export function runCpuBenchX86(elf: Uint8Array): CpuBenchResult {
-  const parts: CpuBenchResult['parts'] = []
-  const results: string[] = []
+  const timer = new PartTimer()
   const stdin = new StdinBuffer()
   stdin.end()
   let board: ExecSession | null = null
-  const instructions = () => board?.booted.kernel.stats.instructions ?? 0
-  let current: { name: string; t0: number; i0: number } | null = null
-  let first: { t: number; i: number } | null = null
-  let end: { t: number; i: number } | null = null
-  let text = ''
-  const close = (now: number, i: number) => {
-    if (current) parts.push({ name: current.name, seconds: (now - current.t0) / 1000, instructions: i - current.i0 })
-    current = null
-  }
   board = new ExecSession({
     lxArgs: ['--initrd', 'rom/bench.cpio', '--init', '/bench'],
     arch: 'x86_64',
@@ -36,22 +26,7 @@ export function runCpuBenchX86(elf: Uint8Array): CpuBenchResult {
       stdio: {
         write: (fd, bytes) => {
           const now = performance.now()
-          const i = instructions()
-          if (fd !== 1) return
-          text += String.fromCharCode(...bytes)
-          let nl: number
-          while ((nl = text.indexOf('\n')) >= 0) {
-            const line = text.slice(0, nl)
-            text = text.slice(nl + 1)
-            if (line.startsWith('@part ')) {
-              close(now, i)
-              first ??= { t: now, i }
-              current = { name: line.slice(6), t0: now, i0: i }
-            } else if (line === '@end') {
-              close(now, i)
-              end = { t: now, i }
-            } else results.push(line)
-          }
+          if (fd === 1) timer.write(bytes, now, board?.booted.kernel.stats.instructions ?? 0)
         },
       },
       stdin,
@@ -62,8 +37,8 @@ export function runCpuBenchX86(elf: Uint8Array): CpuBenchResult {
   }
   const status = board.outcome?.status ?? null
   const error = status === 0 ? undefined : `the x86-64 benchmark ended with status ${status === null ? 'none' : `0x${status.toString(16)}`}`
-  const from = first ?? { t: 0, i: 0 }
-  const to = end ?? from
+  const from = timer.first ?? { t: 0, i: 0 }
+  const to = timer.end ?? from
   const seconds = (to.t - from.t) / 1000
-  return { mips: seconds > 0 ? (to.i - from.i) / seconds / 1e6 : 0, instructions: to.i - from.i, parts, results, error }
+  return { mips: seconds > 0 ? (to.i - from.i) / seconds / 1e6 : 0, instructions: to.i - from.i, parts: timer.parts, results: timer.results, error }
 }

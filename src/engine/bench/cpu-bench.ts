@@ -19,37 +19,58 @@ export interface CpuBenchResult {
   jit?: JitStats
 }
 
+/**
+ * The benchmark program's output: "@part NAME" before each part and "@end"
+ * after the last, timed as they are written; other lines are its results.
+ */
+export class PartTimer {
+  readonly parts: CpuBenchResult['parts'] = []
+  readonly results: string[] = []
+  /** When the first part began and the last ended (wall ms, retired instructions). */
+  first: { t: number; i: number } | null = null
+  end: { t: number; i: number } | null = null
+  private current: { name: string; t0: number; i0: number } | null = null
+  private text = ''
+
+  /** Bytes the program wrote to stdout, at wall time `now` after `instructions`. */
+  write(bytes: Uint8Array, now: number, instructions: number): void {
+    this.text += String.fromCharCode(...bytes)
+    let nl: number
+    while ((nl = this.text.indexOf('\n')) >= 0) {
+      const line = this.text.slice(0, nl)
+      this.text = this.text.slice(nl + 1)
+      if (line.startsWith('@part ')) {
+        this.close(now, instructions)
+        this.first ??= { t: now, i: instructions }
+        this.current = { name: line.slice(6), t0: now, i0: instructions }
+      } else if (line === '@end') {
+        this.close(now, instructions)
+        this.end = { t: now, i: instructions }
+      } else this.results.push(line)
+    }
+  }
+
+  private close(now: number, instructions: number): void {
+    const c = this.current
+    if (c) this.parts.push({ name: c.name, seconds: (now - c.t0) / 1000, instructions: instructions - c.i0 })
+    this.current = null
+  }
+}
+
 /** `jit`: Aarch64CoreOptions.jit (false measures the interpreter alone). */
 export function runCpuBench(elf: Uint8Array, jit: boolean | number = true): CpuBenchResult {
-  const parts: CpuBenchResult['parts'] = []
-  const results: string[] = []
-  let current: { name: string; t0: number; i0: number } | null = null
-  let text = ''
+  const timer = new PartTimer()
   const t0 = performance.now()
-  let tEnd = 0, iEnd = 0
-  const close = (now: number, instr: number) => {
-    if (current) parts.push({ name: current.name, seconds: (now - current.t0) / 1000, instructions: instr - current.i0 })
-    current = null
-  }
   const r = runElf(elf, {
     ramBytes: 64 << 20,
     maxInstructions: 20e9,
     jit,
     onWrite: (fd, bytes, instructions) => {
       const now = performance.now()
-      if (fd !== 1) return
-      text += String.fromCharCode(...bytes)
-      let nl: number
-      while ((nl = text.indexOf('\n')) >= 0) {
-        const line = text.slice(0, nl)
-        text = text.slice(nl + 1)
-        if (line.startsWith('@part ')) { close(now, instructions); current = { name: line.slice(6), t0: now, i0: instructions } }
-        else if (line === '@end') { close(now, instructions); tEnd = now; iEnd = instructions }
-        else results.push(line)
-      }
+      if (fd === 1) timer.write(bytes, now, instructions)
     },
   })
-  const seconds = ((tEnd || performance.now()) - t0) / 1000
-  const instructions = iEnd || r.instructions
-  return { mips: instructions / seconds / 1e6, instructions, parts, results, error: r.error, jit: r.jit }
+  const seconds = ((timer.end?.t ?? performance.now()) - t0) / 1000
+  const instructions = timer.end?.i ?? r.instructions
+  return { mips: instructions / seconds / 1e6, instructions, parts: timer.parts, results: timer.results, error: r.error, jit: r.jit }
 }
