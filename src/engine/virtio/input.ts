@@ -38,20 +38,9 @@ export const enum InputCfg {
   ABS_INFO = 0x12,
 }
 
-/** Event types and codes of Linux's input-event-codes.h that the two devices use. */
-export const EV_SYN = 0x00
-export const EV_KEY = 0x01
-export const EV_REL = 0x02
-export const EV_ABS = 0x03
-export const EV_LED = 0x11
-export const EV_REP = 0x14
-export const SYN_REPORT = 0
-export const REL_WHEEL = 0x08
-export const ABS_X = 0x00
-export const ABS_Y = 0x01
-export const BTN_LEFT = 0x110
-export const BTN_RIGHT = 0x111
-export const BTN_MIDDLE = 0x112
+// Event types and codes of Linux's input-event-codes.h that the two devices use (shared with lx's evdev).
+import { ABS_X, ABS_Y, BTN_LEFT, BTN_MIDDLE, BTN_RIGHT, EV_ABS, EV_KEY, EV_LED, EV_REL, EV_REP, EV_SYN, REL_WHEEL, SYN_REPORT } from '../util/input-codes'
+export { ABS_X, ABS_Y, BTN_LEFT, BTN_MIDDLE, BTN_RIGHT, EV_ABS, EV_KEY, EV_LED, EV_REL, EV_REP, EV_SYN, REL_WHEEL, SYN_REPORT }
 const LED_NUML = 0
 const LED_CAPSL = 1
 const LED_SCROLLL = 2

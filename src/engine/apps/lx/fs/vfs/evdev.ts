@@ -41,18 +41,10 @@ export const enum Ev {
   Ff = 0x15,
   Max = 0x1f,
 }
-export const SYN_REPORT = 0
-export const SYN_DROPPED = 3
-export const REL_X = 0x00
-export const REL_Y = 0x01
-export const REL_WHEEL = 0x08
-export const ABS_X = 0x00
-export const ABS_Y = 0x01
+import { ABS_X, ABS_Y, BTN_LEFT, BTN_MIDDLE, BTN_RIGHT, REL_WHEEL, REL_X, REL_Y, SYN_DROPPED, SYN_REPORT } from '../../../../util/input-codes'
+export { ABS_X, ABS_Y, BTN_LEFT, BTN_MIDDLE, BTN_RIGHT, REL_WHEEL, REL_X, REL_Y, SYN_DROPPED, SYN_REPORT }
 export const REP_DELAY = 0x00
 export const REP_PERIOD = 0x01
-export const BTN_LEFT = 0x110
-export const BTN_RIGHT = 0x111
-export const BTN_MIDDLE = 0x112
 export const KEY_MAX = 0x2ff
 export const BUS_VIRTUAL = 0x06
 
