@@ -58,10 +58,10 @@ export interface LabProcess {
   stop(): Promise<void>
 }
 
-/** Starts `l4lab web --port 0 ARGS…` and resolves once it prints its URL. */
-export async function startLab(args: string[]): Promise<LabProcess> {
+/** Starts `l4lab web --port 0 ARGS…` (Node given NODE_FLAGS first) and resolves once it prints its URL. */
+export async function startLab(args: string[], nodeFlags: string[] = []): Promise<LabProcess> {
   const cli = await cliUnderTest()
-  const child = spawn(process.execPath, [cli, 'web', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeFlags, cli, 'web', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   let exited = false
   child.stderr!.on('data', (d) => (err += d))
