@@ -3,7 +3,8 @@
 // before it runs the CLI, so that one step's stale output never makes every
 // start rebuild.
 export const nodeStep = {
-  inputs: ['src/cli', 'src/host', 'src/server', 'src/engine', 'src/shared', 'package.json'],
+  // The shipped board files are bundled into the engine (boards/shipped.ts).
+  inputs: ['src/cli', 'src/host', 'src/server', 'src/engine', 'src/shared', 'resources/boards', 'package.json'],
   outputs: ['out/cli/l4lab.mjs', 'out/engine/worker.mjs'],
 }
 

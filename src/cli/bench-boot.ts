@@ -14,7 +14,8 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { createSession, type Session, type SessionWallTime } from '../engine'
-import { defaultScenarioPath, scenarioModules } from '../host/lab-config'
+import { scenarioBoardOrThrow, type ScenarioBoard } from '../host/board-files'
+import { boardFiles, defaultScenarioPath, scenarioModules } from '../host/lab-config'
 import { stripTerminal } from './run'
 
 /** A shell prompt at the end of the output: ours ("vm1:/# ") and busybox's ("/ # "). */
@@ -36,6 +37,14 @@ export function benchBoot(argv: string[]): number {
     source = readFileSync(file, 'utf8')
   } catch (e) {
     process.stderr.write(`l4lab bench boot: cannot read ${file}: ${(e as Error).message}\n`)
+    return 2
+  }
+  // The board its board line names (x86.lua runs on pc), as `run` and the lab start it.
+  let boardSpec: ScenarioBoard
+  try {
+    boardSpec = scenarioBoardOrThrow(basename(file), source, boardFiles())
+  } catch (e) {
+    process.stderr.write(`l4lab bench boot: ${(e as Error).message}\n`)
     return 2
   }
   const times = new Map<string, number[]>()
@@ -60,7 +69,7 @@ export function benchBoot(argv: string[]): number {
     }
     const modulesMs = performance.now() - t0
     const board = createSession(
-      { kind: 'scenario', scenario: { name: basename(file), source }, modules },
+      { kind: 'scenario', scenario: { name: basename(file), source }, modules, ...boardSpec },
       {
         consoleOutput(vm, data) {
           const s = ((text.get(vm) ?? '') + stripTerminal(dec.decode(data))).slice(-200)

@@ -30,6 +30,13 @@ describe('l4lab bench boot', () => {
     // The process's CPU time in the round: there, and something was spent.
     expect(value('boot.cpu_ms')).toBeGreaterThan(0)
   })
+
+  it("boots a scenario on the board its board line names (x86.lua: pc, an x86-64 core), as the lab does", () => {
+    const r = spawnSync(process.execPath, [cliPath, 'bench', 'boot', 'resources/scenarios/x86.lua', '--rounds=1'], { cwd: root, encoding: 'utf8', timeout: 120_000 })
+    expect(r.stderr.replace(/^l4lab: building the lab.*\n/m, '')).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^boot\.x86\.prompt_ms: \d+\.\d ms /m)
+  })
 })
 
 describe('l4lab bench vms', () => {
