@@ -17,7 +17,12 @@ const VA = 0x10_0000_0000
 const PAGES = 1536
 
 describe('moe', () => {
-  it('never lets a client see what an earlier owner of a frame wrote', () => {
+  // RAM where arm-ve has it, at 1 MiB where a PC has it, and at 5 MiB (aligned to no block size above 1 MiB).
+  it.each([
+    { at: '1 GiB', ramBase: 0x4000_0000 },
+    { at: '1 MiB', ramBase: 0x10_0000 },
+    { at: '5 MiB', ramBase: 0x50_0000 },
+  ])('never lets a client see what an earlier owner of a frame wrote (RAM at $at)', ({ ramBase }) => {
     const seen: number[] = []
     let firstRound = 0
     const client: NativeProgram = {
@@ -34,8 +39,9 @@ describe('moe', () => {
           for (; pages < PAGES; pages++) {
             const va = VA + round * 0x1_0000_0000 + pages * 4096
             if ((yield* dsMap(sys, ds, pages * 4096, va, MemRight.RW)) < 0) break
-            const b = sys.mem.read(va, 4096)!
-            seen.push(b.reduce((a, x) => a | x, 0))
+            // A page moe says it mapped but could not (its own page missing) reads as null: counted as not zero.
+            const b = sys.mem.read(va, 4096)
+            seen.push(b ? b.reduce((a, x) => a | x, 0) : -1)
             sys.mem.write(va, new Uint8Array(4096).fill(0xa5))
           }
           if (round === 0) firstRound = pages
@@ -44,7 +50,7 @@ describe('moe', () => {
       },
     }
     let kernel: ReturnType<typeof bootstrap>['booted']['kernel'] | null = null
-    const built = buildBoard({ ...loopbackBoard([]), memmap: { ram: { base: 0x4000_0000, size: 0 } } }, { ramBytes: 8 << 20, cpus: 0, translate: () => -1 })
+    const built = buildBoard({ ...loopbackBoard([]), memmap: { ram: { base: ramBase, size: 0 } } }, { ramBytes: 8 << 20, cpus: 0, translate: () => -1 })
     if (!built.ok) throw new Error(built.error)
     const system = bootstrap({
       board: built.board,

@@ -28,8 +28,13 @@ export function sigma0Program(cfg: Sigma0Config): NativeProgram {
       const sys = env.sys
       const used = new Uint8Array(cfg.frames)
       let free = cfg.frames
+      // Natural alignment is physical (an fpage's base is a multiple of its size, the
+      // encoding drops the low bits): with RAM at 1 MiB the first 4 MiB block starts at
+      // frame 768, not 0 — a block aligned within RAM only came out shifted, and its
+      // client's pages beyond RAM's end were never mapped.
+      const firstPage = cfg.base / PAGE_SIZE
       const findBlock = (pages: number): number => {
-        for (let f = 0; f + pages <= cfg.frames; f += pages) {
+        for (let f = (pages - (firstPage % pages)) % pages; f + pages <= cfg.frames; f += pages) {
           let ok = true
           for (let i = 0; i < pages; i++) if (used[f + i]) { ok = false; break }
           if (ok) return f
