@@ -37,8 +37,8 @@ export const aarch64: LxArch = {
     // ELF_ET_DYN_BASE on arm64: 2/3 of TASK_SIZE, aligned.
     etDynBase: 0xaaaa_aaaa_0000,
   },
-  // ILL_ILLOPC; BRK's SIGTRAP as lx has always sent it (arm64 Linux says TRAP_BRKPT, 1).
-  trapCodes: { undefined: 1, breakpoint: 0 },
+  // ILL_ILLOPC and TRAP_BRKPT, as arm64 Linux sends them (qemu-aarch64 says ILL_ILLOPN for an undefined instruction).
+  trapCodes: { undefined: 1, breakpoint: 1 },
   minSigStackSize: MINSIGSTKSZ,
   sigpage: { addr: SIGTRAMP_ADDR, code: SIGTRAMP },
   syscalls,
