@@ -126,3 +126,21 @@ describe('Pl031', () => {
     expect(dev.mmio?.read(0xfe0, 4)).toBe(0x31n)
   })
 })
+
+describe('PL031 alarm, as its owner polls it', () => {
+  it('is armed only while the match interrupt is enabled and not latched', () => {
+    let now = 1_000_000
+    const dev = new Pl031({ clock: () => now })
+    expect(dev.armed).toBe(false)
+    dev.write(Rtc.MR, 4, BigInt(Math.floor(now / 1000) + 2))
+    expect(dev.armed).toBe(false) // IMSC clear: a match would raise nothing
+    dev.write(Rtc.IMSC, 4, 1n)
+    expect(dev.armed).toBe(true)
+    now += 2000
+    dev.poll()
+    expect(dev.read(Rtc.MIS, 4)).toBe(1n)
+    expect(dev.armed).toBe(false) // latched: nothing more to wait for until the guest clears it
+    dev.write(Rtc.ICR, 4, 1n)
+    expect(dev.armed).toBe(true)
+  })
+})

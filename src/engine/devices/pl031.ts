@@ -137,6 +137,11 @@ export class Pl031 implements Device, MmioDevice {
     this.update()
   }
 
+  /** Would a match raise the interrupt now (enabled, not latched yet)? Only then has the owner a reason to poll. */
+  get armed(): boolean {
+    return (this.s.imsc & INT_MATCH) !== 0 && (this.s.ris & INT_MATCH) === 0
+  }
+
   /** Milliseconds until the count next reaches RTCMR (0 < result ≤ 2^32 s). */
   msUntilMatch(): number {
     const delta = (this.s.mr - this.count()) >>> 0 || 2 ** 32

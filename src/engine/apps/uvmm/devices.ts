@@ -52,6 +52,8 @@ export interface VmDevices {
   readonly virtio: { base: number; size: number; irq: number }[]
   /** The PL111 and input devices of `--display`, or null. */
   readonly display: VmDisplay | null
+  /** The RTC, whose alarm vCPU 0 polls and sleeps to. */
+  readonly rtc: Pl031
   /** Connects what the devices raise to the VM's vCPUs (kicks). */
   attach(vm: UvmmVm): void
 }
@@ -122,10 +124,12 @@ export function buildDevices(args: UvmmArgs, ram: GuestRam, disks: RomFile[], cl
     uart,
     virtio,
     display,
+    rtc,
     attach(vm: UvmmVm) {
       gic.onKick = (vcpu) => vm.kick(vcpu)
       vm.diskCounters = diskCounters
       vm.display = display
+      vm.rtc = rtc
     },
   }
 }

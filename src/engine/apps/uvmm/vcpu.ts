@@ -72,6 +72,7 @@ function* housekeeping(vm: UvmmVm, v: UvmmVcpu, sys: Sys, acks: number[]): Gener
   }
   while (acks.length > 0) yield* irqUnmask(sys, acks.pop()!)
   if (v.index !== 0) return
+  if (vm.rtc?.armed) vm.rtc.poll()
   // Display input posted since the last look (the lab kicks vCPU 0 when it posts).
   vm.display?.flush()
   vm.console.pump()
@@ -127,7 +128,7 @@ function* vmExit(vm: UvmmVm, v: UvmmVcpu, sys: Sys, trap: VcpuTrap, acks: number
     case VmExitKind.Wfi:
       vm.stats.wfi++
       // WFE (syndrome bit 0) only yields; WFI sleeps until an interrupt could be taken.
-      if ((trap.syndrome & 1) === 0 && !vm.gic.hasPending(v.index)) yield* sleep(vm, v, sys, timerDeadline(v), acks)
+      if ((trap.syndrome & 1) === 0 && !vm.gic.hasPending(v.index)) yield* sleep(vm, v, sys, Math.min(timerDeadline(v), v.index === 0 ? rtcDeadline(vm, sys) : Infinity), acks)
       return
     case VmExitKind.SysReg:
       vm.stats.sysreg++
@@ -172,6 +173,12 @@ function timerDeadline(v: UvmmVcpu): number {
   const pctl = v.regs.sysReg(GuestSysReg.CNTP_CTL)
   if ((pctl & 3n) === 1n) at = Math.min(at, Number(v.regs.sysReg(GuestSysReg.CNTP_CVAL)))
   return at
+}
+
+/** Virtual time (ns) when the RTC's alarm fires; Infinity when it is not armed. */
+function rtcDeadline(vm: UvmmVm, sys: Sys): number {
+  const rtc = vm.rtc
+  return rtc?.armed ? sys.clock() + rtc.msUntilMatch() * 1e6 : Infinity
 }
 
 /** The longest relative timeout the L4 format holds (1023 × 2^31 µs, about 70 years). */

@@ -13,6 +13,7 @@ import type { VirtualGic } from './gic'
 import type { PsciHost } from './psci'
 import type { VirtioCounters } from '../../virtio'
 import type { VmDisplay } from './display'
+import type { Pl031 } from '../../devices/pl031'
 
 export type VcpuPower = 'off' | 'starting' | 'on'
 
@@ -60,6 +61,8 @@ export class UvmmVm implements PsciHost {
   diskCounters: readonly VirtioCounters[] = []
   /** Its display (--display): the PL111 the lab scans and the input devices it feeds. */
   display: VmDisplay | null = null
+  /** Its RTC (PL031): nothing ticks in it, so vCPU 0 polls its alarm and sleeps no longer than to it. */
+  rtc: Pl031 | null = null
   private readonly unmapped = new Set<number>()
   private readonly unknownRegs = new Set<string>()
 
